@@ -1,0 +1,189 @@
+// Package provider holds the provider-neutral core of Parley: the request a
+// chat turn sends, the typed chunks an answer streams back, the error type
+// every backend reports HTTP failures with, and the resolution of
+// "provider:model" names to a configured endpoint.
+//
+// A backend lives in its own package under provider/ and implements
+// Provider. It never imports Bubble Tea: the view depends on this package,
+// not the other way round.
+package provider
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Role names who wrote a message.
+type Role string
+
+// The roles of a conversation.
+const (
+	RoleSystem    Role = "system"
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+)
+
+// Message is one turn of a conversation.
+type Message struct {
+	Role    Role   `json:"role"`
+	Content string `json:"content"`
+}
+
+// Request is what one chat turn sends to a model.
+type Request struct {
+	// Model is the provider's own name for the model ("gpt-4o-mini").
+	Model string
+	// System is the system prompt; empty means none.
+	System string
+	// Messages is the history followed by the new prompt, oldest first.
+	// It never contains RoleSystem messages: see System.
+	Messages []Message
+	// Temperature is nil when the provider's default applies.
+	Temperature *float64
+	// MaxTokens is 0 when the provider's default applies.
+	MaxTokens int
+}
+
+// Kind tells what a Chunk carries.
+type Kind uint8
+
+// The kinds of chunk. Every stream ends with exactly one Finish or Error
+// chunk, after which its channel is closed.
+const (
+	KindText      Kind = iota + 1 // Text holds a delta of the answer
+	KindReasoning                 // Text holds a delta of the model's reasoning
+	KindProgress                  // Percent (0-100, or -1 if unknown) and Text as a label
+	KindUsage                     // Usage holds token counts
+	KindNotice                    // Text is a notice for the user, e.g. a retry countdown
+	KindFinish                    // Reason holds the provider's stop reason
+	KindError                     // Err holds why the answer failed
+)
+
+var kindNames = [...]string{
+	KindText:      "text",
+	KindReasoning: "reasoning",
+	KindProgress:  "progress",
+	KindUsage:     "usage",
+	KindNotice:    "notice",
+	KindFinish:    "finish",
+	KindError:     "error",
+}
+
+// String returns the kind's name as used in --json output.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Usage counts the tokens of one exchange, as the provider reported them.
+type Usage struct {
+	InputTokens     int `json:"input_tokens"`
+	OutputTokens    int `json:"output_tokens"`
+	ReasoningTokens int `json:"reasoning_tokens,omitempty"`
+}
+
+// Chunk is one typed piece of a streamed answer.
+type Chunk struct {
+	Kind    Kind
+	Text    string
+	Percent float64
+	Usage   Usage
+	// Reason is the provider's stop reason on a Finish chunk ("stop",
+	// "length", "end_turn", ...).
+	Reason string
+	// Err is set on an Error chunk.
+	Err error
+}
+
+// Provider streams answers from one backend.
+type Provider interface {
+	// Name is the provider's name as written before the colon in -m.
+	Name() string
+	// Stream sends req and returns the answer as a channel of chunks. It
+	// does not block on the network: connection and HTTP errors arrive as
+	// the stream's Error chunk. A non-nil error means the request could not
+	// be built at all (a missing API key, say). The channel is closed after
+	// its final Finish or Error chunk; cancelling ctx ends the stream
+	// promptly with an Error chunk wrapping ctx.Err() and leaves no
+	// goroutine behind. A caller that stops reading must cancel ctx.
+	Stream(ctx context.Context, req Request) (<-chan Chunk, error)
+}
+
+// ModelLister is implemented by providers whose API lists its models.
+type ModelLister interface {
+	ListModels(ctx context.Context) ([]string, error)
+}
+
+// Sentinel errors shared by every provider.
+var (
+	// ErrIncomplete reports a stream that ended before its finish marker.
+	ErrIncomplete = errors.New("provider: answer ended before the model finished")
+	// ErrNoKey reports a provider that needs an API key and has none.
+	ErrNoKey = errors.New("provider: no API key")
+)
+
+// LostError reports a connection that ended mid-answer, after Tokens text
+// and reasoning deltas had arrived.
+type LostError struct {
+	Tokens int
+	Err    error
+}
+
+func (e *LostError) Error() string {
+	msg := "connection lost after " + strconv.Itoa(e.Tokens) + " tokens"
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the underlying cause, and ErrIncomplete.
+func (e *LostError) Unwrap() []error { return []error{ErrIncomplete, e.Err} }
+
+// APIError is an HTTP or in-stream error reported by a provider, in the
+// provider's own words, with advice for the user.
+type APIError struct {
+	Provider   string        // provider name, e.g. "openai"
+	Status     int           // HTTP status; 0 for an error reported inside the stream
+	Type       string        // the provider's error type or code, if any
+	Message    string        // the provider's own message
+	Advice     string        // what the user can do about it
+	RetryAfter time.Duration // from a Retry-After header, if any
+}
+
+func (e *APIError) Error() string {
+	msg := e.Provider + ": "
+	if e.Status != 0 {
+		msg += strconv.Itoa(e.Status) + " "
+		if t := http.StatusText(e.Status); t != "" {
+			msg += t + ": "
+		}
+	}
+	if e.Message != "" {
+		msg += e.Message
+	} else if e.Type != "" {
+		msg += e.Type
+	}
+	if e.Advice != "" {
+		msg += " (" + e.Advice + ")"
+	}
+	return msg
+}
+
+// Temporary reports whether a retry may succeed: rate limits, overload and
+// server errors.
+func (e *APIError) Temporary() bool {
+	switch {
+	case e.Status == 429, e.Status >= 500:
+		return true
+	case e.Type == "overloaded_error", e.Type == "rate_limit_error":
+		return true
+	}
+	return false
+}
+

@@ -1,0 +1,168 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"time"
+)
+
+// Emitter hands chunks from a provider's decoding goroutine to the reader of
+// its stream. Every send gives way to cancellation, so a reader that goes
+// away never strands the goroutine.
+type Emitter struct {
+	ctx    context.Context
+	ch     chan<- Chunk
+	tokens int
+}
+
+// Text sends a delta of the answer. Empty deltas are dropped. It reports
+// false when the stream was cancelled and the producer should stop.
+func (e *Emitter) Text(s string) bool {
+	if s == "" {
+		return true
+	}
+	e.tokens++
+	return e.send(Chunk{Kind: KindText, Text: s})
+}
+
+// Reasoning sends a delta of the model's reasoning.
+func (e *Emitter) Reasoning(s string) bool {
+	if s == "" {
+		return true
+	}
+	e.tokens++
+	return e.send(Chunk{Kind: KindReasoning, Text: s})
+}
+
+// Progress sends a progress update; percent is -1 when unknown.
+func (e *Emitter) Progress(percent float64, label string) bool {
+	return e.send(Chunk{Kind: KindProgress, Percent: percent, Text: label})
+}
+
+// Usage sends token counts.
+func (e *Emitter) Usage(u Usage) bool { return e.send(Chunk{Kind: KindUsage, Usage: u}) }
+
+// Notice sends a message for the user that is not part of the answer.
+func (e *Emitter) Notice(s string) bool { return e.send(Chunk{Kind: KindNotice, Text: s}) }
+
+// Tokens is the number of text and reasoning deltas sent so far.
+func (e *Emitter) Tokens() int { return e.tokens }
+
+// Lost wraps err, a failure of the connection mid-answer, as a LostError
+// when tokens have already arrived; otherwise it returns err unchanged.
+func (e *Emitter) Lost(err error) error {
+	if e.tokens == 0 {
+		return err
+	}
+	return &LostError{Tokens: e.tokens, Err: err}
+}
+
+func (e *Emitter) send(c Chunk) bool {
+	select {
+	case e.ch <- c:
+		return true
+	case <-e.ctx.Done():
+		return false
+	}
+}
+
+// RetryPolicy says how often and how patiently a request is retried before
+// its first token. Once a token has arrived a request is never retried.
+type RetryPolicy struct {
+	// Max is the number of retries after the first attempt; 0 disables them.
+	Max int
+	// Base is the first backoff; it doubles each time, with jitter, up to Cap.
+	Base, Cap time.Duration
+}
+
+// DefaultRetry is used when a provider is given no policy.
+var DefaultRetry = RetryPolicy{Max: 2, Base: time.Second, Cap: 20 * time.Second}
+
+// RunFunc opens one attempt of a request and streams it through e. It
+// returns the provider's stop reason when the answer finished, or the error
+// that ended it.
+type RunFunc func(ctx context.Context, e *Emitter) (reason string, err error)
+
+// Run starts fn in its own goroutine and returns the channel its chunks
+// arrive on. A failure before any chunk was sent is retried by policy when
+// Retryable says so, with a Notice for each retry. The channel ends with one
+// Finish or Error chunk and is then closed.
+func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
+	ch := make(chan Chunk, 64)
+	go func() {
+		defer close(ch)
+		e := &Emitter{ctx: ctx, ch: ch}
+		for attempt := 0; ; attempt++ {
+			reason, err := fn(ctx, e)
+			if err == nil {
+				e.send(Chunk{Kind: KindFinish, Reason: reason})
+				return
+			}
+			if ctx.Err() != nil {
+				err = fmt.Errorf("%w", context.Cause(ctx))
+				if e.tokens > 0 {
+					err = &LostError{Tokens: e.tokens, Err: err}
+				}
+				// The reader may be gone; do not block on it.
+				select {
+				case ch <- Chunk{Kind: KindError, Err: err}:
+				default:
+				}
+				return
+			}
+			if e.tokens > 0 || attempt >= policy.Max || !Retryable(err) {
+				e.send(Chunk{Kind: KindError, Err: err})
+				return
+			}
+			wait := policy.backoff(attempt, err)
+			if !e.Notice(fmt.Sprintf("%v; retrying in %s (%d/%d)", err, wait.Round(100*time.Millisecond), attempt+1, policy.Max)) {
+				continue // cancelled: the next attempt reports it
+			}
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+			}
+		}
+	}()
+	return ch
+}
+
+func (p RetryPolicy) backoff(attempt int, err error) time.Duration {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
+		return apiErr.RetryAfter
+	}
+	base, limit := p.Base, p.Cap
+	if base <= 0 {
+		base = time.Second
+	}
+	if limit <= 0 {
+		limit = 20 * time.Second
+	}
+	d := base << attempt
+	if d > limit || d <= 0 {
+		d = limit
+	}
+	// Full jitter on the upper half keeps retries of many clients apart.
+	return d/2 + rand.N(d/2+1)
+}
+
+// Retryable reports whether err, returned before the first token, may go
+// away if the request is sent again: a refused or reset connection, a rate
+// limit, an overloaded or failing server.
+func Retryable(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Temporary()
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		return opErr.Op == "dial" || opErr.Op == "read"
+	}
+	return false
+}

@@ -1,0 +1,380 @@
+// Package stream decodes the byte streams that language models answer
+// with: Server-Sent Events, decoded by the rules of the WHATWG HTML
+// standard ("Interpreting an event stream"), and newline-delimited JSON. It
+// knows nothing about models or providers.
+package stream
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+	"unicode/utf8"
+)
+
+// DefaultMaxEventSize bounds a line and an event's data unless
+// SetMaxEventSize says otherwise.
+const DefaultMaxEventSize = 8 << 20
+
+// ErrTooLarge is wrapped by the error that ends a stream whose line or
+// event exceeds the decoder's bound.
+var ErrTooLarge = errors.New("stream: event too large")
+
+// SizeError reports a line or event larger than the decoder's bound.
+type SizeError struct{ Limit int }
+
+func (e *SizeError) Error() string { return "stream: event exceeds " + formatSize(e.Limit) }
+
+// Unwrap returns ErrTooLarge.
+func (e *SizeError) Unwrap() error { return ErrTooLarge }
+
+func formatSize(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// Event is one dispatched server-sent event.
+type Event struct {
+	// Type is the event type; "message" when the stream named none.
+	Type string
+	// Data is the event's data, lines joined by LF.
+	Data string
+	// ID is the last event ID in effect when the event was dispatched.
+	ID string
+}
+
+// Decoder reads server-sent events from an io.Reader. It is shaped like
+// bufio.Scanner: call Next until it returns false, read each Event, then
+// check Err.
+type Decoder struct {
+	r   io.Reader
+	buf []byte // buf[start:end] holds bytes read but not yet consumed
+	start,
+	end int
+	max int
+
+	started bool // the BOM check has been done
+	skipLF  bool // the previous line ended in CR; a following LF belongs to it
+	eof     bool
+	err     error
+
+	data      []byte
+	hasData   bool
+	typ       []byte
+	hasType   bool
+	lastID    string // the last event ID buffer, committed at dispatch
+	pendingID string // the id field's value in the event being read
+	idSet     bool
+	retry     time.Duration
+	retrySet  bool
+	lastType  string // interned copy of the previous custom event type
+
+	ev Event
+}
+
+// NewDecoder returns a Decoder reading from r.
+func NewDecoder(r io.Reader) *Decoder {
+	return &Decoder{r: r, max: DefaultMaxEventSize}
+}
+
+// SetMaxEventSize bounds the length of a line and of an event's data; a
+// stream that exceeds it ends with a *SizeError. It must be called before
+// the first Next.
+func (d *Decoder) SetMaxEventSize(n int) {
+	if n > 0 {
+		d.max = n
+	}
+}
+
+// SetLastEventID sets the last event ID in effect before the first event,
+// as a reconnecting client does.
+func (d *Decoder) SetLastEventID(id string) { d.lastID = id }
+
+// Event returns the event that the last call to Next decoded.
+func (d *Decoder) Event() Event { return d.ev }
+
+// Err returns the error that ended the stream, or nil at a clean end.
+func (d *Decoder) Err() error { return d.err }
+
+// LastEventID returns the last event ID in effect: that of the last
+// dispatched event that set one.
+func (d *Decoder) LastEventID() string { return d.lastID }
+
+// Retry returns the reconnection time that the stream last set with a valid
+// retry field, and whether it set one.
+func (d *Decoder) Retry() (time.Duration, bool) { return d.retry, d.retrySet }
+
+// Next decodes the next event. It returns false at the end of the stream or
+// on an error; an event that was not dispatched by a blank line before the
+// end is discarded.
+func (d *Decoder) Next() bool {
+	for {
+		line, ok := d.line()
+		if !ok {
+			return false
+		}
+		if len(line) == 0 {
+			if d.dispatch() {
+				return true
+			}
+			continue
+		}
+		if !d.field(line) {
+			return false
+		}
+	}
+}
+
+// dispatch ends the event being read; it reports whether there is one.
+func (d *Decoder) dispatch() bool {
+	if d.idSet {
+		d.lastID, d.idSet = d.pendingID, false
+	}
+	if !d.hasData {
+		d.hasType = false
+		d.typ = d.typ[:0]
+		return false
+	}
+	data := d.data
+	if n := len(data); n > 0 && data[n-1] == '\n' {
+		data = data[:n-1]
+	}
+	d.ev = Event{Type: d.eventType(), Data: string(data), ID: d.lastID}
+	d.data = d.data[:0]
+	d.hasData, d.hasType = false, false
+	d.typ = d.typ[:0]
+	return true
+}
+
+func (d *Decoder) eventType() string {
+	if !d.hasType || len(d.typ) == 0 {
+		return "message"
+	}
+	if string(d.typ) != d.lastType {
+		d.lastType = string(d.typ)
+	}
+	return d.lastType
+}
+
+// field processes one non-empty line.
+func (d *Decoder) field(line []byte) bool {
+	if line[0] == ':' {
+		return true // a comment
+	}
+	name, value := line, []byte(nil)
+	if i := bytes.IndexByte(line, ':'); i >= 0 {
+		name, value = line[:i], line[i+1:]
+		if len(value) > 0 && value[0] == ' ' {
+			value = value[1:]
+		}
+	}
+	switch string(name) {
+	case "data":
+		if len(d.data)+len(value)+1 > d.max {
+			d.err = &SizeError{Limit: d.max}
+			return false
+		}
+		d.data = appendValid(d.data, value)
+		d.data = append(d.data, '\n')
+		d.hasData = true
+	case "event":
+		d.typ = appendValid(d.typ[:0], value)
+		d.hasType = true
+	case "id":
+		if bytes.IndexByte(value, 0) < 0 {
+			if string(value) != d.pendingID || !d.idSet {
+				d.pendingID = string(appendValid(nil, value))
+			}
+			d.idSet = true
+		}
+	case "retry":
+		if ms, ok := digits(value); ok {
+			d.retry, d.retrySet = time.Duration(ms)*time.Millisecond, true
+		}
+	}
+	return true
+}
+
+func digits(b []byte) (int64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n > (1<<62)/10 {
+			n = 1 << 62 // saturate: a reconnection time of ages
+			continue
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if n > int64(time.Duration(1<<62)/time.Millisecond) {
+		n = int64(time.Duration(1<<62) / time.Millisecond)
+	}
+	return n, true
+}
+
+// appendValid appends b to dst, replacing each maximal invalid UTF-8
+// subpart with U+FFFD as the WHATWG UTF-8 decoder does.
+func appendValid(dst, b []byte) []byte {
+	if utf8.Valid(b) {
+		return append(dst, b...)
+	}
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r != utf8.RuneError || size > 1 {
+			dst = append(dst, b[:size]...)
+			b = b[size:]
+			continue
+		}
+		dst = append(dst, "\uFFFD"...)
+		b = b[invalidPrefix(b):]
+	}
+	return dst
+}
+
+// invalidPrefix returns the length of the maximal subpart of an ill-formed
+// sequence at the start of b (Unicode 3.9, table 3-8): a lead byte followed
+// by as many continuation bytes as are valid for it, at least one byte.
+func invalidPrefix(b []byte) int {
+	c := b[0]
+	var need int
+	lo, hi := byte(0x80), byte(0xBF)
+	switch {
+	case c >= 0xC2 && c <= 0xDF:
+		need = 1
+	case c == 0xE0:
+		need, lo = 2, 0xA0
+	case c >= 0xE1 && c <= 0xEC, c == 0xEE, c == 0xEF:
+		need = 2
+	case c == 0xED:
+		need, hi = 2, 0x9F
+	case c == 0xF0:
+		need, lo = 3, 0x90
+	case c >= 0xF1 && c <= 0xF3:
+		need = 3
+	case c == 0xF4:
+		need, hi = 3, 0x8F
+	default:
+		return 1
+	}
+	n := 1
+	for ; n <= need && n < len(b); n++ {
+		if b[n] < lo || b[n] > hi {
+			break
+		}
+		lo, hi = 0x80, 0xBF
+	}
+	return n
+}
+
+// line returns the next line without its terminator. The slice is valid
+// until the next call.
+func (d *Decoder) line() ([]byte, bool) {
+	if d.err != nil {
+		return nil, false
+	}
+	scanned := 0 // bytes of buf[start:end] known to hold no terminator
+	for {
+		if !d.started && (d.end-d.start >= 3 || d.eof) {
+			d.started = true
+			if bytes.HasPrefix(d.buf[d.start:d.end], []byte("\xEF\xBB\xBF")) {
+				d.start += 3
+			}
+		}
+		if d.started {
+			if d.skipLF && d.start < d.end {
+				d.skipLF = false
+				if d.buf[d.start] == '\n' {
+					d.start++
+				}
+			}
+			b := d.buf[d.start+scanned : d.end]
+			if i := indexEOL(b); i >= 0 {
+				i += scanned
+				line := d.buf[d.start : d.start+i]
+				if d.buf[d.start+i] == '\r' {
+					if d.start+i+1 < d.end {
+						if d.buf[d.start+i+1] == '\n' {
+							i++
+						}
+					} else {
+						d.skipLF = true
+					}
+				}
+				d.start += i + 1
+				return line, true
+			}
+			scanned = d.end - d.start
+			if scanned > d.max {
+				d.err = &SizeError{Limit: d.max}
+				return nil, false
+			}
+		}
+		if d.eof {
+			// A final line without a terminator is never dispatched.
+			return nil, false
+		}
+		if !d.fill() {
+			return nil, false
+		}
+	}
+}
+
+// indexEOL returns the index of the first CR or LF in b, or -1.
+func indexEOL(b []byte) int {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return bytes.IndexByte(b, '\r')
+	}
+	if j := bytes.IndexByte(b[:i], '\r'); j >= 0 {
+		return j
+	}
+	return i
+}
+
+// fill reads more input into buf, compacting or growing it as needed. It
+// reports false, with d.err set, on a read error.
+func (d *Decoder) fill() bool {
+	if d.start > 0 && (d.start == d.end || d.end == len(d.buf)) {
+		n := copy(d.buf, d.buf[d.start:d.end])
+		d.start, d.end = 0, n
+	}
+	if d.end == len(d.buf) {
+		size := 2 * len(d.buf)
+		if size == 0 {
+			size = 32 << 10
+		}
+		if limit := d.max + 2; size > limit && limit > len(d.buf) {
+			size = limit
+		}
+		nb := make([]byte, size)
+		copy(nb, d.buf[d.start:d.end])
+		d.buf, d.end, d.start = nb, d.end-d.start, 0
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := d.r.Read(d.buf[d.end:])
+		d.end += n
+		if err == io.EOF {
+			d.eof = true
+			return true
+		}
+		if err != nil {
+			d.err = err
+			return false
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	d.err = io.ErrNoProgress
+	return false
+}
