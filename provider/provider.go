@@ -122,7 +122,7 @@ type ModelLister interface {
 // Sentinel errors shared by every provider.
 var (
 	// ErrIncomplete reports a stream that ended before its finish marker.
-	ErrIncomplete = errors.New("provider: answer ended before the model finished")
+	ErrIncomplete = errors.New("provider: stream ended before the answer was finished")
 	// ErrNoKey reports a provider that needs an API key and has none.
 	ErrNoKey = errors.New("provider: no API key")
 )

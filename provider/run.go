@@ -51,13 +51,17 @@ func (e *Emitter) Notice(s string) bool { return e.send(Chunk{Kind: KindNotice, 
 // Tokens is the number of text and reasoning deltas sent so far.
 func (e *Emitter) Tokens() int { return e.tokens }
 
-// Lost wraps err, a failure of the connection mid-answer, as a LostError
-// when tokens have already arrived; otherwise it returns err unchanged.
+// Lost reports a stream that ended before its finish marker, because of
+// err or, when err is nil, because the body simply ended. Once tokens have
+// arrived it is a *LostError; before that, err itself or ErrIncomplete.
 func (e *Emitter) Lost(err error) error {
-	if e.tokens == 0 {
+	switch {
+	case e.tokens > 0:
+		return &LostError{Tokens: e.tokens, Err: err}
+	case err != nil:
 		return err
 	}
-	return &LostError{Tokens: e.tokens, Err: err}
+	return ErrIncomplete
 }
 
 func (e *Emitter) send(c Chunk) bool {

@@ -1,0 +1,69 @@
+package demo
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestTokensJoinBack(t *testing.T) {
+	a := Answer("what is *this*?")
+	if got := strings.Join(Tokens(a), ""); got != a {
+		t.Fatalf("tokens do not join back to the answer")
+	}
+	if n := len(Tokens(a)); n < 100 {
+		t.Fatalf("only %d tokens", n)
+	}
+}
+
+func TestStreamsTheAnswer(t *testing.T) {
+	c := &Client{Delay: -1}
+	ch, err := c.Stream(context.Background(), provider.Request{Model: "demo",
+		Messages: []provider.Message{{Role: provider.RoleUser, Content: "hello"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text, reasoning strings.Builder
+	var last provider.Chunk
+	for c := range ch {
+		switch c.Kind {
+		case provider.KindText:
+			text.WriteString(c.Text)
+		case provider.KindReasoning:
+			reasoning.WriteString(c.Text)
+		}
+		last = c
+	}
+	if last.Kind != provider.KindFinish || last.Reason != "stop" {
+		t.Fatalf("last chunk = %+v", last)
+	}
+	if text.String() != Answer("hello") {
+		t.Errorf("text = %q", text.String())
+	}
+	if reasoning.String() != reasoningText {
+		t.Errorf("reasoning = %q", reasoning.String())
+	}
+}
+
+func TestCancelStopsEverything(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch, err := (&Client{}).Stream(ctx, provider.Request{Model: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-ch
+	cancel()
+	var last provider.Chunk
+	for c := range ch {
+		last = c
+	}
+	if last.Kind != provider.KindError {
+		t.Fatalf("last chunk after cancel = %+v", last)
+	}
+}
