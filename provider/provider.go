@@ -186,4 +186,3 @@ func (e *APIError) Temporary() bool {
 	}
 	return false
 }
-

@@ -157,3 +157,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return false
 	}
 }
+
+func init() {
+	provider.Register(provider.TypeDemo, func(provider.Endpoint, provider.Options) (provider.Provider, error) {
+		return &Client{}, nil
+	})
+}

@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// fileConfig is the TOML configuration file. config.example.toml documents
+// every key in the same words as the flag help.
+type fileConfig struct {
+	Model           string                    `toml:"model"`
+	DefaultProvider string                    `toml:"default_provider"`
+	System          string                    `toml:"system"`
+	Role            string                    `toml:"role"`
+	Temperature     *float64                  `toml:"temperature"`
+	MaxTokens       int                       `toml:"max_tokens"`
+	Timeout         duration                  `toml:"timeout"`
+	IdleTimeout     duration                  `toml:"idle_timeout"`
+	Retries         *int                      `toml:"retries"`
+	Theme           string                    `toml:"theme"`
+	DataDir         string                    `toml:"data_dir"`
+	NoSave          bool                      `toml:"no_save"`
+	CAFile          string                    `toml:"ca_file"`
+	Aliases         map[string]string         `toml:"aliases"`
+	Roles           map[string]string         `toml:"roles"`
+	Providers       map[string]providerConfig `toml:"providers"`
+}
+
+// providerConfig is one [providers.NAME] table.
+type providerConfig struct {
+	Type      string `toml:"type"`
+	BaseURL   string `toml:"base_url"`
+	APIKeyEnv string `toml:"api_key_env"`
+	APIKeyCmd string `toml:"api_key_cmd"`
+	Model     string `toml:"model"`
+	Flavor    string `toml:"flavor"`
+}
+
+// duration is a time.Duration written as a Go duration string ("90s").
+type duration struct {
+	time.Duration
+	set bool
+}
+
+// UnmarshalText parses a Go duration.
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil || v < 0 {
+		return fmt.Errorf("%q is not a duration such as 90s or 5m", b)
+	}
+	d.Duration, d.set = v, true
+	return nil
+}
+
+// defaultConfigPath is $XDG_CONFIG_HOME/parley/config.toml.
+func defaultConfigPath() string {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "parley", "config.toml")
+}
+
+// loadConfig reads the file at path. A missing file is an empty config
+// unless the user named it; unknown keys and bad values are errors naming
+// the key and the file.
+func loadConfig(path string, explicit bool) (fileConfig, []string, error) {
+	var cfg fileConfig
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) && !explicit {
+			return cfg, nil, nil
+		}
+		return cfg, nil, fmt.Errorf("config: %w", err)
+	}
+	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		var strict *toml.StrictMissingError
+		var derr *toml.DecodeError
+		switch {
+		case errors.As(err, &strict) && len(strict.Errors) > 0:
+			e := strict.Errors[0]
+			row, _ := e.Position()
+			return cfg, nil, fmt.Errorf("config %s:%d: unknown key %q", path, row, strings.Join(e.Key(), "."))
+		case errors.As(err, &derr):
+			row, _ := derr.Position()
+			msg := strings.TrimPrefix(derr.Error(), "toml: ")
+			if k := derr.Key(); len(k) > 0 {
+				return cfg, nil, fmt.Errorf("config %s:%d: key %q: %s", path, row, strings.Join(k, "."), msg)
+			}
+			return cfg, nil, fmt.Errorf("config %s:%d: %s", path, row, msg)
+		}
+		return cfg, nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	var warnings []string
+	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o044 != 0 && bytes.Contains(data, []byte("api_key_cmd")) {
+		warnings = append(warnings, fmt.Sprintf("config %s is readable by others (mode %v); it runs key commands: chmod 600 it", path, info.Mode().Perm()))
+	}
+	return cfg, warnings, nil
+}
+
+// settings are the values in effect for this run.
+type settings struct {
+	Model           string
+	DefaultProvider string
+	System          string
+	BaseURL         string
+	Temperature     *float64
+	MaxTokens       int
+	Timeout         time.Duration
+	IdleTimeout     time.Duration
+	Retries         int
+	Theme           string
+	DataDir         string
+	NoSave          bool
+	CAFile          string
+
+	aliases   map[string]string
+	endpoints provider.Endpoints
+	keyCmds   map[string]string
+}
+
+// Built-in defaults: the lowest layer of precedence.
+const (
+	defaultIdleTimeout = 5 * time.Minute
+	defaultRetries     = 2
+)
+
+// resolve applies the layers of configuration in one place, lowest first:
+// built-in defaults, then the file, then the environment, then the flags.
+// Each later layer overrides what it sets.
+func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, error) {
+	// 1. Built-in defaults.
+	s := settings{
+		IdleTimeout: defaultIdleTimeout,
+		Retries:     defaultRetries,
+		Theme:       "auto",
+		aliases:     map[string]string{},
+		endpoints:   provider.Presets(),
+		keyCmds:     map[string]string{},
+	}
+
+	// 2. The config file.
+	setStr(&s.Model, cfg.Model)
+	setStr(&s.DefaultProvider, cfg.DefaultProvider)
+	setStr(&s.System, cfg.System)
+	if cfg.Temperature != nil {
+		s.Temperature = cfg.Temperature
+	}
+	if cfg.MaxTokens != 0 {
+		s.MaxTokens = cfg.MaxTokens
+	}
+	if cfg.Timeout.set {
+		s.Timeout = cfg.Timeout.Duration
+	}
+	if cfg.IdleTimeout.set {
+		s.IdleTimeout = cfg.IdleTimeout.Duration
+	}
+	if cfg.Retries != nil {
+		s.Retries = *cfg.Retries
+	}
+	setStr(&s.Theme, cfg.Theme)
+	setStr(&s.DataDir, cfg.DataDir)
+	s.NoSave = cfg.NoSave
+	setStr(&s.CAFile, cfg.CAFile)
+	for k, v := range cfg.Aliases {
+		s.aliases[k] = v
+	}
+	for name, pc := range cfg.Providers {
+		s.endpoints.Set(provider.Endpoint{Name: name, Type: pc.Type, BaseURL: pc.BaseURL,
+			APIKeyEnv: pc.APIKeyEnv, Model: pc.Model, Flavor: pc.Flavor})
+		if pc.APIKeyCmd != "" {
+			s.keyCmds[name] = pc.APIKeyCmd
+		}
+	}
+	role := cfg.Role
+
+	// 3. The environment. Provider variables (OPENAI_API_KEY, OLLAMA_HOST...)
+	// are applied to the chosen endpoint by Endpoint.FromEnv.
+	setStr(&s.Model, getenv("PARLEY_MODEL"))
+	setStr(&s.DefaultProvider, getenv("PARLEY_DEFAULT_PROVIDER"))
+	setStr(&s.Theme, getenv("PARLEY_THEME"))
+	setStr(&s.DataDir, getenv("PARLEY_DATA_DIR"))
+	for _, env := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"PARLEY_TIMEOUT", &s.Timeout}, {"PARLEY_IDLE_TIMEOUT", &s.IdleTimeout}} {
+		if v := getenv(env.name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return s, usageErrorf("%s=%q is not a duration such as 90s or 5m", env.name, v)
+			}
+			*env.dst = d
+		}
+	}
+
+	// 4. The flags.
+	setStr(&s.Model, f.model)
+	setStr(&s.System, f.system)
+	setStr(&role, f.role)
+	setStr(&s.BaseURL, f.baseURL)
+	if f.temperature >= 0 {
+		t := f.temperature
+		s.Temperature = &t
+	}
+	if f.maxTokens > 0 {
+		s.MaxTokens = f.maxTokens
+	}
+	if f.timeout >= 0 {
+		s.Timeout = f.timeout
+	}
+	if f.idleTimeout >= 0 {
+		s.IdleTimeout = f.idleTimeout
+	}
+	if f.noSave {
+		s.NoSave = true
+	}
+
+	// A role is a named system prompt; an explicit --system wins over it.
+	if role != "" && f.system == "" {
+		text, ok := cfg.Roles[role]
+		if !ok {
+			return s, usageErrorf("unknown role %q: define it under [roles] in the config", role)
+		}
+		s.System = text
+	}
+	return s, nil
+}
+
+func setStr(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+// apiKeyFromCommand runs the api_key_cmd of a provider and returns the
+// first line of its output. The key never appears in an error.
+func apiKeyFromCommand(name, command string) (string, error) {
+	cmd := exec.Command("sh", "-c", command)
+	cmd.Stderr = nil
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("api_key_cmd of provider %s failed: %v", name, err)
+	}
+	key, _, _ := strings.Cut(string(out), "\n")
+	key = strings.TrimSpace(key)
+	if key == "" {
+		return "", fmt.Errorf("api_key_cmd of provider %s printed nothing", name)
+	}
+	return key, nil
+}

@@ -1,0 +1,253 @@
+// Command parley is a terminal chat client for language models: a
+// full-screen chat when run on a terminal without a prompt, and a one-shot
+// streamer of answers for scripts otherwise.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// flags are the command line's values; a negative number means "not given".
+type flags struct {
+	model, prompt, system, role, baseURL string
+	temperature                          float64
+	maxTokens                            int
+	raw, json                            bool
+	timeout, idleTimeout                 time.Duration
+	cont                                 bool
+	resume                               string
+	list                                 bool
+	show, del, search                    string
+	noSave, listModels                   bool
+	configPath, debug                    string
+}
+
+// Flag help: config.example.toml uses the same words.
+const (
+	helpModel       = "model as provider:model, an alias from the config, or a bare model name for the default provider"
+	helpPrompt      = "send this prompt, stream the answer to stdout and exit"
+	helpSystem      = "system prompt"
+	helpRole        = "named system prompt from [roles] in the config"
+	helpBaseURL     = "endpoint of the chosen provider (also OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST, GEMINI_BASE_URL)"
+	helpTemperature = "sampling temperature (provider default when not given)"
+	helpMaxTokens   = "longest answer in tokens (provider default when not given)"
+	helpTimeout     = "limit for the whole request, e.g. 90s or 5m (0: none)"
+	helpIdleTimeout = "longest silence allowed between bytes of an answer (0: none)"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes the command line and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	cmd := newRootCommand(env)
+	cmd.SetArgs(args)
+	cmd.SetIn(stdin)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	code := exitCode(ctx, err)
+	if msg := errorLine(err); msg != "" {
+		fmt.Fprintln(stderr, "parley: "+msg)
+	}
+	return code
+}
+
+// environment is what a run reads and writes, replaceable in tests.
+type environment struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f any) bool {
+	fd, ok := f.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(fd.Fd()))
+}
+
+func newRootCommand(env *environment) *cobra.Command {
+	f := &flags{}
+	cmd := &cobra.Command{
+		Use:   "parley [flags] [PROMPT...]",
+		Short: "Chat with language models in the terminal",
+		Long: "Parley chats with language models. Without a prompt, on a terminal, it opens a full-screen\n" +
+			"chat; with a prompt (-p, words, or piped stdin) it streams the answer to stdout and exits.",
+		Example: "  parley -m demo\n" +
+			"  parley -m openai:gpt-4o-mini -p \"why is the sky blue?\"\n" +
+			"  git diff | parley -p \"review this\"",
+		Args:          cobra.ArbitraryArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRoot(cmd.Context(), env, f, cmd, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	fl.StringVarP(&f.model, "model", "m", "", helpModel)
+	fl.StringVarP(&f.prompt, "prompt", "p", "", helpPrompt)
+	fl.StringVarP(&f.system, "system", "s", "", helpSystem)
+	fl.StringVar(&f.role, "role", "", helpRole)
+	fl.StringVar(&f.baseURL, "base-url", "", helpBaseURL)
+	fl.Float64Var(&f.temperature, "temperature", -1, helpTemperature)
+	fl.IntVar(&f.maxTokens, "max-tokens", 0, helpMaxTokens)
+	fl.BoolVar(&f.raw, "raw", false, "never render markdown")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object per chunk (text, reasoning, usage, finish, error)")
+	fl.DurationVar(&f.timeout, "timeout", -1, helpTimeout)
+	fl.DurationVar(&f.idleTimeout, "idle-timeout", -1, helpIdleTimeout)
+	fl.BoolVarP(&f.cont, "continue", "c", false, "continue the last conversation")
+	fl.StringVar(&f.resume, "resume", "", "continue the conversation with this ID (a prefix will do)")
+	fl.BoolVar(&f.list, "list", false, "list saved conversations")
+	fl.StringVar(&f.show, "show", "", "show a saved conversation")
+	fl.StringVar(&f.del, "delete", "", "delete a saved conversation")
+	fl.StringVar(&f.search, "search", "", "search saved conversations")
+	fl.BoolVar(&f.noSave, "no-save", false, "keep nothing of this exchange")
+	fl.BoolVar(&f.listModels, "list-models", false, "list the models the provider offers")
+	fl.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/parley/config.toml)")
+	fl.StringVar(&f.debug, "debug", "", "write a debug log to this file (never to the terminal)")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
+	for _, sub := range subcommands() {
+		cmd.AddCommand(sub)
+	}
+	return cmd
+}
+
+// runRoot decides between the chat, a one-shot answer and the store's
+// commands.
+func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command, args []string) error {
+	path, explicit := f.configPath, f.configPath != ""
+	if !explicit {
+		if p := env.getenv("PARLEY_CONFIG"); p != "" {
+			path, explicit = p, true
+		} else {
+			path = defaultConfigPath()
+		}
+	}
+	cfg, warnings, err := loadConfig(path, explicit)
+	if err != nil {
+		return usageError{err}
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(env.stderr, "parley: warning: "+w)
+	}
+	s, err := resolve(f, cfg, env.getenv)
+	if err != nil {
+		return err
+	}
+	if f.raw && f.json {
+		return usageErrorf("--raw and --json do not go together")
+	}
+	if done, err := runStoreCommands(ctx, env, f, s); done {
+		return err
+	}
+
+	prompt, err := readPrompt(env, f.prompt, args)
+	if err != nil {
+		return err
+	}
+	w, err := wire(ctx, env, f, s)
+	if err != nil {
+		return err
+	}
+	if f.listModels {
+		return listModels(ctx, env, w)
+	}
+	if prompt == "" {
+		if !isTerminal(env.stdin) || !isTerminal(env.stdout) {
+			return usageErrorf("no prompt: give one with -p, as words, or on stdin (or run on a terminal for the chat)")
+		}
+		return runChat(ctx, env, s, w)
+	}
+	return runOneShot(ctx, env, f, s, w, prompt)
+}
+
+// readPrompt joins -p, the positional words and piped stdin.
+func readPrompt(env *environment, p string, args []string) (string, error) {
+	parts := make([]string, 0, 3)
+	if p != "" {
+		parts = append(parts, p)
+	}
+	if len(args) > 0 {
+		parts = append(parts, strings.Join(args, " "))
+	}
+	if !isTerminal(env.stdin) && env.stdin != nil {
+		if f, ok := env.stdin.(*os.File); !ok || isPipeOrFile(f) {
+			data, err := io.ReadAll(io.LimitReader(env.stdin, maxStdin+1))
+			if err != nil {
+				return "", fmt.Errorf("reading stdin: %w", err)
+			}
+			if len(data) > maxStdin {
+				return "", usageErrorf("stdin is larger than %d MiB", maxStdin>>20)
+			}
+			if s := strings.TrimRight(string(data), "\n"); strings.TrimSpace(s) != "" {
+				parts = append(parts, s)
+			}
+		}
+	}
+	return strings.Join(parts, "\n\n"), nil
+}
+
+// maxStdin bounds what is read from a pipe into the prompt.
+const maxStdin = 32 << 20
+
+// isPipeOrFile reports whether f is a pipe or a regular file, which stdin
+// is when something was piped or redirected in (and not, say, /dev/null
+// under a CI runner with no stdin).
+func isPipeOrFile(f *os.File) bool {
+	info, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	m := info.Mode()
+	return m&os.ModeNamedPipe != 0 || m.IsRegular()
+}
+
+// usageError is bad usage or config: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// exitCode maps the error that ended a run to its exit status.
+func exitCode(ctx context.Context, err error) int {
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case ctx.Err() != nil, errors.Is(err, errInterrupted):
+		return exitInterrupted
+	}
+	return exitFailed
+}
+
+// errInterrupted ends a run that the user interrupted.
+var errInterrupted = errors.New("interrupted")

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// answer is what a one-shot run received.
+type answer struct {
+	text, reasoning strings.Builder
+	usage           provider.Usage
+	reason          string
+	err             error
+}
+
+// runOneShot sends prompt and streams the answer to stdout.
+func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *wiring, prompt string) error {
+	req := w.request
+	req.Messages = append(req.Messages, provider.Message{Role: provider.RoleUser, Content: prompt})
+	ch, err := w.prov.Stream(ctx, req)
+	if err != nil {
+		return err
+	}
+	var out printer
+	switch {
+	case f.json:
+		out = newJSONPrinter(env.stdout)
+	case f.raw || !isTerminal(env.stdout):
+		out = &rawPrinter{w: env.stdout}
+	default:
+		out = newTermPrinter(env.stdout, env.stderr, s.Theme)
+	}
+	var a answer
+	for batch := range batches(ch) {
+		for _, c := range batch {
+			a.add(c)
+			if err := out.chunk(c); err != nil {
+				return fmt.Errorf("writing the answer: %w", err)
+			}
+		}
+		if err := out.flush(); err != nil {
+			return fmt.Errorf("writing the answer: %w", err)
+		}
+	}
+	if err := out.close(a.err); err != nil && a.err == nil {
+		return fmt.Errorf("writing the answer: %w", err)
+	}
+	if a.err != nil && ctx.Err() != nil {
+		return errInterrupted
+	}
+	if f.json && a.err != nil {
+		return silentError{a.err}
+	}
+	return a.err
+}
+
+func (a *answer) add(c provider.Chunk) {
+	switch c.Kind {
+	case provider.KindText:
+		a.text.WriteString(c.Text)
+	case provider.KindReasoning:
+		a.reasoning.WriteString(c.Text)
+	case provider.KindUsage:
+		a.usage = c.Usage
+	case provider.KindFinish:
+		a.reason = c.Reason
+	case provider.KindError:
+		a.err = c.Err
+	}
+}
+
+// batches turns a chunk stream into batches of the chunks that were
+// already waiting, so that a fast stream is written with few syscalls
+// while a slow one is written as each chunk arrives.
+func batches(ch <-chan provider.Chunk) func(yield func([]provider.Chunk) bool) {
+	return func(yield func([]provider.Chunk) bool) {
+		buf := make([]provider.Chunk, 0, 64)
+		for c := range ch {
+			buf = append(buf[:0], c)
+		drain:
+			for len(buf) < cap(buf) {
+				select {
+				case c, ok := <-ch:
+					if !ok {
+						break drain
+					}
+					buf = append(buf, c)
+				default:
+					break drain
+				}
+			}
+			if !yield(buf) {
+				return
+			}
+		}
+	}
+}
+
+// printer writes an answer's chunks somewhere.
+type printer interface {
+	chunk(c provider.Chunk) error
+	// flush writes what the last batch of chunks buffered.
+	flush() error
+	// close ends the output; err is the stream's error, if any.
+	close(err error) error
+}
+
+// rawPrinter writes exactly the text of the answer, nothing added: the
+// output of a pipe is data.
+type rawPrinter struct {
+	w   io.Writer
+	buf []byte
+}
+
+func (p *rawPrinter) chunk(c provider.Chunk) error {
+	if c.Kind == provider.KindText {
+		p.buf = append(p.buf, c.Text...)
+	}
+	return nil
+}
+
+func (p *rawPrinter) flush() error {
+	if len(p.buf) == 0 {
+		return nil
+	}
+	_, err := p.w.Write(p.buf)
+	p.buf = p.buf[:0]
+	return err
+}
+
+func (p *rawPrinter) close(error) error { return nil }
+
+// jsonPrinter writes one JSON object per chunk.
+type jsonPrinter struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+func newJSONPrinter(w io.Writer) *jsonPrinter {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &jsonPrinter{w: bw, enc: enc}
+}
+
+// jsonChunk is the --json form of a chunk.
+type jsonChunk struct {
+	Type    string          `json:"type"`
+	Text    string          `json:"text,omitempty"`
+	Percent *float64        `json:"percent,omitempty"`
+	Usage   *provider.Usage `json:"usage,omitempty"`
+	Reason  string          `json:"reason,omitempty"`
+	Error   string          `json:"error,omitempty"`
+}
+
+func (p *jsonPrinter) chunk(c provider.Chunk) error {
+	j := jsonChunk{Type: c.Kind.String()}
+	switch c.Kind {
+	case provider.KindText, provider.KindReasoning, provider.KindNotice:
+		j.Text = c.Text
+	case provider.KindProgress:
+		j.Text, j.Percent = c.Text, &c.Percent
+	case provider.KindUsage:
+		j.Usage = &c.Usage
+	case provider.KindFinish:
+		j.Reason = c.Reason
+	case provider.KindError:
+		j.Error = errorLine(c.Err)
+	}
+	return p.enc.Encode(j)
+}
+
+func (p *jsonPrinter) flush() error      { return p.w.Flush() }
+func (p *jsonPrinter) close(error) error { return p.w.Flush() }
+
+// silentError is an error already reported on stdout (as --json does):
+// it sets the exit status and prints nothing more.
+type silentError struct{ err error }
+
+func (e silentError) Error() string { return e.err.Error() }
+func (e silentError) Unwrap() error { return e.err }
+
+// errorLine is the one line a user reads for err.
+func errorLine(err error) string {
+	var se silentError
+	if errors.As(err, &se) || errors.Is(err, errInterrupted) {
+		return ""
+	}
+	msg := err.Error()
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		msg = "timed out: " + msg
+	}
+	return strings.Join(strings.Fields(msg), " ")
+}
