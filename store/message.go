@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// AddMessage appends m to the conversation m.ConversationID and returns it
+// with its ID, Seq and CreatedAt set; an empty Status means complete. It
+// marks the conversation as used now. A conversation that does not exist is
+// ErrNotFound.
+func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
+	if m.Status == "" {
+		m.Status = StatusComplete
+	}
+	m.CreatedAt = time.Now()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Message{}, fmt.Errorf("store: add message: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE conversations SET updated_at = ? WHERE id = ?`,
+		millis(m.CreatedAt), m.ConversationID)
+	if err != nil {
+		return Message{}, fmt.Errorf("store: add message: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return Message{}, fmt.Errorf("%w with ID %s", ErrNotFound, m.ConversationID)
+	}
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO messages (conversation_id, seq, role, text, reasoning, model, provider,
+			ttft_ms, duration_ms, input_tokens, output_tokens, reasoning_tokens, status, error, created_at)
+		VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?1),
+			?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+		RETURNING id, seq`,
+		m.ConversationID, string(m.Role), m.Text, m.Reasoning, m.Model, m.Provider,
+		m.TimeToFirst.Milliseconds(), m.Duration.Milliseconds(),
+		m.Usage.InputTokens, m.Usage.OutputTokens, m.Usage.ReasoningTokens,
+		string(m.Status), m.Error, millis(m.CreatedAt)).Scan(&m.ID, &m.Seq)
+	if err != nil {
+		return Message{}, fmt.Errorf("store: add message: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Message{}, fmt.Errorf("store: add message: %w", err)
+	}
+	return m, nil
+}
+
+// UpdateMessage writes the fields of m that change while an answer streams
+// and when it ends (text, reasoning, timings, usage, status, error) to the
+// message m.ID. It is one small UPDATE.
+func (s *Store) UpdateMessage(ctx context.Context, m Message) error {
+	if m.Status == "" {
+		m.Status = StatusComplete
+	}
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE messages SET text = ?, reasoning = ?, ttft_ms = ?, duration_ms = ?,
+			input_tokens = ?, output_tokens = ?, reasoning_tokens = ?, status = ?, error = ?
+		WHERE id = ?`,
+		m.Text, m.Reasoning, m.TimeToFirst.Milliseconds(), m.Duration.Milliseconds(),
+		m.Usage.InputTokens, m.Usage.OutputTokens, m.Usage.ReasoningTokens,
+		string(m.Status), m.Error, m.ID)
+	if err != nil {
+		return fmt.Errorf("store: update message %d: %w", m.ID, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("store: update message %d: %w", m.ID, ErrNoMessage)
+	}
+	return nil
+}
+
+// messages reads the messages of one conversation, oldest first.
+func messages(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, convID string) ([]Message, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT id, conversation_id, seq, role, text, reasoning, model, provider,
+			ttft_ms, duration_ms, input_tokens, output_tokens, reasoning_tokens,
+			status, error, created_at
+		FROM messages WHERE conversation_id = ? ORDER BY seq`, convID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []Message
+	for rows.Next() {
+		var m Message
+		var ttft, dur, created int64
+		if err := rows.Scan(&m.ID, &m.ConversationID, &m.Seq, &m.Role, &m.Text, &m.Reasoning,
+			&m.Model, &m.Provider, &ttft, &dur, &m.Usage.InputTokens, &m.Usage.OutputTokens,
+			&m.Usage.ReasoningTokens, &m.Status, &m.Error, &created); err != nil {
+			return nil, err
+		}
+		m.TimeToFirst = time.Duration(ttft) * time.Millisecond
+		m.Duration = time.Duration(dur) * time.Millisecond
+		m.CreatedAt = fromMillis(created)
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}

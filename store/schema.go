@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations bring the schema from version i to version i+1: migrations[0]
+// creates version 1 from an empty file. The schema version is kept in
+// PRAGMA user_version. Append to this list; never edit a migration that has
+// shipped.
+var migrations = []string{
+	// 1: conversations, their messages, and a full-text index of the
+	// messages' text kept in step by triggers. Times are Unix milliseconds,
+	// durations milliseconds.
+	`
+CREATE TABLE conversations (
+	id         TEXT PRIMARY KEY,
+	title      TEXT NOT NULL,
+	model      TEXT NOT NULL DEFAULT '',
+	provider   TEXT NOT NULL DEFAULT '',
+	system     TEXT NOT NULL DEFAULT '',
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX conversations_by_update ON conversations (updated_at DESC, id);
+
+CREATE TABLE messages (
+	id               INTEGER PRIMARY KEY,
+	conversation_id  TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+	seq              INTEGER NOT NULL,
+	role             TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+	text             TEXT NOT NULL DEFAULT '',
+	reasoning        TEXT NOT NULL DEFAULT '',
+	model            TEXT NOT NULL DEFAULT '',
+	provider         TEXT NOT NULL DEFAULT '',
+	ttft_ms          INTEGER NOT NULL DEFAULT 0,
+	duration_ms      INTEGER NOT NULL DEFAULT 0,
+	input_tokens     INTEGER NOT NULL DEFAULT 0,
+	output_tokens    INTEGER NOT NULL DEFAULT 0,
+	reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+	status           TEXT NOT NULL DEFAULT 'complete' CHECK (status IN ('complete', 'stopped', 'failed')),
+	error            TEXT NOT NULL DEFAULT '',
+	created_at       INTEGER NOT NULL,
+	UNIQUE (conversation_id, seq)
+) STRICT;
+
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+	text,
+	content = 'messages',
+	content_rowid = 'id',
+	tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+	INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages
+WHEN old.text IS NOT new.text BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+	INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+`,
+}
+
+// SchemaVersion is the schema version this Parley writes.
+var SchemaVersion = len(migrations)
+
+// migrate checks that the file is a Parley database this Parley can use and
+// applies the migrations it lacks, each in its own write transaction, so
+// that two processes opening a new database at once do not both migrate.
+func (s *Store) migrate(ctx context.Context) error {
+	for {
+		done, err := s.migrateOnce(ctx)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// migrateOnce applies the next migration, if any; it reports true when the
+// schema is current.
+func (s *Store) migrateOnce(ctx context.Context) (done bool, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	version, err := checkFile(ctx, tx)
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case version > len(migrations):
+		return false, fmt.Errorf("%w (schema version %d; this Parley knows up to %d)",
+			ErrNewerSchema, version, len(migrations))
+	case version == len(migrations):
+		return true, nil
+	}
+	if _, err := tx.ExecContext(ctx, migrations[version]); err != nil {
+		return false, fmt.Errorf("store: migration to schema version %d: %w", version+1, err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version+1)); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
+		return false, err
+	}
+	return false, tx.Commit()
+}
+
+// checkFile returns the schema version of the database, after checking that
+// it is Parley's: an empty file, or one that carries our application ID.
+func checkFile(ctx context.Context, tx *sql.Tx) (int, error) {
+	var version, appID, tables int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return 0, err
+	}
+	if err := tx.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return 0, err
+	}
+	if appID == applicationID {
+		return version, nil
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+		return 0, err
+	}
+	if appID != 0 || version != 0 || tables != 0 {
+		return 0, fmt.Errorf("%w: the file holds another program's database", ErrNotParley)
+	}
+	return 0, nil
+}

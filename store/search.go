@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// Snippet highlight markers: Unicode private-use characters, chosen because
+// chat text does not use them.
+const (
+	MarkStart = "\uE000"
+	MarkEnd   = "\uE001"
+)
+
+// Hit is one message that matched a search.
+type Hit struct {
+	ConversationID string        `json:"conversation_id"`
+	Title          string        `json:"title"`
+	MessageID      int64         `json:"message_id"`
+	Seq            int           `json:"seq"`
+	Role           provider.Role `json:"role"`
+	CreatedAt      time.Time     `json:"created_at"`
+	// Snippet is an excerpt of the message around the matches, with each
+	// match between MarkStart and MarkEnd, and "…" where text was cut.
+	Snippet string `json:"snippet"`
+	// Rank is the bm25 score: lower is a better match.
+	Rank float64 `json:"rank"`
+}
+
+// Fragments splits the snippet into its plain and matching parts, in order.
+func (h Hit) Fragments() []Fragment {
+	var out []Fragment
+	rest := h.Snippet
+	for rest != "" {
+		i := strings.Index(rest, MarkStart)
+		if i < 0 {
+			out = append(out, Fragment{Text: rest})
+			break
+		}
+		if i > 0 {
+			out = append(out, Fragment{Text: rest[:i]})
+		}
+		rest = rest[i+len(MarkStart):]
+		j := strings.Index(rest, MarkEnd)
+		if j < 0 {
+			j = len(rest)
+		}
+		out = append(out, Fragment{Text: rest[:j], Match: true})
+		rest = strings.TrimPrefix(rest[j:], MarkEnd)
+	}
+	return out
+}
+
+// Fragment is a piece of a snippet; Match tells whether it matched the query.
+type Fragment struct {
+	Text  string
+	Match bool
+}
+
+// snippetTokens is how many tokens, at most, a snippet holds.
+const snippetTokens = 16
+
+// Search finds the messages whose text contains every word of text,
+// best match first (bm25), and returns up to limit of them (20 when
+// limit <= 0). Words match whatever their case, accents or English
+// inflection ("running" finds "run"); a word ending in * matches as a
+// prefix. Any other query syntax in text is taken literally.
+func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, error) {
+	query := ftsQuery(text)
+	if query == "" {
+		return nil, fmt.Errorf("store: nothing to search for in %q", text)
+	}
+	if limit <= 0 {
+		limit = 20
+	}
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT m.conversation_id, c.title, m.id, m.seq, m.role, m.created_at,
+			snippet(messages_fts, 0, ?, ?, '…', ?), f.rank
+		FROM messages_fts f
+		JOIN messages m ON m.id = f.rowid
+		JOIN conversations c ON c.id = m.conversation_id
+		WHERE messages_fts MATCH ?
+		ORDER BY f.rank, m.id DESC
+		LIMIT ?`, MarkStart, MarkEnd, snippetTokens, query, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: search %q: %w", text, err)
+	}
+	defer rows.Close()
+	var hits []Hit
+	for rows.Next() {
+		var h Hit
+		var created int64
+		if err := rows.Scan(&h.ConversationID, &h.Title, &h.MessageID, &h.Seq, &h.Role,
+			&created, &h.Snippet, &h.Rank); err != nil {
+			return nil, fmt.Errorf("store: search %q: %w", text, err)
+		}
+		h.CreatedAt = fromMillis(created)
+		hits = append(hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search %q: %w", text, err)
+	}
+	return hits, nil
+}
+
+// ftsQuery turns what a person typed into an FTS5 query that cannot be a
+// syntax error: each space-separated word becomes a quoted string (so
+// "don't" or "c++" search for what they say), all of them required; a
+// trailing * is kept as a prefix search.
+func ftsQuery(text string) string {
+	var terms []string
+	for _, w := range strings.Fields(text) {
+		prefix := strings.HasSuffix(w, "*")
+		w = strings.TrimRight(w, "*")
+		w = strings.NewReplacer(MarkStart, "", MarkEnd, "").Replace(w)
+		if !hasWordChar(w) {
+			continue
+		}
+		term := `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+		if prefix {
+			term += "*"
+		}
+		terms = append(terms, term)
+	}
+	return strings.Join(terms, " ")
+}
+
+// hasWordChar reports whether w has a letter or digit, the only characters
+// the tokenizer indexes; a term without one matches nothing and FTS5
+// rejects it.
+func hasWordChar(w string) bool {
+	for _, r := range w {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return true
+		}
+	}
+	return false
+}
