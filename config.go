@@ -40,6 +40,7 @@ type fileConfig struct {
 type providerConfig struct {
 	Type      string `toml:"type"`
 	BaseURL   string `toml:"base_url"`
+	APIKey    string `toml:"api_key"`
 	APIKeyEnv string `toml:"api_key_env"`
 	APIKeyCmd string `toml:"api_key_cmd"`
 	Model     string `toml:"model"`
@@ -107,8 +108,14 @@ func loadConfig(path string, explicit bool) (fileConfig, []string, error) {
 		return cfg, nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	var warnings []string
-	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o044 != 0 && bytes.Contains(data, []byte("api_key_cmd")) {
-		warnings = append(warnings, fmt.Sprintf("config %s is readable by others (mode %v); it runs key commands: chmod 600 it", path, info.Mode().Perm()))
+	for name, pc := range cfg.Providers {
+		if pc.APIKey == "" {
+			continue
+		}
+		if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o077 != 0 {
+			warnings = append(warnings, fmt.Sprintf("config %s holds the API key of provider %s and is readable by others (mode %v): chmod 600 it", path, name, info.Mode().Perm()))
+		}
+		break
 	}
 	return cfg, warnings, nil
 }
@@ -182,7 +189,7 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 	}
 	for name, pc := range cfg.Providers {
 		s.endpoints.Set(provider.Endpoint{Name: name, Type: pc.Type, BaseURL: pc.BaseURL,
-			APIKeyEnv: pc.APIKeyEnv, Model: pc.Model, Flavor: pc.Flavor})
+			APIKey: pc.APIKey, APIKeyEnv: pc.APIKeyEnv, Model: pc.Model, Flavor: pc.Flavor})
 		if pc.APIKeyCmd != "" {
 			s.keyCmds[name] = pc.APIKeyCmd
 		}
