@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-	"unicode/utf8"
 )
 
 // DefaultMaxEventSize bounds a line and an event's data unless
@@ -59,10 +58,13 @@ type Decoder struct {
 	end int
 	max int
 
-	started bool // the BOM check has been done
-	skipLF  bool // the previous line ended in CR; a following LF belongs to it
-	eof     bool
-	err     error
+	started bool  // the BOM check has been done
+	skipLF  bool  // the previous line ended in CR; a following LF belongs to it
+	eof     bool  // the reader has nothing more
+	rerr    error // the error that ended the reader, reported once buf is used up
+	err     error // the error that ended the stream
+	lf      int   // index in buf of the next LF, or -1: none in buf[start:lfEnd]
+	lfEnd   int
 
 	data      []byte
 	hasData   bool
@@ -80,7 +82,7 @@ type Decoder struct {
 
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
-	return &Decoder{r: r, max: DefaultMaxEventSize}
+	return &Decoder{r: r, max: DefaultMaxEventSize, lf: -1}
 }
 
 // SetMaxEventSize bounds the length of a line and of an event's data; a
@@ -176,7 +178,7 @@ func (d *Decoder) field(line []byte) bool {
 	}
 	switch string(name) {
 	case "data":
-		if len(d.data)+len(value)+1 > d.max {
+		if len(d.data)+len(value) > d.max { // d.data ends in the LF dispatch removes
 			d.err = &SizeError{Limit: d.max}
 			return false
 		}
@@ -220,161 +222,4 @@ func digits(b []byte) (int64, bool) {
 		n = int64(time.Duration(1<<62) / time.Millisecond)
 	}
 	return n, true
-}
-
-// appendValid appends b to dst, replacing each maximal invalid UTF-8
-// subpart with U+FFFD as the WHATWG UTF-8 decoder does.
-func appendValid(dst, b []byte) []byte {
-	if utf8.Valid(b) {
-		return append(dst, b...)
-	}
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r != utf8.RuneError || size > 1 {
-			dst = append(dst, b[:size]...)
-			b = b[size:]
-			continue
-		}
-		dst = append(dst, "\uFFFD"...)
-		b = b[invalidPrefix(b):]
-	}
-	return dst
-}
-
-// invalidPrefix returns the length of the maximal subpart of an ill-formed
-// sequence at the start of b (Unicode 3.9, table 3-8): a lead byte followed
-// by as many continuation bytes as are valid for it, at least one byte.
-func invalidPrefix(b []byte) int {
-	c := b[0]
-	var need int
-	lo, hi := byte(0x80), byte(0xBF)
-	switch {
-	case c >= 0xC2 && c <= 0xDF:
-		need = 1
-	case c == 0xE0:
-		need, lo = 2, 0xA0
-	case c >= 0xE1 && c <= 0xEC, c == 0xEE, c == 0xEF:
-		need = 2
-	case c == 0xED:
-		need, hi = 2, 0x9F
-	case c == 0xF0:
-		need, lo = 3, 0x90
-	case c >= 0xF1 && c <= 0xF3:
-		need = 3
-	case c == 0xF4:
-		need, hi = 3, 0x8F
-	default:
-		return 1
-	}
-	n := 1
-	for ; n <= need && n < len(b); n++ {
-		if b[n] < lo || b[n] > hi {
-			break
-		}
-		lo, hi = 0x80, 0xBF
-	}
-	return n
-}
-
-// line returns the next line without its terminator. The slice is valid
-// until the next call.
-func (d *Decoder) line() ([]byte, bool) {
-	if d.err != nil {
-		return nil, false
-	}
-	scanned := 0 // bytes of buf[start:end] known to hold no terminator
-	for {
-		if !d.started && (d.end-d.start >= 3 || d.eof) {
-			d.started = true
-			if bytes.HasPrefix(d.buf[d.start:d.end], []byte("\xEF\xBB\xBF")) {
-				d.start += 3
-			}
-		}
-		if d.started {
-			if d.skipLF && d.start < d.end {
-				d.skipLF = false
-				if d.buf[d.start] == '\n' {
-					d.start++
-				}
-			}
-			b := d.buf[d.start+scanned : d.end]
-			if i := indexEOL(b); i >= 0 {
-				i += scanned
-				line := d.buf[d.start : d.start+i]
-				if d.buf[d.start+i] == '\r' {
-					if d.start+i+1 < d.end {
-						if d.buf[d.start+i+1] == '\n' {
-							i++
-						}
-					} else {
-						d.skipLF = true
-					}
-				}
-				d.start += i + 1
-				return line, true
-			}
-			scanned = d.end - d.start
-			if scanned > d.max {
-				d.err = &SizeError{Limit: d.max}
-				return nil, false
-			}
-		}
-		if d.eof {
-			// A final line without a terminator is never dispatched.
-			return nil, false
-		}
-		if !d.fill() {
-			return nil, false
-		}
-	}
-}
-
-// indexEOL returns the index of the first CR or LF in b, or -1.
-func indexEOL(b []byte) int {
-	i := bytes.IndexByte(b, '\n')
-	if i < 0 {
-		return bytes.IndexByte(b, '\r')
-	}
-	if j := bytes.IndexByte(b[:i], '\r'); j >= 0 {
-		return j
-	}
-	return i
-}
-
-// fill reads more input into buf, compacting or growing it as needed. It
-// reports false, with d.err set, on a read error.
-func (d *Decoder) fill() bool {
-	if d.start > 0 && (d.start == d.end || d.end == len(d.buf)) {
-		n := copy(d.buf, d.buf[d.start:d.end])
-		d.start, d.end = 0, n
-	}
-	if d.end == len(d.buf) {
-		size := 2 * len(d.buf)
-		if size == 0 {
-			size = 32 << 10
-		}
-		if limit := d.max + 2; size > limit && limit > len(d.buf) {
-			size = limit
-		}
-		nb := make([]byte, size)
-		copy(nb, d.buf[d.start:d.end])
-		d.buf, d.end, d.start = nb, d.end-d.start, 0
-	}
-	for tries := 0; tries < 100; tries++ {
-		n, err := d.r.Read(d.buf[d.end:])
-		d.end += n
-		if err == io.EOF {
-			d.eof = true
-			return true
-		}
-		if err != nil {
-			d.err = err
-			return false
-		}
-		if n > 0 {
-			return true
-		}
-	}
-	d.err = io.ErrNoProgress
-	return false
 }

@@ -1,0 +1,152 @@
+package stream
+
+import (
+	"bytes"
+	"io"
+)
+
+// bom is the UTF-8 byte order mark, which a stream may begin with.
+const bom = "\xEF\xBB\xBF"
+
+// line returns the next line without its terminator (CRLF, LF or CR). The
+// slice is valid until the next call. It reports false at the end of the
+// stream, with d.err set if the end was not clean; bytes after the last
+// terminator are dropped.
+func (d *Decoder) line() ([]byte, bool) {
+	if d.err != nil {
+		return nil, false
+	}
+	scanned := 0 // bytes of buf[start:end] known to hold no terminator
+	for {
+		if !d.started {
+			d.startStream()
+		}
+		if d.started {
+			if d.skipLF && d.start < d.end {
+				d.skipLF = false
+				if d.buf[d.start] == '\n' {
+					d.start++
+				}
+			}
+			if eol := d.indexEOL(d.start + scanned); eol >= 0 {
+				return d.cut(eol)
+			}
+			scanned = d.end - d.start
+			if scanned > d.max {
+				d.err = &SizeError{Limit: d.max}
+				return nil, false
+			}
+		}
+		if d.eof {
+			d.err = d.rerr
+			return nil, false
+		}
+		d.fill()
+	}
+}
+
+// startStream strips a leading BOM once enough bytes have arrived to tell
+// whether the stream begins with one.
+func (d *Decoder) startStream() {
+	b := d.buf[d.start:d.end]
+	if len(b) < len(bom) && !d.eof && bytes.HasPrefix([]byte(bom), b) {
+		return // could still be a BOM
+	}
+	d.started = true
+	if bytes.HasPrefix(b, []byte(bom)) {
+		d.start += len(bom)
+	}
+}
+
+// cut returns the line that ends at buf[eol] and consumes it with its
+// terminator.
+func (d *Decoder) cut(eol int) ([]byte, bool) {
+	line := d.buf[d.start:eol]
+	if len(line) > d.max {
+		d.err = &SizeError{Limit: d.max}
+		return nil, false
+	}
+	next := eol + 1
+	if d.buf[eol] == '\r' {
+		switch {
+		case next == d.end:
+			d.skipLF = true // the LF, if any, is in the next read
+		case d.buf[next] == '\n':
+			next++
+		}
+	}
+	d.start = next
+	return line, true
+}
+
+// indexEOL returns the index in buf of the first CR or LF in
+// buf[from:end], or -1. The position of the next LF is remembered, so that
+// a stream framed by CR alone costs one pass, not one pass per line.
+func (d *Decoder) indexEOL(from int) int {
+	lf := d.lf
+	if lf < from {
+		s := from
+		if lf < 0 && d.lfEnd > s {
+			s = d.lfEnd // buf[from:lfEnd] is known to hold no LF
+		}
+		if i := bytes.IndexByte(d.buf[s:d.end], '\n'); i >= 0 {
+			lf = s + i
+		} else {
+			lf = -1
+		}
+		d.lf, d.lfEnd = lf, d.end
+	}
+	limit := d.end
+	if lf >= 0 {
+		limit = lf
+	}
+	if i := bytes.IndexByte(d.buf[from:limit], '\r'); i >= 0 {
+		return from + i
+	}
+	return lf
+}
+
+// fill reads more input into buf, moving or growing it as needed. It sets
+// d.eof when the reader has nothing more, keeping the reader's error (nil
+// for io.EOF) in d.rerr.
+func (d *Decoder) fill() {
+	if d.start > 0 && (d.start == d.end || d.end == len(d.buf)) {
+		d.shift(d.buf)
+	}
+	if d.end == len(d.buf) {
+		// line has made sure that end-start <= max, so there is room to
+		// grow below max plus a CR LF.
+		size := min(max(2*len(d.buf), 32<<10), d.max+2)
+		d.shift(make([]byte, size))
+	}
+	for range 100 {
+		n, err := d.r.Read(d.buf[d.end:])
+		d.end += n
+		if err != nil {
+			d.eof = true
+			if err != io.EOF {
+				d.rerr = err
+			}
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+	d.eof, d.rerr = true, io.ErrNoProgress
+}
+
+// shift moves buf[start:end] to the start of nb, which becomes buf.
+func (d *Decoder) shift(nb []byte) {
+	k := d.start
+	d.end = copy(nb, d.buf[d.start:d.end])
+	d.buf, d.start = nb, 0
+	switch {
+	case d.lf >= k:
+		d.lf -= k
+	case d.lf >= 0:
+		d.lf, d.lfEnd = -1, 0 // stale: already consumed
+	default:
+		d.lfEnd = max(d.lfEnd-k, 0)
+	}
+}
