@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,12 @@ import (
 	"sync"
 	"time"
 )
+
+// MediaEventStream is the media type of server-sent events.
+const MediaEventStream = "text/event-stream"
+
+// maxJSONBody bounds a JSON response read by GetJSON.
+const maxJSONBody = 16 << 20
 
 // NewHTTPClient returns the HTTP client that providers share: proxies from
 // HTTPS_PROXY, HTTP_PROXY and NO_PROXY, the system's certificate
@@ -156,6 +163,25 @@ func (o Options) Open(ctx context.Context, c Call) (io.ReadCloser, error) {
 		return nil, ep.scrub(fmt.Errorf("%s: %w", ep.Name, err))
 	}
 	return w, nil
+}
+
+// GetJSON sends c (a GET unless c.Method says otherwise), bounded by
+// o.Timeout, and decodes its JSON response, of at most 16 MiB, into v.
+func (o Options) GetJSON(ctx context.Context, c Call, v any) error {
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, &TimeoutError{Limit: o.Timeout})
+		defer cancel()
+	}
+	rc, err := o.Open(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if err := json.NewDecoder(io.LimitReader(rc, maxJSONBody)).Decode(v); err != nil {
+		return c.Endpoint.scrub(fmt.Errorf("%s: malformed response from %s: %w", c.Endpoint.Name, redactURL(c.URL), err))
+	}
+	return nil
 }
 
 func checkType(ct string, accept []string, body io.Reader) error {

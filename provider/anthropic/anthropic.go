@@ -1,0 +1,147 @@
+// Package anthropic streams answers from Anthropic's Messages API
+// (POST /v1/messages with "stream": true): server-sent events named
+// message_start, content_block_start/delta/stop, message_delta,
+// message_stop, ping and error.
+package anthropic
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/stream"
+)
+
+const (
+	// DefaultBaseURL is Anthropic's API root.
+	DefaultBaseURL = "https://api.anthropic.com"
+	// Version is the anthropic-version header sent with every request.
+	Version = "2023-06-01"
+	// DefaultMaxTokens is sent when the request sets no limit, since the
+	// API requires one. Every current model accepts it.
+	DefaultMaxTokens = 4096
+)
+
+func init() {
+	provider.Register(provider.TypeAnthropic, func(ep provider.Endpoint, o provider.Options) (provider.Provider, error) {
+		return New(ep, o), nil
+	})
+}
+
+// Client is the Anthropic provider.
+type Client struct {
+	ep   provider.Endpoint
+	opts provider.Options
+	base string
+}
+
+var (
+	_ provider.Provider    = (*Client)(nil)
+	_ provider.ModelLister = (*Client)(nil)
+)
+
+// New returns a Client for ep; an empty BaseURL means DefaultBaseURL and
+// an empty Name "anthropic".
+func New(ep provider.Endpoint, o provider.Options) *Client {
+	if ep.Name == "" {
+		ep.Name = "anthropic"
+	}
+	base := ep.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	// The base URL is the API root; accept one that already ends in /v1.
+	base = strings.TrimSuffix(strings.TrimRight(base, "/"), "/v1")
+	return &Client{ep: ep, opts: o, base: base}
+}
+
+// Name returns the endpoint's name.
+func (c *Client) Name() string { return c.ep.Name }
+
+func (c *Client) header() http.Header {
+	h := http.Header{}
+	h.Set("anthropic-version", Version)
+	if c.ep.APIKey != "" {
+		h.Set("x-api-key", c.ep.APIKey)
+	}
+	return h
+}
+
+// Stream sends req to /v1/messages and streams the answer.
+func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
+	if err := c.ep.RequireKey(); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(newMessagesRequest(req))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.ep.Name, err)
+	}
+	h := c.header()
+	h.Set("Accept", provider.MediaEventStream)
+	call := provider.Call{
+		Endpoint: c.ep, Method: http.MethodPost, URL: c.base + "/v1/messages",
+		Header: h, Body: body, Model: req.Model, Accept: []string{provider.MediaEventStream},
+	}
+	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+		rc, err := c.opts.Open(ctx, call)
+		if err != nil {
+			return "", err
+		}
+		defer rc.Close()
+		return c.decode(stream.NewDecoder(rc), e)
+	}), nil
+}
+
+// decode reads events until message_stop or the end of the body.
+func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error) {
+	d := decoder{name: c.ep.Name}
+	for sd.Next() {
+		ev := sd.Event()
+		done, err := d.handle(ev.Type, []byte(ev.Data), e)
+		if err != nil {
+			return "", err
+		}
+		if done {
+			return d.reason, nil
+		}
+	}
+	if err := sd.Err(); err != nil {
+		return "", e.Lost(fmt.Errorf("%s: %w", c.ep.Name, err))
+	}
+	return "", e.Lost(nil) // the body ended before message_stop
+}
+
+// ListModels returns the IDs that GET /v1/models lists, following its
+// pages, sorted.
+func (c *Client) ListModels(ctx context.Context) ([]string, error) {
+	if err := c.ep.RequireKey(); err != nil {
+		return nil, err
+	}
+	var ids []string
+	after := ""
+	for page := 0; page < 50; page++ {
+		q := url.Values{"limit": {"1000"}}
+		if after != "" {
+			q.Set("after_id", after)
+		}
+		var list modelList
+		call := provider.Call{Endpoint: c.ep, URL: c.base + "/v1/models?" + q.Encode(), Header: c.header()}
+		if err := c.opts.GetJSON(ctx, call, &list); err != nil {
+			return nil, err
+		}
+		for _, m := range list.Data {
+			ids = append(ids, m.ID)
+		}
+		if !list.HasMore || list.LastID == "" || list.LastID == after {
+			break
+		}
+		after = list.LastID
+	}
+	slices.Sort(ids)
+	return ids, nil
+}

@@ -1,0 +1,237 @@
+package anthropic
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/providertest"
+	"github.com/parley-chat/parley/stream/streamtest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const testKey = "sk-ant-test-0123456789abcdef"
+
+func newClient(srv *streamtest.Server, o provider.Options) *Client {
+	ep := provider.Presets()["anthropic"]
+	ep.BaseURL, ep.APIKey = srv.URL, testKey
+	o.HTTPClient = srv.Client()
+	if o.Retry == nil {
+		o.Retry = &provider.RetryPolicy{}
+	}
+	return New(ep, o)
+}
+
+func transcript(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var hello = provider.Request{
+	Model:    "claude-sonnet-4-5",
+	System:   "Be brief.",
+	Messages: []provider.Message{{Role: provider.RoleUser, Content: "Hi"}},
+}
+
+func TestTranscripts(t *testing.T) {
+	tests := []struct {
+		file, text, reasoning, reason string
+		usage                         provider.Usage
+		notice                        string
+	}{
+		{file: "text.sse", text: "Hello, world! Ünïcode ✓", reason: "end_turn", usage: provider.Usage{InputTokens: 25, OutputTokens: 15}},
+		{file: "thinking.sse", text: "27 * 453 = **12,231**", reasoning: "Let me work out 27 * 453.\n27 * 453 = 12231.",
+			reason: "end_turn", usage: provider.Usage{InputTokens: 40, OutputTokens: 62}},
+		{file: "max_tokens.sse", text: "Once upon a", reason: "max_tokens", usage: provider.Usage{InputTokens: 12, OutputTokens: 4},
+			notice: provider.MsgMaxTokens},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			// Split every transcript into 7-byte writes: events must not
+			// depend on how the bytes arrive.
+			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(transcript(t, tt.file), 7)))
+			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+			if r.Err != nil {
+				t.Fatalf("error: %v", r.Err)
+			}
+			if r.Text != tt.text || r.Reasoning != tt.reasoning || r.Reason != tt.reason {
+				t.Errorf("got text %q, reasoning %q, reason %q", r.Text, r.Reasoning, r.Reason)
+			}
+			if r.Usage == nil || *r.Usage != tt.usage {
+				t.Errorf("usage = %+v, want %+v", r.Usage, tt.usage)
+			}
+			if tt.notice != "" && (len(r.Notices) != 1 || r.Notices[0] != tt.notice) {
+				t.Errorf("notices = %q", r.Notices)
+			}
+		})
+	}
+}
+
+func TestRequest(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(transcript(t, "text.sse"))))
+	providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	got := srv.Requests()[0]
+	if got.Method != http.MethodPost || got.Path != "/v1/messages" {
+		t.Errorf("request %s %s", got.Method, got.Path)
+	}
+	if got.Header.Get("x-api-key") != testKey || got.Header.Get("anthropic-version") != Version {
+		t.Errorf("headers %v", got.Header)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(got.Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if body["system"] != "Be brief." || body["max_tokens"] != float64(DefaultMaxTokens) || body["stream"] != true {
+		t.Errorf("body %s", got.Body)
+	}
+	if strings.Contains(string(got.Body), `"role":"system"`) {
+		t.Errorf("system prompt sent as a message: %s", got.Body)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	text := transcript(t, "text.sse")
+	cut := strings.Index(text, "event: content_block_stop") // after two deltas
+	tests := []struct {
+		name    string
+		resp    []streamtest.Response
+		want    []string // substrings of the error
+		wantIs  error
+		partial string
+	}{
+		{name: "401", resp: []streamtest.Response{streamtest.Status(401, "application/json",
+			`{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`)},
+			want: []string{"401", "invalid x-api-key", "ANTHROPIC_API_KEY"}},
+		{name: "404 model", resp: []streamtest.Response{streamtest.Status(404, "application/json",
+			`{"type":"error","error":{"type":"not_found_error","message":"model: claude-nope"}}`)},
+			want: []string{"404", "model: claude-nope", `"claude-sonnet-4-5"`}},
+		{name: "529 overloaded", resp: []streamtest.Response{streamtest.Status(529, "application/json",
+			`{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`)},
+			want: []string{"529", "Overloaded"}},
+		{name: "html 200", resp: []streamtest.Response{streamtest.Status(200, "text/html", "<html><body>Gateway login</body></html>")},
+			want: []string{"expected text/event-stream, got text/html", "Gateway login"}},
+		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(transcript(t, "overloaded.sse")))},
+			want: []string{"Overloaded", "try again"}, partial: "Partial"},
+		{name: "drop", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:cut]), streamtest.Drop())},
+			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world! Ünïcode ✓"},
+		{name: "no message_stop", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: message_stop")]))},
+			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world! Ünïcode ✓"},
+		{name: "empty body", resp: []streamtest.Response{streamtest.Stream()}, wantIs: provider.ErrIncomplete},
+		{name: "malformed", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:cut] +
+			"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\n\n"))},
+			want: []string{"malformed content_block_delta event after 2 tokens"}, partial: "Hello, world! Ünïcode ✓"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := streamtest.NewServer(t, tt.resp...)
+			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+			if r.Err == nil {
+				t.Fatalf("no error; text %q", r.Text)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.Err.Error(), w) {
+					t.Errorf("error %q does not contain %q", r.Err, w)
+				}
+			}
+			if tt.wantIs != nil && !errors.Is(r.Err, tt.wantIs) {
+				t.Errorf("error %v is not %v", r.Err, tt.wantIs)
+			}
+			if r.Text != tt.partial {
+				t.Errorf("partial text %q, want %q", r.Text, tt.partial)
+			}
+			providertest.NoSecret(t, testKey, r.Err.Error())
+		})
+	}
+}
+
+func TestRetryBeforeFirstToken(t *testing.T) {
+	srv := streamtest.NewServer(t,
+		streamtest.Status(529, "application/json", `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`),
+		streamtest.Stream(streamtest.Write(transcript(t, "text.sse"))),
+	)
+	c := newClient(srv, provider.Options{Retry: &provider.RetryPolicy{Max: 2, Base: time.Millisecond, Cap: time.Millisecond}})
+	r := providertest.Stream(t, c, hello)
+	if r.Err != nil || r.Text != "Hello, world! Ünïcode ✓" {
+		t.Fatalf("got %q, %v", r.Text, r.Err)
+	}
+	if len(r.Notices) != 1 || !strings.Contains(r.Notices[0], "retrying") {
+		t.Errorf("notices %q", r.Notices)
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	text := transcript(t, "text.sse")
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: content_block_stop")]), streamtest.Stall()))
+	r := providertest.Stream(t, newClient(srv, provider.Options{IdleTimeout: 50 * time.Millisecond}), hello)
+	var te *provider.TimeoutError
+	if !errors.As(r.Err, &te) || !te.Idle || !strings.Contains(r.Err.Error(), "connection lost after 2 tokens") {
+		t.Fatalf("error %v", r.Err)
+	}
+}
+
+func TestNoKey(t *testing.T) {
+	c := New(provider.Presets()["anthropic"], provider.Options{})
+	if _, err := c.Stream(t.Context(), hello); !errors.Is(err, provider.ErrNoKey) {
+		t.Errorf("Stream without a key: %v", err)
+	}
+}
+
+func TestListModels(t *testing.T) {
+	srv := streamtest.NewServer(t,
+		streamtest.Status(200, "application/json", `{"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude Sonnet 4.5"}],"has_more":true,"first_id":"claude-sonnet-4-5","last_id":"claude-sonnet-4-5"}`),
+		streamtest.Status(200, "application/json", `{"data":[{"type":"model","id":"claude-haiku-4-5","display_name":"Claude Haiku 4.5"}],"has_more":false,"first_id":"claude-haiku-4-5","last_id":"claude-haiku-4-5"}`),
+	)
+	ids, err := newClient(srv, provider.Options{}).ListModels(t.Context())
+	if err != nil || strings.Join(ids, ",") != "claude-haiku-4-5,claude-sonnet-4-5" {
+		t.Fatalf("ListModels = %v, %v", ids, err)
+	}
+	reqs := srv.Requests()
+	if !strings.Contains(reqs[1].Path, "after_id=claude-sonnet-4-5") || reqs[1].Header.Get("x-api-key") != testKey {
+		t.Errorf("second page request %s %v", reqs[1].Path, reqs[1].Header)
+	}
+}
+
+// fakeSink collects what the decoder emits, for the fuzz target.
+type fakeSink struct{ n int }
+
+func (s *fakeSink) Text(x string) bool        { s.n++; return true }
+func (s *fakeSink) Reasoning(x string) bool   { s.n++; return true }
+func (s *fakeSink) Usage(provider.Usage) bool { return true }
+func (s *fakeSink) Notice(string) bool        { return true }
+func (s *fakeSink) Tokens() int               { return s.n }
+
+func FuzzParseEvent(f *testing.F) {
+	for _, name := range []string{"text.sse", "thinking.sse", "max_tokens.sse", "overloaded.sse"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for block := range strings.SplitSeq(string(b), "\n\n") {
+			typ, data, _ := strings.Cut(block, "\ndata: ")
+			f.Add(strings.TrimPrefix(typ, "event: "), []byte(data))
+		}
+	}
+	f.Fuzz(func(t *testing.T, typ string, data []byte) {
+		d := decoder{name: "anthropic"}
+		done, err := d.handle(typ, data, &fakeSink{})
+		if done && err != nil {
+			t.Fatalf("done with an error: %v", err)
+		}
+		if done != d.stopped {
+			t.Fatal("done without message_stop")
+		}
+	})
+}

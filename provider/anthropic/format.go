@@ -1,0 +1,188 @@
+package anthropic
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// messagesRequest is the body of POST /v1/messages.
+type messagesRequest struct {
+	Model       string             `json:"model"`
+	MaxTokens   int                `json:"max_tokens"`
+	System      string             `json:"system,omitempty"`
+	Messages    []provider.Message `json:"messages"`
+	Temperature *float64           `json:"temperature,omitempty"`
+	Stream      bool               `json:"stream"`
+}
+
+func newMessagesRequest(req provider.Request) messagesRequest {
+	maxTokens := req.MaxTokens
+	if maxTokens <= 0 {
+		maxTokens = DefaultMaxTokens
+	}
+	msgs := make([]provider.Message, 0, len(req.Messages))
+	for _, m := range req.Messages {
+		if m.Role == provider.RoleSystem {
+			continue // the system prompt is top-level here
+		}
+		msgs = append(msgs, m)
+	}
+	return messagesRequest{
+		Model:       req.Model,
+		MaxTokens:   maxTokens,
+		System:      req.System,
+		Messages:    msgs,
+		Temperature: req.Temperature,
+		Stream:      true,
+	}
+}
+
+// event is the data of any server-sent event of a Messages stream; which
+// fields are set depends on Type.
+type event struct {
+	Type    string `json:"type"`
+	Message *struct {
+		Usage usage `json:"usage"`
+	} `json:"message"`
+	ContentBlock *struct {
+		Type     string `json:"type"`
+		Text     string `json:"text"`
+		Thinking string `json:"thinking"`
+	} `json:"content_block"`
+	Delta *struct {
+		Type       string `json:"type"`
+		Text       string `json:"text"`
+		Thinking   string `json:"thinking"`
+		StopReason string `json:"stop_reason"`
+	} `json:"delta"`
+	Usage *usage `json:"usage"`
+	Error *struct {
+		Type    string `json:"type"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+type usage struct {
+	InputTokens  *int `json:"input_tokens"`
+	OutputTokens *int `json:"output_tokens"`
+}
+
+// sink receives what a stream carries; *provider.Emitter is one.
+type sink interface {
+	Text(string) bool
+	Reasoning(string) bool
+	Usage(provider.Usage) bool
+	Notice(string) bool
+	Tokens() int
+}
+
+// decoder follows one Messages stream from message_start to message_stop.
+type decoder struct {
+	name    string
+	reason  string
+	usage   provider.Usage
+	stopped bool
+}
+
+// errStop is returned when the sink went away (the stream was cancelled).
+var errStop = errors.New("anthropic: stream cancelled")
+
+// handle processes one event. It reports done at message_stop; an error
+// event, malformed data or a cancelled sink end the stream with an error.
+func (d *decoder) handle(typ string, data []byte, s sink) (done bool, err error) {
+	if typ == "ping" {
+		return false, nil
+	}
+	var ev event
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return false, fmt.Errorf("%s: malformed %s event after %d tokens: %v: %s", d.name, typ, s.Tokens(), err, provider.Snippet(data, 80))
+	}
+	if ev.Type == "" {
+		ev.Type = typ
+	}
+	ok := true
+	switch ev.Type {
+	case "message_start":
+		if ev.Message != nil {
+			d.addUsage(ev.Message.Usage)
+		}
+	case "content_block_start":
+		if b := ev.ContentBlock; b != nil {
+			ok = s.Reasoning(b.Thinking) && s.Text(b.Text)
+		}
+	case "content_block_delta":
+		if dl := ev.Delta; dl != nil {
+			switch dl.Type {
+			case "text_delta":
+				ok = s.Text(dl.Text)
+			case "thinking_delta":
+				ok = s.Reasoning(dl.Thinking)
+			}
+			// signature_delta, input_json_delta, citations_delta: not shown.
+		}
+	case "message_delta":
+		if ev.Delta != nil && ev.Delta.StopReason != "" {
+			d.reason = ev.Delta.StopReason
+		}
+		if ev.Usage != nil {
+			d.addUsage(*ev.Usage)
+		}
+	case "message_stop":
+		d.stopped = true
+		ok = s.Usage(d.usage)
+		if ok && d.reason == "max_tokens" {
+			ok = s.Notice(provider.MsgMaxTokens)
+		}
+		return ok, stopErr(ok)
+	case "error":
+		return false, d.apiError(ev, data)
+	}
+	// content_block_stop and event types added after this was written are
+	// ignored, as the API's versioning policy asks.
+	return false, stopErr(ok)
+}
+
+func stopErr(ok bool) error {
+	if ok {
+		return nil
+	}
+	return errStop
+}
+
+func (d *decoder) addUsage(u usage) {
+	if u.InputTokens != nil {
+		d.usage.InputTokens = *u.InputTokens
+	}
+	if u.OutputTokens != nil {
+		d.usage.OutputTokens = *u.OutputTokens // cumulative, not a delta
+	}
+}
+
+func (d *decoder) apiError(ev event, data []byte) error {
+	e := &provider.APIError{Provider: d.name}
+	if ev.Error != nil {
+		e.Type, e.Message = ev.Error.Type, ev.Error.Message
+	}
+	if e.Type == "" && e.Message == "" {
+		e.Message = provider.Snippet(data, 200)
+	}
+	switch e.Type {
+	case "overloaded_error":
+		e.Advice = "Anthropic is overloaded; try again shortly"
+	case "rate_limit_error":
+		e.Advice = "rate limited; wait a moment and retry"
+	}
+	return e
+}
+
+// modelList is a page of GET /v1/models.
+type modelList struct {
+	Data []struct {
+		ID string `json:"id"`
+	} `json:"data"`
+	HasMore bool   `json:"has_more"`
+	LastID  string `json:"last_id"`
+}

@@ -1,0 +1,103 @@
+// Package providertest helps test provider backends: it drains a chunk
+// stream into a Result and checks the stream's contract on the way (one
+// final Finish or Error chunk, then a closed channel).
+package providertest
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// Wait bounds how long Collect waits for a stream to end. It is a guard
+// against a hung test, not a timing assertion.
+var Wait = 20 * time.Second
+
+// Result is everything a stream delivered.
+type Result struct {
+	Text      string
+	Reasoning string
+	Usage     *provider.Usage // the last usage chunk, if any
+	Progress  []provider.Chunk
+	Notices   []string
+	Deltas    int    // text and reasoning chunks
+	Reason    string // from the Finish chunk
+	Finished  bool   // the stream ended with Finish
+	Err       error  // from the Error chunk
+}
+
+// Collect reads ch to its end. It fails the test when the stream does not
+// end with exactly one Finish or Error chunk followed by its close, or does
+// not end within Wait.
+func Collect(tb testing.TB, ch <-chan provider.Chunk) Result {
+	tb.Helper()
+	var r Result
+	var text, reasoning strings.Builder
+	ended := false
+	timeout := time.NewTimer(Wait)
+	defer timeout.Stop()
+	for {
+		select {
+		case c, ok := <-ch:
+			if !ok {
+				if !ended {
+					tb.Fatal("stream closed without a Finish or Error chunk")
+				}
+				r.Text, r.Reasoning = text.String(), reasoning.String()
+				return r
+			}
+			if ended {
+				tb.Fatalf("chunk %v after the final chunk", c.Kind)
+			}
+			switch c.Kind {
+			case provider.KindText:
+				text.WriteString(c.Text)
+				r.Deltas++
+			case provider.KindReasoning:
+				reasoning.WriteString(c.Text)
+				r.Deltas++
+			case provider.KindUsage:
+				u := c.Usage
+				r.Usage = &u
+			case provider.KindProgress:
+				r.Progress = append(r.Progress, c)
+			case provider.KindNotice:
+				r.Notices = append(r.Notices, c.Text)
+			case provider.KindFinish:
+				r.Reason, r.Finished, ended = c.Reason, true, true
+			case provider.KindError:
+				if c.Err == nil {
+					tb.Fatal("Error chunk with a nil Err")
+				}
+				r.Err, ended = c.Err, true
+			default:
+				tb.Fatalf("chunk of unknown kind %d", c.Kind)
+			}
+		case <-timeout.C:
+			tb.Fatalf("stream did not end within %s", Wait)
+		}
+	}
+}
+
+// Stream calls p.Stream and collects the result, failing the test if the
+// request could not be built.
+func Stream(tb testing.TB, p provider.Provider, req provider.Request) Result {
+	tb.Helper()
+	ch, err := p.Stream(tb.Context(), req)
+	if err != nil {
+		tb.Fatalf("Stream: %v", err)
+	}
+	return Collect(tb, ch)
+}
+
+// NoSecret fails the test if any of texts contains secret.
+func NoSecret(tb testing.TB, secret string, texts ...string) {
+	tb.Helper()
+	for _, s := range texts {
+		if strings.Contains(s, secret) {
+			tb.Errorf("the key leaked: %q", s)
+		}
+	}
+}
