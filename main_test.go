@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// binary is the parley binary built for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "parley-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "parley")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building parley: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		os.RemoveAll(dir)
+		os.Exit(code)
+	}))
+}
+
+// result is what a run of the binary left behind.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// parley runs the built binary with a clean environment.
+func parley(t *testing.T, stdin string, env []string, args ...string) result {
+	t.Helper()
+	home := t.TempDir()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append([]string{
+		"HOME=" + home,
+		"PATH=" + os.Getenv("PATH"),
+		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
+		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"OLLAMA_HOST=127.0.0.1:1",
+	}, env...)
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{stdout.String(), stderr.String(), code}
+}
+
+// chatServer serves an OpenAI-style stream of tokens, and records the
+// prompts it was sent.
+func chatServer(t *testing.T, tokens []string, finish bool, prompts *[]string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Messages []struct{ Role, Content string }
+		}
+		json.NewDecoder(r.Body).Decode(&body)
+		if prompts != nil && len(body.Messages) > 0 {
+			*prompts = append(*prompts, body.Messages[len(body.Messages)-1].Content)
+		}
+		if r.Header.Get("Authorization") != "Bearer sk-test" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error"}}`)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		for _, tok := range tokens {
+			b, _ := json.Marshal(map[string]any{"choices": []any{map[string]any{"delta": map[string]string{"content": tok}}}})
+			fmt.Fprintf(w, "data: %s\n\n", b)
+			w.(http.Flusher).Flush()
+		}
+		if finish {
+			io.WriteString(w, "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+var answerTokens = []string{"# Title\n\n", "Some **bold**", " text", " with \x1b]0;evil\x07 bytes", "\n\n```go\nfmt.Println(1)\n```\n"}
+
+func TestOneShotPipedIsByteExact(t *testing.T) {
+	srv := chatServer(t, answerTokens, true, nil)
+	for _, args := range [][]string{
+		{"-m", "openai:gpt-4o-mini", "--base-url", srv.URL, "-p", "hello"},
+		{"-m", "openai:gpt-4o-mini", "--base-url", srv.URL, "hello", "world"},
+		{"--base-url", srv.URL, "-m", "openai:x", "--raw", "hello"},
+	} {
+		r := parley(t, "", []string{"OPENAI_API_KEY=sk-test"}, args...)
+		if r.code != 0 || r.stderr != "" {
+			t.Fatalf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+		if want := strings.Join(answerTokens, ""); r.stdout != want {
+			t.Errorf("%v: stdout = %q, want %q", args, r.stdout, want)
+		}
+	}
+}
+
+func TestOneShotJoinsStdin(t *testing.T) {
+	var prompts []string
+	srv := chatServer(t, []string{"ok"}, true, &prompts)
+	r := parley(t, "diff --git a b\n+x\n", []string{"OPENAI_API_KEY=sk-test", "OPENAI_BASE_URL=" + srv.URL},
+		"-m", "openai:gpt-4o-mini", "-p", "review this")
+	if r.code != 0 || r.stdout != "ok" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if want := "review this\n\ndiff --git a b\n+x"; len(prompts) != 1 || prompts[0] != want {
+		t.Errorf("prompt sent = %q, want %q", prompts, want)
+	}
+}
+
+func TestOneShotFailures(t *testing.T) {
+	truncated := chatServer(t, []string{"half ", "an answer"}, false, nil)
+	ok := chatServer(t, []string{"fine"}, true, nil)
+	tests := []struct {
+		name   string
+		env    []string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"truncated stream", []string{"OPENAI_API_KEY=sk-test"}, []string{"-m", "openai:m", "--base-url", truncated.URL, "-p", "q"},
+			1, "half an answer", "parley: connection lost after 2 tokens\n"},
+		{"wrong key", []string{"OPENAI_API_KEY=sk-wrong-secret"}, []string{"-m", "openai:m", "--base-url", ok.URL, "-p", "q"},
+			1, "", "parley: openai: 401 Unauthorized: Incorrect API key provided. (check the API key in OPENAI_API_KEY)\n"},
+		{"no key", nil, []string{"-m", "openai:m", "-p", "q"},
+			2, "", "parley: provider: no API key for openai: set OPENAI_API_KEY\n"},
+		{"unknown provider", nil, []string{"-m", "nope:m", "-p", "q"},
+			2, "", ""},
+		{"refused", []string{"OPENAI_API_KEY=sk-test", "PARLEY_CONFIG=/dev/null"}, []string{"-m", "openai:m", "--base-url", "http://127.0.0.1:1", "-p", "q"},
+			1, "", ""},
+		{"no prompt", nil, []string{"-m", "demo"}, 2, "", ""},
+		{"bad flag", nil, []string{"--bogus"}, 2, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := parley(t, "", tt.env, tt.args...)
+			if r.code != tt.code || r.stdout != tt.stdout {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit %d, stdout %q", r.code, r.stdout, r.stderr, tt.code, tt.stdout)
+			}
+			if tt.stderr != "" && r.stderr != tt.stderr {
+				t.Errorf("stderr = %q, want %q", r.stderr, tt.stderr)
+			}
+			if lines := strings.Count(r.stderr, "\n"); lines != 1 && tt.stderr == "" && tt.code != 0 {
+				t.Errorf("stderr has %d lines, want one: %q", lines, r.stderr)
+			}
+			if strings.Contains(r.stderr, "secret") {
+				t.Errorf("stderr leaks the key: %q", r.stderr)
+			}
+		})
+	}
+}
+
+func TestOneShotJSON(t *testing.T) {
+	srv := chatServer(t, []string{"a", "b"}, true, nil)
+	r := parley(t, "", []string{"OPENAI_API_KEY=sk-test"}, "-m", "openai:m", "--base-url", srv.URL, "--json", "-p", "q")
+	want := `{"type":"text","text":"a"}` + "\n" + `{"type":"text","text":"b"}` + "\n" + `{"type":"finish","reason":"stop"}` + "\n"
+	if r.code != 0 || r.stdout != want {
+		t.Fatalf("exit %d, stdout %q, want %q (stderr %q)", r.code, r.stdout, want, r.stderr)
+	}
+}
+
+func TestDemoOffline(t *testing.T) {
+	r := parley(t, "", nil, "-m", "demo:fast", "-p", "hello")
+	if r.code != 0 || !strings.Contains(r.stdout, "# Hello from the Parley demo") || !strings.Contains(r.stdout, "| provider | wire format |") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}

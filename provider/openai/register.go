@@ -1,0 +1,16 @@
+package openai
+
+import "github.com/parley-chat/parley/provider"
+
+func init() {
+	provider.Register(provider.TypeOpenAI, func(ep provider.Endpoint, o provider.Options) (provider.Provider, error) {
+		return New(Config{
+			Name:       ep.Name,
+			BaseURL:    ep.BaseURL,
+			APIKey:     ep.APIKey,
+			KeyEnv:     ep.KeyVar(nil),
+			HTTPClient: o.Client(),
+			Retry:      o.RetryPolicy(),
+		}), nil
+	})
+}
