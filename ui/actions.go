@@ -1,0 +1,239 @@
+package ui
+
+import (
+	"strconv"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// key handles a key press according to what has the keyboard.
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	m.flash = ""
+	switch m.mode {
+	case modeHelp:
+		if keyMatches(msg, m.c.keys.Close, m.c.keys.Help, m.c.keys.Quit) {
+			m.mode = modeChat
+		}
+		return nil
+	case modePicker:
+		return m.picker.update(msg)
+	}
+	if cmd, ok := m.chatKey(msg); ok {
+		return cmd
+	}
+	return m.editKey(msg)
+}
+
+// chatKey handles the keys of the chat itself; ok is false for keys that
+// belong to the input.
+func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	k := m.c.keys
+	running := m.stats.state.running()
+	switch {
+	case keyMatches(msg, k.Quit):
+		return m.quit(), true
+	case keyMatches(msg, k.Interrupt):
+		if running {
+			m.stop()
+			return nil, true
+		}
+		return m.quit(), true
+	case keyMatches(msg, k.Stop):
+		if running {
+			m.stop()
+		}
+		return nil, true
+	case keyMatches(msg, k.Send):
+		return m.submit(), true
+	case keyMatches(msg, k.Help) && (msg.Text == "" || m.in.Value() == ""):
+		m.mode = modeHelp
+		return nil, true
+	case keyMatches(msg, k.PageUp):
+		m.tr.scroll(-max(m.tr.height-2, 1))
+		return nil, true
+	case keyMatches(msg, k.PageDown):
+		m.tr.scroll(max(m.tr.height-2, 1))
+		return nil, true
+	case keyMatches(msg, k.Follow) && !m.tr.atBottom():
+		m.tr.toBottom()
+		return nil, true
+	case keyMatches(msg, k.History) && (m.in.Value() == "" || m.browsing()):
+		m.recall(-1)
+		return nil, true
+	case keyMatches(msg, k.HistoryFwd) && m.browsing():
+		m.recall(1)
+		return nil, true
+	}
+	return m.actionKey(msg)
+}
+
+// actionKey handles the conversation's actions.
+func (m *Model) actionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	k := m.c.keys
+	switch {
+	case keyMatches(msg, k.Editor):
+		return m.openEditor(), true
+	case keyMatches(msg, k.CopyAnswer):
+		return m.copyAnswer(false), true
+	case keyMatches(msg, k.CopyCode):
+		return m.copyAnswer(true), true
+	case keyMatches(msg, k.Regenerate):
+		return m.regenerate(), true
+	case keyMatches(msg, k.EditLast):
+		m.editLast()
+		return nil, true
+	case keyMatches(msg, k.New):
+		m.newConversation()
+		return nil, true
+	case keyMatches(msg, k.Open):
+		return m.openPicker(), true
+	case keyMatches(msg, k.Reasoning):
+		m.tr.showReasoning = !m.tr.showReasoning
+		m.tr.layout()
+		return nil, true
+	case keyMatches(msg, k.Model):
+		return m.modelPicker(), true
+	}
+	return nil, false
+}
+
+// editKey hands a key to the input.
+func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
+	var cmd tea.Cmd
+	m.in, cmd = m.in.Update(msg)
+	m.histIdx = len(m.history)
+	m.fitInput()
+	return cmd
+}
+
+func (m *Model) quit() tea.Cmd {
+	if m.stats.state.running() {
+		m.stop()
+	}
+	m.quitting = true
+	return tea.Quit
+}
+
+// submit sends the input as a prompt.
+func (m *Model) submit() tea.Cmd {
+	prompt := m.in.Value()
+	if isBlank(prompt) {
+		return nil
+	}
+	if m.stats.state.running() {
+		m.flash = "an answer is still coming: esc stops it"
+		return nil
+	}
+	m.in.Reset()
+	m.fitInput()
+	if n := len(m.history); n == 0 || m.history[n-1] != prompt {
+		m.history = append(m.history, prompt)
+	}
+	m.histIdx = len(m.history)
+	return m.send(prompt)
+}
+
+// browsing reports whether the input shows a recalled prompt unchanged.
+func (m *Model) browsing() bool {
+	return m.histIdx < len(m.history) && m.in.Value() == m.history[m.histIdx]
+}
+
+// recall moves through earlier prompts; past the newest the input empties.
+func (m *Model) recall(delta int) {
+	i := min(max(m.histIdx+delta, 0), len(m.history))
+	if i == m.histIdx && delta < 0 {
+		return
+	}
+	m.histIdx = i
+	if i == len(m.history) {
+		m.in.Reset()
+	} else {
+		m.in.SetValue(m.history[i])
+	}
+	m.fitInput()
+}
+
+// copyAnswer copies the last answer, or its last code block, with OSC 52.
+func (m *Model) copyAnswer(code bool) tea.Cmd {
+	text := ""
+	for i := len(m.turns) - 1; i >= 0 && text == ""; i-- {
+		if a := m.turns[i].answer; a != nil {
+			text = a.answerText()
+		}
+	}
+	what := "answer"
+	if code {
+		text, what = lastCodeBlock(text), "code block"
+	}
+	if text == "" {
+		m.flash = "no " + what + " to copy"
+		return nil
+	}
+	m.flash = "copied the " + what + " (" + strconv.Itoa(len([]rune(text))) + " characters)"
+	return tea.SetClipboard(text)
+}
+
+// regenerate asks for the last answer again.
+func (m *Model) regenerate() tea.Cmd {
+	if len(m.turns) == 0 {
+		m.flash = "nothing to regenerate"
+		return nil
+	}
+	if m.stats.state.running() {
+		m.stop()
+	}
+	m.dropAnswer()
+	return m.ask()
+}
+
+// editLast takes the last prompt and its answer out of the conversation
+// and puts the prompt back in the input.
+func (m *Model) editLast() {
+	if len(m.turns) == 0 {
+		m.flash = "no prompt to edit"
+		return
+	}
+	if m.stats.state.running() {
+		m.stop()
+	}
+	m.dropAnswer()
+	last := m.turns[len(m.turns)-1]
+	m.turns = m.turns[:len(m.turns)-1]
+	m.tr.removeFrom(len(m.tr.entries) - 1)
+	m.in.SetValue(last.prompt)
+	m.fitInput()
+	m.stats = stats{progress: -1}
+}
+
+// dropAnswer removes the last turn's answer and error from the transcript.
+func (m *Model) dropAnswer() {
+	t := &m.turns[len(m.turns)-1]
+	for i := len(m.tr.entries) - 1; i >= 0; i-- {
+		if e := m.tr.entries[i]; e == t.answer || e == t.failed {
+			m.tr.entries = append(m.tr.entries[:i], m.tr.entries[i+1:]...)
+		}
+	}
+	t.answer, t.failed = nil, nil
+	m.tr.layout()
+}
+
+// newConversation starts afresh with the same model.
+func (m *Model) newConversation() {
+	if m.stats.state.running() {
+		m.stop()
+	}
+	m.turns = nil
+	m.convID = ""
+	m.tr.reset()
+	m.stats = stats{progress: -1}
+	m.flash = "new conversation"
+}
+
+func isBlank(s string) bool {
+	for _, r := range s {
+		if r != ' ' && r != '\n' && r != '\t' && r != '\r' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// editorDoneMsg reports that $EDITOR exited; the prompt is in path.
+type editorDoneMsg struct {
+	path string
+	err  error
+}
+
+// openEditor hands the input to $VISUAL or $EDITOR (vi if neither is set)
+// and takes the edited text back when it exits.
+func (m *Model) openEditor() tea.Cmd {
+	f, err := os.CreateTemp("", "parley-*.md")
+	if err != nil {
+		m.flash = "cannot start the editor: " + err.Error()
+		return nil
+	}
+	path := f.Name()
+	_, werr := f.WriteString(m.in.Value())
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(path)
+		m.flash = "cannot start the editor: " + werr.Error()
+		return nil
+	}
+	args := editorCommand()
+	cmd := exec.Command(args[0], append(args[1:], path)...)
+	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{path: path, err: err} })
+}
+
+func editorCommand() []string {
+	for _, v := range []string{"VISUAL", "EDITOR"} {
+		if f := strings.Fields(os.Getenv(v)); len(f) > 0 {
+			return f
+		}
+	}
+	return []string{"vi"}
+}
+
+func (m *Model) editorDone(msg editorDoneMsg) tea.Cmd {
+	defer os.Remove(msg.path)
+	if msg.err != nil {
+		var exit *exec.ExitError
+		if errors.As(msg.err, &exit) {
+			m.flash = "the editor failed; the input is unchanged"
+		} else {
+			m.flash = "cannot run the editor: " + msg.err.Error()
+		}
+		return nil
+	}
+	b, err := os.ReadFile(msg.path)
+	if err != nil {
+		m.flash = "cannot read the edited prompt: " + err.Error()
+		return nil
+	}
+	m.in.SetValue(strings.TrimRight(string(b), "\n"))
+	m.fitInput()
+	return nil
+}

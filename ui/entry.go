@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/parley-chat/parley/ui/markdown"
+)
+
+// entryKind tells what an entry of the transcript shows.
+type entryKind uint8
+
+const (
+	entryUser   entryKind = iota + 1 // a prompt the user sent
+	entryAnswer                      // a model's answer, streaming or finished
+	entryError                       // why an answer failed, in plain words
+	entryInfo                        // a line from Parley itself
+)
+
+// answerStatus is how an answer ended.
+type answerStatus uint8
+
+const (
+	answerStreaming answerStatus = iota
+	answerDone
+	answerStopped
+	answerFailed
+)
+
+// entry is one block of the transcript with its rendered lines cached for
+// one width, theme and reasoning visibility. Only an entry marked dirty is
+// rendered again, so a frame costs the streaming answer, not the transcript.
+type entry struct {
+	kind entryKind
+	text string // the prompt, the error's title or the info line
+
+	detail string // the error's explanation and advice
+
+	// Answers only.
+	md        *markdown.Renderer
+	san       *sanitizer
+	reasoning *markdown.Renderer
+	thinkToks int // reasoning deltas received
+	status    answerStatus
+	reason    string // provider stop reason on a finished answer
+
+	lines   []string
+	width   int
+	theme   string
+	showRsn bool
+	dirty   bool
+}
+
+func newAnswer(width int, theme string) *entry {
+	w := answerWidth(width)
+	return &entry{
+		kind:  entryAnswer,
+		md:    markdown.New(markdown.Options{Width: w, Style: theme}),
+		dirty: true,
+	}
+}
+
+// answerWidth is the wrap width of rendered markdown for a screen width.
+func answerWidth(width int) int { return max(width-2, 10) }
+
+// answerText is the answer's markdown so far.
+func (e *entry) answerText() string {
+	if e.md == nil {
+		return ""
+	}
+	return e.md.Text()
+}
+
+func (e *entry) appendReasoning(s string, width int, theme string) {
+	if e.reasoning == nil {
+		e.reasoning = markdown.New(markdown.Options{Width: answerWidth(width) - 2, Style: theme})
+	}
+	e.reasoning.Append(s)
+	e.thinkToks++
+	e.dirty = true
+}
+
+// render returns the entry's lines, rendering them only when something
+// they depend on changed.
+func (e *entry) render(c *common, showReasoning bool) []string {
+	theme := c.styles.Theme
+	if !e.dirty && e.width == c.width && e.theme == theme && e.showRsn == showReasoning {
+		return e.lines
+	}
+	e.width, e.theme, e.showRsn, e.dirty = c.width, theme, showReasoning, false
+	s := c.styles
+	switch e.kind {
+	case entryUser:
+		e.lines = barred(wrap(e.text, c.width-2), s.UserBar.Render("▌ "), s.User)
+	case entryAnswer:
+		e.lines = e.renderAnswer(c, showReasoning)
+	case entryError:
+		e.lines = []string{s.ErrorTitle.Render("✗ " + e.text)}
+		if e.detail != "" {
+			e.lines = append(e.lines, barred(wrap(e.detail, c.width-2), "  ", s.ErrorText)...)
+		}
+	case entryInfo:
+		e.lines = barred(wrap(e.text, c.width-2), "  ", s.Note)
+	}
+	return e.lines
+}
+
+func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
+	s := c.styles
+	var lines []string
+	if e.reasoning != nil {
+		n := strconv.Itoa(e.thinkToks) + " tokens"
+		switch {
+		case showReasoning:
+			lines = append(lines, s.Thinking.Render("▾ Thinking ("+n+")"))
+			e.reasoning.SetWidth(answerWidth(c.width) - 2)
+			e.reasoning.SetStyle(s.Theme)
+			lines = append(lines, barred(trimBlank(markdownLines(e.reasoning)), s.ThinkingBar.Render("│ "), lipgloss.NewStyle())...)
+		case e.status == answerStreaming && e.md.Text() == "":
+			lines = append(lines, s.Thinking.Render("▸ Thinking… ("+n+")"))
+		default:
+			lines = append(lines, s.Thinking.Render("▸ Thought for "+n))
+		}
+	}
+	e.md.SetWidth(answerWidth(c.width))
+	e.md.SetStyle(s.Theme)
+	body := trimBlank(markdownLines(e.md))
+	if len(lines) > 0 && len(body) > 0 {
+		lines = append(lines, "")
+	}
+	lines = append(lines, body...)
+	switch e.status {
+	case answerStopped:
+		lines = append(lines, s.Note.Render("  ■ stopped: the answer above is incomplete"))
+	case answerDone:
+		if e.reason == "length" || e.reason == "max_tokens" {
+			lines = append(lines, s.Note.Render("  ■ cut off: the model reached its token limit"))
+		}
+	}
+	return lines
+}
+
+// markdownLines renders r and splits the result into lines.
+func markdownLines(r *markdown.Renderer) []string {
+	return strings.Split(r.Render(), "\n")
+}
+
+// trimBlank drops blank lines at both ends: glamour pads its output, and
+// the transcript spaces entries itself.
+func trimBlank(lines []string) []string {
+	isBlank := func(l string) bool { return strings.TrimSpace(stripANSI(l)) == "" }
+	for len(lines) > 0 && isBlank(lines[0]) {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && isBlank(lines[len(lines)-1]) {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+// wrap wraps plain text to width cells.
+func wrap(text string, width int) []string {
+	return strings.Split(lipgloss.Wrap(text, max(width, 10), ""), "\n")
+}
+
+// barred styles each line and puts prefix before it.
+func barred(lines []string, prefix string, st lipgloss.Style) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = prefix + st.Render(l)
+	}
+	return out
+}

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// errMsg carries an error of an action (listing models, saving) to the
+// status line.
+type errMsg struct{ err error }
+
+func (e errMsg) Error() string { return e.err.Error() }
+
+// describe turns err into a title and an explanation a person understands,
+// with the provider's own words and advice when it gave them.
+func describe(err error) (title, detail string) {
+	var (
+		apiErr  *provider.APIError
+		lost    *provider.LostError
+		netErr  *net.OpError
+		dnsErr  *net.DNSError
+		timeout interface{ Timeout() bool }
+	)
+	switch {
+	case errors.As(err, &apiErr):
+		title = apiTitle(apiErr)
+		detail = apiErr.Message
+		if detail == "" {
+			detail = apiErr.Type
+		}
+		if apiErr.Advice != "" {
+			detail = joinSentences(detail, apiErr.Advice)
+		}
+	case errors.As(err, &lost):
+		title = "Connection lost after " + strconv.Itoa(lost.Tokens) + " tokens"
+		detail = "What arrived is kept above; it is incomplete."
+		if lost.Err != nil && !errors.Is(lost.Err, context.Canceled) {
+			detail = joinSentences(detail, "Cause: "+lost.Err.Error())
+		}
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &timeout) && timeout.Timeout():
+		title = "The request timed out"
+		detail = joinSentences(err.Error(), "Try again, or raise --timeout / --idle-timeout.")
+	case errors.As(err, &dnsErr):
+		title = "Cannot find the server " + dnsErr.Name
+		detail = "Check the base URL and your network connection."
+	case errors.As(err, &netErr) && netErr.Op == "dial":
+		title = "Cannot connect to the server"
+		detail = joinSentences(err.Error(), "Is it running, and is the base URL right?")
+	case errors.Is(err, provider.ErrNoKey):
+		title = "No API key"
+		detail = joinSentences(err.Error(), "Set the provider's key in the environment or api_key_cmd in the config.")
+	case errors.Is(err, provider.ErrIncomplete):
+		title = "The answer ended early"
+		detail = joinSentences(err.Error(), "What arrived is kept above; it is incomplete.")
+	default:
+		title = "The request failed"
+		detail = err.Error()
+	}
+	return sanitizeText(title), sanitizeText(detail)
+}
+
+func apiTitle(e *provider.APIError) string {
+	who := e.Provider
+	if who == "" {
+		who = "The provider"
+	}
+	switch {
+	case e.Status == 0:
+		return who + " reported an error"
+	case e.Status == 401 || e.Status == 403:
+		return who + " refused the key (" + strconv.Itoa(e.Status) + ")"
+	case e.Status == 429:
+		return who + " is rate limiting requests (429)"
+	case e.Status >= 500:
+		return who + " had a server error (" + strconv.Itoa(e.Status) + ")"
+	}
+	return who + " rejected the request (" + strconv.Itoa(e.Status) + ")"
+}
+
+func joinSentences(a, b string) string {
+	a = strings.TrimSpace(a)
+	if a == "" {
+		return b
+	}
+	if !strings.HasSuffix(a, ".") && !strings.HasSuffix(a, "!") && !strings.HasSuffix(a, "?") {
+		a += "."
+	}
+	return a + " " + b
+}

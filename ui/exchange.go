@@ -1,0 +1,197 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/provider"
+)
+
+// send adds prompt to the conversation and asks for an answer.
+func (m *Model) send(prompt string) tea.Cmd {
+	m.turns = append(m.turns, turn{prompt: prompt})
+	m.tr.add(&entry{kind: entryUser, text: sanitizeText(prompt), dirty: true})
+	return m.ask()
+}
+
+// ask requests an answer to the last turn.
+func (m *Model) ask() tea.Cmd {
+	if m.prov == nil {
+		m.flash = "no model: pick one with " + m.c.keys.Model.Help().Key
+		return nil
+	}
+	req := m.req
+	req.Messages = m.messages()
+	a := newAnswer(m.c.width, m.c.styles.Theme)
+	a.san = newSanitizer()
+	m.turns[len(m.turns)-1].answer = a
+	m.answer = a
+	m.tr.add(a)
+	m.tr.toBottom()
+	m.gen++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.cancel = cancel
+	m.stats = stats{state: stateConnecting, started: m.c.now(), progress: -1}
+	return openStream(ctx, m.prov, req, m.gen)
+}
+
+// messages is the conversation as the provider sees it. A turn whose answer
+// failed before any text is left out, except the last one, so that roles
+// alternate.
+func (m *Model) messages() []provider.Message {
+	msgs := make([]provider.Message, 0, 2*len(m.turns))
+	for i, t := range m.turns {
+		last := i == len(m.turns)-1
+		text := ""
+		if t.answer != nil {
+			text = t.answer.answerText()
+		}
+		if !last && text == "" {
+			continue
+		}
+		msgs = append(msgs, provider.Message{Role: provider.RoleUser, Content: t.prompt})
+		if !last {
+			msgs = append(msgs, provider.Message{Role: provider.RoleAssistant, Content: text})
+		}
+	}
+	return msgs
+}
+
+// restore adds a message of an earlier conversation to the transcript.
+func (m *Model) restore(msg provider.Message) {
+	switch msg.Role {
+	case provider.RoleUser:
+		m.turns = append(m.turns, turn{prompt: msg.Content})
+		m.tr.add(&entry{kind: entryUser, text: sanitizeText(msg.Content), dirty: true})
+	case provider.RoleAssistant:
+		if len(m.turns) == 0 {
+			m.turns = append(m.turns, turn{})
+		}
+		a := newAnswer(m.c.width, m.c.styles.Theme)
+		a.md.Append(sanitizeText(msg.Content))
+		a.status = answerDone
+		m.turns[len(m.turns)-1].answer = a
+		m.tr.add(a)
+	}
+}
+
+func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
+	if msg.gen != m.gen || !m.stats.state.running() {
+		return nil
+	}
+	if msg.err != nil {
+		return m.fail(msg.err)
+	}
+	m.stats.state = stateWaiting
+	return readChunks(msg.ch, msg.gen)
+}
+
+// received applies a batch of chunks. Rendering waits for the next frame,
+// except for the last chunk, which is shown at once.
+func (m *Model) received(msg chunksMsg) tea.Cmd {
+	if msg.gen != m.gen || !m.stats.state.running() {
+		return nil // a stopped or replaced exchange
+	}
+	for _, c := range msg.chunks {
+		if cmd, done := m.apply(c); done {
+			return cmd
+		}
+	}
+	if msg.closed {
+		return m.fail(errors.New("the stream ended without a finish marker"))
+	}
+	cmds := []tea.Cmd{readChunks(msg.ch, msg.gen)}
+	if !m.framePending {
+		m.framePending = true
+		cmds = append(cmds, frameTick(msg.gen))
+	}
+	return tea.Batch(cmds...)
+}
+
+// apply applies one chunk; done is true once the exchange has ended.
+func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
+	a, st := m.answer, &m.stats
+	switch c.Kind {
+	case provider.KindText, provider.KindReasoning:
+		now := m.c.now()
+		if st.first.IsZero() {
+			st.first = now
+		}
+		st.last, st.notice = now, ""
+		st.tokens++
+		st.state = stateStreaming
+		if c.Kind == provider.KindText {
+			a.md.Append(a.san.write(c.Text))
+			a.dirty = true
+		} else {
+			a.appendReasoning(a.san.write(c.Text), m.c.width, m.c.styles.Theme)
+		}
+	case provider.KindProgress:
+		st.progress, st.label = c.Percent, sanitizeText(c.Text)
+	case provider.KindUsage:
+		u := c.Usage
+		st.usage = &u
+	case provider.KindNotice:
+		st.notice = sanitizeText(c.Text)
+	case provider.KindFinish:
+		a.reason = c.Reason
+		return m.finish(stateDone), true
+	case provider.KindError:
+		return m.fail(c.Err), true
+	}
+	return nil, false
+}
+
+// frame renders the streaming answer if deltas arrived since the last one.
+func (m *Model) frame(msg frameMsg) {
+	if msg.gen != m.gen {
+		return
+	}
+	m.framePending = false
+	if m.answer != nil && m.answer.dirty {
+		m.tr.layout()
+	}
+}
+
+// stop cancels the running exchange and keeps what arrived, as it stands.
+func (m *Model) stop() {
+	m.finish(stateStopped)
+}
+
+// fail ends the exchange with err, shown under whatever arrived.
+func (m *Model) fail(err error) tea.Cmd {
+	title, detail := describe(err)
+	e := &entry{kind: entryError, text: title, detail: detail, dirty: true}
+	m.turns[len(m.turns)-1].failed = e
+	cmd := m.finish(stateFailed)
+	m.tr.add(e)
+	return cmd
+}
+
+// finish ends the running exchange in state s: it cancels the request,
+// renders the final frame and saves the exchange.
+func (m *Model) finish(s state) tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+	m.gen++ // late chunks and frames of this exchange are ignored
+	m.framePending = false
+	m.stats.state = s
+	a := m.answer
+	if a != nil {
+		a.md.Append(a.san.flush())
+		switch s {
+		case stateStopped:
+			a.status = answerStopped
+		case stateFailed:
+			a.status = answerFailed
+		default:
+			a.status = answerDone
+		}
+		a.dirty = true
+	}
+	m.tr.layout()
+	return m.save(s)
+}

@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/parley-chat/parley/provider"
+)
+
+// fakeProvider streams a scripted answer. When hold is set, it sends the
+// script and then waits for release (or cancellation) before finishing.
+type fakeProvider struct {
+	script  []provider.Chunk
+	release chan struct{}
+	reqs    chan provider.Request
+}
+
+func (f *fakeProvider) Name() string { return "fake" }
+
+func (f *fakeProvider) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
+	if f.reqs != nil {
+		f.reqs <- req
+	}
+	ch := make(chan provider.Chunk, 4)
+	go func() {
+		defer close(ch)
+		send := func(c provider.Chunk) bool {
+			select {
+			case ch <- c:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for _, c := range f.script {
+			if !send(c) {
+				ch <- provider.Chunk{Kind: provider.KindError, Err: ctx.Err()}
+				return
+			}
+		}
+		if f.release != nil {
+			select {
+			case <-f.release:
+			case <-ctx.Done():
+				ch <- provider.Chunk{Kind: provider.KindError, Err: ctx.Err()}
+				return
+			}
+		}
+		send(provider.Chunk{Kind: provider.KindFinish, Reason: "stop"})
+	}()
+	return ch, nil
+}
+
+// words splits text into text chunks of one word each, spaces kept.
+func words(text string) []provider.Chunk {
+	var out []provider.Chunk
+	for _, w := range strings.SplitAfter(text, " ") {
+		out = append(out, provider.Chunk{Kind: provider.KindText, Text: w})
+	}
+	return out
+}
+
+var fixedNow = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+
+// probeMsg asks the running program for its screen, answered from the
+// program's own goroutine by the filter installed in start.
+type probeMsg struct{ reply chan string }
+
+// harness runs the chat under teatest.
+type harness struct {
+	t  *testing.T
+	tm *teatest.TestModel
+}
+
+func start(t *testing.T, opts Options, w, h int) *harness {
+	t.Helper()
+	if opts.Theme == "" {
+		opts.Theme = ThemeDark
+	}
+	if opts.Model == "" {
+		opts.Model = "fake:model"
+	}
+	opts.Now = fixedNow
+	filter := func(m tea.Model, msg tea.Msg) tea.Msg {
+		if p, ok := msg.(probeMsg); ok {
+			p.reply <- m.View().Content
+			return nil
+		}
+		return msg
+	}
+	tm := teatest.NewTestModel(t, New(opts),
+		teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithFilter(filter)))
+	return &harness{t: t, tm: tm}
+}
+
+// screen returns the current screen as plain text.
+func (h *harness) screen() string {
+	reply := make(chan string, 1)
+	h.tm.Send(probeMsg{reply: reply})
+	select {
+	case s := <-reply:
+		return ansi.Strip(s)
+	case <-time.After(5 * time.Second):
+		h.t.Fatal("the program did not answer a probe")
+		return ""
+	}
+}
+
+// waitFor polls the screen until cond holds, and returns it.
+func (h *harness) waitFor(what string, cond func(screen string) bool) string {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := h.screen()
+		if cond(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (h *harness) waitText(sub string) string {
+	h.t.Helper()
+	return h.waitFor(sub, func(s string) bool { return strings.Contains(s, sub) })
+}
+
+func (h *harness) typeText(s string) { h.tm.Type(s) }
+
+func (h *harness) press(code rune, mod tea.KeyMod) {
+	h.tm.Send(tea.KeyPressMsg{Code: code, Mod: mod})
+}
+
+// quit presses ctrl+d and waits for the program to end.
+func (h *harness) quit() {
+	h.t.Helper()
+	h.press('d', tea.ModCtrl)
+	h.tm.WaitFinished(h.t, teatest.WithFinalTimeout(5*time.Second))
+}

@@ -1,0 +1,306 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/provider"
+)
+
+// mode is what has the keyboard.
+type mode uint8
+
+const (
+	modeChat mode = iota
+	modeHelp
+	modePicker
+)
+
+// resizeSettle is how long the width must stay put before the transcript
+// is wrapped again: a window being dragged does not re-render every frame.
+const resizeSettle = 100 * time.Millisecond
+
+// turn is one prompt and the answer to it.
+type turn struct {
+	prompt string
+	answer *entry
+	failed *entry // the error shown under the answer, if any
+}
+
+// Model is the root Bubble Tea model of the chat. It owns the conversation
+// and the running exchange, and routes messages to its children: the
+// transcript, the input, the status line, the help and the pickers.
+type Model struct {
+	opts Options
+	ctx  context.Context
+	c    *common
+
+	tr     *transcript
+	in     textarea.Model
+	st     *status
+	help   help.Model
+	picker *picker
+	mode   mode
+
+	prov  provider.Provider
+	req   provider.Request
+	turns []turn
+
+	history []string
+	histIdx int // len(history) when not browsing
+
+	// The running (or last) exchange.
+	gen          int
+	cancel       context.CancelFunc
+	answer       *entry
+	stats        stats
+	framePending bool
+
+	resizeSeq  int
+	flash      string // a one-off notice in the status line, cleared by the next key
+	autoTheme  bool
+	convID     string
+	quitting   bool
+	screenRows int // rows given to the transcript
+}
+
+// New returns the chat's root model for opts. Run uses it; tests drive it
+// with teatest.
+func New(opts Options) *Model {
+	theme, auto := resolveTheme(opts.Theme)
+	c := &common{styles: newStyles(theme), keys: DefaultKeyMap(), now: opts.Now}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	m := &Model{
+		opts:      opts,
+		ctx:       ctx,
+		c:         c,
+		prov:      opts.Provider,
+		req:       opts.Request,
+		autoTheme: auto,
+		convID:    opts.ConversationID,
+	}
+	m.req.Messages = nil
+	m.tr = newTranscript(c)
+	m.st = newStatus(c, opts.Model)
+	m.help = help.New()
+	m.help.Styles = c.styles.Help
+	m.in = newInput(c)
+	m.stats.progress = -1
+	for _, msg := range opts.Request.Messages {
+		m.restore(msg)
+	}
+	return m
+}
+
+// resolveTheme maps the configured theme to a concrete one, and whether
+// the terminal's background may still change it. NO_COLOR turns colour off
+// unless the configuration names a theme explicitly.
+func resolveTheme(theme string) (resolved string, auto bool) {
+	switch theme {
+	case ThemeDark, ThemeLight, ThemeNone:
+		return theme, false
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		return ThemeNone, false
+	}
+	return ThemeDark, true
+}
+
+func newInput(c *common) textarea.Model {
+	in := textarea.New()
+	in.KeyMap = inputKeyMap()
+	in.Prompt = "› "
+	in.Placeholder = "Ask anything. Enter sends, alt+enter for a newline, ? for help."
+	in.ShowLineNumbers = false
+	in.DynamicHeight = true
+	in.MinHeight = 1
+	in.MaxHeight = 8
+	in.MaxContentHeight = 10000
+	in.SetVirtualCursor(false)
+	in.SetStyles(c.styles.Input)
+	in.Focus()
+	return in
+}
+
+// Init asks the terminal for its background colour when the theme follows
+// it. The answer arrives as a message; start-up never waits for it.
+func (m *Model) Init() tea.Cmd {
+	var cmds []tea.Cmd
+	if m.autoTheme {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	if m.convID != "" {
+		cmds = append(cmds, m.loadConversation(m.convID))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes msg to the part of the chat it concerns.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	defer m.guard()
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		cmd = m.resize(msg.Width, msg.Height)
+	case resizeSettledMsg:
+		if msg.seq == m.resizeSeq {
+			m.tr.layout()
+		}
+	case tea.BackgroundColorMsg:
+		if m.autoTheme {
+			theme := ThemeLight
+			if msg.IsDark() {
+				theme = ThemeDark
+			}
+			m.setTheme(theme)
+		}
+	case streamOpenedMsg:
+		cmd = m.opened(msg)
+	case chunksMsg:
+		// The hot path: the status line waits for the next frame unless
+		// the state changed.
+		before := m.stats.state
+		cmd := m.received(msg)
+		if m.stats.state != before {
+			m.refreshStatus()
+		}
+		return m, cmd
+	case frameMsg:
+		m.frame(msg)
+	case tea.KeyPressMsg:
+		cmd = m.key(msg)
+	case tea.PasteMsg:
+		if m.mode == modePicker {
+			cmd = m.picker.update(msg)
+		} else {
+			m.in, cmd = m.in.Update(msg)
+			m.fitInput()
+		}
+	case tea.MouseWheelMsg:
+		m.wheel(msg)
+	default:
+		cmd = m.other(msg)
+	}
+	m.refreshStatus()
+	return m, cmd
+}
+
+// other handles the messages of actions: pickers, the editor, the store.
+func (m *Model) other(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case editorDoneMsg:
+		return m.editorDone(msg)
+	case modelsMsg:
+		return m.modelsListed(msg)
+	case pickedMsg:
+		return m.picked(msg)
+	case pickerClosedMsg:
+		m.mode, m.picker = modeChat, nil
+	case conversationsMsg:
+		return m.conversationsListed(msg)
+	case conversationMsg:
+		m.conversationLoaded(msg)
+	case savedMsg:
+		m.saved(msg)
+	case errMsg:
+		m.flash = msg.Error()
+	case tea.FocusMsg, tea.BlurMsg:
+	}
+	return nil
+}
+
+// resizeSettledMsg re-wraps the transcript once the width stopped changing.
+type resizeSettledMsg struct{ seq int }
+
+func (m *Model) resize(w, h int) tea.Cmd {
+	first := m.c.width == 0
+	widthChanged := w != m.c.width
+	m.c.width, m.c.height = w, h
+	m.in.SetWidth(w)
+	m.help.SetWidth(w)
+	m.fitInput()
+	if first || !widthChanged {
+		m.tr.layout()
+		return nil
+	}
+	m.resizeSeq++
+	seq := m.resizeSeq
+	return tea.Tick(resizeSettle, func(time.Time) tea.Msg { return resizeSettledMsg{seq: seq} })
+}
+
+// fitInput gives the transcript whatever rows the input and status leave.
+func (m *Model) fitInput() {
+	rows := max(m.c.height-m.in.Height()-1, 1)
+	if rows != m.screenRows {
+		m.screenRows = rows
+		m.tr.setHeight(rows)
+	}
+	if m.picker != nil {
+		m.picker.setSize(m.c.width, rows)
+	}
+}
+
+func (m *Model) setTheme(theme string) {
+	if theme == m.c.styles.Theme {
+		return
+	}
+	m.c.styles = newStyles(theme)
+	m.help.Styles = m.c.styles.Help
+	m.in.SetStyles(m.c.styles.Input)
+	m.tr.layout()
+}
+
+// wheel scrolls the transcript, or moves in a picker.
+func (m *Model) wheel(msg tea.MouseWheelMsg) {
+	switch msg.Button {
+	case tea.MouseWheelUp:
+		m.tr.scroll(-3)
+	case tea.MouseWheelDown:
+		m.tr.scroll(3)
+	}
+}
+
+func (m *Model) refreshStatus() {
+	m.st.update(&m.stats, !m.tr.atBottom(), m.tr.newBelow, m.flash)
+}
+
+// View composes the cached parts of the screen. It renders nothing itself.
+func (m *Model) View() tea.View {
+	defer m.guard()
+	var v tea.View
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "parley · " + m.opts.Model
+	if m.quitting {
+		return v
+	}
+	top := m.tr.view()
+	switch m.mode {
+	case modeHelp:
+		top = m.helpView()
+	case modePicker:
+		top = m.picker.view()
+	}
+	v.SetContent(top + "\n" + m.st.view() + "\n" + m.in.View())
+	if m.mode == modeChat {
+		if cur := m.in.Cursor(); cur != nil {
+			cur.Position.Y += m.screenRows + 1
+			v.Cursor = cur
+		}
+	}
+	return v
+}
+
+// keyMatches is key.Matches for the chat's key map.
+func keyMatches(msg tea.KeyPressMsg, b ...key.Binding) bool { return key.Matches(msg, b...) }

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+var crash struct {
+	sync.Mutex
+	path string
+}
+
+// guard logs a panic of Update or View to a file and panics again, so that
+// Bubble Tea restores the terminal; Run then reports the log's path. It is
+// deferred at the top of Update and View.
+func (m *Model) guard() {
+	if r := recover(); r != nil {
+		writeCrashLog(r, debug.Stack())
+		panic(r)
+	}
+}
+
+// logPanic does what guard does, for the goroutines of commands.
+func logPanic() {
+	if r := recover(); r != nil {
+		writeCrashLog(r, debug.Stack())
+		panic(r)
+	}
+}
+
+// writeCrashLog writes the panic and its stack to parley-crash-*.log in the
+// user's state directory (or the temporary directory).
+func writeCrashLog(r any, stack []byte) {
+	crash.Lock()
+	defer crash.Unlock()
+	if crash.path != "" {
+		return
+	}
+	dir := stateDir()
+	name := "parley-crash-" + time.Now().Format("20060102-150405") + ".log"
+	path := filepath.Join(dir, name)
+	body := fmt.Sprintf("parley panicked at %s: %v\n\n%s", time.Now().Format(time.RFC3339), r, stack)
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		return
+	}
+	crash.path = path
+}
+
+// crashLog returns the path of the crash log written by this process, if
+// any.
+func crashLog() string {
+	crash.Lock()
+	defer crash.Unlock()
+	return crash.path
+}
+
+func stateDir() string {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(home, ".local", "state")
+		}
+	}
+	if dir != "" {
+		dir = filepath.Join(dir, "parley")
+		if os.MkdirAll(dir, 0o700) == nil {
+			return dir
+		}
+	}
+	return os.TempDir()
+}

@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/progress"
+	"charm.land/lipgloss/v2"
+	"github.com/parley-chat/parley/provider"
+)
+
+// state is where the current exchange stands.
+type state uint8
+
+const (
+	stateIdle state = iota
+	stateConnecting
+	stateWaiting
+	stateStreaming
+	stateDone
+	stateStopped
+	stateFailed
+)
+
+var stateNames = [...]string{
+	stateIdle:       "ready",
+	stateConnecting: "connecting",
+	stateWaiting:    "waiting",
+	stateStreaming:  "streaming",
+	stateDone:       "done",
+	stateStopped:    "stopped",
+	stateFailed:     "error",
+}
+
+func (s state) String() string { return stateNames[s] }
+
+// running reports whether an answer is being requested or streamed.
+func (s state) running() bool {
+	return s == stateConnecting || s == stateWaiting || s == stateStreaming
+}
+
+// stats are the measurements of one exchange shown in the status line.
+type stats struct {
+	state    state
+	started  time.Time
+	first    time.Time // first text or reasoning delta
+	last     time.Time // latest delta
+	tokens   int       // text and reasoning deltas
+	usage    *provider.Usage
+	notice   string
+	progress float64 // -1 when no progress was reported
+	label    string
+}
+
+// status is the status line: model, state, timings, usage, notices and a
+// progress bar.
+type status struct {
+	c     *common
+	model string
+	bar   progress.Model
+	line  string // cached render
+}
+
+func newStatus(c *common, model string) *status {
+	s := &status{c: c, model: model}
+	s.bar = progress.New(progress.WithWidth(20), progress.WithoutPercentage())
+	return s
+}
+
+// update renders the status line for st, the transcript's scroll state
+// and flash, a one-off notice.
+func (s *status) update(st *stats, scrolled, newBelow bool, flash string) {
+	sty := s.c.styles
+	sep := sty.StatusDim.Render(" · ")
+	parts := []string{sty.StatusModel.Render(" " + s.model)}
+	stateStyle := sty.StatusState
+	if st.state == stateFailed {
+		stateStyle = sty.StatusError
+	}
+	parts = append(parts, stateStyle.Render(st.state.String()))
+	for _, f := range st.fields() {
+		parts = append(parts, sty.Status.Render(f))
+	}
+	left := strings.Join(parts, sep)
+	if st.progress >= 0 && st.state.running() {
+		left += sty.Status.Render(" ") + s.bar.ViewAs(st.progress/100)
+		if st.label != "" {
+			left += sty.Status.Render(" " + st.label)
+		}
+	}
+	var right string
+	switch {
+	case newBelow:
+		right = sty.Below.Render(" ↓ new content below (end) ")
+	case flash != "":
+		right = sty.Status.Render(" " + flash + " ")
+	case scrolled:
+		right = sty.StatusDim.Render(" scrolled · end to follow ")
+	case st.notice != "" && st.state.running():
+		right = sty.Status.Render(" " + st.notice + " ")
+	case st.state.running():
+		right = sty.StatusDim.Render(" esc stop ")
+	default:
+		right = sty.StatusDim.Render(" ? help ")
+	}
+	gap := s.c.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		// Too narrow: the right-hand side goes first.
+		right, gap = "", max(s.c.width-lipgloss.Width(left), 0)
+	}
+	line := left + sty.Status.Render(strings.Repeat(" ", gap)) + right
+	s.line = lipgloss.NewStyle().MaxWidth(s.c.width).Render(line)
+}
+
+// fields are the measured values: time to first token, speed, usage.
+func (st *stats) fields() []string {
+	var f []string
+	if !st.first.IsZero() {
+		f = append(f, "first token "+formatDuration(st.first.Sub(st.started)))
+		if d := st.last.Sub(st.first); d > 0 && st.tokens > 1 {
+			f = append(f, fmt.Sprintf("%.0f tok/s", float64(st.tokens-1)/d.Seconds()))
+		}
+	}
+	if st.usage != nil {
+		u := "↑" + strconv.Itoa(st.usage.InputTokens) + " ↓" + strconv.Itoa(st.usage.OutputTokens)
+		if st.usage.ReasoningTokens > 0 {
+			u += " (" + strconv.Itoa(st.usage.ReasoningTokens) + " thinking)"
+		}
+		f = append(f, u+" tokens")
+	} else if st.tokens > 0 {
+		f = append(f, strconv.Itoa(st.tokens)+" chunks")
+	}
+	return f
+}
+
+func formatDuration(d time.Duration) string {
+	if d < time.Second {
+		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+}
+
+func (s *status) view() string { return s.line }

@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// modelsMsg carries the specs the model picker offers.
+type modelsMsg struct {
+	specs []string
+	err   error
+}
+
+// modelPicker lists the models in the background and then opens the
+// picker.
+func (m *Model) modelPicker() tea.Cmd {
+	if m.opts.Switch == nil {
+		m.flash = "switching models is not available here"
+		return nil
+	}
+	list := m.opts.Models
+	if list == nil {
+		return func() tea.Msg { return modelsMsg{} }
+	}
+	ctx := m.ctx
+	m.flash = "listing models…"
+	return func() tea.Msg {
+		defer logPanic()
+		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		specs, err := list(ctx)
+		return modelsMsg{specs: specs, err: err}
+	}
+}
+
+func (m *Model) modelsListed(msg modelsMsg) tea.Cmd {
+	m.flash = ""
+	if msg.err != nil {
+		m.flash = "could not list all models: " + sanitizeText(msg.err.Error())
+	}
+	items := []pickItem{{label: m.opts.Model + "  (current)", value: m.opts.Model}}
+	for _, s := range msg.specs {
+		if s != m.opts.Model {
+			items = append(items, pickItem{label: sanitizeText(s), value: s})
+		}
+	}
+	m.openPickerWith(newPicker(m.c, pickModel, "Switch model", items))
+	return nil
+}
+
+func (m *Model) openPickerWith(p *picker) {
+	p.setSize(m.c.width, m.screenRows)
+	m.picker = p
+	m.mode = modePicker
+}
+
+// picked acts on the choice of a picker.
+func (m *Model) picked(msg pickedMsg) tea.Cmd {
+	m.mode, m.picker = modeChat, nil
+	switch msg.kind {
+	case pickModel:
+		m.switchModel(msg.value)
+	case pickConversation:
+		return m.loadConversation(msg.value)
+	}
+	return nil
+}
+
+// switchModel continues the conversation with the model spec names.
+func (m *Model) switchModel(spec string) {
+	if spec == m.opts.Model {
+		return
+	}
+	p, req, err := m.opts.Switch(spec)
+	if err != nil {
+		m.flash = "cannot switch to " + spec + ": " + sanitizeText(err.Error())
+		return
+	}
+	if m.stats.state.running() {
+		m.stop()
+	}
+	req.Messages = nil
+	m.prov, m.req, m.opts.Model = p, req, spec
+	m.st.model = spec
+	m.flash = "now talking to " + spec
+}

@@ -1,0 +1,90 @@
+// Package ui is Parley's full-screen chat: a transcript that renders
+// streamed markdown as it arrives, an input line, a status line, help and
+// pickers, built on Bubble Tea.
+//
+// The root Model owns the conversation and the running exchange and routes
+// messages to its children, which share one common value for the screen
+// size, the styles and the keys. A streamed answer reaches the view as
+// coalesced batches of chunks and is rendered at most once per frame; View
+// only assembles strings rendered beforehand.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/provider"
+)
+
+// Options configure the chat.
+type Options struct {
+	// Provider answers the prompts; Model is its "provider:model" name as
+	// shown in the status line.
+	Provider provider.Provider
+	Model    string
+	// Request is the template of every request: Model, System, Temperature
+	// and MaxTokens are used as given; its Messages, if any, are an earlier
+	// conversation shown in the transcript and continued.
+	Request provider.Request
+	// Theme is ThemeAuto (or empty), ThemeDark, ThemeLight or ThemeNone.
+	// With ThemeAuto the chat starts dark and follows the background colour
+	// the terminal reports; NO_COLOR then selects ThemeNone. An explicit
+	// theme wins over NO_COLOR, as the NO_COLOR convention asks of
+	// configuration.
+	Theme string
+	// Switch resolves a "provider:model" spec picked in the model picker.
+	// The returned Request is a template as above; its Messages are
+	// ignored. Nil disables switching.
+	Switch func(spec string) (provider.Provider, provider.Request, error)
+	// Models lists the specs the model picker offers (aliases and listed
+	// models). Nil offers only the current model.
+	Models func(ctx context.Context) ([]string, error)
+	// ConversationID is the saved conversation to continue, if any.
+	ConversationID string
+
+	// Context bounds the whole session; nil means context.Background.
+	Context context.Context
+	// Input and Output replace the terminal, for tests.
+	Input  io.Reader
+	Output io.Writer
+	// Now is the clock of the status line's timings; nil means time.Now.
+	Now func() time.Time
+}
+
+// Run runs the chat full screen until the user quits. It returns nil when
+// the user quits (Ctrl+D, or Ctrl+C with nothing running). The terminal is
+// restored however the chat ends; after a panic, the panic and its stack
+// are written to a log file and the returned error names it.
+func Run(ctx context.Context, opts Options) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	opts.Context = ctx
+	m := New(opts)
+	progOpts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opts.Input != nil {
+		progOpts = append(progOpts, tea.WithInput(opts.Input))
+	}
+	if opts.Output != nil {
+		progOpts = append(progOpts, tea.WithOutput(opts.Output))
+	}
+	p := tea.NewProgram(m, progOpts...)
+	_, err := p.Run()
+	if m.cancel != nil {
+		m.cancel()
+	}
+	if path := crashLog(); path != "" {
+		return fmt.Errorf("ui: parley crashed; details are in %s", path)
+	}
+	switch {
+	case err == nil, errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		return nil
+	case errors.Is(err, tea.ErrProgramPanic):
+		return fmt.Errorf("ui: parley crashed: %w", err)
+	}
+	return fmt.Errorf("ui: %w", err)
+}
