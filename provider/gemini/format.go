@@ -1,0 +1,159 @@
+package gemini
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// generateRequest is the body of POST models/{model}:streamGenerateContent.
+type generateRequest struct {
+	Contents          []content         `json:"contents"`
+	SystemInstruction *content          `json:"systemInstruction,omitempty"`
+	GenerationConfig  *generationConfig `json:"generationConfig,omitempty"`
+}
+
+type content struct {
+	Role  string `json:"role,omitempty"`
+	Parts []part `json:"parts"`
+}
+
+type part struct {
+	Text    string `json:"text"`
+	Thought bool   `json:"thought,omitempty"`
+}
+
+type generationConfig struct {
+	Temperature     *float64 `json:"temperature,omitempty"`
+	MaxOutputTokens int      `json:"maxOutputTokens,omitempty"`
+}
+
+func newGenerateRequest(req provider.Request) generateRequest {
+	g := generateRequest{Contents: make([]content, 0, len(req.Messages))}
+	for _, m := range req.Messages {
+		role := "user"
+		switch m.Role {
+		case provider.RoleAssistant:
+			role = "model"
+		case provider.RoleSystem:
+			continue // see SystemInstruction
+		}
+		g.Contents = append(g.Contents, content{Role: role, Parts: []part{{Text: m.Content}}})
+	}
+	if req.System != "" {
+		g.SystemInstruction = &content{Parts: []part{{Text: req.System}}}
+	}
+	if req.Temperature != nil || req.MaxTokens > 0 {
+		g.GenerationConfig = &generationConfig{Temperature: req.Temperature, MaxOutputTokens: req.MaxTokens}
+	}
+	return g
+}
+
+// response is one GenerateContentResponse of the stream.
+type response struct {
+	Candidates []struct {
+		Content      *content `json:"content"`
+		FinishReason string   `json:"finishReason"`
+		Index        int      `json:"index"`
+	} `json:"candidates"`
+	PromptFeedback *struct {
+		BlockReason string `json:"blockReason"`
+	} `json:"promptFeedback"`
+	UsageMetadata *struct {
+		PromptTokenCount     int `json:"promptTokenCount"`
+		CandidatesTokenCount int `json:"candidatesTokenCount"`
+		ThoughtsTokenCount   int `json:"thoughtsTokenCount"`
+	} `json:"usageMetadata"`
+	Error json.RawMessage `json:"error"`
+}
+
+// sink receives what a stream carries; *provider.Emitter is one.
+type sink interface {
+	Text(string) bool
+	Reasoning(string) bool
+	Tokens() int
+}
+
+// errStop is returned when the sink went away (the stream was cancelled).
+var errStop = errors.New("gemini: stream cancelled")
+
+// decoder follows one streamGenerateContent answer.
+type decoder struct {
+	name   string
+	reason string // the finishReason, once one arrived
+	usage  *provider.Usage
+}
+
+// handle processes the data of one event. It returns an error for an
+// error object, a blocked prompt or answer, or malformed data.
+func (d *decoder) handle(data []byte, s sink) error {
+	var r response
+	if err := json.Unmarshal(data, &r); err != nil {
+		return fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(data, 80))
+	}
+	if len(r.Error) > 0 && string(r.Error) != "null" {
+		typ, msg := provider.ErrorMessage(data)
+		e := &provider.APIError{Provider: d.name, Type: typ, Message: msg}
+		switch typ {
+		case "UNAVAILABLE", "INTERNAL", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED":
+			e.Advice = "the provider is having trouble; try again shortly"
+		}
+		return e
+	}
+	if f := r.PromptFeedback; f != nil && f.BlockReason != "" {
+		return &provider.APIError{Provider: d.name, Type: f.BlockReason,
+			Message: "the prompt was blocked (" + f.BlockReason + ")", Advice: "rephrase the prompt"}
+	}
+	for _, c := range r.Candidates {
+		if c.Index != 0 {
+			continue // only one candidate is asked for
+		}
+		if c.Content != nil {
+			for _, p := range c.Content.Parts {
+				ok := true
+				if p.Thought {
+					ok = s.Reasoning(p.Text)
+				} else {
+					ok = s.Text(p.Text)
+				}
+				if !ok {
+					return errStop
+				}
+			}
+		}
+		if c.FinishReason != "" {
+			d.reason = c.FinishReason
+		}
+	}
+	if u := r.UsageMetadata; u != nil {
+		d.usage = &provider.Usage{
+			InputTokens:     u.PromptTokenCount,
+			OutputTokens:    u.CandidatesTokenCount + u.ThoughtsTokenCount,
+			ReasoningTokens: u.ThoughtsTokenCount,
+		}
+	}
+	return nil
+}
+
+// finishError reports a finish reason that means the answer was cut short
+// by something other than its token limit: SAFETY, RECITATION, BLOCKLIST,
+// PROHIBITED_CONTENT, SPII, OTHER...
+func (d *decoder) finishError() error {
+	switch d.reason {
+	case "STOP", "MAX_TOKENS":
+		return nil
+	}
+	return &provider.APIError{Provider: d.name, Type: d.reason,
+		Message: "the model stopped the answer (" + d.reason + ")"}
+}
+
+// modelList is a page of GET /v1beta/models.
+type modelList struct {
+	Models []struct {
+		Name                       string   `json:"name"`
+		SupportedGenerationMethods []string `json:"supportedGenerationMethods"`
+	} `json:"models"`
+	NextPageToken string `json:"nextPageToken"`
+}

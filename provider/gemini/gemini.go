@@ -1,0 +1,163 @@
+// Package gemini streams answers from the Gemini API
+// (POST /v1beta/models/{model}:streamGenerateContent?alt=sse): each
+// server-sent event holds a GenerateContentResponse whose parts are text or,
+// with "thought": true, the model's reasoning.
+package gemini
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/stream"
+)
+
+// DefaultBaseURL is the Gemini API's root.
+const DefaultBaseURL = "https://generativelanguage.googleapis.com"
+
+func init() {
+	provider.Register(provider.TypeGemini, func(ep provider.Endpoint, o provider.Options) (provider.Provider, error) {
+		return New(ep, o), nil
+	})
+}
+
+// Client is the Gemini provider.
+type Client struct {
+	ep   provider.Endpoint
+	opts provider.Options
+	base string
+}
+
+var (
+	_ provider.Provider    = (*Client)(nil)
+	_ provider.ModelLister = (*Client)(nil)
+)
+
+// New returns a Client for ep; an empty BaseURL means DefaultBaseURL and
+// an empty Name "gemini".
+func New(ep provider.Endpoint, o provider.Options) *Client {
+	if ep.Name == "" {
+		ep.Name = "gemini"
+	}
+	base := ep.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	base = strings.TrimSuffix(strings.TrimRight(base, "/"), "/v1beta")
+	return &Client{ep: ep, opts: o, base: base}
+}
+
+// Name returns the endpoint's name.
+func (c *Client) Name() string { return c.ep.Name }
+
+func (c *Client) header() http.Header {
+	h := http.Header{}
+	if c.ep.APIKey != "" {
+		h.Set("x-goog-api-key", c.ep.APIKey)
+	}
+	return h
+}
+
+// Stream sends req to streamGenerateContent and streams the answer.
+func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
+	if err := c.ep.RequireKey(); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(newGenerateRequest(req))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.ep.Name, err)
+	}
+	model := strings.TrimPrefix(req.Model, "models/")
+	h := c.header()
+	h.Set("Accept", provider.MediaEventStream)
+	call := provider.Call{
+		Endpoint: c.ep, Method: http.MethodPost,
+		URL:    c.base + "/v1beta/models/" + url.PathEscape(model) + ":streamGenerateContent?alt=sse",
+		Header: h, Body: body, Model: model, Accept: []string{provider.MediaEventStream},
+	}
+	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+		rc, err := c.opts.Open(ctx, call)
+		if err != nil {
+			return "", c.advise(err)
+		}
+		defer rc.Close()
+		return c.decode(stream.NewDecoder(rc), e)
+	}), nil
+}
+
+// decode reads events to the end of the body. The stream has no end
+// marker of its own: the answer is complete when a finishReason arrived
+// and the body then ended.
+func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error) {
+	d := decoder{name: c.ep.Name}
+	for sd.Next() {
+		if err := d.handle([]byte(sd.Event().Data), e); err != nil {
+			return "", err
+		}
+	}
+	if d.reason == "" {
+		if err := sd.Err(); err != nil {
+			return "", e.Lost(fmt.Errorf("%s: %w", c.ep.Name, err))
+		}
+		return "", e.Lost(nil)
+	}
+	// A fault after the finishReason loses nothing of the answer.
+	if d.usage != nil && !e.Usage(*d.usage) {
+		return "", errStop
+	}
+	if err := d.finishError(); err != nil {
+		return "", err
+	}
+	if d.reason == "MAX_TOKENS" && !e.Notice(provider.MsgMaxTokens) {
+		return "", errStop
+	}
+	return d.reason, nil
+}
+
+// advise adds the advice that the generic one misses: Gemini answers a bad
+// key with 400 INVALID_ARGUMENT, not 401.
+func (c *Client) advise(err error) error {
+	var ae *provider.APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusBadRequest && strings.Contains(ae.Message, "API key") {
+		ae.Advice = "check the API key in " + c.ep.KeyVar(nil)
+	}
+	return err
+}
+
+// ListModels returns the models that GET /v1beta/models lists as able to
+// generate content, without their "models/" prefix, sorted.
+func (c *Client) ListModels(ctx context.Context) ([]string, error) {
+	if err := c.ep.RequireKey(); err != nil {
+		return nil, err
+	}
+	var ids []string
+	token := ""
+	for page := 0; page < 50; page++ {
+		q := url.Values{"pageSize": {"1000"}}
+		if token != "" {
+			q.Set("pageToken", token)
+		}
+		var list modelList
+		call := provider.Call{Endpoint: c.ep, URL: c.base + "/v1beta/models?" + q.Encode(), Header: c.header()}
+		if err := c.opts.GetJSON(ctx, call, &list); err != nil {
+			return nil, c.advise(err)
+		}
+		for _, m := range list.Models {
+			if slices.Contains(m.SupportedGenerationMethods, "generateContent") {
+				ids = append(ids, strings.TrimPrefix(m.Name, "models/"))
+			}
+		}
+		if list.NextPageToken == "" || list.NextPageToken == token {
+			break
+		}
+		token = list.NextPageToken
+	}
+	slices.Sort(ids)
+	return ids, nil
+}

@@ -1,0 +1,215 @@
+package gemini
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/providertest"
+	"github.com/parley-chat/parley/stream/streamtest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const testKey = "AIzaSy-test-0123456789abcdef"
+
+func newClient(srv *streamtest.Server, o provider.Options) *Client {
+	ep := provider.Presets()["gemini"]
+	ep.BaseURL, ep.APIKey = srv.URL, testKey
+	o.HTTPClient = srv.Client()
+	if o.Retry == nil {
+		o.Retry = &provider.RetryPolicy{}
+	}
+	return New(ep, o)
+}
+
+func transcript(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var temp = 0.5
+
+var hello = provider.Request{
+	Model:       "gemini-2.5-flash",
+	System:      "Be brief.",
+	Messages:    []provider.Message{{Role: provider.RoleUser, Content: "Hi"}, {Role: provider.RoleAssistant, Content: "Hello"}, {Role: provider.RoleUser, Content: "Why?"}},
+	Temperature: &temp,
+	MaxTokens:   100,
+}
+
+func TestTranscripts(t *testing.T) {
+	tests := []struct {
+		file, text, reasoning, reason string
+		usage                         provider.Usage
+		notice                        string
+	}{
+		{file: "text.sse", text: "The sky is blue because of Rayleigh scattering.", reason: "STOP",
+			usage: provider.Usage{InputTokens: 9, OutputTokens: 11}},
+		{file: "thinking.sse", text: "There are **3** r's in \"strawberry\".", reasoning: "**Counting letters**\n\nI need to count the r's in strawberry.",
+			reason: "STOP", usage: provider.Usage{InputTokens: 12, OutputTokens: 81, ReasoningTokens: 68}},
+		{file: "max_tokens.sse", text: "Chapter one. It was a dark", reason: "MAX_TOKENS",
+			usage: provider.Usage{InputTokens: 5, OutputTokens: 8}, notice: provider.MsgMaxTokens},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(transcript(t, tt.file), 5)))
+			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+			if r.Err != nil {
+				t.Fatalf("error: %v", r.Err)
+			}
+			if r.Text != tt.text || r.Reasoning != tt.reasoning || r.Reason != tt.reason {
+				t.Errorf("got text %q, reasoning %q, reason %q", r.Text, r.Reasoning, r.Reason)
+			}
+			if r.Usage == nil || *r.Usage != tt.usage {
+				t.Errorf("usage = %+v, want %+v", r.Usage, tt.usage)
+			}
+			if tt.notice != "" && (len(r.Notices) != 1 || r.Notices[0] != tt.notice) {
+				t.Errorf("notices = %q", r.Notices)
+			}
+		})
+	}
+}
+
+func TestRequest(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(transcript(t, "text.sse"))))
+	providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	got := srv.Requests()[0]
+	if got.Method != http.MethodPost || got.Path != "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse" {
+		t.Errorf("request %s %s", got.Method, got.Path)
+	}
+	if got.Header.Get("x-goog-api-key") != testKey || strings.Contains(got.Path, testKey) {
+		t.Errorf("key not in its header: %v", got.Header)
+	}
+	var body generateRequest
+	if err := json.Unmarshal(got.Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if body.SystemInstruction == nil || body.SystemInstruction.Parts[0].Text != "Be brief." {
+		t.Errorf("system instruction: %s", got.Body)
+	}
+	if len(body.Contents) != 3 || body.Contents[1].Role != "model" || body.Contents[2].Parts[0].Text != "Why?" {
+		t.Errorf("contents: %s", got.Body)
+	}
+	if g := body.GenerationConfig; g == nil || *g.Temperature != 0.5 || g.MaxOutputTokens != 100 {
+		t.Errorf("generation config: %s", got.Body)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	text := transcript(t, "text.sse")
+	two := text[:strings.LastIndex(text, "data: ")] // both text chunks, no finishReason
+	tests := []struct {
+		name    string
+		resp    []streamtest.Response
+		want    []string
+		wantIs  error
+		partial string
+	}{
+		{name: "bad key", resp: []streamtest.Response{streamtest.Status(400, "application/json",
+			`{"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT"}}`)},
+			want: []string{"400", "API key not valid", "GEMINI_API_KEY or GOOGLE_API_KEY"}},
+		{name: "403", resp: []streamtest.Response{streamtest.Status(403, "application/json",
+			`{"error": {"code": 403, "message": "Method doesn't allow unregistered callers.", "status": "PERMISSION_DENIED"}}`)},
+			want: []string{"403", "unregistered callers", "GEMINI_API_KEY"}},
+		{name: "404 model", resp: []streamtest.Response{streamtest.Status(404, "application/json",
+			`{"error": {"code": 404, "message": "models/gemini-nope is not found for API version v1beta", "status": "NOT_FOUND"}}`)},
+			want: []string{"404", "is not found", "--list-models"}},
+		{name: "429", resp: []streamtest.Response{{Status: 429, Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"30"}},
+			Steps: []streamtest.Step{streamtest.Write(`[{"error": {"code": 429, "message": "Resource has been exhausted (e.g. check quota).", "status": "RESOURCE_EXHAUSTED"}}]`)}}},
+			want: []string{"429", "Resource has been exhausted", "retry after 30s"}},
+		{name: "html 200", resp: []streamtest.Response{streamtest.Status(200, "text/html; charset=utf-8", "<!DOCTYPE html><title>Sign in</title>")},
+			want: []string{"expected text/event-stream, got text/html", "Sign in"}},
+		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(transcript(t, "error_event.sse")))},
+			want: []string{"overloaded", "try again shortly"}, partial: "Partial"},
+		{name: "safety", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(transcript(t, "safety.sse")))},
+			want: []string{"SAFETY"}, partial: "Here is how"},
+		{name: "blocked prompt", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(transcript(t, "blocked_prompt.sse")))},
+			want: []string{"prompt was blocked (SAFETY)"}},
+		{name: "drop", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(two), streamtest.Drop())},
+			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "The sky is blue because of Rayleigh scattering."},
+		{name: "no finishReason", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(two))},
+			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "The sky is blue because of Rayleigh scattering."},
+		{name: "malformed", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(two + "data: {\"candidates\": [\n\n"))},
+			want: []string{"malformed chunk after 2 tokens"}, partial: "The sky is blue because of Rayleigh scattering."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := streamtest.NewServer(t, tt.resp...)
+			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+			if r.Err == nil {
+				t.Fatalf("no error; text %q", r.Text)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.Err.Error(), w) {
+					t.Errorf("error %q does not contain %q", r.Err, w)
+				}
+			}
+			if tt.wantIs != nil && !errors.Is(r.Err, tt.wantIs) {
+				t.Errorf("error %v is not %v", r.Err, tt.wantIs)
+			}
+			if r.Text != tt.partial {
+				t.Errorf("partial text %q, want %q", r.Text, tt.partial)
+			}
+			providertest.NoSecret(t, testKey, r.Err.Error())
+		})
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Stall()))
+	r := providertest.Stream(t, newClient(srv, provider.Options{Timeout: 50 * time.Millisecond}), hello)
+	var te *provider.TimeoutError
+	if !errors.As(r.Err, &te) || te.Idle || !strings.Contains(r.Err.Error(), "--timeout") {
+		t.Fatalf("error %v", r.Err)
+	}
+}
+
+func TestListModels(t *testing.T) {
+	srv := streamtest.NewServer(t,
+		streamtest.Status(200, "application/json", `{"models": [{"name": "models/gemini-2.5-flash", "supportedGenerationMethods": ["generateContent", "countTokens"]},
+			{"name": "models/text-embedding-004", "supportedGenerationMethods": ["embedContent"]}], "nextPageToken": "p2"}`),
+		streamtest.Status(200, "application/json", `{"models": [{"name": "models/gemini-2.5-pro", "supportedGenerationMethods": ["generateContent"]}]}`),
+	)
+	ids, err := newClient(srv, provider.Options{}).ListModels(t.Context())
+	if err != nil || strings.Join(ids, ",") != "gemini-2.5-flash,gemini-2.5-pro" {
+		t.Fatalf("ListModels = %v, %v", ids, err)
+	}
+	if p := srv.Requests()[1].Path; !strings.Contains(p, "pageToken=p2") || strings.Contains(p, testKey) {
+		t.Errorf("second page %s", p)
+	}
+}
+
+type fakeSink struct{ n int }
+
+func (s *fakeSink) Text(string) bool      { s.n++; return true }
+func (s *fakeSink) Reasoning(string) bool { s.n++; return true }
+func (s *fakeSink) Tokens() int           { return s.n }
+
+func FuzzParseChunk(f *testing.F) {
+	for _, name := range []string{"text.sse", "thinking.sse", "max_tokens.sse", "safety.sse", "blocked_prompt.sse", "error_event.sse"} {
+		for block := range strings.SplitSeq(transcript(f, name), "\n\n") {
+			f.Add([]byte(strings.TrimPrefix(block, "data: ")))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d := decoder{name: "gemini"}
+		s := &fakeSink{}
+		if err := d.handle(data, s); err == nil && !json.Valid(data) {
+			t.Fatalf("invalid JSON accepted: %q", data)
+		}
+		_ = d.finishError()
+	})
+}
