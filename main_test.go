@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -189,5 +190,25 @@ func TestDemoOffline(t *testing.T) {
 	r := parley(t, "", nil, "-m", "demo:fast", "-p", "hello")
 	if r.code != 0 || !strings.Contains(r.stdout, "# Hello from the Parley demo") || !strings.Contains(r.stdout, "| provider | wire format |") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestOneShotNetworkFaults(t *testing.T) {
+	tlsSrv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
+	tlsSrv.StartTLS()
+	t.Cleanup(tlsSrv.Close)
+	tests := []struct{ name, url, stderr string }{
+		{"refused", "http://127.0.0.1:1", "parley: cannot connect to 127.0.0.1:1: connection refused (is the server running? check the base URL)\n"},
+		{"self-signed", tlsSrv.URL, "parley: TLS certificate not trusted: x509: certificate signed by unknown authority (for a private CA, set ca_file in the config)\n"},
+		{"no such host", "http://no-such-host.invalid", "parley: cannot resolve host no-such-host.invalid (check the base URL and your network)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := parley(t, "", []string{"OPENAI_API_KEY=sk-test", "PARLEY_CONFIG=/dev/null"}, "-m", "openai:m", "--base-url", tt.url, "-p", "q")
+			if r.code != 1 || r.stdout != "" || r.stderr != tt.stderr {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit 1, stderr %q", r.code, r.stdout, r.stderr, tt.stderr)
+			}
+		})
 	}
 }

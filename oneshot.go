@@ -3,12 +3,16 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/parley-chat/parley/provider"
 )
@@ -194,9 +198,57 @@ func errorLine(err error) string {
 	if errors.As(err, &se) || errors.Is(err, errInterrupted) {
 		return ""
 	}
-	msg := err.Error()
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		msg = "timed out: " + msg
+	msg := networkReason(err)
+	if msg == "" {
+		msg = err.Error()
 	}
 	return strings.Join(strings.Fields(msg), " ")
+}
+
+// networkReason says in plain words why a connection failed, or "" when
+// err is not a connection failure. Go's own text names the method and URL
+// of the request and the syscall, which says less than this.
+func networkReason(err error) string {
+	var lost *provider.LostError
+	prefix := ""
+	if errors.As(err, &lost) && lost.Err != nil {
+		prefix = fmt.Sprintf("connection lost after %d tokens: ", lost.Tokens)
+		err = lost.Err
+	}
+	var (
+		dnsErr  *net.DNSError
+		opErr   *net.OpError
+		certErr *tls.CertificateVerificationError
+		uaErr   x509.UnknownAuthorityError
+		hostErr x509.HostnameError
+	)
+	switch {
+	case errors.As(err, &dnsErr):
+		return prefix + "cannot resolve host " + dnsErr.Name + " (check the base URL and your network)"
+	case errors.As(err, &uaErr), errors.As(err, &certErr), errors.As(err, &hostErr):
+		return prefix + "TLS certificate not trusted: " + certReason(err) + " (for a private CA, set ca_file in the config)"
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		reason := "cannot connect"
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			reason = "connection refused"
+		} else if errors.Is(err, os.ErrDeadlineExceeded) {
+			reason = "timed out"
+		}
+		return prefix + "cannot connect to " + opErr.Addr.String() + ": " + reason + " (is the server running? check the base URL)"
+	case errors.Is(err, syscall.ECONNRESET):
+		return prefix + "the server reset the connection"
+	}
+	return ""
+}
+
+func certReason(err error) string {
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &certErr) && certErr.Err != nil {
+		return certErr.Err.Error()
+	}
+	var uaErr x509.UnknownAuthorityError
+	if errors.As(err, &uaErr) {
+		return uaErr.Error()
+	}
+	return err.Error()
 }

@@ -164,6 +164,10 @@ func Retryable(err error) bool {
 	if errors.As(err, &apiErr) {
 		return apiErr.Temporary()
 	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && !dnsErr.IsTemporary {
+		return false // a host that does not exist will not exist in a second
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) {
 		return opErr.Op == "dial" || opErr.Op == "read"
