@@ -50,12 +50,12 @@ type Sanitizer struct {
 type state uint8
 
 const (
-	ground  state = iota // ordinary text
-	escape               // after ESC
-	escInt               // after ESC and intermediate bytes 0x20–0x2F
-	csi                  // inside a control sequence
-	str                  // inside an OSC, DCS, SOS, PM or APC string
-	strEsc               // after ESC inside a string: ST if "\" follows
+	ground state = iota // ordinary text
+	escape              // after ESC
+	escInt              // after ESC and intermediate bytes 0x20–0x2F
+	csi                 // inside a control sequence
+	str                 // inside an OSC, DCS, SOS, PM or APC string
+	strEsc              // after ESC inside a string: ST if "\" follows
 )
 
 const (
