@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/parley-chat/parley/stream"
 )
 
 // MediaEventStream is the media type of server-sent events.
@@ -57,7 +59,8 @@ var defaultClient = sync.OnceValue(func() *http.Client {
 // response that was silent for longer than Options.IdleTimeout.
 type TimeoutError struct {
 	Limit time.Duration
-	Idle  bool // the silence between two reads, not the whole request
+	Idle  bool  // the silence between two reads, not the whole request
+	Err   error // the underlying fault, if any (stream.ErrIdle)
 }
 
 func (e *TimeoutError) Error() string {
@@ -66,6 +69,9 @@ func (e *TimeoutError) Error() string {
 	}
 	return "request took longer than " + e.Limit.String() + " (--timeout)"
 }
+
+// Unwrap returns the underlying fault.
+func (e *TimeoutError) Unwrap() error { return e.Err }
 
 // Timeout reports true, as net.Error timeouts do.
 func (e *TimeoutError) Timeout() bool { return true }
@@ -148,7 +154,7 @@ func (o Options) Open(ctx context.Context, c Call) (io.ReadCloser, error) {
 		log.Debug("request failed", "provider", ep.Name, "err", ep.scrubString(err.Error()))
 		return nil, ep.scrub(fmt.Errorf("%s: %w", ep.Name, err))
 	}
-	w.rc = resp.Body
+	w.watch(resp.Body)
 	ct := resp.Header.Get("Content-Type")
 	log.Debug("response", "provider", ep.Name, "status", resp.StatusCode, "content_type", ct, "after", time.Since(start).Round(time.Millisecond))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -205,8 +211,10 @@ func checkType(ct string, accept []string, body io.Reader) error {
 	return errors.New(msg)
 }
 
-// watchedBody is a response body whose request is cancelled after a
-// silence longer than idle; it reports that as a *TimeoutError.
+// watchedBody is a response body with two watchdogs: until the headers
+// arrive, a timer cancels the request after a silence longer than idle;
+// after that, stream.WatchIdle closes a body that a Read waited on for
+// longer than idle. Both faults are reported as a *TimeoutError.
 type watchedBody struct {
 	rc     io.ReadCloser
 	ctx    context.Context
@@ -216,11 +224,20 @@ type watchedBody struct {
 	once   sync.Once
 }
 
+// arm starts the watchdog on the wait for the headers.
 func (w *watchedBody) arm() {
 	if w.idle > 0 {
-		cause := &TimeoutError{Limit: w.idle, Idle: true}
+		cause := &TimeoutError{Limit: w.idle, Idle: true, Err: stream.ErrIdle}
 		w.timer = time.AfterFunc(w.idle, func() { w.cancel(cause) })
 	}
+}
+
+// watch hands the watch over to the body's own watchdog.
+func (w *watchedBody) watch(body io.ReadCloser) {
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	w.rc = stream.WatchIdle(body, w.idle)
 }
 
 func (w *watchedBody) stop() {
@@ -230,20 +247,22 @@ func (w *watchedBody) stop() {
 	w.cancel(nil)
 }
 
-// cause replaces the error of a read that the watchdog cut short.
+// cause replaces the error of a read that a watchdog or the request's
+// deadline cut short.
 func (w *watchedBody) cause(err error) error {
 	var te *TimeoutError
 	if w.ctx.Err() != nil && errors.As(context.Cause(w.ctx), &te) {
 		return te
+	}
+	var idle *stream.IdleError
+	if errors.As(err, &idle) {
+		return &TimeoutError{Limit: idle.Timeout, Idle: true, Err: err}
 	}
 	return err
 }
 
 func (w *watchedBody) Read(p []byte) (int, error) {
 	n, err := w.rc.Read(p)
-	if n > 0 && w.timer != nil {
-		w.timer.Reset(w.idle)
-	}
 	if err != nil && err != io.EOF {
 		err = w.cause(err)
 	}

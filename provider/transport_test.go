@@ -1,0 +1,184 @@
+package provider
+
+import (
+	"context"
+	"encoding/pem"
+	"errors"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/stream"
+	"github.com/parley-chat/parley/stream/streamtest"
+)
+
+const secret = "sk-secret-0123456789"
+
+func testCall(srv *streamtest.Server) (Options, Call) {
+	o := Options{HTTPClient: srv.Client()}
+	c := Call{
+		Endpoint: Endpoint{Name: "acme", APIKey: secret, APIKeyEnv: "ACME_KEY"},
+		Method:   http.MethodPost, URL: srv.URL + "/v1/chat", Body: []byte(`{}`), Model: "m1",
+		Header: http.Header{"Authorization": {"Bearer " + secret}},
+		Accept: []string{MediaEventStream},
+	}
+	return o, c
+}
+
+func TestOpenErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		resp streamtest.Response
+		want []string
+	}{
+		{"echoed key", streamtest.Status(401, "application/json", `{"error":{"message":"Incorrect API key provided: `+secret+`","type":"invalid_request_error"}}`),
+			[]string{"acme: 401 Unauthorized: Incorrect API key provided: [key]", "check the API key in ACME_KEY"}},
+		{"html", streamtest.Status(200, "text/html", "<html>\n<h1>Bad gateway</h1>"), []string{"acme: expected text/event-stream, got text/html: <html> <h1>Bad gateway</h1>"}},
+		{"no type", streamtest.Response{Header: http.Header{"Content-Type": {""}}, Steps: []streamtest.Step{streamtest.Write("hi")}},
+			[]string{"got no content type: hi"}},
+		{"404", streamtest.Status(404, "text/plain", "no such route"), []string{"404 Not Found: no such route", `"m1"`}},
+		{"500", streamtest.Status(500, "application/json", `{"detail":"boom"}`), []string{"500", "boom", "try again shortly"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := streamtest.NewServer(t, tt.resp)
+			o, c := testCall(srv)
+			_, err := o.Open(t.Context(), c)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("key leaked: %v", err)
+			}
+		})
+	}
+}
+
+func TestOpenRequest(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("data: x\n\n")))
+	o, c := testCall(srv)
+	rc, err := o.Open(t.Context(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if string(b) != "data: x\n\n" {
+		t.Errorf("body %q", b)
+	}
+	r := srv.Requests()[0]
+	if r.Header.Get("Content-Type") != "application/json" || r.Header.Get("Authorization") != "Bearer "+secret || string(r.Body) != "{}" {
+		t.Errorf("request %+v", r)
+	}
+}
+
+func TestOpenIdle(t *testing.T) {
+	t.Run("before headers", func(t *testing.T) {
+		srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Stall()))
+		o, c := testCall(srv)
+		o.IdleTimeout = 30 * time.Millisecond
+		_, err := o.Open(t.Context(), c)
+		var te *TimeoutError
+		if !errors.As(err, &te) || !te.Idle || !errors.Is(err, stream.ErrIdle) {
+			t.Fatalf("error %v", err)
+		}
+		if !strings.Contains(err.Error(), "no data from the server for 30ms (--idle-timeout)") {
+			t.Errorf("message %q", err)
+		}
+	})
+	t.Run("mid body", func(t *testing.T) {
+		srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(": keep-alive\n\n"), streamtest.Stall()))
+		o, c := testCall(srv)
+		o.IdleTimeout = 30 * time.Millisecond
+		rc, err := o.Open(t.Context(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		var te *TimeoutError
+		if string(b) != ": keep-alive\n\n" || !errors.As(err, &te) || !te.Idle {
+			t.Fatalf("read %q, %v", b, err)
+		}
+	})
+}
+
+func TestStartTimeout(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("data: a\n\n"), streamtest.Stall()))
+	o, c := testCall(srv)
+	o.Timeout = 40 * time.Millisecond
+	ch := o.Start(t.Context(), func(ctx context.Context, e *Emitter) (string, error) {
+		rc, err := o.Open(ctx, c)
+		if err != nil {
+			return "", err
+		}
+		defer rc.Close()
+		e.Text("a")
+		_, err = io.ReadAll(rc)
+		return "", e.Lost(err)
+	})
+	var last Chunk
+	for c := range ch {
+		last = c
+	}
+	var te *TimeoutError
+	if last.Kind != KindError || !errors.As(last.Err, &te) || te.Idle || !strings.Contains(last.Err.Error(), "connection lost after 1 tokens") {
+		t.Fatalf("last chunk %v: %v", last.Kind, last.Err)
+	}
+}
+
+func TestNewHTTPClientCAFile(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the rejected handshake is expected
+	srv.StartTLS()
+	defer srv.Close()
+	plain, err := NewHTTPClient("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.Get(srv.URL); err == nil {
+		t.Fatal("a self-signed server was trusted without ca_file")
+	}
+	plain.CloseIdleConnections()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	client, err := NewHTTPClient(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get(srv.URL)
+	if err != nil {
+		t.Fatalf("with ca_file: %v", err)
+	}
+	resp.Body.Close()
+	if _, err := NewHTTPClient(filepath.Join(t.TempDir(), "missing.pem")); err == nil {
+		t.Error("a missing ca_file was accepted")
+	}
+}
+
+func TestNewHTTPClientProxy(t *testing.T) {
+	// ProxyFromEnvironment reads the environment once per process, so the
+	// test checks the wiring rather than setting HTTPS_PROXY.
+	client, err := NewHTTPClient("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr, ok := client.Transport.(*http.Transport); !ok || tr.Proxy == nil || client.Timeout != 0 {
+		t.Errorf("client %+v does not honour proxies or has a timeout", client)
+	}
+}
