@@ -77,6 +77,16 @@ var SchemaVersion = len(migrations)
 // applies the migrations it lacks, each in its own write transaction, so
 // that two processes opening a new database at once do not both migrate.
 func (s *Store) migrate(ctx context.Context) error {
+	if err := s.checkFile(ctx); err != nil {
+		return err
+	}
+	var mode string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+		return fmt.Errorf("store: set WAL mode: %w", err)
+	}
+	if mode != "wal" {
+		return fmt.Errorf("store: the database cannot use WAL mode (journal mode %q)", mode)
+	}
 	for {
 		done, err := s.migrateOnce(ctx)
 		if err != nil || done {
@@ -93,7 +103,7 @@ func (s *Store) migrateOnce(ctx context.Context) (done bool, err error) {
 		return false, err
 	}
 	defer tx.Rollback()
-	version, err := checkFile(ctx, tx)
+	version, err := schemaVersion(ctx, tx)
 	if err != nil {
 		return false, err
 	}
@@ -116,9 +126,25 @@ func (s *Store) migrateOnce(ctx context.Context) (done bool, err error) {
 	return false, tx.Commit()
 }
 
-// checkFile returns the schema version of the database, after checking that
-// it is Parley's: an empty file, or one that carries our application ID.
-func checkFile(ctx context.Context, tx *sql.Tx) (int, error) {
+// checkFile checks, without writing, that the database is one this Parley
+// can use, before anything (such as WAL mode) changes the file.
+func (s *Store) checkFile(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	version, err := schemaVersion(ctx, tx)
+	if err == nil && version > len(migrations) {
+		err = fmt.Errorf("%w (schema version %d; this Parley knows up to %d)",
+			ErrNewerSchema, version, len(migrations))
+	}
+	return err
+}
+
+// schemaVersion returns the schema version of the database, after checking
+// that it is Parley's: an empty file, or one that carries our application ID.
+func schemaVersion(ctx context.Context, tx *sql.Tx) (int, error) {
 	var version, appID, tables int
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return 0, err

@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -65,6 +66,15 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, &OpenError{Path: path, Err: fmt.Errorf("cannot create its directory: %w", err)}
 	}
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is in the message already
+		}
+		return nil, &OpenError{Path: path, Err: fmt.Errorf("cannot write to it: %w", err)}
+	}
 	db, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, &OpenError{Path: path, Err: err}
@@ -82,14 +92,14 @@ func Open(path string) (*Store, error) {
 }
 
 // dsn builds the connection string: every connection gets the busy
-// timeout, foreign keys, WAL and synchronous=NORMAL (durable across a
-// crash of the process, which is what WAL needs to lose nothing on kill -9),
-// and write transactions begin IMMEDIATE.
+// timeout, foreign keys and synchronous=NORMAL (in WAL mode, durable across
+// a crash of the process: a kill -9 loses no committed write), and write
+// transactions begin IMMEDIATE. WAL mode belongs to the file, not the
+// connection: migrate sets it once it knows the file is Parley's.
 func dsn(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout))
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
 	u := url.URL{Scheme: "file", Path: path, RawQuery: q.Encode()}
@@ -117,7 +127,7 @@ func (e *OpenError) Error() string {
 	case errors.Is(e.Err, ErrNotParley):
 		return msg + " (move the file aside, or run with --no-save)"
 	}
-	return msg + " (fix the file or its directory, or run with --no-save)"
+	return msg + " (check that the file and its directory are writable, or run with --no-save)"
 }
 
 // Unwrap returns the cause.
@@ -147,10 +157,8 @@ func openError(path string, err error) error {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
 			err = fmt.Errorf("%w: %s", ErrNotParley, se.Error())
-		case sqlite3.SQLITE_READONLY:
-			err = fmt.Errorf("read-only file or directory: %s", se.Error())
-		case sqlite3.SQLITE_CANTOPEN:
-			err = fmt.Errorf("cannot open or create the file or its journal (check the permissions of the file and its directory): %s", se.Error())
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN:
+			err = fmt.Errorf("SQLite cannot write it or create its journal files: %s", se.Error())
 		}
 	}
 	return &OpenError{Path: path, Err: err}
