@@ -34,13 +34,12 @@ func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 		return m.quit(), true
 	case keyMatches(msg, k.Interrupt):
 		if running {
-			m.stop()
-			return nil, true
+			return m.stop(), true
 		}
 		return m.quit(), true
 	case keyMatches(msg, k.Stop):
 		if running {
-			m.stop()
+			return m.stop(), true
 		}
 		return nil, true
 	case keyMatches(msg, k.Send):
@@ -80,11 +79,9 @@ func (m *Model) actionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case keyMatches(msg, k.Regenerate):
 		return m.regenerate(), true
 	case keyMatches(msg, k.EditLast):
-		m.editLast()
-		return nil, true
+		return m.editLast(), true
 	case keyMatches(msg, k.New):
-		m.newConversation()
-		return nil, true
+		return m.newConversation(), true
 	case keyMatches(msg, k.Open):
 		return m.openPicker(), true
 	case keyMatches(msg, k.Reasoning):
@@ -106,9 +103,13 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
+// quit ends the chat. A running answer is stopped and saved before the
+// program ends, here and now: a command would not outlive the program.
 func (m *Model) quit() tea.Cmd {
 	if m.stats.state.running() {
-		m.stop()
+		if save := m.stop(); save != nil {
+			save()
+		}
 	}
 	m.quitting = true
 	return tea.Quit
@@ -179,23 +180,19 @@ func (m *Model) regenerate() tea.Cmd {
 		m.flash = "nothing to regenerate"
 		return nil
 	}
-	if m.stats.state.running() {
-		m.stop()
-	}
+	stopped := m.stopIfRunning()
 	m.dropAnswer()
-	return m.ask()
+	return tea.Batch(stopped, m.ask())
 }
 
 // editLast takes the last prompt and its answer out of the conversation
 // and puts the prompt back in the input.
-func (m *Model) editLast() {
+func (m *Model) editLast() tea.Cmd {
 	if len(m.turns) == 0 {
 		m.flash = "no prompt to edit"
-		return
+		return nil
 	}
-	if m.stats.state.running() {
-		m.stop()
-	}
+	stopped := m.stopIfRunning()
 	m.dropAnswer()
 	last := m.turns[len(m.turns)-1]
 	m.turns = m.turns[:len(m.turns)-1]
@@ -203,6 +200,7 @@ func (m *Model) editLast() {
 	m.in.SetValue(last.prompt)
 	m.fitInput()
 	m.stats = stats{progress: -1}
+	return stopped
 }
 
 // dropAnswer removes the last turn's answer and error from the transcript.
@@ -218,15 +216,22 @@ func (m *Model) dropAnswer() {
 }
 
 // newConversation starts afresh with the same model.
-func (m *Model) newConversation() {
-	if m.stats.state.running() {
-		m.stop()
-	}
+func (m *Model) newConversation() tea.Cmd {
+	stopped := m.stopIfRunning()
 	m.turns = nil
 	m.convID = ""
 	m.tr.reset()
 	m.stats = stats{progress: -1}
 	m.flash = "new conversation"
+	return stopped
+}
+
+// stopIfRunning stops a running answer and returns the command saving it.
+func (m *Model) stopIfRunning() tea.Cmd {
+	if m.stats.state.running() {
+		return m.stop()
+	}
+	return nil
 }
 
 func isBlank(s string) bool {

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
 )
 
 // send adds prompt to the conversation and asks for an answer.
@@ -33,7 +34,11 @@ func (m *Model) ask() tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cancel = cancel
 	m.stats = stats{state: stateConnecting, started: m.c.now(), progress: -1}
-	return openStream(ctx, m.prov, req, m.gen)
+	rec := record{
+		convID: m.convID, prompt: m.turns[len(m.turns)-1].prompt,
+		model: req.Model, provider: m.prov.Name(), system: req.System,
+	}
+	return openStream(ctx, m.prov, req, m.gen, m.opts.Store, rec)
 }
 
 // messages is the conversation as the provider sees it. A turn whose answer
@@ -78,7 +83,22 @@ func (m *Model) restore(msg provider.Message) {
 
 func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
 	if msg.gen != m.gen || !m.stats.state.running() {
+		// Stopped while connecting: what was saved is marked stopped.
+		if msg.saver != nil {
+			sv := msg.saver
+			return func() tea.Msg {
+				_, err := sv.Finish(store.StatusStopped, context.Canceled)
+				return savedMsg{err: err}
+			}
+		}
 		return nil
+	}
+	if msg.convID != "" {
+		m.convID = msg.convID
+	}
+	m.saver = msg.saver
+	if msg.saveErr != nil {
+		m.flash = "not saved: " + sanitizeText(msg.saveErr.Error())
 	}
 	if msg.err != nil {
 		return m.fail(msg.err)
@@ -112,6 +132,9 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 // apply applies one chunk; done is true once the exchange has ended.
 func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 	a, st := m.answer, &m.stats
+	if m.saver != nil {
+		m.saver.Chunk(c)
+	}
 	switch c.Kind {
 	case provider.KindText, provider.KindReasoning:
 		now := m.c.now()
@@ -136,7 +159,7 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 		st.notice = sanitizeText(c.Text)
 	case provider.KindFinish:
 		a.reason = c.Reason
-		return m.finish(stateDone), true
+		return m.finish(stateDone, nil), true
 	case provider.KindError:
 		return m.fail(c.Err), true
 	}
@@ -155,8 +178,8 @@ func (m *Model) frame(msg frameMsg) {
 }
 
 // stop cancels the running exchange and keeps what arrived, as it stands.
-func (m *Model) stop() {
-	m.finish(stateStopped)
+func (m *Model) stop() tea.Cmd {
+	return m.finish(stateStopped, nil)
 }
 
 // fail ends the exchange with err, shown under whatever arrived.
@@ -164,14 +187,14 @@ func (m *Model) fail(err error) tea.Cmd {
 	title, detail := describe(err)
 	e := &entry{kind: entryError, text: title, detail: detail, dirty: true}
 	m.turns[len(m.turns)-1].failed = e
-	cmd := m.finish(stateFailed)
+	cmd := m.finish(stateFailed, err)
 	m.tr.add(e)
 	return cmd
 }
 
-// finish ends the running exchange in state s: it cancels the request,
-// renders the final frame and saves the exchange.
-func (m *Model) finish(s state) tea.Cmd {
+// finish ends the running exchange in state s (with cause when it failed):
+// it cancels the request, renders the final frame and saves the exchange.
+func (m *Model) finish(s state, cause error) tea.Cmd {
 	if m.cancel != nil {
 		m.cancel()
 		m.cancel = nil
@@ -193,5 +216,5 @@ func (m *Model) finish(s state) tea.Cmd {
 		a.dirty = true
 	}
 	m.tr.layout()
-	return m.save(s)
+	return m.save(s, cause)
 }

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
 )
 
 // mode is what has the keyboard.
@@ -58,6 +59,7 @@ type Model struct {
 	gen          int
 	cancel       context.CancelFunc
 	answer       *entry
+	saver        *store.Saver // keeps the running answer; nil with no store
 	stats        stats
 	framePending bool
 
@@ -97,8 +99,10 @@ func New(opts Options) *Model {
 	m.help.Styles = c.styles.Help
 	m.in = newInput(c)
 	m.stats.progress = -1
-	for _, msg := range opts.Request.Messages {
-		m.restore(msg)
+	if opts.Store == nil || opts.ConversationID == "" {
+		for _, msg := range opts.Request.Messages {
+			m.restore(msg)
+		}
 	}
 	return m
 }
@@ -140,7 +144,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.autoTheme {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
-	if m.convID != "" {
+	if m.opts.Store != nil && m.convID != "" {
 		cmds = append(cmds, m.loadConversation(m.convID))
 	}
 	return tea.Batch(cmds...)
@@ -210,7 +214,7 @@ func (m *Model) other(msg tea.Msg) tea.Cmd {
 	case conversationsMsg:
 		return m.conversationsListed(msg)
 	case conversationMsg:
-		m.conversationLoaded(msg)
+		return m.conversationLoaded(msg)
 	case savedMsg:
 		m.saved(msg)
 	case errMsg:

@@ -1,43 +1,183 @@
 package ui
 
-import tea "charm.land/bubbletea/v2"
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
 
-// savedMsg reports the outcome of saving an exchange.
-type savedMsg struct {
-	convID string
-	err    error
+	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
+)
+
+// record is what the store needs to save one exchange.
+type record struct {
+	convID   string // empty: create the conversation first
+	prompt   string
+	model    string // the provider's model name
+	provider string
+	system   string
+}
+
+// begin saves the conversation (if new), the prompt and the start of the
+// answer, and returns the Saver that keeps the answer as it streams. It
+// runs in the command that opens the stream, before the request is sent,
+// so an answer is never streamed without a place to keep it.
+func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *store.Saver, err error) {
+	convID = r.convID
+	if convID == "" {
+		c, err := s.CreateConversation(ctx, store.Conversation{
+			Title: store.Title(r.prompt), Model: r.model, Provider: r.provider, System: r.system,
+		})
+		if err != nil {
+			return "", nil, err
+		}
+		convID = c.ID
+	}
+	_, err = s.AddMessage(ctx, store.Message{
+		ConversationID: convID, Role: provider.RoleUser, Text: r.prompt,
+	})
+	if err != nil {
+		return convID, nil, err
+	}
+	sv, err = s.StartAnswer(ctx, store.Message{
+		ConversationID: convID, Model: r.model, Provider: r.provider,
+	})
+	return convID, sv, err
+}
+
+// savedMsg reports that an answer was written in full, or why it was not.
+type savedMsg struct{ err error }
+
+// save writes the end of the exchange that just ended in state s with
+// cause, in the background: Finish waits for the disk.
+func (m *Model) save(s state, cause error) tea.Cmd {
+	sv := m.saver
+	m.saver = nil
+	if sv == nil {
+		return nil
+	}
+	status := store.StatusComplete
+	switch s {
+	case stateStopped:
+		status, cause = store.StatusStopped, context.Canceled
+	case stateFailed:
+		status = store.StatusFailed
+	}
+	return func() tea.Msg {
+		defer logPanic()
+		_, err := sv.Finish(status, cause)
+		return savedMsg{err: err}
+	}
+}
+
+func (m *Model) saved(msg savedMsg) {
+	if msg.err != nil {
+		m.flash = "not saved: " + sanitizeText(msg.err.Error())
+	}
 }
 
 // conversationsMsg carries the saved conversations for the picker.
 type conversationsMsg struct {
-	items []pickItem
-	err   error
+	list []store.Conversation
+	err  error
+}
+
+// openPicker lists the saved conversations and then opens the picker.
+func (m *Model) openPicker() tea.Cmd {
+	st := m.opts.Store
+	if st == nil {
+		m.flash = "saving is off (--no-save): no conversations to open"
+		return nil
+	}
+	ctx := m.ctx
+	return func() tea.Msg {
+		defer logPanic()
+		list, err := st.List(ctx, 500)
+		return conversationsMsg{list: list, err: err}
+	}
+}
+
+func (m *Model) conversationsListed(msg conversationsMsg) tea.Cmd {
+	if msg.err != nil {
+		m.flash = "cannot list conversations: " + sanitizeText(msg.err.Error())
+		return nil
+	}
+	if len(msg.list) == 0 {
+		m.flash = "no saved conversations yet"
+		return nil
+	}
+	items := make([]pickItem, len(msg.list))
+	for i, c := range msg.list {
+		label := fmt.Sprintf("%s  %s · %s · %s messages", store.ShortID(c.ID), sanitizeText(c.Title),
+			c.UpdatedAt.Format(time.DateTime), strconv.Itoa(c.MessageCount))
+		items[i] = pickItem{label: label, value: c.ID}
+	}
+	m.openPickerWith(newPicker(m.c, pickConversation, "Open a conversation", items))
+	return nil
 }
 
 // conversationMsg carries a saved conversation to show and continue.
 type conversationMsg struct {
-	id  string
-	err error
+	conv *store.Conversation
+	err  error
 }
 
-// save records the exchange that just ended in state s.
-func (m *Model) save(s state) tea.Cmd { return nil }
+// loadConversation reads a saved conversation in the background.
+func (m *Model) loadConversation(id string) tea.Cmd {
+	st := m.opts.Store
+	if st == nil {
+		return nil
+	}
+	ctx := m.ctx
+	return func() tea.Msg {
+		defer logPanic()
+		c, err := st.Get(ctx, id)
+		return conversationMsg{conv: c, err: err}
+	}
+}
 
-func (m *Model) saved(msg savedMsg) {
+// conversationLoaded replaces the transcript with a saved conversation,
+// which the next prompt continues.
+func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 	if msg.err != nil {
-		m.flash = "not saved: " + msg.err.Error()
+		m.flash = "cannot open the conversation: " + sanitizeText(msg.err.Error())
+		return nil
+	}
+	stopped := m.stopIfRunning()
+	m.turns = nil
+	m.tr.reset()
+	m.stats = stats{progress: -1}
+	m.convID = msg.conv.ID
+	for _, sm := range msg.conv.Messages {
+		m.restoreStored(sm)
+	}
+	m.tr.toBottom()
+	m.flash = "opened “" + sanitizeText(msg.conv.Title) + "”"
+	return stopped
+}
+
+// restoreStored adds a stored message to the transcript, with how it ended.
+func (m *Model) restoreStored(sm store.Message) {
+	m.restore(provider.Message{Role: sm.Role, Content: sm.Text})
+	if sm.Role != provider.RoleAssistant {
 		return
 	}
-	m.convID = msg.convID
+	t := &m.turns[len(m.turns)-1]
+	a := t.answer
+	if sm.Reasoning != "" {
+		a.appendReasoning(sanitizeText(sm.Reasoning), m.c.width, m.c.styles.Theme)
+		a.thinkToks = sm.Usage.ReasoningTokens
+	}
+	switch sm.Status {
+	case store.StatusStopped:
+		a.status = answerStopped
+	case store.StatusFailed:
+		a.status = answerFailed
+		e := &entry{kind: entryError, text: "The answer failed", detail: sanitizeText(sm.Error), dirty: true}
+		t.failed = e
+		m.tr.add(e)
+	}
+	a.dirty = true
 }
-
-func (m *Model) openPicker() tea.Cmd {
-	m.flash = "saving is off: no conversations to open"
-	return nil
-}
-
-func (m *Model) conversationsListed(msg conversationsMsg) tea.Cmd { return nil }
-
-func (m *Model) loadConversation(id string) tea.Cmd { return nil }
-
-func (m *Model) conversationLoaded(msg conversationMsg) {}

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
 )
 
 // frameInterval is the shortest time between two renders of a streaming
@@ -16,21 +17,31 @@ const frameInterval = time.Second / 60
 // deltas still lets key presses through between two batches.
 const maxBatch = 4096
 
-// streamOpenedMsg reports that Provider.Stream returned for exchange gen.
+// streamOpenedMsg reports that Provider.Stream returned for exchange gen,
+// and where the answer is being saved.
 type streamOpenedMsg struct {
 	gen int
 	ch  <-chan provider.Chunk
 	err error
+
+	convID  string
+	saver   *store.Saver
+	saveErr error
 }
 
-// openStream calls Provider.Stream off the event loop: it is documented
-// not to block on the network, but a slow adapter must not freeze the
-// screen either.
-func openStream(ctx context.Context, p provider.Provider, req provider.Request, gen int) tea.Cmd {
+// openStream saves the prompt (when st is not nil) and calls
+// Provider.Stream, off the event loop: Stream is documented not to block
+// on the network, but a slow adapter or disk must not freeze the screen.
+func openStream(ctx context.Context, p provider.Provider, req provider.Request, gen int, st *store.Store, rec record) tea.Cmd {
 	return func() tea.Msg {
 		defer logPanic()
-		ch, err := p.Stream(ctx, req)
-		return streamOpenedMsg{gen: gen, ch: ch, err: err}
+		var msg streamOpenedMsg
+		if st != nil {
+			msg.convID, msg.saver, msg.saveErr = begin(ctx, st, rec)
+		}
+		msg.gen = gen
+		msg.ch, msg.err = p.Stream(ctx, req)
+		return msg
 	}
 }
 

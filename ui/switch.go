@@ -61,7 +61,7 @@ func (m *Model) picked(msg pickedMsg) tea.Cmd {
 	m.mode, m.picker = modeChat, nil
 	switch msg.kind {
 	case pickModel:
-		m.switchModel(msg.value)
+		return m.switchModel(msg.value)
 	case pickConversation:
 		return m.loadConversation(msg.value)
 	}
@@ -69,20 +69,19 @@ func (m *Model) picked(msg pickedMsg) tea.Cmd {
 }
 
 // switchModel continues the conversation with the model spec names.
-func (m *Model) switchModel(spec string) {
+func (m *Model) switchModel(spec string) tea.Cmd {
 	if spec == m.opts.Model {
-		return
+		return nil
 	}
 	p, req, err := m.opts.Switch(spec)
 	if err != nil {
-		m.flash = "cannot switch to " + spec + ": " + sanitizeText(err.Error())
-		return
+		m.flash = "cannot switch to " + sanitizeText(spec) + ": " + sanitizeText(err.Error())
+		return nil
 	}
-	if m.stats.state.running() {
-		m.stop()
-	}
+	stopped := m.stopIfRunning()
 	req.Messages = nil
 	m.prov, m.req, m.opts.Model = p, req, spec
 	m.st.model = spec
-	m.flash = "now talking to " + spec
+	m.flash = "now talking to " + sanitizeText(spec)
+	return stopped
 }

@@ -18,6 +18,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
 )
 
 // Options configure the chat.
@@ -43,7 +44,12 @@ type Options struct {
 	// Models lists the specs the model picker offers (aliases and listed
 	// models). Nil offers only the current model.
 	Models func(ctx context.Context) ([]string, error)
-	// ConversationID is the saved conversation to continue, if any.
+	// Store keeps every exchange, partial answers included, and lists the
+	// conversations the picker opens. Nil means nothing is saved
+	// (--no-save).
+	Store *store.Store
+	// ConversationID is a saved conversation to show and continue; it
+	// needs Store, and replaces Request.Messages.
 	ConversationID string
 
 	// Context bounds the whole session; nil means context.Background.
@@ -76,6 +82,12 @@ func Run(ctx context.Context, opts Options) error {
 	_, err := p.Run()
 	if m.cancel != nil {
 		m.cancel()
+	}
+	// Killed by ctx or a panic mid-answer: keep what arrived.
+	if m.saver != nil {
+		if save := m.finish(stateStopped, nil); save != nil {
+			save()
+		}
 	}
 	if path := crashLog(); path != "" {
 		return fmt.Errorf("ui: parley crashed; details are in %s", path)
