@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // TestKilledMidAnswerKeepsThePartialAnswer kills a process with SIGKILL
@@ -238,4 +237,3 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
-
