@@ -164,20 +164,32 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	if err != nil {
 		return err
 	}
+	if prompt == "" && !f.listModels && (!isTerminal(env.stdin) || !isTerminal(env.stdout)) {
+		return usageErrorf("no prompt: give one with -p, as words, or on stdin (or run on a terminal for the chat)")
+	}
+	conv := &conversation{}
+	if !f.listModels {
+		if conv, err = openConversation(ctx, env, f, s); err != nil {
+			return err
+		}
+		defer conv.close()
+		if f.model == "" && conv.conv.Model != "" {
+			// A continued conversation keeps its model unless -m says otherwise.
+			s.Model = conv.conv.Provider + ":" + conv.conv.Model
+		}
+	}
 	w, err := wire(ctx, env, f, s)
 	if err != nil {
 		return err
 	}
+	defer w.close()
 	if f.listModels {
 		return listModels(ctx, env, w)
 	}
 	if prompt == "" {
-		if !isTerminal(env.stdin) || !isTerminal(env.stdout) {
-			return usageErrorf("no prompt: give one with -p, as words, or on stdin (or run on a terminal for the chat)")
-		}
-		return runChat(ctx, env, s, w)
+		return runChat(ctx, env, s, w, conv)
 	}
-	return runOneShot(ctx, env, f, s, w, prompt)
+	return runOneShot(ctx, env, f, s, w, conv, prompt)
 }
 
 // readPrompt joins -p, the positional words and piped stdin.

@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
 )
 
 // answer is what a one-shot run received.
@@ -26,13 +27,14 @@ type answer struct {
 }
 
 // runOneShot sends prompt and streams the answer to stdout.
-func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *wiring, prompt string) error {
+func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *wiring, conv *conversation, prompt string) error {
 	req := w.request
-	req.Messages = append(req.Messages, provider.Message{Role: provider.RoleUser, Content: prompt})
+	req.Messages = append(conv.history, provider.Message{Role: provider.RoleUser, Content: prompt})
 	ch, err := w.prov.Stream(ctx, req)
 	if err != nil {
 		return err
 	}
+	sv := conv.start(ctx, env, w, prompt)
 	var out printer
 	switch {
 	case f.json:
@@ -46,12 +48,20 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	for batch := range batches(ch) {
 		for _, c := range batch {
 			a.add(c)
+			if sv != nil {
+				sv.Chunk(c)
+			}
 			if err := out.chunk(c); err != nil {
 				return fmt.Errorf("writing the answer: %w", err)
 			}
 		}
 		if err := out.flush(); err != nil {
 			return fmt.Errorf("writing the answer: %w", err)
+		}
+	}
+	if sv != nil {
+		if _, err := sv.Finish(store.StatusFor(a.err), a.err); err != nil {
+			fmt.Fprintln(env.stderr, "parley: warning: the answer was not saved: "+err.Error())
 		}
 	}
 	if err := out.close(a.err); err != nil && a.err == nil {

@@ -12,7 +12,7 @@ import (
 // says what it waits for.
 
 // runChat opens the full-screen chat (waits on package ui).
-func runChat(context.Context, *environment, settings, *wiring) error {
+func runChat(context.Context, *environment, settings, *wiring, *conversation) error {
 	return errors.New("the interactive chat is not built yet; use -p for a one-shot answer")
 }
 
@@ -22,7 +22,7 @@ func subcommands() []*cobra.Command { return nil }
 // runStoreCommands runs --list, --show, --delete and --search (waits on
 // package store). It reports whether one of them was asked for.
 func runStoreCommands(_ context.Context, _ *environment, f *flags, _ settings) (bool, error) {
-	if f.list || f.show != "" || f.del != "" || f.search != "" || f.cont || f.resume != "" {
+	if f.list || f.show != "" || f.del != "" || f.search != "" {
 		return true, usageErrorf("saved conversations are not available yet")
 	}
 	return false, nil

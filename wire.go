@@ -131,6 +131,13 @@ func reachable(ctx context.Context, base string) bool {
 	return true
 }
 
+// close releases what the wiring holds open: the debug log.
+func (w *wiring) close() {
+	if w.logFile != nil {
+		w.logFile.Close()
+	}
+}
+
 // listModels prints the models of the chosen provider, one a line.
 func listModels(ctx context.Context, env *environment, w *wiring) error {
 	lister, ok := w.prov.(provider.ModelLister)

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
+)
+
+// storePath is where conversations are saved: data_dir (or
+// PARLEY_DATA_DIR) from the settings, else the store's default.
+func storePath(s settings) (string, error) {
+	if s.DataDir != "" {
+		return filepath.Join(s.DataDir, "parley.db"), nil
+	}
+	return store.DefaultPath()
+}
+
+// openStore opens the conversation database.
+func openStore(s settings) (*store.Store, error) {
+	path, err := storePath(s)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(path)
+}
+
+// conversation is the saved conversation a run adds to. Its zero value
+// (no store) saves nothing.
+type conversation struct {
+	st      *store.Store
+	conv    store.Conversation
+	history []provider.Message
+}
+
+// openConversation opens the store unless saving is off and, for
+// --continue or --resume, loads the conversation to continue. A database
+// that cannot be opened only costs the saving, with a warning, unless a
+// conversation was to be continued from it.
+func openConversation(ctx context.Context, env *environment, f *flags, s settings) (*conversation, error) {
+	resuming := f.cont || f.resume != ""
+	if s.NoSave && !resuming {
+		return &conversation{}, nil
+	}
+	st, err := openStore(s)
+	if err != nil {
+		if resuming {
+			return nil, err
+		}
+		fmt.Fprintln(env.stderr, "parley: warning: not saving: "+err.Error())
+		return &conversation{}, nil
+	}
+	c := &conversation{st: st}
+	if !resuming {
+		return c, nil
+	}
+	var conv *store.Conversation
+	if f.cont {
+		conv, err = st.Latest(ctx)
+	} else {
+		conv, err = st.Get(ctx, f.resume)
+	}
+	if errors.Is(err, store.ErrNotFound) && f.cont {
+		err = errors.New("no saved conversation to continue")
+	}
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	c.conv = *conv
+	if c.history, err = st.History(ctx, conv.ID); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if s.NoSave {
+		// Continue from it, but add nothing to it.
+		st.Close()
+		c.st = nil
+	}
+	return c, nil
+}
+
+// close closes the store.
+func (c *conversation) close() {
+	if c.st != nil {
+		c.st.Close()
+	}
+}
+
+// start saves prompt and starts saving the answer to it. It returns nil
+// when nothing is saved; a failure to save is a warning, never the end of
+// the answer.
+func (c *conversation) start(ctx context.Context, env *environment, w *wiring, prompt string) *store.Saver {
+	if c.st == nil {
+		return nil
+	}
+	sv, err := c.startAnswer(ctx, w, prompt)
+	if err != nil {
+		fmt.Fprintln(env.stderr, "parley: warning: not saving: "+err.Error())
+		return nil
+	}
+	return sv
+}
+
+func (c *conversation) startAnswer(ctx context.Context, w *wiring, prompt string) (*store.Saver, error) {
+	if c.conv.ID == "" {
+		conv, err := c.st.CreateConversation(ctx, store.Conversation{
+			Title: store.Title(prompt), Model: w.request.Model, Provider: w.prov.Name(), System: w.request.System,
+		})
+		if err != nil {
+			return nil, err
+		}
+		c.conv = conv
+	}
+	if _, err := c.st.AddMessage(ctx, store.Message{ConversationID: c.conv.ID, Role: provider.RoleUser, Text: prompt}); err != nil {
+		return nil, err
+	}
+	return c.st.StartAnswer(ctx, store.Message{ConversationID: c.conv.ID, Model: w.request.Model, Provider: w.prov.Name()})
+}
