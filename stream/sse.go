@@ -2,6 +2,41 @@
 // with: Server-Sent Events, decoded by the rules of the WHATWG HTML
 // standard ("Interpreting an event stream"), and newline-delimited JSON. It
 // knows nothing about models or providers.
+//
+// Every reader here is shaped like bufio.Scanner: call Next until it
+// returns false, read the current item, then check Err.
+//
+//   - Decoder turns an io.Reader into Events, exactly as a browser's
+//     EventSource would, with a bound on line and event size (*SizeError).
+//   - NDJSONReader returns one JSON object a line (*LineError otherwise).
+//   - WatchIdle wraps a response body so that a silent server ends the
+//     read with an *IdleError instead of hanging.
+//   - Client is a reconnecting EventSource over HTTP.
+//
+// A Client is used like this:
+//
+//	c := stream.NewClient(ctx, httpClient,
+//		stream.NewRequestFunc("POST", url, body, header),
+//		stream.Options{OnReconnect: func(r stream.Reconnect) { ... }})
+//	defer c.Close()
+//	for c.Next() {
+//		ev := c.Event() // Type, Data, ID
+//	}
+//	if err := c.Err(); err != nil { ... }
+//
+// The Client sends Accept: text/event-stream and Cache-Control: no-cache.
+// A response other than 200 text/event-stream fails with a *ResponseError
+// (status, media type, start of the body) and is never retried; a 204
+// ends the stream cleanly. When an established connection ends, cleanly
+// or not, the Client waits the reconnection time (the server's retry
+// field, else Options.Retry), doubling it with jitter after each
+// reconnection that brings no event, and reconnects with Last-Event-ID
+// set to the last dispatched ID, so that a server that keeps IDs resumes
+// the stream with nothing lost or repeated. Options.OnReconnect learns of
+// each reconnection before its wait (to show "reconnecting", say). A
+// failure of the very first connection is reported at once: there is
+// nothing to resume. Cancelling the context ends everything; the Client
+// starts no goroutine of its own.
 package stream
 
 import (
