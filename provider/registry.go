@@ -102,7 +102,8 @@ func (ep Endpoint) keyVars() []string {
 }
 
 // FromEnv returns ep with APIKey taken from its APIKeyEnv variables when
-// it has none, and BaseURL taken from BaseURLEnv when that is set. A key or
+// it has none, and BaseURL taken from BaseURLEnv when that is set (a value
+// without a scheme, as OLLAMA_HOST often is, gets "http://"). A key or
 // URL given explicitly (by a flag, say) should be set after FromEnv.
 func (ep Endpoint) FromEnv(getenv func(string) string) Endpoint {
 	if ep.APIKey == "" {
@@ -115,6 +116,9 @@ func (ep Endpoint) FromEnv(getenv func(string) string) Endpoint {
 	}
 	if ep.BaseURLEnv != "" {
 		if v := strings.TrimSpace(getenv(ep.BaseURLEnv)); v != "" {
+			if !strings.Contains(v, "://") {
+				v = "http://" + v // OLLAMA_HOST=127.0.0.1:11434
+			}
 			ep.BaseURL = v
 		}
 	}

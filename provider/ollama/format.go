@@ -1,0 +1,101 @@
+package ollama
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// chatRequest is the body of POST /api/chat.
+type chatRequest struct {
+	Model    string             `json:"model"`
+	Messages []provider.Message `json:"messages"`
+	Stream   bool               `json:"stream"`
+	Options  *options           `json:"options,omitempty"`
+}
+
+type options struct {
+	Temperature *float64 `json:"temperature,omitempty"`
+	NumPredict  int      `json:"num_predict,omitempty"`
+}
+
+func newChatRequest(req provider.Request) chatRequest {
+	msgs := make([]provider.Message, 0, len(req.Messages)+1)
+	if req.System != "" {
+		msgs = append(msgs, provider.Message{Role: provider.RoleSystem, Content: req.System})
+	}
+	msgs = append(msgs, req.Messages...)
+	r := chatRequest{Model: req.Model, Messages: msgs, Stream: true}
+	if req.Temperature != nil || req.MaxTokens > 0 {
+		r.Options = &options{Temperature: req.Temperature, NumPredict: req.MaxTokens}
+	}
+	return r
+}
+
+// chatLine is one line of the /api/chat stream.
+type chatLine struct {
+	Message *struct {
+		Content  string `json:"content"`
+		Thinking string `json:"thinking"`
+	} `json:"message"`
+	Done            bool            `json:"done"`
+	DoneReason      string          `json:"done_reason"`
+	PromptEvalCount int             `json:"prompt_eval_count"`
+	EvalCount       int             `json:"eval_count"`
+	Error           json.RawMessage `json:"error"`
+}
+
+// sink receives what a stream carries; *provider.Emitter is one.
+type sink interface {
+	Text(string) bool
+	Reasoning(string) bool
+	Tokens() int
+}
+
+// errStop is returned when the sink went away (the stream was cancelled).
+var errStop = errors.New("ollama: stream cancelled")
+
+// decoder follows one /api/chat answer to its "done" line.
+type decoder struct {
+	name   string
+	model  string
+	done   bool
+	reason string
+	usage  provider.Usage
+}
+
+// handle processes one line. An {"error": ...} line ends the stream with
+// that error.
+func (d *decoder) handle(line []byte, s sink) error {
+	var l chatLine
+	if err := json.Unmarshal(line, &l); err != nil {
+		return fmt.Errorf("%s: malformed line after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(line, 80))
+	}
+	if len(l.Error) > 0 && string(l.Error) != "null" {
+		_, msg := provider.ErrorMessage(line)
+		return &provider.APIError{Provider: d.name, Message: msg, Advice: adviceFor(msg, d.model)}
+	}
+	if m := l.Message; m != nil {
+		if !s.Reasoning(m.Thinking) || !s.Text(m.Content) {
+			return errStop
+		}
+	}
+	if l.Done {
+		d.done, d.reason = true, l.DoneReason
+		if d.reason == "" {
+			d.reason = "stop"
+		}
+		d.usage = provider.Usage{InputTokens: l.PromptEvalCount, OutputTokens: l.EvalCount}
+	}
+	return nil
+}
+
+// tagList is the body of GET /api/tags.
+type tagList struct {
+	Models []struct {
+		Name  string `json:"name"`
+		Model string `json:"model"`
+	} `json:"models"`
+}

@@ -1,0 +1,208 @@
+package ollama
+
+import (
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/providertest"
+	"github.com/parley-chat/parley/stream/streamtest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const ndjson = "application/x-ndjson"
+
+func newClient(srv *streamtest.Server) *Client {
+	ep := provider.Presets()["ollama"]
+	ep.BaseURL = srv.URL
+	return New(ep, provider.Options{HTTPClient: srv.Client(), Retry: &provider.RetryPolicy{}})
+}
+
+func transcript(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func ndStream(steps ...streamtest.Step) streamtest.Response {
+	return streamtest.Response{Header: http.Header{"Content-Type": {ndjson}}, Steps: steps}
+}
+
+var hello = provider.Request{
+	Model: "llama3.2", System: "Be brief.",
+	Messages: []provider.Message{{Role: provider.RoleUser, Content: "Why is the sky blue?"}},
+}
+
+func TestTranscripts(t *testing.T) {
+	tests := []struct {
+		file, text, reasoning, reason string
+		usage                         provider.Usage
+		notice                        string
+	}{
+		{file: "chat.ndjson", text: "The sky is blue.", reason: "stop", usage: provider.Usage{InputTokens: 26, OutputTokens: 4}},
+		{file: "thinking.ndjson", text: "Hello! 👋", reasoning: "The user greets me. Reply kindly.", reason: "stop", usage: provider.Usage{InputTokens: 11, OutputTokens: 30}},
+		{file: "length.ndjson", text: "Once upon a", reason: "length", usage: provider.Usage{InputTokens: 8, OutputTokens: 3}, notice: provider.MsgMaxTokens},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			srv := streamtest.NewServer(t, ndStream(streamtest.Chunks(transcript(t, tt.file), 9)))
+			r := providertest.Stream(t, newClient(srv), hello)
+			if r.Err != nil {
+				t.Fatalf("error: %v", r.Err)
+			}
+			if r.Text != tt.text || r.Reasoning != tt.reasoning || r.Reason != tt.reason {
+				t.Errorf("got text %q, reasoning %q, reason %q", r.Text, r.Reasoning, r.Reason)
+			}
+			if r.Usage == nil || *r.Usage != tt.usage {
+				t.Errorf("usage = %+v, want %+v", r.Usage, tt.usage)
+			}
+			if tt.notice != "" && (len(r.Notices) != 1 || r.Notices[0] != tt.notice) {
+				t.Errorf("notices = %q", r.Notices)
+			}
+		})
+	}
+}
+
+func TestRequest(t *testing.T) {
+	srv := streamtest.NewServer(t, ndStream(streamtest.Write(transcript(t, "chat.ndjson"))))
+	temp := 0.2
+	req := hello
+	req.Temperature, req.MaxTokens = &temp, 64
+	providertest.Stream(t, newClient(srv), req)
+	got := srv.Requests()[0]
+	if got.Method != http.MethodPost || got.Path != "/api/chat" {
+		t.Errorf("request %s %s", got.Method, got.Path)
+	}
+	var body chatRequest
+	if err := json.Unmarshal(got.Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if !body.Stream || len(body.Messages) != 2 || body.Messages[0].Role != provider.RoleSystem || body.Options.NumPredict != 64 {
+		t.Errorf("body %s", got.Body)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	chat := transcript(t, "chat.ndjson")
+	three := chat[:strings.LastIndex(chat[:len(chat)-1], "\n")+1] // three lines, no "done"
+	const partial = "The sky is blue."
+	tests := []struct {
+		name    string
+		resp    streamtest.Response
+		want    []string
+		wantIs  error
+		partial string
+	}{
+		{name: "not pulled", resp: streamtest.Status(404, "application/json", `{"error":"model \"llama3.2\" not found, try pulling it first"}`),
+			want: []string{"404", "model llama3.2 is not available here; run: ollama pull llama3.2"}},
+		{name: "error line", resp: ndStream(streamtest.Write(transcript(t, "error_line.ndjson"))),
+			want: []string{"ollama: an error was encountered while running the model: unexpected EOF"}, partial: "Partial"},
+		{name: "500", resp: streamtest.Status(500, "application/json", `{"error":"llama runner process has terminated: signal: killed"}`),
+			want: []string{"500", "llama runner process has terminated"}},
+		{name: "html 200", resp: streamtest.Status(200, "text/html", "<html>proxy login</html>"),
+			want: []string{"expected application/x-ndjson, got text/html", "proxy login"}},
+		{name: "drop", resp: ndStream(streamtest.Write(three), streamtest.Drop()),
+			want: []string{"connection lost after 3 tokens"}, wantIs: provider.ErrIncomplete, partial: partial},
+		{name: "no done", resp: ndStream(streamtest.Write(three)),
+			want: []string{"connection lost after 3 tokens"}, wantIs: provider.ErrIncomplete, partial: partial},
+		{name: "malformed", resp: ndStream(streamtest.Write(three + "{\"message\":{\"content\":\n")),
+			want: []string{"malformed line after 3 tokens"}, partial: partial},
+		{name: "not json", resp: ndStream(streamtest.Write(three + "Internal Server Error\n")),
+			want: []string{"malformed line after 3 tokens"}, partial: partial},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := streamtest.NewServer(t, tt.resp)
+			r := providertest.Stream(t, newClient(srv), hello)
+			if r.Err == nil {
+				t.Fatalf("no error; text %q", r.Text)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.Err.Error(), w) {
+					t.Errorf("error %q does not contain %q", r.Err, w)
+				}
+			}
+			if tt.wantIs != nil && !errors.Is(r.Err, tt.wantIs) {
+				t.Errorf("error %v is not %v", r.Err, tt.wantIs)
+			}
+			if r.Text != tt.partial {
+				t.Errorf("partial text %q, want %q", r.Text, tt.partial)
+			}
+		})
+	}
+}
+
+func TestNotRunning(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	ep := provider.Presets()["ollama"]
+	ep.BaseURL = addr
+	r := providertest.Stream(t, New(ep, provider.Options{Retry: &provider.RetryPolicy{}}), hello)
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "connection refused") || !strings.Contains(r.Err.Error(), "ollama serve") {
+		t.Fatalf("error %v", r.Err)
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                           "http://localhost:11434",
+		"0.0.0.0":                    "http://127.0.0.1:11434",
+		"http://0.0.0.0:11434":       "http://127.0.0.1:11434",
+		"gpu-box:9999":               "http://gpu-box:9999",
+		"https://ollama.example/":    "https://ollama.example",
+		"http://[::1]":               "http://[::1]:11434",
+		"http://localhost:11434/api": "http://localhost:11434",
+	} {
+		if got := BaseURL(in); got != want {
+			t.Errorf("BaseURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestListModels(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Status(200, "application/json; charset=utf-8", transcript(t, "tags.json")))
+	ids, err := newClient(srv).ListModels(t.Context())
+	if err != nil || strings.Join(ids, ",") != "deepseek-r1:8b,llama3.2:latest" {
+		t.Fatalf("ListModels = %v, %v", ids, err)
+	}
+	if p := srv.Requests()[0].Path; p != "/api/tags" {
+		t.Errorf("path %s", p)
+	}
+}
+
+type fakeSink struct{ n int }
+
+func (s *fakeSink) Text(string) bool      { s.n++; return true }
+func (s *fakeSink) Reasoning(string) bool { s.n++; return true }
+func (s *fakeSink) Tokens() int           { return s.n }
+
+func FuzzParseLine(f *testing.F) {
+	for _, name := range []string{"chat.ndjson", "thinking.ndjson", "length.ndjson", "error_line.ndjson"} {
+		for line := range strings.Lines(transcript(f, name)) {
+			f.Add([]byte(strings.TrimRight(line, "\r\n")))
+		}
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		d := decoder{name: "ollama", model: "m"}
+		err := d.handle(line, &fakeSink{})
+		if d.done && err != nil {
+			t.Fatalf("done and failed: %v", err)
+		}
+	})
+}
