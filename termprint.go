@@ -21,6 +21,7 @@ type termPrinter struct {
 	out, errw io.Writer
 	errTTY    bool
 	md        *markdown.Renderer
+	text, rsn markdown.Sanitizer
 	height    int
 
 	printed   int // lines of the render printed for good
@@ -55,19 +56,19 @@ func newTermPrinter(out, errw io.Writer, theme string) *termPrinter {
 func (p *termPrinter) chunk(c provider.Chunk) error {
 	switch c.Kind {
 	case provider.KindText:
-		p.md.Append(sanitize(c.Text))
+		p.md.Append(p.text.Feed(c.Text))
 	case provider.KindReasoning:
 		if p.errTTY {
 			if !p.reasoning {
 				io.WriteString(p.errw, "\x1b[2mThinking: ")
 				p.reasoning = true
 			}
-			io.WriteString(p.errw, strings.ReplaceAll(sanitize(c.Text), "\n", " "))
+			io.WriteString(p.errw, strings.ReplaceAll(p.rsn.Feed(c.Text), "\n", " "))
 		}
 	case provider.KindNotice:
 		if p.errTTY {
 			p.endReasoning()
-			io.WriteString(p.errw, "\x1b[2m"+sanitize(c.Text)+"\x1b[0m\n")
+			io.WriteString(p.errw, "\x1b[2m"+markdown.Sanitize(c.Text)+"\x1b[0m\n")
 		}
 	}
 	return nil
@@ -89,6 +90,7 @@ func (p *termPrinter) flush() error {
 }
 
 func (p *termPrinter) close(error) error {
+	p.md.Append(p.text.Flush())
 	p.endReasoning()
 	return p.draw(true)
 }
