@@ -9,9 +9,12 @@ import (
 // key handles a key press according to what has the keyboard.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.flash = ""
+	if keyMatches(msg, m.c.keys.Quit) {
+		return m.quit()
+	}
 	switch m.mode {
 	case modeHelp:
-		if keyMatches(msg, m.c.keys.Close, m.c.keys.Help, m.c.keys.Quit) {
+		if keyMatches(msg, m.c.keys.Close, m.c.keys.Help) {
 			m.mode = modeChat
 		}
 		return nil

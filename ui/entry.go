@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/parley-chat/parley/ui/markdown"
 )
 
@@ -39,7 +40,8 @@ type entry struct {
 
 	// Answers only.
 	md        *markdown.Renderer
-	san       *sanitizer
+	san       markdown.Sanitizer // of the streamed text
+	rsan      markdown.Sanitizer // of the streamed reasoning
 	reasoning *markdown.Renderer
 	thinkToks int // reasoning deltas received
 	status    answerStatus
@@ -116,16 +118,16 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 			lines = append(lines, s.Thinking.Render("▾ Thinking ("+n+")"))
 			e.reasoning.SetWidth(answerWidth(c.width) - 2)
 			e.reasoning.SetStyle(s.Theme)
-			lines = append(lines, barred(trimBlank(markdownLines(e.reasoning)), s.ThinkingBar.Render("│ "), lipgloss.NewStyle())...)
+			lines = append(lines, barred(trimBlank(markdownLines(e.reasoning, answerWidth(c.width)-2)), s.ThinkingBar.Render("│ "), lipgloss.NewStyle())...)
 		case e.status == answerStreaming && e.md.Text() == "":
 			lines = append(lines, s.Thinking.Render("▸ Thinking… ("+n+")"))
 		default:
-			lines = append(lines, s.Thinking.Render("▸ Thought for "+n))
+			lines = append(lines, s.Thinking.Render("▸ Thought for "+n+" · "+c.keys.Reasoning.Help().Key+" shows it"))
 		}
 	}
 	e.md.SetWidth(answerWidth(c.width))
 	e.md.SetStyle(s.Theme)
-	body := trimBlank(markdownLines(e.md))
+	body := trimBlank(markdownLines(e.md, answerWidth(c.width)))
 	if len(lines) > 0 && len(body) > 0 {
 		lines = append(lines, "")
 	}
@@ -141,9 +143,18 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 	return lines
 }
 
-// markdownLines renders r and splits the result into lines.
-func markdownLines(r *markdown.Renderer) []string {
-	return strings.Split(r.Render(), "\n")
+// markdownLines renders r and splits the result into lines. Tabs, which
+// glamour keeps in code blocks, are expanded: the terminal would move them
+// to its own tab stops and break the layout.
+func markdownLines(r *markdown.Renderer, width int) []string {
+	lines := strings.Split(r.Render(), "\n")
+	for i, l := range lines {
+		if strings.IndexByte(l, '\t') >= 0 {
+			l = strings.ReplaceAll(l, "\t", "    ")
+			lines[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	return lines
 }
 
 // trimBlank drops blank lines at both ends: glamour pads its output, and

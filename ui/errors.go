@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/ui/markdown"
 )
 
 // errMsg carries an error of an action (listing models, saving) to the
@@ -61,7 +62,7 @@ func describe(err error) (title, detail string) {
 		title = "The request failed"
 		detail = err.Error()
 	}
-	return sanitizeText(title), sanitizeText(detail)
+	return markdown.Sanitize(title), markdown.Sanitize(detail)
 }
 
 func apiTitle(e *provider.APIError) string {

@@ -6,13 +6,14 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/ui/markdown"
 	"github.com/parley-chat/parley/store"
 )
 
 // send adds prompt to the conversation and asks for an answer.
 func (m *Model) send(prompt string) tea.Cmd {
 	m.turns = append(m.turns, turn{prompt: prompt})
-	m.tr.add(&entry{kind: entryUser, text: sanitizeText(prompt), dirty: true})
+	m.tr.add(&entry{kind: entryUser, text: markdown.Sanitize(prompt), dirty: true})
 	return m.ask()
 }
 
@@ -25,7 +26,6 @@ func (m *Model) ask() tea.Cmd {
 	req := m.req
 	req.Messages = m.messages()
 	a := newAnswer(m.c.width, m.c.styles.Theme)
-	a.san = newSanitizer()
 	m.turns[len(m.turns)-1].answer = a
 	m.answer = a
 	m.tr.add(a)
@@ -68,13 +68,13 @@ func (m *Model) restore(msg provider.Message) {
 	switch msg.Role {
 	case provider.RoleUser:
 		m.turns = append(m.turns, turn{prompt: msg.Content})
-		m.tr.add(&entry{kind: entryUser, text: sanitizeText(msg.Content), dirty: true})
+		m.tr.add(&entry{kind: entryUser, text: markdown.Sanitize(msg.Content), dirty: true})
 	case provider.RoleAssistant:
 		if len(m.turns) == 0 {
 			m.turns = append(m.turns, turn{})
 		}
 		a := newAnswer(m.c.width, m.c.styles.Theme)
-		a.md.Append(sanitizeText(msg.Content))
+		a.md.Append(markdown.Sanitize(msg.Content))
 		a.status = answerDone
 		m.turns[len(m.turns)-1].answer = a
 		m.tr.add(a)
@@ -98,7 +98,7 @@ func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
 	}
 	m.saver = msg.saver
 	if msg.saveErr != nil {
-		m.flash = "not saved: " + sanitizeText(msg.saveErr.Error())
+		m.flash = "not saved: " + markdown.Sanitize(msg.saveErr.Error())
 	}
 	if msg.err != nil {
 		return m.fail(msg.err)
@@ -145,18 +145,18 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 		st.tokens++
 		st.state = stateStreaming
 		if c.Kind == provider.KindText {
-			a.md.Append(a.san.write(c.Text))
+			a.md.Append(a.san.Feed(c.Text))
 			a.dirty = true
 		} else {
-			a.appendReasoning(a.san.write(c.Text), m.c.width, m.c.styles.Theme)
+			a.appendReasoning(a.rsan.Feed(c.Text), m.c.width, m.c.styles.Theme)
 		}
 	case provider.KindProgress:
-		st.progress, st.label = c.Percent, sanitizeText(c.Text)
+		st.progress, st.label = c.Percent, markdown.Sanitize(c.Text)
 	case provider.KindUsage:
 		u := c.Usage
 		st.usage = &u
 	case provider.KindNotice:
-		st.notice = sanitizeText(c.Text)
+		st.notice = markdown.Sanitize(c.Text)
 	case provider.KindFinish:
 		a.reason = c.Reason
 		return m.finish(stateDone, nil), true
@@ -204,7 +204,10 @@ func (m *Model) finish(s state, cause error) tea.Cmd {
 	m.stats.state = s
 	a := m.answer
 	if a != nil {
-		a.md.Append(a.san.flush())
+		a.md.Append(a.san.Flush())
+		if rest := a.rsan.Flush(); rest != "" {
+			a.appendReasoning(rest, m.c.width, m.c.styles.Theme)
+		}
 		switch s {
 		case stateStopped:
 			a.status = answerStopped

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 )
 
@@ -10,10 +11,36 @@ import (
 // place.
 func (m *Model) helpView() string {
 	s := m.c.styles
-	body := m.help.FullHelpView(m.c.keys.FullHelp())
+	body := m.fullHelp(m.c.keys.FullHelp())
 	title := s.Title.Render("Keys") + s.Dim.Render("  (esc or f1 closes)")
 	out := title + "\n\n" + body
 	return fitBlock(out, m.c.width, m.screenRows)
+}
+
+// fullHelp lays the groups out side by side when they fit the width, and
+// otherwise in as many rows as it takes.
+func (m *Model) fullHelp(groups [][]key.Binding) string {
+	for per := len(groups); per > 1; per-- {
+		if out, ok := m.helpRows(groups, per); ok {
+			return out
+		}
+	}
+	out, _ := m.helpRows(groups, 1)
+	return out
+}
+
+// helpRows renders groups, per of them on each row; ok is false when a row
+// is wider than the screen.
+func (m *Model) helpRows(groups [][]key.Binding, per int) (string, bool) {
+	var rows []string
+	for i := 0; i < len(groups); i += per {
+		row := m.help.FullHelpView(groups[i:min(i+per, len(groups))])
+		if lipgloss.Width(row) > m.c.width {
+			return "", false
+		}
+		rows = append(rows, row)
+	}
+	return strings.Join(rows, "\n\n"), true
 }
 
 // fitBlock pads or cuts s to exactly h lines of at most w cells.

@@ -232,7 +232,6 @@ func (m *Model) resize(w, h int) tea.Cmd {
 	widthChanged := w != m.c.width
 	m.c.width, m.c.height = w, h
 	m.in.SetWidth(w)
-	m.help.SetWidth(w)
 	m.fitInput()
 	if first || !widthChanged {
 		m.tr.layout()

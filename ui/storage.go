@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/ui/markdown"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -74,7 +75,7 @@ func (m *Model) save(s state, cause error) tea.Cmd {
 
 func (m *Model) saved(msg savedMsg) {
 	if msg.err != nil {
-		m.flash = "not saved: " + sanitizeText(msg.err.Error())
+		m.flash = "not saved: " + markdown.Sanitize(msg.err.Error())
 	}
 }
 
@@ -101,7 +102,7 @@ func (m *Model) openPicker() tea.Cmd {
 
 func (m *Model) conversationsListed(msg conversationsMsg) tea.Cmd {
 	if msg.err != nil {
-		m.flash = "cannot list conversations: " + sanitizeText(msg.err.Error())
+		m.flash = "cannot list conversations: " + markdown.Sanitize(msg.err.Error())
 		return nil
 	}
 	if len(msg.list) == 0 {
@@ -110,7 +111,7 @@ func (m *Model) conversationsListed(msg conversationsMsg) tea.Cmd {
 	}
 	items := make([]pickItem, len(msg.list))
 	for i, c := range msg.list {
-		label := fmt.Sprintf("%s  %s · %s · %s messages", store.ShortID(c.ID), sanitizeText(c.Title),
+		label := fmt.Sprintf("%s  %s · %s · %s messages", store.ShortID(c.ID), markdown.Sanitize(c.Title),
 			c.UpdatedAt.Format(time.DateTime), strconv.Itoa(c.MessageCount))
 		items[i] = pickItem{label: label, value: c.ID}
 	}
@@ -142,7 +143,7 @@ func (m *Model) loadConversation(id string) tea.Cmd {
 // which the next prompt continues.
 func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 	if msg.err != nil {
-		m.flash = "cannot open the conversation: " + sanitizeText(msg.err.Error())
+		m.flash = "cannot open the conversation: " + markdown.Sanitize(msg.err.Error())
 		return nil
 	}
 	stopped := m.stopIfRunning()
@@ -154,7 +155,7 @@ func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 		m.restoreStored(sm)
 	}
 	m.tr.toBottom()
-	m.flash = "opened “" + sanitizeText(msg.conv.Title) + "”"
+	m.flash = "opened “" + markdown.Sanitize(msg.conv.Title) + "”"
 	return stopped
 }
 
@@ -167,7 +168,7 @@ func (m *Model) restoreStored(sm store.Message) {
 	t := &m.turns[len(m.turns)-1]
 	a := t.answer
 	if sm.Reasoning != "" {
-		a.appendReasoning(sanitizeText(sm.Reasoning), m.c.width, m.c.styles.Theme)
+		a.appendReasoning(markdown.Sanitize(sm.Reasoning), m.c.width, m.c.styles.Theme)
 		a.thinkToks = sm.Usage.ReasoningTokens
 	}
 	switch sm.Status {
@@ -175,7 +176,7 @@ func (m *Model) restoreStored(sm store.Message) {
 		a.status = answerStopped
 	case store.StatusFailed:
 		a.status = answerFailed
-		e := &entry{kind: entryError, text: "The answer failed", detail: sanitizeText(sm.Error), dirty: true}
+		e := &entry{kind: entryError, text: "The answer failed", detail: markdown.Sanitize(sm.Error), dirty: true}
 		t.failed = e
 		m.tr.add(e)
 	}

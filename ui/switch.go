@@ -5,6 +5,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/ui/markdown"
 )
 
 // modelsMsg carries the specs the model picker offers.
@@ -38,12 +39,12 @@ func (m *Model) modelPicker() tea.Cmd {
 func (m *Model) modelsListed(msg modelsMsg) tea.Cmd {
 	m.flash = ""
 	if msg.err != nil {
-		m.flash = "could not list all models: " + sanitizeText(msg.err.Error())
+		m.flash = "could not list all models: " + markdown.Sanitize(msg.err.Error())
 	}
 	items := []pickItem{{label: m.opts.Model + "  (current)", value: m.opts.Model}}
 	for _, s := range msg.specs {
 		if s != m.opts.Model {
-			items = append(items, pickItem{label: sanitizeText(s), value: s})
+			items = append(items, pickItem{label: markdown.Sanitize(s), value: s})
 		}
 	}
 	m.openPickerWith(newPicker(m.c, pickModel, "Switch model", items))
@@ -75,13 +76,13 @@ func (m *Model) switchModel(spec string) tea.Cmd {
 	}
 	p, req, err := m.opts.Switch(spec)
 	if err != nil {
-		m.flash = "cannot switch to " + sanitizeText(spec) + ": " + sanitizeText(err.Error())
+		m.flash = "cannot switch to " + markdown.Sanitize(spec) + ": " + markdown.Sanitize(err.Error())
 		return nil
 	}
 	stopped := m.stopIfRunning()
 	req.Messages = nil
 	m.prov, m.req, m.opts.Model = p, req, spec
 	m.st.model = spec
-	m.flash = "now talking to " + sanitizeText(spec)
+	m.flash = "now talking to " + markdown.Sanitize(spec)
 	return stopped
 }
