@@ -6,8 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
-	"github.com/parley-chat/parley/ui/markdown"
 	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/ui/markdown"
 )
 
 // send adds prompt to the conversation and asks for an answer.

@@ -8,8 +8,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
-	"github.com/parley-chat/parley/ui/markdown"
 	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/ui/markdown"
 )
 
 // record is what the store needs to save one exchange.
