@@ -145,3 +145,49 @@ func (h *harness) quit() {
 	h.press('d', tea.ModCtrl)
 	h.tm.WaitFinished(h.t, teatest.WithFinalTimeout(5*time.Second))
 }
+
+// pipeProvider streams whatever the test sends on out.
+type pipeProvider struct{ out chan provider.Chunk }
+
+func newPipe() *pipeProvider { return &pipeProvider{out: make(chan provider.Chunk)} }
+
+func (p *pipeProvider) Name() string { return "pipe" }
+
+func (p *pipeProvider) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
+	ch := make(chan provider.Chunk)
+	go func() {
+		defer close(ch)
+		for {
+			select {
+			case c := <-p.out:
+				select {
+				case ch <- c:
+				case <-ctx.Done():
+					return
+				}
+				if c.Kind == provider.KindFinish || c.Kind == provider.KindError {
+					return
+				}
+			case <-ctx.Done():
+				ch <- provider.Chunk{Kind: provider.KindError, Err: ctx.Err()}
+				return
+			}
+		}
+	}()
+	return ch, nil
+}
+
+func (p *pipeProvider) text(s string) { p.out <- provider.Chunk{Kind: provider.KindText, Text: s} }
+
+// rawScreen returns the current screen with its escape sequences.
+func (h *harness) rawScreen() string {
+	reply := make(chan string, 1)
+	h.tm.Send(probeMsg{reply: reply})
+	select {
+	case s := <-reply:
+		return s
+	case <-time.After(5 * time.Second):
+		h.t.Fatal("the program did not answer a probe")
+		return ""
+	}
+}

@@ -1,0 +1,241 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
+)
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestStopKeepsPartialAnswerAndSavesIt(t *testing.T) {
+	st := openStore(t)
+	f := &fakeProvider{script: words("Half of an answer"), release: make(chan struct{})}
+	h := start(t, Options{Provider: f, Store: st}, 80, 24)
+	h.typeText("question")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("Half of an answer")
+	h.press(tea.KeyEscape, 0)
+	s := h.waitText("stopped")
+	if !strings.Contains(s, "Half of an answer") {
+		t.Fatalf("the partial answer is gone after esc:\n%s", s)
+	}
+	h.quit()
+
+	list, err := st.List(context.Background(), 0)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List = %v, %v; want one conversation", list, err)
+	}
+	c, err := st.Get(context.Background(), list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Messages) != 2 {
+		t.Fatalf("saved %d messages, want 2", len(c.Messages))
+	}
+	a := c.Messages[1]
+	if a.Text != "Half of an answer" || a.Status != store.StatusStopped {
+		t.Errorf("saved answer = %q (%s), want the partial text, stopped", a.Text, a.Status)
+	}
+}
+
+func TestResumeShowsSavedConversationAndContinuesIt(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	c, err := st.CreateConversation(ctx, store.Conversation{Title: "old"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []store.Message{
+		{ConversationID: c.ID, Role: provider.RoleUser, Text: "earlier question"},
+		{ConversationID: c.ID, Role: provider.RoleAssistant, Text: "earlier answer"},
+	} {
+		if _, err := st.AddMessage(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := &fakeProvider{script: words("new answer"), reqs: make(chan provider.Request, 1)}
+	h := start(t, Options{Provider: f, Store: st, ConversationID: c.ID}, 80, 24)
+	h.waitText("earlier answer")
+	h.typeText("next")
+	h.press(tea.KeyEnter, 0)
+	req := <-f.reqs
+	h.waitText("new answer")
+	h.quit()
+	got := fmt.Sprint(req.Messages)
+	want := fmt.Sprint([]provider.Message{
+		{Role: provider.RoleUser, Content: "earlier question"},
+		{Role: provider.RoleAssistant, Content: "earlier answer"},
+		{Role: provider.RoleUser, Content: "next"},
+	})
+	if got != want {
+		t.Errorf("request messages = %s, want %s", got, want)
+	}
+	conv, err := st.Get(ctx, c.ID)
+	if err != nil || len(conv.Messages) != 4 {
+		t.Fatalf("conversation after resume: %v, %v; want 4 messages", conv, err)
+	}
+}
+
+func TestAnswerCannotDriveTheTerminal(t *testing.T) {
+	evil := []provider.Chunk{
+		{Kind: provider.KindText, Text: "safe \x1b]0;pwned\x07title "},
+		{Kind: provider.KindText, Text: "split \x1b]52;c;ZXZp"}, // OSC 52 split across deltas
+		{Kind: provider.KindText, Text: "bA==\x07clip \x1b[2Jclear \x9b31mred\u202Eend"},
+	}
+	h := start(t, Options{Provider: &fakeProvider{script: evil}, Theme: ThemeNone}, 80, 24)
+	h.typeText("go")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("done")
+	raw := h.rawScreen()
+	h.quit()
+	for _, bad := range []string{"\x1b]", "pwned", "ZXZp", "bA==", "\x1b[2J", "\x9b", "\u202E"} {
+		if strings.Contains(raw, bad) {
+			t.Errorf("screen contains %q:\n%q", bad, raw)
+		}
+	}
+	for _, good := range []string{"safe", "title", "split", "clip", "clear", "red", "⟨U+202E⟩end"} {
+		if !strings.Contains(raw, good) {
+			t.Errorf("screen lost %q:\n%s", good, raw)
+		}
+	}
+}
+
+func TestFollowTailAndNewContentBelow(t *testing.T) {
+	p := newPipe()
+	h := start(t, Options{Provider: p}, 80, 24)
+	h.typeText("count")
+	h.press(tea.KeyEnter, 0)
+	var b strings.Builder
+	for i := 1; i <= 60; i++ {
+		fmt.Fprintf(&b, "line %d\n\n", i)
+	}
+	p.text(b.String())
+	h.waitText("line 60") // following: the bottom is in view
+	h.press(tea.KeyPgUp, 0)
+	s := h.waitText("scrolled")
+	if strings.Contains(s, "line 60") {
+		t.Fatalf("page up still shows the bottom:\n%s", s)
+	}
+	p.text("line 61\n\n")
+	s = h.waitText("new content below")
+	if strings.Contains(s, "line 61") {
+		t.Fatalf("not following, yet the new line is in view:\n%s", s)
+	}
+	h.press(tea.KeyEnd, 0)
+	h.waitFor("the bottom after end", func(s string) bool {
+		return strings.Contains(s, "line 61") && !strings.Contains(s, "new content below")
+	})
+	p.text("line 62\n\n")
+	h.waitText("line 62") // following again
+	p.out <- provider.Chunk{Kind: provider.KindFinish, Reason: "stop"}
+	h.waitText("done")
+	h.quit()
+}
+
+func TestHistoryRegenerateAndEditLast(t *testing.T) {
+	f := &fakeProvider{script: words("an answer"), reqs: make(chan provider.Request, 4)}
+	h := start(t, Options{Provider: f}, 80, 24)
+	h.typeText("first prompt")
+	h.press(tea.KeyEnter, 0)
+	<-f.reqs
+	h.waitText("done")
+
+	h.press(tea.KeyUp, 0) // empty input: recall
+	h.waitText("› first prompt")
+	h.press(tea.KeyDown, 0)
+	h.waitText("Ask anything")
+
+	h.press('r', tea.ModCtrl) // regenerate
+	req := <-f.reqs
+	if len(req.Messages) != 1 || req.Messages[0].Content != "first prompt" {
+		t.Errorf("regenerate sent %v, want only the first prompt", req.Messages)
+	}
+	h.waitText("done")
+
+	h.press('e', tea.ModAlt) // edit and resend
+	s := h.waitText("› first prompt")
+	if strings.Contains(s, "an answer") {
+		t.Errorf("edit kept the old answer in view:\n%s", s)
+	}
+	h.typeText(" again")
+	h.press(tea.KeyEnter, 0)
+	req = <-f.reqs
+	if len(req.Messages) != 1 || req.Messages[0].Content != "first prompt again" {
+		t.Errorf("resend sent %v, want the edited prompt alone", req.Messages)
+	}
+	h.waitText("done")
+	h.quit()
+}
+
+func TestCtrlCStopsThenQuits(t *testing.T) {
+	f := &fakeProvider{script: words("partial"), release: make(chan struct{})}
+	h := start(t, Options{Provider: f}, 80, 24)
+	h.typeText("q")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("partial")
+	h.press('c', tea.ModCtrl)
+	h.waitText("stopped")
+	h.press('c', tea.ModCtrl)
+	h.tm.WaitFinished(t)
+}
+
+func TestReasoningToggle(t *testing.T) {
+	script := []provider.Chunk{{Kind: provider.KindReasoning, Text: "secret plan"}}
+	script = append(script, words("visible answer")...)
+	h := start(t, Options{Provider: &fakeProvider{script: script}}, 80, 24)
+	h.typeText("q")
+	h.press(tea.KeyEnter, 0)
+	s := h.waitText("done")
+	if strings.Contains(s, "secret plan") || !strings.Contains(s, "Thought for 1 tokens") {
+		t.Fatalf("reasoning is not collapsed:\n%s", s)
+	}
+	h.press('t', tea.ModCtrl)
+	h.waitText("secret plan")
+	h.quit()
+}
+
+func TestDescribeUsesProviderWords(t *testing.T) {
+	title, detail := describe(fmt.Errorf("wrapped: %w", &provider.APIError{
+		Provider: "openai", Status: 429, Message: "Rate limit reached", Advice: "wait a minute",
+	}))
+	if title != "openai is rate limiting requests (429)" || detail != "Rate limit reached. wait a minute" {
+		t.Errorf("describe = %q, %q", title, detail)
+	}
+	title, _ = describe(errors.New("boom"))
+	if title != "The request failed" {
+		t.Errorf("describe(other) title = %q", title)
+	}
+}
+
+func TestLastCodeBlock(t *testing.T) {
+	tests := []struct{ name, md, want string }{
+		{"none", "just text", ""},
+		{"one", "a\n```go\nx := 1\n```\nb", "x := 1"},
+		{"last of two", "```\none\n```\n\n~~~sh\ntwo\n~~~\n", "two"},
+		{"open at end", "```py\nprint(1)\nprint(2)", "print(1)\nprint(2)"},
+		{"longer fence", "````\n```\ninner\n```\n````", "```\ninner\n```"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := lastCodeBlock(tt.md); got != tt.want {
+				t.Errorf("lastCodeBlock = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
