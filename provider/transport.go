@@ -278,8 +278,11 @@ func (w *watchedBody) Close() error {
 	return err
 }
 
-// scrub returns err, or an error with the same chain whose message has
-// the endpoint's key replaced, if the message holds it.
+// Scrub returns err, or an error with the same chain whose message has
+// the endpoint's key replaced, if the message holds it. Open does this
+// itself; a backend that makes requests another way calls it.
+func (ep Endpoint) Scrub(err error) error { return ep.scrub(err) }
+
 func (ep Endpoint) scrub(err error) error {
 	if err == nil || len(ep.APIKey) < 4 || !strings.Contains(err.Error(), ep.APIKey) {
 		return err
@@ -301,3 +304,56 @@ type scrubbed struct {
 
 func (s *scrubbed) Error() string { return s.msg }
 func (s *scrubbed) Unwrap() error { return s.err }
+
+// StreamClient returns the HTTP client for a stream reader that makes its
+// own requests (the reconnecting EventSource client): o's client, with the
+// wait for each response's headers bounded by o.IdleTimeout. The bodies
+// are left to the reader's own idle watchdog.
+func (o Options) StreamClient() *http.Client {
+	base := o.Client()
+	if o.IdleTimeout <= 0 {
+		return base
+	}
+	c := *base
+	rt := c.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	c.Transport = headerTimeout{rt: rt, d: o.IdleTimeout}
+	return &c
+}
+
+// headerTimeout cancels a request whose response headers take longer
+// than d.
+type headerTimeout struct {
+	rt http.RoundTripper
+	d  time.Duration
+}
+
+func (h headerTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancelCause(req.Context())
+	cause := &TimeoutError{Limit: h.d, Idle: true, Err: stream.ErrIdle}
+	t := time.AfterFunc(h.d, func() { cancel(cause) })
+	resp, err := h.rt.RoundTrip(req.WithContext(ctx))
+	t.Stop()
+	if err != nil {
+		if context.Cause(ctx) == cause {
+			err = cause
+		}
+		cancel(nil)
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelCauseFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel(nil)
+	return err
+}

@@ -1,0 +1,114 @@
+package sse
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// chatRequest is the body POSTed to the endpoint.
+type chatRequest struct {
+	Model    string             `json:"model"`
+	Messages []provider.Message `json:"messages"`
+}
+
+func newChatRequest(req provider.Request) chatRequest {
+	msgs := make([]provider.Message, 0, len(req.Messages)+1)
+	if req.System != "" {
+		msgs = append(msgs, provider.Message{Role: provider.RoleSystem, Content: req.System})
+	}
+	return chatRequest{Model: req.Model, Messages: append(msgs, req.Messages...)}
+}
+
+// sink receives what a stream carries; *provider.Emitter is one.
+type sink interface {
+	Text(string) bool
+	Reasoning(string) bool
+	Progress(float64, string) bool
+	Usage(provider.Usage) bool
+	Tokens() int
+}
+
+// errStop is returned when the sink went away (the stream was cancelled).
+var errStop = errors.New("sse: stream cancelled")
+
+// handle processes one event of the given type. It reports done at a
+// "done" event; an "error" event or a malformed progress event ends the
+// stream with an error. Unknown types are ignored.
+func handle(name, typ, data string, s sink) (done bool, err error) {
+	ok := true
+	switch typ {
+	case "message":
+		ok = s.Text(data)
+	case "reasoning", "thinking":
+		ok = s.Reasoning(data)
+	case "progress":
+		pct, label, err := parseProgress(data)
+		if err != nil {
+			return false, fmt.Errorf("%s: malformed progress event after %d tokens: %v: %s", name, s.Tokens(), err, provider.Snippet([]byte(data), 80))
+		}
+		ok = s.Progress(pct, label)
+	case "usage":
+		var u provider.Usage
+		if json.Unmarshal([]byte(data), &u) == nil {
+			ok = s.Usage(u)
+		}
+	case "done":
+		return true, nil
+	case "error":
+		return false, eventError(name, data)
+	}
+	if !ok {
+		return false, errStop
+	}
+	return false, nil
+}
+
+// parseProgress reads {"percent": 42, "label": "..."} or a bare number.
+// A percent outside 0-100 is clamped; a missing one is -1 (unknown).
+func parseProgress(data string) (float64, string, error) {
+	data = strings.TrimSpace(data)
+	if n, err := strconv.ParseFloat(strings.TrimSuffix(data, "%"), 64); err == nil {
+		return clamp(n), "", nil
+	}
+	var p struct {
+		Percent *float64 `json:"percent"`
+		Label   string   `json:"label"`
+	}
+	if err := json.Unmarshal([]byte(data), &p); err != nil {
+		return 0, "", errors.New("want a number or {\"percent\", \"label\"}")
+	}
+	if p.Percent == nil {
+		return -1, p.Label, nil
+	}
+	return clamp(*p.Percent), p.Label, nil
+}
+
+func clamp(n float64) float64 {
+	switch {
+	case n != n: // NaN
+		return -1
+	case n < 0:
+		return 0
+	case n > 100:
+		return 100
+	}
+	return n
+}
+
+// eventError turns an error event's data, plain text or a JSON error
+// object, into an *APIError.
+func eventError(name, data string) error {
+	typ, msg := provider.ErrorMessage([]byte(data))
+	if msg == "" && typ == "" {
+		msg = provider.Snippet([]byte(data), 300)
+	}
+	if msg == "" {
+		msg = "the server reported an error"
+	}
+	return &provider.APIError{Provider: name, Type: typ, Message: msg}
+}

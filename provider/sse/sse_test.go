@@ -1,0 +1,190 @@
+package sse
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/providertest"
+	"github.com/parley-chat/parley/stream"
+	"github.com/parley-chat/parley/stream/streamtest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const testKey = "sse-key-0123456789abcdef"
+
+func newClient(srv *streamtest.Server, o provider.Options) *Client {
+	ep := provider.Endpoint{Name: "acme", Type: provider.TypeSSE, BaseURL: srv.URL + "/v1/answer", APIKey: testKey, APIKeyEnv: "ACME_KEY"}
+	o.HTTPClient = srv.Client()
+	if o.Retry == nil {
+		o.Retry = &provider.RetryPolicy{}
+	}
+	c := New(ep, o)
+	c.Reconnect = stream.Options{Retry: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
+	return c
+}
+
+func transcript(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var hello = provider.Request{Model: "house-model", System: "Be exact.", Messages: []provider.Message{{Role: provider.RoleUser, Content: "The answer?"}}}
+
+func TestAnswer(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(transcript(t, "answer.sse"), 3)))
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	if r.Err != nil || !r.Finished {
+		t.Fatalf("error %v", r.Err)
+	}
+	if r.Text != "The answer is\nforty-two." {
+		t.Errorf("text %q", r.Text)
+	}
+	var got []string
+	for _, p := range r.Progress {
+		got = append(got, fmt.Sprintf("%g %s", p.Percent, p.Text))
+	}
+	if strings.Join(got, "|") != "10 retrieving documents|55 |100 done" {
+		t.Errorf("progress %q", got)
+	}
+	req := srv.Requests()[0]
+	var body chatRequest
+	if err := json.Unmarshal(req.Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if req.Path != "/v1/answer" || body.Model != "house-model" || len(body.Messages) != 2 || body.Messages[0].Role != provider.RoleSystem {
+		t.Errorf("request %s %s", req.Path, req.Body)
+	}
+	if req.Header.Get("Authorization") != "Bearer "+testKey || req.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("headers %v", req.Header)
+	}
+}
+
+func TestResumeAfterDrop(t *testing.T) {
+	full := transcript(t, "answer.sse")
+	cut := strings.Index(full, ": keep-alive") // events 1 and 2 arrived
+	srv := streamtest.NewServer(t,
+		streamtest.Stream(streamtest.Write(full[:cut]+"id: 3\ndata: forty"), streamtest.Drop()),
+		streamtest.Stream(streamtest.Write(full[cut:])),
+	)
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	if r.Err != nil {
+		t.Fatalf("error %v", r.Err)
+	}
+	if r.Text != "The answer is\nforty-two." {
+		t.Errorf("text %q: words lost or repeated", r.Text)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[1].Header.Get("Last-Event-ID") != "2" || string(reqs[1].Body) != string(reqs[0].Body) {
+		t.Fatalf("reconnection %+v", reqs)
+	}
+	if len(r.Notices) != 1 || !strings.Contains(r.Notices[0], "resuming") {
+		t.Errorf("notices %q", r.Notices)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	noIDs := "data: The answer\n\ndata:  is\n\n"
+	tests := []struct {
+		name    string
+		resp    []streamtest.Response
+		opts    provider.Options
+		want    []string
+		wantIs  error
+		partial string
+	}{
+		{name: "drop without ids", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(noIDs), streamtest.Drop())},
+			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "The answer is"},
+		{name: "end without done", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(noIDs))},
+			want: []string{"connection lost after 2 tokens", "server closed the stream"}, wantIs: provider.ErrIncomplete, partial: "The answer is"},
+		{name: "resume refused", resp: []streamtest.Response{
+			streamtest.Stream(streamtest.Write("id: 7\ndata: Hello\n\n"), streamtest.Drop()),
+			streamtest.Status(410, "text/plain", "stream expired")},
+			want: []string{"acme: 410 Gone: stream expired"}, partial: "Hello"},
+		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(transcript(t, "error.sse")))},
+			want: []string{"acme: quota exceeded for this project"}, partial: "Partial"},
+		{name: "json error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write("event: error\ndata: {\"error\":{\"message\":\"model melted\",\"type\":\"server_error\"}}\n\n"))},
+			want: []string{"acme: model melted"}},
+		{name: "401", resp: []streamtest.Response{streamtest.Status(401, "application/json", `{"error":"bad token `+testKey+`"}`)},
+			want: []string{"401", "bad token [key]", "ACME_KEY"}},
+		{name: "html", resp: []streamtest.Response{streamtest.Status(200, "text/html", "<html>Sign in</html>")},
+			want: []string{"expected text/event-stream, got text/html", "Sign in"}},
+		{name: "bad progress", resp: []streamtest.Response{streamtest.Stream(streamtest.Write("event: progress\ndata: lots\n\n"))},
+			want: []string{"malformed progress event"}},
+		{name: "idle without ids", opts: provider.Options{IdleTimeout: 30 * time.Millisecond},
+			resp: []streamtest.Response{streamtest.Stream(streamtest.Write(noIDs), streamtest.Stall())},
+			want: []string{"connection lost after 2 tokens", "--idle-timeout"}, partial: "The answer is"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := streamtest.NewServer(t, tt.resp...)
+			r := providertest.Stream(t, newClient(srv, tt.opts), hello)
+			if r.Err == nil {
+				t.Fatalf("no error; text %q", r.Text)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.Err.Error(), w) {
+					t.Errorf("error %q does not contain %q", r.Err, w)
+				}
+			}
+			if tt.wantIs != nil && !errors.Is(r.Err, tt.wantIs) {
+				t.Errorf("error %v is not %v", r.Err, tt.wantIs)
+			}
+			if r.Text != tt.partial {
+				t.Errorf("partial text %q, want %q", r.Text, tt.partial)
+			}
+			providertest.NoSecret(t, testKey, r.Err.Error())
+			if len(srv.Requests()) != len(tt.resp) {
+				t.Errorf("%d requests for %d scripted responses", len(srv.Requests()), len(tt.resp))
+			}
+		})
+	}
+}
+
+func TestNoURL(t *testing.T) {
+	if _, err := provider.New(provider.Presets()["sse"], provider.Options{}); err == nil || !strings.Contains(err.Error(), "--base-url") {
+		t.Errorf("New without a URL: %v", err)
+	}
+}
+
+type fakeSink struct{ n int }
+
+func (s *fakeSink) Text(string) bool              { s.n++; return true }
+func (s *fakeSink) Reasoning(string) bool         { s.n++; return true }
+func (s *fakeSink) Progress(float64, string) bool { return true }
+func (s *fakeSink) Usage(provider.Usage) bool     { return true }
+func (s *fakeSink) Tokens() int                   { return s.n }
+
+func FuzzParseEvent(f *testing.F) {
+	f.Add("message", "hello")
+	f.Add("progress", `{"percent": 50, "label": "half"}`)
+	f.Add("progress", "NaN")
+	f.Add("progress", "101%")
+	f.Add("error", `{"error":{"message":"x"}}`)
+	f.Add("done", "")
+	f.Add("usage", `{"input_tokens": 3}`)
+	f.Fuzz(func(t *testing.T, typ, data string) {
+		done, err := handle("sse", typ, data, &fakeSink{})
+		if done && (err != nil || typ != "done") {
+			t.Fatalf("done=%v err=%v for %q", done, err, typ)
+		}
+		if typ == "progress" && err == nil {
+			if p, _, _ := parseProgress(data); p != -1 && (p < 0 || p > 100) {
+				t.Fatalf("percent %v out of range", p)
+			}
+		}
+	})
+}
