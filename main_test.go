@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -210,5 +211,25 @@ func TestOneShotNetworkFaults(t *testing.T) {
 				t.Fatalf("exit %d, stdout %q, stderr %q; want exit 1, stderr %q", r.code, r.stdout, r.stderr, tt.stderr)
 			}
 		})
+	}
+}
+
+func TestOneShotRetriesBeforeTheFirstToken(t *testing.T) {
+	var calls atomic.Int32
+	ok := chatServer(t, []string{"after ", "retry"}, true, nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"error":{"message":"overloaded, try again"}}`)
+			return
+		}
+		ok.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	r := parley(t, "", []string{"OPENAI_API_KEY=sk-test"}, "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
+	if r.code != 0 || r.stdout != "after retry" || calls.Load() != 2 {
+		t.Fatalf("exit %d, stdout %q, stderr %q, %d calls", r.code, r.stdout, r.stderr, calls.Load())
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/ui/markdown"
 )
 
 // answer is what a one-shot run received.
@@ -45,9 +46,14 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 		out = newTermPrinter(env.stdout, env.stderr, s.Theme)
 	}
 	var a answer
+	notices := !f.json && isTerminal(env.stderr)
 	for batch := range batches(ch) {
 		for _, c := range batch {
 			a.add(c)
+			if c.Kind == provider.KindNotice && notices {
+				// Retries and the like: for the person watching, not for the output.
+				fmt.Fprintln(env.stderr, "parley: "+markdown.Sanitize(c.Text))
+			}
 			if sv != nil {
 				sv.Chunk(c)
 			}

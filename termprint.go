@@ -16,7 +16,7 @@ import (
 // termPrinter renders the answer as markdown on a terminal, progressively:
 // lines that can no longer change are printed once, so the terminal's own
 // scrollback and selection keep working, and the open tail is redrawn in
-// place. Reasoning and notices go to stderr when it is a terminal.
+// place. Reasoning goes to stderr when it is a terminal.
 type termPrinter struct {
 	out, errw io.Writer
 	errTTY    bool
@@ -66,10 +66,7 @@ func (p *termPrinter) chunk(c provider.Chunk) error {
 			io.WriteString(p.errw, strings.ReplaceAll(p.rsn.Feed(c.Text), "\n", " "))
 		}
 	case provider.KindNotice:
-		if p.errTTY {
-			p.endReasoning()
-			io.WriteString(p.errw, "\x1b[2m"+markdown.Sanitize(c.Text)+"\x1b[0m\n")
-		}
+		p.endReasoning()
 	}
 	return nil
 }
