@@ -75,7 +75,7 @@ func TestStream(t *testing.T) {
 		{name: "error in stream", status: 200, ctype: "text/event-stream",
 			body: "data: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}\n\n", errHas: "The server had an error"},
 		{name: "401", status: 401, ctype: "application/json",
-			body: `{"error":{"message":"Incorrect API key provided: sk-te***","type":"invalid_request_error","code":"invalid_api_key"}}`,
+			body:   `{"error":{"message":"Incorrect API key provided: sk-te***","type":"invalid_request_error","code":"invalid_api_key"}}`,
 			errHas: "401 Unauthorized: Incorrect API key provided: sk-te*** (check the API key in OPENAI_API_KEY)", noSecret: true},
 		{name: "html", status: 200, ctype: "text/html", body: "<html><body>Bad gateway</body></html>",
 			errHas: "expected text/event-stream, got text/html: <html><body>Bad gateway</body></html>"},
