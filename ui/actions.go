@@ -109,11 +109,8 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 // quit ends the chat. A running answer is stopped and saved before the
 // program ends, here and now: a command would not outlive the program.
 func (m *Model) quit() tea.Cmd {
-	if m.stats.state.running() {
-		if save := m.stop(); save != nil {
-			save()
-		}
-	}
+	m.stopIfRunning()
+	m.saving.Wait()
 	m.quitting = true
 	return tea.Quit
 }

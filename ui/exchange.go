@@ -84,14 +84,7 @@ func (m *Model) restore(msg provider.Message) {
 func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
 	if msg.gen != m.gen || !m.stats.state.running() {
 		// Stopped while connecting: what was saved is marked stopped.
-		if msg.saver != nil {
-			sv := msg.saver
-			return func() tea.Msg {
-				_, err := sv.Finish(store.StatusStopped, context.Canceled)
-				return savedMsg{err: err}
-			}
-		}
-		return nil
+		return m.finishSaver(msg.saver, store.StatusStopped, context.Canceled)
 	}
 	if msg.convID != "" {
 		m.convID = msg.convID

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"os"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -59,7 +60,8 @@ type Model struct {
 	gen          int
 	cancel       context.CancelFunc
 	answer       *entry
-	saver        *store.Saver // keeps the running answer; nil with no store
+	saver        *store.Saver   // keeps the running answer; nil with no store
+	saving       sync.WaitGroup // answers being written by finishSaver
 	stats        stats
 	framePending bool
 

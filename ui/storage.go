@@ -52,13 +52,11 @@ func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *st
 type savedMsg struct{ err error }
 
 // save writes the end of the exchange that just ended in state s with
-// cause, in the background: Finish waits for the disk.
+// cause. The write runs in its own goroutine, counted in m.saving so that
+// quitting waits for it: a command might never run once the program ends.
 func (m *Model) save(s state, cause error) tea.Cmd {
 	sv := m.saver
 	m.saver = nil
-	if sv == nil {
-		return nil
-	}
 	status := store.StatusComplete
 	switch s {
 	case stateStopped:
@@ -66,11 +64,23 @@ func (m *Model) save(s state, cause error) tea.Cmd {
 	case stateFailed:
 		status = store.StatusFailed
 	}
-	return func() tea.Msg {
-		defer logPanic()
-		_, err := sv.Finish(status, cause)
-		return savedMsg{err: err}
+	return m.finishSaver(sv, status, cause)
+}
+
+// finishSaver finishes sv in the background and returns the command that
+// reports the outcome.
+func (m *Model) finishSaver(sv *store.Saver, status store.Status, cause error) tea.Cmd {
+	if sv == nil {
+		return nil
 	}
+	done := make(chan error, 1)
+	m.saving.Add(1)
+	go func() {
+		defer m.saving.Done()
+		_, err := sv.Finish(status, cause)
+		done <- err
+	}()
+	return func() tea.Msg { return savedMsg{err: <-done} }
 }
 
 func (m *Model) saved(msg savedMsg) {

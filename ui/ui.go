@@ -85,10 +85,9 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	// Killed by ctx or a panic mid-answer: keep what arrived.
 	if m.saver != nil {
-		if save := m.finish(stateStopped, nil); save != nil {
-			save()
-		}
+		m.finish(stateStopped, nil)
 	}
+	m.saving.Wait()
 	if path := crashLog(); path != "" {
 		return fmt.Errorf("ui: parley crashed; details are in %s", path)
 	}
