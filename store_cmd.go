@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/term"
+
+	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/ui/markdown"
+)
+
+// The store's commands print for two readers. On a terminal: a table with
+// relative times, a rendered transcript, search matches in reverse video,
+// all sanitized so that stored text cannot drive the terminal. Piped: one
+// tab-separated line per conversation or match, with full IDs and RFC 3339
+// times, the transcript as raw markdown, and search matches between « and ».
+// With --json: one JSON document (an array for --list and --search).
+
+// runSavedCommands runs --list, --show, --delete or --search, if one was
+// given, and reports whether it did.
+func runSavedCommands(ctx context.Context, env *environment, f *flags, s settings) (bool, error) {
+	var asked []string
+	for _, flag := range []struct {
+		name string
+		on   bool
+	}{{"--list", f.list}, {"--show", f.show != ""}, {"--delete", f.del != ""}, {"--search", f.search != ""}} {
+		if flag.on {
+			asked = append(asked, flag.name)
+		}
+	}
+	switch len(asked) {
+	case 0:
+		return false, nil
+	case 1:
+	default:
+		return true, usageErrorf("%s do not go together", strings.Join(asked, " and "))
+	}
+	st, err := openStore(s)
+	if err != nil {
+		return true, err
+	}
+	defer st.Close()
+	c := newSavedCmd(st, env.stdout, isTerminal(env.stdout), f.json, s.Theme)
+	switch {
+	case f.list:
+		return true, c.list(ctx)
+	case f.show != "":
+		return true, c.show(ctx, f.show)
+	case f.del != "":
+		return true, c.remove(ctx, f.del)
+	}
+	return true, c.search(ctx, f.search)
+}
+
+// savedCmd prints what the store holds.
+type savedCmd struct {
+	st    *store.Store
+	w     io.Writer
+	tty   bool   // w is a terminal
+	json  bool   // print JSON
+	width int    // of the terminal
+	style string // glamour style for a transcript on the terminal
+	now   time.Time
+}
+
+// newSavedCmd returns a savedCmd printing to w; tty says whether w is a
+// terminal, asJSON whether to print JSON, theme is the configured theme.
+func newSavedCmd(st *store.Store, w io.Writer, tty, asJSON bool, theme string) *savedCmd {
+	c := &savedCmd{st: st, w: w, tty: tty, json: asJSON, width: 80, style: "dark", now: time.Now()}
+	if f, ok := w.(*os.File); ok && tty {
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
+			c.width = width
+		}
+	}
+	switch {
+	case os.Getenv("NO_COLOR") != "":
+		c.style = "notty"
+	case theme == "light":
+		c.style = "light"
+	}
+	return c
+}
+
+// list prints every saved conversation, the one used last first.
+func (c *savedCmd) list(ctx context.Context) error {
+	list, err := c.st.List(ctx, 0)
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.json:
+		return c.writeJSON(nonNil(list))
+	case !c.tty:
+		for _, conv := range list {
+			fmt.Fprintf(c.w, "%s\t%s\t%s\t%s\t%d\n", conv.ID, oneLine(conv.Title), modelName(conv),
+				conv.UpdatedAt.Format(time.RFC3339), conv.MessageCount)
+		}
+		return nil
+	case len(list) == 0:
+		_, err := fmt.Fprintln(c.w, "No saved conversations yet.")
+		return err
+	}
+	const idW, modelW, usedW, countW = store.ShortLen, 24, 12, 8
+	titleW := max(c.width-idW-modelW-usedW-countW-4*2, 16)
+	row := func(id, title, model, used, count string) string {
+		return pad(id, idW) + "  " + pad(title, titleW) + "  " + pad(model, modelW) + "  " +
+			pad(used, usedW) + "  " + padLeft(count, countW)
+	}
+	fmt.Fprintln(c.w, bold(strings.TrimRight(row("ID", "TITLE", "MODEL", "LAST USED", "MESSAGES"), " ")))
+	for _, conv := range list {
+		line := row(store.ShortID(conv.ID), clean(conv.Title), clean(modelName(conv)),
+			ago(conv.UpdatedAt, c.now), fmt.Sprint(conv.MessageCount))
+		if _, err := fmt.Fprintln(c.w, strings.TrimRight(line, " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// remove deletes one conversation. It wants at least minDeletePrefix
+// digits of its ID, so that a slip of the finger deletes nothing.
+func (c *savedCmd) remove(ctx context.Context, idOrPrefix string) error {
+	if p := strings.TrimSpace(idOrPrefix); len(p) < minDeletePrefix {
+		return usageErrorf("--delete wants at least %d digits of the ID, not %q (see --list)", minDeletePrefix, p)
+	}
+	conv, err := c.st.Get(ctx, idOrPrefix)
+	if err != nil {
+		return err
+	}
+	if err := c.st.Delete(ctx, conv.ID); err != nil {
+		return err
+	}
+	if c.json {
+		return c.writeJSON(map[string]string{"deleted": conv.ID, "title": conv.Title})
+	}
+	_, err = fmt.Fprintf(c.w, "Deleted %s %s\n", conv.ID, c.text(conv.Title))
+	return err
+}
+
+// minDeletePrefix is the fewest ID digits --delete accepts.
+const minDeletePrefix = 4
+
+func (c *savedCmd) writeJSON(v any) error {
+	enc := json.NewEncoder(c.w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// text makes a line of stored text fit to print: sanitized on a terminal,
+// on one line everywhere.
+func (c *savedCmd) text(s string) string {
+	if c.tty {
+		return clean(s)
+	}
+	return oneLine(s)
+}
+
+// clean sanitizes s for the terminal and puts it on one line.
+func clean(s string) string { return oneLine(markdown.Sanitize(s)) }
+
+// oneLine replaces tabs and line breaks with spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func modelName(c store.Conversation) string {
+	if c.Provider == "" {
+		return c.Model
+	}
+	return c.Provider + ":" + c.Model
+}
+
+// pad cuts or pads s to width cells.
+func pad(s string, width int) string {
+	s = ansi.Truncate(s, width, "…")
+	return s + strings.Repeat(" ", max(width-ansi.StringWidth(s), 0))
+}
+
+func padLeft(s string, width int) string {
+	return strings.Repeat(" ", max(width-ansi.StringWidth(s), 0)) + s
+}
+
+func bold(s string) string    { return "\x1b[1m" + s + "\x1b[22m" }
+func reverse(s string) string { return "\x1b[7m" + s + "\x1b[27m" }
+
+// ago says how long ago t was, briefly.
+func ago(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d/time.Hour))
+	case d < 48*time.Hour:
+		return "yesterday"
+	case d < 7*24*time.Hour:
+		return fmt.Sprintf("%d days ago", int(d/(24*time.Hour)))
+	case t.Year() == now.Year():
+		return t.Format("Jan 2")
+	}
+	return t.Format("2006-01-02")
+}
+
+// nonNil makes an empty list print as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/ui/markdown"
+)
+
+// show prints one conversation: rendered on a terminal, raw markdown when
+// piped, the whole structure with --json.
+func (c *savedCmd) show(ctx context.Context, idOrPrefix string) error {
+	conv, err := c.st.Get(ctx, idOrPrefix)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		conv.Messages = nonNil(conv.Messages)
+		return c.writeJSON(conv)
+	}
+	md := transcript(conv)
+	if !c.tty {
+		_, err := fmt.Fprint(c.w, md)
+		return err
+	}
+	r := markdown.New(markdown.Options{Width: min(c.width, 120), Style: c.style})
+	r.Append(markdown.Sanitize(md))
+	_, err = fmt.Fprint(c.w, r.Render())
+	return err
+}
+
+// transcript writes a conversation as markdown: its title, a line of facts,
+// the system prompt, then each message under a heading naming who wrote
+// it, with the reasoning quoted before an answer and the status after one
+// that did not complete.
+func transcript(conv *store.Conversation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", conv.Title)
+	fmt.Fprintf(&b, "`%s` · %s · %s\n\n", conv.ID, modelName(*conv), conv.CreatedAt.Format("2006-01-02 15:04"))
+	if conv.System != "" {
+		b.WriteString("**System prompt**\n\n" + quote(conv.System) + "\n")
+	}
+	for _, m := range conv.Messages {
+		switch m.Role {
+		case provider.RoleUser:
+			b.WriteString("## You\n\n")
+		case provider.RoleAssistant:
+			name := m.Model
+			if name == "" {
+				name = conv.Model
+			}
+			fmt.Fprintf(&b, "## Assistant · %s\n\n", name)
+		default:
+			fmt.Fprintf(&b, "## %s\n\n", m.Role)
+		}
+		if m.Reasoning != "" {
+			b.WriteString(quote("*Reasoning*\n\n"+m.Reasoning) + "\n")
+		}
+		if m.Text != "" {
+			b.WriteString(strings.TrimRight(m.Text, "\n") + "\n\n")
+		}
+		if m.Status != store.StatusComplete && m.Status != "" {
+			note := string(m.Status)
+			if m.Error != "" {
+				note += ": " + oneLine(m.Error)
+			}
+			fmt.Fprintf(&b, "*(%s)*\n\n", note)
+		}
+	}
+	return b.String()
+}
+
+// quote makes s a markdown block quote.
+func quote(s string) string {
+	var b strings.Builder
+	for line := range strings.Lines(strings.TrimRight(s, "\n") + "\n") {
+		if strings.TrimSpace(line) == "" {
+			b.WriteString(">\n")
+		} else {
+			b.WriteString("> " + line)
+		}
+	}
+	return b.String()
+}
+
+// searchLimit is how many matches --search prints.
+const searchLimit = 50
+
+// searchHit is a match as --json prints it: the snippet as plain text and
+// the words that matched, in order.
+type searchHit struct {
+	ConversationID string        `json:"conversation_id"`
+	Title          string        `json:"title"`
+	MessageID      int64         `json:"message_id"`
+	Seq            int           `json:"seq"`
+	Role           provider.Role `json:"role"`
+	CreatedAt      time.Time     `json:"created_at"`
+	Rank           float64       `json:"rank"`
+	Snippet        string        `json:"snippet"`
+	Matches        []string      `json:"matches"`
+}
+
+// search prints the messages that match text, best first, with the
+// matching words highlighted: in reverse video on a terminal, between «
+// and » when piped, listed apart with --json.
+func (c *savedCmd) search(ctx context.Context, text string) error {
+	hits, err := c.st.Search(ctx, text, searchLimit)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		out := make([]searchHit, 0, len(hits))
+		for _, h := range hits {
+			sh := searchHit{ConversationID: h.ConversationID, Title: h.Title, MessageID: h.MessageID,
+				Seq: h.Seq, Role: h.Role, CreatedAt: h.CreatedAt, Rank: h.Rank, Matches: []string{}}
+			for _, f := range h.Fragments() {
+				sh.Snippet += f.Text
+				if f.Match {
+					sh.Matches = append(sh.Matches, f.Text)
+				}
+			}
+			out = append(out, sh)
+		}
+		return c.writeJSON(out)
+	}
+	if len(hits) == 0 && c.tty {
+		_, err := fmt.Fprintf(c.w, "No matches for %q.\n", clean(text))
+		return err
+	}
+	for _, h := range hits {
+		if err := c.printHit(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *savedCmd) printHit(h store.Hit) error {
+	var snip strings.Builder
+	for _, f := range h.Fragments() {
+		switch {
+		case !f.Match:
+			snip.WriteString(c.text(f.Text))
+		case c.tty:
+			snip.WriteString(reverse(clean(f.Text)))
+		default:
+			snip.WriteString("«" + oneLine(f.Text) + "»")
+		}
+	}
+	if !c.tty {
+		_, err := fmt.Fprintf(c.w, "%s\t%d\t%s\t%s\t%s\n", h.ConversationID, h.Seq, h.Role, oneLine(h.Title), snip.String())
+		return err
+	}
+	who := "you"
+	if h.Role != provider.RoleUser {
+		who = string(h.Role)
+	}
+	_, err := fmt.Fprintf(c.w, "%s  %s  (%s, %s)\n    %s\n", bold(store.ShortID(h.ConversationID)),
+		ansi.Truncate(clean(h.Title), max(c.width-30, 20), "…"), who, ago(h.CreatedAt, c.now), snip.String())
+	return err
+}
