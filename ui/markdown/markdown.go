@@ -1,15 +1,24 @@
 // Package markdown renders a growing markdown answer for the terminal.
 //
 // A Renderer is fed the answer delta by delta (Append) and asked for the
-// rendered text at most once per frame (Render). The contract is that the
-// output of Render always equals a full glamour render of all the text
-// appended so far, at the renderer's width and style.
+// rendered text at most once per frame (Render, or Lines). The contract is
+// that the output of Render always equals a full glamour render of all the
+// text appended so far (Text), at the renderer's width and style, byte for
+// byte; the property tests check it.
+//
+// It stays fast however long the answer grows: the text is cut into pieces
+// at boundaries no markdown construct spans (see scanner), finished pieces
+// are rendered once and kept, and only the open last piece is rendered again
+// at each frame. A fenced code block that grows very long is itself rendered
+// in chunks of finished lines (see code.go).
+//
+// Terminal safety: every delta passes through a streaming Sanitizer before
+// it is stored, so escape sequences and control characters in model output
+// never reach glamour or the terminal. Callers need not sanitize first.
 package markdown
 
 import (
 	"strings"
-
-	"charm.land/glamour/v2"
 )
 
 // Options configure a Renderer.
@@ -21,13 +30,35 @@ type Options struct {
 	Style string
 }
 
-// Renderer renders a markdown answer that grows by appended deltas.
+// Renderer renders a markdown answer that grows by appended deltas. It is not
+// safe for concurrent use.
 type Renderer struct {
-	opts  Options
-	text  strings.Builder
-	tr    *glamour.TermRenderer
-	out   string
-	dirty bool
+	opts Options
+	san  Sanitizer
+	text strings.Builder // sanitized markdown
+
+	eng    *engine // nil until needed, and after a change of width or style
+	engErr error   // why there is no engine: Render then shows the plain text
+
+	scan    scanner
+	scanned int   // text[:scanned] is read by scan: whole lines
+	cuts    []int // offsets where the text may be cut, ascending
+	next    int   // cuts[:next] are either committed or known to be unusable
+	full    bool  // render the whole text at each frame (see scanner.refDefs)
+
+	// Committed output: the render of text[:doneEnd], kept across frames.
+	doneEnd  int
+	doneOut  []byte
+	doneN    int    // lines[:doneN] are the complete lines of doneOut
+	doneTail string // the partial last line of doneOut
+	code     codeCache
+
+	lines []string // the frame's lines; lines[:doneN] are kept across frames
+	open  string   // the frame's render of text[doneEnd:], without suffix
+	sfx   string   // the document's suffix: "\n", or "" for plain text
+	out   string   // Render's result, valid when !outStale
+	dirty bool     // the text or options changed since the last frame
+	stale bool     // out must be rebuilt
 }
 
 // New returns a Renderer with the given options.
@@ -38,19 +69,36 @@ func New(opts Options) *Renderer {
 	if opts.Style == "" {
 		opts.Style = "dark"
 	}
-	return &Renderer{opts: opts, dirty: true}
+	return &Renderer{opts: opts, dirty: true, stale: true}
 }
 
-// Append adds a delta of the answer. It is cheap: rendering waits for Render.
+// Append adds a delta of the answer, sanitized. It is cheap: rendering waits
+// for Render or Lines, so deltas that arrive between two frames are
+// coalesced into one render.
 func (r *Renderer) Append(delta string) {
-	if delta == "" {
+	r.add(r.san.Feed(delta))
+}
+
+// Finish marks the end of the answer: bytes of an incomplete UTF-8 character
+// held back by the sanitizer are shown as U+FFFD. Appending may go on after.
+func (r *Renderer) Finish() {
+	r.add(r.san.Flush())
+}
+
+func (r *Renderer) add(s string) {
+	if s == "" {
 		return
 	}
-	r.text.WriteString(delta)
+	r.text.WriteString(s)
 	r.dirty = true
 }
 
-// Text returns the markdown appended so far.
+// Reset empties the renderer, keeping its width and style.
+func (r *Renderer) Reset() {
+	*r = Renderer{opts: r.opts, eng: r.eng, engErr: r.engErr, dirty: true, stale: true}
+}
+
+// Text returns the markdown appended so far, as sanitized.
 func (r *Renderer) Text() string { return r.text.String() }
 
 // SetWidth changes the wrap width; the next Render re-wraps.
@@ -58,7 +106,8 @@ func (r *Renderer) SetWidth(w int) {
 	if w <= 0 || w == r.opts.Width {
 		return
 	}
-	r.opts.Width, r.tr, r.dirty = w, nil, true
+	r.opts.Width = w
+	r.reconfigure()
 }
 
 // SetStyle changes the glamour style; the next Render re-renders.
@@ -66,31 +115,162 @@ func (r *Renderer) SetStyle(style string) {
 	if style == "" || style == r.opts.Style {
 		return
 	}
-	r.opts.Style, r.tr, r.dirty = style, nil, true
+	r.opts.Style = style
+	r.reconfigure()
+}
+
+// reconfigure drops everything rendered; the cuts do not depend on options.
+func (r *Renderer) reconfigure() {
+	r.eng, r.engErr = nil, nil
+	r.uncommit()
+	r.dirty = true
+}
+
+// uncommit drops the committed output.
+func (r *Renderer) uncommit() {
+	r.next, r.doneEnd, r.doneOut, r.doneN, r.doneTail = 0, 0, r.doneOut[:0], 0, ""
+	r.lines = r.lines[:0]
+	r.code = codeCache{}
 }
 
 // Render returns the rendered answer, rendering only if something changed
-// since the last call.
+// since the last call. It equals glamour's render of Text().
 func (r *Renderer) Render() string {
-	if !r.dirty {
-		return r.out
+	r.frame()
+	if r.stale {
+		var b strings.Builder
+		b.Grow(len(r.doneOut) + len(r.open) + 1)
+		b.Write(r.doneOut)
+		b.WriteString(r.open)
+		b.WriteString(r.sfx)
+		r.out, r.stale = b.String(), false
 	}
-	r.dirty = false
-	if r.tr == nil {
-		tr, err := glamour.NewTermRenderer(
-			glamour.WithStandardStyle(r.opts.Style),
-			glamour.WithWordWrap(r.opts.Width),
-		)
-		if err != nil {
-			r.out = r.text.String()
-			return r.out
-		}
-		r.tr = tr
-	}
-	out, err := r.tr.Render(r.text.String())
-	if err != nil {
-		out = r.text.String()
-	}
-	r.out = out
 	return r.out
+}
+
+// Lines returns the rendered answer as lines: Render() is
+// strings.Join(Lines(), "\n") + "\n" (glamour's renders end with a
+// newline; should glamour fail, the plain text is shown and the final newline
+// is not added). It is the cheap way to show a window of
+// a long answer: the lines of finished pieces are kept from frame to frame,
+// and only those of the open piece are made anew, so no frame copies or
+// re-splits the whole render. The slice is valid until the next call that
+// changes the Renderer (Append, Finish, Set*, Reset, Render, Lines); the
+// caller must not modify it.
+func (r *Renderer) Lines() []string {
+	r.frame()
+	return r.lines
+}
+
+// frame brings the open piece's render up to date.
+func (r *Renderer) frame() {
+	if !r.dirty {
+		return
+	}
+	r.dirty, r.stale = false, true
+	src := r.text.String()
+	r.scanText(src)
+	if r.eng == nil && r.engErr == nil {
+		r.eng, r.engErr = newEngine(r.opts)
+	}
+	if r.eng == nil {
+		r.plain(src)
+		return
+	}
+	if r.full || r.scan.refDefs {
+		r.whole(src)
+		return
+	}
+	if err := r.commit(src); err != nil {
+		r.whole(src)
+		return
+	}
+	open, err := r.renderPiece(src[r.doneEnd:])
+	if err != nil {
+		r.whole(src)
+		return
+	}
+	r.open, r.sfx = open, "\n"
+	r.lines = append(r.lines[:r.doneN], strings.Split(r.doneTail+open, "\n")...)
+}
+
+// scanText feeds the scanner the lines completed since the last frame and
+// records the cuts it allows.
+func (r *Renderer) scanText(src string) {
+	for {
+		i := strings.IndexByte(src[r.scanned:], '\n')
+		if i < 0 {
+			break
+		}
+		if r.scan.line(src[r.scanned:r.scanned+i]) && !r.cutAt(r.scanned) {
+			r.cuts = append(r.cuts, r.scanned)
+		}
+		r.scanned += i + 1
+	}
+	rest := src[r.scanned:]
+	if r.scan.open == nil && strings.Contains(rest, "]:") {
+		r.scan.refDefs = true // an incomplete line is a line to goldmark
+	}
+	if r.scan.cutBefore(rest) && !r.cutAt(r.scanned) {
+		r.cuts = append(r.cuts, r.scanned)
+	}
+}
+
+// cutAt reports whether off is already the last cut.
+func (r *Renderer) cutAt(off int) bool {
+	return len(r.cuts) > 0 && r.cuts[len(r.cuts)-1] == off
+}
+
+// commit renders and keeps the pieces that end at cuts not yet used.
+func (r *Renderer) commit(src string) error {
+	for ; r.next < len(r.cuts); r.next++ {
+		end := r.cuts[r.next]
+		out, err := r.renderPiece(src[r.doneEnd:end])
+		if err != nil {
+			return err
+		}
+		tail := tailOf(r.doneTail + out)
+		if !r.eng.canFollow(tail) {
+			continue // the next piece cannot start here: render them together
+		}
+		r.doneOut = append(r.doneOut, out...)
+		parts := strings.Split(r.doneTail+out, "\n")
+		r.lines = append(r.lines[:r.doneN], parts[:len(parts)-1]...)
+		r.doneN, r.doneTail, r.doneEnd = len(r.lines), tail, end
+		r.code = codeCache{}
+	}
+	return nil
+}
+
+// renderPiece renders src, which starts at doneEnd, as it appears in the
+// whole document, without the document's suffix.
+func (r *Renderer) renderPiece(src string) (string, error) {
+	if out, ok := r.code.render(r, src); ok {
+		return out, nil
+	}
+	return r.eng.piece(r.doneEnd == 0, r.doneTail, src)
+}
+
+// whole renders the entire text in one go, for the rare texts that cannot be
+// cut safely; from then on every frame does so.
+func (r *Renderer) whole(src string) {
+	r.full = true
+	r.uncommit()
+	out, err := r.eng.render(src)
+	if err != nil {
+		r.plain(src)
+		return
+	}
+	r.open, r.sfx = out, ""
+	if strings.HasSuffix(out, "\n") {
+		r.open, r.sfx = out[:len(out)-1], "\n"
+	}
+	r.lines = strings.Split(r.open, "\n")
+}
+
+// plain shows the text unrendered, when glamour cannot render it.
+func (r *Renderer) plain(src string) {
+	r.uncommit()
+	r.open, r.sfx = src, ""
+	r.lines = strings.Split(src, "\n")
 }

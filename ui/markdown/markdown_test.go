@@ -1,0 +1,154 @@
+package markdown
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"charm.land/glamour/v2"
+)
+
+// fullRender is the reference: glamour's render of the whole text.
+func fullRender(t testing.TB, text string, width int, style string) string {
+	t.Helper()
+	tr, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := tr.Render(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// tokens splits s the way a model streams it: words and the spaces before
+// them, long words in pieces of at most four bytes (UTF-8 characters may be
+// cut), newlines on their own.
+func tokens(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if i < len(s) && s[i] == '\n' {
+			if i > 0 {
+				out = append(out, s[:i])
+			}
+			out = append(out, "\n")
+			s = s[i+1:]
+			continue
+		}
+		for i < len(s) && s[i] != ' ' && s[i] != '\n' {
+			i++
+		}
+		tok := s[:i]
+		for len(tok) > 6 {
+			out = append(out, tok[:4])
+			tok = tok[4:]
+		}
+		out = append(out, tok)
+		s = s[i:]
+	}
+	return out
+}
+
+func corpus(t testing.TB) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("testdata/answers/*.md")
+	if err != nil || len(files) < 20 {
+		t.Fatalf("corpus: %d files, %v", len(files), err)
+	}
+	m := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[filepath.Base(f)] = string(b)
+	}
+	return m
+}
+
+// checkFrame compares the renderer with a full render of its text.
+func checkFrame(t *testing.T, r *Renderer, width int, style, where string) {
+	t.Helper()
+	want := fullRender(t, r.Text(), width, style)
+	got := r.Render()
+	if got != want {
+		t.Fatalf("%s: render differs from a full render\n%s", where, firstDiff(want, got))
+	}
+	if joined := strings.Join(r.Lines(), "\n") + "\n"; joined != got {
+		t.Fatalf("%s: Lines do not join into Render\n%s", where, firstDiff(got, joined))
+	}
+}
+
+func firstDiff(want, got string) string {
+	i := 0
+	for i < len(want) && i < len(got) && want[i] == got[i] {
+		i++
+	}
+	lo := max(0, i-80)
+	return "at byte " + itoa(i) + "\nwant …" + quote(want[lo:min(len(want), i+80)]) + "\ngot  …" + quote(got[lo:min(len(got), i+80)])
+}
+
+func quote(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == 0x1b {
+			b.WriteString(`\e`)
+		} else if r == '\n' {
+			b.WriteString(`\n`)
+		} else if unicode.IsPrint(r) || r == ' ' {
+			b.WriteRune(r)
+		} else {
+			b.WriteString("?")
+		}
+	}
+	return b.String()
+}
+
+func itoa(i int) string {
+	return strings.TrimSpace(strings.Repeat(" ", 0) + func() string {
+		s := ""
+		if i == 0 {
+			return "0"
+		}
+		for ; i > 0; i /= 10 {
+			s = string(rune('0'+i%10)) + s
+		}
+		return s
+	}())
+}
+
+// TestIncrementalEqualsFull feeds every answer of the corpus token by token
+// and checks, at a sample of intermediate points and at the end, that the
+// render equals a full glamour render of the text so far.
+func TestIncrementalEqualsFull(t *testing.T) {
+	styles := []string{"dark", "notty", "light"}
+	for name, text := range corpus(t) {
+		for i, width := range []int{40, 80, 120} {
+			style := styles[(i+len(name))%len(styles)]
+			t.Run(name+"/"+style+"/"+itoa(width), func(t *testing.T) {
+				t.Parallel()
+				toks := tokens(text)
+				r := New(Options{Width: width, Style: style})
+				stride := max(1, len(toks)/25)
+				for k, tok := range toks {
+					r.Append(tok)
+					if k%stride == stride-1 {
+						checkFrame(t, r, width, style, "after token "+itoa(k)+" "+quote(tok))
+					}
+				}
+				r.Finish()
+				checkFrame(t, r, width, style, "at the end")
+				if r.Text() != Sanitize(text) {
+					t.Fatalf("Text() is not the sanitized answer")
+				}
+			})
+		}
+	}
+}
