@@ -9,5 +9,5 @@ import (
 func TestMain(m *testing.M) {
 	// chroma highlights with regexp2, whose match timeouts run a shared
 	// clock goroutine that stops by itself a while after the last match.
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("github.com/dlclark/regexp2.runClock"))
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/dlclark/regexp2.runClock"))
 }
