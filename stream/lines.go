@@ -80,36 +80,61 @@ func (d *Decoder) cut(eol int) ([]byte, bool) {
 }
 
 // indexEOL returns the index in buf of the first CR or LF in
-// buf[from:end], or -1. The position of the next LF is remembered, so that
-// a stream framed by CR alone costs one pass, not one pass per line.
+// buf[from:end], or -1. The positions of the next CR and the next LF are
+// remembered, so that each byte is searched once for each, whatever the
+// framing: a stream framed by LF costs no search for CR per line, and one
+// framed by CR no search for LF.
 func (d *Decoder) indexEOL(from int) int {
-	lf := d.lf
-	if lf < from {
-		s := from
-		if lf < 0 && d.lfEnd > s {
-			s = d.lfEnd // buf[from:lfEnd] is known to hold no LF
-		}
-		if i := bytes.IndexByte(d.buf[s:d.end], '\n'); i >= 0 {
-			lf = s + i
-		} else {
-			lf = -1
-		}
-		d.lf, d.lfEnd = lf, d.end
+	lf := d.lf.find(d.buf, from, d.end, '\n')
+	cr := d.cr.find(d.buf, from, d.end, '\r')
+	switch {
+	case cr < 0:
+		return lf
+	case lf < 0:
+		return cr
 	}
-	limit := d.end
-	if lf >= 0 {
-		limit = lf
+	return min(cr, lf)
+}
+
+// nextByte remembers where a byte is next found in a buffer: at is its
+// index, or -1 when buf[from:end] holds none, from being the position of
+// the last search.
+type nextByte struct{ at, end int }
+
+// find returns the index of the first c in buf[from:end], or -1. from
+// never decreases between calls, save through shift.
+func (n *nextByte) find(buf []byte, from, end int, c byte) int {
+	if n.at >= from {
+		return n.at
 	}
-	if i := bytes.IndexByte(d.buf[from:limit], '\r'); i >= 0 {
-		return from + i
+	s := from
+	if n.at < 0 && n.end > s {
+		s = n.end // buf[from:n.end] is known to hold no c
 	}
-	return lf
+	n.at, n.end = -1, end
+	if i := bytes.IndexByte(buf[s:end], c); i >= 0 {
+		n.at = s + i
+	}
+	return n.at
+}
+
+// shift accounts for the buffer's content moving k bytes to the left.
+func (n *nextByte) shift(k int) {
+	switch {
+	case n.at >= k:
+		n.at -= k
+	case n.at >= 0:
+		n.at, n.end = -1, 0 // already consumed
+	default:
+		n.end = max(n.end-k, 0)
+	}
 }
 
 // fill reads more input into buf, moving or growing it as needed. It sets
 // d.eof when the reader has nothing more, keeping the reader's error (nil
 // for io.EOF) in d.rerr.
 func (d *Decoder) fill() {
+	d.keepData() // buf is about to change
 	if d.start > 0 && (d.start == d.end || d.end == len(d.buf)) {
 		d.shift(d.buf)
 	}
@@ -141,12 +166,6 @@ func (d *Decoder) shift(nb []byte) {
 	k := d.start
 	d.end = copy(nb, d.buf[d.start:d.end])
 	d.buf, d.start = nb, 0
-	switch {
-	case d.lf >= k:
-		d.lf -= k
-	case d.lf >= 0:
-		d.lf, d.lfEnd = -1, 0 // stale: already consumed
-	default:
-		d.lfEnd = max(d.lfEnd-k, 0)
-	}
+	d.lf.shift(k)
+	d.cr.shift(k)
 }

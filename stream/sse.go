@@ -45,6 +45,7 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"unicode/utf8"
 )
 
 // DefaultMaxEventSize bounds a line and an event's data unless
@@ -98,10 +99,11 @@ type Decoder struct {
 	eof     bool  // the reader has nothing more
 	rerr    error // the error that ended the reader, reported once buf is used up
 	err     error // the error that ended the stream
-	lf      int   // index in buf of the next LF, or -1: none in buf[start:lfEnd]
-	lfEnd   int
+	lf, cr  nextByte
 
-	data      []byte
+	data      []byte // the data buffer, each line ending in LF
+	first     []byte // the only data line so far, still in buf, when inBuf
+	inBuf     bool
 	hasData   bool
 	typ       []byte
 	hasType   bool
@@ -117,7 +119,7 @@ type Decoder struct {
 
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
-	return &Decoder{r: r, max: DefaultMaxEventSize, lf: -1}
+	return &Decoder{r: r, max: DefaultMaxEventSize, lf: nextByte{at: -1}, cr: nextByte{at: -1}}
 }
 
 // SetMaxEventSize bounds the length of a line and of an event's data; a
@@ -178,13 +180,15 @@ func (d *Decoder) dispatch() bool {
 		d.typ = d.typ[:0]
 		return false
 	}
-	data := d.data
-	if n := len(data); n > 0 && data[n-1] == '\n' {
-		data = data[:n-1]
+	var data []byte
+	if d.inBuf {
+		data = d.first
+	} else {
+		data = d.data[:len(d.data)-1] // without the last LF
 	}
 	d.ev = Event{Type: d.eventType(), Data: string(data), ID: d.lastID}
-	d.data = d.data[:0]
-	d.hasData, d.hasType = false, false
+	d.data, d.first = d.data[:0], nil
+	d.hasData, d.hasType, d.inBuf = false, false, false
 	d.typ = d.typ[:0]
 	return true
 }
@@ -213,13 +217,7 @@ func (d *Decoder) field(line []byte) bool {
 	}
 	switch string(name) {
 	case "data":
-		if len(d.data)+len(value) > d.max { // d.data ends in the LF dispatch removes
-			d.err = &SizeError{Limit: d.max}
-			return false
-		}
-		d.data = appendValid(d.data, value)
-		d.data = append(d.data, '\n')
-		d.hasData = true
+		return d.appendData(value)
 	case "event":
 		d.typ = appendValid(d.typ[:0], value)
 		d.hasType = true
@@ -236,6 +234,33 @@ func (d *Decoder) field(line []byte) bool {
 		}
 	}
 	return true
+}
+
+// appendData adds a data line to the event. The first line of an event is
+// left where it is in buf, saving a copy for the common event of one line,
+// until a second line comes or buf moves.
+func (d *Decoder) appendData(value []byte) bool {
+	if !d.hasData && len(value) <= d.max && utf8.Valid(value) {
+		d.first, d.inBuf, d.hasData = value, true, true
+		return true
+	}
+	d.keepData()
+	if len(d.data)+len(value) > d.max { // d.data ends in the LF dispatch removes
+		d.err = &SizeError{Limit: d.max}
+		return false
+	}
+	d.data = appendValid(d.data, value)
+	d.data = append(d.data, '\n')
+	d.hasData = true
+	return true
+}
+
+// keepData copies a data line still in buf into the data buffer.
+func (d *Decoder) keepData() {
+	if d.inBuf {
+		d.data = append(append(d.data[:0], d.first...), '\n')
+		d.first, d.inBuf = nil, false
+	}
 }
 
 func digits(b []byte) (int64, bool) {
