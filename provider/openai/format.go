@@ -2,6 +2,8 @@ package openai
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 
 	"github.com/parley-chat/parley/provider"
 )
@@ -39,6 +41,7 @@ func newChatRequest(req provider.Request) chatRequest {
 // chunk is one "data:" payload of the streamed answer.
 type chunk struct {
 	Choices []struct {
+		Index int `json:"index"`
 		Delta struct {
 			Content          string `json:"content"`
 			ReasoningContent string `json:"reasoning_content"`
@@ -46,22 +49,115 @@ type chunk struct {
 		} `json:"delta"`
 		FinishReason *string `json:"finish_reason"`
 	} `json:"choices"`
-	Usage *struct {
-		PromptTokens            int `json:"prompt_tokens"`
-		CompletionTokens        int `json:"completion_tokens"`
-		CompletionTokensDetails *struct {
-			ReasoningTokens int `json:"reasoning_tokens"`
-		} `json:"completion_tokens_details"`
-	} `json:"usage"`
+	Usage *usage `json:"usage"`
+	// XGroq carries Groq's usage on its last chunk.
+	XGroq *struct {
+		Usage *usage `json:"usage"`
+	} `json:"x_groq"`
 	Error json.RawMessage `json:"error"`
 }
 
-func (c *chunk) usage() provider.Usage {
-	u := provider.Usage{InputTokens: c.Usage.PromptTokens, OutputTokens: c.Usage.CompletionTokens}
-	if d := c.Usage.CompletionTokensDetails; d != nil {
-		u.ReasoningTokens = d.ReasoningTokens
+type usage struct {
+	PromptTokens            int `json:"prompt_tokens"`
+	CompletionTokens        int `json:"completion_tokens"`
+	CompletionTokensDetails *struct {
+		ReasoningTokens int `json:"reasoning_tokens"`
+	} `json:"completion_tokens_details"`
+}
+
+func (u *usage) usage() provider.Usage {
+	pu := provider.Usage{InputTokens: u.PromptTokens, OutputTokens: u.CompletionTokens}
+	if d := u.CompletionTokensDetails; d != nil {
+		pu.ReasoningTokens = d.ReasoningTokens
 	}
-	return u
+	return pu
+}
+
+// sink receives what a stream carries; *provider.Emitter is one.
+type sink interface {
+	Text(string) bool
+	Reasoning(string) bool
+	Usage(provider.Usage) bool
+	Notice(string) bool
+	Tokens() int
+}
+
+// errStop is returned when the sink went away (the stream was cancelled).
+var errStop = errors.New("openai: stream cancelled")
+
+// decoder follows one streamed chat completion.
+type decoder struct {
+	name   string
+	reason string // the finish_reason, once one arrived
+	done   bool   // [DONE] arrived
+	usage  *provider.Usage
+	think  thinkSplitter
+}
+
+// handle processes the data of one event; it reports done at [DONE].
+func (d *decoder) handle(data []byte, s sink) (done bool, err error) {
+	if string(data) == "[DONE]" {
+		d.done = true
+		return true, nil
+	}
+	var ch chunk
+	if err := json.Unmarshal(data, &ch); err != nil {
+		return false, fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(data, 80))
+	}
+	if len(ch.Error) > 0 && string(ch.Error) != "null" {
+		typ, msg := provider.ErrorMessage([]byte(`{"error":` + string(ch.Error) + `}`))
+		if msg == "" {
+			msg = provider.Snippet(ch.Error, 200)
+		}
+		e := &provider.APIError{Provider: d.name, Type: typ, Message: msg}
+		if typ == "server_error" || typ == "overloaded_error" {
+			e.Advice = "the provider is having trouble; try again shortly"
+		}
+		return false, e
+	}
+	for _, c := range ch.Choices {
+		if c.Index != 0 {
+			continue // one answer is asked for
+		}
+		dl := c.Delta
+		if !s.Reasoning(dl.ReasoningContent) || !s.Reasoning(dl.Reasoning) || !d.think.feed(dl.Content, s) {
+			return false, errStop
+		}
+		if c.FinishReason != nil && *c.FinishReason != "" {
+			d.reason = *c.FinishReason
+		}
+	}
+	if ch.Usage != nil {
+		u := ch.Usage.usage()
+		d.usage = &u
+	} else if ch.XGroq != nil && ch.XGroq.Usage != nil {
+		u := ch.XGroq.Usage.usage()
+		d.usage = &u
+	}
+	return false, nil
+}
+
+// finish ends a complete answer: what the think splitter holds back, the
+// usage, and the stop reason.
+func (d *decoder) finish(s sink) (string, error) {
+	if !d.think.flush(s) {
+		return "", errStop
+	}
+	if d.usage != nil && !s.Usage(*d.usage) {
+		return "", errStop
+	}
+	switch d.reason {
+	case "":
+		return "stop", nil // [DONE] without a finish_reason
+	case "length":
+		if !s.Notice(provider.MsgMaxTokens) {
+			return "", errStop
+		}
+	case "content_filter":
+		return "", &provider.APIError{Provider: d.name, Type: d.reason,
+			Message: "the provider's content filter stopped the answer"}
+	}
+	return d.reason, nil
 }
 
 // modelList is the body of GET /models.

@@ -1,18 +1,26 @@
 // Package openai streams answers from the OpenAI Chat Completions API and
 // from every server that speaks it (vLLM, llama.cpp, LM Studio, Ollama's
 // /v1, OpenRouter, Groq, DeepSeek...).
+//
+// Text comes from delta.content; reasoning from delta.reasoning_content
+// (DeepSeek, vLLM), delta.reasoning (OpenRouter, Ollama) or a <think>…</think>
+// block that opens the content (models served raw); usage from the chunk
+// that stream_options.include_usage adds, or from the finish chunk. A
+// stream is complete at "data: [DONE]" or, for servers that omit it, when
+// the body ends after a finish_reason.
 package openai
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"mime"
+	"log/slog"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/stream"
@@ -31,16 +39,27 @@ type Config struct {
 	APIKey string
 	// KeyEnv names the variable the key came from, for advice on 401.
 	KeyEnv string
-	// HTTPClient sends the requests; nil means http.DefaultClient.
+	// HTTPClient sends the requests; nil means provider.NewHTTPClient's.
 	HTTPClient *http.Client
-	// Retry says how requests are retried before the first token.
+	// Retry says how requests are retried before the first token; the zero
+	// value retries nothing.
 	Retry provider.RetryPolicy
-	// WrapBody, if set, wraps each response body (an idle watchdog, say).
+	// Timeout bounds a whole request and IdleTimeout the silence between
+	// two reads (see provider.Options); 0 means no bound.
+	Timeout, IdleTimeout time.Duration
+	// Debug receives a debug log; nil means none.
+	Debug *slog.Logger
+	// WrapBody, if set, wraps each response body (a test's fault injector,
+	// say).
 	WrapBody func(io.ReadCloser) io.ReadCloser
 }
 
 // Client is an OpenAI-compatible provider.
-type Client struct{ cfg Config }
+type Client struct {
+	cfg  Config
+	ep   provider.Endpoint
+	opts provider.Options
+}
 
 var (
 	_ provider.Provider    = (*Client)(nil)
@@ -56,137 +75,105 @@ func New(cfg Config) *Client {
 		cfg.BaseURL = DefaultBaseURL
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
+	retry := cfg.Retry
+	return &Client{
+		cfg: cfg,
+		ep:  provider.Endpoint{Name: cfg.Name, Type: provider.TypeOpenAI, BaseURL: cfg.BaseURL, APIKey: cfg.APIKey, APIKeyEnv: cfg.KeyEnv},
+		opts: provider.Options{HTTPClient: cfg.HTTPClient, Retry: &retry,
+			Timeout: cfg.Timeout, IdleTimeout: cfg.IdleTimeout, Debug: cfg.Debug},
 	}
-	return &Client{cfg: cfg}
 }
 
 // Name returns the provider's name.
 func (c *Client) Name() string { return c.cfg.Name }
 
-// Stream sends req to /chat/completions and streams the answer.
-func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	body, err := json.Marshal(newChatRequest(req))
-	if err != nil {
-		return nil, fmt.Errorf("openai: %w", err)
+func (c *Client) header() http.Header {
+	h := http.Header{}
+	if c.cfg.APIKey != "" {
+		h.Set("Authorization", "Bearer "+c.cfg.APIKey)
 	}
-	return provider.Run(ctx, c.cfg.Retry, func(ctx context.Context, e *provider.Emitter) (string, error) {
-		return c.attempt(ctx, e, body, req.Model)
-	}), nil
+	return h
 }
 
-func (c *Client) newRequest(ctx context.Context, method, path string, body []byte) (*http.Request, error) {
-	var r io.Reader
-	if body != nil {
-		r = bytes.NewReader(body)
-	}
-	hr, err := http.NewRequestWithContext(ctx, method, c.cfg.BaseURL+path, r)
+// Stream sends req to /chat/completions and streams the answer.
+func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
+	cr := newChatRequest(req)
+	body, err := json.Marshal(cr)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.cfg.Name, err)
 	}
-	if body != nil {
-		hr.Header.Set("Content-Type", "application/json")
-	}
-	if c.cfg.APIKey != "" {
-		hr.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
-	}
-	return hr, nil
+	cr.StreamOptions = nil
+	plain, _ := json.Marshal(cr) // for servers that reject stream_options
+	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+		reason, err := c.attempt(ctx, e, body, req.Model)
+		if rejectsStreamOptions(err) {
+			c.opts.Logger().Debug("resending without stream_options", "provider", c.cfg.Name)
+			reason, err = c.attempt(ctx, e, plain, req.Model)
+		}
+		return reason, err
+	}), nil
+}
+
+// rejectsStreamOptions reports a 400 or 422 about stream_options, from a
+// server that does not know it.
+func rejectsStreamOptions(err error) bool {
+	var ae *provider.APIError
+	return errors.As(err, &ae) && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusUnprocessableEntity) &&
+		strings.Contains(ae.Message, "stream_options")
 }
 
 func (c *Client) attempt(ctx context.Context, e *provider.Emitter, body []byte, model string) (string, error) {
-	hr, err := c.newRequest(ctx, http.MethodPost, "/chat/completions", body)
+	h := c.header()
+	h.Set("Accept", provider.MediaEventStream)
+	rc, err := c.opts.Open(ctx, provider.Call{
+		Endpoint: c.ep, Method: http.MethodPost, URL: c.cfg.BaseURL + "/chat/completions",
+		Header: h, Body: body, Model: model, Accept: []string{provider.MediaEventStream},
+	})
 	if err != nil {
 		return "", err
 	}
-	hr.Header.Set("Accept", "text/event-stream")
-	resp, err := c.cfg.HTTPClient.Do(hr)
-	if err != nil {
-		return "", err
-	}
-	rc := resp.Body
 	if c.cfg.WrapBody != nil {
 		rc = c.cfg.WrapBody(rc)
 	}
 	defer rc.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", provider.ResponseError(c.cfg.Name, resp, c.cfg.KeyEnv, model)
-	}
-	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "text/event-stream" {
-		snippet, _ := io.ReadAll(io.LimitReader(rc, 512))
-		return "", fmt.Errorf("%s: expected text/event-stream, got %s: %s", c.cfg.Name, orNone(mt), provider.Snippet(snippet, 120))
-	}
-	return c.decode(e, stream.NewDecoder(rc))
-}
-
-func orNone(mt string) string {
-	if mt == "" {
-		return "no content type"
-	}
-	return mt
+	return c.decode(stream.NewDecoder(rc), e)
 }
 
 // decode reads the answer's events until [DONE] or the end of the body.
-func (c *Client) decode(e *provider.Emitter, d *stream.Decoder) (string, error) {
-	var reason string
-	finished := false
-	for d.Next() {
-		ev := d.Event()
-		if ev.Data == "[DONE]" {
-			return reason, nil
+func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error) {
+	d := decoder{name: c.cfg.Name}
+	for sd.Next() {
+		done, err := d.handle([]byte(sd.Event().Data), e)
+		if err != nil {
+			d.think.flush(e) // what arrived is shown, whatever ended it
+			return "", err
 		}
-		var ch chunk
-		if err := json.Unmarshal([]byte(ev.Data), &ch); err != nil {
-			return "", fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", c.cfg.Name, e.Tokens(), err, provider.Snippet([]byte(ev.Data), 80))
-		}
-		if len(ch.Error) > 0 && string(ch.Error) != "null" {
-			typ, msg := provider.ErrorMessage([]byte(`{"error":` + string(ch.Error) + `}`))
-			return "", &provider.APIError{Provider: c.cfg.Name, Type: typ, Message: msg}
-		}
-		for _, choice := range ch.Choices {
-			delta := choice.Delta
-			if !e.Reasoning(delta.ReasoningContent) || !e.Reasoning(delta.Reasoning) || !e.Text(delta.Content) {
-				return "", context.Canceled
-			}
-			if choice.FinishReason != nil && *choice.FinishReason != "" {
-				reason, finished = *choice.FinishReason, true
-			}
-		}
-		if ch.Usage != nil {
-			e.Usage(ch.usage())
+		if done {
+			break
 		}
 	}
-	if err := d.Err(); err != nil {
-		return "", e.Lost(fmt.Errorf("%s: %w", c.cfg.Name, err))
+	if !d.done && d.reason == "" {
+		d.think.flush(e)
+		if err := sd.Err(); err != nil {
+			return "", e.Lost(fmt.Errorf("%s: %w", c.cfg.Name, err))
+		}
+		return "", e.Lost(nil) // neither a finish_reason nor [DONE]
 	}
-	if finished {
-		return reason, nil
-	}
-	return "", e.Lost(nil)
+	// A fault after the finish_reason loses nothing of the answer.
+	return d.finish(e)
 }
 
 // ListModels returns the IDs that GET /models lists, sorted.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	hr, err := c.newRequest(ctx, http.MethodGet, "/models", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.cfg.HTTPClient.Do(hr)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, provider.ResponseError(c.cfg.Name, resp, c.cfg.KeyEnv, "")
-	}
 	var list modelList
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(&list); err != nil {
-		return nil, fmt.Errorf("%s: listing models: %w", c.cfg.Name, err)
+	call := provider.Call{Endpoint: c.ep, URL: c.cfg.BaseURL + "/models", Header: c.header()}
+	if err := c.opts.GetJSON(ctx, call, &list); err != nil {
+		return nil, err
 	}
 	ids := make([]string, 0, len(list.Data))
 	for _, m := range list.Data {
 		ids = append(ids, m.ID)
 	}
-	sort.Strings(ids)
+	slices.Sort(ids)
 	return ids, nil
 }

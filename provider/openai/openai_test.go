@@ -1,115 +1,222 @@
 package openai
 
 import (
-	"context"
+	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/providertest"
+	"github.com/parley-chat/parley/stream/streamtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// collect drains a stream into the text it carried and its last chunk.
-func collect(t *testing.T, ch <-chan provider.Chunk) (text string, usage provider.Usage, last provider.Chunk) {
-	t.Helper()
-	var b strings.Builder
-	for c := range ch {
-		switch c.Kind {
-		case provider.KindText:
-			b.WriteString(c.Text)
-		case provider.KindUsage:
-			usage = c.Usage
-		}
-		last = c
-	}
-	return b.String(), usage, last
+const testKey = "sk-test-0123456789abcdef"
+
+func newClient(srv *streamtest.Server) *Client {
+	return New(Config{BaseURL: srv.URL + "/v1", APIKey: testKey, KeyEnv: "OPENAI_API_KEY", HTTPClient: srv.Client()})
 }
 
-func serve(t *testing.T, status int, ctype, body string) *Client {
+func transcript(t testing.TB, name string) string {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v1/chat/completions" {
-			t.Errorf("path = %q", r.URL.Path)
-		}
-		if got := r.Header.Get("Authorization"); got != "Bearer sk-test" {
-			t.Errorf("Authorization = %q", got)
-		}
-		w.Header().Set("Content-Type", ctype)
-		w.WriteHeader(status)
-		io.WriteString(w, body)
-	}))
-	t.Cleanup(srv.Close)
-	return New(Config{BaseURL: srv.URL + "/v1", APIKey: "sk-test", KeyEnv: "OPENAI_API_KEY"})
-}
-
-func TestStream(t *testing.T) {
-	basic, err := os.ReadFile("testdata/basic.sse")
+	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return string(b)
+}
+
+var hello = provider.Request{Model: "gpt-4o-mini", System: "Be brief.", Messages: []provider.Message{{Role: provider.RoleUser, Content: "hi"}}}
+
+func TestTranscripts(t *testing.T) {
 	tests := []struct {
-		name     string
-		status   int
-		ctype    string
-		body     string
-		text     string
-		reason   string
-		errIs    error
-		errHas   string
-		noSecret bool
+		file, text, reasoning, reason string
+		usage                         *provider.Usage
+		notice                        string
 	}{
-		{name: "transcript", status: 200, ctype: "text/event-stream", body: string(basic), text: "Hello, world", reason: "stop"},
-		{name: "crlf and no done", status: 200, ctype: "text/event-stream; charset=utf-8",
-			body: "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\r\n\r\ndata: {\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}]}\r\n\r\n",
-			text: "a", reason: "length"},
-		{name: "truncated", status: 200, ctype: "text/event-stream",
-			body: "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n", text: "a", errIs: provider.ErrIncomplete, errHas: "connection lost after 1 tokens"},
-		{name: "error in stream", status: 200, ctype: "text/event-stream",
-			body: "data: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}\n\n", errHas: "The server had an error"},
-		{name: "401", status: 401, ctype: "application/json",
-			body:   `{"error":{"message":"Incorrect API key provided: sk-te***","type":"invalid_request_error","code":"invalid_api_key"}}`,
-			errHas: "401 Unauthorized: Incorrect API key provided: sk-te*** (check the API key in OPENAI_API_KEY)", noSecret: true},
-		{name: "html", status: 200, ctype: "text/html", body: "<html><body>Bad gateway</body></html>",
-			errHas: "expected text/event-stream, got text/html: <html><body>Bad gateway</body></html>"},
-		{name: "malformed", status: 200, ctype: "text/event-stream", body: "data: {nope\n\n", errHas: "malformed chunk"},
+		{file: "basic.sse", text: "Hello, world", reason: "stop", usage: &provider.Usage{InputTokens: 9, OutputTokens: 3}},
+		{file: "reasoning_content.sse", text: "9.9 is larger.", reasoning: "9.11 vs 9.9: 0.90 > 0.11.", reason: "stop",
+			usage: &provider.Usage{InputTokens: 15, OutputTokens: 120, ReasoningTokens: 100}},
+		{file: "reasoning.sse", text: "9.9", reasoning: "Compare tenths.", reason: "stop",
+			usage: &provider.Usage{InputTokens: 20, OutputTokens: 70, ReasoningTokens: 64}},
+		{file: "think_tags.sse", text: "Hello! Use <think> tags freely.", reasoning: "\nThe user says hi. Answer briefly.\n", reason: "stop",
+			usage: &provider.Usage{InputTokens: 6, OutputTokens: 25}},
+		{file: "length.sse", text: "Once upon", reason: "length", usage: &provider.Usage{InputTokens: 5, OutputTokens: 2}, notice: provider.MsgMaxTokens},
+		{file: "groq.sse", text: "Fast.", reason: "stop", usage: &provider.Usage{InputTokens: 40, OutputTokens: 3}},
+	}
+	for _, tt := range tests {
+		for _, size := range []int{1, 7, 1 << 20} {
+			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(transcript(t, tt.file), size)))
+			r := providertest.Stream(t, newClient(srv), hello)
+			if r.Err != nil {
+				t.Fatalf("%s/%d: error %v", tt.file, size, r.Err)
+			}
+			if r.Text != tt.text || r.Reasoning != tt.reasoning || r.Reason != tt.reason {
+				t.Errorf("%s/%d: text %q, reasoning %q, reason %q", tt.file, size, r.Text, r.Reasoning, r.Reason)
+			}
+			if (r.Usage == nil) != (tt.usage == nil) || (r.Usage != nil && *r.Usage != *tt.usage) {
+				t.Errorf("%s/%d: usage %+v, want %+v", tt.file, size, r.Usage, tt.usage)
+			}
+			if tt.notice != "" && (len(r.Notices) != 1 || r.Notices[0] != tt.notice) {
+				t.Errorf("%s/%d: notices %q", tt.file, size, r.Notices)
+			}
+		}
+	}
+}
+
+func TestRequest(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(transcript(t, "basic.sse"))))
+	providertest.Stream(t, newClient(srv), hello)
+	got := srv.Requests()[0]
+	if got.Path != "/v1/chat/completions" || got.Header.Get("Authorization") != "Bearer "+testKey {
+		t.Errorf("request %s %v", got.Path, got.Header)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(got.Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	msgs := body["messages"].([]any)
+	if body["stream"] != true || len(msgs) != 2 || msgs[0].(map[string]any)["role"] != "system" {
+		t.Errorf("body %s", got.Body)
+	}
+	if so, _ := body["stream_options"].(map[string]any); so["include_usage"] != true {
+		t.Errorf("no include_usage: %s", got.Body)
+	}
+}
+
+func TestResendWithoutStreamOptions(t *testing.T) {
+	srv := streamtest.NewServer(t,
+		streamtest.Status(422, "application/json", `{"object":"error","message":"Extra inputs are not permitted: body.stream_options","type":"invalid_request_error"}`),
+		streamtest.Stream(streamtest.Write(transcript(t, "basic.sse"))),
+	)
+	r := providertest.Stream(t, newClient(srv), hello)
+	if r.Err != nil || r.Text != "Hello, world" {
+		t.Fatalf("got %q, %v", r.Text, r.Err)
+	}
+	if b := srv.Requests()[1].Body; strings.Contains(string(b), "stream_options") {
+		t.Errorf("second request still has stream_options: %s", b)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	basic := transcript(t, "basic.sse")
+	two := basic[:strings.Index(basic, `"finish_reason":"stop"`)]
+	two = two[:strings.LastIndex(two, "data: ")] // the role chunk and two deltas
+	think := transcript(t, "think_tags.sse")
+	inThink := think[:strings.Index(think, `{"content":". Answer`)-len("data: ")]
+	tests := []struct {
+		name      string
+		resp      streamtest.Response
+		want      []string
+		wantIs    error
+		partial   string
+		reasoning string
+	}{
+		{name: "401", resp: streamtest.Status(401, "application/json",
+			`{"error":{"message":"Incorrect API key provided: `+testKey+`. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}`),
+			want: []string{"401 Unauthorized: Incorrect API key provided: [key]", "check the API key in OPENAI_API_KEY"}},
+		{name: "404", resp: streamtest.Status(404, "application/json",
+			`{"error":{"message":"The model `+"`gpt-5-nope`"+` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}`),
+			want: []string{"404", "does not exist", `"gpt-4o-mini"`}},
+		{name: "429", resp: streamtest.Response{Status: 429, Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"20"}},
+			Steps: []streamtest.Step{streamtest.Write(`{"error":{"message":"Rate limit reached for gpt-4o-mini","type":"requests","code":"rate_limit_exceeded"}}`)}},
+			want: []string{"429", "Rate limit reached", "retry after 20s"}},
+		{name: "413", resp: streamtest.Status(413, "text/plain", "request entity too large"), want: []string{"413", "shorten the prompt"}},
+		{name: "503", resp: streamtest.Status(503, "text/html", "<html><h1>503 Service Temporarily Unavailable</h1></html>"),
+			want: []string{"503", "Service Temporarily Unavailable", "try again shortly"}},
+		{name: "html 200", resp: streamtest.Status(200, "text/html", "<html><body>Bad gateway</body></html>"),
+			want: []string{"expected text/event-stream, got text/html: <html><body>Bad gateway</body></html>"}},
+		{name: "error object", resp: streamtest.Stream(streamtest.Write(two + "data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\"}}\n\n")),
+			want: []string{"The server had an error", "try again shortly"}, partial: "Hello, world"},
+		{name: "drop", resp: streamtest.Stream(streamtest.Write(two), streamtest.Drop()),
+			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world"},
+		{name: "no finish", resp: streamtest.Stream(streamtest.Write(two)),
+			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world"},
+		{name: "drop in think", resp: streamtest.Stream(streamtest.Write(inThink), streamtest.Drop()),
+			want: []string{"connection lost after"}, wantIs: provider.ErrIncomplete, reasoning: "\nThe user says hi"},
+		{name: "malformed", resp: streamtest.Stream(streamtest.Write(two + "data: {\"choices\":[{\"delta\":\n\n")),
+			want: []string{"malformed chunk after 2 tokens"}, partial: "Hello, world"},
+		{name: "content filter", resp: streamtest.Stream(streamtest.Write(two + `data: {"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]}` + "\n\ndata: [DONE]\n\n")),
+			want: []string{"content filter"}, partial: "Hello, world"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := serve(t, tt.status, tt.ctype, tt.body)
-			ch, err := c.Stream(context.Background(), provider.Request{Model: "gpt-4o-mini", Messages: []provider.Message{{Role: provider.RoleUser, Content: "hi"}}})
-			if err != nil {
-				t.Fatal(err)
+			srv := streamtest.NewServer(t, tt.resp)
+			r := providertest.Stream(t, newClient(srv), hello)
+			if r.Err == nil {
+				t.Fatalf("no error; text %q", r.Text)
 			}
-			text, _, last := collect(t, ch)
-			if text != tt.text {
-				t.Errorf("text = %q, want %q", text, tt.text)
-			}
-			if tt.errHas == "" {
-				if last.Kind != provider.KindFinish || last.Reason != tt.reason {
-					t.Fatalf("last = %+v, want finish %q", last, tt.reason)
+			for _, w := range tt.want {
+				if !strings.Contains(r.Err.Error(), w) {
+					t.Errorf("error %q does not contain %q", r.Err, w)
 				}
-				return
 			}
-			if last.Kind != provider.KindError {
-				t.Fatalf("last = %+v, want an error", last)
+			if tt.wantIs != nil && !errors.Is(r.Err, tt.wantIs) {
+				t.Errorf("error %v is not %v", r.Err, tt.wantIs)
 			}
-			if !strings.Contains(last.Err.Error(), tt.errHas) {
-				t.Errorf("error = %q, want it to contain %q", last.Err, tt.errHas)
+			if r.Text != tt.partial || r.Reasoning != tt.reasoning {
+				t.Errorf("partial text %q reasoning %q, want %q, %q", r.Text, r.Reasoning, tt.partial, tt.reasoning)
 			}
-			if tt.errIs != nil && !errors.Is(last.Err, tt.errIs) {
-				t.Errorf("error = %v, want errors.Is %v", last.Err, tt.errIs)
-			}
-			if strings.Contains(last.Err.Error(), "sk-test") {
-				t.Errorf("error leaks the key: %v", last.Err)
-			}
+			providertest.NoSecret(t, testKey, r.Err.Error())
 		})
+	}
+}
+
+func TestFinishWithoutDone(t *testing.T) {
+	// Some servers end the body after the finish_reason with no [DONE].
+	basic := transcript(t, "basic.sse")
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(strings.ReplaceAll(basic[:strings.Index(basic, "data: [DONE]")], "\n", "\r\n"))))
+	r := providertest.Stream(t, newClient(srv), hello)
+	if r.Err != nil || r.Text != "Hello, world" || r.Reason != "stop" || r.Usage == nil {
+		t.Fatalf("got %+v", r)
+	}
+}
+
+func TestIdleAndKeepAlive(t *testing.T) {
+	basic := transcript(t, "basic.sse")
+	srv := streamtest.NewServer(t,
+		streamtest.Stream(streamtest.Write(": ping\n\n"), streamtest.Sleep(20*time.Millisecond), streamtest.Write(": ping\n\n"), streamtest.Sleep(20*time.Millisecond), streamtest.Write(basic)),
+		streamtest.Stream(streamtest.Write(basic[:200]), streamtest.Stall()),
+	)
+	c := New(Config{BaseURL: srv.URL + "/v1", HTTPClient: srv.Client(), IdleTimeout: time.Second})
+	if r := providertest.Stream(t, c, hello); r.Err != nil {
+		t.Fatalf("keep-alives did not count as activity: %v", r.Err)
+	}
+	c = New(Config{BaseURL: srv.URL + "/v1", HTTPClient: srv.Client(), IdleTimeout: 30 * time.Millisecond})
+	r := providertest.Stream(t, c, hello)
+	var te *provider.TimeoutError
+	if !errors.As(r.Err, &te) || !te.Idle {
+		t.Fatalf("error %v", r.Err)
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	ep := provider.Presets()["groq"]
+	if _, err := provider.New(ep, provider.Options{}); !errors.Is(err, provider.ErrNoKey) || !strings.Contains(err.Error(), "GROQ_API_KEY") {
+		t.Errorf("groq without a key: %v", err)
+	}
+	p, err := provider.New(provider.Presets()["lmstudio"], provider.Options{})
+	if err != nil || p.Name() != "lmstudio" {
+		t.Errorf("lmstudio: %v, %v", p, err)
+	}
+}
+
+func TestListModels(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Status(200, "application/json",
+		`{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1,"owned_by":"system"},{"id":"gpt-4o","object":"model","created":1,"owned_by":"system"}]}`))
+	ids, err := newClient(srv).ListModels(t.Context())
+	if err != nil || strings.Join(ids, ",") != "gpt-4o,gpt-4o-mini" {
+		t.Fatalf("ListModels = %v, %v", ids, err)
+	}
+	if r := srv.Requests()[0]; r.Path != "/v1/models" || r.Header.Get("Authorization") != "Bearer "+testKey {
+		t.Errorf("request %+v", r)
 	}
 }
