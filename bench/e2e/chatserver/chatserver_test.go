@@ -3,6 +3,7 @@ package chatserver
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestTokens(t *testing.T) {
 		}
 	}
 	text := strings.Join(Tokens(2000), "")
-	for _, want := range []string{"\n## ", "\n- ", "\n1. ", "\n```go\n", "\n| --- |", "\n> "} {
+	for _, want := range slices.Concat(Landmarks, []string{"\n## ", "\n- ", "\n1. ", "\n```go\n", "\n| --- |", "\n> "}) {
 		if !strings.Contains(text, want) {
 			t.Errorf("a 2000-token answer has no %q", want)
 		}

@@ -14,6 +14,13 @@ const (
 	LastWord  = "Ptarmigan"
 )
 
+// Landmarks are strings that only an answer's rendering shows, besides
+// FirstWord and LastWord: section headings, the first line of code blocks
+// and table headers. Any 30 consecutive lines of an answer rendered at 80
+// columns or more show one of them, so a screen showing some of an answer
+// shows one of them or FirstWord or LastWord.
+var Landmarks = []string{"Section", "io.Reader", "remarks"}
+
 // MinTokens is the shortest answer Tokens makes: the opening sentence and
 // the closing word.
 const MinTokens = 8
@@ -83,7 +90,7 @@ var blocks = []func(*rand.Rand, int) string{
 }
 
 func heading(rng *rand.Rand, section int) string {
-	return fmt.Sprintf("## %d. %s %s\n\n", section, title(pick(rng, words)), pick(rng, words))
+	return fmt.Sprintf("## Section %d: %s %s\n\n", section, title(pick(rng, words)), pick(rng, words))
 }
 
 func paragraph(rng *rand.Rand, _ int) string {
@@ -130,7 +137,7 @@ func code(rng *rand.Rand, section int) string {
 
 func table(rng *rand.Rand, _ int) string {
 	var b strings.Builder
-	b.WriteString("| name | tokens | notes |\n| --- | ---: | --- |\n")
+	b.WriteString("| name | tokens | remarks |\n| --- | ---: | --- |\n")
 	for range 3 + rng.IntN(3) {
 		fmt.Fprintf(&b, "| `%s` | %d | %s |\n", pick(rng, words), rng.IntN(5000), sentence(rng, 3+rng.IntN(4)))
 	}

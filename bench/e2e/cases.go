@@ -1,0 +1,127 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/parley-chat/parley/bench/e2e/chatserver"
+)
+
+// A case is one way of running the product, at one answer size, with its
+// curl floor; each has its own server.
+type benchCase struct {
+	name   string
+	title  string // how the table names it, with %s for the tokens
+	tokens func(*config) int
+	run    func(r *runner, baseURL string) (sample, error)
+}
+
+var cases = []benchCase{
+	{"piped", "one-shot piped, %s tokens", func(c *config) int { return c.tokens }, (*runner).piped},
+	{"small", "one-shot piped, %s tokens", func(c *config) int { return c.small }, (*runner).piped},
+	{"terminal", "one-shot on a terminal, %s tokens", func(c *config) int { return c.tokens }, (*runner).onTerminal},
+	{"chat-mid", "interactive, %s tokens", func(c *config) int { return c.mid }, (*runner).interactive},
+	{"chat", "interactive, %s tokens", func(c *config) int { return c.tokens }, (*runner).interactive},
+}
+
+func caseNames() []string {
+	names := make([]string, len(cases))
+	for i, c := range cases {
+		names[i] = c.name
+	}
+	return names
+}
+
+func isCase(name string) bool { return slices.Contains(caseNames(), name) }
+
+// result is what the runs of one case measured.
+type result struct {
+	c            *benchCase
+	tokens       int
+	srv          *chatserver.Server
+	parley, curl []sample
+	err          error // the run that failed, if one did
+}
+
+// measure runs every chosen case cfg.runs times, after a warm-up run
+// unless smoke. Runs go round the cases, curl just before the product
+// each time, so that both see the same load.
+func measure(cfg *config, r *runner) ([]*result, error) {
+	var results []*result
+	defer func() {
+		for _, res := range results {
+			res.srv.Close()
+		}
+	}()
+	for i := range cases {
+		c := &cases[i]
+		if cfg.only != nil && !cfg.only[c.name] {
+			continue
+		}
+		srv, err := chatserver.Start(chatserver.Options{Tokens: c.tokens(cfg), Rate: cfg.rate, Model: model})
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, &result{c: c, tokens: c.tokens(cfg), srv: srv})
+	}
+	rounds := cfg.runs
+	if cfg.warm {
+		rounds++
+	}
+	for round := range rounds {
+		warmup := cfg.warm && round == 0
+		for _, res := range results {
+			if res.err != nil {
+				continue
+			}
+			p, cu, err := runOnce(r, res.c, res.srv)
+			if err != nil {
+				res.err = err
+				fmt.Fprintf(os.Stderr, "e2e: %s: %v\n", res.c.name, err)
+				continue
+			}
+			if cfg.verbose {
+				fmt.Fprintf(os.Stderr, "%-8s run %d%s\n  parley %s\n  curl   %s\n", res.c.name, round,
+					map[bool]string{true: " (warm-up)"}[warmup], p, cu)
+			}
+			if !warmup {
+				res.parley = append(res.parley, p)
+				res.curl = append(res.curl, cu)
+			}
+		}
+	}
+	return results, nil
+}
+
+// runOnce runs curl, then the product, and checks that each asked the
+// server exactly once.
+func runOnce(r *runner, c *benchCase, srv *chatserver.Server) (parley, curl sample, err error) {
+	if !r.noCurl {
+		before := srv.Requests()
+		if curl, err = r.curl(srv.URL, srv.RequestBody(prompt)); err != nil {
+			return parley, curl, fmt.Errorf("curl: %w", err)
+		}
+		if n := srv.Requests() - before; n != 1 {
+			return parley, curl, fmt.Errorf("curl asked the server %d times, want once", n)
+		}
+	}
+	before := srv.Requests()
+	if parley, err = c.run(r, srv.URL); err != nil {
+		return parley, curl, err
+	}
+	if n := srv.Requests() - before; n != 1 {
+		return parley, curl, fmt.Errorf("parley asked the server %d times, want once", n)
+	}
+	return parley, curl, nil
+}
+
+// String shows a sample on one line, for -v.
+func (s sample) String() string {
+	out := fmt.Sprintf("first %s  last %s  wall %s  cpu %s  rss %s",
+		fmtDur(s.first), fmtDur(s.last), fmtDur(s.wall), fmtDur(s.cpu), fmtBytes(float64(s.rss)))
+	if s.startup > 0 {
+		out += "  startup " + fmtDur(s.startup)
+	}
+	return out
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// sample is what one run of one process measured. Times of words are from
+// the run's reference point: the process start for a one-shot run, the
+// Enter that sends the prompt for an interactive one.
+type sample struct {
+	first, last time.Duration // first and last word of the answer seen
+	startup     time.Duration // process start → first interactive frame
+	wall        time.Duration // process start → exit
+	cpu         time.Duration // user + system
+	rss         int64         // peak resident set, bytes
+}
+
+// finish fills in what the exited process's rusage says.
+func (s *sample) finish(ps *os.ProcessState) {
+	s.cpu = ps.UserTime() + ps.SystemTime()
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		s.rss = ru.Maxrss << 10 // Linux reports KiB
+	}
+}
+
+// sandbox is a private HOME for the product, so that runs neither read
+// nor write the user's config, history or conversations.
+type sandbox struct{ dir string }
+
+func newSandbox() (*sandbox, error) {
+	dir, err := os.MkdirTemp("", "parley-e2e-")
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range []string{"config", "data", "state", "cache", "parley"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
+			return nil, err
+		}
+	}
+	return &sandbox{dir: dir}, nil
+}
+
+func (s *sandbox) remove() { os.RemoveAll(s.dir) }
+
+// env is the whole environment of a child process: nothing is inherited
+// but PATH, so that no OPENAI_BASE_URL or config of the user's leaks in.
+func (s *sandbox) env() []string {
+	return []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + s.dir,
+		"XDG_CONFIG_HOME=" + filepath.Join(s.dir, "config"),
+		"XDG_DATA_HOME=" + filepath.Join(s.dir, "data"),
+		"XDG_STATE_HOME=" + filepath.Join(s.dir, "state"),
+		"XDG_CACHE_HOME=" + filepath.Join(s.dir, "cache"),
+		"PARLEY_DATA_DIR=" + filepath.Join(s.dir, "parley"),
+		"OPENAI_API_KEY=sk-bench",
+		"TERM=xterm-256color",
+		"COLORTERM=truecolor",
+		"LANG=C.UTF-8",
+	}
+}
+
+// runPiped runs argv with stdout to a pipe, and times the first and the
+// last word of the answer in what it writes. The bytes are searched as
+// they come, so the times are when the words reached the reader.
+func runPiped(argv, env []string, timeout time.Duration) (sample, error) {
+	var s sample
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &limitWriter{w: &stderr, n: 4096}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return s, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return s, err
+	}
+	var timedOut atomic.Bool
+	timer := time.AfterFunc(timeout, func() {
+		timedOut.Store(true)
+		cmd.Process.Kill()
+	})
+	defer timer.Stop()
+	first, last := newFinder(firstWord), newFinder(lastWord)
+	buf := make([]byte, 256<<10)
+	for {
+		n, rerr := out.Read(buf)
+		now := time.Since(start)
+		if n > 0 {
+			if s.first == 0 && first.feed(buf[:n]) {
+				s.first = now
+			}
+			if s.last == 0 && last.feed(buf[:n]) {
+				s.last = now
+			}
+		}
+		if rerr != nil {
+			break
+		}
+	}
+	werr := cmd.Wait()
+	s.wall = time.Since(start)
+	s.finish(cmd.ProcessState)
+	switch {
+	case timedOut.Load():
+		return s, fmt.Errorf("%s: %w after %v", filepath.Base(argv[0]), errTimeout, timeout)
+	case werr != nil:
+		return s, fmt.Errorf("%s: %v: %s", filepath.Base(argv[0]), werr, strings.TrimSpace(stderr.String()))
+	case s.first == 0 || s.last == 0:
+		return s, fmt.Errorf("%s: the answer's first or last word never came (%q, %q)", filepath.Base(argv[0]), firstWord, lastWord)
+	}
+	return s, nil
+}
+
+// finder finds a word in a stream read in pieces.
+type finder struct {
+	word []byte
+	tail []byte // the end of what was fed, shorter than word
+}
+
+func newFinder(word string) *finder { return &finder{word: []byte(word)} }
+
+// feed reports whether word is in what was fed so far, counting from the
+// last call that reported false.
+func (f *finder) feed(p []byte) bool {
+	joined := append(f.tail, p[:min(len(p), len(f.word)-1)]...)
+	if bytes.Contains(joined, f.word) || bytes.Contains(p, f.word) {
+		return true
+	}
+	keep := p[max(0, len(p)-(len(f.word)-1)):]
+	if len(p) < len(f.word)-1 {
+		keep = append(f.tail, p...)
+		keep = keep[max(0, len(keep)-(len(f.word)-1)):]
+	}
+	f.tail = append(f.tail[:0:0], keep...)
+	return false
+}
+
+// limitWriter keeps the first n bytes written to it and drops the rest.
+type limitWriter struct {
+	w io.Writer
+	n int
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if l.n > 0 {
+		k := min(len(p), l.n)
+		l.w.Write(p[:k])
+		l.n -= k
+	}
+	return len(p), nil
+}
+
+// errTimeout is a run that did not finish in time.
+var errTimeout = errors.New("timed out")
