@@ -106,6 +106,20 @@ func TestClientUndispatchedID(t *testing.T) {
 	}
 }
 
+// A reconnection after a clean end of the body reuses the connection.
+func TestClientKeepAlive(t *testing.T) {
+	srv := streamtest.NewServer(t,
+		streamtest.Stream(streamtest.Write("retry: 1\ndata: a\n\n")),
+		streamtest.Status(http.StatusNoContent, "", ""),
+	)
+	if run := runClient(t, t.Context(), srv, nil, fast); run.Err != nil || len(run.Data) != 1 {
+		t.Fatalf("got %+v", run)
+	}
+	if reqs := srv.Requests(); reqs[0].RemoteAddr != reqs[1].RemoteAddr {
+		t.Errorf("reconnected from %s, then %s: a new connection", reqs[0].RemoteAddr, reqs[1].RemoteAddr)
+	}
+}
+
 func TestClientNoReconnect(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("data: a\n\n")))
 	opts := fast

@@ -73,6 +73,9 @@ type Request struct {
 	Path   string // the request URI: path and query
 	Header http.Header
 	Body   []byte
+	// RemoteAddr is the client's address: requests on one kept-alive
+	// connection share it.
+	RemoteAddr string
 }
 
 // Server is a scripted HTTP server listening on 127.0.0.1.
@@ -144,6 +147,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		Path:   r.URL.RequestURI(),
 		Header: r.Header.Clone(),
 		Body:   body,
+
+		RemoteAddr: r.RemoteAddr,
 	})
 	s.mu.Unlock()
 
