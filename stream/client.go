@@ -208,13 +208,14 @@ func (c *Client) connect() error {
 		c.done = true
 		return nil
 	}
+	rc := WatchIdle(resp.Body, c.opts.IdleTimeout) // also while reading an error's body
 	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || !isEventStream(ct) {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-		resp.Body.Close()
+		body, _ := io.ReadAll(io.LimitReader(rc, 4<<10))
+		rc.Close()
 		c.fail(&ResponseError{StatusCode: resp.StatusCode, ContentType: ct, Header: resp.Header, Body: body})
 		return c.err
 	}
-	c.body = WatchIdle(resp.Body, c.opts.IdleTimeout)
+	c.body = rc
 	c.dec = NewDecoder(c.body)
 	c.dec.SetLastEventID(c.lastID)
 	if c.opts.MaxEventSize > 0 {

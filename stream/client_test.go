@@ -288,3 +288,19 @@ func TestClientBackoff(t *testing.T) {
 		t.Errorf("retry: 0 gives %v", w)
 	}
 }
+
+// An error response that stalls mid-body does not hang the client.
+func TestClientStalledErrorBody(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Response{
+		Status: http.StatusBadGateway,
+		Header: http.Header{"Content-Type": {"text/html"}},
+		Steps:  []streamtest.Step{streamtest.Write("<html>Bad"), streamtest.Stall()},
+	})
+	opts := fast
+	opts.IdleTimeout = 20 * time.Millisecond
+	run := runClient(t, t.Context(), srv, nil, opts)
+	var re *ResponseError
+	if !errors.As(run.Err, &re) || re.StatusCode != http.StatusBadGateway || string(re.Body) != "<html>Bad" {
+		t.Errorf("got %v", run.Err)
+	}
+}

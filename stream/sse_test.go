@@ -311,6 +311,23 @@ func (r *stringRepeater) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// A 50 MB line ends the stream with the default limit's error, having
+// held no more than the limit.
+func TestDecoderHugeLine(t *testing.T) {
+	r := io.MultiReader(strings.NewReader("data: ok\n\ndata: "), io.LimitReader(repeatReader('x'), 50<<20), strings.NewReader("\n\n"))
+	d := NewDecoder(r)
+	n := 0
+	for d.Next() {
+		n++
+	}
+	if n != 1 || d.Err() == nil || d.Err().Error() != "stream: event exceeds 8 MiB" {
+		t.Errorf("%d events, error %v", n, d.Err())
+	}
+	if cap(d.buf) > DefaultMaxEventSize+2 {
+		t.Errorf("buffer grew to %d bytes", cap(d.buf))
+	}
+}
+
 func TestDecoderReadError(t *testing.T) {
 	boom := errors.New("boom")
 	r := io.MultiReader(strings.NewReader("data: a\n\ndata: b\n"), iotest.ErrReader(boom))

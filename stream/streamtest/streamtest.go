@@ -31,6 +31,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -268,6 +269,24 @@ func Chunks(s string, n int) Step {
 				return false
 			}
 			b = b[k:]
+		}
+		return true
+	}}
+}
+
+// Repeat writes s n times, in writes of about 32 KiB, flushing after each,
+// without holding the whole in memory: Repeat("x", 50<<20) sends a 50 MiB
+// line.
+func Repeat(s string, n int) Step {
+	return Step{"Repeat", func(p *player) bool {
+		per := max(1, (32<<10)/max(len(s), 1))
+		piece := []byte(strings.Repeat(s, min(per, n)))
+		for n > 0 {
+			k := min(per, n)
+			if !p.write(piece[:k*len(s)]) {
+				return false
+			}
+			n -= k
 		}
 		return true
 	}}

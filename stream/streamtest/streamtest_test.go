@@ -131,3 +131,16 @@ func TestNoContentType(t *testing.T) {
 		t.Errorf("content type %q sent", ct)
 	}
 }
+
+func TestRepeat(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("data: "), streamtest.Repeat("ab", 100000), streamtest.Write("\n\n")))
+	resp, err := srv.Client().Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || string(b) != "data: "+strings.Repeat("ab", 100000)+"\n\n" {
+		t.Errorf("got %d bytes, %v", len(b), err)
+	}
+}
