@@ -47,8 +47,13 @@ type entry struct {
 	status    answerStatus
 	reason    string // provider stop reason on a finished answer
 
-	lines   []string
-	width   int
+	lines []string
+	width int
+
+	est      int // estimated height while not rendered at estWidth
+	estWidth int
+	estRsn   bool
+
 	theme   string
 	showRsn bool
 	dirty   bool
@@ -83,11 +88,42 @@ func (e *entry) appendReasoning(s string, width int, theme string) {
 	e.dirty = true
 }
 
+// fresh reports whether the cached lines are valid for c and the
+// reasoning visibility.
+func (e *entry) fresh(c *common, showReasoning bool) bool {
+	return !e.dirty && e.width == c.width && e.theme == c.styles.Theme && e.showRsn == showReasoning
+}
+
+// height is the number of lines of the entry: exact when its lines are
+// fresh, otherwise the last exact count if it had one at this width, or an
+// estimate from its text.
+func (e *entry) height(c *common, showReasoning bool) int {
+	if e.fresh(c, showReasoning) || (e.lines != nil && e.width == c.width) {
+		return len(e.lines)
+	}
+	if e.estWidth == c.width && e.estRsn == showReasoning {
+		return e.est
+	}
+	n := 0
+	for _, text := range []string{e.text, e.detail, e.answerText()} {
+		n += strings.Count(text, "\n") + len(text)/max(c.width, 1) + 1
+	}
+	if e.reasoning != nil {
+		n += 2
+		if showReasoning {
+			text := e.reasoning.Text()
+			n += strings.Count(text, "\n") + len(text)/max(c.width, 1)
+		}
+	}
+	e.est, e.estWidth, e.estRsn = n, c.width, showReasoning
+	return n
+}
+
 // render returns the entry's lines, rendering them only when something
 // they depend on changed.
 func (e *entry) render(c *common, showReasoning bool) []string {
 	theme := c.styles.Theme
-	if !e.dirty && e.width == c.width && e.theme == theme && e.showRsn == showReasoning {
+	if e.fresh(c, showReasoning) {
 		return e.lines
 	}
 	e.width, e.theme, e.showRsn, e.dirty = c.width, theme, showReasoning, false

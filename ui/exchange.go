@@ -63,12 +63,13 @@ func (m *Model) messages() []provider.Message {
 	return msgs
 }
 
-// restore adds a message of an earlier conversation to the transcript.
+// restore adds a message of an earlier conversation to the transcript,
+// without laying it out: the caller does that once at the end.
 func (m *Model) restore(msg provider.Message) {
 	switch msg.Role {
 	case provider.RoleUser:
 		m.turns = append(m.turns, turn{prompt: msg.Content})
-		m.tr.add(&entry{kind: entryUser, text: markdown.Sanitize(msg.Content), dirty: true})
+		m.tr.entries = append(m.tr.entries, &entry{kind: entryUser, text: markdown.Sanitize(msg.Content), dirty: true})
 	case provider.RoleAssistant:
 		if len(m.turns) == 0 {
 			m.turns = append(m.turns, turn{})
@@ -77,7 +78,7 @@ func (m *Model) restore(msg provider.Message) {
 		a.md.Append(markdown.Sanitize(msg.Content))
 		a.status = answerDone
 		m.turns[len(m.turns)-1].answer = a
-		m.tr.add(a)
+		m.tr.entries = append(m.tr.entries, a)
 	}
 }
 
@@ -166,6 +167,9 @@ func (m *Model) frame(msg frameMsg) {
 	}
 	m.framePending = false
 	if m.answer != nil && m.answer.dirty {
+		if !m.tr.follow {
+			m.tr.newBelow = true
+		}
 		m.tr.layout()
 	}
 }

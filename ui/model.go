@@ -70,7 +70,10 @@ type Model struct {
 	autoTheme  bool
 	convID     string
 	quitting   bool
-	screenRows int // rows given to the transcript
+	screenRows int         // rows given to the transcript
+	inputView  string      // the input, rendered by fitInput
+	screen     string      // the whole screen, assembled by compose
+	cursor     *tea.Cursor // where the input's cursor is on screen
 }
 
 // New returns the chat's root model for opts. Run uses it; tests drive it
@@ -100,6 +103,7 @@ func New(opts Options) *Model {
 	m.help = help.New()
 	m.help.Styles = c.styles.Help
 	m.in = newInput(c)
+	m.inputView = m.in.View()
 	m.stats.progress = -1
 	if opts.Store == nil || opts.ConversationID == "" {
 		for _, msg := range opts.Request.Messages {
@@ -180,6 +184,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd := m.received(msg)
 		if m.stats.state != before {
 			m.refreshStatus()
+			m.compose()
 		}
 		return m, cmd
 	case frameMsg:
@@ -199,6 +204,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.other(msg)
 	}
 	m.refreshStatus()
+	m.compose()
 	return m, cmd
 }
 
@@ -244,8 +250,10 @@ func (m *Model) resize(w, h int) tea.Cmd {
 	return tea.Tick(resizeSettle, func(time.Time) tea.Msg { return resizeSettledMsg{seq: seq} })
 }
 
-// fitInput gives the transcript whatever rows the input and status leave.
+// fitInput renders the input after a change and gives the transcript
+// whatever rows the input and the status line leave.
 func (m *Model) fitInput() {
+	m.inputView = m.in.View()
 	rows := max(m.c.height-m.in.Height()-1, 1)
 	if rows != m.screenRows {
 		m.screenRows = rows
@@ -263,6 +271,7 @@ func (m *Model) setTheme(theme string) {
 	m.c.styles = newStyles(theme)
 	m.help.Styles = m.c.styles.Help
 	m.in.SetStyles(m.c.styles.Input)
+	m.fitInput()
 	m.tr.layout()
 }
 
@@ -280,16 +289,8 @@ func (m *Model) refreshStatus() {
 	m.st.update(&m.stats, !m.tr.atBottom(), m.tr.newBelow, m.flash)
 }
 
-// View composes the cached parts of the screen. It renders nothing itself.
-func (m *Model) View() tea.View {
-	defer m.guard()
-	var v tea.View
-	v.AltScreen = true
-	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = "parley · " + m.opts.Model
-	if m.quitting {
-		return v
-	}
+// compose assembles the screen from the cached parts after an update.
+func (m *Model) compose() {
 	top := m.tr.view()
 	switch m.mode {
 	case modeHelp:
@@ -297,12 +298,30 @@ func (m *Model) View() tea.View {
 	case modePicker:
 		top = m.picker.view()
 	}
-	v.SetContent(top + "\n" + m.st.view() + "\n" + m.in.View())
+	m.screen = top + "\n" + m.st.view() + "\n" + m.inputView
+	m.cursor = nil
 	if m.mode == modeChat {
 		if cur := m.in.Cursor(); cur != nil {
 			cur.Position.Y += m.screenRows + 1
-			v.Cursor = cur
+			m.cursor = cur
 		}
+	}
+}
+
+// View returns the screen composed by the last update. It renders
+// nothing: Bubble Tea calls it after every message.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "parley · " + m.opts.Model
+	if m.quitting {
+		return v
+	}
+	v.SetContent(m.screen)
+	if m.cursor != nil {
+		cur := *m.cursor
+		v.Cursor = &cur
 	}
 	return v
 }

@@ -188,7 +188,7 @@ func (m *Model) restoreStored(sm store.Message) {
 		a.status = answerFailed
 		e := &entry{kind: entryError, text: "The answer failed", detail: markdown.Sanitize(sm.Error), dirty: true}
 		t.failed = e
-		m.tr.add(e)
+		m.tr.entries = append(m.tr.entries, e)
 	}
 	a.dirty = true
 }

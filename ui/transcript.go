@@ -6,15 +6,18 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// transcript shows the conversation. It keeps each entry's rendered lines
-// and composes only the visible window, so a frame costs the visible area
-// and the streaming answer however long the conversation grows.
+// transcript shows the conversation. Entries are rendered lazily: only
+// those in or next to the visible window are rendered (and then cached);
+// the others count with an estimated height until they scroll into view.
+// So a frame costs the visible area and the streaming answer, and neither
+// a resize nor opening a long conversation renders all of it.
 type transcript struct {
 	c       *common
 	entries []*entry
 	height  int
 
-	// counts[i] is the number of lines entry i takes, gap included.
+	// counts[i] is the number of lines entry i takes, the gap above it
+	// included: exact once rendered, estimated before.
 	counts []int
 	total  int
 
@@ -57,19 +60,24 @@ func (t *transcript) removeFrom(i int) {
 	t.layout()
 }
 
-// layout renders what is dirty and composes the visible window. Entries
-// whose cache is valid cost one comparison.
+// layout renders the entries the window needs and composes it. It costs
+// one comparison per entry plus the rendering of stale visible entries.
 func (t *transcript) layout() {
+	if t.c.width <= 0 {
+		return // no size yet: nothing to lay out
+	}
 	prev := t.total
-	t.counts = t.counts[:0]
-	t.total = 0
-	for i, e := range t.entries {
-		n := len(e.render(t.c, t.showReasoning))
-		if i > 0 {
-			n++ // a blank line between entries
+	t.measure()
+	if t.follow {
+		t.renderBottom()
+	} else {
+		// Rendering the window's entries may change their heights, and so
+		// the window; two passes settle it in practice, three bound it.
+		for range 3 {
+			if !t.renderWindow() {
+				break
+			}
 		}
-		t.counts = append(t.counts, n)
-		t.total += n
 	}
 	maxOff := max(t.total-t.height, 0)
 	switch {
@@ -81,6 +89,67 @@ func (t *transcript) layout() {
 		t.newBelow = true
 	}
 	t.compose()
+}
+
+// measure fills counts with each entry's height, exact or estimated.
+func (t *transcript) measure() {
+	t.counts = t.counts[:0]
+	t.total = 0
+	for i, e := range t.entries {
+		n := e.height(t.c, t.showReasoning)
+		if i > 0 {
+			n++ // a blank line between entries
+		}
+		t.counts = append(t.counts, n)
+		t.total += n
+	}
+}
+
+// renderBottom renders entries from the last one up until they fill the
+// window.
+func (t *transcript) renderBottom() {
+	rows := 0
+	for i := len(t.entries) - 1; i >= 0 && rows < t.height; i-- {
+		t.renderEntry(i)
+		rows += t.counts[i]
+	}
+}
+
+// renderWindow renders the stale entries overlapping the window and
+// reports whether any height changed.
+func (t *transcript) renderWindow() bool {
+	changed := false
+	row := 0
+	for i := range t.entries {
+		n := t.counts[i]
+		if row+n > t.offset && row < t.offset+t.height {
+			changed = t.renderEntry(i) || changed
+		}
+		row += n
+		if row >= t.offset+t.height {
+			break
+		}
+	}
+	return changed
+}
+
+// renderEntry renders entry i if stale and reports whether its height
+// changed.
+func (t *transcript) renderEntry(i int) bool {
+	e := t.entries[i]
+	if e.fresh(t.c, t.showReasoning) {
+		return false
+	}
+	n := len(e.render(t.c, t.showReasoning))
+	if i > 0 {
+		n++
+	}
+	if n == t.counts[i] {
+		return false
+	}
+	t.total += n - t.counts[i]
+	t.counts[i] = n
+	return true
 }
 
 // compose builds the window from the cached lines of the entries it
@@ -98,12 +167,15 @@ func (t *transcript) compose() {
 		if i > 0 {
 			gap = 1
 		}
+		if !e.fresh(t.c, t.showReasoning) {
+			e.render(t.c, t.showReasoning) // scrolled into view by compose itself
+		}
 		for j := max(t.offset-row, 0); j < n && written < t.height; j++ {
 			if written > 0 {
 				b.WriteByte('\n')
 			}
-			if j >= gap {
-				b.WriteString(e.lines[j-gap])
+			if k := j - gap; k >= 0 && k < len(e.lines) {
+				b.WriteString(e.lines[k])
 			}
 			written++
 		}
@@ -123,13 +195,13 @@ func (t *transcript) compose() {
 // scroll moves the window by delta lines; reaching the bottom resumes
 // following.
 func (t *transcript) scroll(delta int) {
+	if t.c.width <= 0 {
+		return
+	}
 	maxOff := max(t.total-t.height, 0)
 	t.offset = min(max(t.offset+delta, 0), maxOff)
 	t.follow = t.offset == maxOff
-	if t.follow {
-		t.newBelow = false
-	}
-	t.compose()
+	t.layout()
 }
 
 // toBottom jumps to the end and follows again.

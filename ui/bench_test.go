@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/provider"
+)
+
+// historyOf returns a conversation of about tokens words of markdown
+// answers (paragraphs, a list and a code block each), in 500-word answers.
+func historyOf(tokens int) []provider.Message {
+	var msgs []provider.Message
+	for n := 0; n < tokens; n += 500 {
+		size := min(500, tokens-n)
+		var b strings.Builder
+		for w := 0; w < size; w++ {
+			switch {
+			case w%120 == 0 && w > 0:
+				b.WriteString("\n\n- a list item with **bold** text\n- another item\n\n")
+			case w%200 == 100:
+				b.WriteString("\n\n```go\nfunc f() int {\n\treturn 42\n}\n```\n\n")
+			}
+			fmt.Fprintf(&b, "word%d ", w)
+		}
+		msgs = append(msgs,
+			provider.Message{Role: provider.RoleUser, Content: "question " + fmt.Sprint(n)},
+			provider.Message{Role: provider.RoleAssistant, Content: b.String()})
+	}
+	return msgs
+}
+
+// streamingModel returns a chat at 120×40 showing history, with an answer
+// streaming: its exchange is open, as after the provider returned.
+func streamingModel(b *testing.B, history int) *Model {
+	m := New(Options{
+		Provider: &fakeProvider{}, Model: "bench:model", Theme: ThemeDark, Now: fixedNow,
+		Request: provider.Request{Messages: historyOf(history)},
+	})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	m.Update(streamOpenedMsg{gen: m.gen})
+	if !m.stats.state.running() {
+		b.Fatal("the exchange did not start")
+	}
+	return m
+}
+
+// BenchmarkFrame measures one frame of a streaming answer (a batch of
+// deltas, then the frame that renders it, then View) as the conversation
+// above it grows. A frame should cost the visible window and the streaming
+// answer, not the history.
+func BenchmarkFrame(b *testing.B) {
+	for _, history := range []int{100, 100_000} {
+		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
+			m := streamingModel(b, history)
+			// An answer of about 200 words is already on screen.
+			for i := 0; i < 200; i++ {
+				m.Update(chunksMsg{gen: m.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: "tok "}}})
+			}
+			m.Update(frameMsg{gen: m.gen})
+			delta := []provider.Chunk{{Kind: provider.KindText, Text: "more "}}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				m.Update(chunksMsg{gen: m.gen, chunks: delta})
+				m.Update(frameMsg{gen: m.gen})
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkView measures View alone, which Bubble Tea calls after every
+// message: it must only assemble cached strings.
+func BenchmarkView(b *testing.B) {
+	for _, history := range []int{100, 100_000} {
+		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
+			m := streamingModel(b, history)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkChunks measures the hot path between frames: a batch of deltas
+// is applied without rendering.
+func BenchmarkChunks(b *testing.B) {
+	m := streamingModel(b, 100)
+	delta := []provider.Chunk{{Kind: provider.KindText, Text: "tok "}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(chunksMsg{gen: m.gen, chunks: delta})
+	}
+}
