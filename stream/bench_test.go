@@ -2,6 +2,7 @@ package stream
 
 import (
 	"bytes"
+	"fmt"
 	"runtime"
 	"testing"
 
@@ -46,6 +47,36 @@ func BenchmarkNDJSON(b *testing.B) {
 		}
 		if n.Err() != nil {
 			b.Fatal(n.Err())
+		}
+	}
+}
+
+// Decoding costs at most one allocation per event beyond its data string:
+// the type of a named event is interned, an unchanged ID is shared, and a
+// new ID is the one extra.
+func TestDecoderAllocs(t *testing.T) {
+	var same, changing bytes.Buffer
+	for i := range 1000 {
+		fmt.Fprintf(&same, "id: 42\nevent: delta\ndata: {\"text\":\"word %d\"}\n\n: ping\n\n", i)
+		fmt.Fprintf(&changing, "id: %d\ndata: {\"text\":\"word\"}\n\n", i)
+	}
+	for _, tt := range []struct {
+		name string
+		in   []byte
+		max  float64 // allocations per event, the data string included
+	}{
+		{"same id and type", same.Bytes(), 1.05},
+		{"new id each event", changing.Bytes(), 2.05},
+	} {
+		d := NewDecoder(bytes.NewReader(tt.in))
+		d.SetMaxEventSize(1 << 10) // a small buffer, so that its allocation is not counted as per event
+		allocs := testing.AllocsPerRun(1, func() {
+			d = NewDecoder(bytes.NewReader(tt.in))
+			for d.Next() {
+			}
+		})
+		if per := allocs / 1000; per > tt.max {
+			t.Errorf("%s: %.2f allocations per event, want at most %.2f", tt.name, per, tt.max)
 		}
 	}
 }

@@ -223,8 +223,12 @@ func (d *Decoder) field(line []byte) bool {
 		d.hasType = true
 	case "id":
 		if bytes.IndexByte(value, 0) < 0 {
-			if string(value) != d.pendingID || !d.idSet {
-				d.pendingID = string(appendValid(nil, value))
+			switch string(value) { // an unchanged ID costs no allocation
+			case d.pendingID:
+			case d.lastID:
+				d.pendingID = d.lastID
+			default:
+				d.pendingID = validString(value)
 			}
 			d.idSet = true
 		}
@@ -261,6 +265,14 @@ func (d *Decoder) keepData() {
 		d.data = append(append(d.data[:0], d.first...), '\n')
 		d.first, d.inBuf = nil, false
 	}
+}
+
+// validString returns b as a string, invalid UTF-8 replaced.
+func validString(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return string(appendValid(nil, b))
 }
 
 func digits(b []byte) (int64, bool) {
