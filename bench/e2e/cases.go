@@ -75,6 +75,7 @@ func measure(cfg *config, r *runner) ([]*result, error) {
 			if res.err != nil {
 				continue
 			}
+			r.label = fmt.Sprintf("%s-%d", res.c.name, round)
 			p, cu, err := runOnce(r, res.c, res.srv)
 			if err != nil {
 				res.err = err

@@ -18,15 +18,24 @@ import (
 const productModule = "module github.com/parley-chat/parley\n"
 
 // build builds the product from the module above the working directory
-// into dir, and returns the binary's path.
-func build(dir string) (string, error) {
+// into dir, and returns the binary's path. With profile set, the build
+// writes CPU and allocation profiles (see profileOverlay).
+func build(dir, profile string) (string, error) {
 	root, err := productRoot()
 	if err != nil {
 		return "", err
 	}
 	bin := filepath.Join(dir, "parley")
+	args := []string{"build", "-o", bin}
+	if profile != "" {
+		overlay, err := profileOverlay(root, dir)
+		if err != nil {
+			return "", err
+		}
+		args = append(args, "-overlay", overlay)
+	}
 	start := time.Now()
-	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd := exec.Command("go", append(args, ".")...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build in %s: %v\n%s", root, err, out)

@@ -15,10 +15,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -44,7 +46,7 @@ const (
 
 // config is the command line.
 type config struct {
-	bin                string
+	bin, profile       string
 	tokens, mid, small int
 	runs               int
 	rate               float64
@@ -68,6 +70,7 @@ func parseFlags(args []string) (*config, error) {
 	cfg := &config{}
 	fs := flag.NewFlagSet("e2e", flag.ContinueOnError)
 	fs.StringVar(&cfg.bin, "bin", "", "the product's binary (default: go build the module above bench/)")
+	fs.StringVar(&cfg.profile, "profile", "", "build the product with a CPU and allocation profiler (go build -overlay) and write each run's profiles into this directory")
 	fs.IntVar(&cfg.tokens, "tokens", issueTokens, "answer length of the large cases, in tokens")
 	fs.IntVar(&cfg.mid, "mid", issueMid, "answer length of the mid-size interactive case")
 	fs.IntVar(&cfg.small, "small", issueSmall, "answer length of the small one-shot case")
@@ -80,6 +83,9 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&cfg.timeout, "timeout", 60*time.Second, "longest wait for any one step of a run")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if cfg.profile != "" && cfg.bin != "" {
+		return nil, errors.New("-profile builds the product: it does not go with -bin")
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -103,6 +109,16 @@ func parseFlags(args []string) (*config, error) {
 	if cfg.runs < 1 || min(cfg.tokens, cfg.mid, cfg.small) < chatserver.MinTokens {
 		return nil, fmt.Errorf("want -runs ≥ 1 and sizes ≥ %d tokens", chatserver.MinTokens)
 	}
+	if cfg.profile != "" {
+		abs, err := filepath.Abs(cfg.profile)
+		if err == nil {
+			err = os.MkdirAll(abs, 0o755)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("-profile: %w", err)
+		}
+		cfg.profile = abs
+	}
 	cfg.warm = !cfg.smoke
 	cfg.checkTargets = !cfg.smoke && cfg.rate == 0 &&
 		cfg.tokens == issueTokens && cfg.mid == issueMid && cfg.small == issueSmall
@@ -118,12 +134,12 @@ func run(cfg *config) int {
 	}
 	defer box.remove()
 	if cfg.bin == "" {
-		if cfg.bin, err = build(box.dir); err != nil {
+		if cfg.bin, err = build(box.dir, cfg.profile); err != nil {
 			fmt.Fprintln(os.Stderr, "e2e:", err)
 			return 1
 		}
 	}
-	r := &runner{bin: cfg.bin, env: box.env(), cols: cfg.cols, rows: cfg.rows, timeout: cfg.timeout}
+	r := &runner{bin: cfg.bin, env: box.env(), cols: cfg.cols, rows: cfg.rows, timeout: cfg.timeout, profileDir: cfg.profile}
 	if _, err := exec.LookPath("curl"); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: no curl on PATH: the floor column is empty")
 		r.noCurl = true
@@ -134,5 +150,10 @@ func run(cfg *config) int {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
-	return report(os.Stdout, cfg, results)
+	status := report(os.Stdout, cfg, results)
+	if cfg.profile != "" {
+		fmt.Printf("\nprofiles of every run are in %s; e.g. go tool pprof -top %s\n",
+			cfg.profile, filepath.Join(cfg.profile, "chat-[1-9]*.cpu.pprof"))
+	}
+	return status
 }

@@ -8,9 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -25,12 +25,68 @@ type sample struct {
 	rss         int64         // peak resident set, bytes
 }
 
-// finish fills in what the exited process's rusage says.
-func (s *sample) finish(ps *os.ProcessState) {
+// finish fills in the CPU time of the exited process and its peak RSS.
+func (s *sample) finish(ps *os.ProcessState, rss *peakRSS) {
 	s.cpu = ps.UserTime() + ps.SystemTime()
-	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-		s.rss = ru.Maxrss << 10 // Linux reports KiB
+	s.rss = rss.stop()
+}
+
+// peakRSS follows the peak resident set of a running process: VmHWM of
+// /proc/PID/status, read every rssInterval and when asked. The rusage of
+// the exited process cannot say it: Go starts a child with vfork, and
+// Linux counts the parent's peak at the child's exec in the child's
+// ru_maxrss, so every child would weigh at least as much as this harness.
+type peakRSS struct {
+	path string
+	max  atomic.Int64
+	quit chan struct{}
+	done chan struct{}
+}
+
+// rssInterval is how often peakRSS reads; a process grows little in the
+// last interval before it exits.
+const rssInterval = 2 * time.Millisecond
+
+func watchRSS(pid int) *peakRSS {
+	p := &peakRSS{path: fmt.Sprintf("/proc/%d/status", pid), quit: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		t := time.NewTicker(rssInterval)
+		defer t.Stop()
+		for {
+			p.read()
+			select {
+			case <-t.C:
+			case <-p.quit:
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// read takes one reading, if the process is still there.
+func (p *peakRSS) read() {
+	data, err := os.ReadFile(p.path)
+	if err != nil {
+		return
 	}
+	_, rest, ok := bytes.Cut(data, []byte("VmHWM:"))
+	if !ok {
+		return
+	}
+	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(string(line)), " kB"), 10, 64)
+	if err == nil && kib<<10 > p.max.Load() {
+		p.max.Store(kib << 10)
+	}
+}
+
+// stop ends the readings and returns the peak, in bytes.
+func (p *peakRSS) stop() int64 {
+	close(p.quit)
+	<-p.done
+	return p.max.Load()
 }
 
 // sandbox is a private HOME for the product, so that runs neither read
@@ -42,7 +98,7 @@ func newSandbox() (*sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range []string{"config", "data", "state", "cache", "parley"} {
+	for _, d := range []string{"config", "data", "state", "cache", "parley-data"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
 			return nil, err
 		}
@@ -62,7 +118,7 @@ func (s *sandbox) env() []string {
 		"XDG_DATA_HOME=" + filepath.Join(s.dir, "data"),
 		"XDG_STATE_HOME=" + filepath.Join(s.dir, "state"),
 		"XDG_CACHE_HOME=" + filepath.Join(s.dir, "cache"),
-		"PARLEY_DATA_DIR=" + filepath.Join(s.dir, "parley"),
+		"PARLEY_DATA_DIR=" + filepath.Join(s.dir, "parley-data"),
 		"OPENAI_API_KEY=sk-bench",
 		"TERM=xterm-256color",
 		"COLORTERM=truecolor",
@@ -87,6 +143,7 @@ func runPiped(argv, env []string, timeout time.Duration) (sample, error) {
 	if err := cmd.Start(); err != nil {
 		return s, err
 	}
+	rss := watchRSS(cmd.Process.Pid)
 	var timedOut atomic.Bool
 	timer := time.AfterFunc(timeout, func() {
 		timedOut.Store(true)
@@ -110,9 +167,10 @@ func runPiped(argv, env []string, timeout time.Duration) (sample, error) {
 			break
 		}
 	}
+	rss.read() // stdout is closed: the process is exiting, if not gone
 	werr := cmd.Wait()
 	s.wall = time.Since(start)
-	s.finish(cmd.ProcessState)
+	s.finish(cmd.ProcessState, rss)
 	switch {
 	case timedOut.Load():
 		return s, fmt.Errorf("%s: %w after %v", filepath.Base(argv[0]), errTimeout, timeout)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +18,17 @@ type runner struct {
 	rows    int           //
 	timeout time.Duration // longest wait for any one thing
 	noCurl  bool          // curl is not installed
+
+	profileDir string // where a profiling build writes its profiles
+	label      string // names the run's profiles
+}
+
+// productEnv is the product's environment for the next run.
+func (r *runner) productEnv() []string {
+	if r.profileDir == "" {
+		return r.env
+	}
+	return append(slices.Clip(r.env), profileEnvFor(r.profileDir, r.label)...)
 }
 
 // oneShotArgs are the product's arguments for a one-shot answer.
@@ -26,7 +38,7 @@ func oneShotArgs(baseURL string) []string {
 
 // piped runs a one-shot answer with stdout to a pipe.
 func (r *runner) piped(baseURL string) (sample, error) {
-	return runPiped(append([]string{r.bin}, oneShotArgs(baseURL)...), r.env, r.timeout)
+	return runPiped(append([]string{r.bin}, oneShotArgs(baseURL)...), r.productEnv(), r.timeout)
 }
 
 // curl does the same request with curl -N, printing the raw events.
@@ -44,14 +56,16 @@ func (r *runner) onTerminal(baseURL string) (sample, error) {
 	t := newTerminal(r.cols, r.rows)
 	first, last := t.watch(firstWord), t.watch(lastWord)
 	cmd := exec.Command(r.bin, oneShotArgs(baseURL)...)
-	cmd.Env = r.env
+	cmd.Env = r.productEnv()
 	start, err := t.start(cmd)
 	if err != nil {
 		return s, err
 	}
 	defer t.close()
+	rss := watchRSS(cmd.Process.Pid)
 	exited := waitExit(cmd)
 	fail := func(err error) (sample, error) {
+		rss.stop()
 		return s, r.fail(cmd, t, exited, err)
 	}
 	at, err := t.wait(first, r.timeout)
@@ -66,7 +80,7 @@ func (r *runner) onTerminal(baseURL string) (sample, error) {
 	select {
 	case err := <-exited:
 		s.wall = time.Since(start)
-		s.finish(cmd.ProcessState)
+		s.finish(cmd.ProcessState, rss)
 		if err != nil {
 			return fail(err)
 		}
@@ -85,14 +99,16 @@ func (r *runner) interactive(baseURL string) (sample, error) {
 	t := newTerminal(r.cols, r.rows)
 	frame := t.watch(spec)
 	cmd := exec.Command(r.bin, "-m", spec, "--base-url", baseURL, "--no-save")
-	cmd.Env = r.env
+	cmd.Env = r.productEnv()
 	start, err := t.start(cmd)
 	if err != nil {
 		return s, err
 	}
 	defer t.close()
+	rss := watchRSS(cmd.Process.Pid)
 	exited := waitExit(cmd)
 	fail := func(what string, err error) (sample, error) {
+		rss.stop()
 		return s, r.fail(cmd, t, exited, fmt.Errorf("%s: %w", what, err))
 	}
 	at, err := t.wait(frame, r.timeout)
@@ -124,13 +140,14 @@ func (r *runner) interactive(baseURL string) (sample, error) {
 		return fail("answer", err)
 	}
 	s.last = at.Sub(sent)
+	rss.read()
 	if err := t.send("\x04"); err != nil { // Ctrl+D
 		return fail("quitting", err)
 	}
 	select {
 	case err := <-exited:
 		s.wall = time.Since(start)
-		s.finish(cmd.ProcessState)
+		s.finish(cmd.ProcessState, rss)
 		if err != nil {
 			return fail("quitting", err)
 		}
