@@ -43,6 +43,8 @@ func newSSECommand() *cobra.Command {
 		Long: "sse connects to URL, prints each event it dispatches as one JSON line\n" +
 			`{"event": TYPE, "data": DATA, "id": LAST_EVENT_ID}` + " and reconnects as a browser's\n" +
 			"EventSource does (honouring retry, sending Last-Event-ID). Reconnections are reported on stderr.\n" +
+			"A server stops the reconnections with a 204; for endpoints that simply end the body when done\n" +
+			"(most model APIs), pass --no-reconnect, or each reconnection sends the request again.\n" +
 			"Exit status: 0 at a clean end (204, or end of body with --no-reconnect), 1 on failure, 130 on Ctrl+C.",
 		Example: "  parley sse http://localhost:8080/events\n" +
 			"  parley sse -X POST -H 'Content-Type: application/json' -d '{\"stream\":true}' https://api.example.com/v1/chat\n" +
