@@ -9,25 +9,30 @@ import (
 	"github.com/parley-chat/parley/provider"
 )
 
-// historyOf returns a conversation of about tokens words of markdown
-// answers (paragraphs, a list and a code block each), in 500-word answers.
+// answerOf returns a markdown answer of about n words: paragraphs, with a
+// list every 120 words and a code block every 200.
+func answerOf(n int) string {
+	var b strings.Builder
+	for w := 0; w < n; w++ {
+		switch {
+		case w%120 == 0 && w > 0:
+			b.WriteString("\n\n- a list item with **bold** text\n- another item\n\n")
+		case w%200 == 100:
+			b.WriteString("\n\n```go\nfunc f() int {\n\treturn 42\n}\n```\n\n")
+		}
+		fmt.Fprintf(&b, "word%d ", w)
+	}
+	return b.String()
+}
+
+// historyOf returns a conversation of about tokens words, in answers of
+// 500 words.
 func historyOf(tokens int) []provider.Message {
 	var msgs []provider.Message
 	for n := 0; n < tokens; n += 500 {
-		size := min(500, tokens-n)
-		var b strings.Builder
-		for w := 0; w < size; w++ {
-			switch {
-			case w%120 == 0 && w > 0:
-				b.WriteString("\n\n- a list item with **bold** text\n- another item\n\n")
-			case w%200 == 100:
-				b.WriteString("\n\n```go\nfunc f() int {\n\treturn 42\n}\n```\n\n")
-			}
-			fmt.Fprintf(&b, "word%d ", w)
-		}
 		msgs = append(msgs,
 			provider.Message{Role: provider.RoleUser, Content: "question " + fmt.Sprint(n)},
-			provider.Message{Role: provider.RoleAssistant, Content: b.String()})
+			provider.Message{Role: provider.RoleAssistant, Content: answerOf(min(500, tokens-n))})
 	}
 	return msgs
 }
@@ -98,5 +103,78 @@ func BenchmarkChunks(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.Update(chunksMsg{gen: m.gen, chunks: delta})
+	}
+}
+
+// BenchmarkFrameLongAnswer measures a frame while the streaming answer
+// itself is long (about 100 and 10,000 words): the cost the incremental
+// markdown renderer bounds.
+func BenchmarkFrameLongAnswer(b *testing.B) {
+	for _, words := range []int{100, 10_000} {
+		b.Run(fmt.Sprintf("answer=%d", words), func(b *testing.B) {
+			m := streamingModel(b, 0)
+			text := answerOf(words)
+			for _, w := range strings.SplitAfter(text, " ") {
+				m.Update(chunksMsg{gen: m.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: w}}})
+			}
+			m.Update(frameMsg{gen: m.gen})
+			delta := []provider.Chunk{{Kind: provider.KindText, Text: "more "}}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				m.Update(chunksMsg{gen: m.gen, chunks: delta})
+				m.Update(frameMsg{gen: m.gen})
+			}
+		})
+	}
+}
+
+// BenchmarkOpen measures showing a saved conversation of 100,000 words:
+// New and the first window size, which render only what is visible.
+func BenchmarkOpen(b *testing.B) {
+	history := historyOf(100_000)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		m := New(Options{Provider: &fakeProvider{}, Model: "bench:model", Theme: ThemeDark,
+			Request: provider.Request{Messages: history}})
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	}
+}
+
+// BenchmarkResize measures re-wrapping a 100,000-word conversation after
+// its width changed and settled.
+func BenchmarkResize(b *testing.B) {
+	m := streamingModel(b, 100_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(tea.WindowSizeMsg{Width: 100 + i%2*20, Height: 40})
+		m.Update(resizeSettledMsg{seq: m.resizeSeq})
+	}
+}
+
+// BenchmarkEndToEnd measures prompt sent → last token on screen for an
+// answer streamed as fast as the provider can (2,000 and 10,000 words),
+// through the whole program: channel, coalescing, frames, rendering.
+func BenchmarkEndToEnd(b *testing.B) {
+	for _, n := range []int{2_000, 10_000} {
+		b.Run(fmt.Sprintf("tokens=%d", n), func(b *testing.B) {
+			script := words(answerOf(n))
+			last := strings.TrimSpace(script[len(script)-1].Text)
+			for i := 0; i < b.N; i++ {
+				h := startB(b, Options{Provider: &fakeProvider{script: script}})
+				h.tm.Type("q")
+				h.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+				for {
+					s := h.screen()
+					if strings.Contains(s, " done ") && strings.Contains(s, last) {
+						break
+					}
+				}
+				b.StopTimer()
+				h.quit()
+				b.StartTimer()
+			}
+		})
 	}
 }

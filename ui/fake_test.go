@@ -73,11 +73,14 @@ type probeMsg struct{ reply chan string }
 
 // harness runs the chat under teatest.
 type harness struct {
-	t  *testing.T
+	t  testing.TB
 	tm *teatest.TestModel
 }
 
-func start(t *testing.T, opts Options, w, h int) *harness {
+// startB starts the chat at 120×40 for a benchmark.
+func startB(b *testing.B, opts Options) *harness { return start(b, opts, 120, 40) }
+
+func start(t testing.TB, opts Options, w, h int) *harness {
 	t.Helper()
 	if opts.Theme == "" {
 		opts.Theme = ThemeDark
