@@ -20,18 +20,27 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 var input = streamtest.OpenAIStream(10 << 20)
 
 // perEvent reports every allocation of the run divided by the events
-// decoded, beside the usual figures.
+// decoded, and the throughput in CPU time of the decoding thread
+// (cpu-MB/s: garbage collection on other threads is not counted), beside
+// the usual wall-clock figures.
 func perEvent(b *testing.B, decode func([]byte) int) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	b.SetBytes(int64(len(input)))
 	b.ReportAllocs()
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
+	cpu0 := threadCPU()
 	events := 0
 	for b.Loop() {
 		events += decode(input)
 	}
+	cpu := threadCPU() - cpu0
 	runtime.ReadMemStats(&ms1)
 	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(events), "allocs/event")
+	if cpu > 0 {
+		b.ReportMetric(float64(len(input))*float64(b.N)/(float64(cpu)/1e9)/1e6, "cpu-MB/s")
+	}
 }
 
 func decodeParley(in []byte) int {
