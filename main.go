@@ -125,9 +125,7 @@ func newRootCommand(env *environment) *cobra.Command {
 	fl.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/parley/config.toml)")
 	fl.StringVar(&f.debug, "debug", "", "write a debug log to this file (never to the terminal)")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
-	for _, sub := range subcommands() {
-		cmd.AddCommand(sub)
-	}
+	cmd.AddCommand(newSSECommand())
 	return cmd
 }
 
@@ -156,7 +154,7 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	if f.raw && f.json {
 		return usageErrorf("--raw and --json do not go together")
 	}
-	if done, err := runStoreCommands(ctx, env, f, s); done {
+	if done, err := runSavedCommands(ctx, env, f, s); done {
 		return err
 	}
 
