@@ -139,7 +139,7 @@ func run(cfg *config) int {
 			return 1
 		}
 	}
-	r := &runner{bin: cfg.bin, env: box.env(), cols: cfg.cols, rows: cfg.rows, timeout: cfg.timeout, profileDir: cfg.profile}
+	r := &runner{bin: cfg.bin, env: box.env(), cols: cfg.cols, rows: cfg.rows, timeout: cfg.timeout, verbose: cfg.verbose, profileDir: cfg.profile}
 	if _, err := exec.LookPath("curl"); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: no curl on PATH: the floor column is empty")
 		r.noCurl = true

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ type runner struct {
 	cols    int           // terminal size
 	rows    int           //
 	timeout time.Duration // longest wait for any one thing
+	verbose bool          // say what each terminal run cost the emulator
 	noCurl  bool          // curl is not installed
 
 	profileDir string // where a profiling build writes its profiles
@@ -61,7 +63,7 @@ func (r *runner) onTerminal(baseURL string) (sample, error) {
 	if err != nil {
 		return s, err
 	}
-	defer t.close()
+	defer r.closeTerminal(t)
 	rss := watchRSS(cmd.Process.Pid)
 	exited := waitExit(cmd)
 	fail := func(err error) (sample, error) {
@@ -104,7 +106,7 @@ func (r *runner) interactive(baseURL string) (sample, error) {
 	if err != nil {
 		return s, err
 	}
-	defer t.close()
+	defer r.closeTerminal(t)
 	rss := watchRSS(cmd.Process.Pid)
 	exited := waitExit(cmd)
 	fail := func(what string, err error) (sample, error) {
@@ -178,4 +180,12 @@ func (r *runner) fail(cmd *exec.Cmd, t *terminal, exited <-chan error, err error
 		scr = strings.Join(lines[len(lines)-12:], "\n")
 	}
 	return fmt.Errorf("%w\n--- screen (last lines) ---\n%s\n---", err, scr)
+}
+
+// closeTerminal closes t after a run, and says what it cost with -v.
+func (r *runner) closeTerminal(t *terminal) {
+	t.close()
+	if r.verbose {
+		fmt.Fprintln(os.Stderr, "  "+t.cost())
+	}
 }

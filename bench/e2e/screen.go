@@ -23,14 +23,17 @@ import (
 // scroll off the top are kept, so a word that flashed past still counts.
 //
 // The time a word appeared is when the read that completed it returned,
-// before it was parsed, so the emulator's own cost is not counted against
-// the process (a real terminal's is not either).
+// before it was parsed: the pty is drained by one goroutine and emulated by
+// another, so the emulator's own speed is counted neither against the
+// process nor as a delay of its output.
 type terminal struct {
 	ptmx *os.File
-	done chan struct{} // the reader stopped: the process and its tty are gone
+	done chan struct{} // all was emulated, and the process and its tty are gone
 
 	mu      sync.Mutex
 	emu     *vt.Emulator
+	bytes   int64         // read from the process
+	parsing time.Duration // spent in the emulator and searching screens
 	watches []*watch
 	sbSeen  int // scrollback lines already searched
 }
@@ -77,28 +80,49 @@ func (t *terminal) start(cmd *exec.Cmd) (time.Time, error) {
 		ptmx.Close()
 		return time.Time{}, err
 	}
-	go t.read()
+	chunks := make(chan chunk, 1<<14)
+	go t.read(chunks)
+	go t.emulate(chunks)
 	go t.reply()
 	return start, nil
 }
 
-// read feeds the emulator until the process and its tty are gone (the pty
-// reads EIO then).
-func (t *terminal) read() {
-	defer close(t.done)
+// chunk is what one read of the pty returned, and when.
+type chunk struct {
+	data []byte
+	at   time.Time
+}
+
+// read drains the pty as fast as the process writes, so that the
+// emulator's speed never holds the process back, and hands what it read to
+// emulate. It stops when the process and its tty are gone (the pty reads
+// EIO then).
+func (t *terminal) read(chunks chan<- chunk) {
+	defer close(chunks)
 	buf := make([]byte, 256<<10)
 	for {
 		n, err := t.ptmx.Read(buf)
-		now := time.Now()
 		if n > 0 {
-			t.mu.Lock()
-			t.emu.Write(buf[:n])
-			t.check(now, false)
-			t.mu.Unlock()
+			chunks <- chunk{data: append([]byte(nil), buf[:n]...), at: time.Now()}
 		}
 		if err != nil {
 			return
 		}
+	}
+}
+
+// emulate feeds the emulator, and stamps a watch with the time the bytes
+// that put its text on screen were read.
+func (t *terminal) emulate(chunks <-chan chunk) {
+	defer close(t.done)
+	for c := range chunks {
+		began := time.Now()
+		t.mu.Lock()
+		t.emu.Write(c.data)
+		t.check(c.at, false)
+		t.bytes += int64(len(c.data))
+		t.parsing += time.Since(began)
+		t.mu.Unlock()
 	}
 }
 
@@ -207,4 +231,11 @@ func (t *terminal) close() error {
 	<-t.done
 	t.emu.Close() // ends reply
 	return err
+}
+
+// cost says how much the process wrote and how long the emulator took.
+func (t *terminal) cost() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return fmt.Sprintf("terminal: %d bytes, emulated in %v", t.bytes, t.parsing.Round(time.Millisecond))
 }
