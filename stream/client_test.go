@@ -304,3 +304,41 @@ func TestClientStalledErrorBody(t *testing.T) {
 		t.Errorf("got %v", run.Err)
 	}
 }
+
+// Over HTTPS with HTTP/2, a reset stream is resumed like a dropped
+// connection.
+func TestClientHTTP2(t *testing.T) {
+	srv := streamtest.NewTLSServer(t,
+		streamtest.Stream(streamtest.Write("retry: 1\nid: 1\ndata: a\n\ndata: b"), streamtest.Drop()),
+		streamtest.Stream(streamtest.Write("id: 2\ndata: b\n\n")),
+		streamtest.Status(http.StatusNoContent, "", ""),
+	)
+	var protos []string
+	base := srv.Client().Transport
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := base.RoundTrip(r)
+		if err == nil {
+			protos = append(protos, resp.Proto)
+		}
+		return resp, err
+	})}
+	c := NewClient(t.Context(), hc, NewRequestFunc("GET", srv.URL, nil, nil), fast)
+	defer c.Close()
+	var data []string
+	for c.Next() {
+		data = append(data, c.Event().Data)
+	}
+	if c.Err() != nil || !reflect.DeepEqual(data, []string{"a", "b"}) {
+		t.Errorf("got %q, %v", data, c.Err())
+	}
+	if len(protos) != 3 || protos[0] != "HTTP/2.0" {
+		t.Errorf("protocols %q", protos)
+	}
+	if id := srv.Requests()[1].Header.Get("Last-Event-ID"); id != "1" {
+		t.Errorf("Last-Event-ID %q", id)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

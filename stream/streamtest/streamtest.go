@@ -45,13 +45,14 @@ type Response struct {
 	// Status is the HTTP status; 0 means 200.
 	Status int
 	// Header is sent as is. Content-Type defaults to text/event-stream
-	// when Header does not set it; set it to "" explicitly (Header{"Content-Type": {""}})
-	// to send none.
+	// when Header does not set it; set it to "" to send none:
+	// Header{"Content-Type": {""}}.
 	Header http.Header
-	// Steps write the body, in order. The status and headers are sent with
-	// the first step that writes (Write, Split, Chunks, Trickle, Flush), or
-	// when the script ends: a script that begins with Stall or Sleep keeps
-	// the client waiting for the headers.
+	// Steps write the body, in order; when they run out, the body ends
+	// cleanly. The status and headers are sent with the first step that
+	// writes (Write, Split, Chunks, Repeat, Trickle, Flush), or when the
+	// script ends: a script that begins with Stall or Sleep keeps the
+	// client waiting for the headers.
 	Steps []Step
 }
 
@@ -98,13 +99,19 @@ type Server struct {
 // responses[n]. It is closed by tb.Cleanup.
 func NewServer(tb testing.TB, responses ...Response) *Server {
 	tb.Helper()
-	return NewServerFunc(tb, func(n int, r *http.Request) Response {
+	return start(tb, scripted(tb, responses), false)
+}
+
+// scripted answers the n-th request with responses[n], and fails the test
+// on a request beyond them.
+func scripted(tb testing.TB, responses []Response) func(int, *http.Request) Response {
+	return func(n int, r *http.Request) Response {
 		if n >= len(responses) {
 			tb.Errorf("streamtest: unexpected request %d: %s %s (script has %d)", n+1, r.Method, r.URL, len(responses))
 			return Status(http.StatusInternalServerError, "text/plain", "streamtest: unexpected request")
 		}
 		return responses[n]
-	})
+	}
 }
 
 // NewServerFunc starts a Server that asks respond for the answer to its
@@ -112,14 +119,34 @@ func NewServer(tb testing.TB, responses ...Response) *Server {
 // The Server is closed by tb.Cleanup.
 func NewServerFunc(tb testing.TB, respond func(n int, r *http.Request) Response) *Server {
 	tb.Helper()
+	return start(tb, respond, false)
+}
+
+// NewTLSServer is like NewServer, over HTTPS with HTTP/2 offered, as model
+// APIs serve. Its Client trusts the server's certificate and speaks
+// HTTP/2; other clients see a self-signed certificate. Drop resets the
+// HTTP/2 stream.
+func NewTLSServer(tb testing.TB, responses ...Response) *Server {
+	tb.Helper()
+	return start(tb, scripted(tb, responses), true)
+}
+
+func start(tb testing.TB, respond func(n int, r *http.Request) Response, tls bool) *Server {
 	s := &Server{tb: tb, respond: respond, quit: make(chan struct{})}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	if tls {
+		s.srv.EnableHTTP2 = true
+		s.srv.StartTLS()
+	} else {
+		s.srv.Start()
+	}
 	s.URL = s.srv.URL
 	tb.Cleanup(s.Close)
 	return s
 }
 
-// Client returns an HTTP client for the server.
+// Client returns an HTTP client for the server, which trusts its
+// certificate when it has one.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Requests returns the requests received so far, in order of arrival.
