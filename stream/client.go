@@ -62,7 +62,8 @@ type Options struct {
 }
 
 // Client reads server-sent events from an HTTP endpoint and reconnects as a
-// browser's EventSource does; see the package documentation.
+// browser's EventSource does; see the package documentation. A Client is
+// used from one goroutine; to stop it from another, cancel its context.
 type Client struct {
 	ctx    context.Context
 	hc     *http.Client
