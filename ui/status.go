@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/progress"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/parley-chat/parley/provider"
 )
 
@@ -73,6 +74,24 @@ func newStatus(c *common, model string) *status {
 // and flash, a one-off notice.
 func (s *status) update(st *stats, scrolled, newBelow bool, flash string) {
 	sty := s.c.styles
+	right := s.right(st, scrolled, newBelow, flash)
+	fields := st.fields()
+	// The right-hand side says what to do now: measured values give way
+	// to it, the last first, when the line is too narrow for both.
+	for n := len(fields); ; n-- {
+		left := s.left(st, fields[:n])
+		gap := s.c.width - lipgloss.Width(left) - lipgloss.Width(right)
+		if gap >= 1 || n == 0 {
+			line := left + sty.Status.Render(strings.Repeat(" ", max(gap, 0))) + right
+			s.line = ansi.Truncate(line, s.c.width, "…")
+			return
+		}
+	}
+}
+
+// left is the model, the state, the given fields and the progress bar.
+func (s *status) left(st *stats, fields []string) string {
+	sty := s.c.styles
 	sep := sty.StatusDim.Render(" · ")
 	parts := []string{sty.StatusModel.Render(" " + s.model)}
 	stateStyle := sty.StatusState
@@ -80,7 +99,7 @@ func (s *status) update(st *stats, scrolled, newBelow bool, flash string) {
 		stateStyle = sty.StatusError
 	}
 	parts = append(parts, stateStyle.Render(st.state.String()))
-	for _, f := range st.fields() {
+	for _, f := range fields {
 		parts = append(parts, sty.Status.Render(f))
 	}
 	left := strings.Join(parts, sep)
@@ -90,28 +109,26 @@ func (s *status) update(st *stats, scrolled, newBelow bool, flash string) {
 			left += sty.Status.Render(" " + st.label)
 		}
 	}
-	var right string
+	return left
+}
+
+// right is the most pressing of: new content below, a flash, scrolling, a
+// notice, and the key that matters now.
+func (s *status) right(st *stats, scrolled, newBelow bool, flash string) string {
+	sty := s.c.styles
 	switch {
 	case newBelow:
-		right = sty.Below.Render(" ↓ new content below (end) ")
+		return sty.Below.Render(" ↓ new content below (end) ")
 	case flash != "":
-		right = sty.Status.Render(" " + flash + " ")
+		return sty.Status.Render(" " + flash + " ")
 	case scrolled:
-		right = sty.StatusDim.Render(" scrolled · end to follow ")
+		return sty.StatusDim.Render(" scrolled · end to follow ")
 	case st.notice != "" && st.state.running():
-		right = sty.Status.Render(" " + st.notice + " ")
+		return sty.Status.Render(" " + st.notice + " ")
 	case st.state.running():
-		right = sty.StatusDim.Render(" esc stop ")
-	default:
-		right = sty.StatusDim.Render(" ? help ")
+		return sty.StatusDim.Render(" esc stop ")
 	}
-	gap := s.c.width - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		// Too narrow: the right-hand side goes first.
-		right, gap = "", max(s.c.width-lipgloss.Width(left), 0)
-	}
-	line := left + sty.Status.Render(strings.Repeat(" ", gap)) + right
-	s.line = lipgloss.NewStyle().MaxWidth(s.c.width).Render(line)
+	return sty.StatusDim.Render(" ? help ")
 }
 
 // fields are the measured values: time to first token, speed, usage.

@@ -1,0 +1,210 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
+)
+
+func TestCopyUsesOSC52(t *testing.T) {
+	f := &fakeProvider{script: words(codeAnswer)}
+	h := start(t, Options{Provider: f}, 80, 24)
+	h.typeText("q")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("done")
+	h.press('y', tea.ModAlt)
+	h.waitText("copied the code block")
+	h.quit()
+	out, _ := io.ReadAll(h.tm.FinalOutput(t))
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("func words(s string) []string {\n\treturn strings.Fields(s)\n}"))
+	if !bytes.Contains(out, []byte(want)) {
+		t.Errorf("output lacks the OSC 52 sequence %q", want)
+	}
+}
+
+func TestPasteIsMultiLineInput(t *testing.T) {
+	f := &fakeProvider{script: words("ok"), reqs: make(chan provider.Request, 1)}
+	h := start(t, Options{Provider: f}, 80, 24)
+	h.tm.Send(tea.PasteMsg{Content: "line one\nline two"})
+	h.waitText("line two")
+	h.press(tea.KeyEnter, 0)
+	req := <-f.reqs
+	if got := req.Messages[0].Content; got != "line one\nline two" {
+		t.Errorf("sent %q, want both pasted lines", got)
+	}
+	h.waitText("done")
+	h.quit()
+}
+
+func TestSwitchModelFromPicker(t *testing.T) {
+	second := &fakeProvider{script: words("from b"), reqs: make(chan provider.Request, 1)}
+	opts := Options{
+		Provider: &fakeProvider{},
+		Model:    "a:x",
+		Models:   func(context.Context) ([]string, error) { return []string{"a:x", "b:y", "c:z"}, nil },
+		Switch: func(spec string) (provider.Provider, provider.Request, error) {
+			if spec != "b:y" {
+				return nil, provider.Request{}, errors.New("unexpected " + spec)
+			}
+			return second, provider.Request{Model: "y"}, nil
+		},
+	}
+	h := start(t, opts, 80, 24)
+	h.press('l', tea.ModCtrl)
+	h.waitText("Switch model")
+	h.typeText("b")
+	s := h.waitFor("the filtered list", func(s string) bool { return !strings.Contains(s, "c:z") })
+	if !strings.Contains(s, "b:y") {
+		t.Fatalf("filter lost b:y:\n%s", s)
+	}
+	h.press(tea.KeyEnter, 0)
+	h.waitText("now talking to b:y")
+	h.typeText("hi")
+	h.press(tea.KeyEnter, 0)
+	if req := <-second.reqs; req.Model != "y" {
+		t.Errorf("request model = %q, want y", req.Model)
+	}
+	h.waitText("from b")
+	h.quit()
+}
+
+func TestOpenSavedConversationFromPicker(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	c, err := st.CreateConversation(ctx, store.Conversation{Title: "about otters"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.AddMessage(ctx, store.Message{ConversationID: c.ID, Role: provider.RoleUser, Text: "tell me about otters"})
+	st.AddMessage(ctx, store.Message{ConversationID: c.ID, Role: provider.RoleAssistant, Text: "Otters hold hands.", Status: store.StatusStopped})
+	h := start(t, Options{Provider: &fakeProvider{}, Store: st}, 80, 24)
+	h.press('o', tea.ModCtrl)
+	h.waitText("about otters")
+	h.press(tea.KeyEnter, 0)
+	s := h.waitText("Otters hold hands.")
+	if !strings.Contains(s, "stopped") {
+		t.Errorf("a stopped answer is not marked as stopped:\n%s", s)
+	}
+	h.quit()
+}
+
+func TestEditorReplacesInput(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "ed.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf 'written in the editor' > \"$1\"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VISUAL", "")
+	t.Setenv("EDITOR", script)
+	h := start(t, Options{Provider: &fakeProvider{}}, 80, 24)
+	h.typeText("draft")
+	h.press('x', tea.ModCtrl)
+	h.waitText("› written in the editor")
+	h.quit()
+}
+
+func TestStatusShowsProgressNoticeAndUsage(t *testing.T) {
+	p := newPipe()
+	h := start(t, Options{Provider: p}, 120, 24)
+	h.typeText("q")
+	h.press(tea.KeyEnter, 0)
+	p.out <- provider.Chunk{Kind: provider.KindNotice, Text: "rate limited; retrying in 2s (1/2)"}
+	h.waitText("retrying in 2s")
+	p.out <- provider.Chunk{Kind: provider.KindProgress, Percent: 40, Text: "indexing"}
+	p.text("x")
+	h.waitText("indexing")
+	p.out <- provider.Chunk{Kind: provider.KindUsage, Usage: provider.Usage{InputTokens: 7, OutputTokens: 9}}
+	p.out <- provider.Chunk{Kind: provider.KindFinish, Reason: "length"}
+	s := h.waitText("done")
+	for _, want := range []string{"↑7 ↓9 tokens", "cut off"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+	h.quit()
+}
+
+func TestThemeFollowsBackgroundUnlessSet(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	m := New(Options{})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(tea.BackgroundColorMsg{Color: lightGray{}})
+	if got := m.c.styles.Theme; got != ThemeLight {
+		t.Errorf("auto theme on a light background = %q, want light", got)
+	}
+	m = New(Options{Theme: ThemeDark})
+	m.Update(tea.BackgroundColorMsg{Color: lightGray{}})
+	if got := m.c.styles.Theme; got != ThemeDark {
+		t.Errorf("explicit dark theme changed to %q", got)
+	}
+	t.Setenv("NO_COLOR", "1")
+	if got := New(Options{}).c.styles.Theme; got != ThemeNone {
+		t.Errorf("NO_COLOR theme = %q, want notty", got)
+	}
+	if got := New(Options{Theme: ThemeLight}).c.styles.Theme; got != ThemeLight {
+		t.Errorf("explicit light theme with NO_COLOR = %q, want light", got)
+	}
+}
+
+type lightGray struct{}
+
+func (lightGray) RGBA() (r, g, b, a uint32) { return 0xeeee, 0xeeee, 0xeeee, 0xffff }
+
+// panicky panics when asked for an answer.
+type panicky struct{}
+
+func (panicky) Name() string { return "panicky" }
+func (panicky) Stream(context.Context, provider.Request) (<-chan provider.Chunk, error) {
+	panic("provider bug")
+}
+
+func TestRunLogsPanicAndRestores(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	crash.Lock()
+	crash.path = ""
+	crash.Unlock()
+	in, out := newScriptedInput("hello\r"), &bytes.Buffer{}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := Run(ctx, Options{Provider: panicky{}, Model: "p:m", Theme: ThemeNone, Input: in, Output: out})
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "parley")) {
+		t.Fatalf("Run = %v, want an error naming the crash log under %s", err, dir)
+	}
+	logs, _ := filepath.Glob(filepath.Join(dir, "parley", "parley-crash-*.log"))
+	if len(logs) != 1 {
+		t.Fatalf("crash logs: %v", logs)
+	}
+	b, _ := os.ReadFile(logs[0])
+	if !strings.Contains(string(b), "provider bug") || !strings.Contains(string(b), "goroutine") {
+		t.Errorf("crash log lacks the panic and its stack:\n%s", b)
+	}
+}
+
+// scriptedInput yields its keys once the program had time to start.
+type scriptedInput struct {
+	r     io.Reader
+	ready chan struct{}
+}
+
+func newScriptedInput(keys string) *scriptedInput {
+	s := &scriptedInput{r: strings.NewReader(keys), ready: make(chan struct{})}
+	time.AfterFunc(200*time.Millisecond, func() { close(s.ready) })
+	return s
+}
+
+func (s *scriptedInput) Read(p []byte) (int, error) {
+	<-s.ready
+	return s.r.Read(p)
+}
