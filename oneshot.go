@@ -40,8 +40,10 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	switch {
 	case f.json:
 		out = newJSONPrinter(env.stdout)
-	case f.raw || !isTerminal(env.stdout):
+	case !isTerminal(env.stdout):
 		out = &rawPrinter{w: env.stdout}
+	case f.raw:
+		out = &rawPrinter{w: env.stdout, sanitize: new(markdown.Sanitizer)}
 	default:
 		out = newTermPrinter(env.stdout, env.stderr, s.Theme)
 	}
@@ -134,16 +136,23 @@ type printer interface {
 }
 
 // rawPrinter writes exactly the text of the answer, nothing added: the
-// output of a pipe is data.
+// output of a pipe is data. On a terminal (--raw) it is sanitized, since
+// then it is not data but what drives the screen.
 type rawPrinter struct {
-	w   io.Writer
-	buf []byte
+	w        io.Writer
+	buf      []byte
+	sanitize *markdown.Sanitizer
 }
 
 func (p *rawPrinter) chunk(c provider.Chunk) error {
-	if c.Kind == provider.KindText {
-		p.buf = append(p.buf, c.Text...)
+	if c.Kind != provider.KindText {
+		return nil
 	}
+	if p.sanitize != nil {
+		p.buf = append(p.buf, p.sanitize.Feed(c.Text)...)
+		return nil
+	}
+	p.buf = append(p.buf, c.Text...)
 	return nil
 }
 
@@ -156,7 +165,15 @@ func (p *rawPrinter) flush() error {
 	return err
 }
 
-func (p *rawPrinter) close(error) error { return nil }
+func (p *rawPrinter) close(error) error {
+	if p.sanitize != nil {
+		p.buf = append(p.buf, p.sanitize.Flush()...)
+	}
+	if len(p.buf) > 0 && p.buf[len(p.buf)-1] != '\n' && p.sanitize != nil {
+		p.buf = append(p.buf, '\n') // leave the shell prompt on a line of its own
+	}
+	return p.flush()
+}
 
 // jsonPrinter writes one JSON object per chunk.
 type jsonPrinter struct {
@@ -208,7 +225,8 @@ type silentError struct{ err error }
 func (e silentError) Error() string { return e.err.Error() }
 func (e silentError) Unwrap() error { return e.err }
 
-// errorLine is the one line a user reads for err.
+// errorLine is the one line a user reads for err. It may quote a server,
+// so it is sanitized: stderr is often a terminal.
 func errorLine(err error) string {
 	var se silentError
 	if errors.As(err, &se) || errors.Is(err, errInterrupted) {
@@ -218,7 +236,7 @@ func errorLine(err error) string {
 	if msg == "" {
 		msg = err.Error()
 	}
-	return strings.Join(strings.Fields(msg), " ")
+	return strings.Join(strings.Fields(markdown.Sanitize(msg)), " ")
 }
 
 // networkReason says in plain words why a connection failed, or "" when

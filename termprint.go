@@ -113,14 +113,14 @@ func (p *termPrinter) draw(final bool) error {
 	}
 	for _, l := range lines[min(p.printed, len(lines)):stable] {
 		b.WriteString(l)
-		b.WriteString("\r\n")
+		b.WriteByte('\n')
 	}
 	p.printed = max(p.printed, stable)
 	if !final {
 		if tail := lines[p.printed:]; len(tail) < p.height-1 {
 			for _, l := range tail {
 				b.WriteString(l)
-				b.WriteString("\r\n")
+				b.WriteByte('\n')
 			}
 			p.tail = len(tail)
 		}
