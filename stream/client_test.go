@@ -342,3 +342,20 @@ func TestClientHTTP2(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Cancelled while waiting for the response headers.
+func TestClientCancelBeforeHeaders(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Stall()))
+	ctx, cancel := context.WithCancel(t.Context())
+	c := NewClient(ctx, srv.Client(), NewRequestFunc("GET", srv.URL, nil, nil), fast)
+	defer c.Close()
+	done := make(chan bool)
+	go func() { done <- c.Next() }()
+	for len(srv.Requests()) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if <-done || !errors.Is(c.Err(), context.Canceled) {
+		t.Errorf("after cancel: %v", c.Err())
+	}
+}
