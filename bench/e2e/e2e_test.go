@@ -1,0 +1,89 @@
+package main
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestFinder(t *testing.T) {
+	text := "xx Kestrel yy Ptarmigan."
+	for size := 1; size <= len(text); size++ {
+		f := newFinder("Ptarmigan")
+		at := -1
+		for i := 0; i < len(text); i += size {
+			if f.feed([]byte(text[i:min(i+size, len(text))])) {
+				at = i
+				break
+			}
+		}
+		want := strings.Index(text, "Ptarmigan") + len("Ptarmigan") - 1
+		if at < 0 || at > want || at+size <= want {
+			t.Errorf("pieces of %d: found in the piece at %d, want the piece holding byte %d", size, at, want)
+		}
+	}
+	if newFinder("Ptarmigan").feed([]byte("Ptarmiga")) {
+		t.Error("found a word that was not complete")
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, c := range []struct {
+		in   []float64
+		want float64
+	}{
+		{[]float64{3}, 3},
+		{[]float64{5, 1, 3}, 3},
+		{[]float64{4, 1, 3, 2}, 2.5},
+	} {
+		if got := median(c.in); got != c.want {
+			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
+		}
+	}
+	if !math.IsNaN(median(nil)) {
+		t.Error("median of nothing is not NaN")
+	}
+}
+
+func TestFormats(t *testing.T) {
+	for n, want := range map[int]string{7: "7", 100: "100", 2000: "2,000", 10000: "10,000", 1234567: "1,234,567"} {
+		if got := group(n); got != want {
+			t.Errorf("group(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := (target{max: float64(150 * time.Millisecond)}).format(false); got != "≤ 150 ms" {
+		t.Errorf("time target shows as %q", got)
+	}
+	if got := (target{max: 40 << 20}).format(true); got != "≤ 40.0 MiB" {
+		t.Errorf("size target shows as %q", got)
+	}
+	if got := (target{ratio: 1.2}).format(false); got != "≤ 1.2 × curl" {
+		t.Errorf("ratio target shows as %q", got)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	cfg, err := parseFlags(nil)
+	if err != nil || !cfg.checkTargets || !cfg.warm || cfg.runs != 5 {
+		t.Errorf("defaults: %+v, %v; want targets checked after a warm-up, 5 runs", cfg, err)
+	}
+	cfg, err = parseFlags([]string{"-smoke"})
+	if err != nil || cfg.checkTargets || cfg.warm || cfg.runs != 1 || cfg.tokens >= issueTokens {
+		t.Errorf("-smoke: %+v, %v; want one small run, no targets", cfg, err)
+	}
+	if cfg, err := parseFlags([]string{"-rate", "50"}); err != nil || cfg.checkTargets {
+		t.Errorf("-rate 50: targets checked (%v)", err)
+	}
+	for _, bad := range [][]string{{"-only", "nope"}, {"-size", "10"}, {"-runs", "0"}, {"-bin", "x", "-profile", "y"}, {"extra"}} {
+		if _, err := parseFlags(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
