@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -180,5 +181,47 @@ func TestNewHTTPClientProxy(t *testing.T) {
 	}
 	if tr, ok := client.Transport.(*http.Transport); !ok || tr.Proxy == nil || client.Timeout != 0 {
 		t.Errorf("client %+v does not honour proxies or has a timeout", client)
+	}
+}
+
+func TestDebugLogHasNoKey(t *testing.T) {
+	var buf strings.Builder
+	srv := streamtest.NewServer(t,
+		streamtest.Status(401, "application/json", `{"error":{"message":"bad key `+secret+`"}}`),
+		streamtest.Stream(streamtest.Write("data: x\n\n")),
+	)
+	o, c := testCall(srv)
+	o.Debug = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c.URL += "?note=" + secret // a key pasted into a URL is scrubbed too
+	if _, err := o.Open(t.Context(), c); err == nil || strings.Contains(err.Error(), secret) {
+		t.Fatalf("error %v", err)
+	}
+	rc, err := o.Open(t.Context(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.Close()
+	if !strings.Contains(buf.String(), "status=401") || strings.Contains(buf.String(), secret) {
+		t.Errorf("debug log:\n%s", buf.String())
+	}
+}
+
+func TestStreamClientHeaderTimeout(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Stall()), streamtest.Stream(streamtest.Write("ok")))
+	o := Options{HTTPClient: srv.Client(), IdleTimeout: 30 * time.Millisecond}
+	hc := o.StreamClient()
+	_, err := hc.Get(srv.URL)
+	var te *TimeoutError
+	if !errors.As(err, &te) || !te.Idle {
+		t.Fatalf("error %v", err)
+	}
+	resp, err := hc.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "ok" {
+		t.Errorf("body %q", b)
 	}
 }

@@ -111,7 +111,7 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error)
 		}
 	}
 	if err := sd.Err(); err != nil {
-		return "", e.Lost(fmt.Errorf("%s: %w", c.ep.Name, err))
+		return "", provider.ReadFailed(e, c.ep.Name, err)
 	}
 	return "", e.Lost(nil) // the body ended before message_stop
 }

@@ -103,7 +103,7 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error)
 	}
 	if d.reason == "" {
 		if err := sd.Err(); err != nil {
-			return "", e.Lost(fmt.Errorf("%s: %w", c.ep.Name, err))
+			return "", provider.ReadFailed(e, c.ep.Name, err)
 		}
 		return "", e.Lost(nil)
 	}

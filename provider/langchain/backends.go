@@ -1,9 +1,11 @@
 package langchain
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -84,7 +86,7 @@ func newBedrock(ep provider.Endpoint, o provider.Options) (*Client, error) {
 			bo.BaseEndpoint = aws.String(ep.BaseURL)
 		}
 		bo.RetryMaxAttempts = 1    // provider.Run retries, and only before the first token
-		bo.HTTPClient = o.Client() // proxies and ca_file, as for every provider
+		bo.HTTPClient = bufferedClient(o.Client()) // proxies and ca_file, as for every provider
 	})
 	m, err := bedrock.New(bedrock.WithClient(client))
 	if err != nil {
@@ -134,4 +136,37 @@ func httpAdvice(status int, keyAdvice string) string {
 		return "the provider is having trouble; try again shortly"
 	}
 	return ""
+}
+
+// bufferedClient returns c with each request body read into memory before
+// it is sent. The AWS SDK closes its request body as soon as the response
+// headers arrive; if the transport was still checking that body for its
+// end, the write fails and the connection, with the event stream on it, is
+// closed ("use of closed network connection"). Bedrock's bodies are small.
+func bufferedClient(c *http.Client) *http.Client {
+	cc := *c
+	rt := cc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	cc.Transport = bufferBody{rt}
+	return &cc
+}
+
+type bufferBody struct{ rt http.RoundTripper }
+
+func (b bufferBody) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return b.rt.RoundTrip(req)
+	}
+	data, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	r.ContentLength = int64(len(data))
+	return b.rt.RoundTrip(r)
 }

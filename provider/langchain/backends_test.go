@@ -182,7 +182,7 @@ func TestBedrockFaults(t *testing.T) {
 			Steps: []streamtest.Step{streamtest.Write(`{"message":"You don't have access to the model with the specified model ID."}`)}},
 			[]string{"403", "don't have access to the model", "AWS credentials"}, ""},
 		{"exception mid-stream", streamtest.Response{Header: eventStream, Steps: []streamtest.Step{streamtest.Write(partial + throttle)}},
-			[]string{"connection lost after 2 tokens", "Too many requests"}, "Hello from Bedrock."},
+			[]string{"connection lost after", "Too many requests", "retry"}, "Hello*"},
 		// langchaingo checks the stream's error before each event it has
 		// already received, so a drop may also lose the last delta.
 		{"drop", streamtest.Response{Header: eventStream, Steps: []streamtest.Step{streamtest.Write(partial), streamtest.Drop()}},

@@ -128,7 +128,7 @@ func (c *Client) decode(nd *stream.NDJSONReader, e *provider.Emitter, model stri
 			if errors.As(err, &le) {
 				return "", fmt.Errorf("%s: malformed line after %d tokens: %w", c.ep.Name, e.Tokens(), err)
 			}
-			return "", e.Lost(fmt.Errorf("%s: %w", c.ep.Name, err))
+			return "", provider.ReadFailed(e, c.ep.Name, err)
 		}
 		return "", e.Lost(nil) // the body ended without a "done" line
 	}

@@ -155,7 +155,7 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error)
 	if !d.done && d.reason == "" {
 		d.think.flush(e)
 		if err := sd.Err(); err != nil {
-			return "", e.Lost(fmt.Errorf("%s: %w", c.cfg.Name, err))
+			return "", provider.ReadFailed(e, c.cfg.Name, err)
 		}
 		return "", e.Lost(nil) // neither a finish_reason nor [DONE]
 	}

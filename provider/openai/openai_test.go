@@ -220,3 +220,20 @@ func TestListModels(t *testing.T) {
 		t.Errorf("request %+v", r)
 	}
 }
+
+func TestHugeLineAndInvalidUTF8(t *testing.T) {
+	huge := "data: {\"choices\":[{\"delta\":{\"content\":\"" + strings.Repeat("x", 9<<20) + "\"}}]}\n\n"
+	bad := "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"caf\xe9 \xff ok\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
+	srv := streamtest.NewServer(t,
+		streamtest.Stream(streamtest.Write(transcript(t, "basic.sse")[:300]), streamtest.Chunks(huge, 1<<20)),
+		streamtest.Stream(streamtest.Trickle(bad, time.Millisecond)),
+	)
+	r := providertest.Stream(t, newClient(srv), hello)
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "exceeds 8 MiB") {
+		t.Fatalf("huge line: %v", r.Err)
+	}
+	r = providertest.Stream(t, newClient(srv), hello)
+	if r.Err != nil || r.Text != "caf\uFFFD \uFFFD ok" {
+		t.Fatalf("invalid UTF-8: %q, %v", r.Text, r.Err)
+	}
+}
