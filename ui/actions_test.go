@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 )
@@ -25,12 +26,11 @@ func TestCopyUsesOSC52(t *testing.T) {
 	h.waitText("done")
 	h.press('y', tea.ModAlt)
 	h.waitText("copied the code block")
-	h.quit()
-	out, _ := io.ReadAll(h.tm.FinalOutput(t))
 	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("func words(s string) []string {\n\treturn strings.Fields(s)\n}"))
-	if !bytes.Contains(out, []byte(want)) {
-		t.Errorf("output lacks the OSC 52 sequence %q", want)
-	}
+	teatest.WaitFor(t, h.tm.Output(), func(out []byte) bool {
+		return bytes.Contains(out, []byte(want))
+	}, teatest.WithDuration(5*time.Second))
+	h.quit()
 }
 
 func TestPasteIsMultiLineInput(t *testing.T) {

@@ -239,3 +239,23 @@ func TestLastCodeBlock(t *testing.T) {
 		})
 	}
 }
+
+func TestResizeRewrapsOnceSettled(t *testing.T) {
+	f := &fakeProvider{script: words(strings.Repeat("wrapped words go here ", 12))}
+	h := start(t, Options{Provider: f}, 120, 24)
+	h.typeText("q")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("done")
+	h.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 24})
+	// At once the old lines are clipped to the new width; once the size
+	// settles they are wrapped again and every phrase is back.
+	h.waitFor("the re-wrapped answer", func(s string) bool {
+		for _, l := range strings.Split(s, "\n") {
+			if len([]rune(l)) > 60 {
+				return false
+			}
+		}
+		return strings.Count(s, "here") == 12
+	})
+	h.quit()
+}

@@ -6,6 +6,10 @@ import "time"
 // styles of the current theme, the keys, and the clock.
 type common struct {
 	width, height int
+	// wrap is the width the transcript is wrapped to. It follows width
+	// once a resize has settled, so dragging a window does not re-render
+	// the transcript at every step.
+	wrap int
 	styles        *Styles
 	keys          KeyMap
 	// now is the clock of the status line's timings; tests fix it so that

@@ -91,31 +91,31 @@ func (e *entry) appendReasoning(s string, width int, theme string) {
 // fresh reports whether the cached lines are valid for c and the
 // reasoning visibility.
 func (e *entry) fresh(c *common, showReasoning bool) bool {
-	return !e.dirty && e.width == c.width && e.theme == c.styles.Theme && e.showRsn == showReasoning
+	return !e.dirty && e.width == c.wrap && e.theme == c.styles.Theme && e.showRsn == showReasoning
 }
 
 // height is the number of lines of the entry: exact when its lines are
 // fresh, otherwise the last exact count if it had one at this width, or an
 // estimate from its text.
 func (e *entry) height(c *common, showReasoning bool) int {
-	if e.fresh(c, showReasoning) || (e.lines != nil && e.width == c.width) {
+	if e.fresh(c, showReasoning) || (e.lines != nil && e.width == c.wrap) {
 		return len(e.lines)
 	}
-	if e.estWidth == c.width && e.estRsn == showReasoning {
+	if e.estWidth == c.wrap && e.estRsn == showReasoning {
 		return e.est
 	}
 	n := 0
 	for _, text := range []string{e.text, e.detail, e.answerText()} {
-		n += strings.Count(text, "\n") + len(text)/max(c.width, 1) + 1
+		n += strings.Count(text, "\n") + len(text)/max(c.wrap, 1) + 1
 	}
 	if e.reasoning != nil {
 		n += 2
 		if showReasoning {
 			text := e.reasoning.Text()
-			n += strings.Count(text, "\n") + len(text)/max(c.width, 1)
+			n += strings.Count(text, "\n") + len(text)/max(c.wrap, 1)
 		}
 	}
-	e.est, e.estWidth, e.estRsn = n, c.width, showReasoning
+	e.est, e.estWidth, e.estRsn = n, c.wrap, showReasoning
 	return n
 }
 
@@ -126,20 +126,20 @@ func (e *entry) render(c *common, showReasoning bool) []string {
 	if e.fresh(c, showReasoning) {
 		return e.lines
 	}
-	e.width, e.theme, e.showRsn, e.dirty = c.width, theme, showReasoning, false
+	e.width, e.theme, e.showRsn, e.dirty = c.wrap, theme, showReasoning, false
 	s := c.styles
 	switch e.kind {
 	case entryUser:
-		e.lines = barred(wrap(e.text, c.width-2), s.UserBar.Render("▌ "), s.User)
+		e.lines = barred(wrap(e.text, c.wrap-2), s.UserBar.Render("▌ "), s.User)
 	case entryAnswer:
 		e.lines = e.renderAnswer(c, showReasoning)
 	case entryError:
 		e.lines = []string{s.ErrorTitle.Render("✗ " + e.text)}
 		if e.detail != "" {
-			e.lines = append(e.lines, barred(wrap(e.detail, c.width-2), "  ", s.ErrorText)...)
+			e.lines = append(e.lines, barred(wrap(e.detail, c.wrap-2), "  ", s.ErrorText)...)
 		}
 	case entryInfo:
-		e.lines = barred(wrap(e.text, c.width-2), "  ", s.Note)
+		e.lines = barred(wrap(e.text, c.wrap-2), "  ", s.Note)
 	}
 	return e.lines
 }
@@ -152,18 +152,18 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 		switch {
 		case showReasoning:
 			lines = append(lines, s.Thinking.Render("▾ Thinking ("+n+")"))
-			e.reasoning.SetWidth(answerWidth(c.width) - 2)
+			e.reasoning.SetWidth(answerWidth(c.wrap) - 2)
 			e.reasoning.SetStyle(s.Theme)
-			lines = append(lines, barred(trimBlank(markdownLines(e.reasoning, answerWidth(c.width)-2)), s.ThinkingBar.Render("│ "), lipgloss.NewStyle())...)
+			lines = append(lines, barred(trimBlank(markdownLines(e.reasoning, answerWidth(c.wrap)-2)), s.ThinkingBar.Render("│ "), lipgloss.NewStyle())...)
 		case e.status == answerStreaming && e.md.Text() == "":
 			lines = append(lines, s.Thinking.Render("▸ Thinking… ("+n+")"))
 		default:
 			lines = append(lines, s.Thinking.Render("▸ Thought for "+n+" · "+c.keys.Reasoning.Help().Key+" shows it"))
 		}
 	}
-	e.md.SetWidth(answerWidth(c.width))
+	e.md.SetWidth(answerWidth(c.wrap))
 	e.md.SetStyle(s.Theme)
-	body := trimBlank(markdownLines(e.md, answerWidth(c.width)))
+	body := trimBlank(markdownLines(e.md, answerWidth(c.wrap)))
 	if len(lines) > 0 && len(body) > 0 {
 		lines = append(lines, "")
 	}

@@ -25,7 +25,7 @@ func (m *Model) ask() tea.Cmd {
 	}
 	req := m.req
 	req.Messages = m.messages()
-	a := newAnswer(m.c.width, m.c.styles.Theme)
+	a := newAnswer(m.c.wrap, m.c.styles.Theme)
 	m.turns[len(m.turns)-1].answer = a
 	m.answer = a
 	m.tr.add(a)
@@ -74,7 +74,7 @@ func (m *Model) restore(msg provider.Message) {
 		if len(m.turns) == 0 {
 			m.turns = append(m.turns, turn{})
 		}
-		a := newAnswer(m.c.width, m.c.styles.Theme)
+		a := newAnswer(m.c.wrap, m.c.styles.Theme)
 		a.md.Append(markdown.Sanitize(msg.Content))
 		a.status = answerDone
 		m.turns[len(m.turns)-1].answer = a
@@ -142,7 +142,7 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 			a.md.Append(a.san.Feed(c.Text))
 			a.dirty = true
 		} else {
-			a.appendReasoning(a.rsan.Feed(c.Text), m.c.width, m.c.styles.Theme)
+			a.appendReasoning(a.rsan.Feed(c.Text), m.c.wrap, m.c.styles.Theme)
 		}
 	case provider.KindProgress:
 		st.progress, st.label = c.Percent, markdown.Sanitize(c.Text)
@@ -203,7 +203,7 @@ func (m *Model) finish(s state, cause error) tea.Cmd {
 	if a != nil {
 		a.md.Append(a.san.Flush())
 		if rest := a.rsan.Flush(); rest != "" {
-			a.appendReasoning(rest, m.c.width, m.c.styles.Theme)
+			a.appendReasoning(rest, m.c.wrap, m.c.styles.Theme)
 		}
 		switch s {
 		case stateStopped:

@@ -164,7 +164,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		cmd = m.resize(msg.Width, msg.Height)
 	case resizeSettledMsg:
-		if msg.seq == m.resizeSeq {
+		if msg.seq == m.resizeSeq && m.c.wrap != m.c.width {
+			m.c.wrap = m.c.width
 			m.tr.layout()
 		}
 	case tea.BackgroundColorMsg:
@@ -236,13 +237,16 @@ func (m *Model) other(msg tea.Msg) tea.Cmd {
 type resizeSettledMsg struct{ seq int }
 
 func (m *Model) resize(w, h int) tea.Cmd {
-	first := m.c.width == 0
+	first := m.c.wrap == 0
 	widthChanged := w != m.c.width
 	m.c.width, m.c.height = w, h
+	if first {
+		m.c.wrap = w
+	}
 	m.in.SetWidth(w)
 	m.fitInput()
+	m.tr.layout() // cheap until the wrap width changes: it clips meanwhile
 	if first || !widthChanged {
-		m.tr.layout()
 		return nil
 	}
 	m.resizeSeq++

@@ -178,7 +178,7 @@ func (m *Model) restoreStored(sm store.Message) {
 	t := &m.turns[len(m.turns)-1]
 	a := t.answer
 	if sm.Reasoning != "" {
-		a.appendReasoning(markdown.Sanitize(sm.Reasoning), m.c.width, m.c.styles.Theme)
+		a.appendReasoning(markdown.Sanitize(sm.Reasoning), m.c.wrap, m.c.styles.Theme)
 		a.thinkToks = sm.Usage.ReasoningTokens
 	}
 	switch sm.Status {

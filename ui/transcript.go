@@ -63,7 +63,7 @@ func (t *transcript) removeFrom(i int) {
 // layout renders the entries the window needs and composes it. It costs
 // one comparison per entry plus the rendering of stale visible entries.
 func (t *transcript) layout() {
-	if t.c.width <= 0 {
+	if t.c.wrap <= 0 {
 		return // no size yet: nothing to lay out
 	}
 	prev := t.total
@@ -157,6 +157,7 @@ func (t *transcript) renderEntry(i int) bool {
 func (t *transcript) compose() {
 	var b strings.Builder
 	row, written := 0, 0
+	clip := t.c.wrap > t.c.width // narrowed, not yet re-wrapped
 	for i, e := range t.entries {
 		n := t.counts[i]
 		if row+n <= t.offset {
@@ -175,7 +176,11 @@ func (t *transcript) compose() {
 				b.WriteByte('\n')
 			}
 			if k := j - gap; k >= 0 && k < len(e.lines) {
-				b.WriteString(e.lines[k])
+				if clip {
+					b.WriteString(ansi.Truncate(e.lines[k], t.c.width, ""))
+				} else {
+					b.WriteString(e.lines[k])
+				}
 			}
 			written++
 		}
@@ -195,7 +200,7 @@ func (t *transcript) compose() {
 // scroll moves the window by delta lines; reaching the bottom resumes
 // following.
 func (t *transcript) scroll(delta int) {
-	if t.c.width <= 0 {
+	if t.c.wrap <= 0 {
 		return
 	}
 	maxOff := max(t.total-t.height, 0)
