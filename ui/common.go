@@ -9,9 +9,9 @@ type common struct {
 	// wrap is the width the transcript is wrapped to. It follows width
 	// once a resize has settled, so dragging a window does not re-render
 	// the transcript at every step.
-	wrap int
-	styles        *Styles
-	keys          KeyMap
+	wrap   int
+	styles *Styles
+	keys   KeyMap
 	// now is the clock of the status line's timings; tests fix it so that
 	// screens are reproducible.
 	now func() time.Time
