@@ -246,7 +246,11 @@ func Types() []string {
 }
 
 // New builds the Provider for ep with the factory registered for its Type.
+// A base URL without a scheme ("localhost:11434") is taken as http.
 func New(ep Endpoint, o Options) (Provider, error) {
+	if ep.BaseURL != "" && !strings.Contains(ep.BaseURL, "://") {
+		ep.BaseURL = "http://" + ep.BaseURL
+	}
 	if err := ep.Validate(); err != nil {
 		return nil, err
 	}

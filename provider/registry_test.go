@@ -130,6 +130,10 @@ func TestNew(t *testing.T) {
 	if err != nil || p.Name() != "mine" {
 		t.Fatalf("New = %v, %v", p, err)
 	}
+	p, err = New(Endpoint{Name: "local", Type: "test-nop", BaseURL: "localhost:11434"}, Options{})
+	if err != nil || p.(nopProvider).ep.BaseURL != "http://localhost:11434" {
+		t.Errorf("scheme-less base URL: %v, %v", p, err)
+	}
 	if _, err := New(Endpoint{Name: "bad", Type: "carrier-pigeon"}, Options{}); err == nil || !strings.Contains(err.Error(), `unknown type "carrier-pigeon"`) {
 		t.Errorf("unknown type: %v", err)
 	}

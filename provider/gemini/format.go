@@ -26,8 +26,15 @@ type part struct {
 }
 
 type generationConfig struct {
-	Temperature     *float64 `json:"temperature,omitempty"`
-	MaxOutputTokens int      `json:"maxOutputTokens,omitempty"`
+	Temperature     *float64        `json:"temperature,omitempty"`
+	MaxOutputTokens int             `json:"maxOutputTokens,omitempty"`
+	ThinkingConfig  *thinkingConfig `json:"thinkingConfig,omitempty"`
+}
+
+// thinkingConfig asks a thinking model for its thoughts as parts with
+// "thought": true.
+type thinkingConfig struct {
+	IncludeThoughts bool `json:"includeThoughts"`
 }
 
 func newGenerateRequest(req provider.Request) generateRequest {
@@ -45,9 +52,8 @@ func newGenerateRequest(req provider.Request) generateRequest {
 	if req.System != "" {
 		g.SystemInstruction = &content{Parts: []part{{Text: req.System}}}
 	}
-	if req.Temperature != nil || req.MaxTokens > 0 {
-		g.GenerationConfig = &generationConfig{Temperature: req.Temperature, MaxOutputTokens: req.MaxTokens}
-	}
+	g.GenerationConfig = &generationConfig{Temperature: req.Temperature, MaxOutputTokens: req.MaxTokens,
+		ThinkingConfig: &thinkingConfig{IncludeThoughts: true}}
 	return g
 }
 

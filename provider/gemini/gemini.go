@@ -69,10 +69,13 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	if err := c.ep.RequireKey(); err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(newGenerateRequest(req))
+	gr := newGenerateRequest(req)
+	body, err := json.Marshal(gr)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.ep.Name, err)
 	}
+	gr.GenerationConfig.ThinkingConfig = nil
+	plain, _ := json.Marshal(gr) // for models that cannot think
 	model := strings.TrimPrefix(req.Model, "models/")
 	h := c.header()
 	h.Set("Accept", provider.MediaEventStream)
@@ -83,12 +86,25 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	}
 	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		rc, err := c.opts.Open(ctx, call)
+		if rejectsThinking(err) {
+			c.opts.Logger().Debug("resending without thinkingConfig", "provider", c.ep.Name)
+			retry := call
+			retry.Body = plain
+			rc, err = c.opts.Open(ctx, retry)
+		}
 		if err != nil {
 			return "", c.advise(err)
 		}
 		defer rc.Close()
 		return c.decode(stream.NewDecoder(rc), e)
 	}), nil
+}
+
+// rejectsThinking reports a 400 from a model that does not think.
+func rejectsThinking(err error) bool {
+	var ae *provider.APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusBadRequest &&
+		(strings.Contains(ae.Message, "hinking") || strings.Contains(ae.Message, "includeThoughts"))
 }
 
 // decode reads events to the end of the body. The stream has no end

@@ -213,3 +213,18 @@ func FuzzParseChunk(f *testing.F) {
 		_ = d.finishError()
 	})
 }
+
+func TestResendWithoutThinking(t *testing.T) {
+	srv := streamtest.NewServer(t,
+		streamtest.Status(400, "application/json", `{"error": {"code": 400, "message": "Thinking is not supported for this model.", "status": "INVALID_ARGUMENT"}}`),
+		streamtest.Stream(streamtest.Write(transcript(t, "text.sse"))),
+	)
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	if r.Err != nil || r.Text != "The sky is blue because of Rayleigh scattering." {
+		t.Fatalf("got %q, %v", r.Text, r.Err)
+	}
+	reqs := srv.Requests()
+	if !strings.Contains(string(reqs[0].Body), `"includeThoughts":true`) || strings.Contains(string(reqs[1].Body), "thinkingConfig") {
+		t.Errorf("bodies:\n%s\n%s", reqs[0].Body, reqs[1].Body)
+	}
+}
