@@ -120,12 +120,12 @@ func TestStartTimeout(t *testing.T) {
 	o, c := testCall(srv)
 	o.Timeout = 40 * time.Millisecond
 	ch := o.Start(t.Context(), func(ctx context.Context, e *Emitter) (string, error) {
+		e.Text("a") // as if from an earlier part of the answer
 		rc, err := o.Open(ctx, c)
 		if err != nil {
 			return "", err
 		}
 		defer rc.Close()
-		e.Text("a")
 		_, err = io.ReadAll(rc)
 		return "", e.Lost(err)
 	})
