@@ -173,25 +173,29 @@ func (s *Store) load(ctx context.Context, id string) (*Conversation, error) {
 }
 
 // List returns up to limit conversations (all of them when limit <= 0),
-// the one used last first, with their message counts but not their
-// messages.
+// the one used last first, with their message counts but neither their
+// messages nor their system prompts.
 func (s *Store) List(ctx context.Context, limit int) ([]Conversation, error) {
+	size := limit
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
+		// Count first: growing the slice row by row costs more.
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM conversations`).Scan(&size); err != nil {
+			return nil, fmt.Errorf("store: list conversations: %w", err)
+		}
 	}
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT c.id, c.title, c.model, c.provider, c.system, c.created_at, c.updated_at,
-			(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
-		FROM conversations c ORDER BY c.updated_at DESC, c.id LIMIT ?`, limit)
+		SELECT id, title, model, provider, created_at, updated_at, message_count
+		FROM conversations ORDER BY updated_at DESC, id LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list conversations: %w", err)
 	}
 	defer rows.Close()
-	var list []Conversation
+	list := make([]Conversation, 0, min(size, 100_000))
 	for rows.Next() {
 		var c Conversation
 		var created, updated int64
-		if err := rows.Scan(&c.ID, &c.Title, &c.Model, &c.Provider, &c.System,
+		if err := rows.Scan(&c.ID, &c.Title, &c.Model, &c.Provider,
 			&created, &updated, &c.MessageCount); err != nil {
 			return nil, fmt.Errorf("store: list conversations: %w", err)
 		}

@@ -19,7 +19,10 @@ func TestMain(m *testing.M) {
 	if name := os.Getenv(helperEnv); name != "" {
 		os.Exit(runHelper(name))
 	}
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		removeBenchDB()
+		os.Exit(code)
+	}))
 }
 
 // openTemp opens a new store in a temporary directory.

@@ -12,8 +12,8 @@ import (
 // shipped.
 var migrations = []string{
 	// 1: conversations, their messages, and a full-text index of the
-	// messages' text kept in step by triggers. Times are Unix milliseconds,
-	// durations milliseconds.
+	// messages' text; triggers keep the index and the message counts in
+	// step. Times are Unix milliseconds, durations milliseconds.
 	`
 CREATE TABLE conversations (
 	id         TEXT PRIMARY KEY,
@@ -22,10 +22,14 @@ CREATE TABLE conversations (
 	provider   TEXT NOT NULL DEFAULT '',
 	system     TEXT NOT NULL DEFAULT '',
 	created_at INTEGER NOT NULL,
-	updated_at INTEGER NOT NULL
+	updated_at INTEGER NOT NULL,
+	-- kept by triggers, so that a listing need not count
+	message_count INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
-CREATE INDEX conversations_by_update ON conversations (updated_at DESC, id);
+-- covers what a listing reads, so that listing is one scan of the index
+CREATE INDEX conversations_by_update ON conversations
+	(updated_at DESC, id, title, model, provider, created_at, message_count);
 
 CREATE TABLE messages (
 	id               INTEGER PRIMARY KEY,
@@ -46,6 +50,14 @@ CREATE TABLE messages (
 	created_at       INTEGER NOT NULL,
 	UNIQUE (conversation_id, seq)
 ) STRICT;
+
+CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+	UPDATE conversations SET message_count = message_count + 1 WHERE id = new.conversation_id;
+END;
+
+CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+	UPDATE conversations SET message_count = message_count - 1 WHERE id = old.conversation_id;
+END;
 
 CREATE VIRTUAL TABLE messages_fts USING fts5 (
 	text,

@@ -65,11 +65,19 @@ type Fragment struct {
 // snippetTokens is how many tokens, at most, a snippet holds.
 const snippetTokens = 16
 
+// searchWindow is how many of the newest matching messages Search ranks.
+// Ranking costs time for every candidate; the window keeps a search for a
+// word found in most messages under 100 ms (see BENCH.md), and changes
+// nothing for a search with fewer matches.
+var searchWindow = 5000
+
 // Search finds the messages whose text contains every word of text,
-// best match first (bm25), and returns up to limit of them (20 when
-// limit <= 0). Words match whatever their case, accents or English
-// inflection ("running" finds "run"); a word ending in * matches as a
-// prefix. Any other query syntax in text is taken literally.
+// best match first (bm25, among the newest 5,000 matches), and returns up
+// to limit of them (20 when limit <= 0). Words match whatever their case,
+// accents or English inflection ("running" finds "run"). Query syntax in
+// text (quotes, AND, OR, NEAR, column filters, prefix stars) is taken
+// literally: prefix searches are left out because, without a prefix index,
+// a short prefix costs seconds on a large database.
 func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, error) {
 	query := ftsQuery(text)
 	if query == "" {
@@ -78,15 +86,23 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, erro
 	if limit <= 0 {
 		limit = 20
 	}
+	// Rank the newest matches, keep the best, and only then make their
+	// snippets, which cost more than ranking.
 	rows, err := s.db.QueryContext(ctx, `
+		WITH recent AS (
+			SELECT rowid AS id, bm25(messages_fts) AS rank FROM messages_fts
+			WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2
+		), best AS (
+			SELECT id, rank FROM recent ORDER BY rank, id DESC LIMIT ?3
+		)
 		SELECT m.conversation_id, c.title, m.id, m.seq, m.role, m.created_at,
-			snippet(messages_fts, 0, ?, ?, '…', ?), f.rank
-		FROM messages_fts f
-		JOIN messages m ON m.id = f.rowid
+			snippet(messages_fts, 0, ?4, ?5, '…', ?6), best.rank
+		FROM best
+		JOIN messages_fts ON messages_fts.rowid = best.id AND messages_fts MATCH ?1
+		JOIN messages m ON m.id = best.id
 		JOIN conversations c ON c.id = m.conversation_id
-		WHERE messages_fts MATCH ?
-		ORDER BY f.rank, m.id DESC
-		LIMIT ?`, MarkStart, MarkEnd, snippetTokens, query, limit)
+		ORDER BY best.rank, best.id DESC`,
+		query, searchWindow, limit, MarkStart, MarkEnd, snippetTokens)
 	if err != nil {
 		return nil, fmt.Errorf("store: search %q: %w", text, err)
 	}
@@ -110,22 +126,13 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, erro
 
 // ftsQuery turns what a person typed into an FTS5 query that cannot be a
 // syntax error: each space-separated word becomes a quoted string (so
-// "don't" or "c++" search for what they say), all of them required; a
-// trailing * is kept as a prefix search.
+// "don't" or "c++" search for what they say), all of them required.
 func ftsQuery(text string) string {
 	var terms []string
 	for _, w := range strings.Fields(text) {
-		prefix := strings.HasSuffix(w, "*")
-		w = strings.TrimRight(w, "*")
-		w = strings.NewReplacer(MarkStart, "", MarkEnd, "").Replace(w)
-		if !hasWordChar(w) {
-			continue
+		if hasWordChar(w) {
+			terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 		}
-		term := `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
-		if prefix {
-			term += "*"
-		}
-		terms = append(terms, term)
 	}
 	return strings.Join(terms, " ")
 }

@@ -12,7 +12,7 @@ func TestFTSQuery(t *testing.T) {
 		{"hello world", `"hello" "world"`},
 		{"  c++  ", `"c++"`},
 		{`say "hi"`, `"say" """hi"""`},
-		{"pre*", `"pre"*`},
+		{"pre*", `"pre*"`},
 		{"AND OR NOT NEAR(a b)", `"AND" "OR" "NOT" "NEAR(a" "b)"`},
 		{"*** -- ...", ""},
 		{"", ""},
@@ -85,7 +85,8 @@ func TestSearchMatching(t *testing.T) {
 		{"cafe", 1},            // accents
 		{"don't", 1},           // quote inside a word
 		{"c++", 1},             // punctuation
-		{"lat*", 1},            // prefix
+		{"lat*", 0},            // no prefix search
+		{"late*", 1},           // the star is punctuation
 		{`"late`, 1},           // unbalanced quote
 		{"late OR nothing", 0}, // OR is a word, not an operator
 		{"(late)", 1},          // syntax is literal
@@ -149,5 +150,26 @@ func TestFragments(t *testing.T) {
 	}
 	if got := (Hit{Snippet: "x" + MarkStart + "open"}).Fragments(); len(got) != 2 || !got[1].Match {
 		t.Errorf("unterminated mark: %v", got)
+	}
+}
+
+func TestSearchRanksTheNewestMatches(t *testing.T) {
+	s := openTemp(t)
+	defer func(w int) { searchWindow = w }(searchWindow)
+	searchWindow = 2
+	best := addConversation(t, s, "owl owl owl")
+	addConversation(t, s, "an owl and many other words besides it")
+	newest := addConversation(t, s, "owl owl and a few more")
+	hits, err := s.Search(context.Background(), "owl", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 2 || hits[0].ConversationID != newest.ID {
+		t.Errorf("hits %+v, want the two newest, best first", hits)
+	}
+	for _, h := range hits {
+		if h.ConversationID == best.ID {
+			t.Error("a match older than the window was ranked")
+		}
 	}
 }
