@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/ui/markdown"
 )
 
 // mode is what has the keyboard.
@@ -99,7 +100,7 @@ func New(opts Options) *Model {
 	}
 	m.req.Messages = nil
 	m.tr = newTranscript(c)
-	m.st = newStatus(c, opts.Model)
+	m.st = newStatus(c, markdown.Sanitize(opts.Model))
 	m.help = help.New()
 	m.help.Styles = c.styles.Help
 	m.in = newInput(c)
@@ -318,7 +319,7 @@ func (m *Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = "parley · " + m.opts.Model
+	v.WindowTitle = "parley · " + m.st.model
 	if m.quitting {
 		return v
 	}

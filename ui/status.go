@@ -136,7 +136,9 @@ func (st *stats) fields() []string {
 	var f []string
 	if !st.first.IsZero() {
 		f = append(f, "first token "+formatDuration(st.first.Sub(st.started)))
-		if d := st.last.Sub(st.first); d > 0 && st.tokens > 1 {
+		// Under a tenth of a second the rate says more about buffering
+		// than about the model.
+		if d := st.last.Sub(st.first); d >= 100*time.Millisecond && st.tokens > 1 {
 			f = append(f, fmt.Sprintf("%.0f tok/s", float64(st.tokens-1)/d.Seconds()))
 		}
 	}

@@ -41,7 +41,7 @@ func (m *Model) modelsListed(msg modelsMsg) tea.Cmd {
 	if msg.err != nil {
 		m.flash = "could not list all models: " + markdown.Sanitize(msg.err.Error())
 	}
-	items := []pickItem{{label: m.opts.Model + "  (current)", value: m.opts.Model}}
+	items := []pickItem{{label: m.st.model + "  (current)", value: m.opts.Model}}
 	for _, s := range msg.specs {
 		if s != m.opts.Model {
 			items = append(items, pickItem{label: markdown.Sanitize(s), value: s})
@@ -82,7 +82,7 @@ func (m *Model) switchModel(spec string) tea.Cmd {
 	stopped := m.stopIfRunning()
 	req.Messages = nil
 	m.prov, m.req, m.opts.Model = p, req, spec
-	m.st.model = spec
+	m.st.model = markdown.Sanitize(spec)
 	m.flash = "now talking to " + markdown.Sanitize(spec)
 	return stopped
 }
