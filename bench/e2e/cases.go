@@ -119,8 +119,8 @@ func runOnce(r *runner, c *benchCase, srv *chatserver.Server) (parley, curl samp
 
 // String shows a sample on one line, for -v.
 func (s sample) String() string {
-	out := fmt.Sprintf("first %s  last %s  wall %s  cpu %s  rss %s",
-		fmtDur(s.first), fmtDur(s.last), fmtDur(s.wall), fmtDur(s.cpu), fmtBytes(float64(s.rss)))
+	out := fmt.Sprintf("first %s  last %s  wall %s  cpu %s  rss %s (anon %s)",
+		fmtDur(s.first), fmtDur(s.last), fmtDur(s.wall), fmtDur(s.cpu), fmtBytes(float64(s.rss)), fmtBytes(float64(s.anon)))
 	if s.startup > 0 {
 		out += "  startup " + fmtDur(s.startup)
 	}

@@ -55,6 +55,25 @@ type config struct {
 	cols, rows         int
 	timeout            time.Duration
 	checkTargets, warm bool
+	env                []string // added to the product's environment
+}
+
+// envFlag collects repeated -env KEY=VALUE flags.
+type envFlag struct{ vals *[]string }
+
+func (e envFlag) String() string {
+	if e.vals == nil {
+		return ""
+	}
+	return strings.Join(*e.vals, " ")
+}
+
+func (e envFlag) Set(v string) error {
+	if k, _, ok := strings.Cut(v, "="); !ok || k == "" {
+		return fmt.Errorf("want KEY=VALUE, not %q", v)
+	}
+	*e.vals = append(*e.vals, v)
+	return nil
 }
 
 func main() {
@@ -78,6 +97,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.Float64Var(&cfg.rate, "rate", 0, "tokens a second the server sends; 0: as fast as it can")
 	fs.BoolVar(&cfg.smoke, "smoke", false, "tiny sizes, one run, no warm-up, no targets: check that everything works")
 	fs.BoolVar(&cfg.verbose, "v", false, "print every run's measurements")
+	fs.Var(envFlag{&cfg.env}, "env", "KEY=VALUE added to the product's environment, e.g. GOGC=50 (repeatable)")
 	only := fs.String("only", "", "comma-separated cases to run: "+strings.Join(caseNames(), ","))
 	size := fs.String("size", "120x40", "terminal size, COLSxROWS")
 	fs.DurationVar(&cfg.timeout, "timeout", 60*time.Second, "longest wait for any one step of a run")
@@ -139,7 +159,7 @@ func run(cfg *config) int {
 			return 1
 		}
 	}
-	r := &runner{bin: cfg.bin, env: box.env(), cols: cfg.cols, rows: cfg.rows, timeout: cfg.timeout, verbose: cfg.verbose, profileDir: cfg.profile}
+	r := &runner{bin: cfg.bin, env: box.env(), extraEnv: cfg.env, cols: cfg.cols, rows: cfg.rows, timeout: cfg.timeout, verbose: cfg.verbose, profileDir: cfg.profile}
 	if _, err := exec.LookPath("curl"); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: no curl on PATH: the floor column is empty")
 		r.noCurl = true

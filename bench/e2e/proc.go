@@ -23,12 +23,13 @@ type sample struct {
 	wall        time.Duration // process start → exit
 	cpu         time.Duration // user + system
 	rss         int64         // peak resident set, bytes
+	anon        int64         // peak of its anonymous part (heap, stacks), bytes
 }
 
 // finish fills in the CPU time of the exited process and its peak RSS.
 func (s *sample) finish(ps *os.ProcessState, rss *peakRSS) {
 	s.cpu = ps.UserTime() + ps.SystemTime()
-	s.rss = rss.stop()
+	s.rss, s.anon = rss.stop()
 }
 
 // peakRSS follows the peak resident set of a running process: VmHWM of
@@ -38,7 +39,8 @@ func (s *sample) finish(ps *os.ProcessState, rss *peakRSS) {
 // ru_maxrss, so every child would weigh at least as much as this harness.
 type peakRSS struct {
 	path string
-	max  atomic.Int64
+	max  atomic.Int64 // VmHWM
+	anon atomic.Int64 // the largest RssAnon read
 	quit chan struct{}
 	done chan struct{}
 }
@@ -71,22 +73,39 @@ func (p *peakRSS) read() {
 	if err != nil {
 		return
 	}
-	_, rest, ok := bytes.Cut(data, []byte("VmHWM:"))
+	raise(&p.max, statusBytes(data, "VmHWM:"))
+	raise(&p.anon, statusBytes(data, "RssAnon:"))
+}
+
+// statusBytes reads the "KEY:   123 kB" line of /proc/PID/status; 0 when
+// it is not there.
+func statusBytes(status []byte, key string) int64 {
+	_, rest, ok := bytes.Cut(status, []byte(key))
 	if !ok {
-		return
+		return 0
 	}
 	line, _, _ := bytes.Cut(rest, []byte("\n"))
 	kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(string(line)), " kB"), 10, 64)
-	if err == nil && kib<<10 > p.max.Load() {
-		p.max.Store(kib << 10)
+	if err != nil {
+		return 0
+	}
+	return kib << 10
+}
+
+// raise sets v to n if n is larger (only peakRSS's reader and its owner,
+// one at a time, write).
+func raise(v *atomic.Int64, n int64) {
+	if n > v.Load() {
+		v.Store(n)
 	}
 }
 
-// stop ends the readings and returns the peak, in bytes.
-func (p *peakRSS) stop() int64 {
+// stop ends the readings and returns the peaks of the resident set and of
+// its anonymous part, in bytes.
+func (p *peakRSS) stop() (rss, anon int64) {
 	close(p.quit)
 	<-p.done
-	return p.max.Load()
+	return p.max.Load(), p.anon.Load()
 }
 
 // sandbox is a private HOME for the product, so that runs neither read

@@ -21,16 +21,18 @@ type runner struct {
 	verbose bool          // say what each terminal run cost the emulator
 	noCurl  bool          // curl is not installed
 
-	profileDir string // where a profiling build writes its profiles
-	label      string // names the run's profiles
+	extraEnv   []string // added to the product's environment (-env)
+	profileDir string   // where a profiling build writes its profiles
+	label      string   // names the run's profiles
 }
 
 // productEnv is the product's environment for the next run.
 func (r *runner) productEnv() []string {
-	if r.profileDir == "" {
-		return r.env
+	env := append(slices.Clip(r.env), r.extraEnv...)
+	if r.profileDir != "" {
+		env = append(env, profileEnvFor(r.profileDir, r.label)...)
 	}
-	return append(slices.Clip(r.env), profileEnvFor(r.profileDir, r.label)...)
+	return env
 }
 
 // oneShotArgs are the product's arguments for a one-shot answer.
@@ -67,7 +69,7 @@ func (r *runner) onTerminal(baseURL string) (sample, error) {
 	rss := watchRSS(cmd.Process.Pid)
 	exited := waitExit(cmd)
 	fail := func(err error) (sample, error) {
-		rss.stop()
+		rss.stop() // the readings end; the run has no figures
 		return s, r.fail(cmd, t, exited, err)
 	}
 	at, err := t.wait(first, r.timeout)
@@ -110,7 +112,7 @@ func (r *runner) interactive(baseURL string) (sample, error) {
 	rss := watchRSS(cmd.Process.Pid)
 	exited := waitExit(cmd)
 	fail := func(what string, err error) (sample, error) {
-		rss.stop()
+		rss.stop() // the readings end; the run has no figures
 		return s, r.fail(cmd, t, exited, fmt.Errorf("%s: %w", what, err))
 	}
 	at, err := t.wait(frame, r.timeout)
