@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -124,8 +125,12 @@ func (p nopProvider) Stream(context.Context, Request) (<-chan Chunk, error) {
 	return nil, errors.New("not implemented")
 }
 
+var registerNop sync.Once // registrations outlive a test run under -count
+
 func TestNew(t *testing.T) {
-	Register("test-nop", func(ep Endpoint, _ Options) (Provider, error) { return nopProvider{ep}, nil })
+	registerNop.Do(func() {
+		Register("test-nop", func(ep Endpoint, _ Options) (Provider, error) { return nopProvider{ep}, nil })
+	})
 	p, err := New(Endpoint{Name: "mine", Type: "test-nop", BaseURL: "http://127.0.0.1:1/v1"}, Options{})
 	if err != nil || p.Name() != "mine" {
 		t.Fatalf("New = %v, %v", p, err)

@@ -88,20 +88,20 @@ func TestOpenIdle(t *testing.T) {
 	t.Run("before headers", func(t *testing.T) {
 		srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Stall()))
 		o, c := testCall(srv)
-		o.IdleTimeout = 30 * time.Millisecond
+		o.IdleTimeout = 200 * time.Millisecond
 		_, err := o.Open(t.Context(), c)
 		var te *TimeoutError
 		if !errors.As(err, &te) || !te.Idle || !errors.Is(err, stream.ErrIdle) {
 			t.Fatalf("error %v", err)
 		}
-		if !strings.Contains(err.Error(), "no data from the server for 30ms (--idle-timeout)") {
+		if !strings.Contains(err.Error(), "no data from the server for 200ms (--idle-timeout)") {
 			t.Errorf("message %q", err)
 		}
 	})
 	t.Run("mid body", func(t *testing.T) {
 		srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(": keep-alive\n\n"), streamtest.Stall()))
 		o, c := testCall(srv)
-		o.IdleTimeout = 30 * time.Millisecond
+		o.IdleTimeout = 200 * time.Millisecond
 		rc, err := o.Open(t.Context(), c)
 		if err != nil {
 			t.Fatal(err)
@@ -208,7 +208,7 @@ func TestDebugLogHasNoKey(t *testing.T) {
 
 func TestStreamClientHeaderTimeout(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Stall()), streamtest.Stream(streamtest.Write("ok")))
-	o := Options{HTTPClient: srv.Client(), IdleTimeout: 30 * time.Millisecond}
+	o := Options{HTTPClient: srv.Client(), IdleTimeout: 200 * time.Millisecond}
 	hc := o.StreamClient()
 	_, err := hc.Get(srv.URL)
 	var te *TimeoutError

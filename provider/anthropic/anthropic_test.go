@@ -176,7 +176,7 @@ func TestRetryBeforeFirstToken(t *testing.T) {
 func TestIdleTimeout(t *testing.T) {
 	text := transcript(t, "text.sse")
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: content_block_stop")]), streamtest.Stall()))
-	r := providertest.Stream(t, newClient(srv, provider.Options{IdleTimeout: 50 * time.Millisecond}), hello)
+	r := providertest.Stream(t, newClient(srv, provider.Options{IdleTimeout: 200 * time.Millisecond}), hello)
 	var te *provider.TimeoutError
 	if !errors.As(r.Err, &te) || !te.Idle || !strings.Contains(r.Err.Error(), "connection lost after 2 tokens") {
 		t.Fatalf("error %v", r.Err)

@@ -190,7 +190,7 @@ func TestIdleAndKeepAlive(t *testing.T) {
 	if r := providertest.Stream(t, c, hello); r.Err != nil {
 		t.Fatalf("keep-alives did not count as activity: %v", r.Err)
 	}
-	c = New(Config{BaseURL: srv.URL + "/v1", HTTPClient: srv.Client(), IdleTimeout: 30 * time.Millisecond})
+	c = New(Config{BaseURL: srv.URL + "/v1", HTTPClient: srv.Client(), IdleTimeout: 200 * time.Millisecond})
 	r := providertest.Stream(t, c, hello)
 	var te *provider.TimeoutError
 	if !errors.As(r.Err, &te) || !te.Idle {

@@ -125,7 +125,7 @@ func TestFaults(t *testing.T) {
 			want: []string{"expected text/event-stream, got text/html", "Sign in"}},
 		{name: "bad progress", resp: []streamtest.Response{streamtest.Stream(streamtest.Write("event: progress\ndata: lots\n\n"))},
 			want: []string{"malformed progress event"}},
-		{name: "idle without ids", opts: provider.Options{IdleTimeout: 30 * time.Millisecond},
+		{name: "idle without ids", opts: provider.Options{IdleTimeout: 200 * time.Millisecond},
 			resp: []streamtest.Response{streamtest.Stream(streamtest.Write(noIDs), streamtest.Stall())},
 			want: []string{"connection lost after 2 tokens", "--idle-timeout"}, partial: "The answer is"},
 	}
