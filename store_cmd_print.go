@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -36,9 +37,10 @@ func (c *savedCmd) show(ctx context.Context, idOrPrefix string) error {
 }
 
 // transcript writes a conversation as markdown: its title, a line of facts,
-// the system prompt, then each message under a heading naming who wrote
-// it, with the reasoning quoted before an answer and the status after one
-// that did not complete.
+// the system prompt, then each message after a rule and a bold line naming
+// who wrote it (headings would compete with the answers' own), with the
+// reasoning quoted before an answer and the status after one that did not
+// complete.
 func transcript(conv *store.Conversation) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", conv.Title)
@@ -47,18 +49,7 @@ func transcript(conv *store.Conversation) string {
 		b.WriteString("**System prompt**\n\n" + quote(conv.System) + "\n")
 	}
 	for _, m := range conv.Messages {
-		switch m.Role {
-		case provider.RoleUser:
-			b.WriteString("## You\n\n")
-		case provider.RoleAssistant:
-			name := m.Model
-			if name == "" {
-				name = conv.Model
-			}
-			fmt.Fprintf(&b, "## Assistant · %s\n\n", name)
-		default:
-			fmt.Fprintf(&b, "## %s\n\n", m.Role)
-		}
+		b.WriteString("---\n\n" + byline(conv, m) + "\n\n")
 		if m.Reasoning != "" {
 			b.WriteString(quote("*Reasoning*\n\n"+m.Reasoning) + "\n")
 		}
@@ -74,6 +65,29 @@ func transcript(conv *store.Conversation) string {
 		}
 	}
 	return b.String()
+}
+
+// byline names who wrote a message, and for an answer the model, how long
+// it took and how many tokens it cost.
+func byline(conv *store.Conversation, m store.Message) string {
+	switch m.Role {
+	case provider.RoleUser:
+		return "**You**"
+	case provider.RoleAssistant:
+	default:
+		return "**" + string(m.Role) + "**"
+	}
+	facts := []string{"**Assistant**"}
+	if name := cmp.Or(m.Model, conv.Model); name != "" {
+		facts = append(facts, name)
+	}
+	if m.Duration > 0 {
+		facts = append(facts, m.Duration.Round(100*time.Millisecond).String())
+	}
+	if u := m.Usage; u.InputTokens+u.OutputTokens > 0 {
+		facts = append(facts, fmt.Sprintf("%d→%d tokens", u.InputTokens, u.OutputTokens))
+	}
+	return strings.Join(facts, " · ")
 }
 
 // quote makes s a markdown block quote.

@@ -167,8 +167,8 @@ func TestShowRawMarkdown(t *testing.T) {
 	conv, _ := fx.st.Get(context.Background(), fx.ids[0])
 	want := "# Sorting maps in Go\n\n" +
 		"`" + fx.ids[0] + "` · p:gpt-4o-mini · " + conv.CreatedAt.Format("2006-01-02 15:04") + "\n\n" +
-		"## You\n\nHow do I sort a map in Go?\n\n" +
-		"## Assistant · gpt-4o-mini\n\n> *Reasoning*\n>\n> Maps are unordered.\n\n" +
+		"---\n\n**You**\n\nHow do I sort a map in Go?\n\n" +
+		"---\n\n**Assistant** · gpt-4o-mini\n\n> *Reasoning*\n>\n> Maps are unordered.\n\n" +
 		"Collect the keys, then `slices.Sort` them.\n\n"
 	if out.String() != want {
 		t.Errorf("--show piped:\n%s\nwant:\n%s", out, want)
@@ -195,7 +195,7 @@ func TestShowTerminalIsRenderedAndSanitized(t *testing.T) {
 		t.Errorf("stored escape sequences reached the terminal: %q", raw)
 	}
 	got := ansi.Strip(out.String())
-	if strings.Contains(got, "*(stopped") || strings.Contains(got, "`") ||
+	if strings.Contains(got, "*(stopped") || strings.Contains(got, "`") || strings.Contains(got, "**You**") ||
 		!strings.Contains(got, "(stopped: context canceled)") || !strings.Contains(got, "partial answer about sorting") {
 		t.Errorf("not rendered as markdown: %q", got)
 	}
