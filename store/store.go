@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -120,7 +121,7 @@ type OpenError struct {
 }
 
 func (e *OpenError) Error() string {
-	msg := "store: cannot use " + e.Path + ": " + e.Err.Error()
+	msg := "store: cannot use " + e.Path + ": " + strings.TrimPrefix(e.Err.Error(), "store: ")
 	switch {
 	case errors.Is(e.Err, ErrNewerSchema):
 		return msg + " (upgrade Parley, or run with --no-save)"
