@@ -16,6 +16,8 @@ type chatRequest struct {
 	StreamOptions *streamOptions     `json:"stream_options,omitempty"`
 	Temperature   *float64           `json:"temperature,omitempty"`
 	MaxTokens     int                `json:"max_tokens,omitempty"`
+	// MaxCompletionTokens replaces MaxTokens for the models that want it.
+	MaxCompletionTokens int `json:"max_completion_tokens,omitempty"`
 }
 
 type streamOptions struct {

@@ -95,31 +95,60 @@ func (c *Client) header() http.Header {
 	return h
 }
 
-// Stream sends req to /chat/completions and streams the answer.
+// Stream sends req to /chat/completions and streams the answer. A request
+// that the server rejects for a parameter it does not take is adapted and
+// sent again (see fixes).
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	cr := newChatRequest(req)
-	body, err := json.Marshal(cr)
-	if err != nil {
+	if _, err := json.Marshal(cr); err != nil {
 		return nil, fmt.Errorf("%s: %w", c.cfg.Name, err)
 	}
-	cr.StreamOptions = nil
-	plain, _ := json.Marshal(cr) // for servers that reject stream_options
 	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
-		reason, err := c.attempt(ctx, e, body, req.Model)
-		if rejectsStreamOptions(err) {
-			c.opts.Logger().Debug("resending without stream_options", "provider", c.cfg.Name)
-			reason, err = c.attempt(ctx, e, plain, req.Model)
+		r := cr
+		for { // each fix applies once, so this ends
+			body, _ := json.Marshal(r)
+			reason, err := c.attempt(ctx, e, body, req.Model)
+			if !fix(&r, err) {
+				return reason, err
+			}
+			c.opts.Logger().Debug("resending adapted to the server", "provider", c.cfg.Name, "err", err)
 		}
-		return reason, err
 	}), nil
 }
 
-// rejectsStreamOptions reports a 400 or 422 about stream_options, from a
-// server that does not know it.
-func rejectsStreamOptions(err error) bool {
+// fixes adapt a request that a server rejected with a 400 or 422 naming a
+// parameter: servers that do not know stream_options, and OpenAI's
+// reasoning models, which want max_completion_tokens for max_tokens.
+var fixes = []struct {
+	word  string
+	apply func(*chatRequest) bool
+}{
+	{"stream_options", func(r *chatRequest) bool {
+		ok := r.StreamOptions != nil
+		r.StreamOptions = nil
+		return ok
+	}},
+	{"max_completion_tokens", func(r *chatRequest) bool {
+		if r.MaxTokens == 0 {
+			return false
+		}
+		r.MaxCompletionTokens, r.MaxTokens = r.MaxTokens, 0
+		return true
+	}},
+}
+
+// fix adapts r to the error that rejected it; it reports whether it did.
+func fix(r *chatRequest, err error) bool {
 	var ae *provider.APIError
-	return errors.As(err, &ae) && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusUnprocessableEntity) &&
-		strings.Contains(ae.Message, "stream_options")
+	if !errors.As(err, &ae) || (ae.Status != http.StatusBadRequest && ae.Status != http.StatusUnprocessableEntity) {
+		return false
+	}
+	for _, f := range fixes {
+		if strings.Contains(ae.Message, f.word) && f.apply(r) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Client) attempt(ctx context.Context, e *provider.Emitter, body []byte, model string) (string, error) {

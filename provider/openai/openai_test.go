@@ -237,3 +237,29 @@ func TestHugeLineAndInvalidUTF8(t *testing.T) {
 		t.Fatalf("invalid UTF-8: %q, %v", r.Text, r.Err)
 	}
 }
+
+func TestMaxCompletionTokens(t *testing.T) {
+	srv := streamtest.NewServer(t,
+		streamtest.Status(400, "application/json", `{"error":{"message":"Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.","type":"invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}}`),
+		streamtest.Stream(streamtest.Write(transcript(t, "basic.sse"))),
+	)
+	req := hello
+	req.MaxTokens = 300
+	r := providertest.Stream(t, newClient(srv), req)
+	if r.Err != nil || r.Text != "Hello, world" {
+		t.Fatalf("got %q, %v", r.Text, r.Err)
+	}
+	b := string(srv.Requests()[1].Body)
+	if !strings.Contains(b, `"max_completion_tokens":300`) || strings.Contains(b, `"max_tokens"`) || !strings.Contains(b, "stream_options") {
+		t.Errorf("second body %s", b)
+	}
+}
+
+func TestUnfixable400(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Status(400, "application/json",
+		`{"error":{"message":"Unsupported value: 'temperature' does not support 0.2 with this model.","type":"invalid_request_error"}}`))
+	r := providertest.Stream(t, newClient(srv), hello)
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "400 Bad Request: Unsupported value: 'temperature'") || len(srv.Requests()) != 1 {
+		t.Fatalf("error %v after %d requests", r.Err, len(srv.Requests()))
+	}
+}
