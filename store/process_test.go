@@ -237,3 +237,24 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestTwoProcessesCreateTheDatabase starts two processes on a database that
+// does not exist yet: both create or migrate it, neither fails.
+func TestTwoProcessesCreateTheDatabase(t *testing.T) {
+	for round := range 4 {
+		path := filepath.Join(t.TempDir(), "new", "parley.db")
+		var outs [2]strings.Builder
+		var cmds [2]func() error
+		for i := range cmds {
+			cmd := helperCmd(t, "open", false, dbEnv+"="+path)
+			cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
+			must(t, cmd.Start())
+			cmds[i] = cmd.Wait
+		}
+		for i, wait := range cmds {
+			if err := wait(); err != nil {
+				t.Errorf("round %d, process %d: %v: %s", round, i, err, outs[i].String())
+			}
+		}
+	}
+}
