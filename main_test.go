@@ -12,14 +12,35 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"go.uber.org/goleak"
 )
 
-// binary is the parley binary built for the end-to-end tests.
-var binary string
+// binDir holds the parley binary built for the end-to-end tests.
+var binDir string
+
+// buildOnce builds the binary the first time a test needs it, so that
+// tests and fuzz workers that do not run it do not pay for the build.
+var buildOnce = sync.OnceValues(func() (string, error) {
+	path := filepath.Join(binDir, "parley")
+	if out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building parley: %v\n%s", err, out)
+	}
+	return path, nil
+})
+
+// binary returns the path of the built parley binary.
+func binary(t testing.TB) string {
+	t.Helper()
+	path, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "parley-test-")
@@ -27,11 +48,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "parley")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building parley: %v\n%s", err, out)
-		os.Exit(1)
-	}
+	binDir = dir
 	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
 		os.RemoveAll(dir)
 		os.Exit(code)
@@ -48,7 +65,7 @@ type result struct {
 func parley(t *testing.T, stdin string, env []string, args ...string) result {
 	t.Helper()
 	home := t.TempDir()
-	cmd := exec.Command(binary, args...)
+	cmd := exec.Command(binary(t), args...)
 	cmd.Env = append([]string{
 		"HOME=" + home,
 		"PATH=" + os.Getenv("PATH"),

@@ -60,7 +60,7 @@ func TestInterruptKeepsThePartialAnswer(t *testing.T) {
 	}))
 	defer srv.Close()
 	data := t.TempDir()
-	cmd := exec.Command(binary, "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
+	cmd := exec.Command(binary(t), "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
 	cmd.Env = []string{"HOME=" + t.TempDir(), "OPENAI_API_KEY=sk-test", "PARLEY_DATA_DIR=" + data, "PARLEY_CONFIG=/dev/null"}
 	var stdout syncBuffer
 	var stderr bytes.Buffer

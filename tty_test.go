@@ -15,7 +15,7 @@ import (
 // pseudo-terminal and returns everything the terminal received.
 func runOnTerminal(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	cmd := exec.Command(binary(t), args...)
 	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PARLEY_CONFIG=/dev/null", "PARLEY_DATA_DIR=" + t.TempDir(), "TERM=xterm-256color"}, env...)
 	ptmx, tty, err := pty.Open()
 	if err != nil {
