@@ -69,6 +69,8 @@ func (m *Model) restore(msg provider.Message) {
 	switch msg.Role {
 	case provider.RoleUser:
 		m.turns = append(m.turns, turn{prompt: msg.Content})
+		m.history = append(m.history, msg.Content)
+		m.histIdx = len(m.history)
 		m.tr.entries = append(m.tr.entries, &entry{kind: entryUser, text: markdown.Sanitize(msg.Content), dirty: true})
 	case provider.RoleAssistant:
 		if len(m.turns) == 0 {
