@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/parley-chat/parley/stream"
 )
@@ -21,4 +22,12 @@ func ReadFailed(e *Emitter, name string, err error) error {
 		return fmt.Errorf("%s: %w (after %d tokens)", name, err, e.Tokens())
 	}
 	return e.Lost(fmt.Errorf("%s: %w", name, err))
+}
+
+// Advice returns the advice that ResponseError gives for an HTTP status:
+// keyEnv names the key's variable (401, 403), model the model (404), wait
+// the Retry-After delay (429). Backends that see statuses through another
+// client's errors use it.
+func Advice(status int, keyEnv, model string, wait time.Duration) string {
+	return advice(status, keyEnv, model, wait)
 }

@@ -254,3 +254,7 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("error %v", r.Err)
 	}
 }
+
+func TestHTTPFaults(t *testing.T) {
+	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
+}

@@ -228,3 +228,7 @@ func TestResendWithoutThinking(t *testing.T) {
 		t.Errorf("bodies:\n%s\n%s", reqs[0].Body, reqs[1].Body)
 	}
 }
+
+func TestHTTPFaults(t *testing.T) {
+	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
+}

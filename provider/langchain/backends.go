@@ -124,18 +124,13 @@ func awsError(name string, err error) error {
 	return e
 }
 
+// httpAdvice is the usual advice for status, with keyAdvice for 401 and
+// 403, where the usual advice names a variable that these backends lack.
 func httpAdvice(status int, keyAdvice string) string {
-	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		return keyAdvice
-	case status == http.StatusNotFound:
-		return "check the model name"
-	case status == http.StatusTooManyRequests:
-		return "rate limited; wait a moment and retry"
-	case status >= 500:
-		return "the provider is having trouble; try again shortly"
 	}
-	return ""
+	return provider.Advice(status, "", "", 0)
 }
 
 // bufferedClient returns c with each request body read into memory before

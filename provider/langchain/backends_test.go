@@ -216,3 +216,7 @@ func TestBedrockFaults(t *testing.T) {
 		})
 	}
 }
+
+func TestMistralHTTPFaults(t *testing.T) {
+	providertest.HTTPFaults(t, mistralKey, func(srv *streamtest.Server) provider.Provider { return mistralClient(t, srv) }, hello)
+}

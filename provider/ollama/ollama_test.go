@@ -206,3 +206,7 @@ func FuzzParseLine(f *testing.F) {
 		}
 	})
 }
+
+func TestHTTPFaults(t *testing.T) {
+	providertest.HTTPFaults(t, "", func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello)
+}

@@ -263,3 +263,7 @@ func TestUnfixable400(t *testing.T) {
 		t.Fatalf("error %v after %d requests", r.Err, len(srv.Requests()))
 	}
 }
+
+func TestHTTPFaults(t *testing.T) {
+	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello)
+}
