@@ -83,7 +83,9 @@ func TestTranscripts(t *testing.T) {
 
 func TestRequest(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(transcript(t, "text.sse"))))
-	providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	req := hello
+	req.Messages = []provider.Message{{Role: provider.RoleUser, Content: "Hi"}, {Role: provider.RoleAssistant}, {Role: provider.RoleUser, Content: "Hi?"}}
+	providertest.Stream(t, newClient(srv, provider.Options{}), req)
 	got := srv.Requests()[0]
 	if got.Method != http.MethodPost || got.Path != "/v1/messages" {
 		t.Errorf("request %s %s", got.Method, got.Path)
@@ -98,7 +100,7 @@ func TestRequest(t *testing.T) {
 	if body["system"] != "Be brief." || body["max_tokens"] != float64(DefaultMaxTokens) || body["stream"] != true {
 		t.Errorf("body %s", got.Body)
 	}
-	if strings.Contains(string(got.Body), `"role":"system"`) {
+	if strings.Contains(string(got.Body), `"role":"system"`) || strings.Contains(string(got.Body), `"content":""`) {
 		t.Errorf("system prompt sent as a message: %s", got.Body)
 	}
 }

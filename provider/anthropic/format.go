@@ -25,8 +25,10 @@ func newMessagesRequest(req provider.Request) messagesRequest {
 	}
 	msgs := make([]provider.Message, 0, len(req.Messages))
 	for _, m := range req.Messages {
-		if m.Role == provider.RoleSystem {
-			continue // the system prompt is top-level here
+		if m.Role == provider.RoleSystem || m.Content == "" {
+			// The system prompt is top-level here, and the API refuses
+			// empty messages (an answer cancelled before its first token).
+			continue
 		}
 		msgs = append(msgs, m)
 	}

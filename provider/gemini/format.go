@@ -47,6 +47,9 @@ func newGenerateRequest(req provider.Request) generateRequest {
 		case provider.RoleSystem:
 			continue // see SystemInstruction
 		}
+		if m.Content == "" {
+			continue // the API refuses empty parts (a cancelled answer)
+		}
 		g.Contents = append(g.Contents, content{Role: role, Parts: []part{{Text: m.Content}}})
 	}
 	if req.System != "" {
