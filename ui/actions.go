@@ -9,8 +9,14 @@ import (
 // key handles a key press according to what has the keyboard.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.flash = ""
-	if keyMatches(msg, m.c.keys.Quit) {
+	switch {
+	case keyMatches(msg, m.c.keys.Quit):
 		return m.quit()
+	case keyMatches(msg, m.c.keys.Interrupt) && m.stats.state.running():
+		return m.stop()
+	case keyMatches(msg, m.c.keys.Interrupt) && m.mode != modeChat:
+		m.mode, m.picker = modeChat, nil
+		return nil
 	}
 	switch m.mode {
 	case modeHelp:
@@ -36,10 +42,7 @@ func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case keyMatches(msg, k.Quit):
 		return m.quit(), true
 	case keyMatches(msg, k.Interrupt):
-		if running {
-			return m.stop(), true
-		}
-		return m.quit(), true
+		return m.quit(), true // a running answer was stopped by key
 	case keyMatches(msg, k.Stop):
 		if running {
 			return m.stop(), true
