@@ -259,3 +259,27 @@ func TestResizeRewrapsOnceSettled(t *testing.T) {
 	})
 	h.quit()
 }
+
+func TestNewlineKeysAndWheel(t *testing.T) {
+	f := &fakeProvider{script: words(strings.Repeat("filler line\n\n", 40)), reqs: make(chan provider.Request, 1)}
+	h := start(t, Options{Provider: f}, 80, 24)
+	h.typeText("one")
+	h.press(tea.KeyEnter, tea.ModAlt)
+	h.typeText("two")
+	h.press(tea.KeyEnter, tea.ModShift)
+	h.typeText("three")
+	h.press(tea.KeyEnter, 0)
+	if got := (<-f.reqs).Messages[0].Content; got != "one\ntwo\nthree" {
+		t.Errorf("sent %q, want three lines", got)
+	}
+	h.waitText("done")
+	for range 5 {
+		h.tm.Send(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
+	}
+	h.waitText("scrolled")
+	for range 10 {
+		h.tm.Send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	}
+	h.waitFor("following again", func(s string) bool { return !strings.Contains(s, "scrolled") })
+	h.quit()
+}
