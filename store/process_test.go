@@ -97,7 +97,7 @@ func lostSpan(sent []time.Time, stored int, killed time.Time) time.Duration {
 // and append to one shared conversation at the same time: both succeed and
 // everything they wrote is there.
 func TestTwoProcessesWriteAtOnce(t *testing.T) {
-	const rounds = 60
+	const rounds = 40
 	path := filepath.Join(t.TempDir(), "parley.db")
 	s, err := Open(path)
 	if err != nil {
