@@ -192,3 +192,23 @@ func TestDefaultPath(t *testing.T) {
 		})
 	}
 }
+
+func TestOpenOddPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Application Support", "we?ird #dir %20 ü&x=1")
+	path := filepath.Join(dir, "parley.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addConversation(t, s, "hello")
+	s.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the database is not where it was asked to be: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "parley.db") {
+			t.Errorf("stray file %q", e.Name())
+		}
+	}
+}
