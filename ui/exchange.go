@@ -38,7 +38,7 @@ func (m *Model) ask() tea.Cmd {
 		convID: m.convID, prompt: m.turns[len(m.turns)-1].prompt,
 		model: req.Model, provider: m.prov.Name(), system: req.System,
 	}
-	return openStream(ctx, m.prov, req, m.gen, m.opts.Store, rec)
+	return tea.Batch(openStream(ctx, m.prov, req, m.gen, m.opts.Store, rec), waitTick(m.gen))
 }
 
 // messages is the conversation as the provider sees it. A turn whose answer
@@ -160,6 +160,15 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 		return m.fail(c.Err), true
 	}
 	return nil, false
+}
+
+// waited keeps the waiting time in the status line current until the
+// first token arrives.
+func (m *Model) waited(msg waitTickMsg) tea.Cmd {
+	if msg.gen != m.gen || !m.stats.state.running() || !m.stats.first.IsZero() {
+		return nil
+	}
+	return waitTick(msg.gen)
 }
 
 // frame renders the streaming answer if deltas arrived since the last one.

@@ -17,6 +17,23 @@ func (m *Model) helpView() string {
 	return fitBlock(out, m.c.width, m.screenRows)
 }
 
+// welcome is shown in place of an empty transcript: what to do first.
+func (m *Model) welcome() string {
+	s, k := m.c.styles, m.c.keys
+	hint := func(b key.Binding) string {
+		return s.Title.Render(b.Help().Key) + s.Dim.Render(" "+b.Help().Desc)
+	}
+	sep := s.Dim.Render(" · ")
+	lines := []string{
+		"",
+		"  " + s.Title.Render("parley") + s.Dim.Render(" · "+m.st.model),
+		"",
+		"  " + hint(k.Send) + sep + hint(k.Newline) + sep + hint(k.Help),
+		"  " + hint(k.Model) + sep + hint(k.Open),
+	}
+	return fitBlock(strings.Join(lines, "\n"), m.c.width, m.screenRows)
+}
+
 // fullHelp lays the groups out side by side when they fit the width, and
 // otherwise in as many rows as it takes.
 func (m *Model) fullHelp(groups [][]key.Binding) string {

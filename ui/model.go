@@ -132,7 +132,7 @@ func newInput(c *common) textarea.Model {
 	in := textarea.New()
 	in.KeyMap = inputKeyMap()
 	in.Prompt = "› "
-	in.Placeholder = "Ask anything. Enter sends, alt+enter for a newline, ? for help."
+	in.Placeholder = "Ask anything…"
 	in.ShowLineNumbers = false
 	in.DynamicHeight = true
 	in.MinHeight = 1
@@ -191,6 +191,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case frameMsg:
 		m.frame(msg)
+	case waitTickMsg:
+		cmd = m.waited(msg)
 	case tea.KeyPressMsg:
 		cmd = m.key(msg)
 	case tea.PasteMsg:
@@ -297,6 +299,9 @@ func (m *Model) refreshStatus() {
 // compose assembles the screen from the cached parts after an update.
 func (m *Model) compose() {
 	top := m.tr.view()
+	if len(m.tr.entries) == 0 {
+		top = m.welcome()
+	}
 	switch m.mode {
 	case modeHelp:
 		top = m.helpView()

@@ -98,7 +98,13 @@ func (s *status) left(st *stats, fields []string) string {
 	if st.state == stateFailed {
 		stateStyle = sty.StatusError
 	}
-	parts = append(parts, stateStyle.Render(st.state.String()))
+	stateText := st.state.String()
+	if st.first.IsZero() && st.state.running() {
+		if d := s.c.now().Sub(st.started); d >= time.Second {
+			stateText += " " + strconv.Itoa(int(d.Seconds())) + "s"
+		}
+	}
+	parts = append(parts, stateStyle.Render(stateText))
 	for _, f := range fields {
 		parts = append(parts, sty.Status.Render(f))
 	}

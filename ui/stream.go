@@ -89,3 +89,16 @@ type frameMsg struct{ gen int }
 func frameTick(gen int) tea.Cmd {
 	return tea.Tick(frameInterval, func(time.Time) tea.Msg { return frameMsg{gen: gen} })
 }
+
+// waitInterval is how often the status line shows the time spent waiting
+// for the first token.
+const waitInterval = 250 * time.Millisecond
+
+// waitTickMsg refreshes the waiting time of exchange gen.
+type waitTickMsg struct{ gen int }
+
+// waitTick schedules the next refresh of the waiting time. It only runs
+// while an exchange waits for its first token.
+func waitTick(gen int) tea.Cmd {
+	return tea.Tick(waitInterval, func(time.Time) tea.Msg { return waitTickMsg{gen: gen} })
+}
