@@ -62,9 +62,10 @@ type Options struct {
 }
 
 // Run runs the chat full screen until the user quits. It returns nil when
-// the user quits (Ctrl+D, or Ctrl+C with nothing running). The terminal is
-// restored however the chat ends; after a panic, the panic and its stack
-// are written to a log file and the returned error names it.
+// the user quits (Ctrl+D, or Ctrl+C with nothing running), and ctx.Err()
+// when ctx ends the chat. A running answer is saved as stopped either way.
+// The terminal is restored however the chat ends; after a panic, the panic
+// and its stack are written to a log file and the returned error names it.
 func Run(ctx context.Context, opts Options) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -92,8 +93,10 @@ func Run(ctx context.Context, opts Options) error {
 		return fmt.Errorf("ui: parley crashed; details are in %s", path)
 	}
 	switch {
-	case err == nil, errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+	case err == nil:
 		return nil
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		return ctx.Err()
 	case errors.Is(err, tea.ErrProgramPanic):
 		return fmt.Errorf("ui: parley crashed: %w", err)
 	}
