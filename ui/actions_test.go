@@ -208,3 +208,43 @@ func (s *scriptedInput) Read(p []byte) (int, error) {
 	<-s.ready
 	return s.r.Read(p)
 }
+
+func TestRunEndedByContextSavesTheAnswerAsStopped(t *testing.T) {
+	st := openStore(t)
+	p := newPipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{Provider: p, Model: "pipe:m", Theme: ThemeNone, Store: st,
+			Input: newScriptedInput("hello\r"), Output: io.Discard})
+	}()
+	p.text("partial")
+	// Wait until the answer is saved in flight (the saver writes within a
+	// second), then end the chat from outside.
+	var convID string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the answer was never saved while streaming")
+		}
+		list, _ := st.List(context.Background(), 0)
+		if len(list) == 1 {
+			c, err := st.Get(context.Background(), list[0].ID)
+			if err == nil && len(c.Messages) == 2 && c.Messages[1].Text == "partial" {
+				convID = c.ID
+				break
+			}
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run = %v, want context.Canceled", err)
+	}
+	c, err := st.Get(context.Background(), convID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := c.Messages[1]; a.Status != store.StatusStopped || a.Text != "partial" {
+		t.Errorf("saved answer = %q (%s), want \"partial\" (stopped)", a.Text, a.Status)
+	}
+}
