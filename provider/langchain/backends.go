@@ -85,8 +85,8 @@ func newBedrock(ep provider.Endpoint, o provider.Options) (*Client, error) {
 		if ep.BaseURL != "" {
 			bo.BaseEndpoint = aws.String(ep.BaseURL)
 		}
-		bo.RetryMaxAttempts = 1                    // provider.Run retries, and only before the first token
-		bo.HTTPClient = bufferedClient(o.Client()) // proxies and ca_file, as for every provider
+		bo.RetryMaxAttempts = 1                          // provider.Run retries, and only before the first token
+		bo.HTTPClient = bufferedClient(o.StreamClient()) // proxies, ca_file, the wait for headers
 	})
 	m, err := bedrock.New(bedrock.WithClient(client))
 	if err != nil {

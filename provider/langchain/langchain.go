@@ -25,10 +25,12 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/tmc/langchaingo/llms"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/stream"
 )
 
 func init() {
@@ -93,9 +95,13 @@ type result struct {
 func (c *Client) generate(ctx context.Context, e *provider.Emitter, msgs []llms.MessageContent, opts []llms.CallOption) (string, error) {
 	g := &gate{}
 	defer g.close() // no callback may touch e once this attempt is over
+	outer := ctx
+	ctx, touch, stop := c.watchIdle(ctx)
+	defer stop()
 	text := func(ctx context.Context, chunk []byte) error {
 		g.do(func() {
 			if ctx.Err() == nil {
+				touch()
 				g.streamed = true
 				e.Text(string(chunk))
 			}
@@ -105,6 +111,7 @@ func (c *Client) generate(ctx context.Context, e *provider.Emitter, msgs []llms.
 	reasoning := func(ctx context.Context, reasoningChunk, _ []byte) error {
 		g.do(func() {
 			if ctx.Err() == nil {
+				touch()
 				e.Reasoning(string(reasoningChunk))
 			}
 		})
@@ -120,16 +127,35 @@ func (c *Client) generate(ctx context.Context, e *provider.Emitter, msgs []llms.
 	select {
 	case r = <-done:
 	case <-ctx.Done():
-		return "", ctx.Err()
 	}
-	if err := ctx.Err(); err != nil {
+	// From here on no callback runs, and what they wrote is visible.
+	g.close()
+	if err := outer.Err(); err != nil {
 		return "", err // cancelled, though the model may have returned nil
+	}
+	var te *provider.TimeoutError
+	if ctx.Err() != nil && errors.As(context.Cause(ctx), &te) {
+		return "", e.Lost(fmt.Errorf("%s: %w", c.ep.Name, te))
 	}
 	if r.err != nil {
 		return "", e.Lost(c.ep.Scrub(c.classifyErr(r.err)))
 	}
-	g.close()
 	return c.finish(e, r.resp, g.streamed)
+}
+
+// watchIdle bounds the silence between two callbacks (and before the
+// first) by Options.IdleTimeout: it returns a context that ends with a
+// *provider.TimeoutError when touch was not called for that long, touch,
+// and stop, which releases the watchdog.
+func (c *Client) watchIdle(ctx context.Context) (_ context.Context, touch, stop func()) {
+	d := c.opts.IdleTimeout
+	if d <= 0 {
+		return ctx, func() {}, func() {}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	cause := &provider.TimeoutError{Limit: d, Idle: true, Err: stream.ErrIdle}
+	t := time.AfterFunc(d, func() { cancel(cause) })
+	return ctx, func() { t.Reset(d) }, func() { t.Stop(); cancel(nil) }
 }
 
 // gate lets the model's callbacks reach the Emitter only while the attempt

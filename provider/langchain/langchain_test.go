@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tmc/langchaingo/llms"
 	"go.uber.org/goleak"
@@ -175,5 +176,25 @@ func TestFlavors(t *testing.T) {
 	}
 	if _, err := provider.New(provider.Presets()["langchain-mistral"], provider.Options{}); !errors.Is(err, provider.ErrNoKey) {
 		t.Errorf("mistral without a key: %v", err)
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	f := &fakeModel{run: func(ctx context.Context, o llms.CallOptions) (*llms.ContentResponse, error) {
+		defer wg.Done()
+		o.StreamingFunc(ctx, []byte("tok"))
+		<-release // silent, and blind to ctx
+		return choice("tok", "stop", nil), nil
+	}}
+	c := NewModel("fake", f, provider.Options{Retry: &provider.RetryPolicy{}, IdleTimeout: 200 * time.Millisecond})
+	r := providertest.Stream(t, c, hello)
+	close(release)
+	wg.Wait()
+	var te *provider.TimeoutError
+	if !errors.As(r.Err, &te) || !te.Idle || !strings.Contains(r.Err.Error(), "connection lost after 1 tokens") || r.Text != "tok" {
+		t.Fatalf("got %q, %v", r.Text, r.Err)
 	}
 }
