@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -164,4 +166,32 @@ func (b bufferBody) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 	r.ContentLength = int64(len(data))
 	return b.rt.RoundTrip(r)
+}
+
+// ListModels lists the models of a Mistral endpoint (GET /v1/models).
+// Bedrock's list lives in another AWS service, so it is not offered.
+func (c *Client) ListModels(ctx context.Context) ([]string, error) {
+	if c.ep.Flavor != "mistral" {
+		return nil, fmt.Errorf("%s: --list-models is not available here; see the provider's console for model IDs", c.ep.Name)
+	}
+	base := c.ep.BaseURL
+	if base == "" {
+		base = DefaultMistralURL
+	}
+	var list struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	h := http.Header{"Authorization": {"Bearer " + c.ep.APIKey}}
+	call := provider.Call{Endpoint: c.ep, URL: strings.TrimRight(base, "/") + "/v1/models", Header: h}
+	if err := c.opts.GetJSON(ctx, call, &list); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(list.Data))
+	for _, m := range list.Data {
+		ids = append(ids, m.ID)
+	}
+	slices.Sort(ids)
+	return ids, nil
 }

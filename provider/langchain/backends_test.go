@@ -220,3 +220,15 @@ func TestBedrockFaults(t *testing.T) {
 func TestMistralHTTPFaults(t *testing.T) {
 	providertest.HTTPFaults(t, mistralKey, func(srv *streamtest.Server) provider.Provider { return mistralClient(t, srv) }, hello)
 }
+
+func TestMistralListModels(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Status(200, "application/json",
+		`{"object":"list","data":[{"id":"mistral-small-latest","object":"model"},{"id":"codestral-latest","object":"model"}]}`))
+	ids, err := mistralClient(t, srv).ListModels(t.Context())
+	if err != nil || strings.Join(ids, ",") != "codestral-latest,mistral-small-latest" {
+		t.Fatalf("ListModels = %v, %v", ids, err)
+	}
+	if r := srv.Requests()[0]; r.Path != "/v1/models" || r.Header.Get("Authorization") != "Bearer "+mistralKey {
+		t.Errorf("request %+v", r)
+	}
+}

@@ -48,7 +48,10 @@ type Client struct {
 	classify func(error) error
 }
 
-var _ provider.Provider = (*Client)(nil)
+var (
+	_ provider.Provider    = (*Client)(nil)
+	_ provider.ModelLister = (*Client)(nil)
+)
 
 // New builds the langchaingo model that ep.Flavor names.
 func New(ep provider.Endpoint, o provider.Options) (*Client, error) {
