@@ -6,7 +6,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// key handles a key press according to what has the keyboard.
+// key handles a key press according to what has the keyboard. Ctrl+D
+// and Ctrl+C work everywhere.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.flash = ""
 	switch {
@@ -37,14 +38,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 // belong to the input.
 func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	k := m.c.keys
-	running := m.stats.state.running()
 	switch {
-	case keyMatches(msg, k.Quit):
-		return m.quit(), true
 	case keyMatches(msg, k.Interrupt):
-		return m.quit(), true // a running answer was stopped by key
+		return m.quit(), true // nothing is running: key stopped it otherwise
 	case keyMatches(msg, k.Stop):
-		if running {
+		if m.stats.state.running() {
 			return m.stop(), true
 		}
 		return nil, true

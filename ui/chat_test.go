@@ -283,3 +283,28 @@ func TestNewlineKeysAndWheel(t *testing.T) {
 	h.waitFor("following again", func(s string) bool { return !strings.Contains(s, "scrolled") })
 	h.quit()
 }
+
+func TestFastStreamIsCoalescedIntoFrames(t *testing.T) {
+	const n = 5000
+	script := make([]provider.Chunk, n)
+	for i := range script {
+		script[i] = provider.Chunk{Kind: provider.KindText, Text: "w "}
+	}
+	script[n-1].Text = "last"
+	h := start(t, Options{Provider: &fakeProvider{script: script}}, 80, 24)
+	h.typeText("go")
+	h.press(tea.KeyEnter, 0)
+	h.waitFor("the last token", func(s string) bool {
+		return strings.Contains(s, "last") && strings.Contains(s, "done")
+	})
+	var renders int
+	h.inspect(func(m *Model) { renders = m.turns[0].answer.renders })
+	h.quit()
+	// One render per frame (60 a second) plus the final one; rendering per
+	// delta would mean 5,000. The bound is loose on purpose: a slow machine
+	// only coalesces more.
+	if renders > n/10 {
+		t.Errorf("the answer was rendered %d times for %d deltas", renders, n)
+	}
+	t.Logf("%d deltas, %d renders", n, renders)
+}

@@ -47,16 +47,18 @@ type entry struct {
 	status    answerStatus
 	reason    string // provider stop reason on a finished answer
 
-	lines []string
-	width int
+	// The cache: lines as rendered for width, theme and showRsn, unless
+	// dirty.
+	lines   []string
+	width   int
+	theme   string
+	showRsn bool
+	dirty   bool
+	renders int // times an answer was rendered, for tests of coalescing
 
 	est      int // estimated height while not rendered at estWidth
 	estWidth int
 	estRsn   bool
-
-	theme   string
-	showRsn bool
-	dirty   bool
 }
 
 func newAnswer(width int, theme string) *entry {
@@ -133,6 +135,7 @@ func (e *entry) render(c *common, showReasoning bool) []string {
 		e.lines = barred(wrap(e.text, c.wrap-2), s.UserBar.Render("▌ "), s.User)
 	case entryAnswer:
 		e.lines = e.renderAnswer(c, showReasoning)
+		e.renders++
 	case entryError:
 		e.lines = []string{s.ErrorTitle.Render("✗ " + e.text)}
 		if e.detail != "" {

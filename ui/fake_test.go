@@ -68,8 +68,12 @@ func words(text string) []provider.Chunk {
 var fixedNow = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 
 // probeMsg asks the running program for its screen, answered from the
-// program's own goroutine by the filter installed in start.
-type probeMsg struct{ reply chan string }
+// program's own goroutine by the filter installed in start; fn, if set,
+// runs there too, with the model.
+type probeMsg struct {
+	reply chan string
+	fn    func(m *Model)
+}
 
 // harness runs the chat under teatest.
 type harness struct {
@@ -91,6 +95,9 @@ func start(t testing.TB, opts Options, w, h int) *harness {
 	opts.Now = fixedNow
 	filter := func(m tea.Model, msg tea.Msg) tea.Msg {
 		if p, ok := msg.(probeMsg); ok {
+			if p.fn != nil {
+				p.fn(m.(*Model))
+			}
 			p.reply <- m.View().Content
 			return nil
 		}
@@ -181,6 +188,17 @@ func (p *pipeProvider) Stream(ctx context.Context, req provider.Request) (<-chan
 }
 
 func (p *pipeProvider) text(s string) { p.out <- provider.Chunk{Kind: provider.KindText, Text: s} }
+
+// inspect runs fn with the model on the program's goroutine.
+func (h *harness) inspect(fn func(m *Model)) {
+	reply := make(chan string, 1)
+	h.tm.Send(probeMsg{reply: reply, fn: fn})
+	select {
+	case <-reply:
+	case <-time.After(5 * time.Second):
+		h.t.Fatal("the program did not answer a probe")
+	}
+}
 
 // rawScreen returns the current screen with its escape sequences.
 func (h *harness) rawScreen() string {
