@@ -113,8 +113,11 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 		}
 	}
 	err := sc.Err()
-	if context.Cause(ctx) == errNoResume {
+	switch cause := context.Cause(ctx); {
+	case cause == errNoResume:
 		err = dropped
+	case ctx.Err() != nil:
+		err = cause // the deadline of --timeout, say, rather than its bare error
 	}
 	if err == nil {
 		err = stream.ErrEnded // a 204: the server has nothing (more) to say

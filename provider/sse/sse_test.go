@@ -210,3 +210,12 @@ func TestCancel(t *testing.T) {
 func TestHTTPFaults(t *testing.T) {
 	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
 }
+
+func TestTimeout(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("id: 1\ndata: Hello\n\n"), streamtest.Stall()))
+	r := providertest.Stream(t, newClient(srv, provider.Options{Timeout: 200 * time.Millisecond}), hello)
+	var te *provider.TimeoutError
+	if !errors.As(r.Err, &te) || te.Idle || !strings.Contains(r.Err.Error(), "connection lost after 1 tokens") || !strings.Contains(r.Err.Error(), "--timeout") {
+		t.Fatalf("error %v", r.Err)
+	}
+}
