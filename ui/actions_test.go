@@ -172,9 +172,6 @@ func (panicky) Stream(context.Context, provider.Request) (<-chan provider.Chunk,
 func TestRunLogsPanicAndRestores(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_STATE_HOME", dir)
-	crash.Lock()
-	crash.path = ""
-	crash.Unlock()
 	in, out := newScriptedInput("hello\r"), &bytes.Buffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -50,8 +50,15 @@ func writeCrashLog(r any, stack []byte) {
 	crash.path = path
 }
 
-// crashLog returns the path of the crash log written by this process, if
-// any.
+// resetCrashLog forgets an earlier crash, at the start of a Run.
+func resetCrashLog() {
+	crash.Lock()
+	defer crash.Unlock()
+	crash.path = ""
+}
+
+// crashLog returns the path of the crash log written since the last
+// resetCrashLog, if any.
 func crashLog() string {
 	crash.Lock()
 	defer crash.Unlock()

@@ -80,6 +80,7 @@ func Run(ctx context.Context, opts Options) error {
 		progOpts = append(progOpts, tea.WithOutput(opts.Output))
 	}
 	p := tea.NewProgram(m, progOpts...)
+	resetCrashLog()
 	_, err := p.Run()
 	if m.cancel != nil {
 		m.cancel()
