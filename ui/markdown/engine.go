@@ -50,10 +50,7 @@ type engine struct {
 
 // newEngine returns an engine for opts, or an error if glamour has none.
 func newEngine(opts Options) (*engine, error) {
-	tr, err := glamour.NewTermRenderer(
-		glamour.WithStandardStyle(opts.Style),
-		glamour.WithWordWrap(opts.Width),
-	)
+	tr, err := glamour.NewTermRenderer(GlamourOptions(opts)...)
 	if err != nil {
 		return nil, err
 	}

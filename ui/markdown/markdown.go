@@ -53,23 +53,32 @@ type Renderer struct {
 	doneTail string // the partial last line of doneOut
 	code     codeCache
 
-	lines []string // the frame's lines; lines[:doneN] are kept across frames
-	open  string   // the frame's render of text[doneEnd:], without suffix
-	sfx   string   // the document's suffix: "\n", or "" for plain text
-	out   string   // Render's result, valid when !outStale
-	dirty bool     // the text or options changed since the last frame
-	stale bool     // out must be rebuilt
+	lines  []string // the frame's lines; lines[:doneN] are kept across frames
+	final  bool     // Finish was called: no more chunks of code (see codeCache)
+	approx bool     // chunks of code were used: Finish renders everything anew
+
+	openHead []byte // the frame's render of text[doneEnd:]: chunks kept from
+	open     string // frame to frame (see codeCache), then the rest, without suffix
+	sfx      string // the document's suffix: "\n", or "" for plain text
+	out      string // Render's result, valid when !outStale
+	dirty    bool   // the text or options changed since the last frame
+	stale    bool   // out must be rebuilt
 }
 
 // New returns a Renderer with the given options.
 func New(opts Options) *Renderer {
-	if opts.Width <= 0 {
-		opts.Width = 80
+	return &Renderer{opts: opts.withDefaults(), dirty: true, stale: true}
+}
+
+// withDefaults fills in the zero fields.
+func (o Options) withDefaults() Options {
+	if o.Width <= 0 {
+		o.Width = 80
 	}
-	if opts.Style == "" {
-		opts.Style = "dark"
+	if o.Style == "" {
+		o.Style = "dark"
 	}
-	return &Renderer{opts: opts, dirty: true, stale: true}
+	return o
 }
 
 // Append adds a delta of the answer, sanitized. It is cheap: rendering waits
@@ -83,6 +92,7 @@ func (r *Renderer) Append(delta string) {
 // held back by the sanitizer are shown as U+FFFD. Appending may go on after.
 func (r *Renderer) Finish() {
 	r.add(r.san.Flush())
+	r.final, r.dirty = true, true
 }
 
 func (r *Renderer) add(s string) {
@@ -139,8 +149,9 @@ func (r *Renderer) Render() string {
 	r.frame()
 	if r.stale {
 		var b strings.Builder
-		b.Grow(len(r.doneOut) + len(r.open) + 1)
+		b.Grow(len(r.doneOut) + len(r.openHead) + len(r.open) + 1)
 		b.Write(r.doneOut)
+		b.Write(r.openHead)
 		b.WriteString(r.open)
 		b.WriteString(r.sfx)
 		r.out, r.stale = b.String(), false
@@ -177,7 +188,7 @@ func (r *Renderer) frame() {
 		r.plain(src)
 		return
 	}
-	if r.full || r.scan.refDefs {
+	if r.full || r.scan.refDefs || (r.final && r.approx) {
 		r.whole(src)
 		return
 	}
@@ -185,12 +196,21 @@ func (r *Renderer) frame() {
 		r.whole(src)
 		return
 	}
-	open, err := r.renderPiece(src[r.doneEnd:])
+	piece := src[r.doneEnd:]
+	if !r.final {
+		if rest, ok := r.code.render(r, piece); ok {
+			r.approx = true
+			r.openHead, r.open, r.sfx = r.code.out, rest, "\n"
+			r.lines = append(append(r.lines[:r.doneN], r.code.lines...), strings.Split(r.code.tail+rest, "\n")...)
+			return
+		}
+	}
+	open, err := r.eng.piece(r.doneEnd == 0, r.doneTail, piece)
 	if err != nil {
 		r.whole(src)
 		return
 	}
-	r.open, r.sfx = open, "\n"
+	r.openHead, r.open, r.sfx = nil, open, "\n"
 	r.lines = append(r.lines[:r.doneN], strings.Split(r.doneTail+open, "\n")...)
 }
 
@@ -225,7 +245,7 @@ func (r *Renderer) cutAt(off int) bool {
 func (r *Renderer) commit(src string) error {
 	for ; r.next < len(r.cuts); r.next++ {
 		end := r.cuts[r.next]
-		out, err := r.renderPiece(src[r.doneEnd:end])
+		out, err := r.pieceOut(src[r.doneEnd:end])
 		if err != nil {
 			return err
 		}
@@ -242,11 +262,14 @@ func (r *Renderer) commit(src string) error {
 	return nil
 }
 
-// renderPiece renders src, which starts at doneEnd, as it appears in the
-// whole document, without the document's suffix.
-func (r *Renderer) renderPiece(src string) (string, error) {
-	if out, ok := r.code.render(r, src); ok {
-		return out, nil
+// pieceOut renders src, the piece that starts at doneEnd and ends at a cut,
+// as it appears in the whole document, without the document's suffix.
+func (r *Renderer) pieceOut(src string) (string, error) {
+	if !r.final {
+		if rest, ok := r.code.render(r, src); ok {
+			r.approx = true
+			return string(r.code.out) + rest, nil
+		}
 	}
 	return r.eng.piece(r.doneEnd == 0, r.doneTail, src)
 }
@@ -261,7 +284,7 @@ func (r *Renderer) whole(src string) {
 		r.plain(src)
 		return
 	}
-	r.open, r.sfx = out, ""
+	r.openHead, r.open, r.sfx = nil, out, ""
 	if strings.HasSuffix(out, "\n") {
 		r.open, r.sfx = out[:len(out)-1], "\n"
 	}
@@ -271,6 +294,6 @@ func (r *Renderer) whole(src string) {
 // plain shows the text unrendered, when glamour cannot render it.
 func (r *Renderer) plain(src string) {
 	r.uncommit()
-	r.open, r.sfx = src, ""
+	r.openHead, r.open, r.sfx = nil, src, ""
 	r.lines = strings.Split(src, "\n")
 }

@@ -13,7 +13,7 @@ import (
 // fullRender is the reference: glamour's render of the whole text.
 func fullRender(t testing.TB, text string, width int, style string) string {
 	t.Helper()
-	tr, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+	tr, err := glamour.NewTermRenderer(GlamourOptions(Options{Width: width, Style: style})...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 				t.Parallel()
 				toks := tokens(text)
 				r := New(Options{Width: width, Style: style})
-				stride := max(1, len(toks)/25)
+				stride := max(1, len(toks)/12)
 				for k, tok := range toks {
 					r.Append(tok)
 					if k%stride == stride-1 {
@@ -150,5 +150,39 @@ func TestIncrementalEqualsFull(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestLongCodeIsChunked checks, frame by frame, that a long fenced code block
+// is rendered in chunks while it streams, and that every frame still equals
+// a full render.
+func TestLongCodeIsChunked(t *testing.T) {
+	for _, name := range []string{"25-long-code.md", "26-long-open-code.md"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			text := corpus(t)[name]
+			r := New(Options{Width: 80, Style: "dark"})
+			chunked, lines := 0, 0
+			for k, tok := range tokens(text) {
+				r.Append(tok)
+				if tok != "\n" {
+					continue // a frame per line keeps the test quick
+				}
+				if lines++; lines%4 == 0 {
+					checkFrame(t, r, 80, "dark", "after token "+itoa(k))
+				} else {
+					r.Lines()
+				}
+				if len(r.code.cuts) > 0 {
+					chunked++
+				}
+			}
+			if chunked == 0 {
+				t.Fatal("the long code block was never chunked")
+			}
+			r.Finish()
+			checkFrame(t, r, 80, "dark", "at the end")
+			t.Logf("%d frames used chunks", chunked)
+		})
 	}
 }
