@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -344,4 +346,19 @@ func waitForRegexpClock(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Log("regexp2's clock goroutine is still running")
+}
+
+// BenchmarkListTable formats 10,000 conversations as the --list table for
+// a terminal (the store's part is BenchmarkList in package store).
+func BenchmarkListTable(b *testing.B) {
+	now := time.Now()
+	list := make([]store.Conversation, 10_000)
+	for i := range list {
+		list[i] = store.Conversation{ID: fmt.Sprintf("%016x", i), Title: fmt.Sprintf("How do I sort map number %d in Go?", i),
+			Model: "gpt-4o-mini", Provider: "openai", UpdatedAt: now.Add(-time.Duration(i) * time.Minute), MessageCount: i % 20}
+	}
+	c := &savedCmd{tty: true, width: 100, now: now}
+	for b.Loop() {
+		c.table(io.Discard, list)
+	}
 }
