@@ -225,3 +225,23 @@ func TestStreamClientHeaderTimeout(t *testing.T) {
 		t.Errorf("body %q", b)
 	}
 }
+
+func TestOpenTLSFailure(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	defer srv.Close()
+	client, err := NewHTTPClient("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+	o := Options{HTTPClient: client}
+	_, err = o.Open(t.Context(), Call{Endpoint: Endpoint{Name: "acme"}, URL: srv.URL + "/v1/models"})
+	if err == nil || !strings.HasPrefix(err.Error(), "acme: ") || !strings.Contains(err.Error(), "certificate") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("error %v", err)
+	}
+	if Retryable(err) {
+		t.Error("a TLS failure would be retried")
+	}
+}
