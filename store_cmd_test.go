@@ -64,6 +64,7 @@ func newSavedFixture(t *testing.T) *savedFixture {
 			}
 		}
 		fx.ids = append(fx.ids, c.ID)
+		time.Sleep(2 * time.Millisecond) // the store keeps milliseconds: order them
 	}
 	return fx
 }
