@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -152,6 +153,7 @@ func runPiped(argv, env []string, timeout time.Duration) (sample, error) {
 	var s sample
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitWriter{w: &stderr, n: 4096}
 	out, err := cmd.StdoutPipe()
@@ -166,7 +168,7 @@ func runPiped(argv, env []string, timeout time.Duration) (sample, error) {
 	var timedOut atomic.Bool
 	timer := time.AfterFunc(timeout, func() {
 		timedOut.Store(true)
-		cmd.Process.Kill()
+		killGroup(cmd)
 	})
 	defer timer.Stop()
 	first, last := newFinder(firstWord), newFinder(lastWord)
@@ -238,6 +240,12 @@ func (l *limitWriter) Write(p []byte) (int, error) {
 		l.n -= k
 	}
 	return len(p), nil
+}
+
+// killGroup kills cmd's process group (cmd leads it): whatever it
+// started goes too, and with it the last holder of its pipe or pty.
+func killGroup(cmd *exec.Cmd) {
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 }
 
 // errTimeout is a run that did not finish in time.

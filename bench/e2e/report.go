@@ -90,40 +90,17 @@ func report(w io.Writer, cfg *config, results []*result) int {
 		tgt := rw.target.format(rw.m.bytes)
 		if res.err != nil {
 			fmt.Fprintf(w, "| %s | error | | | %s | FAIL |\n", work, tgt)
-			failed = append(failed, work)
+			if title := fmt.Sprintf(res.c.title, group(res.tokens)); !slices.Contains(failed, title) {
+				failed = append(failed, title)
+			}
 			continue
 		}
-		p := median(values(res.parley, rw.m))
-		pCell, cCell, rCell := fmtValue(p, rw.m.bytes), "—", "—"
-		var ratio float64
-		if rw.curl && len(res.curl) == len(res.parley) && len(res.curl) > 0 {
-			cCell = fmtValue(median(values(res.curl, rw.m)), rw.m.bytes)
-			ratios := make([]float64, len(res.parley))
-			for i := range ratios {
-				ratios[i] = rw.m.get(res.parley[i]) / rw.m.get(res.curl[i])
-			}
-			ratio = median(ratios)
-			rCell = fmt.Sprintf("%.2f×", ratio)
+		f := rw.figures(res)
+		verdict, miss := rw.verdict(cfg, f)
+		if miss {
+			missed = append(missed, fmt.Sprintf("%s: %s, target %s", work, f.parleyCell, tgt))
 		}
-		verdict := "—"
-		switch {
-		case rw.target == (target{}):
-		case !cfg.checkTargets:
-			verdict = "not checked"
-		case rw.target.ratio > 0 && ratio == 0:
-			verdict = "not checked (no curl)"
-		case rw.target.ratio > 0 && ratio > rw.target.ratio,
-			rw.target.max > 0 && p > rw.target.max:
-			over := p/rw.target.max - 1
-			if rw.target.ratio > 0 {
-				over = ratio/rw.target.ratio - 1
-			}
-			verdict = fmt.Sprintf("**FAIL** (+%.0f%%)", over*100)
-			missed = append(missed, fmt.Sprintf("%s: %s, target %s", work, pCell, tgt))
-		default:
-			verdict = "pass"
-		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", work, pCell, cCell, rCell, tgt, verdict)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", work, f.parleyCell, f.curlCell, f.ratioCell, tgt, verdict)
 	}
 	fmt.Fprintln(w)
 	if cfg.smoke {
@@ -138,11 +115,53 @@ func report(w io.Writer, cfg *config, results []*result) int {
 		fmt.Fprintln(w, "MISSED TARGET:", m)
 	}
 	if len(failed)+len(missed) > 0 {
-		fmt.Fprintf(w, "e2e: FAIL: %d rows with failed runs, %d targets missed\n", len(failed), len(missed))
+		fmt.Fprintf(w, "e2e: FAIL: %d cases with a failed run, %d targets missed\n", len(failed), len(missed))
 		return 1
 	}
 	fmt.Fprintln(w, "e2e: ok")
 	return 0
+}
+
+// figures are a row's medians, and its cells.
+type figures struct {
+	parley, ratio                   float64 // ratio is 0 without curl
+	parleyCell, curlCell, ratioCell string
+}
+
+// figures takes the medians of a row's metric over the runs; the ratio is
+// the median of the per-run ratios to curl.
+func (rw row) figures(res *result) figures {
+	p := median(values(res.parley, rw.m))
+	f := figures{parley: p, parleyCell: fmtValue(p, rw.m.bytes), curlCell: "—", ratioCell: "—"}
+	if rw.curl && len(res.curl) == len(res.parley) && len(res.curl) > 0 {
+		f.curlCell = fmtValue(median(values(res.curl, rw.m)), rw.m.bytes)
+		ratios := make([]float64, len(res.parley))
+		for i := range ratios {
+			ratios[i] = rw.m.get(res.parley[i]) / rw.m.get(res.curl[i])
+		}
+		f.ratio = median(ratios)
+		f.ratioCell = fmt.Sprintf("%.2f×", f.ratio)
+	}
+	return f
+}
+
+// verdict compares a row's figures with its target, and says whether the
+// target was missed.
+func (rw row) verdict(cfg *config, f figures) (string, bool) {
+	t := rw.target
+	switch {
+	case t == (target{}):
+		return "—", false
+	case !cfg.checkTargets:
+		return "not checked", false
+	case t.ratio > 0 && f.ratio == 0:
+		return "not checked (no curl)", false
+	case t.ratio > 0 && f.ratio > t.ratio:
+		return fmt.Sprintf("**FAIL** (+%.0f%%)", (f.ratio/t.ratio-1)*100), true
+	case t.max > 0 && f.parley > t.max:
+		return fmt.Sprintf("**FAIL** (+%.0f%%)", (f.parley/t.max-1)*100), true
+	}
+	return "pass", false
 }
 
 func values(ss []sample, m metric) []float64 {

@@ -59,39 +59,21 @@ func (r *runner) onTerminal(baseURL string) (sample, error) {
 	var s sample
 	t := newTerminal(r.cols, r.rows)
 	first, last := t.watch(firstWord), t.watch(lastWord)
-	cmd := exec.Command(r.bin, oneShotArgs(baseURL)...)
-	cmd.Env = r.productEnv()
-	start, err := t.start(cmd)
+	p, err := r.startOn(t, oneShotArgs(baseURL)...)
 	if err != nil {
 		return s, err
 	}
-	defer r.closeTerminal(t)
-	rss := watchRSS(cmd.Process.Pid)
-	exited := waitExit(cmd)
-	fail := func(err error) (sample, error) {
-		rss.stop() // the readings end; the run has no figures
-		return s, r.fail(cmd, t, exited, err)
-	}
+	defer p.close()
 	at, err := t.wait(first, r.timeout)
 	if err != nil {
-		return fail(err)
+		return s, p.fail("answer", err)
 	}
-	s.first = at.Sub(start)
+	s.first = at.Sub(p.start)
 	if at, err = t.wait(last, r.timeout); err != nil {
-		return fail(err)
+		return s, p.fail("answer", err)
 	}
-	s.last = at.Sub(start)
-	select {
-	case err := <-exited:
-		s.wall = time.Since(start)
-		s.finish(cmd.ProcessState, rss)
-		if err != nil {
-			return fail(err)
-		}
-	case <-time.After(r.timeout):
-		return fail(fmt.Errorf("still running %v after the last word: %w", r.timeout, errTimeout))
-	}
-	return s, nil
+	s.last = at.Sub(p.start)
+	return s, p.exit(&s, "after the last word")
 }
 
 // interactive opens the chat on a terminal, waits for its first frame,
@@ -102,30 +84,22 @@ func (r *runner) interactive(baseURL string) (sample, error) {
 	var s sample
 	t := newTerminal(r.cols, r.rows)
 	frame := t.watch(spec)
-	cmd := exec.Command(r.bin, "-m", spec, "--base-url", baseURL, "--no-save")
-	cmd.Env = r.productEnv()
-	start, err := t.start(cmd)
+	p, err := r.startOn(t, "-m", spec, "--base-url", baseURL, "--no-save")
 	if err != nil {
 		return s, err
 	}
-	defer r.closeTerminal(t)
-	rss := watchRSS(cmd.Process.Pid)
-	exited := waitExit(cmd)
-	fail := func(what string, err error) (sample, error) {
-		rss.stop() // the readings end; the run has no figures
-		return s, r.fail(cmd, t, exited, fmt.Errorf("%s: %w", what, err))
-	}
+	defer p.close()
 	at, err := t.wait(frame, r.timeout)
 	if err != nil {
-		return fail("first frame", err)
+		return s, p.fail("first frame", err)
 	}
-	s.startup = at.Sub(start)
+	s.startup = at.Sub(p.start)
 	echo := t.watch(prompt)
 	if err := t.send(prompt); err != nil {
-		return fail("typing", err)
+		return s, p.fail("typing", err)
 	}
 	if _, err := t.wait(echo, r.timeout); err != nil {
-		return fail("typing", err)
+		return s, p.fail("typing", err)
 	}
 	// The chat follows the end of the answer: when its first frame holds
 	// more than a screen, the first word has scrolled off already, and
@@ -134,60 +108,85 @@ func (r *runner) interactive(baseURL string) (sample, error) {
 	first, last := t.watch(answer...), t.watch(lastWord)
 	sent := time.Now()
 	if err := t.send("\r"); err != nil {
-		return fail("sending", err)
+		return s, p.fail("sending", err)
 	}
 	if at, err = t.wait(first, r.timeout); err != nil {
-		return fail("answer", err)
+		return s, p.fail("answer", err)
 	}
 	s.first = at.Sub(sent)
 	if at, err = t.wait(last, r.timeout); err != nil {
-		return fail("answer", err)
+		return s, p.fail("answer", err)
 	}
 	s.last = at.Sub(sent)
-	rss.read()
+	p.rss.read()
 	if err := t.send("\x04"); err != nil { // Ctrl+D
-		return fail("quitting", err)
+		return s, p.fail("quitting", err)
 	}
-	select {
-	case err := <-exited:
-		s.wall = time.Since(start)
-		s.finish(cmd.ProcessState, rss)
-		if err != nil {
-			return fail("quitting", err)
-		}
-	case <-time.After(r.timeout):
-		return fail("quitting", fmt.Errorf("Ctrl+D did not end the chat in %v: %w", r.timeout, errTimeout))
-	}
-	return s, nil
+	return s, p.exit(&s, "after Ctrl+D")
 }
 
-// waitExit waits for cmd in the background.
-func waitExit(cmd *exec.Cmd) <-chan error {
-	ch := make(chan error, 1)
-	go func() { ch <- cmd.Wait() }()
-	return ch
+// ptyRun is the product running on a terminal.
+type ptyRun struct {
+	r      *runner
+	t      *terminal
+	cmd    *exec.Cmd
+	start  time.Time
+	rss    *peakRSS
+	exited <-chan error
+	gone   bool // exited was received from, and rss stopped
+}
+
+// startOn starts the product with args on t.
+func (r *runner) startOn(t *terminal, args ...string) (*ptyRun, error) {
+	cmd := exec.Command(r.bin, args...)
+	cmd.Env = r.productEnv()
+	start, err := t.start(cmd)
+	if err != nil {
+		return nil, err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	return &ptyRun{r: r, t: t, cmd: cmd, start: start, rss: watchRSS(cmd.Process.Pid), exited: exited}, nil
+}
+
+// exit waits for the process to end by itself, and fills in its wall
+// time, CPU time and peak RSS.
+func (p *ptyRun) exit(s *sample, when string) error {
+	select {
+	case err := <-p.exited:
+		s.wall = time.Since(p.start)
+		s.finish(p.cmd.ProcessState, p.rss)
+		p.gone = true
+		if err != nil {
+			return p.fail("exit", err)
+		}
+		return nil
+	case <-time.After(p.r.timeout):
+		return p.fail("exit", fmt.Errorf("still running %v %s: %w", p.r.timeout, when, errTimeout))
+	}
 }
 
 // fail ends a run that went wrong: the process is killed if it still
 // runs, and the error says what was on screen.
-func (r *runner) fail(cmd *exec.Cmd, t *terminal, exited <-chan error, err error) error {
-	select {
-	case <-exited:
-	default:
-		cmd.Process.Kill()
-		<-exited
+func (p *ptyRun) fail(what string, err error) error {
+	if !p.gone {
+		killGroup(p.cmd) // Setsid made it the leader of its group
+		<-p.exited
+		p.rss.stop()
+		p.gone = true
 	}
-	scr := strings.TrimSpace(t.screen())
+	scr := strings.TrimSpace(p.t.screen())
 	if lines := strings.Split(scr, "\n"); len(lines) > 12 {
 		scr = strings.Join(lines[len(lines)-12:], "\n")
 	}
-	return fmt.Errorf("%w\n--- screen (last lines) ---\n%s\n---", err, scr)
+	return fmt.Errorf("%s: %w\n--- screen (last lines) ---\n%s\n---", what, err, scr)
 }
 
-// closeTerminal closes t after a run, and says what it cost with -v.
-func (r *runner) closeTerminal(t *terminal) {
-	t.close()
-	if r.verbose {
-		fmt.Fprintln(os.Stderr, "  "+t.cost())
+// close waits for the terminal to drain after the run, and says what the
+// emulator cost with -v.
+func (p *ptyRun) close() {
+	p.t.close()
+	if p.r.verbose {
+		fmt.Fprintln(os.Stderr, "  "+p.t.cost())
 	}
 }
