@@ -87,3 +87,29 @@ func TestFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestVerdict(t *testing.T) {
+	checked, unchecked := &config{checkTargets: true}, &config{}
+	ms := float64(time.Millisecond)
+	for _, c := range []struct {
+		name string
+		cfg  *config
+		t    target
+		f    figures
+		want string
+		miss bool
+	}{
+		{"no target", checked, target{}, figures{parley: 9 * ms}, "—", false},
+		{"under", checked, target{max: 20 * ms}, figures{parley: 19 * ms}, "pass", false},
+		{"over", checked, target{max: 20 * ms}, figures{parley: 30 * ms}, "**FAIL** (+50%)", true},
+		{"ratio under", checked, target{ratio: 1.2}, figures{parley: 100 * ms, ratio: 1.1}, "pass", false},
+		{"ratio over", checked, target{ratio: 1.2}, figures{parley: 100 * ms, ratio: 2.4}, "**FAIL** (+100%)", true},
+		{"no curl", checked, target{ratio: 1.2}, figures{parley: 100 * ms}, "not checked (no curl)", false},
+		{"unchecked", unchecked, target{max: 20 * ms}, figures{parley: 30 * ms}, "not checked", false},
+	} {
+		got, miss := row{target: c.t}.verdict(c.cfg, c.f)
+		if got != c.want || miss != c.miss {
+			t.Errorf("%s: %q, %v; want %q, %v", c.name, got, miss, c.want, c.miss)
+		}
+	}
+}
