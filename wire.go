@@ -11,9 +11,15 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/ollama"
+
 	// The backends register themselves with the provider package.
+	_ "github.com/parley-chat/parley/provider/anthropic"
 	_ "github.com/parley-chat/parley/provider/demo"
+	_ "github.com/parley-chat/parley/provider/gemini"
+	_ "github.com/parley-chat/parley/provider/langchain"
 	_ "github.com/parley-chat/parley/provider/openai"
+	_ "github.com/parley-chat/parley/provider/sse"
 )
 
 // wiring is what a request needs: the provider, the model spec shown to
@@ -94,7 +100,7 @@ func (w *wiring) use(ctx context.Context, env *environment, spec string) error {
 // detectProvider picks a provider when nothing is configured: Ollama if it
 // answers, else the first whose key is set. "" means none was found.
 func detectProvider(ctx context.Context, eps provider.Endpoints, getenv func(string) string) string {
-	if ep, ok := eps["ollama"]; ok && reachable(ctx, ep.FromEnv(getenv).BaseURL) {
+	if ep, ok := eps["ollama"]; ok && reachable(ctx, ollama.BaseURL(ep.FromEnv(getenv).BaseURL)) {
 		return "ollama"
 	}
 	for _, name := range []string{"openai", "anthropic", "gemini", "openrouter", "groq", "deepseek", "mistral"} {
