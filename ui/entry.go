@@ -39,9 +39,9 @@ type entry struct {
 	detail string // the error's explanation and advice
 
 	// Answers only.
+	// md and reasoning sanitize what they are given (escape sequences and
+	// controls never reach the screen) and render it incrementally.
 	md        *markdown.Renderer
-	san       markdown.Sanitizer // of the streamed text
-	rsan      markdown.Sanitizer // of the streamed reasoning
 	reasoning *markdown.Renderer
 	thinkToks int // reasoning deltas received
 	status    answerStatus
@@ -182,11 +182,11 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 	return lines
 }
 
-// markdownLines renders r and splits the result into lines. Tabs, which
-// glamour keeps in code blocks, are expanded: the terminal would move them
-// to its own tab stops and break the layout.
+// markdownLines returns r's rendered lines, as a copy (r owns its slice).
+// Tabs, which glamour keeps in code blocks, are expanded: the terminal
+// would move them to its own tab stops and break the layout.
 func markdownLines(r *markdown.Renderer, width int) []string {
-	lines := strings.Split(r.Render(), "\n")
+	lines := append([]string(nil), r.Lines()...)
 	for i, l := range lines {
 		if strings.IndexByte(l, '\t') >= 0 {
 			l = strings.ReplaceAll(l, "\t", "    ")
@@ -194,6 +194,16 @@ func markdownLines(r *markdown.Renderer, width int) []string {
 		}
 	}
 	return lines
+}
+
+// finish tells the answer's renderers that nothing more will come, so the
+// final frame is the exact full render.
+func (e *entry) finish() {
+	e.md.Finish()
+	if e.reasoning != nil {
+		e.reasoning.Finish()
+	}
+	e.dirty = true
 }
 
 // trimBlank drops blank lines at both ends: glamour pads its output, and

@@ -77,7 +77,8 @@ func (m *Model) restore(msg provider.Message) {
 			m.turns = append(m.turns, turn{})
 		}
 		a := newAnswer(m.c.wrap, m.c.styles.Theme)
-		a.md.Append(markdown.Sanitize(msg.Content))
+		a.md.Append(msg.Content)
+		a.finish()
 		a.status = answerDone
 		m.turns[len(m.turns)-1].answer = a
 		m.tr.entries = append(m.tr.entries, a)
@@ -141,10 +142,10 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 		st.tokens++
 		st.state = stateStreaming
 		if c.Kind == provider.KindText {
-			a.md.Append(a.san.Feed(c.Text))
+			a.md.Append(c.Text)
 			a.dirty = true
 		} else {
-			a.appendReasoning(a.rsan.Feed(c.Text), m.c.wrap, m.c.styles.Theme)
+			a.appendReasoning(c.Text, m.c.wrap, m.c.styles.Theme)
 		}
 	case provider.KindProgress:
 		st.progress, st.label = c.Percent, markdown.Sanitize(c.Text)
@@ -212,10 +213,7 @@ func (m *Model) finish(s state, cause error) tea.Cmd {
 	m.stats.state = s
 	a := m.answer
 	if a != nil {
-		a.md.Append(a.san.Flush())
-		if rest := a.rsan.Flush(); rest != "" {
-			a.appendReasoning(rest, m.c.wrap, m.c.styles.Theme)
-		}
+		a.finish()
 		switch s {
 		case stateStopped:
 			a.status = answerStopped

@@ -178,8 +178,9 @@ func (m *Model) restoreStored(sm store.Message) {
 	t := &m.turns[len(m.turns)-1]
 	a := t.answer
 	if sm.Reasoning != "" {
-		a.appendReasoning(markdown.Sanitize(sm.Reasoning), m.c.wrap, m.c.styles.Theme)
+		a.appendReasoning(sm.Reasoning, m.c.wrap, m.c.styles.Theme)
 		a.thinkToks = sm.Usage.ReasoningTokens
+		a.finish()
 	}
 	switch sm.Status {
 	case store.StatusStopped:
