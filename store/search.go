@@ -69,10 +69,10 @@ const snippetTokens = 16
 // Ranking costs time for every candidate; the window keeps a search for a
 // word found in most messages under 100 ms (see BENCH.md), and changes
 // nothing for a search with fewer matches.
-var searchWindow = 5000
+var searchWindow = 2000
 
 // Search finds the messages whose text contains every word of text,
-// best match first (bm25, among the newest 5,000 matches), and returns up
+// best match first (bm25, among the newest 2,000 matches), and returns up
 // to limit of them (20 when limit <= 0). Words match whatever their case,
 // accents or English inflection ("running" finds "run"). Query syntax in
 // text (quotes, AND, OR, NEAR, column filters, prefix stars) is taken
@@ -86,21 +86,23 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, erro
 	if limit <= 0 {
 		limit = 20
 	}
-	// Rank the newest matches, keep the best, and only then make their
-	// snippets, which cost more than ranking.
+	// Rank the newest matches and keep the best; then make their snippets
+	// in one more pass over the matches from the oldest of the best on (a
+	// lookup per hit would seek through the index fifty times).
 	rows, err := s.db.QueryContext(ctx, `
 		WITH recent AS (
 			SELECT rowid AS id, bm25(messages_fts) AS rank FROM messages_fts
 			WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2
-		), best AS (
+		), best AS MATERIALIZED (
 			SELECT id, rank FROM recent ORDER BY rank, id DESC LIMIT ?3
 		)
 		SELECT m.conversation_id, c.title, m.id, m.seq, m.role, m.created_at,
 			snippet(messages_fts, 0, ?4, ?5, '…', ?6), best.rank
-		FROM best
-		JOIN messages_fts ON messages_fts.rowid = best.id AND messages_fts MATCH ?1
+		FROM messages_fts
+		CROSS JOIN best ON best.id = messages_fts.rowid
 		JOIN messages m ON m.id = best.id
 		JOIN conversations c ON c.id = m.conversation_id
+		WHERE messages_fts MATCH ?1 AND messages_fts.rowid >= (SELECT min(id) FROM best)
 		ORDER BY best.rank, best.id DESC`,
 		query, searchWindow, limit, MarkStart, MarkEnd, snippetTokens)
 	if err != nil {
