@@ -56,6 +56,12 @@ type entry struct {
 	dirty   bool
 	renders int // times an answer was rendered, for tests of coalescing
 
+	// Answers: buffers of rendered lines, and tab expansions by line.
+	body, rbody []string
+	tabs        map[string]string
+	tabsWidth   int
+	tabsTheme   string
+
 	est      int // estimated height while not rendered at estWidth
 	estWidth int
 	estRsn   bool
@@ -149,7 +155,10 @@ func (e *entry) render(c *common, showReasoning bool) []string {
 
 func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 	s := c.styles
-	var lines []string
+	if e.tabs == nil || e.tabsWidth != c.wrap || e.tabsTheme != s.Theme {
+		e.tabs, e.tabsWidth, e.tabsTheme = map[string]string{}, c.wrap, s.Theme
+	}
+	lines := e.lines[:0]
 	if e.reasoning != nil {
 		n := strconv.Itoa(e.thinkToks) + " tokens"
 		switch {
@@ -157,7 +166,8 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 			lines = append(lines, s.Thinking.Render("▾ Thinking ("+n+")"))
 			e.reasoning.SetWidth(answerWidth(c.wrap) - 2)
 			e.reasoning.SetStyle(s.Theme)
-			lines = append(lines, barred(trimBlank(markdownLines(e.reasoning, answerWidth(c.wrap)-2)), s.ThinkingBar.Render("│ "), lipgloss.NewStyle())...)
+			e.rbody = tabLines(e.reasoning, answerWidth(c.wrap)-2, e.rbody, e.tabs)
+			lines = append(lines, barred(trimBlank(e.rbody), s.ThinkingBar.Render("│ "), lipgloss.NewStyle())...)
 		case e.status == answerStreaming && e.md.Text() == "":
 			lines = append(lines, s.Thinking.Render("▸ Thinking… ("+n+")"))
 		default:
@@ -166,7 +176,8 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 	}
 	e.md.SetWidth(answerWidth(c.wrap))
 	e.md.SetStyle(s.Theme)
-	body := trimBlank(markdownLines(e.md, answerWidth(c.wrap)))
+	e.body = tabLines(e.md, answerWidth(c.wrap), e.body, e.tabs)
+	body := trimBlank(e.body)
 	if len(lines) > 0 && len(body) > 0 {
 		lines = append(lines, "")
 	}
@@ -182,18 +193,24 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 	return lines
 }
 
-// markdownLines returns r's rendered lines, as a copy (r owns its slice).
-// Tabs, which glamour keeps in code blocks, are expanded: the terminal
-// would move them to its own tab stops and break the layout.
-func markdownLines(r *markdown.Renderer, width int) []string {
-	lines := append([]string(nil), r.Lines()...)
-	for i, l := range lines {
-		if strings.IndexByte(l, '\t') >= 0 {
-			l = strings.ReplaceAll(l, "\t", "    ")
-			lines[i] = ansi.Truncate(l, width, "")
+// tabLines copies r's rendered lines into buf (r owns its slice) and
+// returns it. Tabs, which glamour keeps in code blocks, are expanded: the
+// terminal would move them to its own tab stops and break the layout. The
+// expansions are kept in cache, since finished lines come back every frame.
+func tabLines(r *markdown.Renderer, width int, buf []string, cache map[string]string) []string {
+	buf = append(buf[:0], r.Lines()...)
+	for i, l := range buf {
+		if strings.IndexByte(l, '\t') < 0 {
+			continue
 		}
+		x, ok := cache[l]
+		if !ok {
+			x = ansi.Truncate(strings.ReplaceAll(l, "\t", "    "), width, "")
+			cache[l] = x
+		}
+		buf[i] = x
 	}
-	return lines
+	return buf
 }
 
 // finish tells the answer's renderers that nothing more will come, so the
