@@ -42,21 +42,23 @@ func newChatRequest(req provider.Request) chatRequest {
 
 // chunk is one "data:" payload of the streamed answer.
 type chunk struct {
-	Choices []struct {
-		Index int `json:"index"`
-		Delta struct {
-			Content          string `json:"content"`
-			ReasoningContent string `json:"reasoning_content"`
-			Reasoning        string `json:"reasoning"`
-		} `json:"delta"`
-		FinishReason *string `json:"finish_reason"`
-	} `json:"choices"`
-	Usage *usage `json:"usage"`
+	Choices []choice `json:"choices"`
+	Usage   *usage   `json:"usage"`
 	// XGroq carries Groq's usage on its last chunk.
 	XGroq *struct {
 		Usage *usage `json:"usage"`
 	} `json:"x_groq"`
 	Error json.RawMessage `json:"error"`
+}
+
+type choice struct {
+	Index int `json:"index"`
+	Delta struct {
+		Content          string `json:"content"`
+		ReasoningContent string `json:"reasoning_content"`
+		Reasoning        string `json:"reasoning"`
+	} `json:"delta"`
+	FinishReason *string `json:"finish_reason"`
 }
 
 type usage struct {
@@ -103,8 +105,11 @@ func (d *decoder) handle(data []byte, s sink) (done bool, err error) {
 		return true, nil
 	}
 	var ch chunk
-	if err := json.Unmarshal(data, &ch); err != nil {
-		return false, fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(data, 80))
+	if !parseFast(data, &ch) {
+		ch = chunk{}
+		if err := json.Unmarshal(data, &ch); err != nil {
+			return false, fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(data, 80))
+		}
 	}
 	if len(ch.Error) > 0 && string(ch.Error) != "null" {
 		typ, msg := provider.ErrorMessage([]byte(`{"error":` + string(ch.Error) + `}`))
