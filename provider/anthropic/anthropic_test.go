@@ -260,3 +260,16 @@ func TestCancel(t *testing.T) {
 func TestHTTPFaults(t *testing.T) {
 	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
 }
+
+func TestFaultMatrix(t *testing.T) {
+	frames := providertest.SSEFrames(transcript(t, "text.sse"))
+	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+		ContentType: provider.MediaEventStream,
+		Frames:      frames,
+		Finished:    len(frames), // message_stop is required
+		Text:        "Hello, world! Ünïcode ✓",
+		Word:        "world",
+		Unknown:     "event: content_block_future\ndata: {\"type\":\"content_block_future\",\"index\":0}\n\n",
+		KeepAlive:   "event: ping\ndata: {\"type\": \"ping\"}\n\n",
+	})
+}

@@ -232,3 +232,16 @@ func TestResendWithoutThinking(t *testing.T) {
 func TestHTTPFaults(t *testing.T) {
 	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
 }
+
+func TestFaultMatrix(t *testing.T) {
+	frames := providertest.SSEFrames(transcript(t, "text.sse"))
+	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+		ContentType: provider.MediaEventStream,
+		Frames:      frames,
+		Finished:    len(frames), // the chunk with the finishReason
+		Text:        "The sky is blue because of Rayleigh scattering.",
+		Word:        "Rayleigh",
+		Unknown:     `data: {"usageMetadata": {"promptTokenCount": 9},"modelVersion": "gemini-9","futureField": {"x": [1, 2]}}` + "\n\n",
+		KeepAlive:   ": keep-alive\n\n",
+	})
+}

@@ -232,3 +232,35 @@ func TestMistralListModels(t *testing.T) {
 		t.Errorf("request %+v", r)
 	}
 }
+
+func TestMistralFaultMatrix(t *testing.T) {
+	frames := providertest.SSEFrames(transcript(t, "mistral.sse"))
+	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
+		ep := provider.Presets()["langchain-mistral"]
+		ep.BaseURL, ep.APIKey = srv.URL, mistralKey
+		c, err := New(ep, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}, hello, providertest.Wire{
+		ContentType: provider.MediaEventStream,
+		Frames:      frames,
+		Finished:    4, // the chunk with the finish_reason
+		Text:        "Bonjour le monde !",
+		Word:        "monde",
+		Unknown:     `data: {"id":"cmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"","future":1},"finish_reason":null}],"p":"abc"}` + "\n\n",
+		KeepAlive:   ": ping\n\n",
+		// The faults of langchaingo's Mistral client that the adapter
+		// cannot see past: it makes its own HTTP client and hands over
+		// only decoded tokens. Each ends in an error, never a false finish.
+		Known: map[string]string{
+			"trickle":    "--idle-timeout counts the silence between tokens, not bytes",
+			"kept alive": "keep-alive comments never reach the adapter",
+			"line ends":  "the client splits lines on LF only: a CR-framed answer has no stop reason",
+			"malformed":  `the client says "error decoding stream response"`,
+			"huge line":  "the client's scanner error is swallowed: reported as no stop reason",
+			"html 200":   "the client ignores the content type: reported as no stop reason",
+		},
+	})
+}

@@ -210,3 +210,20 @@ func FuzzParseLine(f *testing.F) {
 func TestHTTPFaults(t *testing.T) {
 	providertest.HTTPFaults(t, "", func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello)
 }
+
+func TestFaultMatrix(t *testing.T) {
+	frames := providertest.LineFrames(transcript(t, "chat.ndjson"))
+	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
+		ep := provider.Presets()["ollama"]
+		ep.BaseURL = srv.URL
+		o.HTTPClient = srv.Client()
+		return New(ep, o)
+	}, hello, providertest.Wire{
+		ContentType: ndjson,
+		Frames:      frames,
+		Finished:    len(frames), // the line with done: true
+		Text:        "The sky is blue.",
+		Word:        "blue",
+		Unknown:     `{"model":"llama3.2","created_at":"2025-10-26T17:15:24.1Z","message":{"role":"assistant","content":"","images":null,"future":1},"done":false,"future_field":{"a":[1]}}` + "\n",
+	})
+}

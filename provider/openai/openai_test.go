@@ -267,3 +267,18 @@ func TestUnfixable400(t *testing.T) {
 func TestHTTPFaults(t *testing.T) {
 	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello)
 }
+
+func TestFaultMatrix(t *testing.T) {
+	frames := providertest.SSEFrames(transcript(t, "basic.sse"))
+	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
+		return New(Config{BaseURL: srv.URL + "/v1", APIKey: testKey, HTTPClient: srv.Client(), Timeout: o.Timeout, IdleTimeout: o.IdleTimeout})
+	}, hello, providertest.Wire{
+		ContentType: provider.MediaEventStream,
+		Frames:      frames,
+		Finished:    5, // the chunk with the finish_reason
+		Text:        "Hello, world",
+		Word:        "world",
+		Unknown:     `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"audio":{"id":"a"}},"finish_reason":null}],"obfuscation":"x"}` + "\n\nevent: future\ndata: {}\n\n",
+		KeepAlive:   ": ping\n\n",
+	})
+}

@@ -125,8 +125,19 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	return "", c.ep.Scrub(c.fault(err, e, model))
 }
 
-// fault turns the error that ended the stream into what the user sees.
+// fault turns the error that ended the stream into what the user sees:
+// once tokens have arrived, a *provider.LostError, whatever ended it (a
+// reconnection refused with an HTTP error, say).
 func (c *Client) fault(err error, e *provider.Emitter, model string) error {
+	err = c.cause(err, model)
+	if e.Tokens() == 0 && !errors.Is(err, stream.ErrEnded) {
+		return err
+	}
+	return e.Lost(err)
+}
+
+// cause names the fault that ended the stream, in the provider's words.
+func (c *Client) cause(err error, model string) error {
 	var re *stream.ResponseError
 	if errors.As(err, &re) {
 		if re.StatusCode != http.StatusOK {
@@ -143,8 +154,5 @@ func (c *Client) fault(err error, e *provider.Emitter, model string) error {
 	if errors.As(err, &idle) {
 		err = &provider.TimeoutError{Limit: idle.Timeout, Idle: true, Err: err}
 	}
-	if e.Tokens() == 0 && !errors.Is(err, stream.ErrEnded) {
-		return fmt.Errorf("%s: %w", c.ep.Name, err)
-	}
-	return e.Lost(fmt.Errorf("%s: %w", c.ep.Name, err))
+	return fmt.Errorf("%s: %w", c.ep.Name, err)
 }

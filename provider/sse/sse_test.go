@@ -219,3 +219,17 @@ func TestTimeout(t *testing.T) {
 		t.Fatalf("error %v", r.Err)
 	}
 }
+
+func TestFaultMatrix(t *testing.T) {
+	frames := providertest.SSEFrames(transcript(t, "answer.sse"))
+	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+		ContentType: provider.MediaEventStream,
+		Frames:      frames,
+		Finished:    len(frames), // the done event
+		Text:        "The answer is\nforty-two.",
+		Word:        "forty",
+		Unknown:     "event: future\ndata: {\"x\": 1}\n\n",
+		KeepAlive:   ": ping\n\n",
+		Resumes:     true,
+	})
+}

@@ -1,0 +1,402 @@
+package providertest
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/stream"
+	"github.com/parley-chat/parley/stream/streamtest"
+)
+
+// Wire describes a backend's answer as it travels, for Faults: a complete,
+// finished answer cut into the units the backend decodes one at a time.
+type Wire struct {
+	// ContentType is the media type of the stream: text/event-stream or
+	// application/x-ndjson.
+	ContentType string
+	// Frames are the answer's units in order, each with its terminator:
+	// server-sent event blocks ending in their blank line (see SSEFrames),
+	// or JSON lines ending in their newline (see LineFrames).
+	Frames []string
+	// Finished is the number of leading Frames that make a finished
+	// answer. A stream that ends after fewer must never be reported as
+	// finished; one that ends after these may be.
+	Finished int
+	// Text is the text of the answer.
+	Text string
+	// Word is a piece of Text that appears verbatim in Frames; the invalid
+	// UTF-8 case replaces its first byte with 0xFF in every frame.
+	Word string
+	// Unknown is a frame the backend must ignore: an event or a field that
+	// a newer version of the API might send.
+	Unknown string
+	// KeepAlive is a frame that carries nothing but counts as activity
+	// (": ping\n\n"); empty when the format has none.
+	KeepAlive string
+	// Resumes is set for a backend that reconnects after a lost stream;
+	// its reconnections are answered with 503.
+	Resumes bool
+	// Known maps the names of cases that the backend is known to fail
+	// (or the start of their names: "malformed") to why. They are skipped
+	// with that reason, so that the gap shows in the test log.
+	Known map[string]string
+}
+
+// NewFunc builds the provider under test for srv with the given options.
+// It must not retry (Options.Retry set to the zero policy).
+type NewFunc func(srv *streamtest.Server, o provider.Options) provider.Provider
+
+// SSEFrames cuts a server-sent event transcript after each blank line.
+func SSEFrames(s string) []string { return cutAfter(s, "\n\n") }
+
+// LineFrames cuts a JSON-lines transcript after each newline.
+func LineFrames(s string) []string { return cutAfter(s, "\n") }
+
+func cutAfter(s, sep string) []string {
+	var frames []string
+	for s != "" {
+		i := strings.Index(s, sep)
+		if i < 0 {
+			return append(frames, s)
+		}
+		frames = append(frames, s[:i+len(sep)])
+		s = s[i+len(sep):]
+	}
+	return frames
+}
+
+// wait bounds the silences of the timing cases; short, yet long enough
+// apart from the keep-alive interval that a loaded machine does not blur
+// them.
+const (
+	idleLimit = 400 * time.Millisecond
+	pingEvery = 50 * time.Millisecond
+)
+
+// Faults runs the fault matrix of issue 8 against a backend: the answer
+// byte by byte, trickled and with other line ends; cut cleanly and dropped
+// after every frame and inside one; silent, kept alive, and bounded by
+// --timeout; invalid UTF-8, unknown frames, malformed JSON in every frame,
+// a line over the size bound, a 200 that is an HTML page, and cancellation.
+// Whatever happens, the stream keeps its contract (see Collect), never
+// reports as finished an answer whose finish marker did not arrive, and
+// shows only a prefix of the true answer.
+func Faults(t *testing.T, newProvider NewFunc, req provider.Request, w Wire) {
+	t.Helper()
+	if w.Finished < 1 || w.Finished > len(w.Frames) {
+		t.Fatalf("Wire.Finished = %d with %d frames", w.Finished, len(w.Frames))
+	}
+	body := strings.Join(w.Frames, "")
+	f := &matrix{t: t, newProvider: newProvider, req: req, w: w}
+	f.sub(t, "whole", func(t *testing.T) {
+		f.complete(t, f.run(t, provider.Options{}, streamtest.Write(body)))
+	})
+	f.sub(t, "byte by byte", func(t *testing.T) {
+		f.complete(t, f.run(t, provider.Options{}, streamtest.Chunks(body, 1)))
+	})
+	f.sub(t, "trickle", func(t *testing.T) {
+		f.complete(t, f.run(t, provider.Options{IdleTimeout: idleLimit}, streamtest.Trickle(body, 100*time.Microsecond)))
+	})
+	f.sub(t, "line ends", func(t *testing.T) {
+		ends := []string{"\r\n"}
+		if w.ContentType == provider.MediaEventStream {
+			ends = append(ends, "\r")
+		}
+		for _, end := range ends {
+			f.complete(t, f.run(t, provider.Options{}, streamtest.Chunks(strings.ReplaceAll(body, "\n", end), 7)))
+		}
+	})
+	f.cuts(t)
+	f.timing(t)
+	f.content(t)
+	f.sub(t, "html 200", func(t *testing.T) {
+		page := "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>"
+		r := f.collect(t, provider.Options{}, streamtest.Status(http.StatusOK, "text/html; charset=utf-8", page))
+		f.failed(t, r, "expected "+w.ContentType+", got text/html", "502 Bad Gateway")
+	})
+	f.sub(t, "cancel", func(t *testing.T) { f.cancel(t) })
+}
+
+// sub runs the case name as a subtest, unless it is a known failure.
+func (f *matrix) sub(t *testing.T, name string, fn func(t *testing.T)) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		for k, why := range f.w.Known {
+			if strings.HasPrefix(name, k) {
+				t.Skip("known failure: " + why)
+			}
+		}
+		fn(t)
+	})
+}
+
+type matrix struct {
+	t           *testing.T
+	newProvider NewFunc
+	req         provider.Request
+	w           Wire
+}
+
+// run serves one 200 response of the wire's type made of steps.
+func (f *matrix) run(t *testing.T, o provider.Options, steps ...streamtest.Step) Result {
+	t.Helper()
+	return f.collect(t, o, streamtest.Response{Header: http.Header{"Content-Type": {f.w.ContentType}}, Steps: steps})
+}
+
+// collect serves resp to the provider's first request; a resuming
+// backend's later requests get a 503.
+func (f *matrix) collect(t *testing.T, o provider.Options, resp streamtest.Response) Result {
+	t.Helper()
+	srv := streamtest.NewServerFunc(t, func(n int, r *http.Request) streamtest.Response {
+		if n == 0 {
+			return resp
+		}
+		if !f.w.Resumes {
+			t.Errorf("unexpected request %d: %s %s", n+1, r.Method, r.URL)
+		}
+		return streamtest.Status(http.StatusServiceUnavailable, "application/json", `{"error":{"message":"gone"}}`)
+	})
+	if o.Retry == nil {
+		o.Retry = &provider.RetryPolicy{}
+	}
+	return Stream(t, f.newProvider(srv, o), f.req)
+}
+
+// complete checks an answer that must have arrived whole.
+func (f *matrix) complete(t *testing.T, r Result) {
+	t.Helper()
+	if r.Err != nil || !r.Finished || r.Text != f.w.Text {
+		t.Errorf("got text %q, finished %v, error %v; want %q finished", r.Text, r.Finished, r.Err, f.w.Text)
+	}
+}
+
+// failed checks an answer that must have ended with an error holding
+// every one of want, after a prefix of the answer. Once tokens have
+// arrived, a lost connection must say how many.
+func (f *matrix) failed(t *testing.T, r Result, want ...string) {
+	t.Helper()
+	if r.Err == nil {
+		t.Fatalf("no error: text %q, finished %v", r.Text, r.Finished)
+	}
+	for _, s := range want {
+		if !strings.Contains(r.Err.Error(), s) {
+			t.Errorf("error %q does not say %q", r.Err, s)
+		}
+	}
+	f.prefix(t, r)
+	var lost *provider.LostError
+	if errors.As(r.Err, &lost) {
+		if lost.Tokens != r.Deltas || lost.Tokens == 0 {
+			t.Errorf("error %q counts %d tokens; %d arrived", r.Err, lost.Tokens, r.Deltas)
+		}
+		if !errors.Is(r.Err, provider.ErrIncomplete) {
+			t.Errorf("error %q is not provider.ErrIncomplete", r.Err)
+		}
+	}
+}
+
+// lost checks an answer that ended before its finish marker for want of
+// data: an error wrapping ErrIncomplete, a *LostError once tokens arrived.
+func (f *matrix) lost(t *testing.T, r Result, want ...string) {
+	t.Helper()
+	f.failed(t, r, want...)
+	if r.Err == nil {
+		return
+	}
+	var lost *provider.LostError
+	if r.Deltas > 0 && !errors.As(r.Err, &lost) {
+		t.Errorf("error %q after %d tokens is not a *provider.LostError", r.Err, r.Deltas)
+	}
+	if r.Deltas > 0 && !strings.Contains(r.Err.Error(), "connection lost after "+strconv.Itoa(r.Deltas)+" tokens") {
+		t.Errorf("error %q does not say the connection was lost after %d tokens", r.Err, r.Deltas)
+	}
+}
+
+func (f *matrix) prefix(t *testing.T, r Result) {
+	t.Helper()
+	if !strings.HasPrefix(f.w.Text, r.Text) {
+		t.Errorf("text %q is not a prefix of the answer %q", r.Text, f.w.Text)
+	}
+}
+
+// cuts ends the stream cleanly and abruptly after every frame, and in
+// the middle of each frame before the finish.
+func (f *matrix) cuts(t *testing.T) {
+	fr := f.w.Frames
+	for k := 0; k <= len(fr); k++ {
+		head := strings.Join(fr[:k], "")
+		f.sub(t, "end after "+strconv.Itoa(k), func(t *testing.T) {
+			r := f.run(t, provider.Options{}, streamtest.Write(head))
+			f.afterCut(t, r, k)
+		})
+		f.sub(t, "drop after "+strconv.Itoa(k), func(t *testing.T) {
+			r := f.run(t, provider.Options{}, streamtest.Write(head), streamtest.Drop())
+			f.afterCut(t, r, k)
+		})
+		if k < f.w.Finished {
+			f.sub(t, "drop inside "+strconv.Itoa(k), func(t *testing.T) {
+				r := f.run(t, provider.Options{}, streamtest.Write(head+fr[k][:len(fr[k])/2]), streamtest.Drop())
+				f.lost(t, r)
+			})
+		}
+	}
+}
+
+func (f *matrix) afterCut(t *testing.T, r Result, k int) {
+	t.Helper()
+	if k < f.w.Finished {
+		f.lost(t, r)
+		return
+	}
+	if r.Finished && r.Text != f.w.Text {
+		t.Errorf("finished with text %q, want %q", r.Text, f.w.Text)
+	}
+	if !r.Finished {
+		f.prefix(t, r)
+	}
+}
+
+// timing covers silence before the headers and mid-answer, keep-alives
+// that must count as activity, and a whole-request deadline.
+func (f *matrix) timing(t *testing.T) {
+	head := strings.Join(f.w.Frames[:f.w.Finished-1], "")
+	rest := strings.Join(f.w.Frames[f.w.Finished-1:], "")
+	idle := func(t *testing.T, r Result) {
+		t.Helper()
+		var te *provider.TimeoutError
+		if !errors.As(r.Err, &te) || !te.Idle {
+			t.Errorf("error %v is not an idle *provider.TimeoutError", r.Err)
+		}
+		f.failed(t, r, "--idle-timeout")
+	}
+	f.sub(t, "silent before headers", func(t *testing.T) {
+		idle(t, f.collect(t, provider.Options{IdleTimeout: idleLimit}, streamtest.Response{Steps: []streamtest.Step{streamtest.Stall()}}))
+	})
+	f.sub(t, "silent mid-answer", func(t *testing.T) {
+		r := f.run(t, provider.Options{IdleTimeout: idleLimit}, streamtest.Write(head), streamtest.Stall())
+		if !f.w.Resumes { // else the refused resumption is the last word
+			idle(t, r)
+		}
+		f.lost(t, r)
+	})
+	pings := func(n int) []streamtest.Step {
+		var steps []streamtest.Step
+		for range n {
+			steps = append(steps, streamtest.Sleep(pingEvery), streamtest.Write(f.w.KeepAlive))
+		}
+		return steps
+	}
+	if f.w.KeepAlive != "" {
+		f.sub(t, "kept alive", func(t *testing.T) {
+			// Twice the idle limit of keep-alives and no data.
+			steps := append([]streamtest.Step{streamtest.Write(head)}, pings(int(2*idleLimit/pingEvery))...)
+			f.complete(t, f.run(t, provider.Options{IdleTimeout: idleLimit}, append(steps, streamtest.Write(rest))...))
+		})
+		f.sub(t, "kept alive past timeout", func(t *testing.T) {
+			steps := append([]streamtest.Step{streamtest.Write(head)}, pings(1000)...)
+			r := f.run(t, provider.Options{IdleTimeout: idleLimit, Timeout: 2 * idleLimit}, steps...)
+			var te *provider.TimeoutError
+			if !errors.As(r.Err, &te) || te.Idle {
+				t.Errorf("error %v is not a --timeout *provider.TimeoutError", r.Err)
+			}
+			f.lost(t, r, "--timeout")
+		})
+	}
+	f.sub(t, "timeout", func(t *testing.T) {
+		r := f.run(t, provider.Options{Timeout: idleLimit}, streamtest.Write(head), streamtest.Stall())
+		var te *provider.TimeoutError
+		if !errors.As(r.Err, &te) || te.Idle {
+			t.Errorf("error %v is not a --timeout *provider.TimeoutError", r.Err)
+		}
+		f.lost(t, r, "--timeout")
+	})
+}
+
+// content covers what a stream may carry that a backend must survive:
+// invalid UTF-8, frames it does not know, malformed JSON, a huge line.
+func (f *matrix) content(t *testing.T) {
+	fr := f.w.Frames
+	body := strings.Join(fr, "")
+	if f.w.Word != "" {
+		f.sub(t, "invalid utf-8", func(t *testing.T) {
+			bad := "\xff" + f.w.Word[1:]
+			if !strings.Contains(body, f.w.Word) {
+				t.Fatalf("Word %q is not in the frames", f.w.Word)
+			}
+			r := f.run(t, provider.Options{}, streamtest.Chunks(strings.ReplaceAll(body, f.w.Word, bad), 5))
+			want := strings.ReplaceAll(f.w.Text, f.w.Word, "\uFFFD"+f.w.Word[1:])
+			if r.Err != nil || !r.Finished || r.Text != want {
+				t.Errorf("got text %q, error %v; want %q finished", r.Text, r.Err, want)
+			}
+		})
+	}
+	if f.w.Unknown != "" {
+		f.sub(t, "unknown frame", func(t *testing.T) {
+			for k := range f.w.Finished {
+				withUnknown := strings.Join(fr[:k], "") + f.w.Unknown + strings.Join(fr[k:], "")
+				f.complete(t, f.run(t, provider.Options{}, streamtest.Write(withUnknown)))
+			}
+		})
+	}
+	for k := range f.w.Finished {
+		i := strings.LastIndexByte(fr[k], '}')
+		if i < 0 {
+			continue
+		}
+		f.sub(t, "malformed "+strconv.Itoa(k), func(t *testing.T) {
+			// Without its last brace, the frame's JSON cannot be valid.
+			bad := strings.Join(fr[:k], "") + fr[k][:i] + fr[k][i+1:] + strings.Join(fr[k+1:], "")
+			r := f.run(t, provider.Options{}, streamtest.Write(bad))
+			if r.Finished {
+				if r.Text != f.w.Text {
+					t.Errorf("finished with text %q, want %q", r.Text, f.w.Text)
+				}
+				return // a frame the backend need not parse
+			}
+			f.failed(t, r, "malformed")
+		})
+	}
+	f.sub(t, "huge line", func(t *testing.T) {
+		head := strings.Join(fr[:f.w.Finished-1], "")
+		r := f.run(t, provider.Options{}, streamtest.Write(head), streamtest.Repeat("x", stream.DefaultMaxEventSize+1<<20), streamtest.Write("\n\n"))
+		f.failed(t, r, "exceeds")
+		if !errors.Is(r.Err, stream.ErrTooLarge) {
+			t.Errorf("error %v is not stream.ErrTooLarge", r.Err)
+		}
+	})
+}
+
+// cancel cancels the request once the first token has arrived.
+func (f *matrix) cancel(t *testing.T) {
+	head := strings.Join(f.w.Frames[:f.w.Finished-1], "")
+	srv := streamtest.NewServer(t, streamtest.Response{Header: http.Header{"Content-Type": {f.w.ContentType}},
+		Steps: []streamtest.Step{streamtest.Write(head), streamtest.Stall()}})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ch, err := f.newProvider(srv, provider.Options{Retry: &provider.RetryPolicy{}}).Stream(ctx, f.req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := true
+	var rest []provider.Chunk
+	for c := range ch {
+		if first && (c.Kind == provider.KindText || c.Kind == provider.KindReasoning) {
+			first = false
+			cancel()
+		}
+		rest = append(rest, c)
+	}
+	if first {
+		t.Fatalf("no token arrived: %+v", rest)
+	}
+	last := rest[len(rest)-1]
+	if last.Kind != provider.KindError || !errors.Is(last.Err, context.Canceled) {
+		t.Errorf("last chunk %v %v, want an error wrapping context.Canceled", last.Kind, last.Err)
+	}
+}
