@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -243,5 +244,33 @@ func TestRunEndedByContextSavesTheAnswerAsStopped(t *testing.T) {
 	}
 	if a := c.Messages[1]; a.Status != store.StatusStopped || a.Text != "partial" {
 		t.Errorf("saved answer = %q (%s), want \"partial\" (stopped)", a.Text, a.Status)
+	}
+}
+
+func TestRetryNoticeCountsDown(t *testing.T) {
+	var clock atomic.Int64 // seconds after fixedNow
+	now := func() time.Time { return fixedNow().Add(time.Duration(clock.Load()) * time.Second) }
+	p := newPipe()
+	h := start(t, Options{Provider: p, Now: now}, 120, 24)
+	h.typeText("q")
+	h.press(tea.KeyEnter, 0)
+	p.out <- provider.Chunk{Kind: provider.KindNotice, Text: "openai: 429 Too Many Requests; retrying in 2.5s (1/2)"}
+	h.waitText("retrying in 3s (1/2)")
+	clock.Store(2)
+	h.waitText("retrying in 1s (1/2)") // the waiting tick redraws it
+	p.text("answer")
+	s := h.waitText("answer")
+	if strings.Contains(s, "retrying") {
+		t.Errorf("the retry notice outlived the first token:\n%s", s)
+	}
+	p.out <- provider.Chunk{Kind: provider.KindFinish, Reason: "stop"}
+	h.waitText("done")
+	h.quit()
+}
+
+func TestNoticeWithoutRetryIsShownAsIs(t *testing.T) {
+	n := newNotice("model is loading", fixedNow())
+	if got := n.at(fixedNow().Add(time.Hour)); got != "model is loading" {
+		t.Errorf("notice = %q", got)
 	}
 }

@@ -138,7 +138,7 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 		if st.first.IsZero() {
 			st.first = now
 		}
-		st.last, st.notice = now, ""
+		st.last, st.notice = now, notice{}
 		st.tokens++
 		st.state = stateStreaming
 		if c.Kind == provider.KindText {
@@ -153,7 +153,7 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 		u := c.Usage
 		st.usage = &u
 	case provider.KindNotice:
-		st.notice = markdown.Sanitize(c.Text)
+		st.notice = newNotice(markdown.Sanitize(c.Text), m.c.now())
 	case provider.KindFinish:
 		a.reason = c.Reason
 		return m.finish(stateDone, nil), true

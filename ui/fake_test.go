@@ -92,7 +92,9 @@ func start(t testing.TB, opts Options, w, h int) *harness {
 	if opts.Model == "" {
 		opts.Model = "fake:model"
 	}
-	opts.Now = fixedNow
+	if opts.Now == nil {
+		opts.Now = fixedNow
+	}
 	filter := func(m tea.Model, msg tea.Msg) tea.Msg {
 		if p, ok := msg.(probeMsg); ok {
 			if p.fn != nil {

@@ -50,7 +50,7 @@ type stats struct {
 	last     time.Time // latest delta
 	tokens   int       // text and reasoning deltas
 	usage    *provider.Usage
-	notice   string
+	notice   notice
 	progress float64 // -1 when no progress was reported
 	label    string
 }
@@ -129,8 +129,8 @@ func (s *status) right(st *stats, scrolled, newBelow bool, flash string) string 
 		return sty.Status.Render(" " + flash + " ")
 	case scrolled:
 		return sty.StatusDim.Render(" scrolled · end to follow ")
-	case st.notice != "" && st.state.running():
-		return sty.Status.Render(" " + st.notice + " ")
+	case st.notice.text != "" && st.state.running():
+		return sty.Status.Render(" " + st.notice.at(s.c.now()) + " ")
 	case st.state.running():
 		return sty.StatusDim.Render(" esc stop ")
 	}
