@@ -68,7 +68,8 @@ func (s *Store) StartAnswer(ctx context.Context, m Message) (*Saver, error) {
 func (sv *Saver) ID() int64 { return sv.msg.ID }
 
 // Chunk records a chunk of the stream: text and reasoning deltas and usage.
-// Other kinds are ignored; the caller ends the answer with Finish.
+// Other kinds are ignored; the caller ends the answer with Finish, after
+// which chunks change nothing.
 func (sv *Saver) Chunk(c provider.Chunk) {
 	switch c.Kind {
 	case provider.KindText:
@@ -77,8 +78,10 @@ func (sv *Saver) Chunk(c provider.Chunk) {
 		sv.Reasoning(c.Text)
 	case provider.KindUsage:
 		sv.mu.Lock()
-		sv.msg.Usage = c.Usage
-		sv.changed()
+		if !sv.finished {
+			sv.msg.Usage = c.Usage
+			sv.changed()
+		}
 		sv.mu.Unlock()
 	}
 }
@@ -94,12 +97,15 @@ func (sv *Saver) add(b *strings.Builder, delta string) {
 		return
 	}
 	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	if sv.finished {
+		return // the answer is stored as it ended
+	}
 	if sv.msg.TimeToFirst == 0 {
 		sv.msg.TimeToFirst = max(time.Since(sv.start), time.Millisecond)
 	}
 	b.WriteString(delta)
 	sv.changed()
-	sv.mu.Unlock()
 }
 
 // changed schedules a background write unless one is already due. Called

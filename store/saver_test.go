@@ -80,6 +80,10 @@ func TestSaverWritesWhileStreaming(t *testing.T) {
 	if again, err := sv.Finish(StatusComplete, nil); err != nil || again.Status != StatusStopped {
 		t.Errorf("second Finish: %+v, %v", again, err)
 	}
+	sv.Text(" and more")
+	if got := stored(t, s, sv.ID()); got.Text != "Hello, world" {
+		t.Errorf("a delta after Finish changed the answer: %q", got.Text)
+	}
 	if sv.Err() != nil {
 		t.Errorf("Err() = %v", sv.Err())
 	}

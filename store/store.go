@@ -62,7 +62,7 @@ func DefaultPath() (string, error) {
 // as an *OpenError.
 func Open(path string) (*Store, error) {
 	if path == "" {
-		return nil, &OpenError{Path: path, Err: errors.New("no database path given")}
+		return nil, errors.New("store: no database path given")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, &OpenError{Path: path, Err: fmt.Errorf("cannot create its directory: %w", err)}
