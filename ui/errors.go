@@ -11,12 +11,6 @@ import (
 	"github.com/parley-chat/parley/ui/markdown"
 )
 
-// errMsg carries an error of an action (listing models, saving) to the
-// status line.
-type errMsg struct{ err error }
-
-func (e errMsg) Error() string { return e.err.Error() }
-
 // describe turns err into a title and an explanation a person understands,
 // with the provider's own words and advice when it gave them.
 func describe(err error) (title, detail string) {

@@ -229,8 +229,6 @@ func (m *Model) other(msg tea.Msg) tea.Cmd {
 		return m.conversationLoaded(msg)
 	case savedMsg:
 		m.saved(msg)
-	case errMsg:
-		m.flash = msg.Error()
 	case tea.FocusMsg, tea.BlurMsg:
 	}
 	return nil
