@@ -363,3 +363,35 @@ func BenchmarkListTable(b *testing.B) {
 		c.table(io.Discard, list)
 	}
 }
+
+// TestSavedCommandsEndToEnd saves an exchange with the real binary, then
+// finds, shows and deletes it through the command line.
+func TestSavedCommandsEndToEnd(t *testing.T) {
+	srv := chatServer(t, []string{"Use ", "a zebra ", "crossing."}, true, nil)
+	env := []string{"OPENAI_API_KEY=sk-test", "PARLEY_DATA_DIR=" + t.TempDir()}
+	if r := parley(t, "", env, "-m", "openai:m", "--base-url", srv.URL, "-p", "How do I cross the road?"); r.code != 0 {
+		t.Fatalf("one-shot: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r := parley(t, "", env, "--list")
+	fields := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\t")
+	if r.code != 0 || len(fields) != 5 || fields[1] != "How do I cross the road?" || fields[2] != "openai:m" || fields[4] != "2" {
+		t.Fatalf("--list: exit %d, %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	id := fields[0]
+	if r := parley(t, "", env, "--search", "zebra"); r.code != 0 || !strings.HasPrefix(r.stdout, id+"\t2\tassistant\t") ||
+		!strings.Contains(r.stdout, "«zebra»") {
+		t.Errorf("--search: exit %d, %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := parley(t, "", env, "--show", id[:6]); r.code != 0 || !strings.Contains(r.stdout, "\n\nUse a zebra crossing.\n") {
+		t.Errorf("--show: exit %d, %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := parley(t, "", env, "--show", "ffff", "--json"); r.code != 1 || !strings.Contains(r.stderr, "no such conversation") {
+		t.Errorf("--show of nothing: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := parley(t, "", env, "--delete", id[:8]); r.code != 0 || !strings.HasPrefix(r.stdout, "Deleted "+id) {
+		t.Errorf("--delete: exit %d, %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := parley(t, "", env, "--list", "--json"); r.code != 0 || r.stdout != "[]\n" {
+		t.Errorf("--list --json after delete: exit %d, %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
