@@ -35,7 +35,7 @@ func TestOpenCreatesCurrentSchema(t *testing.T) {
 			}
 			defer s.Close()
 			for pragma, want := range map[string]any{
-				"user_version":   int64(SchemaVersion),
+				"user_version":   int64(SchemaVersion()),
 				"application_id": int64(applicationID),
 				"journal_mode":   "wal",
 				"foreign_keys":   int64(1),

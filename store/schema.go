@@ -82,8 +82,8 @@ END;
 `,
 }
 
-// SchemaVersion is the schema version this Parley writes.
-var SchemaVersion = len(migrations)
+// SchemaVersion returns the schema version this Parley writes.
+func SchemaVersion() int { return len(migrations) }
 
 // migrate checks that the file is a Parley database this Parley can use and
 // applies the migrations it lacks, each in its own write transaction, so
