@@ -36,8 +36,8 @@ import (
 // so no part can be rendered without the rest.
 
 const (
-	codeChunk     = 12 // lines in a chunk, at least
-	codeLookahead = 6  // finished lines needed after a cut to check it
+	codeChunk     = 4 // lines in a chunk, at least
+	codeLookahead = 5 // finished lines needed after a cut to check it
 )
 
 // codeCache holds the finished chunks of the open piece when it is a long
@@ -54,6 +54,8 @@ type codeCache struct {
 	tail   string // the partial last line of doneTail + out; lines holds the others
 	tried  int    // the last cut tried, or 0
 	marks  []mark // for each cut, the state before it
+
+	head, headCtx string // the output of the opener and a context line, and that line
 }
 
 // mark is what a codeCache held before a cut was accepted.
@@ -201,11 +203,14 @@ func (c *codeCache) from(r *Renderer, src string, b, end int) (string, bool) {
 		return out, err == nil
 	}
 	ctx := strings.LastIndexByte(src[:b-1], '\n') + 1
-	head, err := r.eng.piece(true, "", c.opener+"\n"+src[ctx:b])
-	if err != nil {
-		return "", false
+	if c.head == "" || c.headCtx != src[ctx:b] {
+		head, err := r.eng.piece(true, "", c.opener+"\n"+src[ctx:b])
+		if err != nil {
+			return "", false
+		}
+		c.head, c.headCtx = head[:strings.LastIndexByte(head, '\n')+1], src[ctx:b]
 	}
-	head = head[:strings.LastIndexByte(head, '\n')+1]
+	head := c.head
 	out, err := r.eng.piece(true, "", c.opener+"\n"+src[ctx:end])
 	if err != nil || !strings.HasPrefix(out, head) {
 		return "", false

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,5 +185,99 @@ func TestLongCodeIsChunked(t *testing.T) {
 			checkFrame(t, r, 80, "dark", "at the end")
 			t.Logf("%d frames used chunks", chunked)
 		})
+	}
+}
+
+func TestResizeRestyleReset(t *testing.T) {
+	text := corpus(t)["17-mixed-long.md"]
+	r := New(Options{})
+	for _, tok := range tokens(text) {
+		r.Append(tok)
+		r.Lines()
+	}
+	checkFrame(t, r, 80, "dark", "default options")
+	r.SetWidth(50)
+	checkFrame(t, r, 50, "dark", "after SetWidth")
+	r.SetStyle("light")
+	checkFrame(t, r, 50, "light", "after SetStyle")
+	r.Reset()
+	if r.Text() != "" || r.Render() != fullRender(t, "", 50, "light") {
+		t.Fatal("Reset left text behind")
+	}
+	r.Append("# again\n\nok")
+	checkFrame(t, r, 50, "light", "after Reset")
+}
+
+func TestEscapesNeverReachTheOutput(t *testing.T) {
+	r := New(Options{Width: 60})
+	for _, d := range []string{"title \x1b]0;pw", "ned\x07 and \x1b[2", "J clear \x9b31m", "\r\nend"} {
+		r.Append(d)
+	}
+	r.Finish()
+	out := r.Render()
+	for _, bad := range []string{"pwned", "\x1b]0", "\x1b[2J", "\r", "\u009b"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("render holds %q", bad)
+		}
+	}
+}
+
+// FuzzRenderer feeds arbitrary markdown in arbitrary deltas, with a frame
+// after each, and checks every frame against a full render.
+func FuzzRenderer(f *testing.F) {
+	for _, s := range []string{
+		"# h\n\npara\n\n- a\n\n- b\n\n```go\nx\n\ny\n```\n\nend",
+		"<div>\n```\n\n```\n</div>\n\n```\nz\n\nq",
+		"> a\n\n> ```\n> b\n\nc\n\n1. x\n   ```\n\n   ```\n\n| a |\n|--|\n| b |\n\nT\n: d\n\nP\n: e",
+		"a\n\n    b\n\n```py\n'''\n\n'''\n```\n\n[x]\n\n[x]: /u",
+	} {
+		f.Add(s, uint8(7))
+	}
+	f.Fuzz(func(t *testing.T, text string, step uint8) {
+		if len(text) > 600 {
+			return
+		}
+		feed(t, text, int(step%23)+1, 40)
+	})
+}
+
+// feed appends text in deltas of n bytes with a frame after each, and checks
+// about ten of the frames, and the last, against full renders.
+func feed(t *testing.T, text string, n, width int) {
+	t.Helper()
+	r := New(Options{Width: width})
+	every := max(n, len(text)/10)
+	for i := 0; i < len(text); i += n {
+		r.Append(text[i:min(i+n, len(text))])
+		if (i+n)%every < n {
+			checkFrame(t, r, width, "dark", "after "+itoa(i+n)+" bytes of "+quote(text))
+		} else {
+			r.Lines()
+		}
+	}
+	r.Finish()
+	checkFrame(t, r, width, "dark", "at the end of "+quote(text))
+}
+
+// TestRandomDocuments builds documents from lines that open, continue and
+// close the constructs the scanner must follow, and checks the frames.
+func TestRandomDocuments(t *testing.T) {
+	lines := []string{
+		"", "", "", "text", "more text here", "# Heading", "Setext", "===", "---", "***",
+		"- item", "* item", "1. one", "2) two", "  - nested", "   continued", "    indented",
+		"```", "```go", "~~~", "````", "  ```", "   ```sh", "- ```", "> quote", "> ```", ">",
+		"<div>", "</div>", "<!--", "-->", "<pre>", "</pre>", "<span>x</span>", "<?php", "?>",
+		"| a | b |", "|---|---|", ": definition", "Term", "[ref]", "[ref]: /url", "\t\ttab",
+		"func f() {", "}", "x := `raw", "end`", "/* c", "*/",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for doc := 0; doc < 60; doc++ {
+		var b strings.Builder
+		for range 8 + rng.IntN(25) {
+			b.WriteString(lines[rng.IntN(len(lines))])
+			b.WriteByte('\n')
+		}
+		text := strings.ReplaceAll(b.String(), "\\t", "\t")
+		feed(t, text, 1+rng.IntN(9), 40)
 	}
 }

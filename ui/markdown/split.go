@@ -19,7 +19,8 @@ import "strings"
 type scanner struct {
 	open      *container // fenced code or HTML block being read, or nil
 	maybeHTML bool       // a line that may start an HTML block of kind 6 or 7, until the next blank line
-	prevBlank bool       // the previous line was blank
+	started   bool       // a non-blank line has been read
+	prevBlank bool       // the previous line was blank, after a non-blank one
 	listOpen  bool       // the current piece may end inside a list
 	defList   bool       // the current piece may hold a definition list
 	poisoned  bool       // no cut is safe any more
@@ -42,9 +43,12 @@ func (s *scanner) line(l string) (cut bool) {
 		return false
 	}
 	if isBlank(l) {
-		s.prevBlank, s.maybeHTML = true, false
+		// Blank lines before the first block are not a boundary: the
+		// first block must stay the first of its piece.
+		s.prevBlank, s.maybeHTML = s.started, false
 		return false
 	}
+	s.started = true
 	cut = s.prevBlank && !s.poisoned && !s.refDefs && s.canStart(l)
 	if cut {
 		s.listOpen, s.defList = false, false
