@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 )
@@ -307,4 +308,26 @@ func TestFastStreamIsCoalescedIntoFrames(t *testing.T) {
 		t.Errorf("the answer was rendered %d times for %d deltas", renders, n)
 	}
 	t.Logf("%d deltas, %d renders", n, renders)
+}
+
+func TestLongConversationRendersOnlyWhatIsVisible(t *testing.T) {
+	m := New(Options{Provider: &fakeProvider{}, Model: "f:m", Theme: ThemeDark, Now: fixedNow,
+		Request: provider.Request{Messages: historyOf(5_000)}})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	first, last := m.turns[0].answer, m.turns[len(m.turns)-1].answer
+	if first.renders != 0 {
+		t.Errorf("the first answer, far above the window, was rendered %d times", first.renders)
+	}
+	if last.renders != 1 {
+		t.Errorf("the last answer, in view, was rendered %d times; want 1", last.renders)
+	}
+	for range 500 {
+		m.Update(tea.KeyPressMsg{Code: tea.KeyPgUp})
+	}
+	if !strings.Contains(ansi.Strip(m.View().Content), "question 0") {
+		t.Errorf("paging to the top does not show the first prompt:\n%s", ansi.Strip(m.View().Content))
+	}
+	if first.renders != 1 {
+		t.Errorf("the first answer, now in view, was rendered %d times; want 1", first.renders)
+	}
 }
