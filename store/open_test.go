@@ -52,6 +52,11 @@ func TestOpenCreatesCurrentSchema(t *testing.T) {
 			if s.Path() != path {
 				t.Errorf("Path() = %q, want %q", s.Path(), path)
 			}
+			for _, name := range []string{path, path + "-wal"} {
+				if info, err := os.Stat(name); err != nil || info.Mode().Perm() != 0o600 {
+					t.Errorf("%s: %v, %v; want mode 0600", name, info.Mode(), err)
+				}
+			}
 		})
 	}
 }

@@ -55,8 +55,8 @@ func DefaultPath() (string, error) {
 	return filepath.Join(home, ".local", "share", "parley", "parley.db"), nil
 }
 
-// Open opens the database at path, creating it and its directory if
-// needed, and brings its schema up to date. It never truncates or rewrites
+// Open opens the database at path, creating it (mode 0600) and its
+// directory (0700) if needed, and brings its schema up to date. It never truncates or rewrites
 // an existing file that it cannot use: a damaged file, another program's
 // database or one written by a newer Parley is left as it is and reported
 // as an *OpenError.
@@ -67,14 +67,21 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, &OpenError{Path: path, Err: fmt.Errorf("cannot create its directory: %w", err)}
 	}
-	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+	// Conversations are private: a new database is made readable by its
+	// owner only (SQLite gives its -wal and -shm files the same mode).
+	_, statErr := os.Stat(path)
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
 		f.Close()
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	} else {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err // the path is in the message already
 		}
-		return nil, &OpenError{Path: path, Err: fmt.Errorf("cannot write to it: %w", err)}
+		what := "cannot write to it"
+		if errors.Is(statErr, fs.ErrNotExist) {
+			what = "cannot create it"
+		}
+		return nil, &OpenError{Path: path, Err: fmt.Errorf("%s: %w", what, err)}
 	}
 	db, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
