@@ -331,3 +331,25 @@ func TestLongConversationRendersOnlyWhatIsVisible(t *testing.T) {
 		t.Errorf("the first answer, now in view, was rendered %d times; want 1", first.renders)
 	}
 }
+
+func TestPageUpIsContinuousThroughUnrenderedEntries(t *testing.T) {
+	m := New(Options{Provider: &fakeProvider{}, Model: "f:m", Theme: ThemeNone, Now: fixedNow,
+		Request: provider.Request{Messages: historyOf(5_000)}})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	window := func() []string { return strings.Split(ansi.Strip(m.tr.view()), "\n") }
+	rows := m.tr.height
+	for page := range 15 {
+		before := window()
+		m.Update(tea.KeyPressMsg{Code: tea.KeyPgUp})
+		after := window()
+		if m.tr.offset == 0 {
+			break // the top: the move was cut short
+		}
+		// A page is rows-2 lines: the old top line is now two rows above
+		// the bottom.
+		if after[rows-2] != before[0] || after[rows-1] != before[1] {
+			t.Fatalf("page %d is not continuous:\nbefore:\n%s\nafter:\n%s",
+				page, strings.Join(before, "\n"), strings.Join(after, "\n"))
+		}
+	}
+}

@@ -198,15 +198,48 @@ func (t *transcript) compose() {
 }
 
 // scroll moves the window by delta lines; reaching the bottom resumes
-// following.
+// following. The line that was at the top stays where the move puts it
+// even when entries scrolling into view turn out taller or shorter than
+// estimated.
 func (t *transcript) scroll(delta int) {
-	if t.c.wrap <= 0 {
+	if t.c.wrap <= 0 || len(t.entries) == 0 {
 		return
 	}
-	maxOff := max(t.total-t.height, 0)
-	t.offset = min(max(t.offset+delta, 0), maxOff)
-	t.follow = t.offset == maxOff
+	ai, aj := t.locate(t.offset)
+	for range 3 {
+		t.offset = t.clamp(t.startOf(ai) + aj + delta)
+		if !t.renderWindow() {
+			break
+		}
+	}
+	t.offset = t.clamp(t.startOf(ai) + aj + delta)
+	t.follow = t.offset == max(t.total-t.height, 0)
 	t.layout()
+}
+
+// locate returns the entry holding line row and the line within it.
+func (t *transcript) locate(row int) (entry, line int) {
+	start := 0
+	for i, n := range t.counts {
+		if row < start+n {
+			return i, row - start
+		}
+		start += n
+	}
+	return len(t.counts) - 1, 0
+}
+
+// startOf returns the first line of entry i.
+func (t *transcript) startOf(i int) int {
+	start := 0
+	for _, n := range t.counts[:i] {
+		start += n
+	}
+	return start
+}
+
+func (t *transcript) clamp(offset int) int {
+	return min(max(offset, 0), max(t.total-t.height, 0))
 }
 
 // toBottom jumps to the end and follows again.
