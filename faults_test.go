@@ -1,0 +1,342 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/stream/streamtest"
+)
+
+// The end-to-end fault checks of issue 8, per provider: what the user sees
+// on stdout and stderr, and the exit code, when the network, the server or
+// the stream misbehaves.
+
+// backend is one provider's wire format, enough to script its answers.
+type backend struct {
+	name  string // as written before the colon in -m
+	key   []string
+	ctype string
+	head  string                // what comes before the first token
+	token func(s string) string // one frame carrying s
+	tail  string                // the finish marker and what follows it
+	// errBody is an HTTP error body in the provider's own shape.
+	errBody func(msg string) string
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+var backends = []backend{
+	{
+		name: "openai", key: []string{"OPENAI_API_KEY=sk-test-faults"}, ctype: "text/event-stream",
+		token: func(s string) string {
+			return `data: {"choices":[{"index":0,"delta":{"content":` + jsonString(s) + `},"finish_reason":null}]}` + "\n\n"
+		},
+		tail: "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+		errBody: func(m string) string {
+			return `{"error":{"message":` + jsonString(m) + `,"type":"invalid_request_error"}}`
+		},
+	},
+	{
+		name: "anthropic", key: []string{"ANTHROPIC_API_KEY=sk-ant-test-faults"}, ctype: "text/event-stream",
+		head: "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n" +
+			"event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+		token: func(s string) string {
+			return "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":" + jsonString(s) + "}}\n\n"
+		},
+		tail: "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n" +
+			"event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":2}}\n\n" +
+			"event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+		errBody: func(m string) string {
+			return `{"type":"error","error":{"type":"invalid_request_error","message":` + jsonString(m) + `}}`
+		},
+	},
+	{
+		name: "gemini", key: []string{"GEMINI_API_KEY=gm-test-faults"}, ctype: "text/event-stream",
+		token: func(s string) string {
+			return `data: {"candidates":[{"content":{"parts":[{"text":` + jsonString(s) + `}],"role":"model"},"index":0}]}` + "\n\n"
+		},
+		tail: `data: {"candidates":[{"content":{"parts":[{"text":""}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":2}}` + "\n\n",
+		errBody: func(m string) string {
+			return `{"error":{"code":400,"message":` + jsonString(m) + `,"status":"INVALID_ARGUMENT"}}`
+		},
+	},
+	{
+		name: "ollama", ctype: "application/x-ndjson",
+		token: func(s string) string {
+			return `{"model":"m","message":{"role":"assistant","content":` + jsonString(s) + `},"done":false}` + "\n"
+		},
+		tail:    `{"model":"m","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","prompt_eval_count":3,"eval_count":2}` + "\n",
+		errBody: func(m string) string { return `{"error":` + jsonString(m) + `}` },
+	},
+}
+
+// body is b's whole answer made of tokens.
+func (b backend) body(tokens ...string) string {
+	var s strings.Builder
+	s.WriteString(b.head)
+	for _, t := range tokens {
+		s.WriteString(b.token(t))
+	}
+	s.WriteString(b.tail)
+	return s.String()
+}
+
+// stream is a 200 response of b's media type made of steps.
+func (b backend) stream(steps ...streamtest.Step) streamtest.Response {
+	return streamtest.Response{Header: http.Header{"Content-Type": {b.ctype}}, Steps: steps}
+}
+
+// partial is the start of an answer made of tokens, with no finish.
+func (b backend) partial(tokens ...string) string {
+	full := b.body(tokens...)
+	return full[:len(full)-len(b.tail)]
+}
+
+// noRetry is a config file that turns retries off, so that a 5xx or a
+// refused connection fails at once.
+func noRetry(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte("retries = 0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return "PARLEY_CONFIG=" + path
+}
+
+// run runs a one-shot question to b at url with extra flags.
+func (b backend) run(t *testing.T, url string, flags ...string) result {
+	t.Helper()
+	args := append([]string{"-m", b.name + ":m", "--base-url", url, "-p", "q"}, flags...)
+	return parley(t, "", append([]string{noRetry(t)}, b.key...), args...)
+}
+
+// saysOnce fails the test unless stderr is one line holding every one of
+// want.
+func saysOnce(t *testing.T, r result, want ...string) {
+	t.Helper()
+	if strings.Count(r.stderr, "\n") != 1 || !strings.HasSuffix(r.stderr, "\n") {
+		t.Errorf("stderr is not one line: %q", r.stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr %q does not say %q", r.stderr, w)
+		}
+	}
+}
+
+func TestFaultsNetwork(t *testing.T) {
+	tlsSrv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	tlsSrv.StartTLS()
+	t.Cleanup(tlsSrv.Close)
+	faults := []struct{ name, url, stderr string }{
+		{"refused", "http://127.0.0.1:1", "parley: cannot connect to 127.0.0.1:1: connection refused (is the server running? check the base URL)\n"},
+		{"self-signed", tlsSrv.URL, "parley: TLS certificate not trusted: x509: certificate signed by unknown authority (for a private CA, set ca_file in the config)\n"},
+		{"no such host", "http://no-such-host.invalid", "parley: cannot resolve host no-such-host.invalid (check the base URL and your network)\n"},
+	}
+	for _, b := range backends {
+		for _, f := range faults {
+			t.Run(b.name+"/"+f.name, func(t *testing.T) {
+				r := b.run(t, f.url)
+				if r.code != 1 || r.stdout != "" || r.stderr != f.stderr {
+					t.Errorf("exit %d, stdout %q, stderr %q; want exit 1, stderr %q", r.code, r.stdout, r.stderr, f.stderr)
+				}
+			})
+		}
+	}
+}
+
+func TestFaultsHTTPStatus(t *testing.T) {
+	for _, b := range backends {
+		for _, status := range []int{400, 401, 403, 404, 413, 429, 500, 503} {
+			t.Run(b.name+"/"+strconv.Itoa(status), func(t *testing.T) {
+				msg := "the server says no to this (" + strconv.Itoa(status) + ")"
+				srv := streamtest.NewServer(t, streamtest.Status(status, "application/json", b.errBody(msg)))
+				r := b.run(t, srv.URL)
+				if r.code != 1 || r.stdout != "" {
+					t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+				}
+				want := []string{strconv.Itoa(status), msg}
+				if status != 400 {
+					want = append(want, " (")
+				}
+				saysOnce(t, r, want...)
+				if strings.Contains(r.stderr, "test-faults") {
+					t.Errorf("stderr shows the key: %q", r.stderr)
+				}
+			})
+		}
+	}
+}
+
+func TestFaultsHTML200(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			srv := streamtest.NewServer(t, streamtest.Status(200, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"))
+			r := b.run(t, srv.URL)
+			if r.code != 1 || r.stdout != "" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			saysOnce(t, r, "expected "+b.ctype+", got text/html", "<html><body><h1>502 Bad Gateway")
+		})
+	}
+}
+
+func TestFaultsDropped(t *testing.T) {
+	for _, b := range backends {
+		for _, end := range []streamtest.Step{streamtest.Drop(), streamtest.Write("")} {
+			t.Run(b.name+"/"+end.String(), func(t *testing.T) {
+				srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello", ", wor")), end))
+				r := b.run(t, srv.URL)
+				if r.code != 1 || r.stdout != "Hello, wor" || !strings.HasPrefix(r.stderr, "parley: connection lost after 2 tokens") {
+					t.Fatalf("exit %d, stdout %q, stderr %q; want exit 1, the partial answer, connection lost after 2 tokens", r.code, r.stdout, r.stderr)
+				}
+				saysOnce(t, r)
+			})
+		}
+	}
+}
+
+func TestFaultsSilence(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name+"/before headers", func(t *testing.T) {
+			t.Parallel()
+			srv := streamtest.NewServer(t, b.stream(streamtest.Stall()))
+			r := b.run(t, srv.URL, "--idle-timeout", "500ms")
+			if r.code != 1 || r.stdout != "" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			saysOnce(t, r, "no data from the server for 500ms (--idle-timeout)")
+		})
+		t.Run(b.name+"/mid-answer", func(t *testing.T) {
+			t.Parallel()
+			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")), streamtest.Stall()))
+			r := b.run(t, srv.URL, "--idle-timeout", "500ms")
+			if r.code != 1 || r.stdout != "Hello" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			saysOnce(t, r, "connection lost after 1 tokens", "--idle-timeout")
+		})
+		t.Run(b.name+"/timeout", func(t *testing.T) {
+			t.Parallel()
+			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")), streamtest.Trickle(strings.Repeat(" ", 1000), 50*time.Millisecond)))
+			r := b.run(t, srv.URL, "--timeout", "700ms", "--idle-timeout", "500ms")
+			if r.code != 1 || r.stdout != "Hello" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			saysOnce(t, r, "connection lost after 1 tokens", "--timeout")
+		})
+		if b.ctype != "text/event-stream" {
+			continue
+		}
+		t.Run(b.name+"/keep-alive", func(t *testing.T) {
+			t.Parallel()
+			steps := []streamtest.Step{streamtest.Write(b.head + b.token("Hello"))}
+			for range 15 { // 1.5 s of pings every 100 ms
+				steps = append(steps, streamtest.Sleep(100*time.Millisecond), streamtest.Write(": ping\n\n"))
+			}
+			steps = append(steps, streamtest.Write(b.token(", world")+b.tail))
+			srv := streamtest.NewServer(t, b.stream(steps...))
+			r := b.run(t, srv.URL, "--idle-timeout", "500ms")
+			if r.code != 0 || r.stdout != "Hello, world" || r.stderr != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q: keep-alives must count as activity", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+func TestFaultsStreamContent(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name+"/trickle", func(t *testing.T) {
+			srv := streamtest.NewServer(t, b.stream(streamtest.Trickle(b.body("Hello", ", world"), 500*time.Microsecond)))
+			r := b.run(t, srv.URL, "--idle-timeout", "2s")
+			if r.code != 0 || r.stdout != "Hello, world" || r.stderr != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+		})
+		t.Run(b.name+"/invalid utf-8", func(t *testing.T) {
+			body := strings.Replace(b.body("caf\u00e9", " ok"), "\u00e9", "\xe9", 1)
+			srv := streamtest.NewServer(t, b.stream(streamtest.Chunks(body, 3)))
+			r := b.run(t, srv.URL)
+			if r.code != 0 || r.stdout != "caf\uFFFD ok" || r.stderr != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+		})
+		t.Run(b.name+"/malformed", func(t *testing.T) {
+			bad := b.token("oops")
+			bad = strings.Replace(bad, "}", "", 1)
+			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")+bad+b.tail)))
+			r := b.run(t, srv.URL)
+			if r.code != 1 || r.stdout != "Hello" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			saysOnce(t, r, "malformed")
+		})
+		t.Run(b.name+"/huge line", func(t *testing.T) {
+			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")), streamtest.Repeat("x", 50<<20), streamtest.Write("\n\n")))
+			r, rss := parleyRSS(t, append([]string{noRetry(t)}, b.key...), "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
+			if r.code != 1 || r.stdout != "Hello" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			saysOnce(t, r, "exceeds")
+			t.Logf("peak RSS %d MiB", rss>>20)
+			if rss > 150<<20 {
+				t.Errorf("peak RSS %d MiB reading a 50 MiB line", rss>>20)
+			}
+		})
+	}
+	t.Run("unknown events", func(t *testing.T) {
+		b := backends[1] // anthropic names its events
+		body := strings.Replace(b.body("Hello", ", world"), b.token(", world"),
+			"event: content_block_future\ndata: {\"type\":\"content_block_future\"}\n\n"+b.token(", world"), 1)
+		srv := streamtest.NewServer(t, b.stream(streamtest.Write(body)))
+		r := b.run(t, srv.URL)
+		if r.code != 0 || r.stdout != "Hello, world" {
+			t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+		}
+	})
+}
+
+// parleyRSS runs the binary like parley, and also returns the child's
+// peak resident set size in bytes.
+func parleyRSS(t *testing.T, env []string, args ...string) (result, int64) {
+	t.Helper()
+	home := t.TempDir()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = append([]string{
+		"HOME=" + home,
+		"PATH=" + os.Getenv("PATH"),
+		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
+		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"OLLAMA_HOST=127.0.0.1:1",
+	}, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		t.Fatal("no rusage")
+	}
+	return result{stdout.String(), stderr.String(), code}, ru.Maxrss << 10 // Linux counts KiB
+}
