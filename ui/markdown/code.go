@@ -44,8 +44,9 @@ const (
 // fenced code block.
 type codeCache struct {
 	start  int    // doneEnd when the cache was built
+	built  bool   // start and opener are set: opener "" means no chunks
 	opener string // the fence line, with its language
-	body   int    // offset in the piece of the first code line
+	body   int    // offset in the piece of the first code line (after opener)
 	closed int    // offset in the piece of the closing fence, or -1
 	seen   int    // the piece has been read for a closing fence up to here
 	cuts   []int  // accepted cuts: offsets in the piece of line starts
@@ -83,27 +84,36 @@ func (c *codeCache) render(r *Renderer, src string) (rest string, ok bool) {
 	return "", false
 }
 
-// prepare resets the cache when the piece changed, and reports whether src
-// opens a fence with a language chroma knows.
+// prepare resets the cache when the piece changed, and reports whether the
+// piece src holds a fence, opened in column 0 and still open when the cache
+// was set up, whose language chroma knows. Lines before the fence (say, a
+// paragraph without a blank line after it) belong to the first chunk.
 func (c *codeCache) prepare(r *Renderer, src string) bool {
-	if c.opener != "" && c.start == r.doneEnd && strings.HasPrefix(src, c.opener+"\n") {
+	if c.start == r.doneEnd && c.built {
+		if c.opener == "" || c.seen > len(src) {
+			return false
+		}
 		c.findClose(src)
 		return true
 	}
-	*c = codeCache{start: r.doneEnd, closed: -1}
-	i := strings.IndexByte(src, '\n')
+	at := r.fenceAt - r.doneEnd
+	if at < 0 || at >= len(src) || r.scan.poisoned {
+		return false // no fence open (in this piece), or one we cannot be sure of
+	}
+	i := strings.IndexByte(src[at:], '\n')
 	if i < 0 {
 		return false
 	}
-	f := fenceOpen(src[:i])
+	*c = codeCache{start: r.doneEnd, closed: -1, built: true}
+	f := fenceOpen(src[at : at+i])
 	if f == nil {
 		return false
 	}
-	lang, _, _ := strings.Cut(strings.TrimSpace(strings.TrimLeft(src[:i], string(f.fence))), " ")
+	lang, _, _ := strings.Cut(strings.TrimSpace(strings.TrimLeft(src[at:at+i], string(f.fence))), " ")
 	if lang == "" || lexers.Get(lang) == nil {
-		return false
+		return false // chroma would guess the language from the whole block
 	}
-	c.opener, c.body, c.seen, c.tail = src[:i], i+1, i+1, r.doneTail
+	c.opener, c.body, c.seen, c.tail = src[at:at+i], at+i+1, at+i+1, r.doneTail
 	c.findClose(src)
 	return true
 }

@@ -42,6 +42,7 @@ type Renderer struct {
 
 	scan    scanner
 	scanned int   // text[:scanned] is read by scan: whole lines
+	fenceAt int   // offset of the line opening the fence open in column 0, or -1
 	cuts    []int // offsets where the text may be cut, ascending
 	next    int   // cuts[:next] are either committed or known to be unusable
 	full    bool  // render the whole text at each frame (see scanner.refDefs)
@@ -67,7 +68,7 @@ type Renderer struct {
 
 // New returns a Renderer with the given options.
 func New(opts Options) *Renderer {
-	return &Renderer{opts: opts.withDefaults(), dirty: true, stale: true}
+	return &Renderer{opts: opts.withDefaults(), fenceAt: -1, dirty: true, stale: true}
 }
 
 // withDefaults fills in the zero fields.
@@ -105,7 +106,7 @@ func (r *Renderer) add(s string) {
 
 // Reset empties the renderer, keeping its width and style.
 func (r *Renderer) Reset() {
-	*r = Renderer{opts: r.opts, eng: r.eng, engErr: r.engErr, dirty: true, stale: true}
+	*r = Renderer{opts: r.opts, eng: r.eng, engErr: r.engErr, fenceAt: -1, dirty: true, stale: true}
 }
 
 // Text returns the markdown appended so far, as sanitized.
@@ -222,8 +223,15 @@ func (r *Renderer) scanText(src string) {
 		if i < 0 {
 			break
 		}
+		wasOpen := r.scan.open != nil
 		if r.scan.line(src[r.scanned:r.scanned+i]) && !r.cutAt(r.scanned) {
 			r.cuts = append(r.cuts, r.scanned)
+		}
+		switch o := r.scan.open; {
+		case o == nil:
+			r.fenceAt = -1
+		case !wasOpen && o.fence != 0 && o.prefix == "":
+			r.fenceAt = r.scanned
 		}
 		r.scanned += i + 1
 	}

@@ -158,7 +158,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 // is rendered in chunks while it streams, and that every frame still equals
 // a full render.
 func TestLongCodeIsChunked(t *testing.T) {
-	for _, name := range []string{"25-long-code.md", "26-long-open-code.md"} {
+	for _, name := range []string{"25-long-code.md", "26-long-open-code.md", "27-fence-after-paragraph.md"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			text := corpus(t)[name]
