@@ -37,7 +37,8 @@ func openStream(ctx context.Context, p provider.Provider, req provider.Request, 
 		defer logPanic()
 		var msg streamOpenedMsg
 		if st != nil {
-			msg.convID, msg.saver, msg.saveErr = begin(ctx, st, rec)
+			// The prompt is saved even if the answer is stopped meanwhile.
+			msg.convID, msg.saver, msg.saveErr = begin(context.WithoutCancel(ctx), st, rec)
 		}
 		msg.gen = gen
 		msg.ch, msg.err = p.Stream(ctx, req)
