@@ -49,10 +49,14 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDir = dir
-	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
-		os.RemoveAll(dir)
-		os.Exit(code)
-	}))
+	goleak.VerifyTestMain(m,
+		// glamour's highlighter (chroma, through regexp2) keeps a clock
+		// goroutine for about a second after a render; it is not ours.
+		goleak.IgnoreAnyFunction("github.com/dlclark/regexp2.runClock"),
+		goleak.Cleanup(func(code int) {
+			os.RemoveAll(dir)
+			os.Exit(code)
+		}))
 }
 
 // result is what a run of the binary left behind.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -187,7 +186,6 @@ func TestShowRawMarkdown(t *testing.T) {
 }
 
 func TestShowTerminalIsRenderedAndSanitized(t *testing.T) {
-	t.Cleanup(func() { waitForRegexpClock(t) })
 	fx := newSavedFixture(t)
 	c, out := fx.cmd(true, false)
 	c.style = "dark"
@@ -332,21 +330,6 @@ func TestAgo(t *testing.T) {
 			t.Errorf("ago(now-%v) = %q, want %q", tc.d, got, tc.want)
 		}
 	}
-}
-
-// waitForRegexpClock waits for the clock goroutine that glamour's
-// highlighter (chroma, through regexp2) starts, which stops by itself about
-// a second after the last render, so that goleak does not take it for a
-// leak.
-func waitForRegexpClock(t *testing.T) {
-	buf := make([]byte, 1<<20)
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		if !bytes.Contains(buf[:runtime.Stack(buf, true)], []byte("regexp2.runClock")) {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Log("regexp2's clock goroutine is still running")
 }
 
 // BenchmarkListTable formats 10,000 conversations as the --list table for
