@@ -221,6 +221,7 @@ func (m *Model) newConversation() tea.Cmd {
 	stopped := m.stopIfRunning()
 	m.turns = nil
 	m.convID = ""
+	m.convSeq++
 	m.tr.reset()
 	m.stats = stats{progress: -1}
 	m.flash = "new conversation"

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -351,5 +352,48 @@ func TestPageUpIsContinuousThroughUnrenderedEntries(t *testing.T) {
 			t.Fatalf("page %d is not continuous:\nbefore:\n%s\nafter:\n%s",
 				page, strings.Join(before, "\n"), strings.Join(after, "\n"))
 		}
+	}
+}
+
+// slowOpen is a provider whose Stream returns only when released, like an
+// adapter that connects before returning.
+type slowOpen struct {
+	release chan struct{}
+	fakeProvider
+}
+
+func (s *slowOpen) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
+	<-s.release
+	return s.fakeProvider.Stream(ctx, req)
+}
+
+func TestStopWhileConnectingKeepsOneConversation(t *testing.T) {
+	st := openStore(t)
+	p := &slowOpen{release: make(chan struct{}), fakeProvider: fakeProvider{script: words("second answer")}}
+	h := start(t, Options{Provider: p, Store: st}, 80, 24)
+	h.typeText("one")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("connecting")
+	h.press(tea.KeyEscape, 0)
+	h.waitText("stopped")
+	close(p.release) // the stopped request's Stream returns now
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		var id string
+		h.inspect(func(m *Model) { id = m.convID })
+		if id != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the conversation saved for the stopped prompt was never adopted")
+		}
+	}
+	h.typeText("two")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("second answer")
+	h.waitText("done")
+	h.quit()
+	list, err := st.List(context.Background(), 0)
+	if err != nil || len(list) != 1 || list[0].MessageCount != 4 {
+		t.Fatalf("conversations = %+v, %v; want one with 4 messages", list, err)
 	}
 }

@@ -35,7 +35,7 @@ func (m *Model) ask() tea.Cmd {
 	m.cancel = cancel
 	m.stats = stats{state: stateConnecting, started: m.c.now(), progress: -1}
 	rec := record{
-		convID: m.convID, prompt: m.turns[len(m.turns)-1].prompt,
+		convID: m.convID, convSeq: m.convSeq, prompt: m.turns[len(m.turns)-1].prompt,
 		model: req.Model, provider: m.prov.Name(), system: req.System,
 	}
 	return tea.Batch(openStream(ctx, m.prov, req, m.gen, m.opts.Store, rec), waitTick(m.gen))
@@ -86,12 +86,12 @@ func (m *Model) restore(msg provider.Message) {
 }
 
 func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
+	if msg.convID != "" && msg.convSeq == m.convSeq {
+		m.convID = msg.convID // the next prompt goes to the same conversation
+	}
 	if msg.gen != m.gen || !m.stats.state.running() {
 		// Stopped while connecting: what was saved is marked stopped.
 		return m.finishSaver(msg.saver, store.StatusStopped, context.Canceled)
-	}
-	if msg.convID != "" {
-		m.convID = msg.convID
 	}
 	m.saver = msg.saver
 	if msg.saveErr != nil {

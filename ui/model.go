@@ -69,7 +69,8 @@ type Model struct {
 	resizeSeq  int
 	flash      string // a one-off notice in the status line, cleared by the next key
 	autoTheme  bool
-	convID     string
+	convID     string // the saved conversation; empty until the first prompt is saved
+	convSeq    int    // counts conversations shown: new and opened ones
 	quitting   bool
 	screenRows int         // rows given to the transcript
 	inputView  string      // the input, rendered by fitInput

@@ -15,6 +15,7 @@ import (
 // record is what the store needs to save one exchange.
 type record struct {
 	convID   string // empty: create the conversation first
+	convSeq  int    // which conversation of the session, see Model.convSeq
 	prompt   string
 	model    string // the provider's model name
 	provider string
@@ -161,6 +162,7 @@ func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 	m.tr.reset()
 	m.stats = stats{progress: -1}
 	m.convID = msg.conv.ID
+	m.convSeq++
 	for _, sm := range msg.conv.Messages {
 		m.restoreStored(sm)
 	}

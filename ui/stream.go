@@ -24,7 +24,8 @@ type streamOpenedMsg struct {
 	ch  <-chan provider.Chunk
 	err error
 
-	convID  string
+	convID  string // the conversation the prompt was saved in
+	convSeq int    // Model.convSeq when the exchange started
 	saver   *store.Saver
 	saveErr error
 }
@@ -40,7 +41,7 @@ func openStream(ctx context.Context, p provider.Provider, req provider.Request, 
 			// The prompt is saved even if the answer is stopped meanwhile.
 			msg.convID, msg.saver, msg.saveErr = begin(context.WithoutCancel(ctx), st, rec)
 		}
-		msg.gen = gen
+		msg.gen, msg.convSeq = gen, rec.convSeq
 		msg.ch, msg.err = p.Stream(ctx, req)
 		return msg
 	}
