@@ -33,6 +33,9 @@ type backend struct {
 	tail  string                // the finish marker and what follows it
 	// errBody is an HTTP error body in the provider's own shape.
 	errBody func(msg string) string
+	// malformed is a frame with broken JSON; empty means a token frame
+	// without its first closing brace.
+	malformed string
 }
 
 func jsonString(s string) string {
@@ -82,6 +85,14 @@ var backends = []backend{
 		},
 		tail:    `{"model":"m","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","prompt_eval_count":3,"eval_count":2}` + "\n",
 		errBody: func(m string) string { return `{"error":` + jsonString(m) + `}` },
+	},
+	{
+		name: "sse", ctype: "text/event-stream",
+		token:   func(s string) string { return "data: " + s + "\n\n" },
+		tail:    "event: done\ndata:\n\n",
+		errBody: func(m string) string { return `{"error":{"message":` + jsonString(m) + `}}` },
+		// Text events are plain text; progress events are JSON.
+		malformed: "event: progress\ndata: {\"percent\": 50, \"label\": \"half\"\n\n",
 	},
 }
 
@@ -212,6 +223,27 @@ func TestFaultsDropped(t *testing.T) {
 	}
 }
 
+// TestFaultsDroppedIsSaved checks that the part of an answer that arrived
+// before the connection dropped is kept in the store, marked as failed.
+func TestFaultsDroppedIsSaved(t *testing.T) {
+	b := backends[0]
+	srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello", ", wor")), streamtest.Drop()))
+	dir := t.TempDir()
+	env := append([]string{noRetry(t), "PARLEY_DATA_DIR=" + dir}, b.key...)
+	if r := parley(t, "", env, "-m", "openai:m", "--base-url", srv.URL, "-p", "q"); r.code != 1 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	list := parley(t, "", env, "--list")
+	id, _, _ := strings.Cut(list.stdout, "\t")
+	if list.code != 0 || id == "" {
+		t.Fatalf("--list: exit %d, stdout %q, stderr %q", list.code, list.stdout, list.stderr)
+	}
+	show := parley(t, "", env, "--show", id)
+	if show.code != 0 || !strings.Contains(show.stdout, "Hello, wor") || !strings.Contains(show.stdout, "connection lost after 2 tokens") {
+		t.Errorf("--show: exit %d, stdout %q, stderr %q", show.code, show.stdout, show.stderr)
+	}
+}
+
 func TestFaultsSilence(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name+"/before headers", func(t *testing.T) {
@@ -278,8 +310,10 @@ func TestFaultsStreamContent(t *testing.T) {
 			}
 		})
 		t.Run(b.name+"/malformed", func(t *testing.T) {
-			bad := b.token("oops")
-			bad = strings.Replace(bad, "}", "", 1)
+			bad := b.malformed
+			if bad == "" {
+				bad = strings.Replace(b.token("oops"), "}", "", 1)
+			}
 			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")+bad+b.tail)))
 			r := b.run(t, srv.URL)
 			if r.code != 1 || r.stdout != "Hello" {
