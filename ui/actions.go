@@ -194,10 +194,9 @@ func (m *Model) editLast() tea.Cmd {
 		return nil
 	}
 	stopped := m.stopIfRunning()
-	m.dropAnswer()
 	last := m.turns[len(m.turns)-1]
+	m.tr.remove(last.user, last.answer, last.failed)
 	m.turns = m.turns[:len(m.turns)-1]
-	m.tr.removeFrom(len(m.tr.entries) - 1)
 	m.in.SetValue(last.prompt)
 	m.fitInput()
 	m.stats = stats{progress: -1}
@@ -207,13 +206,8 @@ func (m *Model) editLast() tea.Cmd {
 // dropAnswer removes the last turn's answer and error from the transcript.
 func (m *Model) dropAnswer() {
 	t := &m.turns[len(m.turns)-1]
-	for i := len(m.tr.entries) - 1; i >= 0; i-- {
-		if e := m.tr.entries[i]; e == t.answer || e == t.failed {
-			m.tr.entries = append(m.tr.entries[:i], m.tr.entries[i+1:]...)
-		}
-	}
+	m.tr.remove(t.answer, t.failed)
 	t.answer, t.failed = nil, nil
-	m.tr.layout()
 }
 
 // newConversation starts afresh with the same model.

@@ -12,8 +12,9 @@ import (
 
 // send adds prompt to the conversation and asks for an answer.
 func (m *Model) send(prompt string) tea.Cmd {
-	m.turns = append(m.turns, turn{prompt: prompt})
-	m.tr.add(&entry{kind: entryUser, text: markdown.Sanitize(prompt), dirty: true})
+	u := &entry{kind: entryUser, text: markdown.Sanitize(prompt), dirty: true}
+	m.turns = append(m.turns, turn{prompt: prompt, user: u})
+	m.tr.add(u)
 	return m.ask()
 }
 
@@ -68,10 +69,11 @@ func (m *Model) messages() []provider.Message {
 func (m *Model) restore(msg provider.Message) {
 	switch msg.Role {
 	case provider.RoleUser:
-		m.turns = append(m.turns, turn{prompt: msg.Content})
+		u := &entry{kind: entryUser, text: markdown.Sanitize(msg.Content), dirty: true}
+		m.turns = append(m.turns, turn{prompt: msg.Content, user: u})
 		m.history = append(m.history, msg.Content)
 		m.histIdx = len(m.history)
-		m.tr.entries = append(m.tr.entries, &entry{kind: entryUser, text: markdown.Sanitize(msg.Content), dirty: true})
+		m.tr.entries = append(m.tr.entries, u)
 	case provider.RoleAssistant:
 		if len(m.turns) == 0 {
 			m.turns = append(m.turns, turn{})

@@ -28,9 +28,11 @@ const (
 // is wrapped again: a window being dragged does not re-render every frame.
 const resizeSettle = 100 * time.Millisecond
 
-// turn is one prompt and the answer to it.
+// turn is one prompt and the answer to it, with the entries that show
+// them.
 type turn struct {
 	prompt string
+	user   *entry
 	answer *entry
 	failed *entry // the error shown under the answer, if any
 }

@@ -84,5 +84,8 @@ func (m *Model) switchModel(spec string) tea.Cmd {
 	m.prov, m.req, m.opts.Model = p, req, spec
 	m.st.model = markdown.Sanitize(spec)
 	m.flash = "now talking to " + markdown.Sanitize(spec)
+	if len(m.turns) > 0 {
+		m.tr.add(&entry{kind: entryInfo, text: "— switched to " + m.st.model + " —", dirty: true})
+	}
 	return stopped
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -52,11 +53,17 @@ func (t *transcript) reset() {
 	t.layout()
 }
 
-// removeFrom drops entries i and after.
-func (t *transcript) removeFrom(i int) {
-	if i < len(t.entries) {
-		t.entries = t.entries[:i]
+// remove takes the given entries out of the transcript; nil ones are
+// ignored.
+func (t *transcript) remove(gone ...*entry) {
+	kept := t.entries[:0]
+	for _, e := range t.entries {
+		if !slices.Contains(gone, e) {
+			kept = append(kept, e)
+		}
 	}
+	clear(t.entries[len(kept):])
+	t.entries = kept
 	t.layout()
 }
 
