@@ -54,8 +54,12 @@ func newMistral(ep provider.Endpoint, o provider.Options) (*Client, error) {
 var mistralHTTPError = regexp.MustCompile(`^\(HTTP Error (\d{3})\) ?(.*)$`)
 
 // mistralError reads the "(HTTP Error 401) {body}" errors of Mistral's
-// client as an *APIError; it returns nil for other errors.
+// client as an *APIError, and names a chunk it could not decode as
+// malformed; it returns nil for other errors.
 func mistralError(name, keyVar string, err error) error {
+	if strings.HasPrefix(err.Error(), "error decoding stream response") {
+		return fmt.Errorf("%s: malformed chunk: %w", name, err)
+	}
 	m := mistralHTTPError.FindStringSubmatch(err.Error())
 	if m == nil {
 		return nil
