@@ -274,3 +274,25 @@ func TestNoticeWithoutRetryIsShownAsIs(t *testing.T) {
 		t.Errorf("notice = %q", got)
 	}
 }
+
+func TestEditLastAfterModelSwitch(t *testing.T) {
+	m := New(Options{
+		Provider: &fakeProvider{}, Model: "a:x", Theme: ThemeNone, Now: fixedNow,
+		Request: provider.Request{Messages: []provider.Message{
+			{Role: provider.RoleUser, Content: "the question"},
+			{Role: provider.RoleAssistant, Content: "the answer"},
+		}},
+		Switch: func(string) (provider.Provider, provider.Request, error) {
+			return &fakeProvider{}, provider.Request{}, nil
+		},
+	})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.switchModel("b:y")
+	m.Update(tea.KeyPressMsg{Code: 'e', Mod: tea.ModAlt})
+	if got := m.in.Value(); got != "the question" {
+		t.Errorf("input = %q, want the last prompt", got)
+	}
+	if len(m.tr.entries) != 1 || m.tr.entries[0].kind != entryInfo {
+		t.Errorf("transcript keeps %d entries; want only the switch line", len(m.tr.entries))
+	}
+}
