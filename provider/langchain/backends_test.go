@@ -79,6 +79,10 @@ func TestMistralFaults(t *testing.T) {
 		{"no finish", streamtest.Stream(streamtest.Write(two)), []string{"connection lost after 2 tokens", "no stop reason"}, "Bonjour le monde !"},
 		{"error object", streamtest.Stream(streamtest.Write(two + "data: {\"object\":\"error\",\"message\":\"Service unavailable\"}\n\n")),
 			[]string{"connection lost after 2 tokens", "no stop reason"}, "Bonjour le monde !"},
+		// The bad chunk must be the last: after one, the client leaks (see
+		// TestMistralFaultMatrix).
+		{"malformed", streamtest.Stream(streamtest.Write(two + "data: {\"choices\":[{\"delta\":\n\n")),
+			[]string{"connection lost after 2 tokens", "malformed chunk"}, "Bonjour le monde !"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
