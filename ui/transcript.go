@@ -24,7 +24,7 @@ type transcript struct {
 
 	offset        int  // index of the top visible line
 	follow        bool // keep the bottom in view as content grows
-	newBelow      bool // content arrived below the window while not following
+	newBelow      bool // content arrived below the window while not following: set by add and by the model's frames
 	showReasoning bool
 
 	window string // the composed visible lines, returned by view
@@ -43,6 +43,7 @@ func (t *transcript) setHeight(h int) {
 // add appends an entry and lays the transcript out again.
 func (t *transcript) add(e *entry) {
 	t.entries = append(t.entries, e)
+	t.newBelow = t.newBelow || !t.follow
 	t.layout()
 }
 
@@ -73,7 +74,6 @@ func (t *transcript) layout() {
 	if t.c.wrap <= 0 {
 		return // no size yet: nothing to lay out
 	}
-	prev := t.total
 	t.measure()
 	if t.follow {
 		t.renderBottom()
@@ -87,13 +87,11 @@ func (t *transcript) layout() {
 		}
 	}
 	maxOff := max(t.total-t.height, 0)
-	switch {
-	case t.follow:
-		t.offset, t.newBelow = maxOff, false
-	case t.offset >= maxOff:
+	if t.follow || t.offset >= maxOff {
 		t.offset = maxOff
-	case t.total > prev:
-		t.newBelow = true
+	}
+	if t.follow {
+		t.newBelow = false
 	}
 	t.compose()
 }
