@@ -223,6 +223,39 @@ func TestFaultsDropped(t *testing.T) {
 	}
 }
 
+// errFrames are errors that each provider reports inside its stream, all
+// saying the model is overloaded.
+var errFrames = map[string]string{
+	"openai":    `data: {"error":{"message":"The server is overloaded","type":"server_error"}}` + "\n\n",
+	"anthropic": "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+	"gemini":    `data: {"error": {"code": 503,"message": "The model is overloaded. Please try again later.","status": "UNAVAILABLE"}}` + "\n\n",
+	"ollama":    `{"error":"the runner is overloaded"}` + "\n",
+	"sse":       "event: error\ndata: upstream overloaded\n\n",
+}
+
+// TestFaultsErrorInStream checks an error that the provider reports after
+// tokens: the tokens are shown, then the provider's message, exit 1; and
+// with --json, the last object is the error.
+func TestFaultsErrorInStream(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			resp := b.stream(streamtest.Write(b.partial("Hello") + errFrames[b.name]))
+			srv := streamtest.NewServer(t, resp, resp)
+			r := b.run(t, srv.URL)
+			if r.code != 1 || r.stdout != "Hello" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			saysOnce(t, r, "verloaded")
+			r = b.run(t, srv.URL, "--json")
+			lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+			var last struct{ Type string }
+			if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); r.code != 1 || err != nil || last.Type != "error" || lines[0] != `{"type":"text","text":"Hello"}` {
+				t.Errorf("--json: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
 // TestFaultsDroppedIsSaved checks that the part of an answer that arrived
 // before the connection dropped is kept in the store, marked as failed.
 func TestFaultsDroppedIsSaved(t *testing.T) {
