@@ -45,6 +45,16 @@ func longFence(tb testing.TB, n int) []string {
 	return tokens(b.String())
 }
 
+// longList returns the tokens of one tight list of at least n tokens.
+func longList(tb testing.TB, n int) []string {
+	tb.Helper()
+	var b strings.Builder
+	for i := 0; len(tokens(b.String())) < n; i++ {
+		fmt.Fprintf(&b, "- Item %d: keep the rendered blocks and only render the open one again.\n", i)
+	}
+	return tokens(b.String())
+}
+
 // benchFrames measures one frame: append a token to an answer of n tokens,
 // then render (Render, or Lines when lines is set).
 func benchFrames(b *testing.B, toks []string, n int, lines bool) {
@@ -74,15 +84,17 @@ func benchFrames(b *testing.B, toks []string, n int, lines bool) {
 
 // BenchmarkAppend is one frame: append a token to an answer of 100 or
 // 10,000 tokens, then render it. The answer is "mixed" (prose, lists,
-// tables, code: the corpus answers in turn) or one long fenced Go block
-// ("fence"); the render is Render (the whole output as a string) or Lines
+// tables, code: the corpus answers in turn), one long fenced Go block
+// ("fence") or one long list ("list", not chunked: its frames grow with it);
+// the render is Render (the whole output as a string) or Lines
 // (what a view that shows a window of the answer uses).
 func BenchmarkAppend(b *testing.B) {
 	answers := map[string][]string{
 		"mixed": benchAnswer(b, 10_000+200),
 		"fence": longFence(b, 10_000+200),
+		"list":  longList(b, 10_000+200),
 	}
-	for _, kind := range []string{"mixed", "fence"} {
+	for _, kind := range []string{"mixed", "fence", "list"} {
 		for _, how := range []string{"render", "lines"} {
 			for _, n := range []int{100, 10_000} {
 				b.Run(fmt.Sprintf("%s/%s/tokens=%d", kind, how, n), func(b *testing.B) {

@@ -1,20 +1,42 @@
 // Package markdown renders a growing markdown answer for the terminal.
 //
 // A Renderer is fed the answer delta by delta (Append) and asked for the
-// rendered text at most once per frame (Render, or Lines). The contract is
-// that the output of Render always equals a full glamour render of all the
-// text appended so far (Text), at the renderer's width and style, byte for
-// byte; the property tests check it.
+// rendered text at most once per frame (Lines, or Render). The contract: the
+// output of Render always equals, byte for byte, a full glamour render of all
+// the text appended so far (Text) with GlamourOptions (the renderer's width
+// and style, and the ChromaFormatter). The property tests check it on a corpus
+// of answers fed token by token, on random documents and under fuzzing.
 //
-// It stays fast however long the answer grows: the text is cut into pieces
-// at boundaries no markdown construct spans (see scanner), finished pieces
-// are rendered once and kept, and only the open last piece is rendered again
-// at each frame. A fenced code block that grows very long is itself rendered
-// in chunks of finished lines (see code.go).
+// How it stays fast however long the answer grows:
+//
+//   - The text is cut into pieces at boundaries that no markdown construct
+//     spans (see scanner). Finished pieces are rendered once and kept, with
+//     their lines; only the open last piece is rendered again at a frame.
+//     Pieces are joined as glamour joins blocks (see engine.go).
+//   - A long fenced code block is itself rendered in chunks of finished
+//     lines, cut after blank lines where the check in code.go shows chroma's
+//     lexer back in its root state. The final frame after Finish is always an
+//     exact full render.
+//   - Deltas are only stored by Append; rendering happens in Lines or Render,
+//     so deltas that arrive between two frames cost one render.
+//   - Lines returns the rendered lines with the finished pieces' lines reused
+//     from frame to frame, so a view can show a window of a 40,000-line
+//     answer without splitting or measuring it. Render builds the whole
+//     output as one string, which costs a copy of it (2 MB at 10,000 tokens).
+//
+// When in doubt it renders more, never wrong: a text that may hold a link
+// reference definition (which goldmark resolves across the whole document)
+// is rendered whole at every frame; after a construct the scanner cannot
+// follow for sure, it stops cutting; a definition list keeps the following
+// paragraphs in its piece; a fence with no language, or one chroma does not
+// know, is not chunked (chroma then guesses the language from the whole
+// block). Long lists are not chunked either: a frame inside a list costs a
+// render of the whole list.
 //
 // Terminal safety: every delta passes through a streaming Sanitizer before
-// it is stored, so escape sequences and control characters in model output
-// never reach glamour or the terminal. Callers need not sanitize first.
+// it is stored, so escape sequences, control characters and bidirectional
+// overrides in model output never reach glamour or the terminal; callers need
+// not (and should not) sanitize first. Text returns the sanitized markdown.
 package markdown
 
 import (

@@ -137,11 +137,21 @@ func TestIncrementalEqualsFull(t *testing.T) {
 				t.Parallel()
 				toks := tokens(text)
 				r := New(Options{Width: width, Style: style})
-				stride := max(1, len(toks)/12)
+				// A frame every few tokens (every token for short answers),
+				// checked against a full render at about six of them.
+				frames, checks := 80, 6
+				if raceEnabled {
+					frames, checks = 20, 2
+				}
+				frame := max(1, len(toks)/frames)
+				check := frame * max(1, len(toks)/frame/checks)
 				for k, tok := range toks {
 					r.Append(tok)
-					if k%stride == stride-1 {
+					switch {
+					case (k+1)%check == 0:
 						checkFrame(t, r, width, style, "after token "+itoa(k)+" "+quote(tok))
+					case (k+1)%frame == 0:
+						r.Lines()
 					}
 				}
 				r.Finish()
@@ -163,16 +173,25 @@ func TestLongCodeIsChunked(t *testing.T) {
 			t.Parallel()
 			text := corpus(t)[name]
 			r := New(Options{Width: 80, Style: "dark"})
+			// A frame per line (every third line under the race detector)
+			// keeps the test quick; every tenth (fortieth) frame is checked.
+			every, check := 1, 10
+			if raceEnabled {
+				every, check = 3, 40
+			}
 			chunked, lines := 0, 0
 			for k, tok := range tokens(text) {
 				r.Append(tok)
 				if tok != "\n" {
-					continue // a frame per line keeps the test quick
+					continue
 				}
-				if lines++; lines%4 == 0 {
+				switch lines++; {
+				case lines%check == 0:
 					checkFrame(t, r, 80, "dark", "after token "+itoa(k))
-				} else {
+				case lines%every == 0:
 					r.Lines()
+				default:
+					continue
 				}
 				if len(r.code.cuts) > 0 {
 					chunked++
@@ -242,11 +261,11 @@ func FuzzRenderer(f *testing.F) {
 }
 
 // feed appends text in deltas of n bytes with a frame after each, and checks
-// about ten of the frames, and the last, against full renders.
+// about five of the frames, and the last, against full renders.
 func feed(t *testing.T, text string, n, width int) {
 	t.Helper()
 	r := New(Options{Width: width})
-	every := max(n, len(text)/10)
+	every := max(n, len(text)/5)
 	for i := 0; i < len(text); i += n {
 		r.Append(text[i:min(i+n, len(text))])
 		if (i+n)%every < n {
@@ -271,13 +290,21 @@ func TestRandomDocuments(t *testing.T) {
 		"func f() {", "}", "x := `raw", "end`", "/* c", "*/",
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for doc := 0; doc < 60; doc++ {
+	docs := 30
+	if raceEnabled {
+		docs = 8
+	}
+	for doc := range docs {
 		var b strings.Builder
 		for range 8 + rng.IntN(25) {
 			b.WriteString(lines[rng.IntN(len(lines))])
 			b.WriteByte('\n')
 		}
 		text := strings.ReplaceAll(b.String(), "\\t", "\t")
-		feed(t, text, 1+rng.IntN(9), 40)
+		step := 1 + rng.IntN(9)
+		t.Run(itoa(doc), func(t *testing.T) {
+			t.Parallel()
+			feed(t, text, step, 40)
+		})
 	}
 }
