@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"charm.land/bubbles/v2/key"
 	"strconv"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,17 +12,17 @@ import (
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.flash = ""
 	switch {
-	case keyMatches(msg, m.c.keys.Quit):
+	case key.Matches(msg, m.c.keys.Quit):
 		return m.quit()
-	case keyMatches(msg, m.c.keys.Interrupt) && m.stats.state.running():
+	case key.Matches(msg, m.c.keys.Interrupt) && m.stats.state.running():
 		return m.stop()
-	case keyMatches(msg, m.c.keys.Interrupt) && m.mode != modeChat:
+	case key.Matches(msg, m.c.keys.Interrupt) && m.mode != modeChat:
 		m.mode, m.picker = modeChat, nil
 		return nil
 	}
 	switch m.mode {
 	case modeHelp:
-		if keyMatches(msg, m.c.keys.Close, m.c.keys.Help) {
+		if key.Matches(msg, m.c.keys.Close, m.c.keys.Help) {
 			m.mode = modeChat
 		}
 		return nil
@@ -39,31 +40,31 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	k := m.c.keys
 	switch {
-	case keyMatches(msg, k.Interrupt):
+	case key.Matches(msg, k.Interrupt):
 		return m.quit(), true // nothing is running: key stopped it otherwise
-	case keyMatches(msg, k.Stop):
+	case key.Matches(msg, k.Stop):
 		if m.stats.state.running() {
 			return m.stop(), true
 		}
 		return nil, true
-	case keyMatches(msg, k.Send):
+	case key.Matches(msg, k.Send):
 		return m.submit(), true
-	case keyMatches(msg, k.Help) && (msg.Text == "" || m.in.Value() == ""):
+	case key.Matches(msg, k.Help) && (msg.Text == "" || m.in.Value() == ""):
 		m.mode = modeHelp
 		return nil, true
-	case keyMatches(msg, k.PageUp):
+	case key.Matches(msg, k.PageUp):
 		m.tr.scroll(-max(m.tr.height-2, 1))
 		return nil, true
-	case keyMatches(msg, k.PageDown):
+	case key.Matches(msg, k.PageDown):
 		m.tr.scroll(max(m.tr.height-2, 1))
 		return nil, true
-	case keyMatches(msg, k.Follow) && !m.tr.atBottom():
+	case key.Matches(msg, k.Follow) && !m.tr.atBottom():
 		m.tr.toBottom()
 		return nil, true
-	case keyMatches(msg, k.History) && (m.in.Value() == "" || m.browsing()):
+	case key.Matches(msg, k.History) && (m.in.Value() == "" || m.browsing()):
 		m.recall(-1)
 		return nil, true
-	case keyMatches(msg, k.HistoryFwd) && m.browsing():
+	case key.Matches(msg, k.HistoryFwd) && m.browsing():
 		m.recall(1)
 		return nil, true
 	}
@@ -74,25 +75,25 @@ func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 func (m *Model) actionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	k := m.c.keys
 	switch {
-	case keyMatches(msg, k.Editor):
+	case key.Matches(msg, k.Editor):
 		return m.openEditor(), true
-	case keyMatches(msg, k.CopyAnswer):
+	case key.Matches(msg, k.CopyAnswer):
 		return m.copyAnswer(false), true
-	case keyMatches(msg, k.CopyCode):
+	case key.Matches(msg, k.CopyCode):
 		return m.copyAnswer(true), true
-	case keyMatches(msg, k.Regenerate):
+	case key.Matches(msg, k.Regenerate):
 		return m.regenerate(), true
-	case keyMatches(msg, k.EditLast):
+	case key.Matches(msg, k.EditLast):
 		return m.editLast(), true
-	case keyMatches(msg, k.New):
+	case key.Matches(msg, k.New):
 		return m.newConversation(), true
-	case keyMatches(msg, k.Open):
+	case key.Matches(msg, k.Open):
 		return m.openPicker(), true
-	case keyMatches(msg, k.Reasoning):
+	case key.Matches(msg, k.Reasoning):
 		m.tr.showReasoning = !m.tr.showReasoning
 		m.tr.layout()
 		return nil, true
-	case keyMatches(msg, k.Model):
+	case key.Matches(msg, k.Model):
 		return m.modelPicker(), true
 	}
 	return nil, false

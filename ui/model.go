@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
@@ -336,6 +335,3 @@ func (m *Model) View() tea.View {
 	}
 	return v
 }
-
-// keyMatches is key.Matches for the chat's key map.
-func keyMatches(msg tea.KeyPressMsg, b ...key.Binding) bool { return key.Matches(msg, b...) }

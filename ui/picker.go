@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"charm.land/bubbles/v2/key"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -62,21 +63,21 @@ func (p *picker) setSize(w, h int) {
 // update handles a key or a paste while the picker is open.
 func (p *picker) update(msg tea.Msg) tea.Cmd {
 	k := p.c.keys
-	if key, ok := msg.(tea.KeyPressMsg); ok {
+	if press, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
-		case keyMatches(key, k.Close):
+		case key.Matches(press, k.Close):
 			return func() tea.Msg { return pickerClosedMsg{} }
-		case keyMatches(key, k.Choose):
+		case key.Matches(press, k.Choose):
 			if len(p.shown) == 0 {
 				return nil
 			}
 			it := p.items[p.shown[p.cursor]]
 			kind := p.kind
 			return func() tea.Msg { return pickedMsg{kind: kind, value: it.value} }
-		case keyMatches(key, k.Up):
+		case key.Matches(press, k.Up):
 			p.cursor = max(p.cursor-1, 0)
 			return nil
-		case keyMatches(key, k.Down):
+		case key.Matches(press, k.Down):
 			p.cursor = min(p.cursor+1, max(len(p.shown)-1, 0))
 			return nil
 		}
