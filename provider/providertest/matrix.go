@@ -280,9 +280,7 @@ func (f *matrix) timing(t *testing.T) {
 	})
 	f.sub(t, "silent mid-answer", func(t *testing.T) {
 		r := f.run(t, provider.Options{IdleTimeout: idleLimit}, streamtest.Write(head), streamtest.Stall())
-		if !f.w.Resumes { // else the refused resumption is the last word
-			idle(t, r)
-		}
+		idle(t, r)
 		f.lost(t, r)
 	})
 	pings := func(n int) []streamtest.Step {

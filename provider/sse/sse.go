@@ -88,9 +88,13 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var dropped error // why the connection ended, when it cannot be resumed
+	var lost error    // why the connection that last delivered events ended
 	opts := c.Reconnect
 	opts.IdleTimeout = c.opts.IdleTimeout
 	opts.OnReconnect = func(r stream.Reconnect) {
+		if r.Attempt == 1 && e.Tokens() > 0 {
+			lost = r.Err
+		}
 		if r.LastEventID == "" && e.Tokens() > 0 {
 			// Without an id the server would start the answer again.
 			dropped = r.Err
@@ -115,21 +119,35 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	err := sc.Err()
 	switch cause := context.Cause(ctx); {
 	case cause == errNoResume:
-		err = dropped
+		err, lost = dropped, nil // the loss itself, not a failed resumption
 	case ctx.Err() != nil:
 		err = cause // the deadline of --timeout, say, rather than its bare error
 	}
 	if err == nil {
 		err = stream.ErrEnded // a 204: the server has nothing (more) to say
 	}
-	return "", c.ep.Scrub(c.fault(err, e, model))
+	return "", c.ep.Scrub(c.fault(err, lost, e, model))
 }
+
+// resumeError reports an answer whose connection was lost and could not
+// be resumed: why it was lost (an idle timeout, say), then why resuming
+// failed (the server refused, say).
+type resumeError struct{ lost, err error }
+
+func (e *resumeError) Error() string { return e.lost.Error() + "; resuming failed: " + e.err.Error() }
+
+// Unwrap returns both faults.
+func (e *resumeError) Unwrap() []error { return []error{e.lost, e.err} }
 
 // fault turns the error that ended the stream into what the user sees:
 // once tokens have arrived, a *provider.LostError, whatever ended it (a
-// reconnection refused with an HTTP error, say).
-func (c *Client) fault(err error, e *provider.Emitter, model string) error {
+// reconnection refused with an HTTP error, say). lost, if not nil, is why
+// the connection that delivered the tokens ended before resuming failed.
+func (c *Client) fault(err, lost error, e *provider.Emitter, model string) error {
 	err = c.cause(err, model)
+	if lost != nil {
+		err = &resumeError{lost: c.cause(lost, model), err: err}
+	}
 	if e.Tokens() == 0 && !errors.Is(err, stream.ErrEnded) {
 		return err
 	}
