@@ -38,8 +38,11 @@ func newMistral(ep provider.Endpoint, o provider.Options) (*Client, error) {
 	if base == "" {
 		base = DefaultMistralURL
 	}
-	timeout := o.Timeout
-	if timeout <= 0 {
+	// The client's own timeout is a backstop that ends its goroutine; a
+	// second's grace lets Options.Timeout fire first, to be reported as
+	// --timeout rather than as a read error.
+	timeout := o.Timeout + time.Second
+	if o.Timeout <= 0 {
 		timeout = 30 * time.Minute
 	}
 	m, err := mistral.New(mistral.WithAPIKey(ep.APIKey), mistral.WithEndpoint(base),
