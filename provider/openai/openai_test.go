@@ -271,7 +271,7 @@ func TestHTTPFaults(t *testing.T) {
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(transcript(t, "basic.sse"))
 	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
-		return New(Config{BaseURL: srv.URL + "/v1", APIKey: testKey, HTTPClient: srv.Client(), Timeout: o.Timeout, IdleTimeout: o.IdleTimeout})
+		return New(Config{BaseURL: srv.URL + "/v1", APIKey: testKey, HTTPClient: srv.Client(), Retry: *o.Retry, Timeout: o.Timeout, IdleTimeout: o.IdleTimeout})
 	}, hello, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,

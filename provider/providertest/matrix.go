@@ -48,8 +48,9 @@ type Wire struct {
 	Known map[string]string
 }
 
-// NewFunc builds the provider under test for srv with the given options.
-// It must not retry (Options.Retry set to the zero policy).
+// NewFunc builds the provider under test for srv with the given options,
+// which it must honour: the matrix sets Retry (never nil), Timeout and
+// IdleTimeout.
 type NewFunc func(srv *streamtest.Server, o provider.Options) provider.Provider
 
 // SSEFrames cuts a server-sent event transcript after each blank line.
@@ -113,6 +114,7 @@ func Faults(t *testing.T, newProvider NewFunc, req provider.Request, w Wire) {
 		}
 	})
 	f.cuts(t)
+	f.retries(t)
 	f.timing(t)
 	f.content(t)
 	f.sub(t, "html 200", func(t *testing.T) {
@@ -260,6 +262,32 @@ func (f *matrix) afterCut(t *testing.T, r Result, k int) {
 	if !r.Finished {
 		f.prefix(t, r)
 	}
+}
+
+// retries checks that a request is retried, visibly, while no token has
+// arrived, and never after one.
+func (f *matrix) retries(t *testing.T) {
+	body := strings.Join(f.w.Frames, "")
+	head := strings.Join(f.w.Frames[:f.w.Finished-1], "")
+	policy := &provider.RetryPolicy{Max: 2, Base: time.Millisecond, Cap: time.Millisecond}
+	ok := streamtest.Response{Header: http.Header{"Content-Type": {f.w.ContentType}}, Steps: []streamtest.Step{streamtest.Write(body)}}
+	f.sub(t, "retry before first token", func(t *testing.T) {
+		srv := streamtest.NewServer(t, streamtest.Status(http.StatusServiceUnavailable, "application/json", `{"error":{"message":"overloaded"}}`), ok)
+		r := Stream(t, f.newProvider(srv, provider.Options{Retry: policy}), f.req)
+		f.complete(t, r)
+		if len(r.Notices) == 0 {
+			t.Error("the retry was not announced")
+		}
+	})
+	if f.w.Resumes {
+		return // a lost stream is resumed, not retried from the start
+	}
+	f.sub(t, "no retry after a token", func(t *testing.T) {
+		// A second request would go beyond the script and fail the test.
+		srv := streamtest.NewServer(t, streamtest.Response{Header: http.Header{"Content-Type": {f.w.ContentType}},
+			Steps: []streamtest.Step{streamtest.Write(head), streamtest.Drop()}})
+		f.lost(t, Stream(t, f.newProvider(srv, provider.Options{Retry: policy}), f.req))
+	})
 }
 
 // timing covers silence before the headers and mid-answer, keep-alives
