@@ -1,0 +1,217 @@
+package providertest
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/stream"
+	"github.com/parley-chat/parley/stream/streamtest"
+)
+
+// The cases of Faults, by kind of fault.
+
+// cuts ends the stream cleanly and abruptly after every frame, and in
+// the middle of each frame before the finish.
+func (f *matrix) cuts(t *testing.T) {
+	fr := f.w.Frames
+	for k := 0; k <= len(fr); k++ {
+		head := strings.Join(fr[:k], "")
+		f.sub(t, "end after "+strconv.Itoa(k), func(t *testing.T) {
+			r := f.run(t, provider.Options{}, streamtest.Write(head))
+			f.afterCut(t, r, k)
+		})
+		f.sub(t, "drop after "+strconv.Itoa(k), func(t *testing.T) {
+			r := f.run(t, provider.Options{}, streamtest.Write(head), streamtest.Drop())
+			f.afterCut(t, r, k)
+		})
+		if k < f.w.Finished {
+			f.sub(t, "drop inside "+strconv.Itoa(k), func(t *testing.T) {
+				r := f.run(t, provider.Options{}, streamtest.Write(head+fr[k][:len(fr[k])/2]), streamtest.Drop())
+				f.lost(t, r)
+			})
+		}
+	}
+}
+
+func (f *matrix) afterCut(t *testing.T, r Result, k int) {
+	t.Helper()
+	if k < f.w.Finished {
+		f.lost(t, r)
+		return
+	}
+	if r.Finished && r.Text != f.w.Text {
+		t.Errorf("finished with text %q, want %q", r.Text, f.w.Text)
+	}
+	if !r.Finished {
+		f.prefix(t, r)
+	}
+}
+
+// retries checks that a request is retried, visibly, while no token has
+// arrived, and never after one.
+func (f *matrix) retries(t *testing.T) {
+	body := strings.Join(f.w.Frames, "")
+	head := strings.Join(f.w.Frames[:f.w.Finished-1], "")
+	policy := &provider.RetryPolicy{Max: 2, Base: time.Millisecond, Cap: time.Millisecond}
+	ok := streamtest.Response{Header: http.Header{"Content-Type": {f.w.ContentType}}, Steps: []streamtest.Step{streamtest.Write(body)}}
+	f.sub(t, "retry before first token", func(t *testing.T) {
+		srv := streamtest.NewServer(t, streamtest.Status(http.StatusServiceUnavailable, "application/json", `{"error":{"message":"overloaded"}}`), ok)
+		r := Stream(t, f.newProvider(srv, provider.Options{Retry: policy}), f.req)
+		f.complete(t, r)
+		if len(r.Notices) == 0 {
+			t.Error("the retry was not announced")
+		}
+	})
+	if f.w.Resumes {
+		return // a lost stream is resumed, not retried from the start
+	}
+	f.sub(t, "no retry after a token", func(t *testing.T) {
+		// A second request would go beyond the script and fail the test.
+		srv := streamtest.NewServer(t, streamtest.Response{Header: http.Header{"Content-Type": {f.w.ContentType}},
+			Steps: []streamtest.Step{streamtest.Write(head), streamtest.Drop()}})
+		f.lost(t, Stream(t, f.newProvider(srv, provider.Options{Retry: policy}), f.req))
+	})
+}
+
+// timing covers silence before the headers and mid-answer, keep-alives
+// that must count as activity, and a whole-request deadline.
+func (f *matrix) timing(t *testing.T) {
+	head := strings.Join(f.w.Frames[:f.w.Finished-1], "")
+	rest := strings.Join(f.w.Frames[f.w.Finished-1:], "")
+	idle := func(t *testing.T, r Result) {
+		t.Helper()
+		var te *provider.TimeoutError
+		if !errors.As(r.Err, &te) || !te.Idle {
+			t.Errorf("error %v is not an idle *provider.TimeoutError", r.Err)
+		}
+		f.failed(t, r, "--idle-timeout")
+	}
+	f.sub(t, "silent before headers", func(t *testing.T) {
+		idle(t, f.collect(t, provider.Options{IdleTimeout: idleLimit}, streamtest.Response{Steps: []streamtest.Step{streamtest.Stall()}}))
+	})
+	f.sub(t, "silent mid-answer", func(t *testing.T) {
+		r := f.run(t, provider.Options{IdleTimeout: idleLimit}, streamtest.Write(head), streamtest.Stall())
+		idle(t, r)
+		f.lost(t, r)
+	})
+	pings := func(n int) []streamtest.Step {
+		var steps []streamtest.Step
+		for range n {
+			steps = append(steps, streamtest.Sleep(pingEvery), streamtest.Write(f.w.KeepAlive))
+		}
+		return steps
+	}
+	if f.w.KeepAlive != "" {
+		f.sub(t, "kept alive", func(t *testing.T) {
+			// Twice the idle limit of keep-alives and no data.
+			steps := append([]streamtest.Step{streamtest.Write(head)}, pings(int(2*idleLimit/pingEvery))...)
+			f.complete(t, f.run(t, provider.Options{IdleTimeout: idleLimit}, append(steps, streamtest.Write(rest))...))
+		})
+		f.sub(t, "kept alive past timeout", func(t *testing.T) {
+			steps := append([]streamtest.Step{streamtest.Write(head)}, pings(1000)...)
+			r := f.run(t, provider.Options{IdleTimeout: idleLimit, Timeout: 2 * idleLimit}, steps...)
+			var te *provider.TimeoutError
+			if !errors.As(r.Err, &te) || te.Idle {
+				t.Errorf("error %v is not a --timeout *provider.TimeoutError", r.Err)
+			}
+			f.lost(t, r, "--timeout")
+		})
+	}
+	f.sub(t, "timeout", func(t *testing.T) {
+		r := f.run(t, provider.Options{Timeout: idleLimit}, streamtest.Write(head), streamtest.Stall())
+		var te *provider.TimeoutError
+		if !errors.As(r.Err, &te) || te.Idle {
+			t.Errorf("error %v is not a --timeout *provider.TimeoutError", r.Err)
+		}
+		f.lost(t, r, "--timeout")
+	})
+}
+
+// content covers what a stream may carry that a backend must survive:
+// invalid UTF-8, frames it does not know, malformed JSON, a huge line.
+func (f *matrix) content(t *testing.T) {
+	fr := f.w.Frames
+	body := strings.Join(fr, "")
+	if f.w.Word != "" {
+		f.sub(t, "invalid utf-8", func(t *testing.T) {
+			bad := "\xff" + f.w.Word[1:]
+			if !strings.Contains(body, f.w.Word) {
+				t.Fatalf("Word %q is not in the frames", f.w.Word)
+			}
+			r := f.run(t, provider.Options{}, streamtest.Chunks(strings.ReplaceAll(body, f.w.Word, bad), 5))
+			want := strings.ReplaceAll(f.w.Text, f.w.Word, "\uFFFD"+f.w.Word[1:])
+			if r.Err != nil || !r.Finished || r.Text != want {
+				t.Errorf("got text %q, error %v; want %q finished", r.Text, r.Err, want)
+			}
+		})
+	}
+	if f.w.Unknown != "" {
+		f.sub(t, "unknown frame", func(t *testing.T) {
+			for k := range f.w.Finished {
+				withUnknown := strings.Join(fr[:k], "") + f.w.Unknown + strings.Join(fr[k:], "")
+				f.complete(t, f.run(t, provider.Options{}, streamtest.Write(withUnknown)))
+			}
+		})
+	}
+	for k := range f.w.Finished {
+		i := strings.LastIndexByte(fr[k], '}')
+		if i < 0 {
+			continue
+		}
+		f.sub(t, "malformed "+strconv.Itoa(k), func(t *testing.T) {
+			// Without its last brace, the frame's JSON cannot be valid.
+			bad := strings.Join(fr[:k], "") + fr[k][:i] + fr[k][i+1:] + strings.Join(fr[k+1:], "")
+			r := f.run(t, provider.Options{}, streamtest.Write(bad))
+			if r.Finished {
+				if r.Text != f.w.Text {
+					t.Errorf("finished with text %q, want %q", r.Text, f.w.Text)
+				}
+				return // a frame the backend need not parse
+			}
+			f.failed(t, r, "malformed")
+		})
+	}
+	f.sub(t, "huge line", func(t *testing.T) {
+		head := strings.Join(fr[:f.w.Finished-1], "")
+		r := f.run(t, provider.Options{}, streamtest.Write(head), streamtest.Repeat("x", stream.DefaultMaxEventSize+1<<20), streamtest.Write("\n\n"))
+		f.failed(t, r, "exceeds")
+		if !errors.Is(r.Err, stream.ErrTooLarge) {
+			t.Errorf("error %v is not stream.ErrTooLarge", r.Err)
+		}
+	})
+}
+
+// cancel cancels the request once the first token has arrived.
+func (f *matrix) cancel(t *testing.T) {
+	head := strings.Join(f.w.Frames[:f.w.Finished-1], "")
+	srv := streamtest.NewServer(t, streamtest.Response{Header: http.Header{"Content-Type": {f.w.ContentType}},
+		Steps: []streamtest.Step{streamtest.Write(head), streamtest.Stall()}})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ch, err := f.newProvider(srv, provider.Options{Retry: &provider.RetryPolicy{}}).Stream(ctx, f.req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := true
+	var rest []provider.Chunk
+	for c := range ch {
+		if first && (c.Kind == provider.KindText || c.Kind == provider.KindReasoning) {
+			first = false
+			cancel()
+		}
+		rest = append(rest, c)
+	}
+	if first {
+		t.Fatalf("no token arrived: %+v", rest)
+	}
+	last := rest[len(rest)-1]
+	if last.Kind != provider.KindError || !errors.Is(last.Err, context.Canceled) {
+		t.Errorf("last chunk %v %v, want an error wrapping context.Canceled", last.Kind, last.Err)
+	}
+}
