@@ -75,6 +75,7 @@ type Renderer struct {
 	doneN    int    // lines[:doneN] are the complete lines of doneOut
 	doneTail string // the partial last line of doneOut
 	code     codeCache
+	list     listCache
 
 	lines  []string // the frame's lines; lines[:doneN] are kept across frames
 	final  bool     // Finish was called: no more chunks of code (see codeCache)
@@ -163,7 +164,7 @@ func (r *Renderer) reconfigure() {
 func (r *Renderer) uncommit() {
 	r.next, r.doneEnd, r.doneOut, r.doneN, r.doneTail = 0, 0, r.doneOut[:0], 0, ""
 	r.lines = r.lines[:0]
-	r.code = codeCache{}
+	r.code, r.list = codeCache{}, listCache{}
 }
 
 // Render returns the rendered answer, rendering only if something changed
@@ -227,6 +228,12 @@ func (r *Renderer) frame() {
 			r.lines = append(append(r.lines[:r.doneN], r.code.lines...), strings.Split(r.code.tail+rest, "\n")...)
 			return
 		}
+		if rest, ok := r.list.render(r, piece); ok {
+			r.approx = true
+			r.openHead, r.open, r.sfx = r.list.out, rest, "\n"
+			r.lines = append(append(r.lines[:r.doneN], r.list.lines...), strings.Split(r.list.tail+rest, "\n")...)
+			return
+		}
 	}
 	open, err := r.eng.piece(r.doneEnd == 0, r.doneTail, piece)
 	if err != nil {
@@ -287,7 +294,7 @@ func (r *Renderer) commit(src string) error {
 		parts := strings.Split(r.doneTail+out, "\n")
 		r.lines = append(r.lines[:r.doneN], parts[:len(parts)-1]...)
 		r.doneN, r.doneTail, r.doneEnd = len(r.lines), tail, end
-		r.code = codeCache{}
+		r.code, r.list = codeCache{}, listCache{}
 	}
 	return nil
 }
@@ -299,6 +306,10 @@ func (r *Renderer) pieceOut(src string) (string, error) {
 		if rest, ok := r.code.render(r, src); ok {
 			r.approx = true
 			return string(r.code.out) + rest, nil
+		}
+		if rest, ok := r.list.render(r, src); ok {
+			r.approx = true
+			return string(r.list.out) + rest, nil
 		}
 	}
 	return r.eng.piece(r.doneEnd == 0, r.doneTail, src)

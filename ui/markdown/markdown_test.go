@@ -171,7 +171,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 // is rendered in chunks while it streams, and that every frame still equals
 // a full render.
 func TestLongCodeIsChunked(t *testing.T) {
-	for _, name := range []string{"25-long-code.md", "26-long-open-code.md", "27-fence-after-paragraph.md"} {
+	for _, name := range []string{"25-long-code.md", "26-long-open-code.md", "27-fence-after-paragraph.md", "28-long-lists.md"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			text := corpus(t)[name]
@@ -196,12 +196,12 @@ func TestLongCodeIsChunked(t *testing.T) {
 				default:
 					continue
 				}
-				if len(r.code.cuts) > 0 {
+				if len(r.code.cuts) > 0 || len(r.list.cuts) > 0 {
 					chunked++
 				}
 			}
 			if chunked == 0 {
-				t.Fatal("the long code block was never chunked")
+				t.Fatal("the long block was never chunked")
 			}
 			r.Finish()
 			checkFrame(t, r, 80, "dark", "at the end")
