@@ -265,6 +265,7 @@ func TestMistralFaultMatrix(t *testing.T) {
 			"malformed":  "mistral-go keeps decoding after a bad chunk while langchaingo has stopped reading: its goroutine blocks for ever (goleak sees it)",
 			"huge line":  "the client reads lines with no bound (bufio.Reader.ReadBytes): the line is held whole in memory, then ignored; reported as no stop reason",
 			"html 200":   "the client ignores the content type: reported as no stop reason",
+			"http/2":     "the client makes its own HTTP client, which trusts neither the test server nor ca_file",
 		},
 	})
 }

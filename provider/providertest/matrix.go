@@ -80,7 +80,8 @@ const (
 
 // Faults runs the fault matrix of issue 8 against a backend: the answer
 // byte by byte, trickled and with other line ends; cut cleanly and dropped
-// after every frame and inside one; silent, kept alive, and bounded by
+// after every frame and inside one, and reset over HTTP/2; retried before
+// the first token and not after; silent, kept alive, and bounded by
 // --timeout; invalid UTF-8, unknown frames, malformed JSON in every frame,
 // a line over the size bound, a 200 that is an HTML page, and cancellation.
 // Whatever happens, the stream keeps its contract (see Collect), never
@@ -112,6 +113,7 @@ func Faults(t *testing.T, newProvider NewFunc, req provider.Request, w Wire) {
 		}
 	})
 	f.cuts(t)
+	f.reset(t)
 	f.retries(t)
 	f.timing(t)
 	f.content(t)

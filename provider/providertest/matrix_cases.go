@@ -39,6 +39,33 @@ func (f *matrix) cuts(t *testing.T) {
 	}
 }
 
+// reset drops the connection after the head of the answer over HTTP/2,
+// as the model APIs serve: the stream is reset rather than closed.
+func (f *matrix) reset(t *testing.T) {
+	head := strings.Join(f.w.Frames[:f.w.Finished-1], "")
+	f.sub(t, "http/2 reset", func(t *testing.T) {
+		resps := []streamtest.Response{{Header: http.Header{"Content-Type": {f.w.ContentType}},
+			Steps: []streamtest.Step{streamtest.Write(head), streamtest.Drop()}}}
+		if f.w.Resumes {
+			for range 5 {
+				resps = append(resps, streamtest.Status(http.StatusServiceUnavailable, "application/json", `{"error":{"message":"gone"}}`))
+			}
+		}
+		srv := streamtest.NewTLSServer(t, resps...)
+		f.lostHead(t, Stream(t, f.newProvider(srv, provider.Options{Retry: &provider.RetryPolicy{}}), f.req))
+	})
+}
+
+// lostHead is lost for a stream cut after the head of the answer, which
+// holds tokens: they must have arrived.
+func (f *matrix) lostHead(t *testing.T, r Result, want ...string) {
+	t.Helper()
+	if r.Deltas == 0 {
+		t.Errorf("no token of the answer's head arrived; error %v", r.Err)
+	}
+	f.lost(t, r, want...)
+}
+
 func (f *matrix) afterCut(t *testing.T, r Result, k int) {
 	t.Helper()
 	if k < f.w.Finished {
@@ -75,7 +102,7 @@ func (f *matrix) retries(t *testing.T) {
 		// A second request would go beyond the script and fail the test.
 		srv := streamtest.NewServer(t, streamtest.Response{Header: http.Header{"Content-Type": {f.w.ContentType}},
 			Steps: []streamtest.Step{streamtest.Write(head), streamtest.Drop()}})
-		f.lost(t, Stream(t, f.newProvider(srv, provider.Options{Retry: policy}), f.req))
+		f.lostHead(t, Stream(t, f.newProvider(srv, provider.Options{Retry: policy}), f.req))
 	})
 }
 
@@ -98,7 +125,7 @@ func (f *matrix) timing(t *testing.T) {
 	f.sub(t, "silent mid-answer", func(t *testing.T) {
 		r := f.run(t, provider.Options{IdleTimeout: idleLimit}, streamtest.Write(head), streamtest.Stall())
 		idle(t, r)
-		f.lost(t, r)
+		f.lostHead(t, r)
 	})
 	pings := func(n int) []streamtest.Step {
 		var steps []streamtest.Step
@@ -120,7 +147,7 @@ func (f *matrix) timing(t *testing.T) {
 			if !errors.As(r.Err, &te) || te.Idle {
 				t.Errorf("error %v is not a --timeout *provider.TimeoutError", r.Err)
 			}
-			f.lost(t, r, "--timeout")
+			f.lostHead(t, r, "--timeout")
 		})
 	}
 	f.sub(t, "timeout", func(t *testing.T) {
@@ -129,7 +156,7 @@ func (f *matrix) timing(t *testing.T) {
 		if !errors.As(r.Err, &te) || te.Idle {
 			t.Errorf("error %v is not a --timeout *provider.TimeoutError", r.Err)
 		}
-		f.lost(t, r, "--timeout")
+		f.lostHead(t, r, "--timeout")
 	})
 }
 
