@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"log"
 	"net/http"
@@ -254,6 +256,51 @@ func TestFaultsErrorInStream(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFaultsHTTP2Reset serves each provider over HTTPS with HTTP/2, as
+// the model APIs do, trusted through ca_file, and resets the stream
+// mid-answer.
+func TestFaultsHTTP2Reset(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			srv := streamtest.NewTLSServer(t, b.stream(streamtest.Write(b.partial("Hello", ", wor")), streamtest.Drop()))
+			r := parley(t, "", append([]string{trusting(t, srv)}, b.key...), "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
+			if r.code != 1 || r.stdout != "Hello, wor" || !strings.HasPrefix(r.stderr, "parley: connection lost after 2 tokens") {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit 1, the partial answer, connection lost after 2 tokens", r.code, r.stdout, r.stderr)
+			}
+			saysOnce(t, r)
+			t.Log(r.stderr)
+		})
+	}
+}
+
+// trusting returns a PARLEY_CONFIG setting for a config file that trusts
+// srv's certificate through ca_file and turns retries off.
+func trusting(t *testing.T, srv *streamtest.Server) string {
+	t.Helper()
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	cert := srvCertificate(t, srv)
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte("retries = 0\nca_file = "+strconv.Quote(ca)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return "PARLEY_CONFIG=" + cfg
+}
+
+// srvCertificate returns the DER certificate that srv presents.
+func srvCertificate(t *testing.T, srv *streamtest.Server) []byte {
+	t.Helper()
+	conn, err := tls.Dial("tcp", strings.TrimPrefix(srv.URL, "https://"), &tls.Config{InsecureSkipVerify: true}) // to read the certificate, not to trust it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	return conn.ConnectionState().PeerCertificates[0].Raw
 }
 
 // TestFaultsDroppedIsSaved checks that the part of an answer that arrived
