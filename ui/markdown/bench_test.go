@@ -21,7 +21,7 @@ func benchAnswer(tb testing.TB, n int) []string {
 	var toks []string
 	for len(toks) < n {
 		for _, f := range files {
-			if strings.Contains(f, "refdefs") || strings.Contains(f, "open") {
+			if strings.Contains(f, "refdefs") || strings.Contains(f, "open") || strings.Contains(f, "long") || strings.Contains(f, "27-") {
 				continue
 			}
 			b, err := os.ReadFile(f)
@@ -94,9 +94,18 @@ func BenchmarkAppend(b *testing.B) {
 		"fence": longFence(b, 10_000+200),
 		"list":  longList(b, 10_000+200),
 	}
+	// The mixed answer repeats the corpus: measure at token 100 of a cycle,
+	// after none or enough cycles to pass 10,000 tokens, so that both
+	// measure frames over the same text and differ only by what precedes.
+	cycle := len(benchAnswer(b, 1))
+	at := map[string]int{"mixed": 100 + cycle*((10_000+cycle-1)/cycle), "fence": 10_000, "list": 10_000}
+	answers["mixed"] = benchAnswer(b, at["mixed"]+200)
 	for _, kind := range []string{"mixed", "fence", "list"} {
 		for _, how := range []string{"render", "lines"} {
 			for _, n := range []int{100, 10_000} {
+				if n > 100 {
+					n = at[kind]
+				}
 				b.Run(fmt.Sprintf("%s/%s/tokens=%d", kind, how, n), func(b *testing.B) {
 					benchFrames(b, answers[kind], n, how == "lines")
 				})
@@ -119,5 +128,25 @@ func BenchmarkFullRender(b *testing.B) {
 		if _, err := tr.Render(text); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkFenceLanguage is glamour's render of a ten-line code block with
+// and without a language: without one, chroma tries every lexer's analyser
+// on the block to pick one, at every frame while the block is open.
+func BenchmarkFenceLanguage(b *testing.B) {
+	code := strings.Repeat("total := add(1, 2) // sum them\n", 10)
+	tr, err := glamour.NewTermRenderer(GlamourOptions(Options{Width: 80, Style: "dark"})...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, lang := range []string{"go", "text", ""} {
+		b.Run("lang="+lang, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := tr.Render("```" + lang + "\n" + code + "```\n"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
