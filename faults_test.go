@@ -165,6 +165,7 @@ func TestFaultsNetwork(t *testing.T) {
 	for _, b := range backends {
 		for _, f := range faults {
 			t.Run(b.name+"/"+f.name, func(t *testing.T) {
+				t.Parallel()
 				r := b.run(t, f.url)
 				if r.code != 1 || r.stdout != "" || r.stderr != f.stderr {
 					t.Errorf("exit %d, stdout %q, stderr %q; want exit 1, stderr %q", r.code, r.stdout, r.stderr, f.stderr)
@@ -178,6 +179,7 @@ func TestFaultsHTTPStatus(t *testing.T) {
 	for _, b := range backends {
 		for _, status := range []int{400, 401, 403, 404, 413, 429, 500, 503} {
 			t.Run(b.name+"/"+strconv.Itoa(status), func(t *testing.T) {
+				t.Parallel()
 				msg := "the server says no to this (" + strconv.Itoa(status) + ")"
 				srv := streamtest.NewServer(t, streamtest.Status(status, "application/json", b.errBody(msg)))
 				r := b.run(t, srv.URL)
@@ -200,6 +202,7 @@ func TestFaultsHTTPStatus(t *testing.T) {
 func TestFaultsHTML200(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			srv := streamtest.NewServer(t, streamtest.Status(200, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"))
 			r := b.run(t, srv.URL)
 			if r.code != 1 || r.stdout != "" {
@@ -214,6 +217,7 @@ func TestFaultsDropped(t *testing.T) {
 	for _, b := range backends {
 		for _, end := range []streamtest.Step{streamtest.Drop(), streamtest.Write("")} {
 			t.Run(b.name+"/"+end.String(), func(t *testing.T) {
+				t.Parallel()
 				srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello", ", wor")), end))
 				r := b.run(t, srv.URL)
 				if r.code != 1 || r.stdout != "Hello, wor" || !strings.HasPrefix(r.stderr, "parley: connection lost after 2 tokens") {
@@ -241,6 +245,7 @@ var errFrames = map[string]string{
 func TestFaultsErrorInStream(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			resp := b.stream(streamtest.Write(b.partial("Hello") + errFrames[b.name]))
 			srv := streamtest.NewServer(t, resp, resp)
 			r := b.run(t, srv.URL)
@@ -264,6 +269,7 @@ func TestFaultsErrorInStream(t *testing.T) {
 func TestFaultsHTTP2Reset(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			srv := streamtest.NewTLSServer(t, b.stream(streamtest.Write(b.partial("Hello", ", wor")), streamtest.Drop()))
 			r := parley(t, "", append([]string{trusting(t, srv)}, b.key...), "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
 			if r.code != 1 || r.stdout != "Hello, wor" || !strings.HasPrefix(r.stderr, "parley: connection lost after 2 tokens") {
@@ -375,6 +381,7 @@ func TestFaultsSilence(t *testing.T) {
 func TestFaultsStreamContent(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name+"/trickle", func(t *testing.T) {
+			t.Parallel()
 			srv := streamtest.NewServer(t, b.stream(streamtest.Trickle(b.body("Hello", ", world"), 500*time.Microsecond)))
 			r := b.run(t, srv.URL, "--idle-timeout", "2s")
 			if r.code != 0 || r.stdout != "Hello, world" || r.stderr != "" {
@@ -382,6 +389,7 @@ func TestFaultsStreamContent(t *testing.T) {
 			}
 		})
 		t.Run(b.name+"/invalid utf-8", func(t *testing.T) {
+			t.Parallel()
 			body := strings.Replace(b.body("caf\u00e9", " ok"), "\u00e9", "\xe9", 1)
 			srv := streamtest.NewServer(t, b.stream(streamtest.Chunks(body, 3)))
 			r := b.run(t, srv.URL)
@@ -390,6 +398,7 @@ func TestFaultsStreamContent(t *testing.T) {
 			}
 		})
 		t.Run(b.name+"/malformed", func(t *testing.T) {
+			t.Parallel()
 			bad := b.malformed
 			if bad == "" {
 				bad = strings.Replace(b.token("oops"), "}", "", 1)
@@ -402,6 +411,7 @@ func TestFaultsStreamContent(t *testing.T) {
 			saysOnce(t, r, "malformed")
 		})
 		t.Run(b.name+"/huge line", func(t *testing.T) {
+			t.Parallel()
 			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")), streamtest.Repeat("x", 50<<20), streamtest.Write("\n\n")))
 			r, rss := parleyRSS(t, append([]string{noRetry(t)}, b.key...), "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
 			if r.code != 1 || r.stdout != "Hello" {
@@ -415,6 +425,7 @@ func TestFaultsStreamContent(t *testing.T) {
 		})
 	}
 	t.Run("unknown events", func(t *testing.T) {
+		t.Parallel()
 		b := backends[1] // anthropic names its events
 		body := strings.Replace(b.body("Hello", ", world"), b.token(", world"),
 			"event: content_block_future\ndata: {\"type\":\"content_block_future\"}\n\n"+b.token(", world"), 1)

@@ -263,7 +263,7 @@ func TestMistralFaultMatrix(t *testing.T) {
 			"kept alive": "keep-alive comments never reach the adapter",
 			"line ends":  "the client splits lines on LF only: a CR-framed answer has no stop reason",
 			"malformed":  "mistral-go keeps decoding after a bad chunk while langchaingo has stopped reading: its goroutine blocks for ever (goleak sees it)",
-			"huge line":  "the client reads lines with no bound (bufio.Reader.ReadBytes): the line is held whole in memory, then ignored; reported as no stop reason",
+			"huge":       "the client reads lines with no bound (bufio.Reader.ReadBytes): a huge line is held whole in memory; each data line is a chunk of its own",
 			"html 200":   "the client ignores the content type: reported as no stop reason",
 			"http/2":     "the client makes its own HTTP client, which trusts neither the test server nor ca_file",
 		},

@@ -212,6 +212,19 @@ func (f *matrix) content(t *testing.T) {
 			t.Errorf("error %v is not stream.ErrTooLarge", r.Err)
 		}
 	})
+	if f.w.ContentType != provider.MediaEventStream {
+		return
+	}
+	f.sub(t, "huge event", func(t *testing.T) {
+		// Short data lines that add up, with no blank line to end the event.
+		head := strings.Join(fr[:f.w.Finished-1], "")
+		line := "data: " + strings.Repeat("y", 1000) + "\n"
+		r := f.run(t, provider.Options{}, streamtest.Write(head), streamtest.Repeat(line, (stream.DefaultMaxEventSize+1<<20)/len(line)), streamtest.Write("\n"))
+		f.failed(t, r, "exceeds")
+		if !errors.Is(r.Err, stream.ErrTooLarge) {
+			t.Errorf("error %v is not stream.ErrTooLarge", r.Err)
+		}
+	})
 }
 
 // cancel cancels the request once the first token has arrived.
