@@ -353,7 +353,7 @@ func TestFaultsSilence(t *testing.T) {
 		t.Run(b.name+"/timeout", func(t *testing.T) {
 			t.Parallel()
 			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")), streamtest.Trickle(strings.Repeat(" ", 1000), 50*time.Millisecond)))
-			r := b.run(t, srv.URL, "--timeout", "700ms", "--idle-timeout", "500ms")
+			r := b.run(t, srv.URL, "--timeout", "1s", "--idle-timeout", "2s")
 			if r.code != 1 || r.stdout != "Hello" {
 				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 			}
@@ -365,12 +365,12 @@ func TestFaultsSilence(t *testing.T) {
 		t.Run(b.name+"/keep-alive", func(t *testing.T) {
 			t.Parallel()
 			steps := []streamtest.Step{streamtest.Write(b.head + b.token("Hello"))}
-			for range 15 { // 1.5 s of pings every 100 ms
+			for range 25 { // 2.5 s of pings every 100 ms
 				steps = append(steps, streamtest.Sleep(100*time.Millisecond), streamtest.Write(": ping\n\n"))
 			}
 			steps = append(steps, streamtest.Write(b.token(", world")+b.tail))
 			srv := streamtest.NewServer(t, b.stream(steps...))
-			r := b.run(t, srv.URL, "--idle-timeout", "500ms")
+			r := b.run(t, srv.URL, "--idle-timeout", "1s")
 			if r.code != 0 || r.stdout != "Hello, world" || r.stderr != "" {
 				t.Errorf("exit %d, stdout %q, stderr %q: keep-alives must count as activity", r.code, r.stdout, r.stderr)
 			}
