@@ -16,13 +16,23 @@ const MsgMaxTokens = "answer cut at max tokens"
 // ReadFailed reports the read error that ended a stream before its finish
 // marker. An event or line over the decoder's bound says so, with the
 // tokens that arrived; any other fault is a lost connection (see
-// Emitter.Lost). name prefixes the message.
+// Emitter.Lost). name prefixes the message. Either way the error is
+// ErrIncomplete.
 func ReadFailed(e *Emitter, name string, err error) error {
 	if errors.Is(err, stream.ErrTooLarge) {
-		return fmt.Errorf("%s: %w (after %d tokens)", name, err, e.Tokens())
+		return &incomplete{fmt.Errorf("%s: %w (after %d tokens)", name, err, e.Tokens())}
 	}
 	return e.Lost(fmt.Errorf("%s: %w", name, err))
 }
+
+// incomplete marks an error that ended an answer early as ErrIncomplete,
+// without changing its message.
+type incomplete struct{ err error }
+
+func (e *incomplete) Error() string { return e.err.Error() }
+
+// Unwrap returns the error and ErrIncomplete.
+func (e *incomplete) Unwrap() []error { return []error{e.err, ErrIncomplete} }
 
 // Advice returns the advice that ResponseError gives for an HTTP status:
 // keyEnv names the key's variable (401, 403), model the model (404), wait

@@ -208,8 +208,8 @@ func (f *matrix) content(t *testing.T) {
 		head := strings.Join(fr[:f.w.Finished-1], "")
 		r := f.run(t, provider.Options{}, streamtest.Write(head), streamtest.Repeat("x", stream.DefaultMaxEventSize+1<<20), streamtest.Write("\n\n"))
 		f.failed(t, r, "exceeds")
-		if !errors.Is(r.Err, stream.ErrTooLarge) {
-			t.Errorf("error %v is not stream.ErrTooLarge", r.Err)
+		if !errors.Is(r.Err, stream.ErrTooLarge) || !errors.Is(r.Err, provider.ErrIncomplete) {
+			t.Errorf("error %v is not stream.ErrTooLarge and provider.ErrIncomplete", r.Err)
 		}
 	})
 	if f.w.ContentType != provider.MediaEventStream {
@@ -221,8 +221,8 @@ func (f *matrix) content(t *testing.T) {
 		line := "data: " + strings.Repeat("y", 1000) + "\n"
 		r := f.run(t, provider.Options{}, streamtest.Write(head), streamtest.Repeat(line, (stream.DefaultMaxEventSize+1<<20)/len(line)), streamtest.Write("\n"))
 		f.failed(t, r, "exceeds")
-		if !errors.Is(r.Err, stream.ErrTooLarge) {
-			t.Errorf("error %v is not stream.ErrTooLarge", r.Err)
+		if !errors.Is(r.Err, stream.ErrTooLarge) || !errors.Is(r.Err, provider.ErrIncomplete) {
+			t.Errorf("error %v is not stream.ErrTooLarge and provider.ErrIncomplete", r.Err)
 		}
 	})
 }
