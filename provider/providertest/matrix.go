@@ -70,9 +70,9 @@ func cutAfter(s, sep string) []string {
 	return frames
 }
 
-// wait bounds the silences of the timing cases; short, yet long enough
-// apart from the keep-alive interval that a loaded machine does not blur
-// them.
+// idleLimit is the --idle-timeout of the timing cases and pingEvery their
+// keep-alive interval: short, yet far enough apart that a loaded machine
+// does not blur them.
 const (
 	idleLimit = 400 * time.Millisecond
 	pingEvery = 50 * time.Millisecond
@@ -93,7 +93,7 @@ func Faults(t *testing.T, newProvider NewFunc, req provider.Request, w Wire) {
 		t.Fatalf("Wire.Finished = %d with %d frames", w.Finished, len(w.Frames))
 	}
 	body := strings.Join(w.Frames, "")
-	f := &matrix{t: t, newProvider: newProvider, req: req, w: w}
+	f := &matrix{newProvider: newProvider, req: req, w: w}
 	f.sub(t, "whole", func(t *testing.T) {
 		f.complete(t, f.run(t, provider.Options{}, streamtest.Write(body)))
 	})
@@ -139,7 +139,6 @@ func (f *matrix) sub(t *testing.T, name string, fn func(t *testing.T)) {
 }
 
 type matrix struct {
-	t           *testing.T
 	newProvider NewFunc
 	req         provider.Request
 	w           Wire
