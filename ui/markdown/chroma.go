@@ -4,26 +4,46 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"sync"
 
 	"charm.land/glamour/v2"
+	"charm.land/glamour/v2/ansi"
+	"charm.land/glamour/v2/styles"
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/formatters"
 )
 
-// ChromaFormatter is the name of the chroma formatter the Renderer has glamour
-// highlight code with. It writes exactly what chroma's "terminal256" writes,
-// except in one case: terminal256 maps a style colour to the nearest of the
-// 256 palette colours by iterating over a Go map, so when two palette colours
-// are equally near (glamour's dark style has such colours, e.g. its comment
-// grey #676767 between 241 and 242) every render picks one at random, and two
-// renders of the same text differ. This formatter breaks such ties by palette
-// order, which makes renders repeatable: a prerequisite for keeping rendered
-// pieces and comparing them with full renders.
-const ChromaFormatter = "parley256"
+// The Renderer has glamour highlight code with formatters of its own, one
+// per glamour standard style, named ChromaFormatter(style). Each writes
+// exactly what chroma's "terminal256" writes, but fixes two faults:
+//
+//   - terminal256 maps a colour to the nearest of the 256 palette colours by
+//     iterating over a Go map, so when two are equally near (glamour's dark
+//     comment grey #676767 lies between 241 and 242) every render picks one at
+//     random and two renders of the same text differ. Ties are broken here by
+//     palette order, which makes renders repeatable: a prerequisite for
+//     keeping rendered pieces and comparing them with full renders.
+//   - glamour registers the chroma colours of a style under one shared name,
+//     "charm", once per process: whichever of dark or light renders code
+//     first colours the code of both from then on. Each formatter here holds
+//     the colours of its own style and ignores the shared one.
+
+// ChromaFormatter returns the name of the chroma formatter for the glamour
+// standard style, as GlamourOptions passes it to glamour.
+func ChromaFormatter(style string) string {
+	return "parley256-" + style
+}
 
 func init() {
-	formatters.Register(ChromaFormatter, palette256{})
+	// Registered here, before any render, as chroma's registry is a plain map.
+	for name, cfg := range styles.DefaultStyles {
+		f := palette256{}
+		if c := cfg.CodeBlock.Chroma; c != nil {
+			f.style = chromaStyleOf(c)
+		}
+		formatters.Register(ChromaFormatter(name), f)
+	}
 }
 
 // GlamourOptions returns the glamour options the Renderer uses for opts (a
@@ -35,12 +55,62 @@ func GlamourOptions(o Options) []glamour.TermRendererOption {
 	return []glamour.TermRendererOption{
 		glamour.WithStandardStyle(o.Style),
 		glamour.WithWordWrap(o.Width),
-		glamour.WithChromaFormatter(ChromaFormatter),
+		glamour.WithChromaFormatter(ChromaFormatter(o.Style)),
 	}
 }
 
+// chromaStyleOf builds the chroma style glamour builds from a style's
+// colours, or nil if they do not make one.
+func chromaStyleOf(c *ansi.Chroma) *chroma.Style {
+	entries := chroma.StyleEntries{
+		chroma.Text: entryOf(c.Text), chroma.Error: entryOf(c.Error),
+		chroma.Comment: entryOf(c.Comment), chroma.CommentPreproc: entryOf(c.CommentPreproc),
+		chroma.Keyword: entryOf(c.Keyword), chroma.KeywordReserved: entryOf(c.KeywordReserved),
+		chroma.KeywordNamespace: entryOf(c.KeywordNamespace), chroma.KeywordType: entryOf(c.KeywordType),
+		chroma.Operator: entryOf(c.Operator), chroma.Punctuation: entryOf(c.Punctuation),
+		chroma.Name: entryOf(c.Name), chroma.NameBuiltin: entryOf(c.NameBuiltin),
+		chroma.NameTag: entryOf(c.NameTag), chroma.NameAttribute: entryOf(c.NameAttribute),
+		chroma.NameClass: entryOf(c.NameClass), chroma.NameConstant: entryOf(c.NameConstant),
+		chroma.NameDecorator: entryOf(c.NameDecorator), chroma.NameException: entryOf(c.NameException),
+		chroma.NameFunction: entryOf(c.NameFunction), chroma.NameOther: entryOf(c.NameOther),
+		chroma.Literal: entryOf(c.Literal), chroma.LiteralNumber: entryOf(c.LiteralNumber),
+		chroma.LiteralDate: entryOf(c.LiteralDate), chroma.LiteralString: entryOf(c.LiteralString),
+		chroma.LiteralStringEscape: entryOf(c.LiteralStringEscape),
+		chroma.GenericDeleted:      entryOf(c.GenericDeleted), chroma.GenericEmph: entryOf(c.GenericEmph),
+		chroma.GenericInserted: entryOf(c.GenericInserted), chroma.GenericStrong: entryOf(c.GenericStrong),
+		chroma.GenericSubheading: entryOf(c.GenericSubheading), chroma.Background: entryOf(c.Background),
+	}
+	s, err := chroma.NewStyle("parley", entries)
+	if err != nil {
+		return nil
+	}
+	return s
+}
+
+// entryOf writes a glamour colour setting as a chroma style entry.
+func entryOf(p ansi.StylePrimitive) string {
+	var parts []string
+	if p.Color != nil {
+		parts = append(parts, *p.Color)
+	}
+	if p.BackgroundColor != nil {
+		parts = append(parts, "bg:"+*p.BackgroundColor)
+	}
+	for _, f := range []struct {
+		on   *bool
+		name string
+	}{{p.Italic, "italic"}, {p.Bold, "bold"}, {p.Underline, "underline"}} {
+		if f.on != nil && *f.on {
+			parts = append(parts, f.name)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 // palette256 is a chroma formatter for 256-colour terminals.
-type palette256 struct{}
+type palette256 struct {
+	style *chroma.Style // the colours to use, or nil for those chroma passes
+}
 
 // xterm returns the colour of palette entry i, as terminal256 has it.
 func xterm(i int) chroma.Colour {
@@ -118,7 +188,10 @@ func sgr(e chroma.StyleEntry) string {
 }
 
 // Format implements chroma.Formatter.
-func (palette256) Format(w io.Writer, style *chroma.Style, it chroma.Iterator) error {
+func (f palette256) Format(w io.Writer, style *chroma.Style, it chroma.Iterator) error {
+	if f.style != nil {
+		style = f.style
+	}
 	// Like terminal256, ignore the style's background colour.
 	b := style.Builder()
 	bg := b.Get(chroma.Background)

@@ -311,3 +311,30 @@ func TestRandomDocuments(t *testing.T) {
 		})
 	}
 }
+
+// TestCodeColoursFollowTheStyle checks that code is coloured by the
+// renderer's own style whatever style rendered code first in the process
+// (glamour shares one chroma theme between styles), and that the dark
+// comment grey, equally near two palette entries, always gets the first.
+func TestCodeColoursFollowTheStyle(t *testing.T) {
+	code := "```go\n// note\nx := 1\n```\n"
+	comment := func(style string) string {
+		r := New(Options{Width: 40, Style: style})
+		r.Append(code)
+		out := r.Render()
+		i := strings.Index(out, "// note")
+		if i < 0 {
+			t.Fatalf("%s: no comment in %q", style, out)
+		}
+		return out[strings.LastIndex(out[:i], "\x1b["):i]
+	}
+	light := comment("light")
+	for range 5 {
+		if got := comment("dark"); got != "\x1b[38;5;241m" {
+			t.Fatalf("dark comment colour %q, want 241", got)
+		}
+	}
+	if comment("light") != light || light == "\x1b[38;5;241m" {
+		t.Fatalf("light comment colour %q", light)
+	}
+}
