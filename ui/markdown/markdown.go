@@ -49,8 +49,8 @@ import (
 type Options struct {
 	// Width is the wrap width in cells; 0 means 80.
 	Width int
-	// Style is a glamour standard style: "dark", "light", "notty", "ascii".
-	// Empty means "dark".
+	// Style is a glamour standard style: "dark", "light", "notty", "ascii",
+	// "pink", "dracula", "tokyo-night". Empty means "dark".
 	Style string
 }
 
@@ -80,13 +80,13 @@ type Renderer struct {
 	list     listCache
 
 	lines  []string // the frame's lines; lines[:doneN] are kept across frames
-	final  bool     // Finish was called: no more chunks of code (see codeCache)
-	approx bool     // chunks of code were used: Finish renders everything anew
+	final  bool     // Finish was called: no more chunks (see codeCache, listCache)
+	approx bool     // chunks were used: Finish renders everything anew
 
 	openHead []byte // the frame's render of text[doneEnd:]: chunks kept from
-	open     string // frame to frame (see codeCache), then the rest, without suffix
+	open     string // frame to frame (code or list), then the rest, without suffix
 	sfx      string // the document's suffix: "\n", or "" for plain text
-	out      string // Render's result, valid when !outStale
+	out      string // Render's result, valid when !stale
 	dirty    bool   // the text or options changed since the last frame
 	stale    bool   // out must be rebuilt
 }
