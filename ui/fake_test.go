@@ -39,7 +39,7 @@ func (f *fakeProvider) Stream(ctx context.Context, req provider.Request) (<-chan
 		}
 		for _, c := range f.script {
 			if !send(c) {
-				ch <- provider.Chunk{Kind: provider.KindError, Err: ctx.Err()}
+				cancelled(ctx, ch)
 				return
 			}
 		}
@@ -47,7 +47,7 @@ func (f *fakeProvider) Stream(ctx context.Context, req provider.Request) (<-chan
 			select {
 			case <-f.release:
 			case <-ctx.Done():
-				ch <- provider.Chunk{Kind: provider.KindError, Err: ctx.Err()}
+				cancelled(ctx, ch)
 				return
 			}
 		}
@@ -181,12 +181,21 @@ func (p *pipeProvider) Stream(ctx context.Context, req provider.Request) (<-chan
 					return
 				}
 			case <-ctx.Done():
-				ch <- provider.Chunk{Kind: provider.KindError, Err: ctx.Err()}
+				cancelled(ctx, ch)
 				return
 			}
 		}
 	}()
 	return ch, nil
+}
+
+// cancelled ends a cancelled stream the way provider.Run does: with an
+// error chunk if the reader is still there, never blocking on it.
+func cancelled(ctx context.Context, ch chan<- provider.Chunk) {
+	select {
+	case ch <- provider.Chunk{Kind: provider.KindError, Err: ctx.Err()}:
+	default:
+	}
 }
 
 func (p *pipeProvider) text(s string) { p.out <- provider.Chunk{Kind: provider.KindText, Text: s} }
