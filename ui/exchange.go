@@ -193,8 +193,12 @@ func (m *Model) stop() tea.Cmd {
 	return m.finish(stateStopped, nil)
 }
 
-// fail ends the exchange with err, shown under whatever arrived.
+// fail ends the exchange with err, shown under whatever arrived. A
+// cancellation (the session's context ending) is a stop, not a failure.
 func (m *Model) fail(err error) tea.Cmd {
+	if errors.Is(err, context.Canceled) {
+		return m.stop()
+	}
 	title, detail := describe(err)
 	e := &entry{kind: entryError, text: title, detail: detail, dirty: true}
 	m.turns[len(m.turns)-1].failed = e
