@@ -397,3 +397,11 @@ func TestStopWhileConnectingKeepsOneConversation(t *testing.T) {
 		t.Fatalf("conversations = %+v, %v; want one with 4 messages", list, err)
 	}
 }
+
+func TestDescribeSaysTheAnswerIsIncompleteFirst(t *testing.T) {
+	err := &provider.LostError{Tokens: 3, Err: &provider.APIError{Provider: "acme", Status: 503, Message: "resuming failed"}}
+	title, detail := describe(err)
+	if title != "Connection lost after 3 tokens" || !strings.Contains(detail, "incomplete") || !strings.Contains(detail, "resuming failed") {
+		t.Errorf("describe(lost wrapping an API error) = %q, %q", title, detail)
+	}
+}

@@ -22,6 +22,15 @@ func describe(err error) (title, detail string) {
 		timeout interface{ Timeout() bool }
 	)
 	switch {
+	// A lost connection first: it may wrap an APIError (a failed
+	// resumption, an error event after tokens), and what matters most is
+	// that the answer above is incomplete.
+	case errors.As(err, &lost):
+		title = "Connection lost after " + strconv.Itoa(lost.Tokens) + " tokens"
+		detail = "What arrived is kept above; it is incomplete."
+		if lost.Err != nil && !errors.Is(lost.Err, context.Canceled) {
+			detail = joinSentences(detail, "Cause: "+lost.Err.Error())
+		}
 	case errors.As(err, &apiErr):
 		title = apiTitle(apiErr)
 		detail = apiErr.Message
@@ -30,12 +39,6 @@ func describe(err error) (title, detail string) {
 		}
 		if apiErr.Advice != "" {
 			detail = joinSentences(detail, apiErr.Advice)
-		}
-	case errors.As(err, &lost):
-		title = "Connection lost after " + strconv.Itoa(lost.Tokens) + " tokens"
-		detail = "What arrived is kept above; it is incomplete."
-		if lost.Err != nil && !errors.Is(lost.Err, context.Canceled) {
-			detail = joinSentences(detail, "Cause: "+lost.Err.Error())
 		}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &timeout) && timeout.Timeout():
 		title = "The request timed out"
