@@ -25,9 +25,11 @@ import (
 // own tokens later text cannot change, and a cut at b is accepted only after
 // checking it: the output for the codeLookahead lines from b, which must not
 // all be blank, must be the same whether the lexer starts at the context line
-// or further back (at the previous cut, whose output is trusted). A blank line
-// inside a multi-line string or comment fails the check (the lines after it
-// are coloured as code instead of string) and the next one is tried. The check is strong but not a proof, so once the answer is
+// or further back (at the previous cut, whose output is trusted), also after
+// a line that closes the usual multi-line constructs is appended (a comment
+// opened before b but not closed yet is lexed as code until it is). A blank
+// line inside a multi-line string or comment fails the check (the lines after
+// it are coloured as code instead of string) and the next one is tried. The check is strong but not a proof, so once the answer is
 // complete (Finish), a Renderer that used chunks renders the whole text
 // once more: the final frame is always an exact full render.
 //
@@ -58,6 +60,11 @@ type codeCache struct {
 
 	head, headCtx string // the output of the opener and a context line, and that line
 }
+
+// codeCloser is a line that ends the multi-line constructs of common
+// languages: block comments, triple-quoted and raw strings, HTML comments.
+// It starts with a letter so that it cannot close the fence itself.
+const codeCloser = "x */ \"\"\" ''' ` \" ' --> ]]> ?> ]] }\n"
 
 // mark is what a codeCache held before a cut was accepted.
 type mark struct {
@@ -178,6 +185,18 @@ func (c *codeCache) check(r *Renderer, src string, from, b, end int) bool {
 	}
 	chunk := whole[:len(whole)-len(after)]
 	if !strings.HasSuffix(chunk, "\n") {
+		return false
+	}
+	// A construct opened before b and not closed yet (a /* comment, a raw
+	// string) may be lexed as plain code until its end arrives. Poke: close
+	// the usual ones after end, and the chunk and the cut must still hold.
+	poked := src[:end] + codeCloser
+	whole, ok = c.from(r, poked, from, len(poked))
+	if !ok || !strings.HasPrefix(whole, chunk) {
+		return false
+	}
+	after, ok = c.from(r, poked, b, len(poked))
+	if !ok || len(whole)-len(after) != len(chunk) || !strings.HasSuffix(whole, after) {
 		return false
 	}
 	c.marks = append(c.marks, mark{len(c.out), len(c.lines), c.tail})

@@ -338,3 +338,36 @@ func TestCodeColoursFollowTheStyle(t *testing.T) {
 		t.Fatalf("light comment colour %q", light)
 	}
 }
+
+// TestRandomCodeBlocks streams fences of several languages made of lines
+// that open and close multi-line comments and strings around blank lines,
+// where chunks of code are cut, and checks the frames.
+func TestRandomCodeBlocks(t *testing.T) {
+	lines := []string{
+		"", "", "x := 1", "s := `raw", "end`", "/* c", "*/", "// line", `"""`, "'''",
+		"def f():", "    return 1", "func f() {", "}", "  ```", "~~~", "<!--", "-->",
+		`s = "a\`, `b"`, "#include <x>", "```",
+	}
+	langs := []string{"go", "python", "c", "js", "rust", "bash", "yaml", "json", "html"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	docs := 12
+	if raceEnabled {
+		docs = 3
+	}
+	for doc := range docs {
+		var b strings.Builder
+		b.WriteString("Intro\n\n```" + langs[rng.IntN(len(langs))] + "\n")
+		for range 30 + rng.IntN(50) {
+			b.WriteString(lines[rng.IntN(len(lines))])
+			b.WriteByte('\n')
+		}
+		if rng.IntN(2) == 0 {
+			b.WriteString("```\n\nAfter.\n")
+		}
+		text, step := b.String(), 1+rng.IntN(12)
+		t.Run(itoa(doc), func(t *testing.T) {
+			t.Parallel()
+			feed(t, text, step, 40)
+		})
+	}
+}
