@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
@@ -54,7 +55,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 			a.add(c)
 			if c.Kind == provider.KindNotice && notices {
 				// Retries and the like: for the person watching, not for the output.
-				fmt.Fprintln(env.stderr, "parley: "+markdown.Sanitize(c.Text))
+				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
 			}
 			if sv != nil {
 				sv.Chunk(c)
@@ -124,6 +125,15 @@ func batches(ch <-chan provider.Chunk) func(yield func([]provider.Chunk) bool) {
 			}
 		}
 	}
+}
+
+// noticeLine is how a notice reads on stderr.
+func noticeLine(c provider.Chunk) string {
+	line := markdown.Sanitize(c.Text)
+	if c.Wait > 0 {
+		line += "; retrying in " + c.Wait.Round(100*time.Millisecond).String()
+	}
+	return line
 }
 
 // printer writes an answer's chunks somewhere.
@@ -196,13 +206,16 @@ type jsonChunk struct {
 	Usage   *provider.Usage `json:"usage,omitempty"`
 	Reason  string          `json:"reason,omitempty"`
 	Error   string          `json:"error,omitempty"`
+	Wait    float64         `json:"wait_seconds,omitempty"`
 }
 
 func (p *jsonPrinter) chunk(c provider.Chunk) error {
 	j := jsonChunk{Type: c.Kind.String()}
 	switch c.Kind {
-	case provider.KindText, provider.KindReasoning, provider.KindNotice:
+	case provider.KindText, provider.KindReasoning:
 		j.Text = c.Text
+	case provider.KindNotice:
+		j.Text, j.Wait = c.Text, c.Wait.Seconds()
 	case provider.KindProgress:
 		j.Text, j.Percent = c.Text, &c.Percent
 	case provider.KindUsage:

@@ -98,6 +98,9 @@ type Chunk struct {
 	Reason string
 	// Err is set on an Error chunk.
 	Err error
+	// Wait is set on a Notice that announces a pause starting now, such as
+	// the backoff before a retry, so that a view can count it down.
+	Wait time.Duration
 }
 
 // Provider streams answers from one backend.

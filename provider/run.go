@@ -122,7 +122,9 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 				return
 			}
 			wait := policy.backoff(attempt, err)
-			if !e.Notice(fmt.Sprintf("%v; retrying in %s (%d/%d)", err, wait.Round(100*time.Millisecond), attempt+1, policy.Max)) {
+			notice := Chunk{Kind: KindNotice, Wait: wait,
+				Text: fmt.Sprintf("%v (retry %d of %d)", err, attempt+1, policy.Max)}
+			if !e.send(notice) {
 				continue // cancelled: the next attempt reports it
 			}
 			t := time.NewTimer(wait)

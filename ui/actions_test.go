@@ -120,8 +120,8 @@ func TestStatusShowsProgressNoticeAndUsage(t *testing.T) {
 	h := start(t, Options{Provider: p}, 120, 24)
 	h.typeText("q")
 	h.press(tea.KeyEnter, 0)
-	p.out <- provider.Chunk{Kind: provider.KindNotice, Text: "rate limited; retrying in 2s (1/2)"}
-	h.waitText("retrying in 2s")
+	p.out <- provider.Chunk{Kind: provider.KindNotice, Text: "rate limited (retry 1 of 2)", Wait: 2 * time.Second}
+	h.waitText("rate limited (retry 1 of 2); retrying in 2s")
 	p.out <- provider.Chunk{Kind: provider.KindProgress, Percent: 40, Text: "indexing"}
 	p.text("x")
 	h.waitText("indexing")
@@ -254,10 +254,10 @@ func TestRetryNoticeCountsDown(t *testing.T) {
 	h := start(t, Options{Provider: p, Now: now}, 120, 24)
 	h.typeText("q")
 	h.press(tea.KeyEnter, 0)
-	p.out <- provider.Chunk{Kind: provider.KindNotice, Text: "openai: 429 Too Many Requests; retrying in 2.5s (1/2)"}
-	h.waitText("retrying in 3s (1/2)")
+	p.out <- provider.Chunk{Kind: provider.KindNotice, Text: "openai: 429 Too Many Requests (retry 1 of 2)", Wait: 2500 * time.Millisecond}
+	h.waitText("(retry 1 of 2); retrying in 3s")
 	clock.Store(2)
-	h.waitText("retrying in 1s (1/2)") // the waiting tick redraws it
+	h.waitText("(retry 1 of 2); retrying in 1s") // the waiting tick redraws it
 	p.text("answer")
 	s := h.waitText("answer")
 	if strings.Contains(s, "retrying") {
@@ -269,7 +269,7 @@ func TestRetryNoticeCountsDown(t *testing.T) {
 }
 
 func TestNoticeWithoutRetryIsShownAsIs(t *testing.T) {
-	n := newNotice("model is loading", fixedNow())
+	n := newNotice("model is loading", 0, fixedNow())
 	if got := n.at(fixedNow().Add(time.Hour)); got != "model is loading" {
 		t.Errorf("notice = %q", got)
 	}

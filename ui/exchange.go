@@ -155,7 +155,7 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 		u := c.Usage
 		st.usage = &u
 	case provider.KindNotice:
-		st.notice = newNotice(markdown.Sanitize(c.Text), m.c.now())
+		st.notice = newNotice(markdown.Sanitize(c.Text), c.Wait, m.c.now())
 	case provider.KindFinish:
 		a.reason = c.Reason
 		return m.finish(stateDone, nil), true

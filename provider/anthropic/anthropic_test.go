@@ -170,7 +170,7 @@ func TestRetryBeforeFirstToken(t *testing.T) {
 	if r.Err != nil || r.Text != "Hello, world! Ünïcode ✓" {
 		t.Fatalf("got %q, %v", r.Text, r.Err)
 	}
-	if len(r.Notices) != 1 || !strings.Contains(r.Notices[0], "retrying") {
+	if len(r.Notices) != 1 || !strings.Contains(r.Notices[0], "(retry 1 of 2)") {
 		t.Errorf("notices %q", r.Notices)
 	}
 }
