@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -99,4 +100,26 @@ func messages(ctx context.Context, q interface {
 		list = append(list, m)
 	}
 	return list, rows.Err()
+}
+
+// DeleteMessages removes the messages of conversation convID whose Seq is
+// in [from, to), or from on when to <= 0, and returns how many it removed.
+// It is one statement, so one transaction: the triggers of the schema keep
+// the full-text index and the conversation's message count in step. The
+// chat uses it to drop an exchange that a regenerated or edited one
+// replaces; the sequence numbers of later messages are left as they are.
+func (s *Store) DeleteMessages(ctx context.Context, convID string, from, to int) (int, error) {
+	if to <= 0 {
+		to = math.MaxInt64
+	}
+	res, err := s.db.ExecContext(ctx,
+		`DELETE FROM messages WHERE conversation_id = ? AND seq >= ? AND seq < ?`, convID, from, to)
+	if err != nil {
+		return 0, fmt.Errorf("store: delete messages of %s: %w", convID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: delete messages of %s: %w", convID, err)
+	}
+	return int(n), nil
 }
