@@ -12,6 +12,7 @@ import (
 	"charm.land/glamour/v2/styles"
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/formatters"
+	"github.com/alecthomas/chroma/v2/lexers"
 )
 
 // The Renderer has glamour highlight code with formatters of its own, one
@@ -44,7 +45,20 @@ func init() {
 		}
 		formatters.Register(ChromaFormatter(name), f)
 	}
+	lexers.Register(untagged)
 }
+
+// untagged is the lexer of a fence with no language. Left to chroma, such a
+// fence costs a search of every lexer's file name patterns and then a guess
+// of the language from the whole block, at every render: about 11 ms, most
+// of the CPU of a chat whose answers hold such blocks (the context block of
+// engine.go is one). The guess can also change as a block grows, recolouring
+// it mid-stream. Registered under the empty alias, a fence with no language
+// is plain text: found at once, and stable.
+var untagged = chroma.MustNewLexer(&chroma.Config{
+	Name:    "parley-untagged",
+	Aliases: []string{""},
+}, lexers.PlaintextRules)
 
 // GlamourOptions returns the glamour options the Renderer uses for opts (a
 // zero Width or empty Style taking their defaults). A full render with them,
