@@ -184,6 +184,7 @@ func (m *Model) regenerate() tea.Cmd {
 	}
 	stopped := m.stopIfRunning()
 	m.dropAnswer()
+	m.replace(m.turns[len(m.turns)-1].saved)
 	return tea.Batch(stopped, m.ask())
 }
 
@@ -198,6 +199,7 @@ func (m *Model) editLast() tea.Cmd {
 	last := m.turns[len(m.turns)-1]
 	m.tr.remove(last.user, last.answer, last.failed)
 	m.turns = m.turns[:len(m.turns)-1]
+	m.replace(last.saved)
 	m.in.SetValue(last.prompt)
 	m.fitInput()
 	m.stats = stats{progress: -1}
@@ -211,12 +213,23 @@ func (m *Model) dropAnswer() {
 	t.answer, t.failed = nil, nil
 }
 
+// replace notes that the stored exchange sl, and any after it, are no
+// longer part of the conversation: the next exchange saved replaces them.
+// They stay in the store until then, so that an edit never sent, or a
+// regenerate that could not be sent, loses nothing.
+func (m *Model) replace(sl *slot) {
+	if sl != nil {
+		m.replaced = sl // earlier than any replaced before: turns go from the end
+	}
+}
+
 // newConversation starts afresh with the same model.
 func (m *Model) newConversation() tea.Cmd {
 	stopped := m.stopIfRunning()
 	m.turns = nil
 	m.convID = ""
 	m.convSeq++
+	m.lastSlot, m.replaced = nil, nil
 	m.tr.reset()
 	m.stats = stats{progress: -1}
 	m.flash = "new conversation"

@@ -35,10 +35,13 @@ func (m *Model) ask() tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cancel = cancel
 	m.stats = stats{state: stateConnecting, started: m.c.now(), progress: -1}
+	t := &m.turns[len(m.turns)-1]
 	rec := record{
-		convID: m.convID, convSeq: m.convSeq, prompt: m.turns[len(m.turns)-1].prompt,
+		convID: m.convID, convSeq: m.convSeq, prompt: t.prompt,
 		model: req.Model, provider: m.prov.Name(), system: req.System,
+		slot: newSlot(), after: m.lastSlot, replace: m.replaced,
 	}
+	t.saved, m.lastSlot, m.replaced = rec.slot, rec.slot, nil
 	return tea.Batch(openStream(ctx, m.prov, req, m.gen, m.opts.Store, rec), waitTick(m.gen))
 }
 

@@ -34,6 +34,7 @@ type turn struct {
 	user   *entry
 	answer *entry
 	failed *entry // the error shown under the answer, if any
+	saved  *slot  // where the exchange is stored; nil when it never was
 }
 
 // Model is the root Bubble Tea model of the chat. It owns the conversation
@@ -72,6 +73,8 @@ type Model struct {
 	autoTheme  bool
 	convID     string // the saved conversation; empty until the first prompt is saved
 	convSeq    int    // counts conversations shown: new and opened ones
+	lastSlot   *slot  // the exchange begun last in this conversation
+	replaced   *slot  // the first stored exchange dropped (edit, regenerate); the next one saved replaces it
 	quitting   bool
 	screenRows int         // rows given to the transcript
 	inputView  string      // the input, rendered by fitInput

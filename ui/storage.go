@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -12,22 +13,59 @@ import (
 	"github.com/parley-chat/parley/ui/markdown"
 )
 
+// slot is where one exchange of the chat was saved. The command that
+// saves the exchange fills it in the background and then closes done;
+// convID and seq may be read only after that.
+type slot struct {
+	done   chan struct{}
+	convID string // the conversation; empty when nothing was saved
+	seq    int    // the Seq of the saved prompt; 0 when it was not saved
+}
+
+func newSlot() *slot { return &slot{done: make(chan struct{})} }
+
+// savedSlot is the slot of an exchange that was saved before.
+func savedSlot(convID string, seq int) *slot {
+	sl := &slot{done: make(chan struct{}), convID: convID, seq: seq}
+	close(sl.done)
+	return sl
+}
+
 // record is what the store needs to save one exchange.
 type record struct {
-	convID   string // empty: create the conversation first
+	convID   string // empty: the conversation of after, else a new one
 	convSeq  int    // which conversation of the session, see Model.convSeq
 	prompt   string
 	model    string // the provider's model name
 	provider string
 	system   string
+
+	slot    *slot // where this exchange is saved; begin fills and closes it
+	after   *slot // the exchange begun before in the same conversation, or nil
+	replace *slot // the first stored exchange this one replaces, or nil
 }
 
 // begin saves the conversation (if new), the prompt and the start of the
 // answer, and returns the Saver that keeps the answer as it streams. It
 // runs in the command that opens the stream, before the request is sent,
 // so an answer is never streamed without a place to keep it.
+//
+// begin first waits until the exchange before it is saved, so that the
+// exchanges of a conversation are saved in order, in one conversation,
+// however quickly they follow each other. Once the new answer has its place
+// in the store, the stored exchanges it replaces (r.replace and all that
+// follow it) are deleted: a regenerated or edited exchange is never both
+// lost and unsaved, and never sent to the model twice when the
+// conversation is resumed.
 func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *store.Saver, err error) {
+	defer close(r.slot.done)
 	convID = r.convID
+	if r.after != nil {
+		<-r.after.done // closed by the begin before, which does not wait for this one
+		if convID == "" {
+			convID = r.after.convID
+		}
+	}
 	if convID == "" {
 		c, err := s.CreateConversation(ctx, store.Conversation{
 			Title: store.Title(r.prompt), Model: r.model, Provider: r.provider, System: r.system,
@@ -37,16 +75,37 @@ func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *st
 		}
 		convID = c.ID
 	}
-	_, err = s.AddMessage(ctx, store.Message{
+	r.slot.convID = convID
+	u, err := s.AddMessage(ctx, store.Message{
 		ConversationID: convID, Role: provider.RoleUser, Text: r.prompt,
 	})
 	if err != nil {
 		return convID, nil, err
 	}
+	r.slot.seq = u.Seq
 	sv, err = s.StartAnswer(ctx, store.Message{
 		ConversationID: convID, Model: r.model, Provider: r.provider,
 	})
-	return convID, sv, err
+	if err != nil {
+		return convID, nil, err
+	}
+	return convID, sv, dropReplaced(ctx, s, r.replace, convID, u.Seq)
+}
+
+// dropReplaced deletes the stored exchanges from old up to the prompt saved
+// as seq, which replaces them.
+func dropReplaced(ctx context.Context, s *store.Store, old *slot, convID string, seq int) error {
+	if old == nil {
+		return nil
+	}
+	<-old.done // an exchange begun before this one: done already
+	if old.convID != convID || old.seq == 0 {
+		return nil // never saved, or saved elsewhere: nothing to replace
+	}
+	if _, err := s.DeleteMessages(ctx, convID, old.seq, seq); err != nil {
+		return fmt.Errorf("the replaced answer is still stored: %w", err)
+	}
+	return nil
 }
 
 // savedMsg reports that an answer was written in full, or why it was not.
@@ -85,7 +144,9 @@ func (m *Model) finishSaver(sv *store.Saver, status store.Status, cause error) t
 }
 
 func (m *Model) saved(msg savedMsg) {
-	if msg.err != nil {
+	// An answer replaced (regenerated, edited) before its end was written
+	// is gone from the store on purpose.
+	if msg.err != nil && !errors.Is(msg.err, store.ErrNoMessage) {
 		m.flash = "not saved: " + markdown.Sanitize(msg.err.Error())
 	}
 }
@@ -163,6 +224,7 @@ func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 	m.stats = stats{progress: -1}
 	m.convID = msg.conv.ID
 	m.convSeq++
+	m.lastSlot, m.replaced = nil, nil
 	for _, sm := range msg.conv.Messages {
 		m.restoreStored(sm)
 	}
@@ -174,6 +236,9 @@ func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 // restoreStored adds a stored message to the transcript, with how it ended.
 func (m *Model) restoreStored(sm store.Message) {
 	m.restore(provider.Message{Role: sm.Role, Content: sm.Text})
+	if sm.Role == provider.RoleUser {
+		m.turns[len(m.turns)-1].saved = savedSlot(sm.ConversationID, sm.Seq)
+	}
 	if sm.Role != provider.RoleAssistant {
 		return
 	}

@@ -40,6 +40,8 @@ func openStream(ctx context.Context, p provider.Provider, req provider.Request, 
 		if st != nil {
 			// The prompt is saved even if the answer is stopped meanwhile.
 			msg.convID, msg.saver, msg.saveErr = begin(context.WithoutCancel(ctx), st, rec)
+		} else {
+			close(rec.slot.done)
 		}
 		msg.gen, msg.convSeq = gen, rec.convSeq
 		msg.ch, msg.err = p.Stream(ctx, req)
