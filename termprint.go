@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/term"
 
 	"github.com/parley-chat/parley/provider"
@@ -21,7 +22,8 @@ type termPrinter struct {
 	out, errw io.Writer
 	errTTY    bool
 	md        *markdown.Renderer
-	text, rsn markdown.Sanitizer
+	rsn       markdown.Sanitizer
+	width     int // of the terminal, in cells
 	height    int
 
 	printed   int // lines of the render printed for good
@@ -48,7 +50,7 @@ func newTermPrinter(out, errw io.Writer, theme string) *termPrinter {
 		style = "light"
 	}
 	return &termPrinter{
-		out: out, errw: errw, errTTY: isTerminal(errw), height: height,
+		out: out, errw: errw, errTTY: isTerminal(errw), width: width, height: height,
 		md: markdown.New(markdown.Options{Width: min(width, 120), Style: style}),
 	}
 }
@@ -56,7 +58,7 @@ func newTermPrinter(out, errw io.Writer, theme string) *termPrinter {
 func (p *termPrinter) chunk(c provider.Chunk) error {
 	switch c.Kind {
 	case provider.KindText:
-		p.md.Append(p.text.Feed(c.Text))
+		p.md.Append(c.Text) // the renderer sanitizes
 	case provider.KindReasoning:
 		if p.errTTY {
 			if !p.reasoning {
@@ -87,7 +89,7 @@ func (p *termPrinter) flush() error {
 }
 
 func (p *termPrinter) close(error) error {
-	p.md.Append(p.text.Flush())
+	p.md.Finish()
 	p.endReasoning()
 	return p.draw(true)
 }
@@ -100,10 +102,13 @@ func (p *termPrinter) draw(final bool) error {
 		return nil
 	}
 	p.endReasoning()
-	lines := strings.Split(strings.TrimRight(p.md.Render(), "\n"), "\n")
+	lines := p.md.Lines()
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
 	stable := len(lines)
 	if !final {
-		stable = 0 // TODO(lead): the renderer's stable prefix
+		stable = min(p.md.Stable(), len(lines))
 	}
 	var b strings.Builder
 	if p.tail > 0 {
@@ -112,19 +117,55 @@ func (p *termPrinter) draw(final bool) error {
 		p.tail = 0
 	}
 	for _, l := range lines[min(p.printed, len(lines)):stable] {
-		b.WriteString(l)
+		b.WriteString(p.fit(l))
 		b.WriteByte('\n')
 	}
 	p.printed = max(p.printed, stable)
 	if !final {
-		if tail := lines[p.printed:]; len(tail) < p.height-1 {
+		tail, rows := lines[p.printed:], 0
+		for _, l := range tail {
+			rows += p.rows(l)
+		}
+		if rows < p.height-1 {
 			for _, l := range tail {
-				b.WriteString(l)
+				b.WriteString(p.fit(l))
 				b.WriteByte('\n')
 			}
-			p.tail = len(tail)
+			p.tail = rows
 		}
 	}
 	_, err := io.WriteString(p.out, b.String())
 	return err
+}
+
+// fit returns line l as it is printed: tabs expanded, and the padding that
+// glamour added past the terminal's width (which would wrap into a blank
+// row) cut off. Text past the width is kept: the terminal wraps it.
+func (p *termPrinter) fit(l string) string {
+	l = expandTabs(l)
+	if p.width > 0 && ansi.StringWidth(l) > p.width {
+		if plain := ansi.Strip(l); ansi.StringWidth(strings.TrimRight(plain, " ")) <= p.width {
+			return ansi.Truncate(l, p.width, "")
+		}
+	}
+	return l
+}
+
+// rows is how many rows of the terminal line l takes once printed: glamour
+// does not wrap code, so a long line of code wraps on the terminal.
+func (p *termPrinter) rows(l string) int {
+	w := ansi.StringWidth(p.fit(l))
+	if p.width <= 0 || w <= p.width {
+		return 1
+	}
+	return (w + p.width - 1) / p.width
+}
+
+// expandTabs replaces the tabs that glamour keeps in code: a terminal would
+// move them to its own tab stops, past glamour's layout.
+func expandTabs(l string) string {
+	if strings.IndexByte(l, '\t') < 0 {
+		return l
+	}
+	return strings.ReplaceAll(l, "\t", "    ")
 }

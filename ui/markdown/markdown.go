@@ -199,6 +199,17 @@ func (r *Renderer) Lines() []string {
 	return r.lines
 }
 
+// Stable returns how many of the leading Lines can no longer change as
+// text is appended: the lines of finished pieces, rendered once and kept.
+// (A change of width or style re-renders everything, and after chunks were
+// used Finish renders the whole text once more, which the chunk checks make
+// agree but do not prove.) A printer that cannot take back what it printed,
+// such as a terminal's scrollback, prints these lines once.
+func (r *Renderer) Stable() int {
+	r.frame()
+	return r.doneN
+}
+
 // frame brings the open piece's render up to date.
 func (r *Renderer) frame() {
 	if !r.dirty {
