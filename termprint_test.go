@@ -111,7 +111,7 @@ func TestTermPrinterFitsLinesToTheTerminal(t *testing.T) {
 	}{
 		{"short", "short", 1},
 		{"\treturn x" + strings.Repeat(" ", 11), "    return x" + strings.Repeat(" ", 8), 1}, // padding past the width is cut
-		{strings.Repeat("x", 30), strings.Repeat("x", 30), 2},                              // text past it wraps
+		{strings.Repeat("x", 30), strings.Repeat("x", 30), 2},                                // text past it wraps
 		{"\x1b[1mbold\x1b[m" + strings.Repeat(" ", 25), "\x1b[1mbold\x1b[m" + strings.Repeat(" ", 16), 1},
 	}
 	for _, tt := range tests {
