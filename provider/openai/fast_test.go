@@ -76,3 +76,25 @@ func FuzzParseFast(f *testing.F) {
 		}
 	})
 }
+
+var benchChunk = []byte(`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"content":" word"},"logprobs":null,"finish_reason":null}]}`)
+
+// BenchmarkParseFast and BenchmarkParseEncodingJSON parse the same common
+// chunk with the fast path and with encoding/json, side by side.
+func BenchmarkParseFast(b *testing.B) {
+	for b.Loop() {
+		var ch chunk
+		if !parseFast(benchChunk, &ch) {
+			b.Fatal("declined")
+		}
+	}
+}
+
+func BenchmarkParseEncodingJSON(b *testing.B) {
+	for b.Loop() {
+		var ch chunk
+		if err := json.Unmarshal(benchChunk, &ch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
