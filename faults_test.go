@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/tls"
 	"encoding/json"
 	"encoding/pem"
@@ -10,11 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -413,7 +410,8 @@ func TestFaultsStreamContent(t *testing.T) {
 		t.Run(b.name+"/huge line", func(t *testing.T) {
 			t.Parallel()
 			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")), streamtest.Repeat("x", 50<<20), streamtest.Write("\n\n")))
-			r, rss := parleyRSS(t, append([]string{noRetry(t)}, b.key...), "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
+			r := parley(t, "", append([]string{noRetry(t)}, b.key...), "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
+			rss := r.peakRSS
 			if r.code != 1 || r.stdout != "Hello" {
 				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 			}
@@ -435,33 +433,4 @@ func TestFaultsStreamContent(t *testing.T) {
 			t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 		}
 	})
-}
-
-// parleyRSS runs the binary like parley, and also returns the child's
-// peak resident set size in bytes.
-func parleyRSS(t *testing.T, env []string, args ...string) (result, int64) {
-	t.Helper()
-	home := t.TempDir()
-	cmd := exec.Command(binary(t), args...)
-	cmd.Env = append([]string{
-		"HOME=" + home,
-		"PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
-		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
-		"OLLAMA_HOST=127.0.0.1:1",
-	}, env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		t.Fatal("no rusage")
-	}
-	return result{stdout.String(), stderr.String(), code}, ru.Maxrss << 10 // Linux counts KiB
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -63,6 +64,7 @@ func TestMain(m *testing.M) {
 type result struct {
 	stdout, stderr string
 	code           int
+	peakRSS        int64 // bytes
 }
 
 // parley runs the built binary with a clean environment.
@@ -89,7 +91,11 @@ func parley(t *testing.T, stdin string, env []string, args ...string) result {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	return result{stdout.String(), stderr.String(), code}
+	r := result{stdout: stdout.String(), stderr: stderr.String(), code: code}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.peakRSS = ru.Maxrss << 10 // Linux counts KiB
+	}
+	return r
 }
 
 // chatServer serves an OpenAI-style stream of tokens, and records the
