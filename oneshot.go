@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -50,7 +51,13 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	}
 	var a answer
 	notices := !f.json && isTerminal(env.stderr)
+	stopSpinner := func() {}
+	if notices {
+		stopSpinner = startSpinner(env.stderr, "waiting for "+w.spec)
+	}
+	defer stopSpinner()
 	for batch := range batches(ch) {
+		stopSpinner()
 		for _, c := range batch {
 			a.add(c)
 			if c.Kind == provider.KindNotice && notices {
@@ -124,6 +131,34 @@ func batches(ch <-chan provider.Chunk) func(yield func([]provider.Chunk) bool) {
 				return
 			}
 		}
+	}
+}
+
+// startSpinner shows a spinner and label on w, a terminal, until the
+// returned function is called; calling it again does nothing.
+func startSpinner(w io.Writer, label string) (stop func()) {
+	done, exited := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(exited)
+		frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			fmt.Fprintf(w, "\r\x1b[2m%s %s\x1b[0m\x1b[K", frames[i%len(frames)], label)
+			select {
+			case <-done:
+				io.WriteString(w, "\r\x1b[K")
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			close(done)
+			<-exited
+		})
 	}
 }
 

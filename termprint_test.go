@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/glamour/v2"
 
@@ -121,5 +122,20 @@ func TestTermPrinterFitsLinesToTheTerminal(t *testing.T) {
 		if got := p.rows(tt.line); got != tt.rows {
 			t.Errorf("rows(%q) = %d, want %d", tt.line, got, tt.rows)
 		}
+	}
+}
+
+func TestSpinnerStopsAndClearsItsLine(t *testing.T) {
+	var buf syncBuffer
+	stop := startSpinner(&buf, "waiting for demo:demo")
+	time.Sleep(150 * time.Millisecond)
+	stop()
+	stop() // a second call does nothing
+	out := buf.String()
+	if !strings.Contains(out, "waiting for demo:demo") || !strings.HasSuffix(out, "\r\x1b[K") {
+		t.Errorf("spinner wrote %q", out)
+	}
+	if n := len(buf.String()); n != len(out) {
+		t.Errorf("the spinner wrote after stop")
 	}
 }
