@@ -51,12 +51,8 @@ type codeCache struct {
 	body   int    // offset in the piece of the first code line (after opener)
 	closed int    // offset in the piece of the closing fence, or -1
 	seen   int    // the piece has been read for a closing fence up to here
-	cuts   []int  // accepted cuts: offsets in the piece of line starts
-	out    []byte // output for the piece up to the last cut
-	lines  []string
-	tail   string // the partial last line of doneTail + out; lines holds the others
 	tried  int    // the last cut tried, or 0
-	marks  []mark // for each cut, the state before it
+	chunks        // accepted cuts (offsets in the piece of line starts) and their output
 
 	head, headCtx string // the output of the opener and a context line, and that line
 }
@@ -66,10 +62,37 @@ type codeCache struct {
 // It starts with a letter so that it cannot close the fence itself.
 const codeCloser = "x */ \"\"\" ''' ` \" ' --> ]]> ?> ]] }\n"
 
-// mark is what a codeCache held before a cut was accepted.
+// chunks holds the output of a piece rendered in chunks: the accepted cuts,
+// the output up to the last one, and how to take the last one back.
+type chunks struct {
+	cuts  []int    // accepted cuts: offsets in the piece
+	out   []byte   // output for the piece up to the last cut
+	lines []string // the complete lines of doneTail + out
+	tail  string   // the partial last line of doneTail + out
+	marks []mark   // for each cut, the state before it
+}
+
+// mark is what a chunks held before a cut was accepted.
 type mark struct {
 	out, lines int
 	tail       string
+}
+
+// push accepts the cut at b, whose chunk of output is chunk.
+func (c *chunks) push(b int, chunk string) {
+	c.marks = append(c.marks, mark{len(c.out), len(c.lines), c.tail})
+	c.cuts = append(c.cuts, b)
+	c.out = append(c.out, chunk...)
+	parts := strings.Split(c.tail+chunk, "\n")
+	c.lines = append(c.lines, parts[:len(parts)-1]...)
+	c.tail = parts[len(parts)-1]
+}
+
+// pop drops the last cut.
+func (c *chunks) pop() {
+	m := c.marks[len(c.marks)-1]
+	c.marks, c.cuts = c.marks[:len(c.marks)-1], c.cuts[:len(c.cuts)-1]
+	c.out, c.lines, c.tail = c.out[:m.out], c.lines[:m.lines], m.tail
 }
 
 // render returns the output of the open piece src after its last accepted
@@ -199,20 +222,8 @@ func (c *codeCache) check(r *Renderer, src string, from, b, end int) bool {
 	if !ok || len(whole)-len(after) != len(chunk) || !strings.HasSuffix(whole, after) {
 		return false
 	}
-	c.marks = append(c.marks, mark{len(c.out), len(c.lines), c.tail})
-	c.cuts = append(c.cuts, b)
-	c.out = append(c.out, chunk...)
-	parts := strings.Split(c.tail+chunk, "\n")
-	c.lines = append(c.lines, parts[:len(parts)-1]...)
-	c.tail = parts[len(parts)-1]
+	c.push(b, chunk)
 	return true
-}
-
-// pop drops the last cut.
-func (c *codeCache) pop() {
-	m := c.marks[len(c.marks)-1]
-	c.marks, c.cuts = c.marks[:len(c.marks)-1], c.cuts[:len(c.cuts)-1]
-	c.out, c.lines, c.tail = c.out[:m.out], c.lines[:m.lines], m.tail
 }
 
 // lineAt returns the line that starts at off, without its newline.

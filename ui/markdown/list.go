@@ -27,16 +27,12 @@ const (
 // listCache holds the finished chunks of the open piece when it holds a
 // long list that starts in column 0.
 type listCache struct {
-	start int   // doneEnd when the cache was built
-	built bool  // start is set
-	items []int // offsets in the piece of the item lines read so far
-	seen  int   // the piece has been read for items up to here
-	cuts  []int // accepted cuts: offsets of item lines
-	marks []mark
-	out   []byte
-	lines []string
-	tail  string
-	tried int
+	start  int   // doneEnd when the cache was built
+	built  bool  // start is set
+	items  []int // offsets in the piece of the item lines read so far
+	seen   int   // the piece has been read for items up to here
+	tried  int
+	chunks // accepted cuts (offsets of item lines) and their output
 
 	headCtx, head string // the output of a context item, and that item
 }
@@ -45,7 +41,7 @@ type listCache struct {
 // cut, like codeCache.render.
 func (c *listCache) render(r *Renderer, src string) (rest string, ok bool) {
 	if !c.built || c.start != r.doneEnd || c.seen > len(src) {
-		*c = listCache{start: r.doneEnd, built: true, tail: r.doneTail}
+		*c = listCache{start: r.doneEnd, built: true, chunks: chunks{tail: r.doneTail}}
 	}
 	if r.scan.poisoned {
 		return "", false
@@ -116,20 +112,8 @@ func (c *listCache) check(r *Renderer, src string, from, b, end, ctx int) bool {
 	if !strings.HasSuffix(chunk, "\n") {
 		return false
 	}
-	c.marks = append(c.marks, mark{len(c.out), len(c.lines), c.tail})
-	c.cuts = append(c.cuts, b)
-	c.out = append(c.out, chunk...)
-	parts := strings.Split(c.tail+chunk, "\n")
-	c.lines = append(c.lines, parts[:len(parts)-1]...)
-	c.tail = parts[len(parts)-1]
+	c.push(b, chunk)
 	return true
-}
-
-// pop drops the last cut.
-func (c *listCache) pop() {
-	m := c.marks[len(c.marks)-1]
-	c.marks, c.cuts = c.marks[:len(c.marks)-1], c.cuts[:len(c.cuts)-1]
-	c.out, c.lines, c.tail = c.out[:m.out], c.lines[:m.lines], m.tail
 }
 
 // from renders the output for the piece from offset b (0, or a cut) to end.
