@@ -15,7 +15,15 @@ import (
 	"github.com/parley-chat/parley/provider/providertest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		// langchaingo's Mistral client (mistral-go) keeps a goroutine
+		// sending on a channel that langchaingo stopped reading after a
+		// malformed chunk; the adapter cannot reach it. A known fault of
+		// the dependency (see TestMistralFaults and the package doc), not
+		// one of ours: it is the only goroutine let go.
+		goleak.IgnoreTopFunction("github.com/gage-technologies/mistral-go.(*MistralClient).ChatStream.func1"))
+}
 
 // fakeModel scripts a langchaingo model's behaviour.
 type fakeModel struct {
