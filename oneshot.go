@@ -21,16 +21,11 @@ import (
 	"github.com/parley-chat/parley/ui/markdown"
 )
 
-// answer is what a one-shot run received.
-type answer struct {
-	text, reasoning strings.Builder
-	usage           provider.Usage
-	reason          string
-	err             error
-}
-
 // runOneShot sends prompt and streams the answer to stdout.
 func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *wiring, conv *conversation, prompt string) error {
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // a failed write stops the stream too
 	req := w.request
 	req.Messages = append(conv.history, provider.Message{Role: provider.RoleUser, Content: prompt})
 	ch, err := w.prov.Stream(ctx, req)
@@ -49,7 +44,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	default:
 		out = newTermPrinter(env.stdout, env.stderr, s.Theme)
 	}
-	var a answer
+	var streamErr, writeErr error // why the answer ended, if it failed; why the output did
 	notices := !f.json && isTerminal(env.stderr)
 	stopSpinner := func() {}
 	if notices {
@@ -59,52 +54,48 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	for batch := range batches(ch) {
 		stopSpinner()
 		for _, c := range batch {
-			a.add(c)
-			if c.Kind == provider.KindNotice && notices {
+			switch {
+			case c.Kind == provider.KindError:
+				streamErr = c.Err
+			case c.Kind == provider.KindNotice && notices:
 				// Retries and the like: for the person watching, not for the output.
 				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
 			}
 			if sv != nil {
 				sv.Chunk(c)
 			}
-			if err := out.chunk(c); err != nil {
-				return fmt.Errorf("writing the answer: %w", err)
+			if writeErr == nil {
+				writeErr = out.chunk(c)
 			}
 		}
-		if err := out.flush(); err != nil {
-			return fmt.Errorf("writing the answer: %w", err)
+		if writeErr == nil {
+			writeErr = out.flush()
+		}
+		if writeErr != nil {
+			cancel()
 		}
 	}
+	if writeErr == nil {
+		writeErr = out.close(streamErr)
+	}
+	if writeErr != nil {
+		// The output failing ended the stream: that is the error to report.
+		streamErr = fmt.Errorf("writing the answer: %w", writeErr)
+	}
 	if sv != nil {
-		if _, err := sv.Finish(store.StatusFor(a.err), a.err); err != nil {
+		if _, err := sv.Finish(store.StatusFor(streamErr), streamErr); err != nil {
 			fmt.Fprintln(env.stderr, "parley: warning: the answer was not saved: "+err.Error())
 		}
 	}
-	if err := out.close(a.err); err != nil && a.err == nil {
-		return fmt.Errorf("writing the answer: %w", err)
-	}
-	if a.err != nil && ctx.Err() != nil {
+	switch {
+	case streamErr == nil:
+		return nil
+	case parent.Err() != nil:
 		return errInterrupted
+	case f.json && writeErr == nil:
+		return silentError{streamErr} // already reported on stdout
 	}
-	if f.json && a.err != nil {
-		return silentError{a.err}
-	}
-	return a.err
-}
-
-func (a *answer) add(c provider.Chunk) {
-	switch c.Kind {
-	case provider.KindText:
-		a.text.WriteString(c.Text)
-	case provider.KindReasoning:
-		a.reasoning.WriteString(c.Text)
-	case provider.KindUsage:
-		a.usage = c.Usage
-	case provider.KindFinish:
-		a.reason = c.Reason
-	case provider.KindError:
-		a.err = c.Err
-	}
+	return streamErr
 }
 
 // batches turns a chunk stream into batches of the chunks that were
