@@ -221,8 +221,13 @@ func (m *Model) finish(s state, cause error) tea.Cmd {
 	m.framePending = false
 	m.stats.state = s
 	a := m.answer
+	var exact tea.Cmd
 	if a != nil {
-		a.finish()
+		// What arrived is shown at once, as the incremental render has it;
+		// the exact full render that Finish may cost (after long code or
+		// lists were rendered in chunks) follows as a message of its own,
+		// so that it never holds the last words back.
+		exact = func() tea.Msg { return exactMsg{a} }
 		switch s {
 		case stateStopped:
 			a.status = answerStopped
@@ -234,5 +239,14 @@ func (m *Model) finish(s state, cause error) tea.Cmd {
 		a.dirty = true
 	}
 	m.tr.layout()
-	return m.save(s, cause)
+	return tea.Batch(exact, m.save(s, cause))
+}
+
+// exactMsg asks for the exact final render of a finished answer.
+type exactMsg struct{ answer *entry }
+
+// exactly gives a finished answer its exact final render.
+func (m *Model) exactly(msg exactMsg) {
+	msg.answer.finish()
+	m.tr.layout()
 }

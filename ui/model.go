@@ -196,6 +196,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case frameMsg:
 		m.frame(msg)
+	case exactMsg:
+		m.exactly(msg)
 	case waitTickMsg:
 		cmd = m.waited(msg)
 	case tea.KeyPressMsg:
