@@ -19,21 +19,31 @@ import (
 // accepts, it agrees with encoding/json (FuzzParseFast checks both).
 func parseFast(data []byte, ch *chunk) bool {
 	p := fastParser{s: data}
-	p.space()
-	ok := p.object(func(key []byte) bool {
-		switch string(key) {
-		case "choices":
-			return p.choices(ch)
-		case "usage", "error", "x_groq":
-			return p.null()
-		}
-		if foldsToKnown(key, topKeys) {
+	if !p.eat('{') {
+		return false
+	}
+	for i := 0; ; i++ {
+		key, ok, end := p.member(i)
+		if !ok {
 			return false
 		}
-		return p.skip()
-	})
+		if end {
+			break
+		}
+		switch string(key) {
+		case "choices":
+			ok = p.choices(ch)
+		case "usage", "error", "x_groq":
+			ok = p.null()
+		default:
+			ok = !foldsToKnown(key, topKeys) && p.skip()
+		}
+		if !ok {
+			return false
+		}
+	}
 	p.space()
-	return ok && p.i == len(p.s) && utf8.Valid(data)
+	return p.i == len(p.s) && utf8.Valid(data)
 }
 
 var (
@@ -46,11 +56,37 @@ var (
 // encoding/json would match and this parser does not.
 func foldsToKnown(key []byte, known []string) bool {
 	for _, k := range known {
-		if strings.EqualFold(k, string(key)) {
+		if equalFold(k, key) {
 			return true
 		}
 	}
 	return false
+}
+
+// equalFold is strings.EqualFold(k, string(key)) without converting key:
+// ASCII keys, nearly all of them, are compared in place.
+func equalFold(k string, key []byte) bool {
+	for _, c := range key {
+		if c >= utf8.RuneSelf {
+			return strings.EqualFold(k, string(key)) // 'ſ' and 'K' fold to ASCII
+		}
+	}
+	if len(k) != len(key) {
+		return false
+	}
+	for i := range len(key) {
+		a, b := k[i], key[i]
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
 }
 
 type fastParser struct {
@@ -90,25 +126,20 @@ func (p *fastParser) eat(c byte) bool {
 	return false
 }
 
-// object parses an object, calling member for each key with the parser
-// positioned at its value.
-func (p *fastParser) object(member func(key []byte) bool) bool {
-	if !p.eat('{') {
-		return false
-	}
-	if p.eat('}') {
-		return true
-	}
-	for {
-		key, ok := p.rawString()
-		if !ok || !p.eat(':') || !member(key) {
-			return false
+// member reads the key of the i-th member of an object whose '{' has been
+// read, leaving the parser at its value; end reports the object's '}'.
+// (A loop over member, rather than a callback per member, keeps the
+// parser free of allocations.)
+func (p *fastParser) member(i int) (key []byte, ok, end bool) {
+	if i == 0 {
+		if p.eat('}') {
+			return nil, true, true
 		}
-		if p.eat(',') {
-			continue
-		}
-		return p.eat('}')
+	} else if !p.eat(',') {
+		return nil, p.eat('}'), true
 	}
+	key, ok = p.rawString()
+	return key, ok && p.eat(':'), false
 }
 
 func (p *fastParser) choices(ch *chunk) bool {
@@ -125,19 +156,7 @@ func (p *fastParser) choices(ch *chunk) bool {
 	}
 	for {
 		ch.Choices = append(ch.Choices, choice{})
-		c := &ch.Choices[len(ch.Choices)-1]
-		ok := p.object(func(key []byte) bool {
-			switch string(key) {
-			case "index":
-				return p.index(&c.Index)
-			case "delta":
-				return p.delta(c)
-			case "finish_reason":
-				return p.optString(&c.FinishReason)
-			}
-			return !foldsToKnown(key, choiceKeys) && p.skip()
-		})
-		if !ok {
+		if !p.choice(&ch.Choices[len(ch.Choices)-1]) {
 			return false
 		}
 		if p.eat(',') {
@@ -147,21 +166,57 @@ func (p *fastParser) choices(ch *chunk) bool {
 	}
 }
 
+func (p *fastParser) choice(c *choice) bool {
+	if !p.eat('{') {
+		return false
+	}
+	for i := 0; ; i++ {
+		key, ok, end := p.member(i)
+		if !ok || end {
+			return ok
+		}
+		switch string(key) {
+		case "index":
+			ok = p.index(&c.Index)
+		case "delta":
+			ok = p.delta(c)
+		case "finish_reason":
+			ok = p.optString(&c.FinishReason)
+		default:
+			ok = !foldsToKnown(key, choiceKeys) && p.skip()
+		}
+		if !ok {
+			return false
+		}
+	}
+}
+
 func (p *fastParser) delta(c *choice) bool {
 	if p.null() {
 		return true
 	}
-	return p.object(func(key []byte) bool {
+	if !p.eat('{') {
+		return false
+	}
+	for i := 0; ; i++ {
+		key, ok, end := p.member(i)
+		if !ok || end {
+			return ok
+		}
 		switch string(key) {
 		case "content":
-			return p.strOrNull(&c.Delta.Content)
+			ok = p.strOrNull(&c.Delta.Content)
 		case "reasoning_content":
-			return p.strOrNull(&c.Delta.ReasoningContent)
+			ok = p.strOrNull(&c.Delta.ReasoningContent)
 		case "reasoning":
-			return p.strOrNull(&c.Delta.Reasoning)
+			ok = p.strOrNull(&c.Delta.Reasoning)
+		default:
+			ok = !foldsToKnown(key, deltaKeys) && p.skip()
 		}
-		return !foldsToKnown(key, deltaKeys) && p.skip()
-	})
+		if !ok {
+			return false
+		}
+	}
 }
 
 // index parses a small non-negative integer; anything else declines.
@@ -322,6 +377,38 @@ func (p *fastParser) escaped(start int) (string, bool) {
 	return "", false
 }
 
+// skipString validates a string value without decoding it.
+func (p *fastParser) skipString() bool {
+	p.i++ // the opening quote
+	for p.i < len(p.s) {
+		switch c := p.s[p.i]; {
+		case c == '"':
+			p.i++
+			return true
+		case c < 0x20:
+			return false
+		case c == '\\':
+			if p.i+1 >= len(p.s) {
+				return false
+			}
+			switch p.s[p.i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				p.i += 2
+			case 'u':
+				p.i += 2
+				if _, ok := p.hex4(); !ok {
+					return false
+				}
+			default:
+				return false
+			}
+		default:
+			p.i++
+		}
+	}
+	return false
+}
+
 func (p *fastParser) hex4() (rune, bool) {
 	if len(p.s)-p.i < 4 {
 		return 0, false
@@ -352,7 +439,16 @@ func (p *fastParser) skip() bool {
 	}
 	switch c := p.peek(); {
 	case c == '{':
-		return p.object(func([]byte) bool { return p.skip() })
+		p.i++
+		for i := 0; ; i++ {
+			_, ok, end := p.member(i)
+			if !ok || end {
+				return ok
+			}
+			if !p.skip() {
+				return false
+			}
+		}
 	case c == '[':
 		p.i++
 		if p.eat(']') {
@@ -368,8 +464,7 @@ func (p *fastParser) skip() bool {
 			return p.eat(']')
 		}
 	case c == '"':
-		_, ok := p.str()
-		return ok
+		return p.skipString()
 	case c == 't':
 		return p.literal("true")
 	case c == 'f':
