@@ -32,15 +32,6 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return New(ep, o)
 }
 
-func transcript(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 var hello = provider.Request{
 	Model:    "claude-sonnet-4-5",
 	System:   "Be brief.",
@@ -63,7 +54,7 @@ func TestTranscripts(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			// Split every transcript into 7-byte writes: events must not
 			// depend on how the bytes arrive.
-			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(transcript(t, tt.file), 7)))
+			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, tt.file), 7)))
 			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 			if r.Err != nil {
 				t.Fatalf("error: %v", r.Err)
@@ -82,7 +73,7 @@ func TestTranscripts(t *testing.T) {
 }
 
 func TestRequest(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(transcript(t, "text.sse"))))
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "text.sse"))))
 	req := hello
 	req.Messages = []provider.Message{{Role: provider.RoleUser, Content: "Hi"}, {Role: provider.RoleAssistant}, {Role: provider.RoleUser, Content: "Hi?"}}
 	providertest.Stream(t, newClient(srv, provider.Options{}), req)
@@ -106,7 +97,7 @@ func TestRequest(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	text := transcript(t, "text.sse")
+	text := providertest.Transcript(t, "text.sse")
 	cut := strings.Index(text, "event: content_block_stop") // after two deltas
 	tests := []struct {
 		name    string
@@ -126,7 +117,7 @@ func TestFaults(t *testing.T) {
 			want: []string{"529", "Overloaded"}},
 		{name: "html 200", resp: []streamtest.Response{streamtest.Status(200, "text/html", "<html><body>Gateway login</body></html>")},
 			want: []string{"expected text/event-stream, got text/html", "Gateway login"}},
-		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(transcript(t, "overloaded.sse")))},
+		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "overloaded.sse")))},
 			want: []string{"Overloaded", "try again"}, partial: "Partial"},
 		{name: "drop", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:cut]), streamtest.Drop())},
 			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world! Ünïcode ✓"},
@@ -163,7 +154,7 @@ func TestFaults(t *testing.T) {
 func TestRetryBeforeFirstToken(t *testing.T) {
 	srv := streamtest.NewServer(t,
 		streamtest.Status(529, "application/json", `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`),
-		streamtest.Stream(streamtest.Write(transcript(t, "text.sse"))),
+		streamtest.Stream(streamtest.Write(providertest.Transcript(t, "text.sse"))),
 	)
 	c := newClient(srv, provider.Options{Retry: &provider.RetryPolicy{Max: 2, Base: time.Millisecond, Cap: time.Millisecond}})
 	r := providertest.Stream(t, c, hello)
@@ -176,7 +167,7 @@ func TestRetryBeforeFirstToken(t *testing.T) {
 }
 
 func TestIdleTimeout(t *testing.T) {
-	text := transcript(t, "text.sse")
+	text := providertest.Transcript(t, "text.sse")
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: content_block_stop")]), streamtest.Stall()))
 	r := providertest.Stream(t, newClient(srv, provider.Options{IdleTimeout: 200 * time.Millisecond}), hello)
 	var te *provider.TimeoutError
@@ -240,7 +231,7 @@ func FuzzParseEvent(f *testing.F) {
 }
 
 func TestCancel(t *testing.T) {
-	text := transcript(t, "text.sse")
+	text := providertest.Transcript(t, "text.sse")
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: content_block_stop")]), streamtest.Stall()))
 	ctx, cancel := context.WithCancel(t.Context())
 	ch, err := newClient(srv, provider.Options{}).Stream(ctx, hello)
@@ -262,7 +253,7 @@ func TestHTTPFaults(t *testing.T) {
 }
 
 func TestFaultMatrix(t *testing.T) {
-	frames := providertest.SSEFrames(transcript(t, "text.sse"))
+	frames := providertest.SSEFrames(providertest.Transcript(t, "text.sse"))
 	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,15 +27,6 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 		o.Retry = &provider.RetryPolicy{}
 	}
 	return New(ep, o)
-}
-
-func transcript(t testing.TB, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 var temp = 0.5
@@ -65,7 +54,7 @@ func TestTranscripts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(transcript(t, tt.file), 5)))
+			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, tt.file), 5)))
 			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 			if r.Err != nil {
 				t.Fatalf("error: %v", r.Err)
@@ -84,7 +73,7 @@ func TestTranscripts(t *testing.T) {
 }
 
 func TestRequest(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(transcript(t, "text.sse"))))
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "text.sse"))))
 	providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 	got := srv.Requests()[0]
 	if got.Method != http.MethodPost || got.Path != "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse" {
@@ -109,7 +98,7 @@ func TestRequest(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	text := transcript(t, "text.sse")
+	text := providertest.Transcript(t, "text.sse")
 	two := text[:strings.LastIndex(text, "data: ")] // both text chunks, no finishReason
 	tests := []struct {
 		name    string
@@ -132,11 +121,11 @@ func TestFaults(t *testing.T) {
 			want: []string{"429", "Resource has been exhausted", "retry after 30s"}},
 		{name: "html 200", resp: []streamtest.Response{streamtest.Status(200, "text/html; charset=utf-8", "<!DOCTYPE html><title>Sign in</title>")},
 			want: []string{"expected text/event-stream, got text/html", "Sign in"}},
-		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(transcript(t, "error_event.sse")))},
+		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "error_event.sse")))},
 			want: []string{"overloaded", "try again shortly"}, partial: "Partial"},
-		{name: "safety", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(transcript(t, "safety.sse")))},
+		{name: "safety", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "safety.sse")))},
 			want: []string{"SAFETY"}, partial: "Here is how"},
-		{name: "blocked prompt", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(transcript(t, "blocked_prompt.sse")))},
+		{name: "blocked prompt", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "blocked_prompt.sse")))},
 			want: []string{"prompt was blocked (SAFETY)"}},
 		{name: "drop", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(two), streamtest.Drop())},
 			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "The sky is blue because of Rayleigh scattering."},
@@ -200,7 +189,7 @@ func (s *fakeSink) Tokens() int           { return s.n }
 
 func FuzzParseChunk(f *testing.F) {
 	for _, name := range []string{"text.sse", "thinking.sse", "max_tokens.sse", "safety.sse", "blocked_prompt.sse", "error_event.sse"} {
-		for block := range strings.SplitSeq(transcript(f, name), "\n\n") {
+		for block := range strings.SplitSeq(providertest.Transcript(f, name), "\n\n") {
 			f.Add([]byte(strings.TrimPrefix(block, "data: ")))
 		}
 	}
@@ -217,7 +206,7 @@ func FuzzParseChunk(f *testing.F) {
 func TestResendWithoutThinking(t *testing.T) {
 	srv := streamtest.NewServer(t,
 		streamtest.Status(400, "application/json", `{"error": {"code": 400, "message": "Thinking is not supported for this model.", "status": "INVALID_ARGUMENT"}}`),
-		streamtest.Stream(streamtest.Write(transcript(t, "text.sse"))),
+		streamtest.Stream(streamtest.Write(providertest.Transcript(t, "text.sse"))),
 	)
 	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 	if r.Err != nil || r.Text != "The sky is blue because of Rayleigh scattering." {
@@ -234,7 +223,7 @@ func TestHTTPFaults(t *testing.T) {
 }
 
 func TestFaultMatrix(t *testing.T) {
-	frames := providertest.SSEFrames(transcript(t, "text.sse"))
+	frames := providertest.SSEFrames(providertest.Transcript(t, "text.sse"))
 	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,15 +19,6 @@ import (
 
 const mistralKey = "mistral-test-key-0123456789"
 
-func transcript(t testing.TB, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func mistralClient(t *testing.T, srv *streamtest.Server) *Client {
 	t.Helper()
 	ep := provider.Presets()["langchain-mistral"]
@@ -41,7 +31,7 @@ func mistralClient(t *testing.T, srv *streamtest.Server) *Client {
 }
 
 func TestMistral(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(transcript(t, "mistral.sse"), 11)))
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, "mistral.sse"), 11)))
 	r := providertest.Stream(t, mistralClient(t, srv), hello)
 	if r.Err != nil || r.Text != "Bonjour le monde !" || r.Reason != "stop" {
 		t.Fatalf("got %+v", r)
@@ -64,7 +54,7 @@ func TestMistral(t *testing.T) {
 }
 
 func TestMistralFaults(t *testing.T) {
-	full := transcript(t, "mistral.sse")
+	full := providertest.Transcript(t, "mistral.sse")
 	two := full[:strings.Index(full, `"finish_reason":"stop"`)]
 	two = two[:strings.LastIndex(two, "data: ")]
 	tests := []struct {
@@ -150,7 +140,7 @@ func bedrockClient(t *testing.T, srv *streamtest.Server) *Client {
 var eventStream = http.Header{"Content-Type": {"application/vnd.amazon.eventstream"}}
 
 func TestBedrock(t *testing.T) {
-	lines := strings.Split(strings.TrimSpace(transcript(t, "bedrock.jsonl")), "\n")
+	lines := strings.Split(strings.TrimSpace(providertest.Transcript(t, "bedrock.jsonl")), "\n")
 	srv := streamtest.NewServer(t, streamtest.Response{Header: eventStream, Steps: []streamtest.Step{streamtest.Chunks(chunks(t, lines...), 13)}})
 	req := hello
 	req.Model = "anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -172,7 +162,7 @@ func TestBedrock(t *testing.T) {
 }
 
 func TestBedrockFaults(t *testing.T) {
-	lines := strings.Split(strings.TrimSpace(transcript(t, "bedrock.jsonl")), "\n")
+	lines := strings.Split(strings.TrimSpace(providertest.Transcript(t, "bedrock.jsonl")), "\n")
 	partial := chunks(t, lines[:4]...)
 	throttle := frame(t, map[string]string{":message-type": "exception", ":exception-type": "throttlingException", ":content-type": "application/json"},
 		[]byte(`{"message":"Too many requests, please wait before trying again."}`))
@@ -238,7 +228,7 @@ func TestMistralListModels(t *testing.T) {
 }
 
 func TestMistralFaultMatrix(t *testing.T) {
-	frames := providertest.SSEFrames(transcript(t, "mistral.sse"))
+	frames := providertest.SSEFrames(providertest.Transcript(t, "mistral.sse"))
 	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
 		ep := provider.Presets()["langchain-mistral"]
 		ep.BaseURL, ep.APIKey = srv.URL, mistralKey

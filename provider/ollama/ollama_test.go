@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,15 +23,6 @@ func newClient(srv *streamtest.Server) *Client {
 	ep := provider.Presets()["ollama"]
 	ep.BaseURL = srv.URL
 	return New(ep, provider.Options{HTTPClient: srv.Client(), Retry: &provider.RetryPolicy{}})
-}
-
-func transcript(t testing.TB, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 func ndStream(steps ...streamtest.Step) streamtest.Response {
@@ -57,7 +46,7 @@ func TestTranscripts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			srv := streamtest.NewServer(t, ndStream(streamtest.Chunks(transcript(t, tt.file), 9)))
+			srv := streamtest.NewServer(t, ndStream(streamtest.Chunks(providertest.Transcript(t, tt.file), 9)))
 			r := providertest.Stream(t, newClient(srv), hello)
 			if r.Err != nil {
 				t.Fatalf("error: %v", r.Err)
@@ -76,7 +65,7 @@ func TestTranscripts(t *testing.T) {
 }
 
 func TestRequest(t *testing.T) {
-	srv := streamtest.NewServer(t, ndStream(streamtest.Write(transcript(t, "chat.ndjson"))))
+	srv := streamtest.NewServer(t, ndStream(streamtest.Write(providertest.Transcript(t, "chat.ndjson"))))
 	temp := 0.2
 	req := hello
 	req.Temperature, req.MaxTokens = &temp, 64
@@ -95,7 +84,7 @@ func TestRequest(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	chat := transcript(t, "chat.ndjson")
+	chat := providertest.Transcript(t, "chat.ndjson")
 	three := chat[:strings.LastIndex(chat[:len(chat)-1], "\n")+1] // three lines, no "done"
 	const partial = "The sky is blue."
 	tests := []struct {
@@ -107,7 +96,7 @@ func TestFaults(t *testing.T) {
 	}{
 		{name: "not pulled", resp: streamtest.Status(404, "application/json", `{"error":"model \"llama3.2\" not found, try pulling it first"}`),
 			want: []string{"404", "model llama3.2 is not available here; run: ollama pull llama3.2"}},
-		{name: "error line", resp: ndStream(streamtest.Write(transcript(t, "error_line.ndjson"))),
+		{name: "error line", resp: ndStream(streamtest.Write(providertest.Transcript(t, "error_line.ndjson"))),
 			want: []string{"ollama: an error was encountered while running the model: unexpected EOF"}, partial: "Partial"},
 		{name: "500", resp: streamtest.Status(500, "application/json", `{"error":"llama runner process has terminated: signal: killed"}`),
 			want: []string{"500", "llama runner process has terminated"}},
@@ -176,7 +165,7 @@ func TestBaseURL(t *testing.T) {
 }
 
 func TestListModels(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Status(200, "application/json; charset=utf-8", transcript(t, "tags.json")))
+	srv := streamtest.NewServer(t, streamtest.Status(200, "application/json; charset=utf-8", providertest.Transcript(t, "tags.json")))
 	ids, err := newClient(srv).ListModels(t.Context())
 	if err != nil || strings.Join(ids, ",") != "deepseek-r1:8b,llama3.2:latest" {
 		t.Fatalf("ListModels = %v, %v", ids, err)
@@ -194,7 +183,7 @@ func (s *fakeSink) Tokens() int           { return s.n }
 
 func FuzzParseLine(f *testing.F) {
 	for _, name := range []string{"chat.ndjson", "thinking.ndjson", "length.ndjson", "error_line.ndjson"} {
-		for line := range strings.Lines(transcript(f, name)) {
+		for line := range strings.Lines(providertest.Transcript(f, name)) {
 			f.Add([]byte(strings.TrimRight(line, "\r\n")))
 		}
 	}
@@ -212,7 +201,7 @@ func TestHTTPFaults(t *testing.T) {
 }
 
 func TestFaultMatrix(t *testing.T) {
-	frames := providertest.LineFrames(transcript(t, "chat.ndjson"))
+	frames := providertest.LineFrames(providertest.Transcript(t, "chat.ndjson"))
 	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
 		ep := provider.Presets()["ollama"]
 		ep.BaseURL = srv.URL

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/providertest"
 )
 
 // recSink records what the decoder emits.
@@ -75,7 +76,7 @@ func FuzzThinkSplit(f *testing.F) {
 
 func FuzzParseChunk(f *testing.F) {
 	for _, name := range []string{"basic.sse", "reasoning_content.sse", "reasoning.sse", "think_tags.sse", "length.sse", "groq.sse"} {
-		for block := range strings.SplitSeq(transcript(f, name), "\n\n") {
+		for block := range strings.SplitSeq(providertest.Transcript(f, name), "\n\n") {
 			if data, ok := strings.CutPrefix(block, "data: "); ok {
 				f.Add([]byte(data))
 			}

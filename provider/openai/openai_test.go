@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,15 +21,6 @@ const testKey = "sk-test-0123456789abcdef"
 
 func newClient(srv *streamtest.Server) *Client {
 	return New(Config{BaseURL: srv.URL + "/v1", APIKey: testKey, KeyEnv: "OPENAI_API_KEY", HTTPClient: srv.Client()})
-}
-
-func transcript(t testing.TB, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 var hello = provider.Request{Model: "gpt-4o-mini", System: "Be brief.", Messages: []provider.Message{{Role: provider.RoleUser, Content: "hi"}}}
@@ -54,7 +43,7 @@ func TestTranscripts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, size := range []int{1, 7, 1 << 20} {
-			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(transcript(t, tt.file), size)))
+			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, tt.file), size)))
 			r := providertest.Stream(t, newClient(srv), hello)
 			if r.Err != nil {
 				t.Fatalf("%s/%d: error %v", tt.file, size, r.Err)
@@ -73,7 +62,7 @@ func TestTranscripts(t *testing.T) {
 }
 
 func TestRequest(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(transcript(t, "basic.sse"))))
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "basic.sse"))))
 	providertest.Stream(t, newClient(srv), hello)
 	got := srv.Requests()[0]
 	if got.Path != "/v1/chat/completions" || got.Header.Get("Authorization") != "Bearer "+testKey {
@@ -95,7 +84,7 @@ func TestRequest(t *testing.T) {
 func TestResendWithoutStreamOptions(t *testing.T) {
 	srv := streamtest.NewServer(t,
 		streamtest.Status(422, "application/json", `{"object":"error","message":"Extra inputs are not permitted: body.stream_options","type":"invalid_request_error"}`),
-		streamtest.Stream(streamtest.Write(transcript(t, "basic.sse"))),
+		streamtest.Stream(streamtest.Write(providertest.Transcript(t, "basic.sse"))),
 	)
 	r := providertest.Stream(t, newClient(srv), hello)
 	if r.Err != nil || r.Text != "Hello, world" {
@@ -107,10 +96,10 @@ func TestResendWithoutStreamOptions(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	basic := transcript(t, "basic.sse")
+	basic := providertest.Transcript(t, "basic.sse")
 	two := basic[:strings.Index(basic, `"finish_reason":"stop"`)]
 	two = two[:strings.LastIndex(two, "data: ")] // the role chunk and two deltas
-	think := transcript(t, "think_tags.sse")
+	think := providertest.Transcript(t, "think_tags.sse")
 	inThink := think[:strings.Index(think, `{"content":". Answer`)-len("data: ")]
 	tests := []struct {
 		name      string
@@ -172,7 +161,7 @@ func TestFaults(t *testing.T) {
 
 func TestFinishWithoutDone(t *testing.T) {
 	// Some servers end the body after the finish_reason with no [DONE].
-	basic := transcript(t, "basic.sse")
+	basic := providertest.Transcript(t, "basic.sse")
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(strings.ReplaceAll(basic[:strings.Index(basic, "data: [DONE]")], "\n", "\r\n"))))
 	r := providertest.Stream(t, newClient(srv), hello)
 	if r.Err != nil || r.Text != "Hello, world" || r.Reason != "stop" || r.Usage == nil {
@@ -181,7 +170,7 @@ func TestFinishWithoutDone(t *testing.T) {
 }
 
 func TestIdleAndKeepAlive(t *testing.T) {
-	basic := transcript(t, "basic.sse")
+	basic := providertest.Transcript(t, "basic.sse")
 	srv := streamtest.NewServer(t,
 		streamtest.Stream(streamtest.Write(": ping\n\n"), streamtest.Sleep(20*time.Millisecond), streamtest.Write(": ping\n\n"), streamtest.Sleep(20*time.Millisecond), streamtest.Write(basic)),
 		streamtest.Stream(streamtest.Write(basic[:200]), streamtest.Stall()),
@@ -225,7 +214,7 @@ func TestHugeLineAndInvalidUTF8(t *testing.T) {
 	huge := "data: {\"choices\":[{\"delta\":{\"content\":\"" + strings.Repeat("x", 9<<20) + "\"}}]}\n\n"
 	bad := "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"caf\xe9 \xff ok\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
 	srv := streamtest.NewServer(t,
-		streamtest.Stream(streamtest.Write(transcript(t, "basic.sse")[:300]), streamtest.Chunks(huge, 1<<20)),
+		streamtest.Stream(streamtest.Write(providertest.Transcript(t, "basic.sse")[:300]), streamtest.Chunks(huge, 1<<20)),
 		streamtest.Stream(streamtest.Trickle(bad, time.Millisecond)),
 	)
 	r := providertest.Stream(t, newClient(srv), hello)
@@ -241,7 +230,7 @@ func TestHugeLineAndInvalidUTF8(t *testing.T) {
 func TestMaxCompletionTokens(t *testing.T) {
 	srv := streamtest.NewServer(t,
 		streamtest.Status(400, "application/json", `{"error":{"message":"Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.","type":"invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}}`),
-		streamtest.Stream(streamtest.Write(transcript(t, "basic.sse"))),
+		streamtest.Stream(streamtest.Write(providertest.Transcript(t, "basic.sse"))),
 	)
 	req := hello
 	req.MaxTokens = 300
@@ -269,7 +258,7 @@ func TestHTTPFaults(t *testing.T) {
 }
 
 func TestFaultMatrix(t *testing.T) {
-	frames := providertest.SSEFrames(transcript(t, "basic.sse"))
+	frames := providertest.SSEFrames(providertest.Transcript(t, "basic.sse"))
 	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
 		return New(Config{BaseURL: srv.URL + "/v1", APIKey: testKey, HTTPClient: srv.Client(), Retry: *o.Retry, Timeout: o.Timeout, IdleTimeout: o.IdleTimeout})
 	}, hello, providertest.Wire{

@@ -4,12 +4,25 @@
 package providertest
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parley-chat/parley/provider"
 )
+
+// Transcript returns the wire transcript testdata/name of the package under
+// test.
+func Transcript(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
 
 // Wait bounds how long Collect waits for a stream to end. It is a guard
 // against a hung test, not a timing assertion.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -34,19 +32,10 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return c
 }
 
-func transcript(t testing.TB, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 var hello = provider.Request{Model: "house-model", System: "Be exact.", Messages: []provider.Message{{Role: provider.RoleUser, Content: "The answer?"}}}
 
 func TestAnswer(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(transcript(t, "answer.sse"), 3)))
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, "answer.sse"), 3)))
 	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 	if r.Err != nil || !r.Finished {
 		t.Fatalf("error %v", r.Err)
@@ -75,7 +64,7 @@ func TestAnswer(t *testing.T) {
 }
 
 func TestResumeAfterDrop(t *testing.T) {
-	full := transcript(t, "answer.sse")
+	full := providertest.Transcript(t, "answer.sse")
 	cut := strings.Index(full, ": keep-alive") // events 1 and 2 arrived
 	srv := streamtest.NewServer(t,
 		streamtest.Stream(streamtest.Write(full[:cut]+"id: 3\ndata: forty"), streamtest.Drop()),
@@ -115,7 +104,7 @@ func TestFaults(t *testing.T) {
 			streamtest.Stream(streamtest.Write("id: 7\ndata: Hello\n\n"), streamtest.Drop()),
 			streamtest.Status(410, "text/plain", "stream expired")},
 			want: []string{"acme: 410 Gone: stream expired"}, partial: "Hello"},
-		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(transcript(t, "error.sse")))},
+		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "error.sse")))},
 			want: []string{"acme: quota exceeded for this project"}, partial: "Partial"},
 		{name: "json error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write("event: error\ndata: {\"error\":{\"message\":\"model melted\",\"type\":\"server_error\"}}\n\n"))},
 			want: []string{"acme: model melted"}},
@@ -221,7 +210,7 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestFaultMatrix(t *testing.T) {
-	frames := providertest.SSEFrames(transcript(t, "answer.sse"))
+	frames := providertest.SSEFrames(providertest.Transcript(t, "answer.sse"))
 	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
