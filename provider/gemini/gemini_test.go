@@ -138,21 +138,7 @@ func TestFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := streamtest.NewServer(t, tt.resp...)
 			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			if r.Err == nil {
-				t.Fatalf("no error; text %q", r.Text)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(r.Err.Error(), w) {
-					t.Errorf("error %q does not contain %q", r.Err, w)
-				}
-			}
-			if tt.wantIs != nil && !errors.Is(r.Err, tt.wantIs) {
-				t.Errorf("error %v is not %v", r.Err, tt.wantIs)
-			}
-			if r.Text != tt.partial {
-				t.Errorf("partial text %q, want %q", r.Text, tt.partial)
-			}
-			providertest.NoSecret(t, testKey, r.Err.Error())
+			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial, Secret: testKey})
 		})
 	}
 }

@@ -78,18 +78,7 @@ func TestMistralFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := streamtest.NewServer(t, tt.resp)
 			r := providertest.Stream(t, mistralClient(t, srv), hello)
-			if r.Err == nil {
-				t.Fatalf("no error; text %q", r.Text)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(r.Err.Error(), w) {
-					t.Errorf("error %q does not contain %q", r.Err, w)
-				}
-			}
-			if r.Text != tt.partial {
-				t.Errorf("text %q, want %q", r.Text, tt.partial)
-			}
-			providertest.NoSecret(t, mistralKey, r.Err.Error())
+			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Partial: tt.partial, Secret: mistralKey})
 		})
 	}
 }

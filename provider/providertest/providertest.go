@@ -4,6 +4,7 @@
 package providertest
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,6 +104,40 @@ func Stream(tb testing.TB, p provider.Provider, req provider.Request) Result {
 		tb.Fatalf("Stream: %v", err)
 	}
 	return Collect(tb, ch)
+}
+
+// Failure is what a stream that must fail delivers.
+type Failure struct {
+	Want      []string // words the error must contain
+	Is        error    // a sentinel the error must wrap; nil for none
+	Partial   string   // the text that arrived before the failure
+	Reasoning *string  // the reasoning that arrived before it; nil: not checked
+	Secret    string   // the API key, which the error must not show; "" for none
+}
+
+// Failed checks that r ended with an error as f describes.
+func Failed(tb testing.TB, r Result, f Failure) {
+	tb.Helper()
+	if r.Err == nil {
+		tb.Fatalf("no error; text %q", r.Text)
+	}
+	for _, w := range f.Want {
+		if !strings.Contains(r.Err.Error(), w) {
+			tb.Errorf("error %q does not contain %q", r.Err, w)
+		}
+	}
+	if f.Is != nil && !errors.Is(r.Err, f.Is) {
+		tb.Errorf("error %v is not %v", r.Err, f.Is)
+	}
+	if r.Text != f.Partial {
+		tb.Errorf("partial text %q, want %q", r.Text, f.Partial)
+	}
+	if f.Reasoning != nil && r.Reasoning != *f.Reasoning {
+		tb.Errorf("partial reasoning %q, want %q", r.Reasoning, *f.Reasoning)
+	}
+	if f.Secret != "" {
+		NoSecret(tb, f.Secret, r.Err.Error())
+	}
 }
 
 // NoSecret fails the test if any of texts contains secret.
