@@ -47,18 +47,7 @@ func TestTranscripts(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			srv := streamtest.NewServer(t, ndStream(streamtest.Chunks(providertest.Transcript(t, tt.file), 9)))
 			r := providertest.Stream(t, newClient(srv), hello)
-			if r.Err != nil {
-				t.Fatalf("error: %v", r.Err)
-			}
-			if r.Text != tt.text || r.Reasoning != tt.reasoning || r.Reason != tt.reason {
-				t.Errorf("got text %q, reasoning %q, reason %q", r.Text, r.Reasoning, r.Reason)
-			}
-			if r.Usage == nil || *r.Usage != tt.usage {
-				t.Errorf("usage = %+v, want %+v", r.Usage, tt.usage)
-			}
-			if tt.notice != "" && (len(r.Notices) != 1 || r.Notices[0] != tt.notice) {
-				t.Errorf("notices = %q", r.Notices)
-			}
+			providertest.Finished(t, r, providertest.Answer{Text: tt.text, Reasoning: tt.reasoning, Reason: tt.reason, Usage: tt.usage, Notice: tt.notice})
 		})
 	}
 }

@@ -106,6 +106,30 @@ func Stream(tb testing.TB, p provider.Provider, req provider.Request) Result {
 	return Collect(tb, ch)
 }
 
+// Answer is what a stream that must finish delivers.
+type Answer struct {
+	Text, Reasoning, Reason string
+	Usage                   provider.Usage
+	Notice                  string // the one notice expected; "" for none checked
+}
+
+// Finished checks that r finished with the answer a describes.
+func Finished(tb testing.TB, r Result, a Answer) {
+	tb.Helper()
+	if r.Err != nil {
+		tb.Fatalf("error: %v", r.Err)
+	}
+	if r.Text != a.Text || r.Reasoning != a.Reasoning || r.Reason != a.Reason {
+		tb.Errorf("got text %q, reasoning %q, reason %q", r.Text, r.Reasoning, r.Reason)
+	}
+	if r.Usage == nil || *r.Usage != a.Usage {
+		tb.Errorf("usage = %+v, want %+v", r.Usage, a.Usage)
+	}
+	if a.Notice != "" && (len(r.Notices) != 1 || r.Notices[0] != a.Notice) {
+		tb.Errorf("notices = %q", r.Notices)
+	}
+}
+
 // Failure is what a stream that must fail delivers.
 type Failure struct {
 	Want      []string // words the error must contain
