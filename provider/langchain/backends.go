@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/tmc/langchaingo/llms/mistral"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/openai"
 )
 
 // DefaultMistralURL is Mistral's API root. Its client replaces any path
@@ -185,20 +185,10 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 	if base == "" {
 		base = DefaultMistralURL
 	}
-	var list struct {
-		Data []struct {
-			ID string `json:"id"`
-		} `json:"data"`
-	}
-	h := http.Header{"Authorization": {"Bearer " + c.ep.APIKey}}
-	call := provider.Call{Endpoint: c.ep, URL: strings.TrimRight(base, "/") + "/v1/models", Header: h}
-	if err := c.opts.GetJSON(ctx, call, &list); err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, len(list.Data))
-	for _, m := range list.Data {
-		ids = append(ids, m.ID)
-	}
-	slices.Sort(ids)
-	return ids, nil
+	// Mistral lists its models as OpenAI does.
+	return openai.New(openai.Config{
+		Name: c.ep.Name, BaseURL: strings.TrimRight(base, "/") + "/v1",
+		APIKey: c.ep.APIKey, KeyEnv: c.ep.KeyVar(nil),
+		HTTPClient: c.opts.Client(), Debug: c.opts.Debug,
+	}).ListModels(ctx)
 }
