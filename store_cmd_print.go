@@ -106,18 +106,12 @@ func quote(s string) string {
 // searchLimit is how many matches --search prints.
 const searchLimit = 50
 
-// searchHit is a match as --json prints it: the snippet as plain text and
-// the words that matched, in order.
+// searchHit is a match as --json prints it: the store's Hit, with the
+// snippet as plain text and the words that matched, in order.
 type searchHit struct {
-	ConversationID string        `json:"conversation_id"`
-	Title          string        `json:"title"`
-	MessageID      int64         `json:"message_id"`
-	Seq            int           `json:"seq"`
-	Role           provider.Role `json:"role"`
-	CreatedAt      time.Time     `json:"created_at"`
-	Rank           float64       `json:"rank"`
-	Snippet        string        `json:"snippet"`
-	Matches        []string      `json:"matches"`
+	store.Hit
+	Snippet string   `json:"snippet"` // shadows the Hit's, which holds markers
+	Matches []string `json:"matches"`
 }
 
 // search prints the messages that match text, best first, with the
@@ -131,8 +125,7 @@ func (c *savedCmd) search(ctx context.Context, text string) error {
 	if c.json {
 		out := make([]searchHit, 0, len(hits))
 		for _, h := range hits {
-			sh := searchHit{ConversationID: h.ConversationID, Title: h.Title, MessageID: h.MessageID,
-				Seq: h.Seq, Role: h.Role, CreatedAt: h.CreatedAt, Rank: h.Rank, Matches: []string{}}
+			sh := searchHit{Hit: h, Matches: []string{}}
 			for _, f := range h.Fragments() {
 				sh.Snippet += f.Text
 				if f.Match {
