@@ -123,12 +123,14 @@ func (p *termPrinter) draw(final bool) error {
 	p.printed = max(p.printed, stable)
 	if !final {
 		tail, rows := lines[p.printed:], 0
-		for _, l := range tail {
-			rows += p.rows(l)
+		fitted := make([]string, len(tail))
+		for i, l := range tail {
+			fitted[i] = p.fit(l)
+			rows += p.rowsOf(fitted[i])
 		}
 		if rows < p.height-1 {
-			for _, l := range tail {
-				b.WriteString(p.fit(l))
+			for _, l := range fitted {
+				b.WriteString(l)
 				b.WriteByte('\n')
 			}
 			p.tail = rows
@@ -153,8 +155,11 @@ func (p *termPrinter) fit(l string) string {
 
 // rows is how many rows of the terminal line l takes once printed: glamour
 // does not wrap code, so a long line of code wraps on the terminal.
-func (p *termPrinter) rows(l string) int {
-	w := ansi.StringWidth(p.fit(l))
+func (p *termPrinter) rows(l string) int { return p.rowsOf(p.fit(l)) }
+
+// rowsOf is rows of a line that fit has already made printable.
+func (p *termPrinter) rowsOf(fitted string) int {
+	w := ansi.StringWidth(fitted)
 	if p.width <= 0 || w <= p.width {
 		return 1
 	}
