@@ -13,12 +13,16 @@
 //     spans (see scanner). Finished pieces are rendered once and kept, with
 //     their lines; only the open last piece is rendered again at a frame.
 //     Pieces are joined as glamour joins blocks (see engine.go).
+//   - The pieces finished since the last frame are rendered together, in
+//     one glamour render: each render has a fixed cost (the context block,
+//     the document's margins) besides its text's.
 //   - A long fenced code block is itself rendered in chunks of finished
 //     lines, cut after blank lines where the check in code.go shows chroma's
 //     lexer back in its root state; a long list in chunks of items (list.go).
-//     As those checks are strong but not proofs, a Renderer that used chunks
-//     renders the whole text once more at Finish: the final frame is always
-//     an exact full render (one full render, ~70 ms for 40 KB, at the end).
+//     As those checks are strong but not proofs, the pieces that were
+//     committed from chunks are rendered once more, whole, at Finish; should
+//     one differ, the whole text is rendered anew. The final frame is always
+//     an exact full render, for the cost of the chunked pieces only.
 //   - Deltas are only stored by Append; rendering happens in Lines or Render,
 //     so deltas that arrive between two frames cost one render.
 //   - Lines returns the rendered lines with the finished pieces' lines reused
@@ -42,6 +46,7 @@
 package markdown
 
 import (
+	"hash/maphash"
 	"strings"
 )
 
@@ -71,25 +76,33 @@ type Renderer struct {
 	next    int   // cuts[:next] are either committed or known to be unusable
 	full    bool  // render the whole text at each frame (see scanner.refDefs)
 
-	// Committed output: the render of text[:doneEnd], kept across frames.
+	// Committed output, the render of text[:doneEnd], kept across frames:
+	// lines[:doneN] are its complete lines, doneTail its partial last line.
 	doneEnd  int
-	doneOut  []byte
-	doneN    int    // lines[:doneN] are the complete lines of doneOut
-	doneTail string // the partial last line of doneOut
+	doneN    int
+	doneTail string
 	code     codeCache
 	list     listCache
+	chunked  []chunkedPiece // committed pieces rendered from chunks
 
-	lines  []string // the frame's lines; lines[:doneN] are kept across frames
-	final  bool     // Finish was called: no more chunks (see codeCache, listCache)
-	approx bool     // chunks were used: Finish renders everything anew
-
-	openHead []byte // the frame's render of text[doneEnd:]: chunks kept from
-	open     string // frame to frame (code or list), then the rest, without suffix
-	sfx      string // the document's suffix: "\n", or "" for plain text
-	out      string // Render's result, valid when !stale
-	dirty    bool   // the text or options changed since the last frame
-	stale    bool   // out must be rebuilt
+	lines []string // the frame's lines; lines[:doneN] are kept across frames
+	final bool     // Finish was called: no more chunks (see codeCache, listCache)
+	sfx   string   // the document's suffix: "\n", or "" for plain text
+	out   string   // Render's result, valid when !stale
+	dirty bool     // the text or options changed since the last frame
+	stale bool     // out must be rebuilt
 }
+
+// chunkedPiece is a committed piece whose output was put together from
+// chunks, to be checked against a render of it whole at Finish.
+type chunkedPiece struct {
+	start, end int    // the piece is text[start:end]
+	tail       string // the partial line the output before it ended with
+	sum        uint64 // the hash of its output
+}
+
+// outputSeed seeds the hashes of chunked pieces' output.
+var outputSeed = maphash.MakeSeed()
 
 // New returns a Renderer with the given options.
 func New(opts Options) *Renderer {
@@ -164,9 +177,9 @@ func (r *Renderer) reconfigure() {
 
 // uncommit drops the committed output.
 func (r *Renderer) uncommit() {
-	r.next, r.doneEnd, r.doneOut, r.doneN, r.doneTail = 0, 0, r.doneOut[:0], 0, ""
+	r.next, r.doneEnd, r.doneN, r.doneTail = 0, 0, 0, ""
 	r.lines = r.lines[:0]
-	r.code, r.list = codeCache{}, listCache{}
+	r.code, r.list, r.chunked = codeCache{}, listCache{}, nil
 }
 
 // Render returns the rendered answer, rendering only if something changed
@@ -174,13 +187,7 @@ func (r *Renderer) uncommit() {
 func (r *Renderer) Render() string {
 	r.frame()
 	if r.stale {
-		var b strings.Builder
-		b.Grow(len(r.doneOut) + len(r.openHead) + len(r.open) + 1)
-		b.Write(r.doneOut)
-		b.Write(r.openHead)
-		b.WriteString(r.open)
-		b.WriteString(r.sfx)
-		r.out, r.stale = b.String(), false
+		r.out, r.stale = strings.Join(r.lines, "\n")+r.sfx, false
 	}
 	return r.out
 }
@@ -201,9 +208,9 @@ func (r *Renderer) Lines() []string {
 
 // Stable returns how many of the leading Lines can no longer change as
 // text is appended: the lines of finished pieces, rendered once and kept.
-// (A change of width or style re-renders everything, and after chunks were
-// used Finish renders the whole text once more, which the chunk checks make
-// agree but do not prove.) A printer that cannot take back what it printed,
+// (A change of width or style re-renders everything, and so does Finish in
+// the unlikely case that a piece committed from chunks renders differently
+// whole.) A printer that cannot take back what it printed,
 // such as a terminal's scrollback, prints these lines once.
 func (r *Renderer) Stable() int {
 	r.frame()
@@ -225,7 +232,7 @@ func (r *Renderer) frame() {
 		r.plain(src)
 		return
 	}
-	if r.full || r.scan.refDefs || (r.final && r.approx) {
+	if r.full || r.scan.refDefs || (r.final && !r.checkChunked(src)) {
 		r.whole(src)
 		return
 	}
@@ -236,14 +243,12 @@ func (r *Renderer) frame() {
 	piece := src[r.doneEnd:]
 	if !r.final {
 		if rest, ok := r.code.render(r, piece); ok {
-			r.approx = true
-			r.openHead, r.open, r.sfx = r.code.out, rest, "\n"
+			r.sfx = "\n"
 			r.lines = append(append(r.lines[:r.doneN], r.code.lines...), strings.Split(r.code.tail+rest, "\n")...)
 			return
 		}
 		if rest, ok := r.list.render(r, piece); ok {
-			r.approx = true
-			r.openHead, r.open, r.sfx = r.list.out, rest, "\n"
+			r.sfx = "\n"
 			r.lines = append(append(r.lines[:r.doneN], r.list.lines...), strings.Split(r.list.tail+rest, "\n")...)
 			return
 		}
@@ -253,7 +258,7 @@ func (r *Renderer) frame() {
 		r.whole(src)
 		return
 	}
-	r.openHead, r.open, r.sfx = nil, open, "\n"
+	r.sfx = "\n"
 	r.lines = append(r.lines[:r.doneN], strings.Split(r.doneTail+open, "\n")...)
 }
 
@@ -291,41 +296,96 @@ func (r *Renderer) cutAt(off int) bool {
 	return len(r.cuts) > 0 && r.cuts[len(r.cuts)-1] == off
 }
 
-// commit renders and keeps the pieces that end at cuts not yet used.
+// commit renders and keeps the pieces that end at cuts not yet used. The
+// pieces up to the last cut are rendered together; one at a time only when
+// the output there ends with a partial line no context reproduces (raw HTML
+// can leave one), where the next piece cannot start.
 func (r *Renderer) commit(src string) error {
-	for ; r.next < len(r.cuts); r.next++ {
-		end := r.cuts[r.next]
-		out, err := r.pieceOut(src[r.doneEnd:end])
-		if err != nil {
+	batch := true
+	for r.next < len(r.cuts) {
+		if out, ok := r.fromChunks(src[r.doneEnd:r.cuts[r.next]]); ok {
+			r.keep(src, r.cuts[r.next], out, true)
+			r.next++
+			continue
+		}
+		if last := len(r.cuts) - 1; batch && r.next < last {
+			kept, err := r.commitTo(src, r.cuts[last])
+			if err != nil {
+				return err
+			}
+			if kept {
+				r.next = len(r.cuts)
+				return nil
+			}
+			batch = false
+		}
+		if _, err := r.commitTo(src, r.cuts[r.next]); err != nil {
 			return err
 		}
-		tail := tailOf(r.doneTail + out)
-		if !r.eng.canFollow(tail) {
-			continue // the next piece cannot start here: render them together
-		}
-		r.doneOut = append(r.doneOut, out...)
-		parts := strings.Split(r.doneTail+out, "\n")
-		r.lines = append(r.lines[:r.doneN], parts[:len(parts)-1]...)
-		r.doneN, r.doneTail, r.doneEnd = len(r.lines), tail, end
-		r.code, r.list = codeCache{}, listCache{}
+		r.next++ // kept, or the next piece cannot start here: render them together
 	}
 	return nil
 }
 
-// pieceOut renders src, the piece that starts at doneEnd and ends at a cut,
-// as it appears in the whole document, without the document's suffix.
-func (r *Renderer) pieceOut(src string) (string, error) {
-	if !r.final {
-		if rest, ok := r.code.render(r, src); ok {
-			r.approx = true
-			return string(r.code.out) + rest, nil
-		}
-		if rest, ok := r.list.render(r, src); ok {
-			r.approx = true
-			return string(r.list.out) + rest, nil
+// commitTo renders text[doneEnd:end] and keeps it if the next piece can
+// start after it.
+func (r *Renderer) commitTo(src string, end int) (bool, error) {
+	out, err := r.eng.piece(r.doneEnd == 0, r.doneTail, src[r.doneEnd:end])
+	if err != nil {
+		return false, err
+	}
+	return r.keep(src, end, out, false), nil
+}
+
+// keep commits out, the output of text[doneEnd:end], unless the next piece
+// cannot start after it; chunked says it was put together from chunks.
+func (r *Renderer) keep(src string, end int, out string, chunked bool) bool {
+	tail := tailOf(r.doneTail + out)
+	if !r.eng.canFollow(tail) {
+		return false
+	}
+	if chunked {
+		r.chunked = append(r.chunked, chunkedPiece{start: r.doneEnd, end: end, tail: r.doneTail, sum: maphash.String(outputSeed, out)})
+	}
+	parts := strings.Split(r.doneTail+out, "\n")
+	r.lines = append(r.lines[:r.doneN], parts[:len(parts)-1]...)
+	r.doneN, r.doneTail, r.doneEnd = len(r.lines), tail, end
+	r.code, r.list = codeCache{}, listCache{}
+	return true
+}
+
+// fromChunks returns the output of src, the piece that starts at doneEnd and
+// ends at a cut, put together from the chunks it was rendered in while it
+// was the open piece, if it was (a block that arrived whole between two
+// frames is rendered whole: checking cuts in it would cost more).
+func (r *Renderer) fromChunks(src string) (string, bool) {
+	if r.final {
+		return "", false
+	}
+	if c := &r.code; c.built && c.start == r.doneEnd && len(c.cuts) > 0 {
+		if rest, ok := c.render(r, src); ok {
+			return string(c.out) + rest, true
 		}
 	}
-	return r.eng.piece(r.doneEnd == 0, r.doneTail, src)
+	if c := &r.list; c.built && c.start == r.doneEnd && len(c.cuts) > 0 {
+		if rest, ok := c.render(r, src); ok {
+			return string(c.out) + rest, true
+		}
+	}
+	return "", false
+}
+
+// checkChunked renders whole each committed piece that was put together
+// from chunks, and reports whether all render as they were committed.
+func (r *Renderer) checkChunked(src string) bool {
+	for _, p := range r.chunked {
+		out, err := r.eng.piece(p.start == 0, p.tail, src[p.start:p.end])
+		if err != nil || maphash.String(outputSeed, out) != p.sum {
+			return false
+		}
+	}
+	r.chunked = nil
+	return true
 }
 
 // whole renders the entire text in one go, for the rare texts that cannot be
@@ -338,16 +398,16 @@ func (r *Renderer) whole(src string) {
 		r.plain(src)
 		return
 	}
-	r.openHead, r.open, r.sfx = nil, out, ""
+	r.sfx = ""
 	if strings.HasSuffix(out, "\n") {
-		r.open, r.sfx = out[:len(out)-1], "\n"
+		out, r.sfx = out[:len(out)-1], "\n"
 	}
-	r.lines = strings.Split(r.open, "\n")
+	r.lines = strings.Split(out, "\n")
 }
 
 // plain shows the text unrendered, when glamour cannot render it.
 func (r *Renderer) plain(src string) {
 	r.uncommit()
-	r.openHead, r.open, r.sfx = nil, src, ""
+	r.sfx = ""
 	r.lines = strings.Split(src, "\n")
 }

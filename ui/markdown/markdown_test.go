@@ -203,10 +203,37 @@ func TestLongCodeIsChunked(t *testing.T) {
 			if chunked == 0 {
 				t.Fatal("the long block was never chunked")
 			}
+			committed := len(r.chunked)
 			r.Finish()
 			checkFrame(t, r, 80, "dark", "at the end")
-			t.Logf("%d frames used chunks", chunked)
+			if r.full {
+				t.Error("Finish rendered the whole text again: a chunked piece rendered differently whole")
+			}
+			t.Logf("%d frames used chunks; %d pieces committed from chunks", chunked, committed)
 		})
+	}
+}
+
+// TestChunkedPieceThatDiffersIsRenderedWhole checks the safety net: when a
+// piece committed from chunks does not match its render whole at Finish,
+// the final frame is a full render all the same.
+func TestChunkedPieceThatDiffersIsRenderedWhole(t *testing.T) {
+	text := corpus(t)["25-long-code.md"]
+	r := New(Options{Width: 80, Style: "dark"})
+	for _, tok := range tokens(text) {
+		r.Append(tok)
+		if tok == "\n" {
+			r.Lines()
+		}
+	}
+	if len(r.chunked) == 0 {
+		t.Fatal("no piece was committed from chunks")
+	}
+	r.chunked[0].sum++ // as if its chunks had been put together wrong
+	r.Finish()
+	checkFrame(t, r, 80, "dark", "at the end")
+	if !r.full {
+		t.Error("the mismatch went unnoticed: Finish did not render the whole text")
 	}
 }
 
