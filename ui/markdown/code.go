@@ -83,9 +83,8 @@ func (c *chunks) push(b int, chunk string) {
 	c.marks = append(c.marks, mark{len(c.out), len(c.lines), c.tail})
 	c.cuts = append(c.cuts, b)
 	c.out = append(c.out, chunk...)
-	parts := strings.Split(c.tail+chunk, "\n")
-	c.lines = append(c.lines, parts[:len(parts)-1]...)
-	c.tail = parts[len(parts)-1]
+	c.lines = appendComplete(c.lines, c.tail+chunk)
+	c.tail = tailOf(c.tail + chunk)
 }
 
 // pop drops the last cut.

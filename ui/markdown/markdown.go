@@ -4,7 +4,9 @@
 // rendered text at most once per frame (Lines, or Render). The contract: the
 // output of Render always equals, byte for byte, a full glamour render of all
 // the text appended so far (Text) with GlamourOptions (the renderer's width
-// and style, and the ChromaFormatter). The property tests check it on a corpus
+// and style, and the ChromaFormatter), less the padding that glamour ends
+// its lines with and that shows nothing (TrimPadding: nine tenths of the
+// bytes). The property tests check it on a corpus
 // of answers fed token by token, on random documents and under fuzzing.
 //
 // How it stays fast however long the answer grows:
@@ -244,12 +246,12 @@ func (r *Renderer) frame() {
 	if !r.final {
 		if rest, ok := r.code.render(r, piece); ok {
 			r.sfx = "\n"
-			r.lines = append(append(r.lines[:r.doneN], r.code.lines...), strings.Split(r.code.tail+rest, "\n")...)
+			r.lines = appendLines(append(r.lines[:r.doneN], r.code.lines...), r.code.tail+rest)
 			return
 		}
 		if rest, ok := r.list.render(r, piece); ok {
 			r.sfx = "\n"
-			r.lines = append(append(r.lines[:r.doneN], r.list.lines...), strings.Split(r.list.tail+rest, "\n")...)
+			r.lines = appendLines(append(r.lines[:r.doneN], r.list.lines...), r.list.tail+rest)
 			return
 		}
 	}
@@ -259,7 +261,7 @@ func (r *Renderer) frame() {
 		return
 	}
 	r.sfx = "\n"
-	r.lines = append(r.lines[:r.doneN], strings.Split(r.doneTail+open, "\n")...)
+	r.lines = appendLines(r.lines[:r.doneN], r.doneTail+open)
 }
 
 // scanText feeds the scanner the lines completed since the last frame and
@@ -347,8 +349,7 @@ func (r *Renderer) keep(src string, end int, out string, chunked bool) bool {
 	if chunked {
 		r.chunked = append(r.chunked, chunkedPiece{start: r.doneEnd, end: end, tail: r.doneTail, sum: maphash.String(outputSeed, out)})
 	}
-	parts := strings.Split(r.doneTail+out, "\n")
-	r.lines = append(r.lines[:r.doneN], parts[:len(parts)-1]...)
+	r.lines = appendComplete(r.lines[:r.doneN], r.doneTail+out)
 	r.doneN, r.doneTail, r.doneEnd = len(r.lines), tail, end
 	r.code, r.list = codeCache{}, listCache{}
 	return true
@@ -388,6 +389,47 @@ func (r *Renderer) checkChunked(src string) bool {
 	return true
 }
 
+// appendLines appends the lines of s to dst, without their invisible
+// padding (see trim.go). When that was most of s, the lines are copied out
+// of it into one string of their own, so that s can be freed.
+func appendLines(dst []string, s string) []string {
+	start, size := len(dst), 0
+	for rest := s; ; {
+		i := strings.IndexByte(rest, '\n')
+		if i < 0 {
+			i = len(rest)
+		}
+		l := trimLine(rest[:i])
+		dst, size = append(dst, l), size+len(l)
+		if i == len(rest) {
+			break
+		}
+		rest = rest[i+1:]
+	}
+	if size < len(s)/2 {
+		var b strings.Builder
+		b.Grow(size)
+		for _, l := range dst[start:] {
+			b.WriteString(l)
+		}
+		all := b.String()
+		for i := start; i < len(dst); i++ {
+			dst[i], all = all[:len(dst[i])], all[len(dst[i]):]
+		}
+	}
+	return dst
+}
+
+// appendComplete appends the complete lines of s, those that end with a
+// newline, as appendLines does.
+func appendComplete(dst []string, s string) []string {
+	s = s[:len(s)-len(tailOf(s))]
+	if s == "" {
+		return dst
+	}
+	return appendLines(dst, s[:len(s)-1])
+}
+
 // whole renders the entire text in one go, for the rare texts that cannot be
 // cut safely; from then on every frame does so.
 func (r *Renderer) whole(src string) {
@@ -402,7 +444,7 @@ func (r *Renderer) whole(src string) {
 	if strings.HasSuffix(out, "\n") {
 		out, r.sfx = out[:len(out)-1], "\n"
 	}
-	r.lines = strings.Split(out, "\n")
+	r.lines = appendLines(r.lines[:0], out)
 }
 
 // plain shows the text unrendered, when glamour cannot render it.

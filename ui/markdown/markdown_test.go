@@ -11,7 +11,8 @@ import (
 	"charm.land/glamour/v2"
 )
 
-// fullRender is the reference: glamour's render of the whole text.
+// fullRender is the reference: glamour's render of the whole text, less its
+// invisible padding.
 func fullRender(t testing.TB, text string, width int, style string) string {
 	t.Helper()
 	tr, err := glamour.NewTermRenderer(GlamourOptions(Options{Width: width, Style: style})...)
@@ -22,7 +23,7 @@ func fullRender(t testing.TB, text string, width int, style string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return TrimPadding(out)
 }
 
 // tokens splits s the way a model streams it: words and the spaces before
