@@ -249,4 +249,7 @@ type exactMsg struct{ answer *entry }
 func (m *Model) exactly(msg exactMsg) {
 	msg.answer.finish()
 	m.tr.layout()
+	if m.fitMemory {
+		fitMemory()
+	}
 }

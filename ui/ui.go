@@ -72,6 +72,8 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	opts.Context = ctx
 	m := New(opts)
+	m.fitMemory = true
+	fitMemory()
 	progOpts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if opts.Input != nil {
 		progOpts = append(progOpts, tea.WithInput(opts.Input))
