@@ -17,6 +17,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 )
@@ -80,6 +81,10 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	if opts.Output != nil {
 		progOpts = append(progOpts, tea.WithOutput(opts.Output))
+	} else {
+		// lipgloss read stdout's colour support when it was loaded; reading
+		// it again costs a terminfo lookup and, in tmux, a tmux process.
+		progOpts = append(progOpts, tea.WithColorProfile(lipgloss.Writer.Profile))
 	}
 	p := tea.NewProgram(m, progOpts...)
 	resetCrashLog()
