@@ -183,6 +183,8 @@ func TestOneShotFailures(t *testing.T) {
 			2, "", ""},
 		{"refused", []string{"OPENAI_API_KEY=sk-test", "PARLEY_CONFIG=/dev/null"}, []string{"-m", "openai:m", "--base-url", "http://127.0.0.1:1", "-p", "q"},
 			1, "", ""},
+		{"provider name, not the default provider's model", []string{"PARLEY_DEFAULT_PROVIDER=ollama"}, []string{"-m", "mistral", "-p", "q"},
+			2, "", "parley: provider: no API key for mistral: set MISTRAL_API_KEY (or, for ollama's model, -m ollama:mistral)\n"},
 		{"no prompt", nil, []string{"-m", "demo"}, 2, "", ""},
 		{"bad flag", nil, []string{"--bogus"}, 2, "", ""},
 	}
@@ -218,6 +220,16 @@ func TestDemoOffline(t *testing.T) {
 	r := parley(t, "", nil, "-m", "demo:fast", "-p", "hello")
 	if r.code != 0 || !strings.Contains(r.stdout, "# Hello from the Parley demo") || !strings.Contains(r.stdout, "| provider | wire format |") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	// A provider's name means the provider, whatever the default provider
+	// (here with its default model made the fast one).
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(cfg, []byte("default_provider = \"openai\"\n[providers.demo]\nmodel = \"fast\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = parley(t, "", []string{"PARLEY_CONFIG=" + cfg}, "-m", "demo", "-p", "hello")
+	if r.code != 0 || !strings.Contains(r.stdout, "# Hello from the Parley demo") {
+		t.Fatalf("-m demo with openai as the default provider: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
 

@@ -67,9 +67,6 @@ func (w *wiring) use(ctx context.Context, env *environment, spec string) error {
 	if spec == "" && def == "" {
 		def = detectProvider(ctx, w.eps, env.getenv)
 	}
-	if _, ok := w.eps[spec]; ok {
-		def = "" // a bare provider name means that provider's default model
-	}
 	ep, model, err := w.eps.Resolve(spec, def)
 	if err != nil {
 		return usageError{err}
@@ -86,6 +83,11 @@ func (w *wiring) use(ctx context.Context, env *environment, spec string) error {
 		ep.APIKey = key
 	}
 	if err := ep.RequireKey(); err != nil {
+		if alt := w.eps.Shadows(spec, def); alt != "" {
+			// "-m mistral" with Ollama as the default: the Mistral API,
+			// which may not be what was meant.
+			err = fmt.Errorf("%w (or, for %s's model, -m %s)", err, def, alt)
+		}
 		return usageError{err}
 	}
 	p, err := provider.New(ep, w.opts)

@@ -107,19 +107,22 @@ func ParseModel(spec string) (provider, model string) {
 //
 //	name:model   that endpoint and model (the model may hold colons)
 //	name:        that endpoint's default model
+//	name         that endpoint's default model, default provider or not
 //	model        a bare model name for the endpoint called def
-//	name         with no def: that endpoint's default model
 //	""           def's default model
 //
-// A bare word is a model when there is a default provider, so that
-// `-m mistral` with Ollama as the default asks Ollama for mistral.
+// A word that names an endpoint means the endpoint: `-m groq` or `-m demo`
+// with OpenAI as the default provider is not a request for an OpenAI model
+// called groq. A model of the default provider that has an endpoint's name
+// is written in full (ollama:mistral); Shadows tells when a spec may have
+// meant one.
 func (eps Endpoints) Resolve(spec, def string) (Endpoint, string, error) {
 	if p, m := ParseModel(spec); p != "" {
 		if ep, ok := eps[p]; ok {
 			return withModel(ep, m)
 		}
 	}
-	if ep, ok := eps[spec]; ok && def == "" {
+	if ep, ok := eps[spec]; ok {
 		// "-m ollama": the provider alone, with its default model.
 		return withModel(ep, "")
 	}
@@ -137,6 +140,19 @@ func (eps Endpoints) Resolve(spec, def string) (Endpoint, string, error) {
 		return Endpoint{}, "", fmt.Errorf("unknown default provider %q (known: %s)", def, strings.Join(eps.Names(), ", "))
 	}
 	return withModel(ep, spec)
+}
+
+// Shadows returns the spec that names def's model called spec, when spec
+// names another endpoint and so is not read as that model ("ollama:mistral"
+// for "mistral" with Ollama as the default provider), or "".
+func (eps Endpoints) Shadows(spec, def string) string {
+	if _, ok := eps[spec]; !ok || def == "" || def == spec {
+		return ""
+	}
+	if _, ok := eps[def]; !ok {
+		return ""
+	}
+	return def + ":" + spec
 }
 
 func withModel(ep Endpoint, model string) (Endpoint, string, error) {

@@ -23,8 +23,11 @@ func TestResolve(t *testing.T) {
 		{spec: "openai:gpt-4o", wantEP: "openai", wantMod: "gpt-4o"},
 		{spec: "ollama:llama3.2:3b", wantEP: "ollama", wantMod: "llama3.2:3b"},
 		{spec: "llama3.2:3b", def: "ollama", wantEP: "ollama", wantMod: "llama3.2:3b"},
-		{spec: "mistral", def: "ollama", wantEP: "ollama", wantMod: "mistral"},
+		{spec: "llama3.2", def: "ollama", wantEP: "ollama", wantMod: "llama3.2"},
+		{spec: "mistral", def: "ollama", wantEP: "mistral", wantMod: "mistral-small-latest"}, // an endpoint's name
+		{spec: "ollama:mistral", def: "ollama", wantEP: "ollama", wantMod: "mistral"},
 		{spec: "mistral", wantEP: "mistral", wantMod: "mistral-small-latest"},
+		{spec: "demo", def: "openai", wantEP: "demo", wantMod: "demo"},
 		{spec: "groq:", wantEP: "groq", wantMod: "llama-3.3-70b-versatile"},
 		{spec: "work:", def: "openai", wantEP: "work", wantMod: "big"},
 		{spec: "", def: "work", wantEP: "work", wantMod: "big"},
@@ -51,6 +54,21 @@ func TestResolve(t *testing.T) {
 				t.Errorf("Resolve(%q, %q) = %s, %q; want %s, %q", tt.spec, tt.def, ep.Name, model, tt.wantEP, tt.wantMod)
 			}
 		})
+	}
+}
+
+func TestShadows(t *testing.T) {
+	eps := Presets()
+	for _, tt := range []struct{ spec, def, want string }{
+		{"mistral", "ollama", "ollama:mistral"},
+		{"mistral", "", ""},
+		{"mistral", "mistral", ""},
+		{"llama3.2", "ollama", ""}, // not an endpoint's name: it is the model
+		{"demo", "gone", ""},
+	} {
+		if got := eps.Shadows(tt.spec, tt.def); got != tt.want {
+			t.Errorf("Shadows(%q, %q) = %q, want %q", tt.spec, tt.def, got, tt.want)
+		}
 	}
 }
 
