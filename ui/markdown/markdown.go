@@ -306,7 +306,7 @@ func (r *Renderer) commit(src string) error {
 	batch := true
 	for r.next < len(r.cuts) {
 		if out, ok := r.fromChunks(src[r.doneEnd:r.cuts[r.next]]); ok {
-			r.keep(src, r.cuts[r.next], out, true)
+			r.keep(r.cuts[r.next], out, true)
 			r.next++
 			continue
 		}
@@ -336,12 +336,12 @@ func (r *Renderer) commitTo(src string, end int) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return r.keep(src, end, out, false), nil
+	return r.keep(end, out, false), nil
 }
 
 // keep commits out, the output of text[doneEnd:end], unless the next piece
 // cannot start after it; chunked says it was put together from chunks.
-func (r *Renderer) keep(src string, end int, out string, chunked bool) bool {
+func (r *Renderer) keep(end int, out string, chunked bool) bool {
 	tail := tailOf(r.doneTail + out)
 	if !r.eng.canFollow(tail) {
 		return false
