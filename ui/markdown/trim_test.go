@@ -3,6 +3,9 @@ package markdown
 import (
 	"strings"
 	"testing"
+
+	"charm.land/glamour/v2"
+	uv "github.com/charmbracelet/ultraviolet"
 )
 
 func TestTrimLine(t *testing.T) {
@@ -48,4 +51,67 @@ func TestTrimLineDoesNotAllocate(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { trimLine(line) }); n != 0 {
 		t.Errorf("trimLine allocates %.0f times", n)
 	}
+}
+
+// TestTrimmedLinesLookTheSame draws glamour's lines and the trimmed ones
+// into cells, as a terminal does, for the corpus in every standard style:
+// a cell may differ only where glamour's shows nothing, a space with no
+// background, underline, reverse video or strike-through, and the trimmed
+// line's is empty.
+func TestTrimmedLinesLookTheSame(t *testing.T) {
+	styles := []string{"dark", "light", "notty", "ascii", "pink", "dracula", "tokyo-night"}
+	trimmed := 0
+	for name, text := range corpus(t) {
+		for i, style := range styles {
+			if raceEnabled && (i+len(name))%3 != 0 {
+				continue
+			}
+			tr, err := glamour.NewTermRenderer(GlamourOptions(Options{Width: 80, Style: style})...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := tr.Render(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n, l := range strings.Split(out, "\n") {
+				tl := trimLine(l)
+				if tl == l {
+					continue
+				}
+				trimmed++
+				was, is := cellsOf(l), cellsOf(tl)
+				for x := range was {
+					if was[x].Equal(&is[x]) {
+						continue
+					}
+					if !blank(&was[x]) || !is[x].Equal(&uv.EmptyCell) {
+						t.Fatalf("%s, %s, line %d, column %d: %+v became %+v\nline: %q", name, style, n+1, x+1, was[x], is[x], l)
+					}
+				}
+			}
+		}
+	}
+	if trimmed == 0 {
+		t.Fatal("no line was trimmed")
+	}
+}
+
+// cellsOf draws line into a row of cells.
+func cellsOf(line string) []uv.Cell {
+	const width = 400 // code lines are not wrapped
+	buf := uv.NewScreenBuffer(width, 1)
+	uv.NewStyledString(line).Draw(buf, buf.Bounds())
+	cells := make([]uv.Cell, width)
+	for x := range cells {
+		cells[x] = *buf.CellAt(x, 0)
+	}
+	return cells
+}
+
+// blank reports whether c shows nothing: a space whose attributes only
+// apply to a glyph.
+func blank(c *uv.Cell) bool {
+	const shows = uv.AttrReverse | uv.AttrStrikethrough
+	return c.Content == " " && c.Style.Bg == nil && c.Style.Underline == 0 && c.Style.Attrs&shows == 0
 }
