@@ -3,6 +3,7 @@ package markdown
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"charm.land/glamour/v2"
 	uv "github.com/charmbracelet/ultraviolet"
@@ -114,4 +115,39 @@ func cellsOf(line string) []uv.Cell {
 func blank(c *uv.Cell) bool {
 	const shows = uv.AttrReverse | uv.AttrStrikethrough
 	return c.Content == " " && c.Style.Bg == nil && c.Style.Underline == 0 && c.Style.Attrs&shows == 0
+}
+
+// FuzzTrimLine checks that trimLine only takes off the end of a line, is
+// idempotent, and never changes a cell a terminal would show.
+func FuzzTrimLine(f *testing.F) {
+	pad := "\x1b[38;5;252m \x1b[m"
+	for _, s := range []string{
+		"  \x1b[38;5;252mtext\x1b[m" + pad + pad,
+		"x\x1b[48;5;236m \x1b[m",
+		"x\x1b[44m\x1b[38;5;252m \x1b[m",
+		"\x1b[4mx\x1b[m\x1b[38;2;1;2;3m  \x1b[0m",
+		"x\x1b[1;31m \x1b[m" + pad,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		got := trimLine(line)
+		if !strings.HasPrefix(line, got) {
+			t.Fatalf("trimLine(%q) = %q, not a prefix", line, got)
+		}
+		if again := trimLine(got); again != got {
+			t.Fatalf("trimLine is not idempotent on %q: %q, then %q", line, got, again)
+		}
+		// The cells are compared for what glamour can write: valid UTF-8
+		// (the Sanitizer sees to it), one line, no tabs.
+		if got == line || !utf8.ValidString(line) || strings.ContainsAny(line, "\r\n\t") {
+			return
+		}
+		was, is := cellsOf(line), cellsOf(got)
+		for x := range was {
+			if !was[x].Equal(&is[x]) && (!blank(&was[x]) || !is[x].Equal(&uv.EmptyCell)) {
+				t.Fatalf("trimLine(%q) = %q changes column %d: %+v became %+v", line, got, x+1, was[x], is[x])
+			}
+		}
+	})
 }
