@@ -124,6 +124,11 @@ func newRootCommand(env *environment) *cobra.Command {
 	fl.BoolVar(&f.listModels, "list-models", false, "list the models the provider offers")
 	fl.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/parley/config.toml)")
 	fl.StringVar(&f.debug, "debug", "", "write a debug log to this file (never to the terminal)")
+	// -1 stands for "not given" (the config's value, or the provider's), not
+	// a value to show as the default.
+	for _, name := range []string{"temperature", "timeout", "idle-timeout"} {
+		fl.Lookup(name).DefValue = "0"
+	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	cmd.AddCommand(newSSECommand())
 	return cmd

@@ -216,6 +216,19 @@ func TestOneShotJSON(t *testing.T) {
 	}
 }
 
+func TestHelp(t *testing.T) {
+	r := parley(t, "", nil, "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "-m, --model") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	// Flags whose default is "not given" show no default.
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(l, "(default -1") {
+			t.Errorf("help shows an internal default: %q", l)
+		}
+	}
+}
+
 func TestDemoOffline(t *testing.T) {
 	r := parley(t, "", nil, "-m", "demo:fast", "-p", "hello")
 	if r.code != 0 || !strings.Contains(r.stdout, "# Hello from the Parley demo") || !strings.Contains(r.stdout, "| provider | wire format |") {
