@@ -29,6 +29,10 @@ type Client struct {
 	// Delay overrides the pause between tokens when not zero; a negative
 	// value means no pause.
 	Delay time.Duration
+	// Options bound and log an answer as they do any provider's: Timeout,
+	// IdleTimeout and Debug apply. The HTTP client stays the demo's own
+	// (loopback, no proxy), and nothing is retried.
+	Options provider.Options
 }
 
 var (
@@ -63,9 +67,13 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	srv := &http.Server{Handler: handler(delay), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln) //nolint:errcheck // Serve returns ErrServerClosed after Close.
 	client := openai.New(openai.Config{
-		Name:       "demo",
-		BaseURL:    "http://" + ln.Addr().String() + "/v1",
-		HTTPClient: &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}},
+		Name:        "demo",
+		BaseURL:     "http://" + ln.Addr().String() + "/v1",
+		HTTPClient:  &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}},
+		Retry:       provider.RetryPolicy{},
+		Timeout:     c.Options.Timeout,
+		IdleTimeout: c.Options.IdleTimeout,
+		Debug:       c.Options.Debug,
 	})
 	in, err := client.Stream(ctx, req)
 	if err != nil {
@@ -159,7 +167,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 func init() {
-	provider.Register(provider.TypeDemo, func(provider.Endpoint, provider.Options) (provider.Provider, error) {
-		return &Client{}, nil
+	provider.Register(provider.TypeDemo, func(_ provider.Endpoint, o provider.Options) (provider.Provider, error) {
+		return &Client{Options: o}, nil
 	})
 }

@@ -2,8 +2,10 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -65,5 +67,35 @@ func TestCancelStopsEverything(t *testing.T) {
 	}
 	if last.Kind != provider.KindError {
 		t.Fatalf("last chunk after cancel = %+v", last)
+	}
+}
+
+func TestTimeoutsApply(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		c    *Client
+	}{
+		{"timeout", &Client{Options: provider.Options{Timeout: 150 * time.Millisecond}}},
+		{"idle timeout", &Client{Delay: 400 * time.Millisecond, Options: provider.Options{IdleTimeout: 100 * time.Millisecond}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			ch, err := tt.c.Stream(context.Background(), provider.Request{Model: "demo",
+				Messages: []provider.Message{{Role: provider.RoleUser, Content: "hello"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var last provider.Chunk
+			for c := range ch {
+				last = c
+			}
+			var te *provider.TimeoutError
+			if last.Kind != provider.KindError || !errors.As(last.Err, &te) {
+				t.Fatalf("last chunk = %+v, want a timeout", last)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("the answer ended after %v", d)
+			}
+		})
 	}
 }
