@@ -153,27 +153,38 @@ func BenchmarkFenceLanguage(b *testing.B) {
 
 // BenchmarkStream is a whole answer of 10,000 tokens as the chat shows it:
 // appended token by token, a frame (Lines) after every tokens/frames of them,
-// then Finish and the final frame. Its time and allocations are what one
+// then Finish and the final frame; with a budget, as many more frames as
+// the renderer needs to catch up. Its time and allocations are what one
 // answer costs, start to end; frames=25 is a loopback server sending as fast
 // as it can (about 25 frames in the chat), frames=400 a model at ~100
 // tokens a second.
 func BenchmarkStream(b *testing.B) {
 	toks := benchAnswer(b, 10_000)[:10_000]
 	for _, frames := range []int{25, 400} {
-		b.Run(fmt.Sprintf("frames=%d", frames), func(b *testing.B) {
-			every := len(toks) / frames
-			b.ReportAllocs()
-			for b.Loop() {
-				r := New(Options{Width: 120, Style: "dark"})
-				for i, tok := range toks {
-					r.Append(tok)
-					if (i+1)%every == 0 {
+		for _, budget := range []int{0, 6 << 10} {
+			name := fmt.Sprintf("frames=%d", frames)
+			if budget > 0 {
+				name += fmt.Sprintf("/budget=%d", budget)
+			}
+			b.Run(name, func(b *testing.B) {
+				every := len(toks) / frames
+				b.ReportAllocs()
+				for b.Loop() {
+					r := New(Options{Width: 120, Style: "dark"})
+					r.SetBudget(budget)
+					for i, tok := range toks {
+						r.Append(tok)
+						if (i+1)%every == 0 {
+							r.Advance()
+							r.Lines()
+						}
+					}
+					r.Finish()
+					for r.Advance() || r.Behind() {
 						r.Lines()
 					}
 				}
-				r.Finish()
-				r.Lines()
-			}
-		})
+			})
+		}
 	}
 }

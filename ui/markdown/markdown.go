@@ -93,6 +93,10 @@ type Renderer struct {
 	out   string   // Render's result, valid when !stale
 	dirty bool     // the text or options changed since the last frame
 	stale bool     // out must be rebuilt
+
+	budget   int // bytes each Advance shows, or 0 for all (see pace.go)
+	limit    int // with a budget, the text shown is text[:limit]
+	rendered int // the last frame rendered text[:rendered]
 }
 
 // chunkedPiece is a committed piece whose output was put together from
@@ -140,13 +144,14 @@ func (r *Renderer) add(s string) {
 	if s == "" {
 		return
 	}
+	// Text past the limit is not shown until Advance: no frame for it.
+	r.dirty = r.dirty || r.budget == 0 || r.text.Len() < r.limit
 	r.text.WriteString(s)
-	r.dirty = true
 }
 
 // Reset empties the renderer, keeping its width and style.
 func (r *Renderer) Reset() {
-	*r = Renderer{opts: r.opts, eng: r.eng, engErr: r.engErr, fenceAt: -1, dirty: true, stale: true}
+	*r = Renderer{opts: r.opts, eng: r.eng, engErr: r.engErr, fenceAt: -1, dirty: true, stale: true, budget: r.budget}
 }
 
 // Text returns the markdown appended so far, as sanitized.
@@ -225,8 +230,11 @@ func (r *Renderer) frame() {
 		return
 	}
 	r.dirty, r.stale = false, true
-	src := r.text.String()
-	r.scanText(src)
+	text := r.text.String()
+	r.scanText(text[:r.shown()])
+	r.scanText(text[:r.shown()]) // a text found to need whole renders is shown whole
+	src := text[:r.shown()]
+	r.rendered = len(src)
 	if r.eng == nil && r.engErr == nil {
 		r.eng, r.engErr = newEngine(r.opts)
 	}
@@ -434,6 +442,7 @@ func appendComplete(dst []string, s string) []string {
 // cut safely; from then on every frame does so.
 func (r *Renderer) whole(src string) {
 	r.full = true
+	r.dirty = r.dirty || r.shown() > len(src) // from now on, all of it
 	r.uncommit()
 	out, err := r.eng.render(src)
 	if err != nil {
