@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
@@ -27,6 +29,7 @@ func (m *Model) ask() tea.Cmd {
 	req := m.req
 	req.Messages = m.messages()
 	a := newAnswer(m.c.wrap, m.c.styles.Theme)
+	a.md.SetBudget(frameBudget)
 	m.turns[len(m.turns)-1].answer = a
 	m.answer = a
 	m.tr.add(a)
@@ -126,7 +129,7 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 	cmds := []tea.Cmd{readChunks(msg.ch, msg.gen)}
 	if !m.framePending {
 		m.framePending = true
-		cmds = append(cmds, frameTick(msg.gen))
+		cmds = append(cmds, frameTick(msg.gen, m.lastFrame))
 	}
 	return tea.Batch(cmds...)
 }
@@ -178,17 +181,56 @@ func (m *Model) waited(msg waitTickMsg) tea.Cmd {
 }
 
 // frame renders the streaming answer if deltas arrived since the last one.
-func (m *Model) frame(msg frameMsg) {
+func (m *Model) frame(msg frameMsg) tea.Cmd {
 	if msg.gen != m.gen {
-		return
+		return nil
 	}
 	m.framePending = false
-	if m.answer != nil && m.answer.dirty {
+	defer func() { m.lastFrame = time.Now() }()
+	if a := m.answer; a != nil && (a.dirty || a.md.Behind()) {
+		more := a.md.Advance()
+		a.dirty = true
 		if !m.tr.follow {
 			m.tr.newBelow = true
 		}
 		m.tr.layout()
+		if more {
+			return m.catchUp(a)
+		}
 	}
+	return nil
+}
+
+// catchUpMsg asks for the next step of an answer that has more text than
+// it shows (see markdown.Renderer.SetBudget).
+type catchUpMsg struct{ answer *entry }
+
+// catchUp schedules the next step of a, when its frame could not show all
+// of its text. The step comes as a message of its own, so that key presses
+// get through between steps; text that arrives meanwhile waits for the
+// next frame, as usual.
+func (m *Model) catchUp(a *entry) tea.Cmd {
+	return func() tea.Msg { return catchUpMsg{a} }
+}
+
+// caughtUp shows the next step of an answer that is behind: rendered
+// even out of view, so that it always gets to the end.
+func (m *Model) caughtUp(msg catchUpMsg) tea.Cmd {
+	a := msg.answer
+	if !slices.Contains(m.tr.entries, a) || !a.md.Behind() {
+		return nil // removed meanwhile (regenerated, new conversation), or done
+	}
+	more := a.md.Advance()
+	a.md.Lines()
+	a.dirty = true
+	if !m.tr.follow {
+		m.tr.newBelow = true
+	}
+	m.tr.layout()
+	if more {
+		return m.catchUp(a)
+	}
+	return nil
 }
 
 // stop cancels the running exchange and keeps what arrived, as it stands.
@@ -236,6 +278,7 @@ func (m *Model) finish(s state, cause error) tea.Cmd {
 		default:
 			a.status = answerDone
 		}
+		a.md.Advance() // what arrived since the last frame, within the budget
 		a.dirty = true
 	}
 	m.tr.layout()
@@ -246,10 +289,14 @@ func (m *Model) finish(s state, cause error) tea.Cmd {
 type exactMsg struct{ answer *entry }
 
 // exactly gives a finished answer its exact final render.
-func (m *Model) exactly(msg exactMsg) {
+func (m *Model) exactly(msg exactMsg) tea.Cmd {
 	msg.answer.finish()
 	m.tr.layout()
 	if m.fitMemory {
 		fitMemory()
 	}
+	if msg.answer.md.Behind() {
+		return m.catchUp(msg.answer) // the rest of a burst that ended the answer
+	}
+	return nil
 }

@@ -69,6 +69,7 @@ type Model struct {
 	saving       sync.WaitGroup // answers being written by finishSaver
 	stats        stats
 	framePending bool
+	lastFrame    time.Time // when the last frame of a streaming answer was rendered
 
 	resizeSeq  int
 	flash      string // a one-off notice in the status line, cleared by the next key
@@ -197,9 +198,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, cmd
 	case frameMsg:
-		m.frame(msg)
+		cmd = m.frame(msg)
+	case catchUpMsg:
+		cmd = m.caughtUp(msg)
 	case exactMsg:
-		m.exactly(msg)
+		cmd = m.exactly(msg)
 	case waitTickMsg:
 		cmd = m.waited(msg)
 	case tea.KeyPressMsg:

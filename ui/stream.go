@@ -13,6 +13,12 @@ import (
 // answer: deltas arriving in between are coalesced into one render.
 const frameInterval = time.Second / 60
 
+// frameBudget is how much more of an answer's text a frame shows at most:
+// about 70 ms of rendering at 120 columns. Text that arrives faster than
+// that (a fast local server, a buffering proxy) appears in steps, with key
+// presses read between them, instead of in one long render.
+const frameBudget = 16 << 10
+
 // maxBatch bounds the chunks one message carries, so that a flood of
 // deltas still lets key presses through between two batches.
 const maxBatch = 4096
@@ -89,9 +95,15 @@ func readChunks(ch <-chan provider.Chunk, gen int) tea.Cmd {
 // frameMsg asks for a render of the streaming answer.
 type frameMsg struct{ gen int }
 
-// frameTick schedules the next frame of exchange gen.
-func frameTick(gen int) tea.Cmd {
-	return tea.Tick(frameInterval, func(time.Time) tea.Msg { return frameMsg{gen: gen} })
+// frameTick schedules the next frame of exchange gen, frameInterval after
+// the last one (at once when that is past: the first token shows without
+// waiting for a tick).
+func frameTick(gen int, last time.Time) tea.Cmd {
+	wait := frameInterval - time.Since(last)
+	if wait <= 0 {
+		return func() tea.Msg { return frameMsg{gen: gen} }
+	}
+	return tea.Tick(wait, func(time.Time) tea.Msg { return frameMsg{gen: gen} })
 }
 
 // waitInterval is how often the status line shows the time spent waiting

@@ -1,0 +1,49 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/parley-chat/parley/provider"
+)
+
+// TestBurstIsShownInSteps drives the model by hand: an answer much longer
+// than a frame's budget arrives in one batch; the frame shows part of it,
+// and the catch-up steps that follow, each a message of its own, show the
+// rest, to the last word.
+func TestBurstIsShownInSteps(t *testing.T) {
+	m := New(Options{Provider: &fakeProvider{}, Model: "fake:model", Theme: ThemeDark, Now: fixedNow})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.send("write a lot") // the stream it would open is played below
+	var b strings.Builder
+	for i := 0; b.Len() < 3*frameBudget; i++ {
+		fmt.Fprintf(&b, "Paragraph %d says a few words about nothing much, to fill the screen.\n\n", i)
+	}
+	b.WriteString("The last word is Ptarmigan.\n")
+	m.Update(chunksMsg{gen: m.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: b.String()}}})
+
+	_, cmd := m.Update(frameMsg{gen: m.gen})
+	if !m.answer.md.Behind() || strings.Contains(screenOf(m), "Ptarmigan") {
+		t.Fatal("the first frame showed the whole burst")
+	}
+	steps := 0
+	for cmd != nil {
+		msg, ok := cmd().(catchUpMsg)
+		if !ok {
+			t.Fatalf("a frame that is behind asked for %T, want a catch-up step", msg)
+		}
+		steps++
+		_, cmd = m.Update(msg)
+	}
+	if m.answer.md.Behind() || !strings.Contains(screenOf(m), "Ptarmigan") || steps < 2 {
+		t.Fatalf("after %d steps: behind %v, screen:\n%s", steps, m.answer.md.Behind(), screenOf(m))
+	}
+	if got := m.answer.answerText(); got != b.String() {
+		t.Error("the answer's text is not all that arrived")
+	}
+}
+
+func screenOf(m *Model) string { return ansi.Strip(m.View().Content) }
