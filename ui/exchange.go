@@ -180,7 +180,8 @@ func (m *Model) waited(msg waitTickMsg) tea.Cmd {
 	return waitTick(msg.gen)
 }
 
-// frame renders the streaming answer if deltas arrived since the last one.
+// frame renders the streaming answer if deltas arrived since the last one,
+// or if it shows less than it has (a burst larger than frameBudget).
 func (m *Model) frame(msg frameMsg) tea.Cmd {
 	if msg.gen != m.gen {
 		return nil
@@ -209,7 +210,7 @@ type catchUpMsg struct{ answer *entry }
 // of its text. The step comes as a message of its own, so that key presses
 // get through between steps; text that arrives meanwhile waits for the
 // next frame, as usual.
-func (m *Model) catchUp(a *entry) tea.Cmd {
+func (*Model) catchUp(a *entry) tea.Cmd {
 	return func() tea.Msg { return catchUpMsg{a} }
 }
 
