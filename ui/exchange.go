@@ -189,15 +189,7 @@ func (m *Model) frame(msg frameMsg) tea.Cmd {
 	m.framePending = false
 	defer func() { m.lastFrame = time.Now() }()
 	if a := m.answer; a != nil && (a.dirty || a.md.Behind()) {
-		more := a.md.Advance()
-		a.dirty = true
-		if !m.tr.follow {
-			m.tr.newBelow = true
-		}
-		m.tr.layout()
-		if more {
-			return m.catchUp(a)
-		}
+		return m.step(a)
 	}
 	return nil
 }
@@ -206,21 +198,21 @@ func (m *Model) frame(msg frameMsg) tea.Cmd {
 // it shows (see markdown.Renderer.SetBudget).
 type catchUpMsg struct{ answer *entry }
 
-// catchUp schedules the next step of a, when its frame could not show all
-// of its text. The step comes as a message of its own, so that key presses
-// get through between steps; text that arrives meanwhile waits for the
-// next frame, as usual.
-func (*Model) catchUp(a *entry) tea.Cmd {
-	return func() tea.Msg { return catchUpMsg{a} }
-}
-
-// caughtUp shows the next step of an answer that is behind: rendered
-// even out of view, so that it always gets to the end.
+// caughtUp shows the next step of an answer that is behind.
 func (m *Model) caughtUp(msg catchUpMsg) tea.Cmd {
 	a := msg.answer
 	if !slices.Contains(m.tr.entries, a) || !a.md.Behind() {
 		return nil // removed meanwhile (regenerated, new conversation), or done
 	}
+	return m.step(a)
+}
+
+// step shows up to frameBudget more of answer a, rendered even out of view
+// so that it always gets to the end, and lays the transcript out. When
+// more remains, it schedules the next step: a message of its own, so that
+// key presses get through between steps (text that arrives meanwhile waits
+// for the next frame, as usual).
+func (m *Model) step(a *entry) tea.Cmd {
 	more := a.md.Advance()
 	a.md.Lines()
 	a.dirty = true
@@ -232,6 +224,11 @@ func (m *Model) caughtUp(msg catchUpMsg) tea.Cmd {
 		return m.catchUp(a)
 	}
 	return nil
+}
+
+// catchUp schedules a catch-up step of a.
+func (*Model) catchUp(a *entry) tea.Cmd {
+	return func() tea.Msg { return catchUpMsg{a} }
 }
 
 // stop cancels the running exchange and keeps what arrived, as it stands.
