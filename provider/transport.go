@@ -108,9 +108,10 @@ type Call struct {
 	Body     []byte
 	// Model goes into the advice for a 404.
 	Model string
-	// Accept lists the media types a successful response may have; empty
-	// accepts any. A 200 of another type (an HTML error page from a proxy,
-	// say) fails with "expected text/event-stream, got text/html".
+	// Accept lists the media types a successful response may have, and is
+	// sent as the Accept header unless Header has one; empty accepts any. A
+	// 200 of another type (an HTML error page from a proxy, say) fails with
+	// "expected text/event-stream, got text/html".
 	Accept []string
 }
 
@@ -140,6 +141,9 @@ func (o Options) Open(ctx context.Context, c Call) (io.ReadCloser, error) {
 	}
 	if c.Body != nil && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if len(c.Accept) > 0 && req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", strings.Join(c.Accept, ", "))
 	}
 	w := &watchedBody{ctx: ctx, cancel: cancel, idle: o.IdleTimeout}
 	w.arm()

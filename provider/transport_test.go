@@ -82,6 +82,9 @@ func TestOpenRequest(t *testing.T) {
 	if r.Header.Get("Content-Type") != "application/json" || r.Header.Get("Authorization") != "Bearer "+secret || string(r.Body) != "{}" {
 		t.Errorf("request %+v", r)
 	}
+	if got := r.Header.Get("Accept"); got != MediaEventStream {
+		t.Errorf("Accept = %q, want the call's media type", got)
+	}
 }
 
 func TestOpenIdle(t *testing.T) {

@@ -81,11 +81,9 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.ep.Name, err)
 	}
-	h := c.header()
-	h.Set("Accept", provider.MediaEventStream)
 	call := provider.Call{
 		Endpoint: c.ep, Method: http.MethodPost, URL: c.base + "/v1/messages",
-		Header: h, Body: body, Model: req.Model, Accept: []string{provider.MediaEventStream},
+		Header: c.header(), Body: body, Model: req.Model, Accept: []string{provider.MediaEventStream},
 	}
 	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		rc, err := c.opts.Open(ctx, call)

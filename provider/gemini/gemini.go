@@ -77,12 +77,10 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	gr.GenerationConfig.ThinkingConfig = nil
 	plain, _ := json.Marshal(gr) // for models that cannot think
 	model := strings.TrimPrefix(req.Model, "models/")
-	h := c.header()
-	h.Set("Accept", provider.MediaEventStream)
 	call := provider.Call{
 		Endpoint: c.ep, Method: http.MethodPost,
 		URL:    c.base + "/v1beta/models/" + url.PathEscape(model) + ":streamGenerateContent?alt=sse",
-		Header: h, Body: body, Model: model, Accept: []string{provider.MediaEventStream},
+		Header: c.header(), Body: body, Model: model, Accept: []string{provider.MediaEventStream},
 	}
 	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		rc, err := c.opts.Open(ctx, call)

@@ -152,11 +152,9 @@ func fix(r *chatRequest, err error) bool {
 }
 
 func (c *Client) attempt(ctx context.Context, e *provider.Emitter, body []byte, model string) (string, error) {
-	h := c.header()
-	h.Set("Accept", provider.MediaEventStream)
 	rc, err := c.opts.Open(ctx, provider.Call{
 		Endpoint: c.ep, Method: http.MethodPost, URL: c.cfg.BaseURL + "/chat/completions",
-		Header: h, Body: body, Model: model, Accept: []string{provider.MediaEventStream},
+		Header: c.header(), Body: body, Model: model, Accept: []string{provider.MediaEventStream},
 	})
 	if err != nil {
 		return "", err
