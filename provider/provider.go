@@ -47,6 +47,17 @@ type Request struct {
 	MaxTokens int
 }
 
+// Chat returns the messages as wires without a separate system prompt take
+// them: the system prompt first, as a RoleSystem message, then Messages.
+func (r Request) Chat() []Message {
+	if r.System == "" && r.Messages != nil {
+		return r.Messages
+	}
+	msgs := make([]Message, 0, len(r.Messages)+1)
+	msgs = append(msgs, Message{Role: RoleSystem, Content: r.System})
+	return append(msgs, r.Messages...)
+}
+
 // Kind tells what a Chunk carries.
 type Kind uint8
 

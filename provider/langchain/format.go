@@ -11,11 +11,9 @@ import (
 // messages converts a request to langchaingo's messages: the system prompt
 // first, then the history, text only.
 func messages(req provider.Request) []llms.MessageContent {
-	msgs := make([]llms.MessageContent, 0, len(req.Messages)+1)
-	if req.System != "" {
-		msgs = append(msgs, llms.TextParts(llms.ChatMessageTypeSystem, req.System))
-	}
-	for _, m := range req.Messages {
+	chat := req.Chat()
+	msgs := make([]llms.MessageContent, 0, len(chat))
+	for _, m := range chat {
 		role := llms.ChatMessageTypeHuman
 		switch m.Role {
 		case provider.RoleAssistant:

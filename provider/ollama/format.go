@@ -22,12 +22,7 @@ type options struct {
 }
 
 func newChatRequest(req provider.Request) chatRequest {
-	msgs := make([]provider.Message, 0, len(req.Messages)+1)
-	if req.System != "" {
-		msgs = append(msgs, provider.Message{Role: provider.RoleSystem, Content: req.System})
-	}
-	msgs = append(msgs, req.Messages...)
-	r := chatRequest{Model: req.Model, Messages: msgs, Stream: true}
+	r := chatRequest{Model: req.Model, Messages: req.Chat(), Stream: true}
 	if req.Temperature != nil || req.MaxTokens > 0 {
 		r.Options = &options{Temperature: req.Temperature, NumPredict: req.MaxTokens}
 	}

@@ -25,14 +25,9 @@ type streamOptions struct {
 }
 
 func newChatRequest(req provider.Request) chatRequest {
-	msgs := make([]provider.Message, 0, len(req.Messages)+1)
-	if req.System != "" {
-		msgs = append(msgs, provider.Message{Role: provider.RoleSystem, Content: req.System})
-	}
-	msgs = append(msgs, req.Messages...)
 	return chatRequest{
 		Model:         req.Model,
-		Messages:      msgs,
+		Messages:      req.Chat(),
 		Stream:        true,
 		StreamOptions: &streamOptions{IncludeUsage: true},
 		Temperature:   req.Temperature,

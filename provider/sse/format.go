@@ -17,11 +17,7 @@ type chatRequest struct {
 }
 
 func newChatRequest(req provider.Request) chatRequest {
-	msgs := make([]provider.Message, 0, len(req.Messages)+1)
-	if req.System != "" {
-		msgs = append(msgs, provider.Message{Role: provider.RoleSystem, Content: req.System})
-	}
-	return chatRequest{Model: req.Model, Messages: append(msgs, req.Messages...)}
+	return chatRequest{Model: req.Model, Messages: req.Chat()}
 }
 
 // sink receives what a stream carries; *provider.Emitter is one.
