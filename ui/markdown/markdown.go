@@ -230,11 +230,14 @@ func (r *Renderer) frame() {
 		return
 	}
 	r.dirty, r.stale = false, true
-	text := r.text.String()
-	r.scanText(text[:r.shown()])
-	r.scanText(text[:r.shown()]) // a text found to need whole renders is shown whole
-	src := text[:r.shown()]
-	r.rendered = len(src)
+	text, n := r.text.String(), r.shown()
+	r.scanText(text[:n])
+	if m := r.shown(); m != n { // a text found to need whole renders is shown whole
+		r.scanText(text[:m])
+		n = m
+	}
+	src := text[:n]
+	r.rendered = n
 	if r.eng == nil && r.engErr == nil {
 		r.eng, r.engErr = newEngine(r.opts)
 	}
