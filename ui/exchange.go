@@ -207,14 +207,13 @@ func (m *Model) caughtUp(msg catchUpMsg) tea.Cmd {
 	return m.step(a)
 }
 
-// step shows up to frameBudget more of answer a, rendered even out of view
-// so that it always gets to the end, and lays the transcript out. When
-// more remains, it schedules the next step: a message of its own, so that
-// key presses get through between steps (text that arrives meanwhile waits
-// for the next frame, as usual).
+// step shows up to frameBudget more of answer a and lays the transcript
+// out (which renders a only if it is in view). When more remains, it
+// schedules the next step: a message of its own, so that key presses get
+// through between steps (text that arrives meanwhile waits for the next
+// frame, as usual).
 func (m *Model) step(a *entry) tea.Cmd {
 	more := a.md.Advance()
-	a.md.Lines()
 	a.dirty = true
 	if !m.tr.follow {
 		m.tr.newBelow = true
