@@ -70,7 +70,6 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		Name:        "demo",
 		BaseURL:     "http://" + ln.Addr().String() + "/v1",
 		HTTPClient:  &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}},
-		Retry:       provider.RetryPolicy{},
 		Timeout:     c.Options.Timeout,
 		IdleTimeout: c.Options.IdleTimeout,
 		Debug:       c.Options.Debug,
