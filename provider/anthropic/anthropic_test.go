@@ -23,13 +23,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 const testKey = "sk-ant-test-0123456789abcdef"
 
 func newClient(srv *streamtest.Server, o provider.Options) *Client {
-	ep := provider.Presets()["anthropic"]
-	ep.BaseURL, ep.APIKey = srv.URL, testKey
-	o.HTTPClient = srv.Client()
-	if o.Retry == nil {
-		o.Retry = &provider.RetryPolicy{}
-	}
-	return New(ep, o)
+	return New(providertest.Preset(srv, "anthropic", testKey, o))
 }
 
 var hello = provider.Request{

@@ -20,13 +20,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 const testKey = "AIzaSy-test-0123456789abcdef"
 
 func newClient(srv *streamtest.Server, o provider.Options) *Client {
-	ep := provider.Presets()["gemini"]
-	ep.BaseURL, ep.APIKey = srv.URL, testKey
-	o.HTTPClient = srv.Client()
-	if o.Retry == nil {
-		o.Retry = &provider.RetryPolicy{}
-	}
-	return New(ep, o)
+	return New(providertest.Preset(srv, "gemini", testKey, o))
 }
 
 var temp = 0.5

@@ -19,9 +19,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 const ndjson = "application/x-ndjson"
 
 func newClient(srv *streamtest.Server) *Client {
-	ep := provider.Presets()["ollama"]
-	ep.BaseURL = srv.URL
-	return New(ep, provider.Options{HTTPClient: srv.Client(), Retry: &provider.RetryPolicy{}})
+	return New(providertest.Preset(srv, "ollama", "", provider.Options{}))
 }
 
 func ndStream(steps ...streamtest.Step) streamtest.Response {

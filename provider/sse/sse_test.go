@@ -23,11 +23,7 @@ const testKey = "sse-key-0123456789abcdef"
 
 func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	ep := provider.Endpoint{Name: "acme", Type: provider.TypeSSE, BaseURL: srv.URL + "/v1/answer", APIKey: testKey, APIKeyEnv: "ACME_KEY"}
-	o.HTTPClient = srv.Client()
-	if o.Retry == nil {
-		o.Retry = &provider.RetryPolicy{}
-	}
-	c := New(ep, o)
+	c := New(ep, providertest.Options(srv, o))
 	c.Reconnect = stream.Options{Retry: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
 	return c
 }
