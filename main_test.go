@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -92,9 +91,7 @@ func parley(t *testing.T, stdin string, env []string, args ...string) result {
 		t.Fatal(err)
 	}
 	r := result{stdout: stdout.String(), stderr: stderr.String(), code: code}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.peakRSS = ru.Maxrss << 10 // Linux counts KiB
-	}
+	r.peakRSS = peakRSS(cmd.ProcessState)
 	return r
 }
 

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -139,7 +138,7 @@ func helperCmd(t *testing.T, name string, asNobody bool, env ...string) *exec.Cm
 	cmd.Env = append(os.Environ(), helperEnv+"="+name)
 	cmd.Env = append(cmd.Env, env...)
 	if asNobody {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		cmd.SysProcAttr = nobody()
 	}
 	return cmd
 }
