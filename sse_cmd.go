@@ -160,12 +160,15 @@ func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string) error {
 
 // sseError words the error that ended `parley sse`.
 func sseError(ctx context.Context, err error) error {
+	var timeout *provider.TimeoutError
 	switch {
 	case err == nil:
 		return nil
 	case ctx.Err() != nil && context.Cause(ctx) != ctx.Err():
 		return context.Cause(ctx) // --timeout
-	case errors.Is(err, stream.ErrIdle) && !errors.As(err, new(*provider.TimeoutError)):
+	case errors.As(err, &timeout):
+		return timeout // the wait for the headers, without Go's words for the request
+	case errors.Is(err, stream.ErrIdle):
 		return fmt.Errorf("%w (--idle-timeout)", err)
 	case errors.Is(err, stream.ErrEnded):
 		// The reconnections were used up on a server that kept closing.
