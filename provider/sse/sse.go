@@ -115,7 +115,7 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	var lost error    // why the connection that last delivered events ended
 	opts := c.Reconnect
 	opts.IdleTimeout = c.opts.IdleTimeout
-	opts.MaxReconnects = max(left, -1)
+	opts.MaxReconnects = left
 	if left <= 0 {
 		opts.MaxReconnects = -1
 	}
