@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -48,7 +49,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	notices := !f.json && isTerminal(env.stderr)
 	stopSpinner := func() {}
 	if notices {
-		stopSpinner = startSpinner(env.stderr, "waiting for "+w.spec)
+		stopSpinner = startSpinner(env.stderr, "waiting for "+markdown.Sanitize(w.spec))
 	}
 	defer stopSpinner()
 	for batch := range batches(ch) {
@@ -211,17 +212,36 @@ func (p *rawPrinter) close(error) error {
 	return p.flush()
 }
 
-// jsonPrinter writes one JSON object per chunk.
+// jsonPrinter writes one JSON object per chunk. On a terminal each line is
+// sanitized: JSON escapes C0 controls but not C1 ones or bidirectional
+// overrides.
 type jsonPrinter struct {
-	w   *bufio.Writer
-	enc *json.Encoder
+	w    *bufio.Writer
+	enc  *json.Encoder
+	tty  bool
+	line bytes.Buffer // the line being encoded, on a terminal
 }
 
 func newJSONPrinter(w io.Writer) *jsonPrinter {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	return &jsonPrinter{w: bw, enc: enc}
+	p := &jsonPrinter{w: bufio.NewWriter(w), tty: isTerminal(w)}
+	p.enc = json.NewEncoder(p.w)
+	if p.tty {
+		p.enc = json.NewEncoder(&p.line)
+	}
+	p.enc.SetEscapeHTML(false)
+	return p
+}
+
+func (p *jsonPrinter) encode(j jsonChunk) error {
+	if !p.tty {
+		return p.enc.Encode(j)
+	}
+	p.line.Reset()
+	if err := p.enc.Encode(j); err != nil {
+		return err
+	}
+	_, err := p.w.WriteString(markdown.Sanitize(p.line.String()))
+	return err
 }
 
 // jsonChunk is the --json form of a chunk.
@@ -251,7 +271,7 @@ func (p *jsonPrinter) chunk(c provider.Chunk) error {
 	case provider.KindError:
 		j.Error = errorLine(c.Err)
 	}
-	return p.enc.Encode(j)
+	return p.encode(j)
 }
 
 func (p *jsonPrinter) flush() error      { return p.w.Flush() }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,7 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/stream"
+	"github.com/parley-chat/parley/ui/markdown"
 )
 
 // sseFlags are the flags of `parley sse`.
@@ -22,6 +27,8 @@ type sseFlags struct {
 	headers       []string
 	noReconnect   bool
 	maxReconnects int
+	timeout       time.Duration
+	idleTimeout   time.Duration
 }
 
 // newSSECommand returns `parley sse URL`, a debugging aid that prints each
@@ -44,7 +51,11 @@ func newSSECommand() *cobra.Command {
 			`{"event": TYPE, "data": DATA, "id": LAST_EVENT_ID}` + " and reconnects as a browser's\n" +
 			"EventSource does (honouring retry, sending Last-Event-ID). Reconnections are reported on stderr.\n" +
 			"A server stops the reconnections with a 204; for endpoints that simply end the body when done\n" +
-			"(most model APIs), pass --no-reconnect, or each reconnection sends the request again.\n" +
+			"(most model APIs), pass --no-reconnect, or each reconnection sends the request again. A\n" +
+			"reconnection that brings no event with a new ID counts toward --max-reconnects, so such an\n" +
+			"endpoint is given up on after that many.\n" +
+			"On a terminal, control characters in the events are left out of the lines; piped, they are\n" +
+			"written exactly as JSON encodes them.\n" +
 			"Exit status: 0 at a clean end (204, or end of body with --no-reconnect), 1 on failure, 130 on Ctrl+C.",
 		Example: "  parley sse http://localhost:8080/events\n" +
 			"  parley sse -X POST -H 'Content-Type: application/json' -d '{\"stream\":true}' https://api.example.com/v1/chat\n" +
@@ -63,7 +74,9 @@ func newSSECommand() *cobra.Command {
 	fl.StringArrayVarP(&f.headers, "header", "H", nil, "request header 'Key: Value' (repeatable)")
 	fl.BoolVar(&f.noReconnect, "no-reconnect", false, "stop at the end of the body (exit 0) instead of reconnecting")
 	fl.IntVar(&f.maxReconnects, "max-reconnects", stream.DefaultMaxReconnects,
-		"give up after this many reconnections in a row that bring no event (0: never reconnect)")
+		"give up after this many reconnections in a row that bring no event with a new ID (0: never reconnect)")
+	fl.DurationVar(&f.timeout, "timeout", 0, helpTimeout)
+	fl.DurationVar(&f.idleTimeout, "idle-timeout", defaultIdleTimeout, helpIdleTimeout)
 	return cmd
 }
 
@@ -92,17 +105,34 @@ func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string) error {
 	if f.maxReconnects < 0 {
 		return usageErrorf("sse: --max-reconnects must be 0 or more, not %d", f.maxReconnects)
 	}
-	opts := stream.Options{MaxReconnects: f.maxReconnects}
+	if f.timeout < 0 || f.idleTimeout < 0 {
+		return usageErrorf("sse: --timeout and --idle-timeout must be 0 (none) or more")
+	}
+	// The providers' transport and bounds: proxies from the environment, the
+	// wait for each response's headers and the silence within a body bounded
+	// by --idle-timeout, the whole run by --timeout.
+	popts := provider.Options{IdleTimeout: f.idleTimeout}
+	opts := stream.Options{MaxReconnects: f.maxReconnects, IdleTimeout: f.idleTimeout}
 	if f.noReconnect || f.maxReconnects == 0 {
 		opts.MaxReconnects = -1
 	}
 	stderr := cmd.ErrOrStderr()
 	opts.OnReconnect = func(r stream.Reconnect) {
-		fmt.Fprintf(stderr, "parley: %v; reconnecting in %v (attempt %d)\n", r.Err, r.Wait.Round(time.Millisecond), r.Attempt)
+		fmt.Fprintf(stderr, "parley: %s; reconnecting in %v (attempt %d)\n",
+			markdown.Sanitize(r.Err.Error()), r.Wait.Round(time.Millisecond), r.Attempt)
 	}
-	c := stream.NewClient(cmd.Context(), &http.Client{}, stream.NewRequestFunc(method, u.String(), body, header), opts)
+	ctx := cmd.Context()
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, f.timeout, &provider.TimeoutError{Limit: f.timeout})
+		defer cancel()
+	}
+	c := stream.NewClient(ctx, popts.StreamClient(), stream.NewRequestFunc(method, u.String(), body, header), opts)
 	defer c.Close()
-	enc := json.NewEncoder(cmd.OutOrStdout())
+	out := cmd.OutOrStdout()
+	tty := isTerminal(out)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	for c.Next() {
 		ev := c.Event()
@@ -111,11 +141,40 @@ func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string) error {
 			Data  string `json:"data"`
 			ID    string `json:"id"`
 		}{ev.Type, ev.Data, ev.ID}
+		buf.Reset()
 		if err := enc.Encode(line); err != nil {
 			return fmt.Errorf("sse: %w", err)
 		}
+		b := buf.Bytes()
+		if tty {
+			// JSON escapes C0 controls but not C1 ones (U+009B is CSI to
+			// some terminals) nor bidirectional overrides.
+			b = []byte(markdown.Sanitize(string(b)))
+		}
+		if _, err := out.Write(b); err != nil {
+			return fmt.Errorf("sse: %w", err)
+		}
 	}
-	return c.Err()
+	return sseError(ctx, c.Err())
+}
+
+// sseError words the error that ended `parley sse`.
+func sseError(ctx context.Context, err error) error {
+	var timeout *provider.TimeoutError
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil && context.Cause(ctx) != ctx.Err():
+		return context.Cause(ctx) // --timeout
+	case errors.As(err, &timeout):
+		return timeout // the wait for the headers, without Go's words for the request
+	case errors.Is(err, stream.ErrIdle):
+		return fmt.Errorf("%w (--idle-timeout)", err)
+	case errors.Is(err, stream.ErrEnded):
+		// The reconnections were used up on a server that kept closing.
+		return fmt.Errorf("%w (an endpoint that ends its stream when done wants --no-reconnect)", err)
+	}
+	return err
 }
 
 // parseHeaders turns -H 'Key: Value' flags into a header.

@@ -166,10 +166,20 @@ func (c *savedCmd) remove(ctx context.Context, idOrPrefix string) error {
 // minDeletePrefix is the fewest ID digits --delete accepts.
 const minDeletePrefix = 4
 
+// writeJSON writes v as indented JSON: sanitized on a terminal, since
+// JSON escapes C0 controls but not C1 ones or bidirectional overrides.
 func (c *savedCmd) writeJSON(v any) error {
-	enc := json.NewEncoder(c.w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if !c.tty {
+		enc := json.NewEncoder(c.w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(c.w, markdown.Sanitize(string(b))+"\n")
+	return err
 }
 
 // text makes a line of stored text fit to print: sanitized on a terminal,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"log/slog"
@@ -146,7 +147,8 @@ func (w *wiring) close() {
 	}
 }
 
-// listModels prints the models of the chosen provider, one a line.
+// listModels prints the models of the chosen provider, one a line: as the
+// server wrote them when piped, sanitized on a terminal.
 func listModels(ctx context.Context, env *environment, w *wiring) error {
 	lister, ok := w.prov.(provider.ModelLister)
 	if !ok {
@@ -156,8 +158,14 @@ func listModels(ctx context.Context, env *environment, w *wiring) error {
 	if err != nil {
 		return err
 	}
+	tty := isTerminal(env.stdout)
+	out := bufio.NewWriter(env.stdout)
 	for _, m := range models {
-		fmt.Fprintln(env.stdout, w.prov.Name()+":"+m)
+		line := w.prov.Name() + ":" + m
+		if tty {
+			line = clean(line)
+		}
+		out.WriteString(line + "\n")
 	}
-	return nil
+	return out.Flush()
 }

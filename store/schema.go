@@ -151,6 +151,9 @@ func (s *Store) checkFile(ctx context.Context) error {
 		err = fmt.Errorf("%w (schema version %d; this Parley knows up to %d)",
 			ErrNewerSchema, version, len(migrations))
 	}
+	if err == nil && version > 0 {
+		err = s.quickCheck(ctx, tx)
+	}
 	return err
 }
 

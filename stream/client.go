@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -23,8 +24,8 @@ var ErrEnded = errors.New("stream: server closed the stream")
 
 // Reconnect describes a reconnection that the Client is about to make.
 type Reconnect struct {
-	// Attempt counts the reconnections in a row that have not yet
-	// delivered an event, from 1.
+	// Attempt counts the reconnections in a row that have made no
+	// progress, from 1 (see Options.MaxReconnects).
 	Attempt int
 	// Wait is the time the Client waits before reconnecting.
 	Wait time.Duration
@@ -45,9 +46,13 @@ type Options struct {
 	// jitter) after each reconnection that delivers no event; 0 means
 	// DefaultMaxBackoff. A server's retry larger than the cap is obeyed.
 	MaxBackoff time.Duration
-	// MaxReconnects bounds the reconnections in a row that deliver no
-	// event; 0 means DefaultMaxReconnects, and a negative value means
-	// never reconnect: the end of the body then ends the stream cleanly.
+	// MaxReconnects bounds the reconnections in a row that make no
+	// progress: that deliver no event with an ID not seen before in the
+	// stream. Events without IDs, or the same events sent again by a
+	// server that ignores Last-Event-ID, are no progress, so an endpoint
+	// that sends its events and closes is not reconnected forever. 0
+	// means DefaultMaxReconnects, and a negative value means never
+	// reconnect: the end of the body then ends the stream cleanly.
 	MaxReconnects int
 	// LastEventID is sent with the first request, to resume a stream.
 	LastEventID string
@@ -76,7 +81,9 @@ type Client struct {
 	lastID   string
 	retry    time.Duration // the server's reconnection time, if retrySet
 	retrySet bool
-	failures int // reconnections in a row without an event
+	failures int                 // reconnections in a row without progress
+	seen     map[uint64]struct{} // hashes of the event IDs delivered, up to maxSeenIDs
+	seed     maphash.Seed
 	ev       Event
 	err      error
 	done     bool
@@ -102,8 +109,30 @@ func NewClient(ctx context.Context, hc *http.Client, newReq RequestFunc, opts Op
 	}
 	return &Client{
 		ctx: ctx, hc: hc, newReq: newReq, opts: opts, lastID: opts.LastEventID,
-		rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		rnd:  rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		seen: map[uint64]struct{}{}, seed: maphash.MakeSeed(),
 	}
+}
+
+// maxSeenIDs bounds the event IDs a Client remembers to tell progress
+// from repetition: 4,096 hashes, about 100 KiB. A server that sends the
+// same history of more events than that again on each reconnection is
+// taken to make progress.
+const maxSeenIDs = 4096
+
+// progress records ev's ID and reports whether it is one not seen before.
+func (c *Client) progress(ev Event) bool {
+	if ev.ID == "" {
+		return false
+	}
+	h := maphash.String(c.seed, ev.ID)
+	if _, ok := c.seen[h]; ok {
+		return false
+	}
+	if len(c.seen) < maxSeenIDs {
+		c.seen[h] = struct{}{}
+	}
+	return true
 }
 
 // Event returns the event that the last call to Next returned.
@@ -154,7 +183,10 @@ func (c *Client) Next() bool {
 			}
 		}
 		if c.dec.Next() {
-			c.ev, c.lastID, c.failures = c.dec.Event(), c.dec.LastEventID(), 0
+			c.ev, c.lastID = c.dec.Event(), c.dec.LastEventID()
+			if c.progress(c.ev) {
+				c.failures = 0
+			}
 			return true
 		}
 		c.lastID = c.dec.LastEventID()

@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -358,4 +359,61 @@ func TestClientCancelBeforeHeaders(t *testing.T) {
 	if <-done || !errors.Is(c.Err(), context.Canceled) {
 		t.Errorf("after cancel: %v", c.Err())
 	}
+}
+
+// TestClientProgress checks that only reconnections that bring an event
+// with a new ID reset the count of reconnections: an endpoint that sends
+// its events and closes is given up on, one that resumes is followed.
+func TestClientProgress(t *testing.T) {
+	replay := func(body string) []streamtest.Response {
+		return []streamtest.Response{
+			streamtest.Stream(streamtest.Write(body)),
+			streamtest.Stream(streamtest.Write(body)),
+			streamtest.Stream(streamtest.Write(body)),
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		resps []streamtest.Response
+		data  int
+	}{
+		{"no ids", replay("data: a\n\ndata: b\n\n"), 6},
+		{"the same ids again", replay("id: 1\ndata: a\n\nid: 2\ndata: b\n\n"), 6},
+		{"no event", []streamtest.Response{
+			streamtest.Stream(streamtest.Write("id: 1\ndata: a\n\n")),
+			streamtest.Stream(streamtest.Write(": nothing new\n\n")),
+			streamtest.Stream(streamtest.Flush()),
+		}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := streamtest.NewServer(t, tc.resps...) // a fourth request would fail the test
+			opts := fast
+			opts.MaxReconnects = 2
+			run := runClient(t, t.Context(), srv, nil, opts)
+			if !errors.Is(run.Err, ErrEnded) || !strings.Contains(run.Err.Error(), "gave up after 2 reconnects") || len(run.Data) != tc.data {
+				t.Errorf("got %+v", run)
+			}
+			if n := len(run.Reconnects); n != 2 || run.Reconnects[1].Attempt != 2 {
+				t.Errorf("reconnects %+v", run.Reconnects)
+			}
+		})
+	}
+	t.Run("new ids", func(t *testing.T) {
+		var resps []streamtest.Response
+		for i := range 5 {
+			resps = append(resps, streamtest.Stream(streamtest.Write(fmt.Sprintf("id: %d\ndata: x\n\n", i+1))))
+		}
+		srv := streamtest.NewServer(t, append(resps, streamtest.Status(http.StatusNoContent, "", ""))...)
+		opts := fast
+		opts.MaxReconnects = 1
+		run := runClient(t, t.Context(), srv, nil, opts)
+		if run.Err != nil || len(run.Data) != 5 || len(srv.Requests()) != 6 {
+			t.Errorf("got %+v after %d requests", run, len(srv.Requests()))
+		}
+		for _, r := range run.Reconnects {
+			if r.Attempt != 1 {
+				t.Errorf("reconnect %+v: a new event should reset the count", r)
+			}
+		}
+	})
 }

@@ -12,6 +12,14 @@
 // A connection that drops is resumed with Last-Event-ID, when the stream
 // gave its events ids, so the answer goes on with no word lost or repeated.
 // A stream that cannot be resumed and ends without "done" is an error.
+//
+// A request has one budget of retries, the provider's RetryPolicy.Max,
+// whichever layer spends it: before the first token a lost connection is
+// retried from the start by provider.Run (the stream client does not
+// reconnect on its own, so the two never nest); after it, the stream
+// client resumes, with what Run left, counted afresh only once a resumed
+// connection brings a new event. Every wait is capped, and every retry
+// sends a notice.
 package sse
 
 import (
@@ -42,7 +50,9 @@ type Client struct {
 	ep   provider.Endpoint
 	opts provider.Options
 	// Reconnect tunes reconnection; the zero value is the stream
-	// package's defaults (a server's retry field is obeyed).
+	// package's defaults. MaxBackoff caps every wait: a server's retry
+	// field asking for longer ends the answer instead. MaxReconnects and
+	// OnReconnect are set by the Client, from the request's retry budget.
 	Reconnect stream.Options
 }
 
@@ -64,9 +74,18 @@ func New(ep provider.Endpoint, o provider.Options) *Client {
 // Name returns the endpoint's name.
 func (c *Client) Name() string { return c.ep.Name }
 
-// errNoResume is the cause that stops a reconnection which could only
-// repeat the answer from its start.
-var errNoResume = errors.New("sse: the stream gave no event ids to resume from")
+// Causes that stop the stream client before it reconnects.
+var (
+	// errNoResume stops a reconnection which could only repeat the answer
+	// from its start.
+	errNoResume = errors.New("sse: the stream gave no event ids to resume from")
+	// errRetry hands a connection lost before the first token to
+	// provider.Run, which retries the request within its budget.
+	errRetry = errors.New("sse: retry the request")
+	// errLongWait stops a reconnection the server wants delayed beyond
+	// the cap on waits.
+	errLongWait = errors.New("sse: the server's retry is too long")
+)
 
 // Stream POSTs req to the endpoint and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
@@ -79,30 +98,55 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		h.Set("Authorization", "Bearer "+c.ep.APIKey)
 	}
 	newReq := stream.NewRequestFunc(http.MethodPost, c.ep.BaseURL, body, h)
+	budget := c.opts.RetryPolicy().Max
 	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
-		return c.attempt(ctx, e, newReq, req.Model)
+		// Run calls again only to retry, which spends one of the budget.
+		defer func() { budget-- }()
+		return c.attempt(ctx, e, newReq, req.Model, budget)
 	}), nil
 }
 
-func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream.RequestFunc, model string) (string, error) {
+// attempt sends the request once and reads the answer, resuming it up to
+// left times in a row without progress once tokens have arrived.
+func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream.RequestFunc, model string, left int) (string, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var dropped error // why the connection ended, when it cannot be resumed
 	var lost error    // why the connection that last delivered events ended
 	opts := c.Reconnect
 	opts.IdleTimeout = c.opts.IdleTimeout
+	opts.MaxReconnects = left
+	if left <= 0 {
+		opts.MaxReconnects = -1
+	}
+	maxWait := opts.MaxBackoff
+	if maxWait <= 0 {
+		maxWait = stream.DefaultMaxBackoff
+	}
 	opts.OnReconnect = func(r stream.Reconnect) {
-		if r.Attempt == 1 && e.Tokens() > 0 {
+		switch {
+		case e.Tokens() == 0:
+			// Nothing to resume: a retry of the request, which is Run's.
+			dropped = r.Err
+			cancel(errRetry)
+			return
+		case r.Attempt == 1:
 			lost = r.Err
 		}
-		if r.LastEventID == "" && e.Tokens() > 0 {
+		if r.LastEventID == "" {
 			// Without an id the server would start the answer again.
 			dropped = r.Err
 			cancel(errNoResume)
 			return
 		}
+		if r.Wait > maxWait {
+			dropped = fmt.Errorf("%w; the server asks to wait %s before resuming", r.Err, r.Wait.Round(time.Millisecond))
+			cancel(errLongWait)
+			return
+		}
 		c.opts.Logger().Debug("reconnecting", "provider", c.ep.Name, "attempt", r.Attempt, "wait", r.Wait, "err", r.Err)
-		e.Notice(fmt.Sprintf("connection lost (%v); resuming in %s", r.Err, r.Wait.Round(time.Millisecond)))
+		e.Notice(fmt.Sprintf("connection lost (%v); resuming in %s (retry %d of %d)",
+			r.Err, r.Wait.Round(time.Millisecond), r.Attempt, left))
 	}
 	sc := stream.NewClient(ctx, c.opts.StreamClient(), newReq, opts)
 	defer sc.Close()
@@ -118,7 +162,7 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	}
 	err := sc.Err()
 	switch cause := context.Cause(ctx); {
-	case cause == errNoResume:
+	case cause == errNoResume, cause == errRetry, cause == errLongWait:
 		err, lost = dropped, nil // the loss itself, not a failed resumption
 	case ctx.Err() != nil:
 		err = cause // the deadline of --timeout, say, rather than its bare error

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +28,9 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	c.Reconnect = stream.Options{Retry: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
 	return c
 }
+
+// oneRetry is a budget of one retry, quickly made.
+var oneRetry = &provider.RetryPolicy{Max: 1, Base: time.Millisecond, Cap: time.Millisecond}
 
 var hello = provider.Request{Model: "house-model", System: "Be exact.", Messages: []provider.Message{{Role: provider.RoleUser, Content: "The answer?"}}}
 
@@ -66,7 +70,7 @@ func TestResumeAfterDrop(t *testing.T) {
 		streamtest.Stream(streamtest.Write(full[:cut]+"id: 3\ndata: forty"), streamtest.Drop()),
 		streamtest.Stream(streamtest.Write(full[cut:])),
 	)
-	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	r := providertest.Stream(t, newClient(srv, provider.Options{Retry: oneRetry}), hello)
 	if r.Err != nil {
 		t.Fatalf("error %v", r.Err)
 	}
@@ -99,6 +103,7 @@ func TestFaults(t *testing.T) {
 		{name: "resume refused", resp: []streamtest.Response{
 			streamtest.Stream(streamtest.Write("id: 7\ndata: Hello\n\n"), streamtest.Drop()),
 			streamtest.Status(410, "text/plain", "stream expired")},
+			opts: provider.Options{Retry: oneRetry},
 			want: []string{"acme: 410 Gone: stream expired"}, partial: "Hello"},
 		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "error.sse")))},
 			want: []string{"acme: quota exceeded for this project"}, partial: "Partial"},
@@ -202,5 +207,46 @@ func TestFaultMatrix(t *testing.T) {
 		Unknown:     "event: future\ndata: {\"x\": 1}\n\n",
 		KeepAlive:   ": ping\n\n",
 		Resumes:     true,
+	})
+}
+
+// TestRetryBudget checks that the stream client's reconnections and
+// provider.Run's retries share one budget per request: a connection reset
+// before any event is retried Max times in all, each with a notice, and
+// what the retries before the first token spent is gone for resuming.
+func TestRetryBudget(t *testing.T) {
+	policy := &provider.RetryPolicy{Max: 2, Base: time.Millisecond, Cap: time.Millisecond}
+	t.Run("reset before any event", func(t *testing.T) {
+		srv := streamtest.NewServerFunc(t, func(int, *http.Request) streamtest.Response {
+			return streamtest.Stream(streamtest.Write(": hello\n\n"), streamtest.Reset())
+		})
+		r := providertest.Stream(t, newClient(srv, provider.Options{Retry: policy}), hello)
+		if r.Err == nil || !strings.Contains(r.Err.Error(), "reset") {
+			t.Fatalf("error %v", r.Err)
+		}
+		if n := len(srv.Requests()); n != 3 || len(r.Notices) != 2 {
+			t.Errorf("%d requests, notices %q; want 3 requests and a notice for each retry", n, r.Notices)
+		}
+	})
+	t.Run("retries before the first token leave less to resume", func(t *testing.T) {
+		srv := streamtest.NewServer(t,
+			streamtest.Stream(streamtest.Reset()),
+			streamtest.Stream(streamtest.Write("id: 1\ndata: Hello\n\n"), streamtest.Drop()),
+			streamtest.Stream(streamtest.Write(": nothing new\n\n")), // a fourth request would fail the test
+		)
+		r := providertest.Stream(t, newClient(srv, provider.Options{Retry: policy}), hello)
+		providertest.Failed(t, r, providertest.Failure{Want: []string{"connection lost after 1 tokens"}, Is: provider.ErrIncomplete, Partial: "Hello"})
+		if n := len(srv.Requests()); n != 3 || len(r.Notices) != 2 {
+			t.Errorf("%d requests, notices %q; want 3 and 2", n, r.Notices)
+		}
+	})
+	t.Run("a server's long retry is not waited for", func(t *testing.T) {
+		srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("retry: 3600000\nid: 1\ndata: Hello\n\n"), streamtest.Drop()))
+		start := time.Now()
+		r := providertest.Stream(t, newClient(srv, provider.Options{Retry: policy}), hello)
+		providertest.Failed(t, r, providertest.Failure{Want: []string{"connection lost after 1 tokens", "asks to wait 1h0m0s"}, Partial: "Hello"})
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("took %v", d)
+		}
 	})
 }

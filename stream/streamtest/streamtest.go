@@ -29,6 +29,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -354,6 +355,26 @@ func Drop() Step {
 	return Step{"Drop", func(p *player) bool {
 		p.write(nil)
 		panic(http.ErrAbortHandler)
+	}}
+}
+
+// Reset sends the status and headers if they are not sent yet, then resets
+// the connection, as a crashed server or a middlebox would: the client's
+// read fails with "connection reset by peer", not an unexpected EOF. Over
+// HTTP/2, where a connection cannot be taken over, it resets the stream.
+// The steps after it never run.
+func Reset() Step {
+	return Step{"Reset", func(p *player) bool {
+		p.write(nil)
+		conn, _, err := p.rc.Hijack()
+		if err != nil {
+			return false
+		}
+		if tc, ok := conn.(*net.TCPConn); ok {
+			tc.SetLinger(0) // close with RST rather than FIN
+		}
+		conn.Close()
+		return false
 	}}
 }
 
