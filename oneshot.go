@@ -3,17 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/parley-chat/parley/provider"
@@ -45,7 +40,11 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 		out = newTermPrinter(env.stdout, env.stderr, s.Theme)
 	}
 	var streamErr, writeErr error // why the answer ended, if it failed; why the output did
+	// Notices are for the person watching, not for the output: all of them
+	// on a terminal; on a pipe, only a wait (a retry's backoff), so that a
+	// script's log says why the answer is late. --json has them on stdout.
 	notices := !f.json && isTerminal(env.stderr)
+	waits := !f.json
 	stopSpinner := func() {}
 	if notices {
 		stopSpinner = startSpinner(env.stderr, "waiting for "+w.spec)
@@ -57,8 +56,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 			switch {
 			case c.Kind == provider.KindError:
 				streamErr = c.Err
-			case c.Kind == provider.KindNotice && notices:
-				// Retries and the like: for the person watching, not for the output.
+			case c.Kind == provider.KindNotice && (notices || waits && c.Wait > 0):
 				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
 			}
 			if sv != nil {
@@ -271,57 +269,15 @@ func errorLine(err error) string {
 	if errors.As(err, &se) || errors.Is(err, errInterrupted) {
 		return ""
 	}
-	msg := networkReason(err)
-	if msg == "" {
-		msg = err.Error()
+	msg := err.Error()
+	var ne *provider.NetError
+	if errors.As(err, &ne) {
+		// A network fault, in the words the provider classified it with.
+		msg = ne.Error()
+		var lost *provider.LostError
+		if errors.As(err, &lost) {
+			msg = fmt.Sprintf("connection lost after %d tokens: %s", lost.Tokens, msg)
+		}
 	}
 	return strings.Join(strings.Fields(markdown.Sanitize(msg)), " ")
-}
-
-// networkReason says in plain words why a connection failed, or "" when
-// err is not a connection failure. Go's own text names the method and URL
-// of the request and the syscall, which says less than this.
-func networkReason(err error) string {
-	var lost *provider.LostError
-	prefix := ""
-	if errors.As(err, &lost) && lost.Err != nil {
-		prefix = fmt.Sprintf("connection lost after %d tokens: ", lost.Tokens)
-		err = lost.Err
-	}
-	var (
-		dnsErr  *net.DNSError
-		opErr   *net.OpError
-		certErr *tls.CertificateVerificationError
-		uaErr   x509.UnknownAuthorityError
-		hostErr x509.HostnameError
-	)
-	switch {
-	case errors.As(err, &dnsErr):
-		return prefix + "cannot resolve host " + dnsErr.Name + " (check the base URL and your network)"
-	case errors.As(err, &uaErr), errors.As(err, &certErr), errors.As(err, &hostErr):
-		return prefix + "TLS certificate not trusted: " + certReason(err) + " (for a private CA, set ca_file in the config)"
-	case errors.As(err, &opErr) && opErr.Op == "dial":
-		reason := "cannot connect"
-		if errors.Is(err, syscall.ECONNREFUSED) {
-			reason = "connection refused"
-		} else if errors.Is(err, os.ErrDeadlineExceeded) {
-			reason = "timed out"
-		}
-		return prefix + "cannot connect to " + opErr.Addr.String() + ": " + reason + " (is the server running? check the base URL)"
-	case errors.Is(err, syscall.ECONNRESET):
-		return prefix + "the server reset the connection"
-	}
-	return ""
-}
-
-func certReason(err error) string {
-	var certErr *tls.CertificateVerificationError
-	if errors.As(err, &certErr) && certErr.Err != nil {
-		return certErr.Err.Error()
-	}
-	var uaErr x509.UnknownAuthorityError
-	if errors.As(err, &uaErr) {
-		return uaErr.Error()
-	}
-	return err.Error()
 }

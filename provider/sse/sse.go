@@ -79,7 +79,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		h.Set("Authorization", "Bearer "+c.ep.APIKey)
 	}
 	newReq := stream.NewRequestFunc(http.MethodPost, c.ep.BaseURL, body, h)
-	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		return c.attempt(ctx, e, newReq, req.Model)
 	}), nil
 }
@@ -167,6 +167,10 @@ func (c *Client) cause(err error, model string) error {
 			ct = "no content type"
 		}
 		return fmt.Errorf("%s: expected text/event-stream, got %s: %s", c.ep.Name, ct, provider.Snippet(re.Body, 120))
+	}
+	var ne *provider.NetError
+	if errors.As(err, &ne) {
+		return fmt.Errorf("%s: %w", c.ep.Name, ne) // in plain words, without Go's "Post URL:"
 	}
 	var idle *stream.IdleError
 	if errors.As(err, &idle) {
