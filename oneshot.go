@@ -41,8 +41,9 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	}
 	var streamErr, writeErr error // why the answer ended, if it failed; why the output did
 	// Notices are for the person watching, not for the output: all of them
-	// on a terminal; on a pipe, only a wait (a retry's backoff), so that a
-	// script's log says why the answer is late. --json has them on stdout.
+	// on a terminal; on a pipe, only a wait that the provider asked for (a
+	// rate limit, an overloaded server), so that a script's log says why
+	// the answer is late. --json has them all on stdout.
 	notices := !f.json && isTerminal(env.stderr)
 	waits := !f.json
 	stopSpinner := func() {}
@@ -56,7 +57,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 			switch {
 			case c.Kind == provider.KindError:
 				streamErr = c.Err
-			case c.Kind == provider.KindNotice && (notices || waits && c.Wait > 0):
+			case c.Kind == provider.KindNotice && (notices || waits && providerWait(c)):
 				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
 			}
 			if sv != nil {
@@ -149,6 +150,14 @@ func startSpinner(w io.Writer, label string) (stop func()) {
 			<-exited
 		})
 	}
+}
+
+// providerWait reports a notice of a wait before a retry that the
+// provider asked for, by a status or a Retry-After, rather than a backoff
+// after a network fault.
+func providerWait(c provider.Chunk) bool {
+	var apiErr *provider.APIError
+	return c.Wait > 0 && errors.As(c.Err, &apiErr)
 }
 
 // noticeLine is how a notice reads on stderr.

@@ -107,7 +107,8 @@ type Chunk struct {
 	// Reason is the provider's stop reason on a Finish chunk ("stop",
 	// "length", "end_turn", ...).
 	Reason string
-	// Err is set on an Error chunk.
+	// Err is set on an Error chunk, and on the Notice of a retry, where it
+	// is the error that is retried.
 	Err error
 	// Wait is set on a Notice that announces a pause starting now, such as
 	// the backoff before a retry, so that a view can count it down.

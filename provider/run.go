@@ -137,7 +137,7 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 				e.send(Chunk{Kind: KindError, Err: err})
 				return
 			}
-			notice := Chunk{Kind: KindNotice, Wait: wait,
+			notice := Chunk{Kind: KindNotice, Wait: wait, Err: err,
 				Text: fmt.Sprintf("%v (retry %d of %d)", err, attempt+1, policy.Max)}
 			if !e.send(notice) {
 				continue // cancelled: the next attempt reports it
