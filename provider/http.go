@@ -150,7 +150,10 @@ func retryWhen(d time.Duration, now time.Time) string {
 	}
 	at := now.Add(d)
 	clock := at.Format("15:04")
-	if y, m, day := at.Date(); y != now.Year() || m != now.Month() || day != now.Day() {
+	switch y, m, day := at.Date(); {
+	case y != now.Year():
+		clock = at.Format("Jan 2 2006 15:04")
+	case m != now.Month() || day != now.Day():
 		clock = at.Format("Jan 2 15:04")
 	}
 	return "in " + FormatWait(d) + ", at " + clock

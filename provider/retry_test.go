@@ -127,7 +127,8 @@ func TestRetryAfterHeader(t *testing.T) {
 		{20 * time.Second, "after 20s"},
 		{time.Hour, "in 1h0m, at 15:00"},
 		{90 * time.Minute, "in 1h30m, at 15:30"},
-		{maxRetryAfter, "in 8784h0m, at Mar 2 14:00"},
+		{maxRetryAfter, "in 8784h0m, at Mar 2 2026 14:00"},
+		{10 * time.Hour, "in 10h0m, at Mar 2 00:00"},
 	} {
 		if got := retryWhen(tt.d, now); got != tt.want {
 			t.Errorf("retryWhen(%v) = %q, want %q", tt.d, got, tt.want)

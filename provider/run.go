@@ -182,6 +182,15 @@ func pastDeadline(err error, timeout time.Duration) error {
 		c.Advice += why
 		return &c
 	}
+	var netErr *NetError
+	if errors.As(err, &netErr) {
+		c := *netErr
+		if c.Advice != "" {
+			c.Advice += "; "
+		}
+		c.Advice += why
+		return &c
+	}
 	return fmt.Errorf("%w (%s)", err, why)
 }
 
