@@ -164,8 +164,12 @@ func TestFaultsNetwork(t *testing.T) {
 			t.Run(b.name+"/"+f.name, func(t *testing.T) {
 				t.Parallel()
 				r := b.run(t, f.url)
-				if r.code != 1 || r.stdout != "" || r.stderr != f.stderr {
-					t.Errorf("exit %d, stdout %q, stderr %q; want exit 1, stderr %q", r.code, r.stdout, r.stderr, f.stderr)
+				want := f.stderr
+				if b.name == "ollama" && f.name == "refused" { // the usual cause, and its cure
+					want = strings.Replace(want, "is the server running? check the base URL", "is Ollama running? start it with: ollama serve, or set OLLAMA_HOST", 1)
+				}
+				if r.code != 1 || r.stdout != "" || r.stderr != want {
+					t.Errorf("exit %d, stdout %q, stderr %q; want exit 1, stderr %q", r.code, r.stdout, r.stderr, want)
 				}
 			})
 		}

@@ -4,17 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/parley-chat/parley/provider"
@@ -46,7 +41,12 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 		out = newTermPrinter(env.stdout, env.stderr, s.Theme)
 	}
 	var streamErr, writeErr error // why the answer ended, if it failed; why the output did
+	// Notices are for the person watching, not for the output: all of them
+	// on a terminal; on a pipe, only a wait that the provider asked for (a
+	// rate limit, an overloaded server), so that a script's log says why
+	// the answer is late. --json has them all on stdout.
 	notices := !f.json && isTerminal(env.stderr)
+	waits := !f.json
 	stopSpinner := func() {}
 	if notices {
 		stopSpinner = startSpinner(env.stderr, "waiting for "+markdown.Sanitize(w.spec))
@@ -58,8 +58,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 			switch {
 			case c.Kind == provider.KindError:
 				streamErr = c.Err
-			case c.Kind == provider.KindNotice && notices:
-				// Retries and the like: for the person watching, not for the output.
+			case c.Kind == provider.KindNotice && (notices || waits && providerWait(c)):
 				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
 			}
 			if sv != nil {
@@ -152,6 +151,14 @@ func startSpinner(w io.Writer, label string) (stop func()) {
 			<-exited
 		})
 	}
+}
+
+// providerWait reports a notice of a wait before a retry that the
+// provider asked for, by a status or a Retry-After, rather than a backoff
+// after a network fault.
+func providerWait(c provider.Chunk) bool {
+	var apiErr *provider.APIError
+	return c.Wait > 0 && errors.As(c.Err, &apiErr)
 }
 
 // noticeLine is how a notice reads on stderr.
@@ -291,57 +298,15 @@ func errorLine(err error) string {
 	if errors.As(err, &se) || errors.Is(err, errInterrupted) {
 		return ""
 	}
-	msg := networkReason(err)
-	if msg == "" {
-		msg = err.Error()
+	msg := err.Error()
+	var ne *provider.NetError
+	if errors.As(err, &ne) {
+		// A network fault, in the words the provider classified it with.
+		msg = ne.Error()
+		var lost *provider.LostError
+		if errors.As(err, &lost) {
+			msg = fmt.Sprintf("connection lost after %d tokens: %s", lost.Tokens, msg)
+		}
 	}
 	return strings.Join(strings.Fields(markdown.Sanitize(msg)), " ")
-}
-
-// networkReason says in plain words why a connection failed, or "" when
-// err is not a connection failure. Go's own text names the method and URL
-// of the request and the syscall, which says less than this.
-func networkReason(err error) string {
-	var lost *provider.LostError
-	prefix := ""
-	if errors.As(err, &lost) && lost.Err != nil {
-		prefix = fmt.Sprintf("connection lost after %d tokens: ", lost.Tokens)
-		err = lost.Err
-	}
-	var (
-		dnsErr  *net.DNSError
-		opErr   *net.OpError
-		certErr *tls.CertificateVerificationError
-		uaErr   x509.UnknownAuthorityError
-		hostErr x509.HostnameError
-	)
-	switch {
-	case errors.As(err, &dnsErr):
-		return prefix + "cannot resolve host " + dnsErr.Name + " (check the base URL and your network)"
-	case errors.As(err, &uaErr), errors.As(err, &certErr), errors.As(err, &hostErr):
-		return prefix + "TLS certificate not trusted: " + certReason(err) + " (for a private CA, set ca_file in the config)"
-	case errors.As(err, &opErr) && opErr.Op == "dial":
-		reason := "cannot connect"
-		if errors.Is(err, syscall.ECONNREFUSED) {
-			reason = "connection refused"
-		} else if errors.Is(err, os.ErrDeadlineExceeded) {
-			reason = "timed out"
-		}
-		return prefix + "cannot connect to " + opErr.Addr.String() + ": " + reason + " (is the server running? check the base URL)"
-	case errors.Is(err, syscall.ECONNRESET):
-		return prefix + "the server reset the connection"
-	}
-	return ""
-}
-
-func certReason(err error) string {
-	var certErr *tls.CertificateVerificationError
-	if errors.As(err, &certErr) && certErr.Err != nil {
-		return certErr.Err.Error()
-	}
-	var uaErr x509.UnknownAuthorityError
-	if errors.As(err, &uaErr) {
-		return uaErr.Error()
-	}
-	return err.Error()
 }

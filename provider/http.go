@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -23,8 +24,9 @@ func ResponseError(name string, resp *http.Response, keyEnv, model string) *APIE
 	if e.Message == "" {
 		e.Message = Snippet(body, 200)
 	}
-	e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
-	e.Advice = advice(resp.StatusCode, keyEnv, model, e.RetryAfter)
+	now := time.Now()
+	e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), now)
+	e.Advice = adviceAt(resp.StatusCode, keyEnv, model, e.RetryAfter, now)
 	return e
 }
 
@@ -101,20 +103,67 @@ func Snippet(body []byte, n int) string {
 	return b.String()
 }
 
+// maxRetryAfter bounds the Retry-After delay that is kept, so that a huge
+// value neither overflows a time.Duration nor reads as nonsense.
+const maxRetryAfter = 366 * 24 * time.Hour
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date. 0 means
+// none (or one in the past).
 func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
+	if secs, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || secs > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
 		return time.Duration(secs) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
 }
 
+// FormatWait says how long a wait is, to the second, without the zero
+// units of Go's form: "20s", "1m30s", "1h0m" (not "1h0m0s").
+func FormatWait(d time.Duration) string {
+	if d >= time.Minute {
+		d = d.Round(time.Second)
+	} else if d >= time.Second {
+		d = d.Round(100 * time.Millisecond)
+	}
+	s := d.String()
+	if d >= time.Minute {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	return s
+}
+
+// retryWhen says when to retry after a wait of d from now: "after 20s"
+// for a wait the retries would sit out, else "in 1h0m, at 15:04" (with
+// the date when it is not today), for the user to come back.
+func retryWhen(d time.Duration, now time.Time) string {
+	if d <= MaxWait {
+		return "after " + FormatWait(d)
+	}
+	at := now.Add(d)
+	clock := at.Format("15:04")
+	switch y, m, day := at.Date(); {
+	case y != now.Year():
+		clock = at.Format("Jan 2 2006 15:04")
+	case m != now.Month() || day != now.Day():
+		clock = at.Format("Jan 2 15:04")
+	}
+	return "in " + FormatWait(d) + ", at " + clock
+}
+
 func advice(status int, keyEnv, model string, wait time.Duration) string {
+	return adviceAt(status, keyEnv, model, wait, time.Now())
+}
+
+func adviceAt(status int, keyEnv, model string, wait time.Duration, now time.Time) string {
 	switch status {
 	case http.StatusUnauthorized, http.StatusForbidden:
 		if keyEnv != "" {
@@ -130,11 +179,14 @@ func advice(status int, keyEnv, model string, wait time.Duration) string {
 		return "the request is too large; shorten the prompt or the history"
 	case http.StatusTooManyRequests:
 		if wait > 0 {
-			return "rate limited; retry after " + wait.String()
+			return "rate limited; retry " + retryWhen(wait, now)
 		}
 		return "rate limited; wait a moment and retry"
 	}
 	if status >= 500 {
+		if wait > 0 {
+			return "the provider is having trouble; retry " + retryWhen(wait, now)
+		}
 		return "the provider is having trouble; try again shortly"
 	}
 	return ""

@@ -107,7 +107,8 @@ type Chunk struct {
 	// Reason is the provider's stop reason on a Finish chunk ("stop",
 	// "length", "end_turn", ...).
 	Reason string
-	// Err is set on an Error chunk.
+	// Err is set on an Error chunk, and on the Notice of a retry, where it
+	// is the error that is retried.
 	Err error
 	// Wait is set on a Notice that announces a pause starting now, such as
 	// the backoff before a retry, so that a view can count it down.
@@ -189,14 +190,42 @@ func (e *APIError) Error() string {
 	return msg
 }
 
-// Temporary reports whether a retry may succeed: rate limits, overload and
-// server errors.
+// Temporary reports whether a retry may succeed: a rate limit (429), a
+// server error (5xx but 501 Not Implemented and 505), or, for an error
+// reported inside the stream with no status, a type that says the same in
+// a provider's words (see temporaryTypes).
 func (e *APIError) Temporary() bool {
 	switch {
-	case e.Status == 429, e.Status >= 500:
+	case e.Status == http.StatusTooManyRequests:
 		return true
-	case e.Type == "overloaded_error", e.Type == "rate_limit_error":
+	case e.Status == http.StatusNotImplemented, e.Status == http.StatusHTTPVersionNotSupported:
+		return false
+	case e.Status >= 500:
 		return true
 	}
-	return false
+	return temporaryTypes[e.Type]
+}
+
+// temporaryTypes are the error types and codes, of every wire, that mean
+// "try again shortly", whatever the HTTP status they came with (none, for
+// an error inside the stream).
+var temporaryTypes = map[string]bool{
+	// OpenAI and compatible servers.
+	"server_error": true, "rate_limit_exceeded": true, "rate_limit_error": true,
+	// Anthropic.
+	"overloaded_error": true, "api_error": true,
+	// Gemini (google.rpc.Code names).
+	"RESOURCE_EXHAUSTED": true, "UNAVAILABLE": true, "INTERNAL": true, "DEADLINE_EXCEEDED": true,
+}
+
+// StreamAdvice is the advice for an error of type typ reported inside a
+// stream: the same words as for the HTTP status that means the same.
+func StreamAdvice(typ string) string {
+	switch {
+	case typ == "rate_limit_error" || typ == "rate_limit_exceeded" || typ == "RESOURCE_EXHAUSTED":
+		return advice(http.StatusTooManyRequests, "", "", 0)
+	case temporaryTypes[typ]:
+		return advice(http.StatusInternalServerError, "", "", 0)
+	}
+	return ""
 }

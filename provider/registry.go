@@ -181,10 +181,13 @@ type Options struct {
 	Debug *slog.Logger
 }
 
-// Client returns the HTTP client to use.
+// Client returns the HTTP client to use: HTTPClient, or the default one,
+// with the policies every request of every backend obeys (see guard): a
+// key never follows a redirect to another origin, and network faults are
+// classified into *NetError.
 func (o Options) Client() *http.Client {
 	if o.HTTPClient != nil {
-		return o.HTTPClient
+		return guard(o.HTTPClient)
 	}
 	return defaultClient()
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"time"
 )
 
@@ -13,9 +12,10 @@ import (
 // its stream. Every send gives way to cancellation, so a reader that goes
 // away never strands the goroutine.
 type Emitter struct {
-	ctx    context.Context
-	ch     chan<- Chunk
-	tokens int
+	ctx     context.Context
+	ch      chan<- Chunk
+	tokens  int
+	secrets []string // scrubbed from every notice and error (see scrub.go)
 }
 
 // Text sends a delta of the answer. Empty deltas are dropped. It reports
@@ -65,6 +65,7 @@ func (e *Emitter) Lost(err error) error {
 }
 
 func (e *Emitter) send(c Chunk) bool {
+	c = scrubChunk(c, e.secrets)
 	select {
 	case e.ch <- c:
 		return true
@@ -80,7 +81,17 @@ type RetryPolicy struct {
 	Max int
 	// Base is the first backoff; it doubles each time, with jitter, up to Cap.
 	Base, Cap time.Duration
+
+	// deadline is when the whole request must end (Options.Timeout, set by
+	// Options.Start): a wait that would end later is not begun.
+	deadline time.Time
+	timeout  time.Duration
 }
+
+// MaxWait is the longest wait before a retry. A server that asks for a
+// longer one (Retry-After: 3600) is not waited for: the request fails at
+// once with the server's words and when to retry.
+const MaxWait = 60 * time.Second
 
 // DefaultRetry is used when a provider is given no policy.
 var DefaultRetry = RetryPolicy{Max: 2, Base: time.Second, Cap: 20 * time.Second}
@@ -98,7 +109,7 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 	ch := make(chan Chunk, 64)
 	go func() {
 		defer close(ch)
-		e := &Emitter{ctx: ctx, ch: ch}
+		e := &Emitter{ctx: ctx, ch: ch, secrets: secretsOf(ctx)}
 		for attempt := 0; ; attempt++ {
 			reason, err := fn(ctx, e)
 			if err == nil {
@@ -117,12 +128,16 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 				}
 				return
 			}
-			if e.tokens > 0 || attempt >= policy.Max || !Retryable(err) {
+			var wait time.Duration
+			retry := e.tokens == 0 && attempt < policy.Max && Retryable(err)
+			if retry {
+				wait, err, retry = policy.wait(attempt, err, time.Now())
+			}
+			if !retry {
 				e.send(Chunk{Kind: KindError, Err: err})
 				return
 			}
-			wait := policy.backoff(attempt, err)
-			notice := Chunk{Kind: KindNotice, Wait: wait,
+			notice := Chunk{Kind: KindNotice, Wait: wait, Err: err,
 				Text: fmt.Sprintf("%v (retry %d of %d)", err, attempt+1, policy.Max)}
 			if !e.send(notice) {
 				continue // cancelled: the next attempt reports it
@@ -136,6 +151,47 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 		}
 	}()
 	return ch
+}
+
+// wait returns how long to wait before retry number attempt+1 of err, or
+// reports that the request must not wait: the server asked for a wait
+// longer than MaxWait, or the wait would end after the deadline of
+// --timeout. Then err is returned in the provider's words, with, past the
+// deadline, why it was not retried.
+func (p RetryPolicy) wait(attempt int, err error, now time.Time) (time.Duration, error, bool) {
+	d := p.backoff(attempt, err)
+	if d > MaxWait {
+		return 0, err, false // its advice says when to retry
+	}
+	if !p.deadline.IsZero() && now.Add(d).After(p.deadline) {
+		return 0, pastDeadline(err, p.timeout), false
+	}
+	return d, err, true
+}
+
+// pastDeadline is err, given up on because --timeout ends before the
+// next try could.
+func pastDeadline(err error, timeout time.Duration) error {
+	why := "--timeout " + timeout.String() + " ends before the next try"
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		c := *apiErr
+		if c.Advice != "" {
+			c.Advice += "; "
+		}
+		c.Advice += why
+		return &c
+	}
+	var netErr *NetError
+	if errors.As(err, &netErr) {
+		c := *netErr
+		if c.Advice != "" {
+			c.Advice += "; "
+		}
+		c.Advice += why
+		return &c
+	}
+	return fmt.Errorf("%w (%s)", err, why)
 }
 
 func (p RetryPolicy) backoff(attempt int, err error) time.Duration {
@@ -158,21 +214,22 @@ func (p RetryPolicy) backoff(attempt int, err error) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// Retryable reports whether err, returned before the first token, may go
-// away if the request is sent again: a refused or reset connection, a rate
-// limit, an overloaded or failing server.
+// Retryable is the one rule, for every wire, of what is worth sending
+// again before the first token: an error of the provider that Temporary
+// says is (a rate limit, an overloaded or failing server, whether it came
+// as an HTTP status or inside the stream), and a network fault that
+// NetError.Temporary says is (a refused or reset connection, one closed
+// before the response, a connection that timed out). A host that does not
+// resolve, a certificate not trusted, a refused redirect, a timeout of
+// --idle-timeout or --timeout, and a malformed answer are not.
 func Retryable(err error) bool {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.Temporary()
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) && !dnsErr.IsTemporary {
-		return false // a host that does not exist will not exist in a second
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) {
-		return opErr.Op == "dial" || opErr.Op == "read"
+	var netErr *NetError
+	if errors.As(err, &netErr) {
+		return netErr.Temporary()
 	}
 	return false
 }

@@ -50,7 +50,7 @@ func NewHTTPClient(caFile string) (*http.Client, error) {
 
 var defaultClient = sync.OnceValue(func() *http.Client {
 	c, _ := NewHTTPClient("") // cannot fail without a CA file
-	return c
+	return guard(c)
 })
 
 // TimeoutError reports a request that outlived Options.Timeout, or a
@@ -76,14 +76,20 @@ func (e *TimeoutError) Timeout() bool { return true }
 
 // Start is Run with o's retry policy, bounded by o.Timeout: every attempt
 // shares one deadline, and a request that outlives it ends with a
-// *TimeoutError (inside a *LostError once tokens have arrived).
-func (o Options) Start(ctx context.Context, fn RunFunc) <-chan Chunk {
+// *TimeoutError (inside a *LostError once tokens have arrived). A wait
+// before a retry that would end after the deadline is not begun. Every
+// notice and error of the stream is scrubbed of ep's key, and the key
+// goes only to the origin it was meant for (see checkRedirect).
+func (o Options) Start(ctx context.Context, ep Endpoint, fn RunFunc) <-chan Chunk {
+	ctx = withSecrets(ctx, ep.secrets())
+	policy := o.RetryPolicy()
 	if o.Timeout <= 0 {
-		return Run(ctx, o.RetryPolicy(), fn)
+		return Run(ctx, policy, fn)
 	}
 	deadline := time.Now().Add(o.Timeout)
 	cause := &TimeoutError{Limit: o.Timeout}
-	return Run(ctx, o.RetryPolicy(), func(ctx context.Context, e *Emitter) (string, error) {
+	policy.deadline, policy.timeout = deadline, o.Timeout
+	return Run(ctx, policy, func(ctx context.Context, e *Emitter) (string, error) {
 		actx, cancel := context.WithDeadlineCause(ctx, deadline, cause)
 		defer cancel()
 		reason, err := fn(actx, e)
@@ -119,10 +125,12 @@ type Call struct {
 // must be closed. While waiting for the headers and between any two reads
 // of the body, more than o.IdleTimeout of silence ends the request with a
 // *TimeoutError. A status other than 2xx is an *APIError in the provider's
-// words; a network failure names the provider. No error holds the key.
+// words; a network failure is a *NetError in plain words. No error holds
+// the key, and a redirect never carries it to another origin.
 func (o Options) Open(ctx context.Context, c Call) (io.ReadCloser, error) {
 	ep := c.Endpoint
 	log := o.Logger()
+	ctx = withSecrets(ctx, ep.secrets())
 	if c.Method == "" {
 		c.Method = http.MethodGet
 	}
@@ -134,7 +142,7 @@ func (o Options) Open(ctx context.Context, c Call) (io.ReadCloser, error) {
 	req, err := http.NewRequestWithContext(ctx, c.Method, c.URL, rd)
 	if err != nil {
 		cancel(nil)
-		return nil, ep.scrub(fmt.Errorf("%s: %w", ep.Name, err))
+		return nil, ep.Scrub(fmt.Errorf("%s: %w", ep.Name, err))
 	}
 	for k, v := range c.Header {
 		req.Header[k] = v
@@ -154,7 +162,7 @@ func (o Options) Open(ctx context.Context, c Call) (io.ReadCloser, error) {
 		err = w.cause(err)
 		w.stop()
 		log.Debug("request failed", "provider", ep.Name, "err", ep.scrubString(err.Error()))
-		return nil, ep.scrub(fmt.Errorf("%s: %w", ep.Name, err))
+		return nil, ep.Scrub(fmt.Errorf("%s: %w", ep.Name, unframe(err)))
 	}
 	w.watch(resp.Body)
 	ct := resp.Header.Get("Content-Type")
@@ -162,20 +170,24 @@ func (o Options) Open(ctx context.Context, c Call) (io.ReadCloser, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := ResponseError(ep.Name, resp, ep.KeyVar(nil), c.Model)
 		w.Close()
-		apiErr.Message = ep.scrubString(apiErr.Message)
-		log.Debug("api error", "provider", ep.Name, "err", apiErr.Error())
-		return nil, apiErr
+		log.Debug("api error", "provider", ep.Name, "err", ep.scrubString(apiErr.Error()))
+		return nil, ep.Scrub(apiErr)
 	}
 	if err := checkType(ct, c.Accept, w); err != nil {
 		w.Close()
-		return nil, ep.scrub(fmt.Errorf("%s: %w", ep.Name, err))
+		return nil, ep.Scrub(fmt.Errorf("%s: %w", ep.Name, err))
 	}
 	return w, nil
 }
 
 // GetJSON sends c (a GET unless c.Method says otherwise), bounded by
 // o.Timeout, and decodes its JSON response, of at most 16 MiB, into v.
+// Its error, like a stream's, holds no key.
 func (o Options) GetJSON(ctx context.Context, c Call, v any) error {
+	return c.Endpoint.Scrub(o.getJSON(ctx, c, v))
+}
+
+func (o Options) getJSON(ctx context.Context, c Call, v any) error {
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, &TimeoutError{Limit: o.Timeout})
@@ -187,7 +199,7 @@ func (o Options) GetJSON(ctx context.Context, c Call, v any) error {
 	}
 	defer rc.Close()
 	if err := json.NewDecoder(io.LimitReader(rc, maxJSONBody)).Decode(v); err != nil {
-		return c.Endpoint.scrub(fmt.Errorf("%s: malformed response from %s: %w", c.Endpoint.Name, redactURL(c.URL), err))
+		return fmt.Errorf("%s: malformed response from %s: %w", c.Endpoint.Name, redactURL(c.URL), err)
 	}
 	return nil
 }
@@ -212,30 +224,3 @@ func checkType(ct string, accept []string, body io.Reader) error {
 	}
 	return errors.New(msg)
 }
-
-// Scrub returns err, or an error with the same chain whose message has
-// the endpoint's key replaced, if the message holds it. Open does this
-// itself; a backend that makes requests another way calls it.
-func (ep Endpoint) Scrub(err error) error { return ep.scrub(err) }
-
-func (ep Endpoint) scrub(err error) error {
-	if err == nil || len(ep.APIKey) < 4 || !strings.Contains(err.Error(), ep.APIKey) {
-		return err
-	}
-	return &scrubbed{msg: ep.scrubString(err.Error()), err: err}
-}
-
-func (ep Endpoint) scrubString(s string) string {
-	if len(ep.APIKey) < 4 {
-		return s
-	}
-	return strings.ReplaceAll(s, ep.APIKey, "[key]")
-}
-
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (s *scrubbed) Error() string { return s.msg }
-func (s *scrubbed) Unwrap() error { return s.err }

@@ -122,7 +122,7 @@ func TestStartTimeout(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("data: a\n\n"), streamtest.Stall()))
 	o, c := testCall(srv)
 	o.Timeout = 40 * time.Millisecond
-	ch := o.Start(t.Context(), func(ctx context.Context, e *Emitter) (string, error) {
+	ch := o.Start(t.Context(), c.Endpoint, func(ctx context.Context, e *Emitter) (string, error) {
 		e.Text("a") // as if from an earlier part of the answer
 		rc, err := o.Open(ctx, c)
 		if err != nil {

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"net"
 	"strconv"
 	"strings"
 
@@ -17,8 +16,7 @@ func describe(err error) (title, detail string) {
 	var (
 		apiErr  *provider.APIError
 		lost    *provider.LostError
-		netErr  *net.OpError
-		dnsErr  *net.DNSError
+		netErr  *provider.NetError
 		timeout interface{ Timeout() bool }
 	)
 	switch {
@@ -40,15 +38,16 @@ func describe(err error) (title, detail string) {
 		if apiErr.Advice != "" {
 			detail = joinSentences(detail, apiErr.Advice)
 		}
+	// A network fault comes classified, in its own words, from the provider.
+	case errors.As(err, &netErr):
+		title = netTitle(netErr)
+		detail = netErr.Words
+		if netErr.Advice != "" {
+			detail = joinSentences(detail, capitalize(netErr.Advice))
+		}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &timeout) && timeout.Timeout():
 		title = "The request timed out"
 		detail = joinSentences(err.Error(), "Try again, or raise --timeout / --idle-timeout.")
-	case errors.As(err, &dnsErr):
-		title = "Cannot find the server " + dnsErr.Name
-		detail = "Check the base URL and your network connection."
-	case errors.As(err, &netErr) && netErr.Op == "dial":
-		title = "Cannot connect to the server"
-		detail = joinSentences(err.Error(), "Is it running, and is the base URL right?")
 	case errors.Is(err, provider.ErrNoKey):
 		title = "No API key"
 		detail = joinSentences(err.Error(), "Set the provider's key in the environment or api_key_cmd in the config.")
@@ -60,6 +59,27 @@ func describe(err error) (title, detail string) {
 		detail = err.Error()
 	}
 	return markdown.Sanitize(title), markdown.Sanitize(detail)
+}
+
+func netTitle(e *provider.NetError) string {
+	switch e.Kind {
+	case provider.NetDNS:
+		return "Cannot find the server " + e.Host
+	case provider.NetTLS:
+		return "The server's certificate is not trusted"
+	case provider.NetRedirect:
+		return "Redirect to another server refused"
+	case provider.NetReset, provider.NetClosed:
+		return "The server dropped the connection"
+	}
+	return "Cannot connect to the server"
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func apiTitle(e *provider.APIError) string {

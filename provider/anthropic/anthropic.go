@@ -85,7 +85,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		Endpoint: c.ep, Method: http.MethodPost, URL: c.base + "/v1/messages",
 		Header: c.header(), Body: body, Model: req.Model, Accept: []string{provider.MediaEventStream},
 	}
-	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		rc, err := c.opts.Open(ctx, call)
 		if err != nil {
 			return "", err

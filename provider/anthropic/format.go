@@ -174,8 +174,8 @@ func (d *decoder) apiError(ev event, data []byte) error {
 	switch e.Type {
 	case "overloaded_error":
 		e.Advice = "Anthropic is overloaded; try again shortly"
-	case "rate_limit_error":
-		e.Advice = "rate limited; wait a moment and retry"
+	default:
+		e.Advice = provider.StreamAdvice(e.Type)
 	}
 	return e
 }

@@ -104,12 +104,7 @@ func (d *decoder) handle(data []byte, s sink) error {
 	}
 	if len(r.Error) > 0 && string(r.Error) != "null" {
 		typ, msg := provider.ErrorMessage(data)
-		e := &provider.APIError{Provider: d.name, Type: typ, Message: msg}
-		switch typ {
-		case "UNAVAILABLE", "INTERNAL", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED":
-			e.Advice = "the provider is having trouble; try again shortly"
-		}
-		return e
+		return &provider.APIError{Provider: d.name, Type: typ, Message: msg, Advice: provider.StreamAdvice(typ)}
 	}
 	if f := r.PromptFeedback; f != nil && f.BlockReason != "" {
 		return &provider.APIError{Provider: d.name, Type: f.BlockReason,

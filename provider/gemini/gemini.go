@@ -82,7 +82,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		URL:    c.base + "/v1beta/models/" + url.PathEscape(model) + ":streamGenerateContent?alt=sse",
 		Header: c.header(), Body: body, Model: model, Accept: []string{provider.MediaEventStream},
 	}
-	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		rc, err := c.opts.Open(ctx, call)
 		if rejectsThinking(err) {
 			c.opts.Logger().Debug("resending without thinkingConfig", "provider", c.ep.Name)

@@ -80,7 +80,7 @@ func (c *Client) Name() string { return c.ep.Name }
 // Stream sends req through the model and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	msgs := messages(req)
-	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		return c.generate(ctx, e, msgs, callOptions(req))
 	}), nil
 }

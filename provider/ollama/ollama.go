@@ -105,7 +105,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		Header: c.header(), Body: body, Model: req.Model,
 		Accept: []string{"application/x-ndjson", "application/json"},
 	}
-	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		rc, err := c.opts.Open(ctx, call)
 		if err != nil {
 			return "", c.advise(err, req.Model)
@@ -161,9 +161,11 @@ func (c *Client) advise(err error, model string) error {
 		}
 		return err
 	}
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return fmt.Errorf("%w (is Ollama running? start it with: ollama serve, or set OLLAMA_HOST)", err)
+	var ne *provider.NetError
+	if errors.As(err, &ne) && (ne.Kind == provider.NetRefused || ne.Kind == provider.NetConnect) {
+		c := *ne
+		c.Advice = "is Ollama running? start it with: ollama serve, or set OLLAMA_HOST"
+		return &c
 	}
 	return err
 }

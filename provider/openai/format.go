@@ -111,11 +111,7 @@ func (d *decoder) handle(data []byte, s sink) (done bool, err error) {
 		if msg == "" {
 			msg = provider.Snippet(ch.Error, 200)
 		}
-		e := &provider.APIError{Provider: d.name, Type: typ, Message: msg}
-		if typ == "server_error" || typ == "overloaded_error" {
-			e.Advice = "the provider is having trouble; try again shortly"
-		}
-		return false, e
+		return false, &provider.APIError{Provider: d.name, Type: typ, Message: msg, Advice: provider.StreamAdvice(typ)}
 	}
 	for _, c := range ch.Choices {
 		if c.Index != 0 {

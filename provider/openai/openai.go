@@ -103,7 +103,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	if _, err := json.Marshal(cr); err != nil {
 		return nil, fmt.Errorf("%s: %w", c.cfg.Name, err)
 	}
-	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		r := cr
 		for { // each fix applies once, so this ends
 			body, _ := json.Marshal(r)

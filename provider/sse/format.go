@@ -106,5 +106,5 @@ func eventError(name, data string) error {
 	if msg == "" {
 		msg = "the server reported an error"
 	}
-	return &provider.APIError{Provider: name, Type: typ, Message: msg}
+	return &provider.APIError{Provider: name, Type: typ, Message: msg, Advice: provider.StreamAdvice(typ)}
 }

@@ -99,7 +99,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	}
 	newReq := stream.NewRequestFunc(http.MethodPost, c.ep.BaseURL, body, h)
 	budget := c.opts.RetryPolicy().Max
-	return c.opts.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		// Run calls again only to retry, which spends one of the budget.
 		defer func() { budget-- }()
 		return c.attempt(ctx, e, newReq, req.Model, budget)
@@ -211,6 +211,10 @@ func (c *Client) cause(err error, model string) error {
 			ct = "no content type"
 		}
 		return fmt.Errorf("%s: expected text/event-stream, got %s: %s", c.ep.Name, ct, provider.Snippet(re.Body, 120))
+	}
+	var ne *provider.NetError
+	if errors.As(err, &ne) {
+		return fmt.Errorf("%s: %w", c.ep.Name, ne) // in plain words, without Go's "Post URL:"
 	}
 	var idle *stream.IdleError
 	if errors.As(err, &idle) {
