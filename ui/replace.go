@@ -49,7 +49,7 @@ func (m *Model) revert(s state, cause error) {
 	m.pend = nil
 	m.replaced = p.replaced
 	t := &m.turns[len(m.turns)-1]
-	what, kept := "Regenerating", "the answer above is kept"
+	what, kept, flash := "Regenerating", "the answer above is kept", "the answer above is kept"
 	if p.regen {
 		m.tr.remove(t.answer)
 		*t = p.old
@@ -58,16 +58,16 @@ func (m *Model) revert(s state, cause error) {
 		m.tr.remove(t.user, t.answer)
 		m.turns = m.turns[:len(m.turns)-1]
 		m.answer = nil
-		what, kept = "Sending the edited prompt", "the exchange it replaces is kept; Up recalls your edit"
+		what, kept, flash = "Sending the edited prompt", "the exchange it replaces is kept; Up recalls your edit", "Up recalls your edit"
 		if m.in.Value() == "" {
 			m.in.SetValue(t.prompt)
 			m.fitInput()
-			kept = "the exchange it replaces is kept; your edit is back in the input"
+			kept, flash = "the exchange it replaces is kept; your edit is back in the input", "your edit is back in the input"
 		}
 	}
 	switch {
 	case s == stateStopped:
-		m.flash = "stopped before the new answer began: " + kept
+		m.flash = "stopped early: " + flash
 	case s == stateFailed && cause != nil:
 		why, _ := describe(cause)
 		m.notify("✗ " + what + " failed: " + why + ". " + capitalize(kept) + ".")
