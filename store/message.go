@@ -57,27 +57,30 @@ func addMessage(ctx context.Context, tx *sql.Tx, m Message) (Message, error) {
 	return m, nil
 }
 
-// replaceExchange removes the messages of prompt.ConversationID whose Seq
-// is from or more (none when from <= 0) and appends prompt and answer, in
-// one transaction: a reader sees either the old end of the conversation or
-// the new one, never both and never neither.
+// replaceExchange appends prompt and answer to prompt.ConversationID and
+// removes the messages before them whose Seq is from or more (none when
+// from <= 0), in one transaction: a reader sees either the old end of the
+// conversation or the new one, never both and never neither. The new
+// messages are added first, so they take fresh IDs and Seqs: an ID of a
+// removed message is never given to a new one while something (a late
+// Finish of the replaced answer) may still write to it.
 func (s *Store) replaceExchange(ctx context.Context, from int, prompt, answer Message) (p, a Message, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return p, a, fmt.Errorf("store: replace exchange: %w", err)
 	}
 	defer tx.Rollback()
-	if from > 0 {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE conversation_id = ? AND seq >= ?`,
-			prompt.ConversationID, from); err != nil {
-			return p, a, fmt.Errorf("store: replace exchange: %w", err)
-		}
-	}
 	if p, err = addMessage(ctx, tx, prompt); err != nil {
 		return p, a, err
 	}
 	if a, err = addMessage(ctx, tx, answer); err != nil {
 		return p, a, err
+	}
+	if from > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE conversation_id = ? AND seq >= ? AND seq < ?`,
+			prompt.ConversationID, from, p.Seq); err != nil {
+			return p, a, fmt.Errorf("store: replace exchange: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return p, a, fmt.Errorf("store: replace exchange: %w", err)

@@ -82,8 +82,8 @@ func TestReplaceAnswerSwapsWithItsFirstText(t *testing.T) {
 	if want := []string{"q1", "a1", "q2 again", "first"}; !slices.Equal(got, want) || st[3] != StatusFailed {
 		t.Errorf("after the first text: %q %q, want %q, the answer unfinished", got, st, want)
 	}
-	if seq := sv.PromptSeq(); seq != 3 {
-		t.Errorf("prompt seq %d, want 3", seq)
+	if seq := sv.PromptSeq(); seq != 5 {
+		t.Errorf("prompt seq %d, want 5 (after the replaced ones, never one of theirs)", seq)
 	}
 	sv.Text(" words")
 	m, err := sv.Finish(StatusComplete, nil)
@@ -94,7 +94,7 @@ func TestReplaceAnswerSwapsWithItsFirstText(t *testing.T) {
 	if want := []string{"q1", "a1", "q2 again", "first words"}; !slices.Equal(got, want) || st[3] != StatusComplete {
 		t.Errorf("after Finish: %q %q, want %q, complete", got, st, want)
 	}
-	if m.ID != sv.ID() || m.Seq != 4 || m.Reasoning != "thinking" || m.Role != provider.RoleAssistant {
+	if m.ID != sv.ID() || m.Seq != 6 || m.Reasoning != "thinking" || m.Role != provider.RoleAssistant {
 		t.Errorf("Finish returned %+v", m)
 	}
 	hits, err := s.Search(context.Background(), "again", 10)
@@ -118,5 +118,33 @@ func TestReplaceAnswerThatEndsWithTextIsSavedByFinish(t *testing.T) {
 	got, st := texts(t, s, c.ID)
 	if want := []string{"q1 again", "all at once"}; !slices.Equal(got, want) || st[1] != StatusStopped {
 		t.Errorf("stored %q %q, want %q, stopped", got, st, want)
+	}
+}
+
+// The replaced answer may still be written by its own Saver after the
+// swap (stopped, its end written late): that write must not land on the
+// new answer, as it would if the new one took the old one's ID.
+func TestReplacedAnswerLateWriteMissesTheNewAnswer(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	c := addConversation(t, s)
+	if _, err := s.AddMessage(ctx, Message{ConversationID: c.ID, Role: provider.RoleUser, Text: "q"}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := s.StartAnswer(ctx, Message{ConversationID: c.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := s.ReplaceAnswer(ctx, Message{ConversationID: c.ID, Text: "q"}, Message{}, 1)
+	sv.Text("the new answer")
+	if _, err := sv.Finish(StatusComplete, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.Finish(StatusStopped, context.Canceled); !errors.Is(err, ErrNoMessage) {
+		t.Errorf("the late write of the replaced answer: %v, want ErrNoMessage", err)
+	}
+	got, st := texts(t, s, c.ID)
+	if want := []string{"q", "the new answer"}; !slices.Equal(got, want) || st[1] != StatusComplete {
+		t.Errorf("stored %q %q, want %q, complete", got, st, want)
 	}
 }
