@@ -13,15 +13,26 @@ import (
 // marks the conversation as used now. A conversation that does not exist is
 // ErrNotFound.
 func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
-	if m.Status == "" {
-		m.Status = StatusComplete
-	}
-	m.CreatedAt = time.Now()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return Message{}, fmt.Errorf("store: add message: %w", err)
 	}
 	defer tx.Rollback()
+	if m, err = addMessage(ctx, tx, m); err != nil {
+		return Message{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Message{}, fmt.Errorf("store: add message: %w", err)
+	}
+	return m, nil
+}
+
+// addMessage is AddMessage within tx.
+func addMessage(ctx context.Context, tx *sql.Tx, m Message) (Message, error) {
+	if m.Status == "" {
+		m.Status = StatusComplete
+	}
+	m.CreatedAt = time.Now()
 	res, err := tx.ExecContext(ctx, `UPDATE conversations SET updated_at = ? WHERE id = ?`,
 		millis(m.CreatedAt), m.ConversationID)
 	if err != nil {
@@ -43,10 +54,38 @@ func (s *Store) AddMessage(ctx context.Context, m Message) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("store: add message: %w", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return Message{}, fmt.Errorf("store: add message: %w", err)
-	}
 	return m, nil
+}
+
+// replaceExchange appends prompt and answer to prompt.ConversationID and
+// removes the messages before them whose Seq is from or more (none when
+// from <= 0), in one transaction: a reader sees either the old end of the
+// conversation or the new one, never both and never neither. The new
+// messages are added first, so they take fresh IDs and Seqs: an ID of a
+// removed message is never given to a new one while something (a late
+// Finish of the replaced answer) may still write to it.
+func (s *Store) replaceExchange(ctx context.Context, from int, prompt, answer Message) (p, a Message, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return p, a, fmt.Errorf("store: replace exchange: %w", err)
+	}
+	defer tx.Rollback()
+	if p, err = addMessage(ctx, tx, prompt); err != nil {
+		return p, a, err
+	}
+	if a, err = addMessage(ctx, tx, answer); err != nil {
+		return p, a, err
+	}
+	if from > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE conversation_id = ? AND seq >= ? AND seq < ?`,
+			prompt.ConversationID, from, p.Seq); err != nil {
+			return p, a, fmt.Errorf("store: replace exchange: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return p, a, fmt.Errorf("store: replace exchange: %w", err)
+	}
+	return p, a, nil
 }
 
 // UpdateMessage writes the fields of m that change while an answer streams

@@ -21,7 +21,9 @@ const FlushInterval = time.Second
 // end state.
 //
 // A Saver is safe for concurrent use. Until Finish, the stored answer has
-// StatusFailed with the error Unfinished, which is what a crash leaves.
+// StatusFailed with the error Unfinished, which is what a crash leaves. An
+// answer that replaces others (ReplaceAnswer) is written only from its
+// first text on.
 type Saver struct {
 	store    *Store
 	ctx      context.Context // not cancelled when the stream is
@@ -39,6 +41,19 @@ type Saver struct {
 	lastWrite time.Time
 	finished  bool
 	err       error // the first failed background write
+
+	// An answer made by ReplaceAnswer has no place in the store until its
+	// first text: until then swap holds what to write, and placed is open.
+	swap      *swap
+	placed    chan struct{}
+	promptSeq int
+}
+
+// swap is the exchange a Saver made by ReplaceAnswer writes with its first
+// text, in place of the messages from Seq from on.
+type swap struct {
+	prompt Message
+	from   int
 }
 
 // StartAnswer saves the beginning of an assistant answer in the
@@ -54,6 +69,12 @@ func (s *Store) StartAnswer(ctx context.Context, m Message) (*Saver, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newSaver(ctx, s, m, start), nil
+}
+
+func newSaver(ctx context.Context, s *Store, m Message, start time.Time) *Saver {
+	placed := make(chan struct{})
+	close(placed)
 	return &Saver{
 		store:     s,
 		ctx:       context.WithoutCancel(ctx),
@@ -61,11 +82,51 @@ func (s *Store) StartAnswer(ctx context.Context, m Message) (*Saver, error) {
 		start:     start,
 		msg:       m,
 		lastWrite: start,
-	}, nil
+		placed:    placed,
+	}
 }
 
-// ID is the stored message's ID.
-func (sv *Saver) ID() int64 { return sv.msg.ID }
+// ReplaceAnswer is StartAnswer for an exchange that replaces the end of a
+// conversation: a regenerated answer, or an edited prompt sent again. The
+// messages of prompt.ConversationID whose Seq is from or more (none when
+// from <= 0) give way to prompt and to the answer the Saver keeps (answer's
+// Model and Provider say who answers), but only once the answer has text:
+// nothing is written before, and the first text deletes the old messages
+// and saves the new ones in one transaction. An answer that ends (Finish)
+// before any text leaves the conversation as it was: a regenerate that
+// fails or is stopped at once loses nothing.
+func (s *Store) ReplaceAnswer(ctx context.Context, prompt, answer Message, from int) *Saver {
+	answer.ConversationID = prompt.ConversationID
+	answer.Role = provider.RoleAssistant
+	answer.Status, answer.Error = StatusFailed, Unfinished
+	prompt.Role = provider.RoleUser
+	sv := newSaver(ctx, s, answer, time.Now())
+	sv.swap = &swap{prompt: prompt, from: from}
+	sv.placed = make(chan struct{})
+	return sv
+}
+
+// Placed is closed once the answer has its place in the store, and also
+// once Finish has ended an answer that never got one. An answer made by
+// StartAnswer has its place from the start.
+func (sv *Saver) Placed() <-chan struct{} { return sv.placed }
+
+// PromptSeq is the Seq of the prompt saved with an answer made by
+// ReplaceAnswer, once Placed is closed; 0 when nothing was saved, and for
+// an answer made by StartAnswer.
+func (sv *Saver) PromptSeq() int {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	return sv.promptSeq
+}
+
+// ID is the stored message's ID; 0 while an answer made by ReplaceAnswer
+// has no place in the store.
+func (sv *Saver) ID() int64 {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	return sv.msg.ID
+}
 
 // Chunk records a chunk of the stream: text and reasoning deltas and usage.
 // Other kinds are ignored; the caller ends the answer with Finish, after
@@ -115,6 +176,9 @@ func (sv *Saver) changed() {
 		return
 	}
 	delay := max(sv.interval-time.Since(sv.lastWrite), 0)
+	if sv.swap != nil && sv.text.Len() > 0 {
+		delay = 0 // the first words of a replacement: swap at once
+	}
 	sv.pending.Add(1)
 	sv.timer = time.AfterFunc(delay, sv.flush)
 }
@@ -127,16 +191,39 @@ func (sv *Saver) flush() {
 	sv.mu.Lock()
 	sv.timer = nil
 	sv.lastWrite = time.Now()
-	m := sv.snapshot()
+	m, sw := sv.snapshot(), sv.swap
 	sv.mu.Unlock()
 
-	if err := sv.store.UpdateMessage(sv.ctx, m); err != nil {
+	if err := sv.write(m, sw); err != nil {
 		sv.mu.Lock()
 		if sv.err == nil {
 			sv.err = err
 		}
 		sv.mu.Unlock()
 	}
+}
+
+// write writes m: an update of the stored answer, or, for an answer that
+// has no place yet (sw), the swap, once m has text. Called with
+// sv.writing held.
+func (sv *Saver) write(m Message, sw *swap) error {
+	if sw == nil {
+		return sv.store.UpdateMessage(sv.ctx, m)
+	}
+	if m.Text == "" {
+		return nil // no words yet: the old exchange stays
+	}
+	p, a, err := sv.store.replaceExchange(sv.ctx, sw.from, sw.prompt, m)
+	if err != nil {
+		return err
+	}
+	sv.mu.Lock()
+	sv.msg.ID, sv.msg.Seq, sv.msg.CreatedAt = a.ID, a.Seq, a.CreatedAt
+	sv.promptSeq = p.Seq
+	sv.swap = nil
+	sv.mu.Unlock()
+	close(sv.placed)
+	return nil
 }
 
 // snapshot returns the message as it stands. Called with sv.mu held. The
@@ -184,6 +271,16 @@ func (sv *Saver) Finish(status Status, cause error) (Message, error) {
 		m.Error = cause.Error()
 	}
 	sv.msg = m
+	sw := sv.swap
 	sv.mu.Unlock()
-	return m, sv.store.UpdateMessage(sv.ctx, m)
+	err := sv.write(m, sw)
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	if sv.swap != nil {
+		close(sv.placed) // ended without a place: it will never have one
+		sv.swap = nil
+	}
+	m.ID, m.Seq, m.CreatedAt = sv.msg.ID, sv.msg.Seq, sv.msg.CreatedAt
+	sv.msg = m
+	return m, err
 }

@@ -113,6 +113,7 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) quit() tea.Cmd {
 	m.stopIfRunning()
 	m.saving.Wait()
+	m.end()
 	m.quitting = true
 	return tea.Quit
 }
@@ -183,9 +184,7 @@ func (m *Model) regenerate() tea.Cmd {
 		return nil
 	}
 	stopped := m.stopIfRunning()
-	m.dropAnswer()
-	m.replace(m.turns[len(m.turns)-1].saved)
-	return tea.Batch(stopped, m.ask())
+	return tea.Batch(stopped, m.ask(true))
 }
 
 // editLast takes the last prompt and its answer out of the conversation
@@ -196,6 +195,7 @@ func (m *Model) editLast() tea.Cmd {
 		return nil
 	}
 	stopped := m.stopIfRunning()
+	m.dropNote()
 	last := m.turns[len(m.turns)-1]
 	m.tr.remove(last.user, last.answer, last.failed)
 	m.turns = m.turns[:len(m.turns)-1]
@@ -206,17 +206,10 @@ func (m *Model) editLast() tea.Cmd {
 	return stopped
 }
 
-// dropAnswer removes the last turn's answer and error from the transcript.
-func (m *Model) dropAnswer() {
-	t := &m.turns[len(m.turns)-1]
-	m.tr.remove(t.answer, t.failed)
-	t.answer, t.failed = nil, nil
-}
-
 // replace notes that the stored exchange sl, and any after it, are no
 // longer part of the conversation: the next exchange saved replaces them.
-// They stay in the store until then, so that an edit never sent, or a
-// regenerate that could not be sent, loses nothing.
+// They stay in the store until that exchange's answer has its first words,
+// so that an edit never sent, or a regenerate that failed, loses nothing.
 func (m *Model) replace(sl *slot) {
 	if sl != nil {
 		m.replaced = sl // earlier than any replaced before: turns go from the end
@@ -229,7 +222,7 @@ func (m *Model) newConversation() tea.Cmd {
 	m.turns = nil
 	m.convID = ""
 	m.convSeq++
-	m.lastSlot, m.replaced = nil, nil
+	m.lastSlot, m.replaced, m.note = nil, nil, nil
 	m.tr.reset()
 	m.stats = stats{progress: -1}
 	m.flash = "new conversation"

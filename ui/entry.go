@@ -40,8 +40,11 @@ type entry struct {
 
 	// Answers only.
 	// md and reasoning sanitize what they are given (escape sequences and
-	// controls never reach the screen) and render it incrementally.
+	// controls never reach the screen) and render it incrementally; raw is
+	// the answer as the model sent it, which is what the model is sent
+	// back as history.
 	md        *markdown.Renderer
+	raw       strings.Builder
 	reasoning *markdown.Renderer
 	thinkToks int // reasoning deltas received
 	status    answerStatus
@@ -79,13 +82,24 @@ func newAnswer(width int, theme string) *entry {
 // answerWidth is the wrap width of rendered markdown for a screen width.
 func answerWidth(width int) int { return max(width-2, 10) }
 
-// answerText is the answer's markdown so far.
+// answerText is the answer's markdown so far, as the screen shows it:
+// sanitized.
 func (e *entry) answerText() string {
 	if e.md == nil {
 		return ""
 	}
 	return e.md.Text()
 }
+
+// appendText adds a delta of the answer's text.
+func (e *entry) appendText(s string) {
+	e.raw.WriteString(s)
+	e.md.Append(s)
+	e.dirty = true
+}
+
+// rawText is the answer's text as the model sent it.
+func (e *entry) rawText() string { return e.raw.String() }
 
 func (e *entry) appendReasoning(s string, width int, theme string) {
 	if e.reasoning == nil {

@@ -17,15 +17,17 @@ func (m *Model) send(prompt string) tea.Cmd {
 	u := &entry{kind: entryUser, text: markdown.Sanitize(prompt), dirty: true}
 	m.turns = append(m.turns, turn{prompt: prompt, user: u})
 	m.tr.add(u)
-	return m.ask()
+	return m.ask(false)
 }
 
-// ask requests an answer to the last turn.
-func (m *Model) ask() tea.Cmd {
+// ask requests an answer to the last turn, again when regen is set.
+func (m *Model) ask(regen bool) tea.Cmd {
 	if m.prov == nil {
 		m.flash = "no model: pick one with " + m.c.keys.Model.Help().Key
 		return nil
 	}
+	m.dropNote()
+	m.pend = m.newPending(regen)
 	req := m.req
 	req.Messages = m.messages()
 	a := newAnswer(m.c.wrap, m.c.styles.Theme)
@@ -43,6 +45,7 @@ func (m *Model) ask() tea.Cmd {
 		convID: m.convID, convSeq: m.convSeq, prompt: t.prompt,
 		model: req.Model, provider: m.prov.Name(), system: req.System,
 		slot: newSlot(), after: m.lastSlot, replace: m.replaced,
+		swap: m.pend != nil, ended: m.ended,
 	}
 	t.saved, m.lastSlot, m.replaced = rec.slot, rec.slot, nil
 	return tea.Batch(openStream(ctx, m.prov, req, m.gen, m.opts.Store, rec), waitTick(m.gen))
@@ -57,7 +60,7 @@ func (m *Model) messages() []provider.Message {
 		last := i == len(m.turns)-1
 		text := ""
 		if t.answer != nil {
-			text = t.answer.answerText()
+			text = t.answer.rawText()
 		}
 		if !last && text == "" {
 			continue
@@ -85,7 +88,7 @@ func (m *Model) restore(msg provider.Message) {
 			m.turns = append(m.turns, turn{})
 		}
 		a := newAnswer(m.c.wrap, m.c.styles.Theme)
-		a.md.Append(msg.Content)
+		a.appendText(msg.Content)
 		a.finish()
 		a.status = answerDone
 		m.turns[len(m.turns)-1].answer = a
@@ -150,8 +153,10 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 		st.tokens++
 		st.state = stateStreaming
 		if c.Kind == provider.KindText {
-			a.md.Append(c.Text)
-			a.dirty = true
+			if m.pend != nil && c.Text != "" {
+				m.settle() // the first words: the new answer takes the old one's place
+			}
+			a.appendText(c.Text)
 		} else {
 			a.appendReasoning(c.Text, m.c.wrap, m.c.styles.Theme)
 		}
@@ -241,6 +246,9 @@ func (m *Model) fail(err error) tea.Cmd {
 	if errors.Is(err, context.Canceled) {
 		return m.stop()
 	}
+	if m.pend != nil {
+		return m.finish(stateFailed, err) // nothing arrived: what it replaces comes back
+	}
 	title, detail := describe(err)
 	e := &entry{kind: entryError, text: title, detail: detail, dirty: true}
 	m.turns[len(m.turns)-1].failed = e
@@ -260,6 +268,10 @@ func (m *Model) finish(s state, cause error) tea.Cmd {
 	m.framePending = false
 	m.stats.state = s
 	a := m.answer
+	if m.pend != nil {
+		m.revert(s, cause)
+		a = nil // gone from the screen
+	}
 	var exact tea.Cmd
 	if a != nil {
 		// What arrived is shown at once, as the incremental render has it;

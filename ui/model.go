@@ -74,10 +74,14 @@ type Model struct {
 	resizeSeq  int
 	flash      string // a one-off notice in the status line, cleared by the next key
 	autoTheme  bool
-	convID     string // the saved conversation; empty until the first prompt is saved
-	convSeq    int    // counts conversations shown: new and opened ones
-	lastSlot   *slot  // the exchange begun last in this conversation
-	replaced   *slot  // the first stored exchange dropped (edit, regenerate); the next one saved replaces it
+	convID     string        // the saved conversation; empty until the first prompt is saved
+	convSeq    int           // counts conversations shown: new and opened ones
+	lastSlot   *slot         // the exchange begun last in this conversation
+	replaced   *slot         // the first stored exchange dropped (edit, regenerate); the next one saved replaces it
+	pend       *pending      // what the running exchange replaces, until its first words
+	note       *entry        // the notice of a replacement that failed, at the end of the transcript
+	ended      chan struct{} // closed when the chat ends: saving in order gives up waiting
+	endOnce    sync.Once
 	quitting   bool
 	screenRows int         // rows given to the transcript
 	inputView  string      // the input, rendered by fitInput
@@ -105,6 +109,7 @@ func New(opts Options) *Model {
 		req:       opts.Request,
 		autoTheme: auto,
 		convID:    opts.ConversationID,
+		ended:     make(chan struct{}),
 	}
 	m.req.Messages = nil
 	m.tr = newTranscript(c)

@@ -15,11 +15,13 @@ import (
 
 // slot is where one exchange of the chat was saved. The command that
 // saves the exchange fills it in the background and then closes done;
-// convID and seq may be read only after that.
+// convID, seq and sv may be read only after that, and the prompt's place
+// only through wait.
 type slot struct {
 	done   chan struct{}
-	convID string // the conversation; empty when nothing was saved
-	seq    int    // the Seq of the saved prompt; 0 when it was not saved
+	convID string       // the conversation; empty when nothing was saved
+	seq    int          // the Seq of the saved prompt; 0 when it was not saved
+	sv     *store.Saver // an exchange saved only with its first words: seq comes from sv
 }
 
 func newSlot() *slot { return &slot{done: make(chan struct{})} }
@@ -30,6 +32,30 @@ func savedSlot(convID string, seq int) *slot {
 	close(sl.done)
 	return sl
 }
+
+// wait returns where the exchange was saved once that is settled: at once
+// for most, when the answer's first words arrive or when it ends for one
+// that replaces others. ok is false when the chat ended first.
+func (sl *slot) wait(ended <-chan struct{}) (convID string, seq int, ok bool) {
+	select {
+	case <-sl.done:
+	case <-ended:
+		return "", 0, false
+	}
+	if sl.sv == nil {
+		return sl.convID, sl.seq, true
+	}
+	select {
+	case <-sl.sv.Placed():
+		return sl.convID, sl.sv.PromptSeq(), true
+	case <-ended:
+		return "", 0, false
+	}
+}
+
+// errEnded is begin's error when the chat ended before the exchange could
+// be saved in order.
+var errEnded = errors.New("the chat ended before the exchange was saved")
 
 // record is what the store needs to save one exchange.
 type record struct {
@@ -43,28 +69,55 @@ type record struct {
 	slot    *slot // where this exchange is saved; begin fills and closes it
 	after   *slot // the exchange begun before in the same conversation, or nil
 	replace *slot // the first stored exchange this one replaces, or nil
+	swap    bool  // a regenerate or an edit sent again: written with its first words
+	ended   <-chan struct{}
 }
 
-// begin saves the conversation (if new), the prompt and the start of the
-// answer, and returns the Saver that keeps the answer as it streams. It
-// runs in the command that opens the stream, before the request is sent,
-// so an answer is never streamed without a place to keep it.
+// begin prepares the saving of an exchange and returns the Saver that
+// keeps the answer as it streams. It runs in the command that opens the
+// stream, before the request is sent, so an answer is never streamed
+// without a place to keep it.
 //
 // begin first waits until the exchange before it is saved, so that the
 // exchanges of a conversation are saved in order, in one conversation,
-// however quickly they follow each other. Once the new answer has its place
-// in the store, the stored exchanges it replaces (r.replace and all that
-// follow it) are deleted: a regenerated or edited exchange is never both
-// lost and unsaved, and never sent to the model twice when the
-// conversation is resumed.
+// however quickly they follow each other. A new exchange saves the
+// conversation (if new), the prompt and the start of the answer at once.
+// One that replaces stored exchanges (r.swap: regenerated, or edited and
+// sent again) writes nothing yet: with the answer's first words, the
+// stored exchanges it replaces (r.replace and all that follow it) give way
+// to it in one transaction. So a replaced answer stays until its successor
+// has words, comes back whole when the successor fails or is stopped
+// before, and is never sent to the model twice when the conversation is
+// resumed.
 func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *store.Saver, err error) {
 	defer close(r.slot.done)
 	convID = r.convID
 	if r.after != nil {
-		<-r.after.done // closed by the begin before, which does not wait for this one
-		if convID == "" {
-			convID = r.after.convID
+		afterConv, _, ok := r.after.wait(r.ended)
+		if !ok {
+			return "", nil, errEnded
 		}
+		if convID == "" {
+			convID = afterConv
+		}
+	}
+	r.slot.convID = convID
+	prompt := store.Message{ConversationID: convID, Role: provider.RoleUser, Text: r.prompt}
+	answer := store.Message{ConversationID: convID, Model: r.model, Provider: r.provider}
+	if r.swap && convID != "" {
+		from := 0
+		if r.replace != nil {
+			oldConv, oldSeq, ok := r.replace.wait(r.ended)
+			if !ok {
+				return convID, nil, errEnded
+			}
+			if oldConv == convID {
+				from = oldSeq // 0: never saved, nothing to replace
+			}
+		}
+		sv = s.ReplaceAnswer(ctx, prompt, answer, from)
+		r.slot.sv = sv
+		return convID, sv, nil
 	}
 	if convID == "" {
 		c, err := s.CreateConversation(ctx, store.Conversation{
@@ -74,38 +127,16 @@ func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *st
 			return "", nil, err
 		}
 		convID = c.ID
+		r.slot.convID = convID
+		prompt.ConversationID, answer.ConversationID = convID, convID
 	}
-	r.slot.convID = convID
-	u, err := s.AddMessage(ctx, store.Message{
-		ConversationID: convID, Role: provider.RoleUser, Text: r.prompt,
-	})
+	u, err := s.AddMessage(ctx, prompt)
 	if err != nil {
 		return convID, nil, err
 	}
 	r.slot.seq = u.Seq
-	sv, err = s.StartAnswer(ctx, store.Message{
-		ConversationID: convID, Model: r.model, Provider: r.provider,
-	})
-	if err != nil {
-		return convID, nil, err
-	}
-	return convID, sv, dropReplaced(ctx, s, r.replace, convID, u.Seq)
-}
-
-// dropReplaced deletes the stored exchanges from old up to the prompt saved
-// as seq, which replaces them.
-func dropReplaced(ctx context.Context, s *store.Store, old *slot, convID string, seq int) error {
-	if old == nil {
-		return nil
-	}
-	<-old.done // an exchange begun before this one: done already
-	if old.convID != convID || old.seq == 0 {
-		return nil // never saved, or saved elsewhere: nothing to replace
-	}
-	if _, err := s.DeleteMessages(ctx, convID, old.seq, seq); err != nil {
-		return fmt.Errorf("the replaced answer is still stored: %w", err)
-	}
-	return nil
+	sv, err = s.StartAnswer(ctx, answer)
+	return convID, sv, err
 }
 
 // savedMsg reports that an answer was written in full, or why it was not.
@@ -224,7 +255,7 @@ func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 	m.stats = stats{progress: -1}
 	m.convID = msg.conv.ID
 	m.convSeq++
-	m.lastSlot, m.replaced = nil, nil
+	m.lastSlot, m.replaced, m.note = nil, nil, nil
 	for _, sm := range msg.conv.Messages {
 		m.restoreStored(sm)
 	}

@@ -97,6 +97,7 @@ func Run(ctx context.Context, opts Options) error {
 		m.finish(stateStopped, nil)
 	}
 	m.saving.Wait()
+	m.end()
 	if path := crashLog(); path != "" {
 		return fmt.Errorf("ui: parley crashed; details are in %s", path)
 	}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// tmuxChat runs the built binary's chat in a detached tmux session of
+// 100x30 and returns the functions that type keys into it and read its
+// screen, and the file its exit status is written to.
+func tmuxChat(t *testing.T, env []string, args ...string) (keys func(...string), screen func() string, exitFile string) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	dir := t.TempDir()
+	sock := fmt.Sprintf("parley-test-%d-%d", os.Getpid(), time.Now().UnixNano())
+	tmux := func(a ...string) string {
+		out, err := exec.Command("tmux", append([]string{"-L", sock}, a...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", a, err, out)
+		}
+		return string(out)
+	}
+	exitFile = filepath.Join(dir, "exit")
+	words := []string{"env", "-i", "HOME=" + dir, "TERM=xterm-256color"}
+	words = append(append(append(words, env...), binary(t)), args...)
+	for i, w := range words {
+		words[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+	}
+	cmdline := strings.Join(words, " ") + "; echo $? >" + exitFile + "; sleep 60"
+	tmux("new-session", "-d", "-s", "t", "-x", "100", "-y", "30", cmdline)
+	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
+	keys = func(k ...string) { tmux(append([]string{"send-keys", "-t", "t"}, k...)...) }
+	screen = func() string { return tmux("capture-pane", "-p", "-t", "t") }
+	return keys, screen, exitFile
+}
+
+// waitScreen polls the screen until it shows want.
+func waitScreen(t *testing.T, screen func() string, want string, within time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		s := screen()
+		if strings.Contains(s, want) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %q; screen:\n%s", within, want, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A regenerate that cannot reach the server leaves the answer it was to
+// replace on screen and in the store, complete.
+func TestChatRegenerateWithTheServerDownKeepsTheAnswer(t *testing.T) {
+	srv := chatServer(t, []string{"the old", " answer"}, true, nil)
+	data := t.TempDir()
+	env := []string{noRetry(t), "PARLEY_DATA_DIR=" + data, "OPENAI_API_KEY=sk-test"}
+	keys, screen, exitFile := tmuxChat(t, env, "-m", "openai:m", "--base-url", srv.URL)
+	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys("the question", "Enter")
+	waitScreen(t, screen, "the old answer", 15*time.Second)
+	waitScreen(t, screen, "done", 5*time.Second)
+
+	srv.Close() // the server is down
+	keys("C-r")
+	s := waitScreen(t, screen, "Regenerating failed", 15*time.Second)
+	if !strings.Contains(s, "the old answer") || strings.Contains(s, "The answer failed") {
+		t.Errorf("after a regenerate with the server down the screen shows:\n%s\nwant the old answer and a notice", s)
+	}
+	keys("C-d")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(exitFile)
+		if strings.TrimSpace(string(b)) == "0" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the chat did not quit with status 0: %q; screen:\n%s", b, screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	st, err := store.Open(filepath.Join(data, "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := st.List(context.Background(), 0)
+	st.Close()
+	if err != nil || len(list) != 1 {
+		t.Fatalf("saved conversations: %+v, %v; want one", list, err)
+	}
+	r := parley(t, "", env, "--show", list[0].ID)
+	if r.code != 0 {
+		t.Fatalf("--show: exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "the old answer") || strings.Contains(r.stdout, "*(failed") ||
+		strings.Contains(r.stdout, "*(stopped") || strings.Count(r.stdout, "**Assistant**") != 1 {
+		t.Errorf("--show prints:\n%s\nwant the old answer, once, complete", r.stdout)
+	}
+}
