@@ -1,7 +1,5 @@
 package ui
 
-import "strings"
-
 // pending is what a running exchange replaces (a regenerated answer, or
 // the exchanges an edited prompt sent again takes the place of) until the
 // new answer has its first words. Until then the old answer stays on
@@ -74,13 +72,6 @@ func (m *Model) revert(s state, cause error) {
 	default:
 		m.notify("✗ The new answer was empty. " + capitalize(kept) + ".")
 	}
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // notify shows a line from Parley at the end of the transcript, in place
