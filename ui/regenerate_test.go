@@ -43,7 +43,10 @@ type refused struct{}
 func (refused) Name() string { return "refused" }
 
 func (refused) Stream(context.Context, provider.Request) (<-chan provider.Chunk, error) {
-	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	// As the shared transport classifies a refused connection.
+	return nil, &provider.NetError{Kind: provider.NetRefused, Host: "127.0.0.1:1",
+		Words: "cannot connect to 127.0.0.1:1: connection refused",
+		Err:   &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
 }
 
 // answers streams text and finishes.
