@@ -38,6 +38,9 @@ var markLeadUTF8 = []byte(markLeadStr)
 // the cost is a scan of its backslashes. A frame that is not valid JSON
 // stays invalid.
 func KeepSurrogates(data []byte) []byte {
+	if bytes.IndexByte(data, '\\') < 0 && bytes.IndexByte(data, markLeadUTF8[0]) < 0 {
+		return data // most frames: no escape, and nothing in U+F000-U+FFFF
+	}
 	at, n, code := nextMark(data, 0)
 	if at < 0 {
 		return data
@@ -59,21 +62,19 @@ func KeepSurrogates(data []byte) []byte {
 // code point of its marker. from is never inside an escape.
 func nextMark(data []byte, from int) (at, n int, code rune) {
 	raw := bytes.Index(data[from:], markLeadUTF8)
-	if raw >= 0 {
-		raw += from
-	}
 	end := len(data)
 	if raw >= 0 {
+		raw += from
 		end = raw // an escape can only come first if it starts before
 	}
 	for i := from; i < end; {
-		k := bytes.IndexByte(data[i:end], '\\')
+		k := bytes.Index(data[i:end], escapeU)
 		if k < 0 {
 			break
 		}
 		i += k
-		if i+1 >= len(data) || data[i+1] != 'u' {
-			i += 2 // a one-letter escape, or a backslash that ends the frame
+		if escapedBackslash(data, i) {
+			i += 2 // "\\u" is a backslash, then the letter u
 			continue
 		}
 		r, ok := hex4(data[i+2:])
@@ -85,7 +86,7 @@ func nextMark(data []byte, from int) (at, n int, code rune) {
 			return i, 6, markLiteral
 		case utf16.IsSurrogate(r):
 			if r < 0xDC00 && len(data) >= i+12 && data[i+6] == '\\' && data[i+7] == 'u' {
-				if r2, ok := hex4(data[i+8:]); ok && r2 >= 0xDC00 && r2 <= 0xDFFF {
+				if r2, ok := hex4(data[i+8:]); ok && isLow(r2) {
 					i += 12 // a whole pair
 					continue
 				}
@@ -98,6 +99,19 @@ func nextMark(data []byte, from int) (at, n int, code rune) {
 		return raw, len(markLeadUTF8), markLiteral
 	}
 	return -1, 0, 0
+}
+
+var escapeU = []byte(`\u`)
+
+// escapedBackslash reports whether the backslash at data[i] is the second
+// of an escaped backslash: whether an odd number of backslashes precede
+// it. (In JSON, backslashes only occur in strings.)
+func escapedBackslash(data []byte, i int) bool {
+	k := 0
+	for i-k > 0 && data[i-k-1] == '\\' {
+		k++
+	}
+	return k%2 == 1
 }
 
 // hex4 reads the four hex digits at the start of b.

@@ -165,3 +165,23 @@ func FuzzSplitSurrogates(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkKeepSurrogates measures the check of a frame for split pairs:
+// one without escapes, as most are; one with escapes, one with a \u
+// escape that is no surrogate; one with a lone surrogate, rewritten.
+func BenchmarkKeepSurrogates(b *testing.B) {
+	for _, tc := range []struct{ name, content string }{
+		{"plain", `hello `},
+		{"escapes", `line\n \"quoted\"`},
+		{"u-escape", `caf\u00e9`},
+		{"lone", `123456\ud83c`},
+	} {
+		data := []byte(`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"content":"` + tc.content + `"},"logprobs":null,"finish_reason":null}]}`)
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				KeepSurrogates(data)
+			}
+		})
+	}
+}
