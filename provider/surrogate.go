@@ -61,10 +61,8 @@ func KeepSurrogates(data []byte) []byte {
 // rewrites: its offset (-1 for none), its length, and the private-use
 // code point of its marker. from is never inside an escape.
 func nextMark(data []byte, from int) (at, n int, code rune) {
-	raw := bytes.Index(data[from:], markLeadUTF8)
-	end := len(data)
+	raw, end := rawLead(data, from), len(data)
 	if raw >= 0 {
-		raw += from
 		end = raw // an escape can only come first if it starts before
 	}
 	for i := from; i < end; {
@@ -74,7 +72,7 @@ func nextMark(data []byte, from int) (at, n int, code rune) {
 		}
 		i += k
 		if escapedBackslash(data, i) {
-			i += 2 // "\\u" is a backslash, then the letter u
+			i += 2 // "\\u" is an escaped backslash, then the letter u
 			continue
 		}
 		r, ok := hex4(data[i+2:])
@@ -103,9 +101,26 @@ func nextMark(data []byte, from int) (at, n int, code rune) {
 
 var escapeU = []byte(`\u`)
 
-// escapedBackslash reports whether the backslash at data[i] is the second
-// of an escaped backslash: whether an odd number of backslashes precede
-// it. (In JSON, backslashes only occur in strings.)
+// rawLead finds the first U+FDD0 written as itself at or after from,
+// leaving out one that follows a backslash: an invalid escape, which a
+// rewrite must not make valid.
+func rawLead(data []byte, from int) int {
+	for from < len(data) {
+		k := bytes.Index(data[from:], markLeadUTF8)
+		if k < 0 {
+			return -1
+		}
+		if at := from + k; !escapedBackslash(data, at) {
+			return at
+		}
+		from += k + len(markLeadUTF8)
+	}
+	return -1
+}
+
+// escapedBackslash reports whether data[i] follows an escape's backslash:
+// whether an odd number of backslashes precede it. (In JSON, backslashes
+// only occur in strings.)
 func escapedBackslash(data []byte, i int) bool {
 	k := 0
 	for i-k > 0 && data[i-k-1] == '\\' {

@@ -185,3 +185,29 @@ func BenchmarkKeepSurrogates(b *testing.B) {
 		})
 	}
 }
+
+// FuzzKeepSurrogates checks that a frame rewritten by KeepSurrogates is
+// valid JSON exactly when the frame is, and that its markers read back
+// give what encoding/json makes of the frame itself.
+func FuzzKeepSurrogates(f *testing.F) {
+	for _, s := range []string{`"plain"`, `"a\ud83c"`, `"\udf89\ud83c\udf89\ud83c"`, `"\\ud83c\\\ud83c"`, "\"\uFDD0\\ufdd0\"", `"\ud83c\u12"`, `"\ud83c\u"`, `"x\`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		marked := KeepSurrogates(data)
+		if json.Valid(data) != json.Valid(marked) {
+			t.Fatalf("%q is valid JSON: %v; rewritten %q: %v", data, json.Valid(data), marked, json.Valid(marked))
+		}
+		var want, got string
+		if json.Unmarshal(data, &want) != nil {
+			return
+		}
+		if err := json.Unmarshal(marked, &got); err != nil {
+			t.Fatalf("%q decodes, rewritten %q does not: %v", data, marked, err)
+		}
+		var j joiner
+		if s := j.join(got) + j.flush(); s != want {
+			t.Fatalf("%q: read back %q, want %q", data, s, want)
+		}
+	})
+}
