@@ -18,7 +18,10 @@ import (
 // deltas of one kind. A marker is the noncharacter U+FDD0 (reserved for a
 // program's internal use) followed by a private-use code point:
 // U+E000+(s-0xD800) for the surrogate s, or U+E800 for a U+FDD0 that the
-// frame itself held, so that decoded text comes back exactly.
+// frame itself held, so that decoded text comes back exactly. Text of the
+// wires that are not JSON (sse's plain text) is read back the same way:
+// there, only a noncharacter followed by a private-use character, which no
+// text means to send, could be taken for a marker.
 
 const (
 	markLead    = '\uFDD0'
@@ -34,9 +37,9 @@ var markLeadUTF8 = []byte(markLeadStr)
 // UTF-16 surrogate escape (a high half that no low half follows, or a low
 // half that no high half precedes) and each U+FDD0 rewritten as a marker
 // that survives decoding; Emitter.Text and Emitter.Reasoning read the
-// markers back. A frame with neither comes back as it is, without a copy:
-// the cost is a scan of its backslashes. A frame that is not valid JSON
-// stays invalid.
+// markers back. A frame with neither comes back as it is, without a copy;
+// one with no backslash and no byte 0xEF costs two byte searches. A frame
+// that is not valid JSON stays invalid.
 func KeepSurrogates(data []byte) []byte {
 	if bytes.IndexByte(data, '\\') < 0 && bytes.IndexByte(data, markLeadUTF8[0]) < 0 {
 		return data // most frames: no escape, and nothing in U+F000-U+FFFF
