@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/parley-chat/parley/stream"
@@ -12,6 +13,45 @@ import (
 // of an answer that stopped because it reached its token limit, whatever
 // the provider calls that ("length", "max_tokens", "MAX_TOKENS").
 const MsgMaxTokens = "answer cut at max tokens"
+
+// FinishGrace is how long a backend goes on reading once its wire's
+// finish marker has arrived, for what may still follow it (a usage chunk,
+// the end marker) before the body ends. A server that then neither ends
+// the body nor sends anything (as some proxies do) costs the user this
+// long, not the idle timeout.
+const FinishGrace = 250 * time.Millisecond
+
+// Tail bounds the reading of a body after the answer's finish marker. The
+// zero value does nothing; see NewTail.
+type Tail struct {
+	body  io.Closer
+	timer *time.Timer
+	done  chan struct{} // closed once the timer closed the body
+}
+
+// NewTail returns a Tail for body, which it will close.
+func NewTail(body io.Closer) *Tail { return &Tail{body: body} }
+
+// Finished says that the finish marker has arrived: FinishGrace later the
+// body is closed, which ends a read still waiting for more. Only the first
+// call counts.
+func (t *Tail) Finished() {
+	if t.body == nil || t.timer != nil {
+		return
+	}
+	t.done = make(chan struct{})
+	t.timer = time.AfterFunc(FinishGrace, func() {
+		defer close(t.done)
+		t.body.Close()
+	})
+}
+
+// Stop cancels the grace, or waits for its closing of the body to end.
+func (t *Tail) Stop() {
+	if t.timer != nil && !t.timer.Stop() {
+		<-t.done
+	}
+}
 
 // ReadFailed reports the read error that ended a stream before its finish
 // marker. An event or line over the decoder's bound says so, with the

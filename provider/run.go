@@ -16,25 +16,36 @@ type Emitter struct {
 	ch      chan<- Chunk
 	tokens  int
 	secrets []string // scrubbed from every notice and error (see scrub.go)
+	// text and reasoning pair the halves of surrogate pairs that a frame
+	// split (see KeepSurrogates).
+	text, reasoning joiner
 }
 
 // Text sends a delta of the answer. Empty deltas are dropped. It reports
 // false when the stream was cancelled and the producer should stop.
+//
+// The markers of KeepSurrogates are read back: the halves of a surrogate
+// pair split across two deltas make one character, and a lone half is
+// U+FFFD. A high half that ends a delta is held back until the next text
+// delta, or until any chunk other than a delta is sent.
 func (e *Emitter) Text(s string) bool {
-	if s == "" {
-		return true
-	}
-	e.tokens++
-	return e.send(Chunk{Kind: KindText, Text: s})
+	return e.delta(KindText, &e.text, s)
 }
 
-// Reasoning sends a delta of the model's reasoning.
+// Reasoning sends a delta of the model's reasoning, as Text does.
 func (e *Emitter) Reasoning(s string) bool {
+	return e.delta(KindReasoning, &e.reasoning, s)
+}
+
+func (e *Emitter) delta(k Kind, j *joiner, s string) bool {
 	if s == "" {
 		return true
 	}
-	e.tokens++
-	return e.send(Chunk{Kind: KindReasoning, Text: s})
+	e.tokens++ // a delta counts as it arrives, even when held back
+	if s = j.join(s); s == "" {
+		return true
+	}
+	return e.send(Chunk{Kind: k, Text: s})
 }
 
 // Progress sends a progress update; percent is -1 when unknown.
@@ -65,6 +76,9 @@ func (e *Emitter) Lost(err error) error {
 }
 
 func (e *Emitter) send(c Chunk) bool {
+	if c.Kind != KindText && c.Kind != KindReasoning && !e.flush() {
+		return false
+	}
 	c = scrubChunk(c, e.secrets)
 	select {
 	case e.ch <- c:
@@ -72,6 +86,20 @@ func (e *Emitter) send(c Chunk) bool {
 	case <-e.ctx.Done():
 		return false
 	}
+}
+
+// flush sends what the joiners hold back: no more of the deltas it
+// belongs with can come before another kind of chunk.
+func (e *Emitter) flush() bool {
+	for _, d := range [...]struct {
+		k Kind
+		j *joiner
+	}{{KindReasoning, &e.reasoning}, {KindText, &e.text}} {
+		if s := d.j.flush(); s != "" && !e.send(Chunk{Kind: d.k, Text: s}) {
+			return false
+		}
+	}
+	return true
 }
 
 // RetryPolicy says how often and how patiently a request is retried before

@@ -91,12 +91,17 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 			return "", err
 		}
 		defer rc.Close()
-		return c.decode(stream.NewDecoder(rc), e)
+		tail := provider.NewTail(rc)
+		defer tail.Stop()
+		return c.decode(stream.NewDecoder(rc), e, tail)
 	}), nil
 }
 
-// decode reads events until message_stop or the end of the body.
-func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error) {
+// decode reads events until message_stop or the end of the body. The
+// message_delta with the stop_reason comes after the last content block
+// has ended: the answer is complete, and message_stop is waited for only
+// until the body ends or provider.FinishGrace has passed.
+func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.Tail) (string, error) {
 	d := decoder{name: c.ep.Name}
 	for sd.Next() {
 		ev := sd.Event()
@@ -107,11 +112,18 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error)
 		if done {
 			return d.reason, nil
 		}
+		if d.reason != "" {
+			tail.Finished()
+		}
+	}
+	if d.reason != "" {
+		// A fault after the stop_reason loses nothing of the answer.
+		return d.reason, d.finish(e)
 	}
 	if err := sd.Err(); err != nil {
 		return "", provider.ReadFailed(e, c.ep.Name, err)
 	}
-	return "", e.Lost(nil) // the body ended before message_stop
+	return "", e.Lost(nil) // the body ended before the stop_reason
 }
 
 // ListModels returns the IDs that GET /v1/models lists, following its

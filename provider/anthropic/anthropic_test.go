@@ -104,7 +104,7 @@ func TestFaults(t *testing.T) {
 			want: []string{"Overloaded", "try again"}, partial: "Partial"},
 		{name: "drop", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:cut]), streamtest.Drop())},
 			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world! Ünïcode ✓"},
-		{name: "no message_stop", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: message_stop")]))},
+		{name: "no stop_reason", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: message_delta")]))},
 			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world! Ünïcode ✓"},
 		{name: "empty body", resp: []streamtest.Response{streamtest.Stream()}, wantIs: provider.ErrIncomplete},
 		{name: "malformed", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:cut] +
@@ -226,10 +226,57 @@ func TestFaultMatrix(t *testing.T) {
 	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
-		Finished:    len(frames), // message_stop is required
+		Finished:    len(frames) - 1, // message_delta with the stop_reason
 		Text:        "Hello, world! Ünïcode ✓",
 		Word:        "world",
 		Unknown:     "event: content_block_future\ndata: {\"type\":\"content_block_future\",\"index\":0}\n\n",
 		KeepAlive:   "event: ping\ndata: {\"type\": \"ping\"}\n\n",
 	})
+}
+
+func TestFinishWithoutMessageStop(t *testing.T) {
+	// The message_delta with the stop_reason comes after the last content
+	// block: the answer is complete whether the body then ends or is held
+	// open with nothing more, as some proxies do.
+	text := providertest.Transcript(t, "text.sse")
+	head := text[:strings.Index(text, "event: message_stop")]
+	maxTokens := providertest.Transcript(t, "max_tokens.sse")
+	for _, tt := range []struct {
+		name  string
+		steps []streamtest.Step
+		want  providertest.Answer
+	}{
+		{"end", []streamtest.Step{streamtest.Write(head)},
+			providertest.Answer{Text: "Hello, world! Ünïcode ✓", Reason: "end_turn", Usage: provider.Usage{InputTokens: 25, OutputTokens: 15}}},
+		{"silence", []streamtest.Step{streamtest.Write(head), streamtest.Stall()},
+			providertest.Answer{Text: "Hello, world! Ünïcode ✓", Reason: "end_turn", Usage: provider.Usage{InputTokens: 25, OutputTokens: 15}}},
+		{"max_tokens", []streamtest.Step{streamtest.Write(maxTokens[:strings.Index(maxTokens, "event: message_stop")]), streamtest.Stall()},
+			providertest.Answer{Text: "Once upon a", Reason: "max_tokens", Usage: provider.Usage{InputTokens: 12, OutputTokens: 4}, Notice: provider.MsgMaxTokens}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := streamtest.NewServer(t, streamtest.Stream(tt.steps...))
+			start := time.Now()
+			r := providertest.Stream(t, newClient(srv, provider.Options{IdleTimeout: 10 * time.Second}), hello)
+			providertest.Finished(t, r, tt.want)
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("the answer took %s to end", d)
+			}
+		})
+	}
+}
+
+func TestSplitSurrogates(t *testing.T) {
+	text := providertest.Transcript(t, "text.sse")
+	head := text[:strings.Index(text, "event: ping")]
+	tail := text[strings.Index(text, "event: content_block_stop"):]
+	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello, provider.MediaEventStream,
+		func(literals ...string) string {
+			var b strings.Builder
+			b.WriteString(head)
+			for _, lit := range literals {
+				b.WriteString(`event: content_block_delta` + "\n" + `data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":` + lit + `}}` + "\n\n")
+			}
+			b.WriteString(tail)
+			return b.String()
+		})
 }

@@ -81,7 +81,8 @@ type sink interface {
 	Tokens() int
 }
 
-// decoder follows one Messages stream from message_start to message_stop.
+// decoder follows one Messages stream from message_start to message_stop
+// (or to the stop_reason of message_delta, for a stream cut after it).
 type decoder struct {
 	name    string
 	reason  string
@@ -99,7 +100,7 @@ func (d *decoder) handle(typ string, data []byte, s sink) (done bool, err error)
 		return false, nil
 	}
 	var ev event
-	if err := json.Unmarshal(data, &ev); err != nil {
+	if err := json.Unmarshal(provider.KeepSurrogates(data), &ev); err != nil {
 		return false, fmt.Errorf("%s: malformed %s event after %d tokens: %v: %s", d.name, typ, s.Tokens(), err, provider.Snippet(data, 80))
 	}
 	if ev.Type == "" {
@@ -134,17 +135,26 @@ func (d *decoder) handle(typ string, data []byte, s sink) (done bool, err error)
 		}
 	case "message_stop":
 		d.stopped = true
-		ok = s.Usage(d.usage)
-		if ok && d.reason == "max_tokens" {
-			ok = s.Notice(provider.MsgMaxTokens)
-		}
-		return ok, stopErr(ok)
+		err := d.finish(s)
+		return err == nil, err
 	case "error":
-		return false, d.apiError(ev, data)
+		var raw event // as sent, without markers
+		json.Unmarshal(data, &raw)
+		return false, d.apiError(raw, data)
 	}
 	// content_block_stop and event types added after this was written are
 	// ignored, as the API's versioning policy asks.
 	return false, stopErr(ok)
+}
+
+// finish ends a complete answer with its usage and, when it reached its
+// token limit, a notice saying so.
+func (d *decoder) finish(s sink) error {
+	ok := s.Usage(d.usage)
+	if ok && d.reason == "max_tokens" {
+		ok = s.Notice(provider.MsgMaxTokens)
+	}
+	return stopErr(ok)
 }
 
 func stopErr(ok bool) error {

@@ -93,13 +93,17 @@ type decoder struct {
 	name   string
 	reason string // the finishReason, once one arrived
 	usage  *provider.Usage
+	// usageAfter is set when usage arrived in an event after the one with
+	// the finishReason: nothing more is to come.
+	usageAfter bool
 }
 
 // handle processes the data of one event. It returns an error for an
 // error object, a blocked prompt or answer, or malformed data.
 func (d *decoder) handle(data []byte, s sink) error {
+	finished := d.reason != ""
 	var r response
-	if err := json.Unmarshal(data, &r); err != nil {
+	if err := json.Unmarshal(provider.KeepSurrogates(data), &r); err != nil {
 		return fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(data, 80))
 	}
 	if len(r.Error) > 0 && string(r.Error) != "null" {
@@ -137,6 +141,7 @@ func (d *decoder) handle(data []byte, s sink) error {
 			OutputTokens:    u.CandidatesTokenCount + u.ThoughtsTokenCount,
 			ReasoningTokens: u.ThoughtsTokenCount,
 		}
+		d.usageAfter = finished
 	}
 	return nil
 }

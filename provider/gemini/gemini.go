@@ -94,7 +94,9 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 			return "", c.advise(err)
 		}
 		defer rc.Close()
-		return c.decode(stream.NewDecoder(rc), e)
+		tail := provider.NewTail(rc)
+		defer tail.Stop()
+		return c.decode(stream.NewDecoder(rc), e, tail)
 	}), nil
 }
 
@@ -106,13 +108,20 @@ func rejectsThinking(err error) bool {
 }
 
 // decode reads events to the end of the body. The stream has no end
-// marker of its own: the answer is complete when a finishReason arrived
-// and the body then ended.
-func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error) {
+// marker of its own: the answer is complete once a finishReason arrived,
+// and then the body ended, or usage came in a later event, or
+// provider.FinishGrace passed.
+func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.Tail) (string, error) {
 	d := decoder{name: c.ep.Name}
 	for sd.Next() {
 		if err := d.handle([]byte(sd.Event().Data), e); err != nil {
 			return "", err
+		}
+		if d.usageAfter {
+			break
+		}
+		if d.reason != "" {
+			tail.Finished()
 		}
 	}
 	if d.reason == "" {

@@ -203,3 +203,38 @@ func TestFaultMatrix(t *testing.T) {
 		KeepAlive:   ": keep-alive\n\n",
 	})
 }
+
+func TestFinishThenSilence(t *testing.T) {
+	// The stream has no end marker: a proxy that holds the connection open
+	// after the finishReason must not keep the answer open.
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "text.sse")), streamtest.Stall()))
+	start := time.Now()
+	r := providertest.Stream(t, newClient(srv, provider.Options{IdleTimeout: 10 * time.Second}), hello)
+	providertest.Finished(t, r, providertest.Answer{Text: "The sky is blue because of Rayleigh scattering.", Reason: "STOP",
+		Usage: provider.Usage{InputTokens: 9, OutputTokens: 11}})
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the answer took %s to end", d)
+	}
+}
+
+func TestUsageAfterFinish(t *testing.T) {
+	// Usage in an event of its own after the finishReason ends the answer
+	// at once, and counts.
+	body := `data: {"candidates": [{"content": {"parts": [{"text": "Hi"}],"role": "model"},"finishReason": "STOP","index": 0}]}` + "\n\n" +
+		`data: {"usageMetadata": {"promptTokenCount": 3,"candidatesTokenCount": 1}}` + "\n\n"
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(body), streamtest.Stall()))
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	providertest.Finished(t, r, providertest.Answer{Text: "Hi", Reason: "STOP", Usage: provider.Usage{InputTokens: 3, OutputTokens: 1}})
+}
+
+func TestSplitSurrogates(t *testing.T) {
+	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello, provider.MediaEventStream,
+		func(literals ...string) string {
+			var b strings.Builder
+			for _, lit := range literals {
+				b.WriteString(`data: {"candidates": [{"content": {"parts": [{"text": ` + lit + `}],"role": "model"},"index": 0}]}` + "\n\n")
+			}
+			b.WriteString(`data: {"candidates": [{"content": {"parts": [{"text": ""}],"role": "model"},"finishReason": "STOP","index": 0}]}` + "\n\n")
+			return b.String()
+		})
+}

@@ -245,6 +245,8 @@ func TestMistralFaultMatrix(t *testing.T) {
 			"huge":       "the client reads lines with no bound (bufio.Reader.ReadBytes): a huge line is held whole in memory; each data line is a chunk of its own",
 			"html 200":   "the client ignores the content type: reported as no stop reason",
 			"http/2":     "the client makes its own HTTP client, which trusts neither the test server nor ca_file",
+			"finish then silence": "the client reads to the end of the body and hands over no finish reason before it: " +
+				"the answer ends at the idle timeout, as an error",
 		},
 	})
 }

@@ -65,7 +65,7 @@ type decoder struct {
 // that error.
 func (d *decoder) handle(line []byte, s sink) error {
 	var l chatLine
-	if err := json.Unmarshal(line, &l); err != nil {
+	if err := json.Unmarshal(provider.KeepSurrogates(line), &l); err != nil {
 		return fmt.Errorf("%s: malformed line after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(line, 80))
 	}
 	if len(l.Error) > 0 && string(l.Error) != "null" {

@@ -189,3 +189,15 @@ func TestFaultMatrix(t *testing.T) {
 		Unknown:     `{"model":"llama3.2","created_at":"2025-10-26T17:15:24.1Z","message":{"role":"assistant","content":"","images":null,"future":1},"done":false,"future_field":{"a":[1]}}` + "\n",
 	})
 }
+
+func TestSplitSurrogates(t *testing.T) {
+	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello, ndjson,
+		func(literals ...string) string {
+			var b strings.Builder
+			for _, lit := range literals {
+				b.WriteString(`{"model":"m","message":{"role":"assistant","content":` + lit + `},"done":false}` + "\n")
+			}
+			b.WriteString(`{"model":"m","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","eval_count":2}` + "\n")
+			return b.String()
+		})
+}

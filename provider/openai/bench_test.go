@@ -39,15 +39,21 @@ func BenchmarkStream(b *testing.B) {
 	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "tokens/s")
 }
 
-// BenchmarkParseChunk measures the chunk parser alone.
+// BenchmarkParseChunk measures the chunk parser alone, on a chunk
+// without escapes, as most are, and on one with (which the check for
+// split surrogate pairs scans).
 func BenchmarkParseChunk(b *testing.B) {
-	data := []byte(`{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"hello "},"finish_reason":null}]}`)
-	s := &recSink{}
-	d := decoder{name: "openai"}
-	for b.Loop() {
-		if _, err := d.handle(data, s); err != nil {
-			b.Fatal(err)
-		}
-		s.text.Reset()
+	for _, tc := range []struct{ name, content string }{{"plain", `hello `}, {"escapes", `line\n \"quoted\" \u00e9`}} {
+		data := []byte(`{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"` + tc.content + `"},"finish_reason":null}]}`)
+		b.Run(tc.name, func(b *testing.B) {
+			s := &recSink{}
+			d := decoder{name: "openai"}
+			for b.Loop() {
+				if _, err := d.handle(data, s); err != nil {
+					b.Fatal(err)
+				}
+				s.text.Reset()
+			}
+		})
 	}
 }

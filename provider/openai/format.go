@@ -89,8 +89,11 @@ type decoder struct {
 	name   string
 	reason string // the finish_reason, once one arrived
 	done   bool   // [DONE] arrived
-	usage  *provider.Usage
-	think  thinkSplitter
+	// usageAfter is set when usage arrived in a chunk after the one with
+	// the finish_reason: nothing more is to come.
+	usageAfter bool
+	usage      *provider.Usage
+	think      thinkSplitter
 }
 
 // handle processes the data of one event; it reports done at [DONE].
@@ -99,17 +102,20 @@ func (d *decoder) handle(data []byte, s sink) (done bool, err error) {
 		d.done = true
 		return true, nil
 	}
+	finished := d.reason != ""
 	var ch chunk
-	if !parseFast(data, &ch) {
+	if marked := provider.KeepSurrogates(data); !parseFast(marked, &ch) {
 		ch = chunk{}
-		if err := json.Unmarshal(data, &ch); err != nil {
+		if err := json.Unmarshal(marked, &ch); err != nil {
 			return false, fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(data, 80))
 		}
 	}
 	if len(ch.Error) > 0 && string(ch.Error) != "null" {
-		typ, msg := provider.ErrorMessage([]byte(`{"error":` + string(ch.Error) + `}`))
+		var raw struct{ Error json.RawMessage } // as sent, without markers
+		json.Unmarshal(data, &raw)
+		typ, msg := provider.ErrorMessage([]byte(`{"error":` + string(raw.Error) + `}`))
 		if msg == "" {
-			msg = provider.Snippet(ch.Error, 200)
+			msg = provider.Snippet(raw.Error, 200)
 		}
 		return false, &provider.APIError{Provider: d.name, Type: typ, Message: msg, Advice: provider.StreamAdvice(typ)}
 	}
@@ -127,10 +133,10 @@ func (d *decoder) handle(data []byte, s sink) (done bool, err error) {
 	}
 	if ch.Usage != nil {
 		u := ch.Usage.usage()
-		d.usage = &u
+		d.usage, d.usageAfter = &u, finished
 	} else if ch.XGroq != nil && ch.XGroq.Usage != nil {
 		u := ch.XGroq.Usage.usage()
-		d.usage = &u
+		d.usage, d.usageAfter = &u, finished
 	}
 	return false, nil
 }

@@ -163,11 +163,15 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, body []byte, 
 		rc = c.cfg.WrapBody(rc)
 	}
 	defer rc.Close()
-	return c.decode(stream.NewDecoder(rc), e)
+	tail := provider.NewTail(rc)
+	defer tail.Stop()
+	return c.decode(stream.NewDecoder(rc), e, tail)
 }
 
 // decode reads the answer's events until [DONE] or the end of the body.
-func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error) {
+// Once the finish_reason has arrived it reads on only until the usage
+// chunk that may follow, and for at most provider.FinishGrace.
+func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.Tail) (string, error) {
 	d := decoder{name: c.cfg.Name}
 	for sd.Next() {
 		done, err := d.handle([]byte(sd.Event().Data), e)
@@ -175,8 +179,11 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter) (string, error)
 			d.think.flush(e) // what arrived is shown, whatever ended it
 			return "", err
 		}
-		if done {
+		if done || d.usageAfter {
 			break
+		}
+		if d.reason != "" {
+			tail.Finished()
 		}
 	}
 	if !d.done && d.reason == "" {

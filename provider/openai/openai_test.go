@@ -155,6 +155,63 @@ func TestFinishWithoutDone(t *testing.T) {
 	}
 }
 
+func TestFinishThenSilence(t *testing.T) {
+	// A proxy that holds the connection open after the last chunk: the
+	// answer ends at the usage chunk that follows the finish_reason, or
+	// a grace after the finish_reason when none comes.
+	basic := providertest.Transcript(t, "basic.sse")
+	withUsage := basic[:strings.Index(basic, "data: [DONE]")]
+	noUsage := basic[:strings.Index(basic, `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[]`)]
+	for _, tt := range []struct {
+		name, body string
+		usage      bool
+	}{{"usage", withUsage, true}, {"no usage", noUsage, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(tt.body), streamtest.Stall()))
+			c := New(Config{BaseURL: srv.URL + "/v1", HTTPClient: srv.Client(), IdleTimeout: 10 * time.Second})
+			start := time.Now()
+			r := providertest.Stream(t, c, hello)
+			if r.Err != nil || r.Text != "Hello, world" || r.Reason != "stop" || (r.Usage != nil) != tt.usage {
+				t.Fatalf("got %+v", r)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("the answer took %s to end", d)
+			}
+		})
+	}
+}
+
+func TestUsageAfterFinishEndsTheAnswer(t *testing.T) {
+	d := decoder{name: "openai"}
+	s := &recSink{}
+	for _, data := range []string{
+		`{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1}}`,
+		`{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}}`,
+	} {
+		if d.usageAfter {
+			t.Fatal("usage in the chunk with the finish_reason ended the answer")
+		}
+		if _, err := d.handle([]byte(data), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !d.usageAfter {
+		t.Error("the usage chunk after the finish_reason did not end the answer")
+	}
+}
+
+func TestSplitSurrogates(t *testing.T) {
+	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello, provider.MediaEventStream,
+		func(literals ...string) string {
+			var b strings.Builder
+			for _, lit := range literals {
+				b.WriteString(`data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":` + lit + `},"finish_reason":null}]}` + "\n\n")
+			}
+			b.WriteString(`data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}` + "\n\ndata: [DONE]\n\n")
+			return b.String()
+		})
+}
+
 func TestIdleAndKeepAlive(t *testing.T) {
 	basic := providertest.Transcript(t, "basic.sse")
 	srv := streamtest.NewServer(t,

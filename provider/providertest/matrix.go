@@ -81,9 +81,10 @@ const (
 // Faults runs the fault matrix of issue 8 against a backend: the answer
 // byte by byte, trickled and with other line ends; cut cleanly and dropped
 // after every frame and inside one, and reset over HTTP/2; retried before
-// the first token and not after; silent, kept alive, and bounded by
-// --timeout; invalid UTF-8, unknown frames, malformed JSON in every frame,
-// a line over the size bound, a 200 that is an HTML page, and cancellation.
+// the first token and not after; silent (also after the finish marker),
+// kept alive, and bounded by --timeout; invalid UTF-8, unknown frames,
+// malformed JSON in every frame, a line over the size bound, a 200 that is
+// an HTML page, and cancellation.
 // Whatever happens, the stream keeps its contract (see Collect), never
 // reports as finished an answer whose finish marker did not arrive, and
 // shows only a prefix of the true answer.

@@ -106,8 +106,9 @@ func (f *matrix) retries(t *testing.T) {
 	})
 }
 
-// timing covers silence before the headers and mid-answer, keep-alives
-// that must count as activity, and a whole-request deadline.
+// timing covers silence before the headers, mid-answer and after the
+// finish marker, keep-alives that must count as activity, and a
+// whole-request deadline.
 func (f *matrix) timing(t *testing.T) {
 	head := strings.Join(f.w.Frames[:f.w.Finished-1], "")
 	rest := strings.Join(f.w.Frames[f.w.Finished-1:], "")
@@ -150,6 +151,18 @@ func (f *matrix) timing(t *testing.T) {
 			f.lostHead(t, r, "--timeout")
 		})
 	}
+	f.sub(t, "finish then silence", func(t *testing.T) {
+		// The finish marker, then a connection held open with nothing
+		// more, as some proxies do: the answer is complete after a short
+		// grace, not after the idle timeout.
+		done := strings.Join(f.w.Frames[:f.w.Finished], "")
+		start := time.Now()
+		r := f.run(t, provider.Options{IdleTimeout: 10 * idleLimit}, streamtest.Write(done), streamtest.Stall())
+		f.complete(t, r)
+		if d := time.Since(start); d >= 5*idleLimit {
+			t.Errorf("the answer took %s to end", d.Round(time.Millisecond))
+		}
+	})
 	f.sub(t, "timeout", func(t *testing.T) {
 		r := f.run(t, provider.Options{Timeout: idleLimit}, streamtest.Write(head), streamtest.Stall())
 		var te *provider.TimeoutError
