@@ -1,7 +1,6 @@
 package chatserver
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/openai"
+	"github.com/parley-chat/parley/provider/providertest"
 )
 
 func TestMain(m *testing.M) {
@@ -61,30 +61,12 @@ func benchAnswer(n int, pause time.Duration) Answer {
 
 // read streams one answer from url with the product's own OpenAI
 // provider, and returns what arrived.
-func read(t *testing.T, url, key, prompt string) (text, reasoning string, last provider.Chunk, usage provider.Usage) {
+func read(t *testing.T, url, key, prompt string) providertest.Result {
 	t.Helper()
 	tr := &http.Transport{DisableKeepAlives: true}
 	defer tr.CloseIdleConnections()
 	c := openai.New(openai.Config{BaseURL: url, APIKey: key, HTTPClient: &http.Client{Transport: tr}})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	ch, err := c.Stream(ctx, provider.Request{Model: "m", Messages: []provider.Message{{Role: provider.RoleUser, Content: prompt}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tb, rb strings.Builder
-	for c := range ch {
-		switch c.Kind {
-		case provider.KindText:
-			tb.WriteString(c.Text)
-		case provider.KindReasoning:
-			rb.WriteString(c.Text)
-		case provider.KindUsage:
-			usage = c.Usage
-		}
-		last = c
-	}
-	return tb.String(), rb.String(), last, usage
+	return providertest.Stream(t, c, provider.Request{Model: "m", Messages: []provider.Message{{Role: provider.RoleUser, Content: prompt}}})
 }
 
 // TestStreamThroughOpenAI reads the server with the product's own OpenAI
@@ -95,13 +77,9 @@ func TestStreamThroughOpenAI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text, _, last, usage := read(t, srv.URL, "x", "hi")
-		if want := strings.Join(Markdown(300), ""); text != want {
-			t.Errorf("pause %v: text differs from the script (%d bytes, want %d)", pause, len(text), len(want))
-		}
-		if last.Kind != provider.KindFinish || last.Reason != "stop" || usage.OutputTokens != 300 || usage.InputTokens != 12 {
-			t.Errorf("pause %v: last chunk %+v, usage %+v; want stop, 12 in, 300 out", pause, last, usage)
-		}
+		providertest.Finished(t, read(t, srv.URL, "x", "hi"), providertest.Answer{
+			Text: strings.Join(Markdown(300), ""), Reason: "stop", Usage: provider.Usage{InputTokens: 12, OutputTokens: 300},
+		})
 		if got := srv.Requests(); len(got) != 1 || got[0].Model != "m" || got[0].Prompt() != "hi" {
 			t.Errorf("pause %v: requests %+v, want one for m with the prompt hi", pause, got)
 		}
@@ -124,18 +102,11 @@ func TestAnswerFor(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	text, reasoning, last, usage := read(t, srv.URL, "sk-k", "hello there")
-	if text != "you said hello there" || reasoning != "let me think" || last.Kind != provider.KindFinish ||
-		usage != (provider.Usage{InputTokens: 3, OutputTokens: 4}) {
-		t.Errorf("got text %q, reasoning %q, last %+v, usage %+v", text, reasoning, last, usage)
-	}
-	if text, _, last, _ = read(t, srv.URL, "sk-k", "cut"); text != "you said cut" || last.Kind != provider.KindError {
-		t.Errorf("truncated: text %q, last %+v; want the text, then an error", text, last)
-	}
-	if _, _, last, _ = read(t, srv.URL, "sk-wrong", "hi"); last.Kind != provider.KindError ||
-		!strings.Contains(last.Err.Error(), "401") || !strings.Contains(last.Err.Error(), "Incorrect API key provided.") {
-		t.Errorf("wrong key: last %+v, want a 401", last)
-	}
+	providertest.Finished(t, read(t, srv.URL, "sk-k", "hello there"), providertest.Answer{
+		Text: "you said hello there", Reasoning: "let me think", Reason: "stop", Usage: provider.Usage{InputTokens: 3, OutputTokens: 4},
+	})
+	providertest.Failed(t, read(t, srv.URL, "sk-k", "cut"), providertest.Failure{Partial: "you said cut"})
+	providertest.Failed(t, read(t, srv.URL, "sk-wrong", "hi"), providertest.Failure{Want: []string{"401", "Incorrect API key provided."}})
 	var prompts []string
 	for _, r := range srv.Requests() {
 		prompts = append(prompts, r.Prompt())
