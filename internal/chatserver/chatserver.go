@@ -160,6 +160,8 @@ func (h *Handler) RequestBody(prompt string) []byte {
 	return b
 }
 
+// ServeHTTP answers a chat completion with the script, and GET .../models
+// with the one model.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/chat/completions"):
