@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -17,6 +16,8 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/parley-chat/parley/internal/chatserver"
 )
 
 // binDir holds the parley binary built for the end-to-end tests.
@@ -95,34 +96,19 @@ func parley(t *testing.T, stdin string, env []string, args ...string) result {
 	return r
 }
 
-// chatServer serves an OpenAI-style stream of tokens, and records the
-// prompts it was sent.
+// chatServer serves an OpenAI-style stream of tokens to the key sk-test
+// (internal/chatserver), and records the prompts it receives in prompts
+// when not nil. Without finish, the stream ends after the tokens, as a
+// connection lost mid-answer.
 func chatServer(t *testing.T, tokens []string, finish bool, prompts *[]string) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			Messages []struct{ Role, Content string }
-		}
-		json.NewDecoder(r.Body).Decode(&body)
-		if prompts != nil && len(body.Messages) > 0 {
-			*prompts = append(*prompts, body.Messages[len(body.Messages)-1].Content)
-		}
-		if r.Header.Get("Authorization") != "Bearer sk-test" {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusUnauthorized)
-			io.WriteString(w, `{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error"}}`)
-			return
-		}
-		w.Header().Set("Content-Type", "text/event-stream")
-		for _, tok := range tokens {
-			b, _ := json.Marshal(map[string]any{"choices": []any{map[string]any{"delta": map[string]string{"content": tok}}}})
-			fmt.Fprintf(w, "data: %s\n\n", b)
-			w.(http.Flusher).Flush()
-		}
-		if finish {
-			io.WriteString(w, "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
-		}
-	}))
+	srv := httptest.NewServer(chatserver.NewHandler(chatserver.Options{Key: "sk-test",
+		AnswerFor: func(r chatserver.Request) chatserver.Answer {
+			if prompts != nil && len(r.Messages) > 0 {
+				*prompts = append(*prompts, r.Prompt())
+			}
+			return chatserver.Answer{Tokens: tokens, Truncated: !finish}
+		}}))
 	t.Cleanup(srv.Close)
 	return srv
 }

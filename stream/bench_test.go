@@ -6,14 +6,14 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/parley-chat/parley/stream/streamtest"
+	"github.com/parley-chat/parley/internal/chatserver"
 )
 
 // BenchmarkDecode measures decoding a 10 MB OpenAI-style stream. Besides
 // MB/s it reports allocs/event, every allocation of the run divided by the
 // events decoded (the event's own data string is one of them).
 func BenchmarkDecode(b *testing.B) {
-	in := streamtest.OpenAIStream(10 << 20)
+	in := chatserver.Transcript(10 << 20)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	var ms0, ms1 runtime.MemStats

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/parley-chat/parley/internal/chatserver"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/openai"
 )
@@ -119,21 +119,11 @@ func TestGoldenError(t *testing.T) {
 }
 
 // sseServer answers every chat completion with answer, one word per event,
-// in OpenAI's streaming format.
+// in OpenAI's streaming format (internal/chatserver).
 func sseServer(t *testing.T, answer string) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "text/event-stream")
-		for _, word := range strings.SplitAfter(answer, " ") {
-			b, _ := json.Marshal(map[string]any{
-				"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": word}}},
-			})
-			fmt.Fprintf(w, "data: %s\n\n", b)
-		}
-		fmt.Fprint(w, `data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`+"\n\n")
-		fmt.Fprint(w, `data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":40}}`+"\n\n")
-		fmt.Fprint(w, "data: [DONE]\n\n")
-	}))
+	srv := httptest.NewServer(chatserver.NewHandler(chatserver.Options{Answer: chatserver.Answer{
+		Tokens: strings.SplitAfter(answer, " "), Usage: &chatserver.Usage{Prompt: 12, Completion: 40},
+	}}))
 	t.Cleanup(srv.Close)
 	return srv
 }

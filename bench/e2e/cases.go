@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"time"
 
-	"github.com/parley-chat/parley/bench/e2e/chatserver"
+	"github.com/parley-chat/parley/internal/chatserver"
 )
 
 // A case is one way of running the product, at one answer size, with its
@@ -59,7 +60,7 @@ func measure(cfg *config, r *runner) ([]*result, error) {
 		if cfg.only != nil && !cfg.only[c.name] {
 			continue
 		}
-		srv, err := chatserver.Start(chatserver.Options{Tokens: c.tokens(cfg), Rate: cfg.rate, Model: model})
+		srv, err := chatserver.Start(chatserver.Options{Answer: answer(c.tokens(cfg), cfg.rate), Model: model})
 		if err != nil {
 			return nil, err
 		}
@@ -95,23 +96,35 @@ func measure(cfg *config, r *runner) ([]*result, error) {
 	return results, nil
 }
 
+// answer is what the server streams: n tokens of markdown (see
+// chatserver.Markdown) after the role, one event a token, at rate tokens a
+// second or as fast as it can, then the finish, the usage and [DONE].
+func answer(n int, rate float64) chatserver.Answer {
+	var pause time.Duration
+	if rate > 0 {
+		pause = time.Duration(float64(time.Second) / rate)
+	}
+	toks := chatserver.Markdown(n)
+	return chatserver.Answer{Role: true, Tokens: toks, Usage: &chatserver.Usage{Prompt: 12, Completion: len(toks)}, Pause: pause}
+}
+
 // runOnce runs curl, then the product, and checks that each asked the
 // server exactly once.
 func runOnce(r *runner, c *benchCase, srv *chatserver.Server) (parley, curl sample, err error) {
 	if !r.noCurl {
-		before := srv.Requests()
+		before := len(srv.Requests())
 		if curl, err = r.curl(srv.URL, srv.RequestBody(prompt)); err != nil {
 			return parley, curl, fmt.Errorf("curl: %w", err)
 		}
-		if n := srv.Requests() - before; n != 1 {
+		if n := len(srv.Requests()) - before; n != 1 {
 			return parley, curl, fmt.Errorf("curl asked the server %d times, want once", n)
 		}
 	}
-	before := srv.Requests()
+	before := len(srv.Requests())
 	if parley, err = c.run(r, srv.URL); err != nil {
 		return parley, curl, err
 	}
-	if n := srv.Requests() - before; n != 1 {
+	if n := len(srv.Requests()) - before; n != 1 {
 		return parley, curl, fmt.Errorf("parley asked the server %d times, want once", n)
 	}
 	return parley, curl, nil

@@ -1,7 +1,7 @@
 // Command e2e is Parley's end-to-end benchmark: it runs the built binary
 // the ways people use it — one-shot with stdout to a pipe, one-shot on a
 // terminal, and the interactive chat on a terminal — against a scripted
-// OpenAI-compatible server on 127.0.0.1 (package chatserver), measures the
+// OpenAI-compatible server on 127.0.0.1 (internal/chatserver), measures the
 // time to the first and the last word (on screen, for a terminal), CPU
 // time and peak RSS, does the same request with curl -N as the floor, and
 // prints a table of medians with the ratio to curl measured in the same
@@ -24,7 +24,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parley-chat/parley/bench/e2e/chatserver"
+	"github.com/parley-chat/parley/internal/chatserver"
 )
 
 // What the runs send and look for.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parley-chat/parley/bench/e2e/chatserver"
+	"github.com/parley-chat/parley/internal/chatserver"
 )
 
 // runner runs the product and curl against one server.

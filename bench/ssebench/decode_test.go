@@ -11,13 +11,13 @@ import (
 	sse "github.com/tmaxmax/go-sse"
 	"go.uber.org/goleak"
 
+	"github.com/parley-chat/parley/internal/chatserver"
 	"github.com/parley-chat/parley/stream"
-	"github.com/parley-chat/parley/stream/streamtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-var input = streamtest.OpenAIStream(10 << 20)
+var input = chatserver.Transcript(10 << 20)
 
 // perEvent reports every allocation of the run divided by the events
 // decoded, and the throughput in CPU time of the decoding thread

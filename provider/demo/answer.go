@@ -2,7 +2,10 @@ package demo
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/parley-chat/parley/internal/chatserver"
 )
 
 // reasoningText is streamed as reasoning before the answer.
@@ -48,20 +51,16 @@ func Answer(prompt string) string {
 // Tokens splits s into word-sized pieces that join back to s: each piece is
 // a run of spaces or punctuation followed by a word, as a model's tokens
 // roughly are.
-func Tokens(s string) []string {
-	var toks []string
-	start := 0
-	inWord := false
-	for i, r := range s {
-		word := r != ' ' && r != '\n' && r != '\t'
-		if inWord && !word {
-			toks = append(toks, s[start:i])
-			start = i
-		}
-		inWord = word
+func Tokens(s string) []string { return chatserver.Words(s) }
+
+// answer is the demo's script for prompt: the reasoning, then the answer,
+// one token every delay, then the usage.
+func answer(prompt string, delay time.Duration) chatserver.Answer {
+	toks := Tokens(Answer(prompt))
+	return chatserver.Answer{
+		Reasoning: Tokens(reasoningText),
+		Tokens:    toks,
+		Usage:     &chatserver.Usage{Prompt: len(Tokens(prompt)), Completion: len(toks)},
+		Pause:     delay,
 	}
-	if start < len(s) {
-		toks = append(toks, s[start:])
-	}
-	return toks
 }

@@ -7,12 +7,11 @@ package demo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 
+	"github.com/parley-chat/parley/internal/chatserver"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/openai"
 )
@@ -48,8 +47,8 @@ func (c *Client) ListModels(context.Context) ([]string, error) {
 	return append([]string(nil), Models...), nil
 }
 
-// Stream starts a loopback server for this answer and reads it back with
-// the OpenAI client.
+// Stream starts a loopback server (internal/chatserver) for this answer
+// and reads it back with the OpenAI client.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	delay := c.Delay
 	switch {
@@ -60,15 +59,15 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	case delay == 0:
 		delay = DefaultDelay
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := chatserver.Start(chatserver.Options{Model: "demo", AnswerFor: func(r chatserver.Request) chatserver.Answer {
+		return answer(r.Prompt(), delay)
+	}})
 	if err != nil {
 		return nil, fmt.Errorf("demo: starting the local server: %w", err)
 	}
-	srv := &http.Server{Handler: handler(delay), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln) //nolint:errcheck // Serve returns ErrServerClosed after Close.
 	client := openai.New(openai.Config{
 		Name:        "demo",
-		BaseURL:     "http://" + ln.Addr().String() + "/v1",
+		BaseURL:     srv.URL,
 		HTTPClient:  &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}},
 		Timeout:     c.Options.Timeout,
 		IdleTimeout: c.Options.IdleTimeout,
@@ -96,73 +95,6 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		}
 	}()
 	return out, nil
-}
-
-// handler serves /v1/chat/completions with the demo answer.
-func handler(delay time.Duration) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			Model    string             `json:"model"`
-			Messages []provider.Message `json:"messages"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-			http.Error(w, `{"error":{"message":"bad request body"}}`, http.StatusBadRequest)
-			return
-		}
-		prompt := ""
-		if n := len(body.Messages); n > 0 {
-			prompt = body.Messages[n-1].Content
-		}
-		w.Header().Set("Content-Type", "text/event-stream")
-		w.Header().Set("Cache-Control", "no-cache")
-		flusher, _ := w.(http.Flusher)
-		send := func(v any) bool {
-			b, _ := json.Marshal(v)
-			if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil {
-				return false
-			}
-			if flusher != nil {
-				flusher.Flush()
-			}
-			return sleep(r.Context(), delay)
-		}
-		for _, tok := range Tokens(reasoningText) {
-			if !send(delta("reasoning_content", tok)) {
-				return
-			}
-		}
-		answer := Tokens(Answer(prompt))
-		for _, tok := range answer {
-			if !send(delta("content", tok)) {
-				return
-			}
-		}
-		send(map[string]any{"choices": []any{map[string]any{"delta": map[string]any{}, "finish_reason": "stop"}}})
-		send(map[string]any{"choices": []any{}, "usage": map[string]any{
-			"prompt_tokens": len(Tokens(prompt)), "completion_tokens": len(answer),
-		}})
-		fmt.Fprint(w, "data: [DONE]\n\n")
-	})
-	return mux
-}
-
-func delta(field, text string) map[string]any {
-	return map[string]any{"choices": []any{map[string]any{"delta": map[string]any{field: text}}}}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 func init() {

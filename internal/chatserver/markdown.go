@@ -21,26 +21,26 @@ const (
 // shows one of them or FirstWord or LastWord.
 var Landmarks = []string{"Section", "io.Reader", "remarks"}
 
-// MinTokens is the shortest answer Tokens makes: the opening sentence and
+// MinTokens is the shortest answer Markdown makes: the opening sentence and
 // the closing word.
 const MinTokens = 8
 
 // opening starts every answer; its first word is FirstWord.
 const opening = FirstWord + " here: a long answer, in sections, with lists, code and tables.\n\n"
 
-// Tokens returns an answer of exactly n tokens of markdown (n is raised to
+// Markdown returns an answer of exactly n tokens of markdown (n is raised to
 // MinTokens): an opening sentence, then headings, paragraphs, bullet and
 // numbered lists, fenced code, tables and quotes, and a closing paragraph
 // whose last word is LastWord. Every block is closed, so the joined text is
 // well-formed markdown. A token is a word with the spaces and punctuation
 // before it, about four bytes, as a model's tokens roughly are. The answer
 // is the same for the same n.
-func Tokens(n int) []string {
+func Markdown(n int) []string {
 	n = max(n, MinTokens)
-	toks := split(opening)
+	toks := Split(opening, alnum)
 	rng := rand.New(rand.NewPCG(7, uint64(n)))
 	for i := 0; ; i++ {
-		block := split(blocks[i%len(blocks)](rng, i/len(blocks)+1))
+		block := Split(blocks[i%len(blocks)](rng, i/len(blocks)+1), alnum)
 		if len(toks)+len(block) > n-1 {
 			break
 		}
@@ -64,24 +64,34 @@ func Tokens(n int) []string {
 	return append(toks, closing...)
 }
 
-// split cuts s into tokens that join back to s: each is a run of
-// whitespace and punctuation followed by a run of letters and digits.
-func split(s string) []string {
+// Split cuts s into tokens that join back to s, as a model's tokens
+// roughly are: each is a run of runes that word rejects (spaces,
+// punctuation) followed by a run of runes that it accepts.
+func Split(s string, word func(rune) bool) []string {
 	var toks []string
 	start, inWord := 0, false
 	for i, r := range s {
-		word := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-		if inWord && !word {
+		w := word(r)
+		if inWord && !w {
 			toks = append(toks, s[start:i])
 			start = i
 		}
-		inWord = word
+		inWord = w
 	}
 	if start < len(s) {
 		toks = append(toks, s[start:])
 	}
 	return toks
 }
+
+// Words splits s into tokens at white space: each is a run of spaces,
+// tabs or newlines and the other runes that follow it.
+func Words(s string) []string {
+	return Split(s, func(r rune) bool { return r != ' ' && r != '\n' && r != '\t' })
+}
+
+// alnum is a word rune of Markdown's tokens: a letter or a digit.
+func alnum(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' }
 
 // blocks write the answer's sections in turn; each is given the number of
 // the section it is in.

@@ -17,7 +17,7 @@ func TestLandmarks(t *testing.T) {
 	marks := append([]string{FirstWord, LastWord}, Landmarks...)
 	for _, width := range []int{80, 120} {
 		r := markdown.New(markdown.Options{Width: width, Style: "notty"})
-		for _, tok := range Tokens(3000) {
+		for _, tok := range Markdown(3000) {
 			r.Append(tok)
 		}
 		lines := strings.Split(ansi.Strip(r.Render()), "\n")
