@@ -323,3 +323,56 @@ func waitFor(t *testing.T, screen *syncBuffer, want string) {
 }
 
 func tail(s string) string { return s[max(0, len(s)-2000):] }
+
+// TestFaultsHangUpOnTerminal closes the terminal of a one-shot that is
+// rendering an answer, as closing its window does: what was shown is
+// saved, marked stopped, though writing to the terminal now fails.
+func TestFaultsHangUpOnTerminal(t *testing.T) {
+	b := backends[0]
+	srv := slowAnswer(t, b, "partial", " words")
+	data := t.TempDir()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptmx.Close()
+	cmd := exec.Command(binary(t), "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
+	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PARLEY_CONFIG=/dev/null", "PARLEY_DATA_DIR=" + data, "TERM=xterm-256color"}, b.key...)
+	cmd.Stdout, cmd.Stderr = tty, tty
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	defer cmd.Process.Kill()
+	// Read without a goroutine blocked in a read, which would keep the
+	// terminal open after Close.
+	fd := int(ptmx.Fd())
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		t.Fatal(err)
+	}
+	var screen []byte
+	buf := make([]byte, 4096)
+	for deadline := time.Now().Add(15 * time.Second); !bytes.Contains(screen, []byte("words")); {
+		n, err := syscall.Read(fd, buf)
+		switch {
+		case n > 0:
+			screen = append(screen, buf[:n]...)
+		case err == syscall.EAGAIN && time.Now().Before(deadline):
+			time.Sleep(10 * time.Millisecond)
+		default:
+			t.Fatalf("the answer never showed: %v; %q", err, screen)
+		}
+	}
+	ptmx.Close() // the window goes away: writing to the terminal now fails
+	cmd.Process.Signal(syscall.SIGHUP)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("parley did not exit")
+	}
+	if m := lastAnswer(t, data); m.Status != store.StatusStopped || m.Text != "partial words" {
+		t.Errorf("saved %q with status %s; want the partial answer, stopped", m.Text, m.Status)
+	}
+}

@@ -101,14 +101,14 @@ func writeFailure(err error) error {
 // oneShotAnswer follows a one-shot answer from the stream to stdout and
 // the store.
 type oneShotAnswer struct {
-	out      printer
-	sv       *store.Saver // nil when nothing is saved
-	text     strings.Builder
-	saved    int   // bytes of text handed to sv
-	streamEr error // the stream's Error chunk, if any
-	finished bool  // the stream's Finish chunk arrived
-	withheld bool  // text arrived that was not printed
-	writeErr error // the output failed
+	out       printer
+	sv        *store.Saver // nil when nothing is saved
+	text      strings.Builder
+	saved     int   // bytes of text handed to sv
+	streamErr error // the stream's Error chunk, if any
+	finished  bool  // the stream's Finish chunk arrived
+	withheld  bool  // text arrived that was not printed
+	writeErr  error // the output failed
 }
 
 // chunk takes one chunk of the stream. Once the run is interrupted or the
@@ -117,7 +117,7 @@ type oneShotAnswer struct {
 func (a *oneShotAnswer) chunk(c provider.Chunk, interrupted bool) {
 	switch c.Kind {
 	case provider.KindError:
-		a.streamEr = c.Err
+		a.streamErr = c.Err
 	case provider.KindFinish:
 		a.finished = true
 	}
@@ -151,29 +151,35 @@ func (a *oneShotAnswer) save() {
 }
 
 // end closes the output and returns why the answer, as the user got it,
-// is not whole: nil only when the stream finished and all of its text was
-// written. A stream that closed with neither a Finish nor an Error is
-// incomplete, never a success.
+// is not whole (see why).
 func (a *oneShotAnswer) end(parent context.Context) error {
-	var endErr error
-	switch {
-	case a.writeErr != nil:
-		endErr = writeFailure(a.writeErr)
-	case parent.Err() != nil && (!a.finished || a.withheld):
-		endErr = errInterrupted
-	case a.streamEr != nil:
-		endErr = a.streamEr
-	case !a.finished:
-		endErr = provider.ErrIncomplete
-	}
+	endErr := a.why(parent)
 	if a.writeErr == nil {
 		a.writeErr = a.out.close(endErr)
 		if a.writeErr != nil && endErr == nil {
-			endErr = writeFailure(a.writeErr)
+			endErr = a.why(parent)
 		}
 	}
 	a.save()
 	return endErr
+}
+
+// why returns why the answer is not whole: nil only when the stream
+// finished and all of its text was written. An interruption comes first,
+// even when it made the output fail (a closed terminal); a stream that
+// closed with neither a Finish nor an Error is incomplete, never a success.
+func (a *oneShotAnswer) why(parent context.Context) error {
+	switch {
+	case parent.Err() != nil && (!a.finished || a.withheld || a.writeErr != nil):
+		return errInterrupted
+	case a.writeErr != nil:
+		return writeFailure(a.writeErr)
+	case a.streamErr != nil:
+		return a.streamErr
+	case !a.finished:
+		return provider.ErrIncomplete
+	}
+	return nil
 }
 
 // batches turns a chunk stream into batches of the chunks that were
