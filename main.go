@@ -52,8 +52,14 @@ func main() {
 
 // run executes the command line and returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl+C, kill and a closed terminal all stop the run the same way:
+	// what reached the user is saved as stopped, and the status is 130.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	// A closed stdout (| head) makes writes fail with EPIPE instead of
+	// killing the process, so that what was written is saved first. The
+	// signals themselves are dropped: the channel is never read.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	cmd := newRootCommand(env)
 	cmd.SetArgs(args)
@@ -250,6 +256,7 @@ const (
 	exitFailed      = 1
 	exitUsage       = 2
 	exitInterrupted = 130
+	exitPipeClosed  = 141 // as a shell reports a process killed by SIGPIPE
 )
 
 // exitCode maps the error that ended a run to its exit status.
@@ -260,6 +267,8 @@ func exitCode(ctx context.Context, err error) int {
 		return exitUsage
 	case ctx.Err() != nil, errors.Is(err, errInterrupted):
 		return exitInterrupted
+	case errors.Is(err, errPipeClosed), errors.Is(err, syscall.EPIPE):
+		return exitPipeClosed
 	}
 	return exitFailed
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/parley-chat/parley/provider"
@@ -17,7 +18,9 @@ import (
 	"github.com/parley-chat/parley/ui/markdown"
 )
 
-// runOneShot sends prompt and streams the answer to stdout.
+// runOneShot sends prompt and streams the answer to stdout. What is saved
+// is what reached stdout: when the output fails or the run is interrupted,
+// the answer is kept as far as it was written, and marked stopped.
 func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *wiring, conv *conversation, prompt string) error {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
@@ -28,19 +31,17 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	if err != nil {
 		return err
 	}
-	sv := conv.start(ctx, env, w, prompt)
-	var out printer
+	a := &oneShotAnswer{sv: conv.start(ctx, env, w, prompt)}
 	switch {
 	case f.json:
-		out = newJSONPrinter(env.stdout)
+		a.out = newJSONPrinter(env.stdout)
 	case !isTerminal(env.stdout):
-		out = &rawPrinter{w: env.stdout}
+		a.out = &rawPrinter{w: env.stdout}
 	case f.raw:
-		out = &rawPrinter{w: env.stdout, sanitize: new(markdown.Sanitizer)}
+		a.out = &rawPrinter{w: env.stdout, sanitize: new(markdown.Sanitizer)}
 	default:
-		out = newTermPrinter(env.stdout, env.stderr, s.Theme)
+		a.out = newTermPrinter(env.stdout, env.stderr, s.Theme)
 	}
-	var streamErr, writeErr error // why the answer ended, if it failed; why the output did
 	// Notices are for the person watching, not for the output: all of them
 	// on a terminal; on a pipe, only a wait that the provider asked for (a
 	// rate limit, an overloaded server), so that a script's log says why
@@ -55,47 +56,130 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	for batch := range batches(ch) {
 		stopSpinner()
 		for _, c := range batch {
-			switch {
-			case c.Kind == provider.KindError:
-				streamErr = c.Err
-			case c.Kind == provider.KindNotice && (notices || waits && providerWait(c)):
+			if c.Kind == provider.KindNotice && (notices || waits && providerWait(c)) {
 				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
 			}
-			if sv != nil {
-				sv.Chunk(c)
-			}
-			if writeErr == nil {
-				writeErr = out.chunk(c)
-			}
+			a.chunk(c, parent.Err() != nil)
 		}
-		if writeErr == nil {
-			writeErr = out.flush()
-		}
-		if writeErr != nil {
+		if a.flush() != nil {
 			cancel()
 		}
 	}
-	if writeErr == nil {
-		writeErr = out.close(streamErr)
-	}
-	if writeErr != nil {
-		// The output failing ended the stream: that is the error to report.
-		streamErr = fmt.Errorf("writing the answer: %w", writeErr)
-	}
-	if sv != nil {
-		if _, err := sv.Finish(store.StatusFor(streamErr), streamErr); err != nil {
+	endErr := a.end(parent)
+	if a.sv != nil {
+		status := store.StatusFor(endErr)
+		if errors.Is(endErr, errInterrupted) || errors.Is(endErr, errPipeClosed) {
+			status = store.StatusStopped
+		}
+		if _, err := a.sv.Finish(status, endErr); err != nil {
 			fmt.Fprintln(env.stderr, "parley: warning: the answer was not saved: "+err.Error())
 		}
 	}
 	switch {
-	case streamErr == nil:
+	case endErr == nil:
 		return nil
-	case parent.Err() != nil:
-		return errInterrupted
-	case f.json && writeErr == nil:
-		return silentError{streamErr} // already reported on stdout
+	case f.json && a.writeErr == nil:
+		return silentError{endErr} // already reported on stdout
 	}
-	return streamErr
+	return endErr
+}
+
+// errPipeClosed ends a one-shot whose stdout was closed by its reader, as
+// `parley -p ... | head` does: the answer is saved as stopped and the
+// exit status is that of a process killed by SIGPIPE, with no message.
+var errPipeClosed = errors.New("the reader of the output went away")
+
+// writeFailure is the error that ends an answer whose output failed with
+// err.
+func writeFailure(err error) error {
+	if errors.Is(err, syscall.EPIPE) {
+		return errPipeClosed
+	}
+	return fmt.Errorf("writing the answer: %w", err)
+}
+
+// oneShotAnswer follows a one-shot answer from the stream to stdout and
+// the store.
+type oneShotAnswer struct {
+	out       printer
+	sv        *store.Saver // nil when nothing is saved
+	text      strings.Builder
+	saved     int   // bytes of text handed to sv
+	streamErr error // the stream's Error chunk, if any
+	finished  bool  // the stream's Finish chunk arrived
+	withheld  bool  // text arrived that was not printed
+	writeErr  error // the output failed
+}
+
+// chunk takes one chunk of the stream. Once the run is interrupted or the
+// output has failed, nothing more is printed: only the stream's end is
+// noted.
+func (a *oneShotAnswer) chunk(c provider.Chunk, interrupted bool) {
+	switch c.Kind {
+	case provider.KindError:
+		a.streamErr = c.Err
+	case provider.KindFinish:
+		a.finished = true
+	}
+	if interrupted || a.writeErr != nil {
+		a.withheld = a.withheld || c.Kind == provider.KindText
+		return
+	}
+	if c.Kind == provider.KindText {
+		a.text.WriteString(c.Text) // saved once written: see save
+	} else if a.sv != nil {
+		a.sv.Chunk(c)
+	}
+	a.writeErr = a.out.chunk(c)
+}
+
+// flush writes what the last batch buffered and saves what was written.
+func (a *oneShotAnswer) flush() error {
+	if a.writeErr == nil {
+		a.writeErr = a.out.flush()
+	}
+	a.save()
+	return a.writeErr
+}
+
+// save hands the saver the text that reached the output since last time.
+func (a *oneShotAnswer) save() {
+	if shown := min(a.out.shown(), a.text.Len()); a.sv != nil && shown > a.saved {
+		a.sv.Text(a.text.String()[a.saved:shown])
+		a.saved = shown
+	}
+}
+
+// end closes the output and returns why the answer, as the user got it,
+// is not whole (see why).
+func (a *oneShotAnswer) end(parent context.Context) error {
+	endErr := a.why(parent)
+	if a.writeErr == nil {
+		a.writeErr = a.out.close(endErr)
+		if a.writeErr != nil && endErr == nil {
+			endErr = a.why(parent)
+		}
+	}
+	a.save()
+	return endErr
+}
+
+// why returns why the answer is not whole: nil only when the stream
+// finished and all of its text was written. An interruption comes first,
+// even when it made the output fail (a closed terminal); a stream that
+// closed with neither a Finish nor an Error is incomplete, never a success.
+func (a *oneShotAnswer) why(parent context.Context) error {
+	switch {
+	case parent.Err() != nil && (!a.finished || a.withheld || a.writeErr != nil):
+		return errInterrupted
+	case a.writeErr != nil:
+		return writeFailure(a.writeErr)
+	case a.streamErr != nil:
+		return a.streamErr
+	case !a.finished:
+		return provider.ErrIncomplete
+	}
+	return nil
 }
 
 // batches turns a chunk stream into batches of the chunks that were
@@ -175,8 +259,12 @@ type printer interface {
 	chunk(c provider.Chunk) error
 	// flush writes what the last batch of chunks buffered.
 	flush() error
-	// close ends the output; err is the stream's error, if any.
+	// close ends the output; err is why the answer is not whole, if it is
+	// not.
 	close(err error) error
+	// shown is how many bytes of the answer's text, as it arrived, have
+	// been written out.
+	shown() int
 }
 
 // rawPrinter writes exactly the text of the answer, nothing added: the
@@ -186,12 +274,15 @@ type rawPrinter struct {
 	w        io.Writer
 	buf      []byte
 	sanitize *markdown.Sanitizer
+	fed      int // bytes of text given to the printer
+	done     int // of which written
 }
 
 func (p *rawPrinter) chunk(c provider.Chunk) error {
 	if c.Kind != provider.KindText {
 		return nil
 	}
+	p.fed += len(c.Text)
 	if p.sanitize != nil {
 		p.buf = append(p.buf, p.sanitize.Feed(c.Text)...)
 		return nil
@@ -201,11 +292,18 @@ func (p *rawPrinter) chunk(c provider.Chunk) error {
 }
 
 func (p *rawPrinter) flush() error {
-	if len(p.buf) == 0 {
-		return nil
+	var n int
+	var err error
+	if len(p.buf) > 0 {
+		n, err = p.w.Write(p.buf)
+		p.buf = p.buf[:0]
 	}
-	_, err := p.w.Write(p.buf)
-	p.buf = p.buf[:0]
+	switch {
+	case p.sanitize == nil:
+		p.done += n // the buffer is the text itself
+	case err == nil:
+		p.done = p.fed
+	}
 	return err
 }
 
@@ -219,36 +317,46 @@ func (p *rawPrinter) close(error) error {
 	return p.flush()
 }
 
+func (p *rawPrinter) shown() int { return p.done }
+
 // jsonPrinter writes one JSON object per chunk. On a terminal each line is
 // sanitized: JSON escapes C0 controls but not C1 ones or bidirectional
 // overrides.
 type jsonPrinter struct {
-	w    *bufio.Writer
-	enc  *json.Encoder
-	tty  bool
-	line bytes.Buffer // the line being encoded, on a terminal
+	w     *bufio.Writer
+	out   *countingWriter
+	line  bytes.Buffer
+	enc   *json.Encoder // into line
+	tty   bool
+	ended bool // a finish or error object was written
+
+	// marks say how much of the text the output holds once it has
+	// reached a given length, for shown.
+	produced, text int64
+	marks          []jsonMark
+	done           int
+}
+
+type jsonMark struct{ out, text int64 }
+
+// countingWriter counts the bytes its writer accepted.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 func newJSONPrinter(w io.Writer) *jsonPrinter {
-	p := &jsonPrinter{w: bufio.NewWriter(w), tty: isTerminal(w)}
-	p.enc = json.NewEncoder(p.w)
-	if p.tty {
-		p.enc = json.NewEncoder(&p.line)
-	}
+	p := &jsonPrinter{out: &countingWriter{w: w}, tty: isTerminal(w)}
+	p.w = bufio.NewWriter(p.out)
+	p.enc = json.NewEncoder(&p.line)
 	p.enc.SetEscapeHTML(false)
 	return p
-}
-
-func (p *jsonPrinter) encode(j jsonChunk) error {
-	if !p.tty {
-		return p.enc.Encode(j)
-	}
-	p.line.Reset()
-	if err := p.enc.Encode(j); err != nil {
-		return err
-	}
-	_, err := p.w.WriteString(markdown.Sanitize(p.line.String()))
-	return err
 }
 
 // jsonChunk is the --json form of a chunk.
@@ -275,14 +383,59 @@ func (p *jsonPrinter) chunk(c provider.Chunk) error {
 		j.Usage = &c.Usage
 	case provider.KindFinish:
 		j.Reason = c.Reason
+		p.ended = true
 	case provider.KindError:
 		j.Error = errorLine(c.Err)
+		p.ended = true
 	}
-	return p.encode(j)
+	if c.Kind == provider.KindText {
+		p.text += int64(len(c.Text))
+	}
+	return p.write(j)
 }
 
-func (p *jsonPrinter) flush() error      { return p.w.Flush() }
-func (p *jsonPrinter) close(error) error { return p.w.Flush() }
+func (p *jsonPrinter) write(j jsonChunk) error {
+	p.line.Reset()
+	if err := p.enc.Encode(j); err != nil {
+		return err
+	}
+	line := p.line.Bytes()
+	if p.tty {
+		line = []byte(markdown.Sanitize(string(line)))
+	}
+	p.produced += int64(len(line))
+	if j.Type == provider.KindText.String() {
+		p.marks = append(p.marks, jsonMark{out: p.produced, text: p.text})
+	}
+	_, err := p.w.Write(line)
+	return err
+}
+
+func (p *jsonPrinter) flush() error { return p.w.Flush() }
+
+// close ends the output with an error object when the answer is not whole
+// and the stream's own end was not printed (an interruption, a stream
+// that closed with neither a finish nor an error).
+func (p *jsonPrinter) close(err error) error {
+	if err != nil && !p.ended {
+		msg := errorLine(err)
+		if msg == "" {
+			msg = err.Error()
+		}
+		if werr := p.write(jsonChunk{Type: provider.KindError.String(), Error: msg}); werr != nil {
+			return werr
+		}
+	}
+	return p.w.Flush()
+}
+
+func (p *jsonPrinter) shown() int {
+	for len(p.marks) > 0 && p.marks[0].out <= p.out.n {
+		p.done = int(p.marks[0].text)
+		p.marks = p.marks[1:]
+	}
+	return p.done
+}
 
 // silentError is an error already reported on stdout (as --json does):
 // it sets the exit status and prints nothing more.
@@ -295,8 +448,8 @@ func (e silentError) Unwrap() error { return e.err }
 // so it is sanitized: stderr is often a terminal.
 func errorLine(err error) string {
 	var se silentError
-	if errors.As(err, &se) || errors.Is(err, errInterrupted) {
-		return ""
+	if errors.As(err, &se) || errors.Is(err, errInterrupted) || errors.Is(err, errPipeClosed) || errors.Is(err, syscall.EPIPE) {
+		return "" // nothing to tell: see exitCode
 	}
 	msg := err.Error()
 	var ne *provider.NetError

@@ -30,6 +30,7 @@ type termPrinter struct {
 	tail      int // lines of the open tail on screen below them
 	last      time.Time
 	reasoning bool // a reasoning line is open on stderr
+	fed, done int  // bytes of the answer's text given, and drawn
 }
 
 // frameInterval bounds how often the open tail is redrawn.
@@ -59,6 +60,7 @@ func (p *termPrinter) chunk(c provider.Chunk) error {
 	switch c.Kind {
 	case provider.KindText:
 		p.md.Append(c.Text) // the renderer sanitizes
+		p.fed += len(c.Text)
 	case provider.KindReasoning:
 		if p.errTTY {
 			if !p.reasoning {
@@ -136,9 +138,17 @@ func (p *termPrinter) draw(final bool) error {
 			p.tail = rows
 		}
 	}
-	_, err := io.WriteString(p.out, b.String())
-	return err
+	fed := p.fed
+	if _, err := io.WriteString(p.out, b.String()); err != nil {
+		return err
+	}
+	p.done = fed
+	return nil
 }
+
+// shown is how much of the answer's text has been drawn: in full or as
+// part of the open tail.
+func (p *termPrinter) shown() int { return p.done }
 
 // fit returns line l as it is printed: tabs expanded, and the padding that
 // glamour added past the terminal's width (which would wrap into a blank

@@ -62,7 +62,10 @@ func (r Request) Chat() []Message {
 type Kind uint8
 
 // The kinds of chunk. Every stream ends with exactly one Finish or Error
-// chunk, after which its channel is closed.
+// chunk, after which its channel is closed. A Finish means the answer is
+// whole and the reader was handed all of it; a reader that sees the
+// channel close without either must take the answer as incomplete
+// (ErrIncomplete), never as finished.
 const (
 	KindText      Kind = iota + 1 // Text holds a delta of the answer
 	KindReasoning                 // Text holds a delta of the model's reasoning
@@ -122,10 +125,13 @@ type Provider interface {
 	// Stream sends req and returns the answer as a channel of chunks. It
 	// does not block on the network: connection and HTTP errors arrive as
 	// the stream's Error chunk. A non-nil error means the request could not
-	// be built at all (a missing API key, say). The channel is closed after
-	// its final Finish or Error chunk; cancelling ctx ends the stream
-	// promptly with an Error chunk wrapping ctx.Err() and leaves no
-	// goroutine behind. A caller that stops reading must cancel ctx.
+	// be built at all (a missing API key, say). The channel ends with
+	// exactly one Finish or Error chunk, by construction (see Run), and is
+	// then closed. Cancelling ctx ends the stream promptly with an Error
+	// chunk wrapping ctx's cause and leaves no goroutine behind, even if
+	// the reader has stopped reading: chunks it left unread may then be
+	// dropped, but never the final Error. A caller that stops reading must
+	// cancel ctx.
 	Stream(ctx context.Context, req Request) (<-chan Chunk, error)
 }
 

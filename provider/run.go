@@ -12,8 +12,10 @@ import (
 // its stream. Every send gives way to cancellation, so a reader that goes
 // away never strands the goroutine.
 type Emitter struct {
-	ctx     context.Context
-	ch      chan<- Chunk
+	ctx context.Context
+	// ch is both ways: the producer, its only sender, may also take back
+	// what the reader left unread (see end).
+	ch      chan Chunk
 	tokens  int
 	secrets []string // scrubbed from every notice and error (see scrub.go)
 	// text and reasoning pair the halves of surrogate pairs that a frame
@@ -41,11 +43,18 @@ func (e *Emitter) delta(k Kind, j *joiner, s string) bool {
 	if s == "" {
 		return true
 	}
-	e.tokens++ // a delta counts as it arrives, even when held back
-	if s = j.join(s); s == "" {
+	s = j.join(s)
+	if s == "" {
+		// A half held back: it counts as arrived, so that the request is
+		// not retried after it.
+		e.tokens++
 		return true
 	}
-	return e.send(Chunk{Kind: k, Text: s})
+	if !e.send(Chunk{Kind: k, Text: s}) {
+		return false
+	}
+	e.tokens++ // counted once sent, so that a LostError counts what the reader got
+	return true
 }
 
 // Progress sends a progress update; percent is -1 when unknown.
@@ -59,7 +68,8 @@ func (e *Emitter) Usage(u Usage) bool { return e.send(Chunk{Kind: KindUsage, Usa
 // Notice sends a message for the user that is not part of the answer.
 func (e *Emitter) Notice(s string) bool { return e.send(Chunk{Kind: KindNotice, Text: s}) }
 
-// Tokens is the number of text and reasoning deltas sent so far.
+// Tokens is the number of text and reasoning deltas handed to the reader
+// so far.
 func (e *Emitter) Tokens() int { return e.tokens }
 
 // Lost reports a stream that ended before its finish marker, because of
@@ -102,6 +112,51 @@ func (e *Emitter) flush() bool {
 	return true
 }
 
+// end sends the stream's one terminal chunk c, a Finish or an Error, and
+// never fails to: the channel is closed after it. While ctx lives it waits
+// for the reader. Once ctx is done the reader may be slow or gone, so if
+// the buffer is full end takes back the chunks still in it, which the
+// reader never saw, to make room. The reader then did not get the whole
+// answer: c becomes an Error that says so, even if it was a Finish.
+func (e *Emitter) end(c Chunk) {
+	if e.flush() {
+		c = scrubChunk(c, e.secrets)
+		select {
+		case e.ch <- c:
+			return
+		case <-e.ctx.Done():
+		}
+		select {
+		case e.ch <- c:
+			return
+		default:
+		}
+	}
+	dropped := 0
+	for len(e.ch) > 0 {
+		select {
+		case d := <-e.ch:
+			if d.Kind == KindText || d.Kind == KindReasoning {
+				dropped++
+			}
+		default: // the reader took the last one meanwhile
+		}
+	}
+	e.tokens -= dropped
+	// The only sender, with an empty buffer: this cannot block.
+	e.ch <- Chunk{Kind: KindError, Err: e.cancelled()}
+}
+
+// cancelled is the error of a stream that ended because ctx did: its
+// cause, as a *LostError once tokens have reached the reader.
+func (e *Emitter) cancelled() error {
+	err := fmt.Errorf("%w", context.Cause(e.ctx))
+	if e.tokens > 0 {
+		return &LostError{Tokens: e.tokens, Err: err}
+	}
+	return err
+}
+
 // RetryPolicy says how often and how patiently a request is retried before
 // its first token. Once a token has arrived a request is never retried.
 type RetryPolicy struct {
@@ -131,8 +186,13 @@ type RunFunc func(ctx context.Context, e *Emitter) (reason string, err error)
 
 // Run starts fn in its own goroutine and returns the channel its chunks
 // arrive on. A failure before any chunk was sent is retried by policy when
-// Retryable says so, with a Notice for each retry. The channel ends with one
-// Finish or Error chunk and is then closed.
+// Retryable says so, with a Notice for each retry.
+//
+// The channel ends with exactly one Finish or Error chunk and is then
+// closed, whatever the timing of a cancellation and whether or not the
+// reader still reads: a reader that stops reading must cancel ctx, and the
+// stream then ends at once with an Error wrapping ctx's cause. A Finish
+// means the reader was handed every chunk of the answer.
 func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 	ch := make(chan Chunk, 64)
 	go func() {
@@ -141,19 +201,11 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 		for attempt := 0; ; attempt++ {
 			reason, err := fn(ctx, e)
 			if err == nil {
-				e.send(Chunk{Kind: KindFinish, Reason: reason})
+				e.end(Chunk{Kind: KindFinish, Reason: reason})
 				return
 			}
 			if ctx.Err() != nil {
-				err = fmt.Errorf("%w", context.Cause(ctx))
-				if e.tokens > 0 {
-					err = &LostError{Tokens: e.tokens, Err: err}
-				}
-				// The reader may be gone; do not block on it.
-				select {
-				case ch <- Chunk{Kind: KindError, Err: err}:
-				default:
-				}
+				e.end(Chunk{Kind: KindError, Err: e.cancelled()})
 				return
 			}
 			var wait time.Duration
@@ -162,7 +214,7 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 				wait, err, retry = policy.wait(attempt, err, time.Now())
 			}
 			if !retry {
-				e.send(Chunk{Kind: KindError, Err: err})
+				e.end(Chunk{Kind: KindError, Err: err})
 				return
 			}
 			notice := Chunk{Kind: KindNotice, Wait: wait, Err: err,
@@ -260,4 +312,41 @@ func Retryable(err error) bool {
 		return netErr.Temporary()
 	}
 	return false
+}
+
+// Relay returns a stream that carries the chunks of in and keeps the
+// contract of Run even where in does not: it ends with exactly one Finish
+// or Error chunk, and a Finish only if in finished. done, if not nil, runs
+// once in has closed, before the terminal chunk is sent. in must close
+// promptly once ctx is done.
+func Relay(ctx context.Context, in <-chan Chunk, done func()) <-chan Chunk {
+	return Run(ctx, RetryPolicy{}, func(ctx context.Context, e *Emitter) (reason string, err error) {
+		defer func() {
+			for range in { // whatever is left once the reader went away
+			}
+			if done != nil {
+				done()
+			}
+		}()
+		for c := range in {
+			ok := true
+			switch c.Kind {
+			case KindFinish:
+				return c.Reason, nil
+			case KindError:
+				return "", c.Err
+			case KindText, KindReasoning:
+				// Joined already: sent as they are, and counted.
+				if ok = e.send(c); ok {
+					e.tokens++
+				}
+			default:
+				ok = e.send(c)
+			}
+			if !ok {
+				return "", context.Cause(ctx)
+			}
+		}
+		return "", e.Lost(nil)
+	})
 }

@@ -127,7 +127,8 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 		}
 	}
 	if msg.closed {
-		return m.fail(errors.New("the stream ended without a finish marker"))
+		// Neither a Finish nor an Error: never taken for a whole answer.
+		return m.fail(provider.ErrIncomplete)
 	}
 	cmds := []tea.Cmd{readChunks(msg.ch, msg.gen)}
 	if !m.framePending {

@@ -53,7 +53,7 @@ func (f *fakeProvider) Stream(ctx context.Context, req provider.Request) (<-chan
 		}
 		send(provider.Chunk{Kind: provider.KindFinish, Reason: "stop"})
 	}()
-	return ch, nil
+	return provider.Relay(ctx, ch, nil), nil // the contract of a real stream
 }
 
 // words splits text into text chunks of one word each, spaces kept.
@@ -186,11 +186,12 @@ func (p *pipeProvider) Stream(ctx context.Context, req provider.Request) (<-chan
 			}
 		}
 	}()
-	return ch, nil
+	return provider.Relay(ctx, ch, nil), nil
 }
 
-// cancelled ends a cancelled stream the way provider.Run does: with an
-// error chunk if the reader is still there, never blocking on it.
+// cancelled ends a cancelled stream with an error chunk if the reader is
+// still there, never blocking on it; provider.Relay, over it, makes sure
+// the stream ends with one whatever the timing.
 func cancelled(ctx context.Context, ch chan<- provider.Chunk) {
 	select {
 	case ch <- provider.Chunk{Kind: provider.KindError, Err: ctx.Err()}:

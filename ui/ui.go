@@ -64,7 +64,8 @@ type Options struct {
 
 // Run runs the chat full screen until the user quits. It returns nil when
 // the user quits (Ctrl+D, or Ctrl+C with nothing running), and ctx.Err()
-// when ctx ends the chat. A running answer is saved as stopped either way.
+// when ctx ends the chat. It does not handle signals: the caller cancels
+// ctx on those it means to stop the chat. A running answer is saved as stopped either way.
 // The terminal is restored however the chat ends; after a panic, the panic
 // and its stack are written to a log file and the returned error names it.
 func Run(ctx context.Context, opts Options) error {
@@ -75,7 +76,9 @@ func Run(ctx context.Context, opts Options) error {
 	m := New(opts)
 	m.fitMemory = true
 	fitMemory()
-	progOpts := []tea.ProgramOption{tea.WithContext(ctx)}
+	// Signals are the caller's to turn into ctx: Bubble Tea's own handler
+	// would race it and end a chat killed by SIGTERM as if the user quit.
+	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if opts.Input != nil {
 		progOpts = append(progOpts, tea.WithInput(opts.Input))
 	}

@@ -78,23 +78,9 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		srv.Close()
 		return nil, err
 	}
-	out := make(chan provider.Chunk, cap(in))
-	go func() {
-		defer close(out)
-		defer srv.Close()
-		for ch := range in {
-			select {
-			case out <- ch:
-			case <-ctx.Done():
-				// The reader may be gone: offer the rest without blocking.
-				select {
-				case out <- ch:
-				default:
-				}
-			}
-		}
-	}()
-	return out, nil
+	// The local server lives as long as the answer; Relay keeps the
+	// stream's contract through the hand-over.
+	return provider.Relay(ctx, in, func() { srv.Close() }), nil
 }
 
 func init() {

@@ -99,3 +99,31 @@ func TestTimeoutsApply(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelUnderLoad cancels a fast answer whose reader has stopped
+// reading: the relayed stream still ends with one error, last.
+func TestCancelUnderLoad(t *testing.T) {
+	for range 20 {
+		ctx, cancel := context.WithCancel(t.Context())
+		ch, err := (&Client{Delay: -1}).Stream(ctx, provider.Request{Model: "demo"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for len(ch) < cap(ch) && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		ends := 0
+		var last provider.Chunk
+		for c := range ch {
+			if c.Kind == provider.KindFinish || c.Kind == provider.KindError {
+				ends++
+			}
+			last = c
+		}
+		if ends != 1 || last.Kind != provider.KindError || !errors.Is(last.Err, context.Canceled) {
+			t.Fatalf("%d terminal chunks, last %v %v", ends, last.Kind, last.Err)
+		}
+	}
+}

@@ -84,7 +84,8 @@ const (
 // the first token and not after; silent (also after the finish marker),
 // kept alive, and bounded by --timeout; invalid UTF-8, unknown frames,
 // malformed JSON in every frame, a line over the size bound, a 200 that is
-// an HTML page, and cancellation.
+// an HTML page, and cancellation, also of a fast answer whose reader has
+// stopped reading.
 // Whatever happens, the stream keeps its contract (see Collect), never
 // reports as finished an answer whose finish marker did not arrive, and
 // shows only a prefix of the true answer.
@@ -124,6 +125,7 @@ func Faults(t *testing.T, newProvider NewFunc, req provider.Request, w Wire) {
 		f.failed(t, r, "expected "+w.ContentType+", got text/html", "502 Bad Gateway")
 	})
 	f.sub(t, "cancel", func(t *testing.T) { f.cancel(t) })
+	f.sub(t, "cancel under load", func(t *testing.T) { f.cancelUnderLoad(t) })
 }
 
 // sub runs the case name as a subtest, unless it is a known failure.

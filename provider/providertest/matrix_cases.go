@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -266,5 +267,51 @@ func (f *matrix) cancel(t *testing.T) {
 	last := rest[len(rest)-1]
 	if last.Kind != provider.KindError || !errors.Is(last.Err, context.Canceled) {
 		t.Errorf("last chunk %v %v, want an error wrapping context.Canceled", last.Kind, last.Err)
+	}
+}
+
+// loadRuns is how many times cancelUnderLoad runs: the fault is a race,
+// and each run gives the timing another chance to go wrong.
+const loadRuns = 20
+
+// cancelUnderLoad serves a fast answer with no finish to a reader
+// that does not read until the stream's buffer is full, cancels, and only
+// then reads: the stream must still end with exactly one terminal chunk,
+// last, an error wrapping context.Canceled that counts the deltas the
+// reader got.
+func (f *matrix) cancelUnderLoad(t *testing.T) {
+	fr := f.w.Frames
+	k := slices.IndexFunc(fr[:f.w.Finished], func(s string) bool { return strings.Contains(s, f.w.Word) })
+	if k < 0 {
+		t.Fatalf("no frame before the finish holds Word %q", f.w.Word)
+	}
+	head := strings.Join(fr[:k], "")
+	for range loadRuns {
+		srv := streamtest.NewServer(t, streamtest.Response{Header: http.Header{"Content-Type": {f.w.ContentType}},
+			Steps: []streamtest.Step{streamtest.Write(head), streamtest.Repeat(fr[k], 500)}})
+		ctx, cancel := context.WithCancel(t.Context())
+		ch, err := f.newProvider(srv, provider.Options{Retry: &provider.RetryPolicy{}}).Stream(ctx, f.req)
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for len(ch) < cap(ch) && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if len(ch) == 0 {
+			cancel()
+			t.Fatal("nothing arrived in 5s")
+		}
+		cancel()
+		r := Collect(t, ch) // exactly one terminal chunk, last
+		if r.Finished || !errors.Is(r.Err, context.Canceled) {
+			t.Fatalf("finished %v, error %v; want an error wrapping context.Canceled", r.Finished, r.Err)
+		}
+		var lost *provider.LostError
+		if r.Deltas > 0 && (!errors.As(r.Err, &lost) || lost.Tokens != r.Deltas) {
+			t.Errorf("error %q after %d deltas reached the reader", r.Err, r.Deltas)
+		}
+		srv.Close()
 	}
 }
