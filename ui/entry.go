@@ -199,9 +199,8 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 }
 
 // tabLines copies r's rendered lines into buf (r owns its slice) and
-// returns it. Tabs, which glamour keeps in code blocks, are expanded: the
-// terminal would move them to its own tab stops and break the layout. The
-// expansions are kept in cache, since finished lines come back every frame.
+// returns it, with tabs expanded (see markdown.ExpandTabs) and cut to
+// width. The expansions are kept in cache, since finished lines come back every frame.
 func tabLines(r *markdown.Renderer, width int, buf []string, cache map[string]string) []string {
 	buf = append(buf[:0], r.Lines()...)
 	for i, l := range buf {
@@ -210,7 +209,7 @@ func tabLines(r *markdown.Renderer, width int, buf []string, cache map[string]st
 		}
 		x, ok := cache[l]
 		if !ok {
-			x = ansi.Truncate(strings.ReplaceAll(l, "\t", "    "), width, "")
+			x = ansi.Truncate(markdown.ExpandTabs(l), width, "")
 			cache[l] = x
 		}
 		buf[i] = x
