@@ -43,16 +43,9 @@ func newTermPrinter(out, errw io.Writer, theme string) *termPrinter {
 			width, height = w, h
 		}
 	}
-	style := "dark"
-	switch {
-	case os.Getenv("NO_COLOR") != "":
-		style = "notty"
-	case theme == "light":
-		style = "light"
-	}
 	return &termPrinter{
 		out: out, errw: errw, errTTY: isTerminal(errw), width: width, height: height,
-		md: markdown.New(markdown.Options{Width: min(width, 120), Style: style}),
+		md: markdown.New(markdown.Options{Width: min(width, 120), Style: markdown.StyleFor(theme)}),
 	}
 }
 
