@@ -53,7 +53,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 		stopSpinner = startSpinner(env.stderr, "waiting for "+markdown.Sanitize(w.spec))
 	}
 	defer stopSpinner()
-	for batch := range batches(ch) {
+	for batch := range provider.Batches(ch, oneShotBatch) {
 		stopSpinner()
 		for _, c := range batch {
 			if c.Kind == provider.KindNotice && (notices || waits && providerWait(c)) {
@@ -182,32 +182,9 @@ func (a *oneShotAnswer) why(parent context.Context) error {
 	return nil
 }
 
-// batches turns a chunk stream into batches of the chunks that were
-// already waiting, so that a fast stream is written with few syscalls
-// while a slow one is written as each chunk arrives.
-func batches(ch <-chan provider.Chunk) func(yield func([]provider.Chunk) bool) {
-	return func(yield func([]provider.Chunk) bool) {
-		buf := make([]provider.Chunk, 0, 64)
-		for c := range ch {
-			buf = append(buf[:0], c)
-		drain:
-			for len(buf) < cap(buf) {
-				select {
-				case c, ok := <-ch:
-					if !ok {
-						break drain
-					}
-					buf = append(buf, c)
-				default:
-					break drain
-				}
-			}
-			if !yield(buf) {
-				return
-			}
-		}
-	}
-}
+// oneShotBatch is the most chunks the one-shot writes at once: a fast
+// stream is written with few syscalls, a slow one as each chunk arrives.
+const oneShotBatch = 64
 
 // startSpinner shows a spinner and label on w, a terminal, until the
 // returned function is called; calling it again does nothing.

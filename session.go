@@ -97,26 +97,14 @@ func (c *conversation) start(ctx context.Context, env *environment, w *wiring, p
 	if c.st == nil {
 		return nil
 	}
-	sv, err := c.startAnswer(ctx, w, prompt)
+	b, err := c.st.Begin(ctx, store.Exchange{
+		ConversationID: c.conv.ID, Prompt: prompt,
+		Model: w.request.Model, Provider: w.prov.Name(), System: w.request.System,
+	})
+	c.conv.ID = b.ConversationID
 	if err != nil {
 		fmt.Fprintln(env.stderr, "parley: warning: not saving: "+err.Error())
 		return nil
 	}
-	return sv
-}
-
-func (c *conversation) startAnswer(ctx context.Context, w *wiring, prompt string) (*store.Saver, error) {
-	if c.conv.ID == "" {
-		conv, err := c.st.CreateConversation(ctx, store.Conversation{
-			Title: store.Title(prompt), Model: w.request.Model, Provider: w.prov.Name(), System: w.request.System,
-		})
-		if err != nil {
-			return nil, err
-		}
-		c.conv = conv
-	}
-	if _, err := c.st.AddMessage(ctx, store.Message{ConversationID: c.conv.ID, Role: provider.RoleUser, Text: prompt}); err != nil {
-		return nil, err
-	}
-	return c.st.StartAnswer(ctx, store.Message{ConversationID: c.conv.ID, Model: w.request.Model, Provider: w.prov.Name()})
+	return b.Saver
 }

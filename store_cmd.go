@@ -74,17 +74,11 @@ type savedCmd struct {
 // newSavedCmd returns a savedCmd printing to w; tty says whether w is a
 // terminal, asJSON whether to print JSON, theme is the configured theme.
 func newSavedCmd(st *store.Store, w io.Writer, tty, asJSON bool, theme string) *savedCmd {
-	c := &savedCmd{st: st, w: w, tty: tty, json: asJSON, width: 80, style: "dark", now: time.Now()}
+	c := &savedCmd{st: st, w: w, tty: tty, json: asJSON, width: 80, style: markdown.StyleFor(theme), now: time.Now()}
 	if f, ok := w.(*os.File); ok && tty {
 		if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
 			c.width = width
 		}
-	}
-	switch {
-	case os.Getenv("NO_COLOR") != "":
-		c.style = "notty"
-	case theme == "light":
-		c.style = "light"
 	}
 	return c
 }

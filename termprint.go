@@ -43,16 +43,9 @@ func newTermPrinter(out, errw io.Writer, theme string) *termPrinter {
 			width, height = w, h
 		}
 	}
-	style := "dark"
-	switch {
-	case os.Getenv("NO_COLOR") != "":
-		style = "notty"
-	case theme == "light":
-		style = "light"
-	}
 	return &termPrinter{
 		out: out, errw: errw, errTTY: isTerminal(errw), width: width, height: height,
-		md: markdown.New(markdown.Options{Width: min(width, 120), Style: style}),
+		md: markdown.New(markdown.Options{Width: min(width, 120), Style: markdown.StyleFor(theme)}),
 	}
 }
 
@@ -154,7 +147,7 @@ func (p *termPrinter) shown() int { return p.done }
 // glamour added past the terminal's width (which would wrap into a blank
 // row) cut off. Text past the width is kept: the terminal wraps it.
 func (p *termPrinter) fit(l string) string {
-	l = expandTabs(l)
+	l = markdown.ExpandTabs(l)
 	if p.width > 0 && ansi.StringWidth(l) > p.width {
 		if plain := ansi.Strip(l); ansi.StringWidth(strings.TrimRight(plain, " ")) <= p.width {
 			return ansi.Truncate(l, p.width, "")
@@ -174,13 +167,4 @@ func (p *termPrinter) rowsOf(fitted string) int {
 		return 1
 	}
 	return (w + p.width - 1) / p.width
-}
-
-// expandTabs replaces the tabs that glamour keeps in code: a terminal would
-// move them to its own tab stops, past glamour's layout.
-func expandTabs(l string) string {
-	if strings.IndexByte(l, '\t') < 0 {
-		return l
-	}
-	return strings.ReplaceAll(l, "\t", "    ")
 }

@@ -97,7 +97,7 @@ func checkScreen(t *testing.T, text, out string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strings.TrimRight(expandTabs(sgr.ReplaceAllString(markdown.TrimPadding(full), "")), "\n")
+	want := strings.TrimRight(markdown.ExpandTabs(sgr.ReplaceAllString(markdown.TrimPadding(full), "")), "\n")
 	got := strings.TrimRight(strings.Join(screen(t, out), "\n"), "\n")
 	if got != want {
 		t.Fatalf("screen:\n%s\n\nwant:\n%s", got, want)

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/ui/markdown"
 )
 
@@ -17,16 +18,6 @@ const (
 	entryAnswer                      // a model's answer, streaming or finished
 	entryError                       // why an answer failed, in plain words
 	entryInfo                        // a line from Parley itself
-)
-
-// answerStatus is how an answer ended.
-type answerStatus uint8
-
-const (
-	answerStreaming answerStatus = iota
-	answerDone
-	answerStopped
-	answerFailed
 )
 
 // entry is one block of the transcript with its rendered lines cached for
@@ -46,9 +37,9 @@ type entry struct {
 	md        *markdown.Renderer
 	raw       strings.Builder
 	reasoning *markdown.Renderer
-	thinkToks int // reasoning deltas received
-	status    answerStatus
-	reason    string // provider stop reason on a finished answer
+	thinkToks int          // reasoning deltas received
+	status    store.Status // how the answer ended; empty while it streams
+	reason    string       // provider stop reason on a finished answer
 
 	// The cache: lines as rendered for width, theme and showRsn, unless
 	// dirty.
@@ -182,7 +173,7 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 			e.reasoning.SetStyle(s.Theme)
 			e.rbody = tabLines(e.reasoning, answerWidth(c.wrap)-2, e.rbody, e.tabs)
 			lines = append(lines, barred(trimBlank(e.rbody), s.ThinkingBar.Render("│ "), lipgloss.NewStyle())...)
-		case e.status == answerStreaming && e.md.Text() == "":
+		case e.status == "" && e.md.Text() == "":
 			lines = append(lines, s.Thinking.Render("▸ Thinking… ("+n+")"))
 		default:
 			lines = append(lines, s.Thinking.Render("▸ Thought for "+n+" · "+c.keys.Reasoning.Help().Key+" shows it"))
@@ -197,9 +188,9 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 	}
 	lines = append(lines, body...)
 	switch e.status {
-	case answerStopped:
+	case store.StatusStopped:
 		lines = append(lines, s.Note.Render("  ■ stopped: the answer above is incomplete"))
-	case answerDone:
+	case store.StatusComplete:
 		if e.reason == "length" || e.reason == "max_tokens" {
 			lines = append(lines, s.Note.Render("  ■ cut off: the model reached its token limit"))
 		}
@@ -208,9 +199,8 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 }
 
 // tabLines copies r's rendered lines into buf (r owns its slice) and
-// returns it. Tabs, which glamour keeps in code blocks, are expanded: the
-// terminal would move them to its own tab stops and break the layout. The
-// expansions are kept in cache, since finished lines come back every frame.
+// returns it, with tabs expanded (see markdown.ExpandTabs) and cut to
+// width. The expansions are kept in cache, since finished lines come back every frame.
 func tabLines(r *markdown.Renderer, width int, buf []string, cache map[string]string) []string {
 	buf = append(buf[:0], r.Lines()...)
 	for i, l := range buf {
@@ -219,7 +209,7 @@ func tabLines(r *markdown.Renderer, width int, buf []string, cache map[string]st
 		}
 		x, ok := cache[l]
 		if !ok {
-			x = ansi.Truncate(strings.ReplaceAll(l, "\t", "    "), width, "")
+			x = ansi.Truncate(markdown.ExpandTabs(l), width, "")
 			cache[l] = x
 		}
 		buf[i] = x

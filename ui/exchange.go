@@ -90,7 +90,7 @@ func (m *Model) restore(msg provider.Message) {
 		a := newAnswer(m.c.wrap, m.c.styles.Theme)
 		a.appendText(msg.Content)
 		a.finish()
-		a.status = answerDone
+		a.status = store.StatusComplete
 		m.turns[len(m.turns)-1].answer = a
 		m.tr.entries = append(m.tr.entries, a)
 	}
@@ -280,14 +280,7 @@ func (m *Model) finish(s state, cause error) tea.Cmd {
 		// lists were rendered in chunks) follows as a message of its own,
 		// so that it never holds the last words back.
 		exact = func() tea.Msg { return exactMsg{a} }
-		switch s {
-		case stateStopped:
-			a.status = answerStopped
-		case stateFailed:
-			a.status = answerFailed
-		default:
-			a.status = answerDone
-		}
+		a.status = s.status()
 		a.md.Advance() // what arrived since the last frame, within the budget
 		a.dirty = true
 	}

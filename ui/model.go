@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
 	"sync"
 	"time"
 
@@ -135,10 +134,8 @@ func resolveTheme(theme string) (resolved string, auto bool) {
 	case ThemeDark, ThemeLight, ThemeNone:
 		return theme, false
 	}
-	if os.Getenv("NO_COLOR") != "" {
-		return ThemeNone, false
-	}
-	return ThemeDark, true
+	style := markdown.StyleFor(ThemeAuto) // dark, or none under NO_COLOR
+	return style, style == ThemeDark
 }
 
 func newInput(c *common) textarea.Model {

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
 )
 
 // state is where the current exchange stands.
@@ -36,6 +37,21 @@ var stateNames = [...]string{
 }
 
 func (s state) String() string { return stateNames[s] }
+
+// status is how an exchange that ended in state s is saved and shown: the
+// one place where the chat's states meet the store's statuses. A state
+// that has not ended has none.
+func (s state) status() store.Status {
+	switch s {
+	case stateDone:
+		return store.StatusComplete
+	case stateStopped:
+		return store.StatusStopped
+	case stateFailed:
+		return store.StatusFailed
+	}
+	return ""
+}
 
 // running reports whether an answer is being requested or streamed.
 func (s state) running() bool {

@@ -101,42 +101,26 @@ func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *st
 			convID = afterConv
 		}
 	}
-	r.slot.convID = convID
-	prompt := store.Message{ConversationID: convID, Role: provider.RoleUser, Text: r.prompt}
-	answer := store.Message{ConversationID: convID, Model: r.model, Provider: r.provider}
+	from := 0
+	if r.swap && convID != "" && r.replace != nil {
+		oldConv, oldSeq, ok := r.replace.wait(r.ended)
+		if !ok {
+			r.slot.convID = convID
+			return convID, nil, errEnded
+		}
+		if oldConv == convID {
+			from = oldSeq // 0: never saved, nothing to replace
+		}
+	}
+	b, err := s.Begin(ctx, store.Exchange{
+		ConversationID: convID, Prompt: r.prompt, Model: r.model, Provider: r.provider, System: r.system,
+		Replace: r.swap, From: from,
+	})
+	r.slot.convID, r.slot.seq = b.ConversationID, b.PromptSeq
 	if r.swap && convID != "" {
-		from := 0
-		if r.replace != nil {
-			oldConv, oldSeq, ok := r.replace.wait(r.ended)
-			if !ok {
-				return convID, nil, errEnded
-			}
-			if oldConv == convID {
-				from = oldSeq // 0: never saved, nothing to replace
-			}
-		}
-		sv = s.ReplaceAnswer(ctx, prompt, answer, from)
-		r.slot.sv = sv
-		return convID, sv, nil
+		r.slot.sv = b.Saver
 	}
-	if convID == "" {
-		c, err := s.CreateConversation(ctx, store.Conversation{
-			Title: store.Title(r.prompt), Model: r.model, Provider: r.provider, System: r.system,
-		})
-		if err != nil {
-			return "", nil, err
-		}
-		convID = c.ID
-		r.slot.convID = convID
-		prompt.ConversationID, answer.ConversationID = convID, convID
-	}
-	u, err := s.AddMessage(ctx, prompt)
-	if err != nil {
-		return convID, nil, err
-	}
-	r.slot.seq = u.Seq
-	sv, err = s.StartAnswer(ctx, answer)
-	return convID, sv, err
+	return b.ConversationID, b.Saver, err
 }
 
 // savedMsg reports that an answer was written in full, or why it was not.
@@ -148,14 +132,10 @@ type savedMsg struct{ err error }
 func (m *Model) save(s state, cause error) tea.Cmd {
 	sv := m.saver
 	m.saver = nil
-	status := store.StatusComplete
-	switch s {
-	case stateStopped:
-		status, cause = store.StatusStopped, context.Canceled
-	case stateFailed:
-		status = store.StatusFailed
+	if s == stateStopped {
+		cause = context.Canceled
 	}
-	return m.finishSaver(sv, status, cause)
+	return m.finishSaver(sv, s.status(), cause)
 }
 
 // finishSaver finishes sv in the background and returns the command that
@@ -280,11 +260,10 @@ func (m *Model) restoreStored(sm store.Message) {
 		a.thinkToks = sm.Usage.ReasoningTokens
 		a.finish()
 	}
-	switch sm.Status {
-	case store.StatusStopped:
-		a.status = answerStopped
-	case store.StatusFailed:
-		a.status = answerFailed
+	if sm.Status != "" {
+		a.status = sm.Status
+	}
+	if sm.Status == store.StatusFailed {
 		e := &entry{kind: entryError, text: "The answer failed", detail: markdown.Sanitize(sm.Error), dirty: true}
 		t.failed = e
 		m.tr.entries = append(m.tr.entries, e)

@@ -71,23 +71,8 @@ type chunksMsg struct {
 func readChunks(ch <-chan provider.Chunk, gen int) tea.Cmd {
 	return func() tea.Msg {
 		defer logPanic()
-		c, ok := <-ch
-		if !ok {
-			return chunksMsg{gen: gen, ch: ch, closed: true}
-		}
-		msg := chunksMsg{gen: gen, ch: ch, chunks: []provider.Chunk{c}}
-		for len(msg.chunks) < maxBatch {
-			select {
-			case c, ok := <-ch:
-				if !ok {
-					msg.closed = true
-					return msg
-				}
-				msg.chunks = append(msg.chunks, c)
-			default:
-				return msg
-			}
-		}
+		msg := chunksMsg{gen: gen, ch: ch}
+		msg.chunks, msg.closed = provider.Batch(ch, nil, maxBatch)
 		return msg
 	}
 }

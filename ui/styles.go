@@ -6,14 +6,15 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/lipgloss/v2"
+	"github.com/parley-chat/parley/ui/markdown"
 )
 
 // Themes accepted in Options.Theme.
 const (
-	ThemeAuto  = "auto"  // dark until the terminal reports a light background
-	ThemeDark  = "dark"  // colours for a dark background
-	ThemeLight = "light" // colours for a light background
-	ThemeNone  = "notty" // no colour at all (NO_COLOR)
+	ThemeAuto  = "auto"              // dark until the terminal reports a light background
+	ThemeDark  = markdown.StyleDark  // colours for a dark background
+	ThemeLight = markdown.StyleLight // colours for a light background
+	ThemeNone  = markdown.StyleNone  // no colour at all (NO_COLOR)
 )
 
 // Styles is every style of the chat, for one theme.

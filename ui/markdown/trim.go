@@ -112,3 +112,14 @@ func digits(s string) bool {
 	}
 	return true
 }
+
+// ExpandTabs replaces the tabs that glamour keeps in code blocks with four
+// spaces: a terminal would move them to its own tab stops, past the
+// layout. Every printer of rendered lines calls it, so that the chat and
+// the one-shot show code alike.
+func ExpandTabs(l string) string {
+	if strings.IndexByte(l, '\t') < 0 {
+		return l
+	}
+	return strings.ReplaceAll(l, "\t", "    ")
+}
