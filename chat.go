@@ -17,6 +17,7 @@ func runChat(ctx context.Context, env *environment, s settings, w *wiring, conv 
 		Model:          w.spec,
 		Request:        req,
 		Theme:          s.Theme,
+		NoColor:        env.noColor,
 		Switch:         func(spec string) (provider.Provider, provider.Request, error) { return w.switchTo(ctx, env, spec) },
 		Models:         w.models,
 		Store:          conv.st,

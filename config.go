@@ -64,8 +64,8 @@ func (d *duration) UnmarshalText(b []byte) error {
 }
 
 // defaultConfigPath is $XDG_CONFIG_HOME/parley/config.toml.
-func defaultConfigPath() string {
-	dir := os.Getenv("XDG_CONFIG_HOME")
+func defaultConfigPath(getenv func(string) string) string {
+	dir := getenv("XDG_CONFIG_HOME")
 	if dir == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {

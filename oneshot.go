@@ -34,19 +34,19 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	a := &oneShotAnswer{sv: conv.start(ctx, env, w, prompt)}
 	switch {
 	case f.json:
-		a.out = newJSONPrinter(env.stdout)
-	case !isTerminal(env.stdout):
+		a.out = newJSONPrinter(env.stdout, env.stdoutTTY)
+	case !env.stdoutTTY:
 		a.out = &rawPrinter{w: env.stdout}
 	case f.raw:
 		a.out = &rawPrinter{w: env.stdout, sanitize: new(markdown.Sanitizer)}
 	default:
-		a.out = newTermPrinter(env.stdout, env.stderr, s.Theme)
+		a.out = newTermPrinter(env, s.Theme)
 	}
 	// Notices are for the person watching, not for the output: all of them
 	// on a terminal; on a pipe, only a wait that the provider asked for (a
 	// rate limit, an overloaded server), so that a script's log says why
 	// the answer is late. --json has them all on stdout.
-	notices := !f.json && isTerminal(env.stderr)
+	notices := !f.json && env.stderrTTY
 	waits := !f.json
 	stopSpinner := func() {}
 	if notices {
@@ -351,8 +351,8 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func newJSONPrinter(w io.Writer) *jsonPrinter {
-	p := &jsonPrinter{out: &countingWriter{w: w}, tty: isTerminal(w)}
+func newJSONPrinter(w io.Writer, tty bool) *jsonPrinter {
+	p := &jsonPrinter{out: &countingWriter{w: w}, tty: tty}
 	p.w = bufio.NewWriter(p.out)
 	p.enc = json.NewEncoder(&p.line)
 	p.enc.SetEscapeHTML(false)

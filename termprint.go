@@ -2,13 +2,11 @@ package main
 
 import (
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"golang.org/x/term"
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/ui/markdown"
@@ -36,23 +34,10 @@ type termPrinter struct {
 // frameInterval bounds how often the open tail is redrawn.
 const frameInterval = 16 * time.Millisecond
 
-func newTermPrinter(out, errw io.Writer, theme string) *termPrinter {
-	width, height := 80, 24
-	if f, ok := out.(*os.File); ok {
-		if w, h, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
-			width, height = w, h
-		}
-	}
-	style := "dark"
-	switch {
-	case os.Getenv("NO_COLOR") != "":
-		style = "notty"
-	case theme == "light":
-		style = "light"
-	}
+func newTermPrinter(env *environment, theme string) *termPrinter {
 	return &termPrinter{
-		out: out, errw: errw, errTTY: isTerminal(errw), width: width, height: height,
-		md: markdown.New(markdown.Options{Width: min(width, 120), Style: style}),
+		out: env.stdout, errw: env.stderr, errTTY: env.stderrTTY, width: env.width, height: env.height,
+		md: markdown.New(markdown.Options{Width: min(env.width, 120), Style: env.glamourStyle(theme)}),
 	}
 }
 

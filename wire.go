@@ -158,7 +158,7 @@ func listModels(ctx context.Context, env *environment, w *wiring) error {
 	if err != nil {
 		return err
 	}
-	tty := isTerminal(env.stdout)
+	tty := env.stdoutTTY
 	out := bufio.NewWriter(env.stdout)
 	for _, m := range models {
 		line := w.prov.Name() + ":" + m

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
 	"sync"
 	"time"
 
@@ -92,7 +91,7 @@ type Model struct {
 // New returns the chat's root model for opts. Run uses it; tests drive it
 // with teatest.
 func New(opts Options) *Model {
-	theme, auto := resolveTheme(opts.Theme)
+	theme, auto := resolveTheme(opts.Theme, opts.NoColor)
 	c := &common{styles: newStyles(theme), keys: DefaultKeyMap(), now: opts.Now}
 	if c.now == nil {
 		c.now = time.Now
@@ -130,12 +129,12 @@ func New(opts Options) *Model {
 // resolveTheme maps the configured theme to a concrete one, and whether
 // the terminal's background may still change it. NO_COLOR turns colour off
 // unless the configuration names a theme explicitly.
-func resolveTheme(theme string) (resolved string, auto bool) {
+func resolveTheme(theme string, noColor bool) (resolved string, auto bool) {
 	switch theme {
 	case ThemeDark, ThemeLight, ThemeNone:
 		return theme, false
 	}
-	if os.Getenv("NO_COLOR") != "" {
+	if noColor {
 		return ThemeNone, false
 	}
 	return ThemeDark, true

@@ -34,10 +34,12 @@ type Options struct {
 	Request provider.Request
 	// Theme is ThemeAuto (or empty), ThemeDark, ThemeLight or ThemeNone.
 	// With ThemeAuto the chat starts dark and follows the background colour
-	// the terminal reports; NO_COLOR then selects ThemeNone. An explicit
+	// the terminal reports; NoColor then selects ThemeNone. An explicit
 	// theme wins over NO_COLOR, as the NO_COLOR convention asks of
 	// configuration.
 	Theme string
+	// NoColor says that NO_COLOR is set in the environment.
+	NoColor bool
 	// Switch resolves a "provider:model" spec picked in the model picker.
 	// The returned Request is a template as above; its Messages are
 	// ignored. Nil disables switching.
