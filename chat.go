@@ -12,12 +12,14 @@ import (
 func runChat(ctx context.Context, env *environment, s settings, w *wiring, conv *conversation) error {
 	req := w.request
 	req.Messages = conv.history
+	fitMemory(env.getenv)
 	return ui.Run(ctx, ui.Options{
 		Provider:       w.prov,
 		Model:          w.spec,
 		Request:        req,
 		Theme:          s.Theme,
 		NoColor:        env.noColor,
+		AnswerDone:     func() { fitMemory(env.getenv) },
 		Switch:         func(spec string) (provider.Provider, provider.Request, error) { return w.switchTo(ctx, env, spec) },
 		Models:         w.models,
 		Store:          conv.st,

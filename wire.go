@@ -77,7 +77,10 @@ func (w *wiring) use(ctx context.Context, env *environment, spec string) error {
 		ep.BaseURL = w.s.BaseURL
 	}
 	if cmd, ok := w.s.keyCmds[ep.Name]; ok && ep.APIKey == "" {
-		key, err := apiKeyFromCommand(ep.Name, cmd)
+		key, err := apiKeyFromCommand(ctx, ep.Name, cmd, keyCmdTimeout)
+		if ctx.Err() != nil {
+			return ctx.Err() // interrupted while the command ran
+		}
 		if err != nil {
 			return usageError{err}
 		}

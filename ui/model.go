@@ -44,8 +44,6 @@ type Model struct {
 	ctx  context.Context
 	c    *common
 
-	fitMemory bool // fit the soft memory limit after each answer (Run sets it)
-
 	tr     *transcript
 	in     textarea.Model
 	st     *status

@@ -40,6 +40,9 @@ type Options struct {
 	Theme string
 	// NoColor says that NO_COLOR is set in the environment.
 	NoColor bool
+	// AnswerDone, if not nil, is called after each answer has had its
+	// final render: the caller fits the process's memory limit there.
+	AnswerDone func()
 	// Switch resolves a "provider:model" spec picked in the model picker.
 	// The returned Request is a template as above; its Messages are
 	// ignored. Nil disables switching.
@@ -76,8 +79,6 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	opts.Context = ctx
 	m := New(opts)
-	m.fitMemory = true
-	fitMemory()
 	// Signals are the caller's to turn into ctx: Bubble Tea's own handler
 	// would race it and end a chat killed by SIGTERM as if the user quit.
 	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
