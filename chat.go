@@ -9,7 +9,7 @@ import (
 )
 
 // runChat opens the full-screen chat.
-func runChat(ctx context.Context, env *environment, s settings, w *wiring, conv *conversation) error {
+func runChat(ctx context.Context, env *environment, s settings, w *setup, conv *conversation) error {
 	req := w.request
 	req.Messages = conv.history
 	fitMemory(env.getenv)
@@ -27,9 +27,9 @@ func runChat(ctx context.Context, env *environment, s settings, w *wiring, conv 
 	})
 }
 
-// switchTo resolves spec for the model picker, leaving the wiring as it was
+// switchTo resolves spec for the model picker, leaving the setup as it was
 // when spec is no good.
-func (w *wiring) switchTo(ctx context.Context, env *environment, spec string) (provider.Provider, provider.Request, error) {
+func (w *setup) switchTo(ctx context.Context, env *environment, spec string) (provider.Provider, provider.Request, error) {
 	next := *w
 	if err := next.use(ctx, env, spec); err != nil {
 		return nil, provider.Request{}, err
@@ -40,7 +40,7 @@ func (w *wiring) switchTo(ctx context.Context, env *environment, spec string) (p
 
 // models lists what the model picker offers: the aliases, then the models
 // of the current provider when it can list them.
-func (w *wiring) models(ctx context.Context) ([]string, error) {
+func (w *setup) models(ctx context.Context) ([]string, error) {
 	var specs []string
 	for alias := range w.s.aliases {
 		specs = append(specs, alias)

@@ -222,7 +222,7 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 			s.Model = conv.conv.Provider + ":" + conv.conv.Model
 		}
 	}
-	w, err := wire(ctx, env, f, s)
+	w, err := newSetup(ctx, env, f, s)
 	if err != nil {
 		return err
 	}
@@ -287,7 +287,6 @@ func usageErrorf(format string, a ...any) error { return usageError{fmt.Errorf(f
 
 // Exit statuses.
 const (
-	exitOK          = 0
 	exitFailed      = 1
 	exitUsage       = 2
 	exitInterrupted = 130

@@ -21,7 +21,7 @@ import (
 // runOneShot sends prompt and streams the answer to stdout. What is saved
 // is what reached stdout: when the output fails or the run is interrupted,
 // the answer is kept as far as it was written, and marked stopped.
-func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *wiring, conv *conversation, prompt string) error {
+func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *setup, conv *conversation, prompt string) error {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // a failed write stops the stream too
@@ -458,7 +458,7 @@ func errorLine(err error) string {
 		msg = ne.Error()
 		var lost *provider.LostError
 		if errors.As(err, &lost) {
-			msg = fmt.Sprintf("connection lost after %d tokens: %s", lost.Tokens, msg)
+			msg = fmt.Sprintf("connection lost after %d tokens: %s", lost.Deltas, msg)
 		}
 	}
 	return strings.Join(strings.Fields(markdown.Sanitize(msg)), " ")

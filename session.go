@@ -93,7 +93,7 @@ func (c *conversation) close() {
 // start saves prompt and starts saving the answer to it. It returns nil
 // when nothing is saved; a failure to save is a warning, never the end of
 // the answer.
-func (c *conversation) start(ctx context.Context, env *environment, w *wiring, prompt string) *store.Saver {
+func (c *conversation) start(ctx context.Context, env *environment, w *setup, prompt string) *store.Saver {
 	if c.st == nil {
 		return nil
 	}
@@ -105,7 +105,7 @@ func (c *conversation) start(ctx context.Context, env *environment, w *wiring, p
 	return sv
 }
 
-func (c *conversation) startAnswer(ctx context.Context, w *wiring, prompt string) (*store.Saver, error) {
+func (c *conversation) startAnswer(ctx context.Context, w *setup, prompt string) (*store.Saver, error) {
 	if c.conv.ID == "" {
 		conv, err := c.st.CreateConversation(ctx, store.Conversation{
 			Title: store.Title(prompt), Model: w.request.Model, Provider: w.prov.Name(), System: w.request.System,

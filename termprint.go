@@ -148,11 +148,9 @@ func (p *termPrinter) fit(l string) string {
 	return l
 }
 
-// rows is how many rows of the terminal line l takes once printed: glamour
-// does not wrap code, so a long line of code wraps on the terminal.
-func (p *termPrinter) rows(l string) int { return p.rowsOf(p.fit(l)) }
-
-// rowsOf is rows of a line that fit has already made printable.
+// rowsOf is how many rows of the terminal a line that fit has made
+// printable takes: glamour does not wrap code, so a long line of code wraps
+// on the terminal.
 func (p *termPrinter) rowsOf(fitted string) int {
 	w := ansi.StringWidth(fitted)
 	if p.width <= 0 || w <= p.width {

@@ -169,7 +169,7 @@ func (m *Model) Init() tea.Cmd {
 
 // Update routes msg to the part of the chat it concerns.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	defer m.guard()
+	defer logPanic()
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
