@@ -9,14 +9,17 @@ import (
 )
 
 // runChat opens the full-screen chat.
-func runChat(ctx context.Context, env *environment, s settings, w *wiring, conv *conversation) error {
+func runChat(ctx context.Context, env *environment, s settings, w *setup, conv *conversation) error {
 	req := w.request
 	req.Messages = conv.history
+	fitMemory(env.getenv)
 	return ui.Run(ctx, ui.Options{
 		Provider:       w.prov,
 		Model:          w.spec,
 		Request:        req,
 		Theme:          s.Theme,
+		NoColor:        env.noColor,
+		AnswerDone:     func() { fitMemory(env.getenv) },
 		Switch:         func(spec string) (provider.Provider, provider.Request, error) { return w.switchTo(ctx, env, spec) },
 		Models:         w.models,
 		Store:          conv.st,
@@ -24,9 +27,9 @@ func runChat(ctx context.Context, env *environment, s settings, w *wiring, conv 
 	})
 }
 
-// switchTo resolves spec for the model picker, leaving the wiring as it was
+// switchTo resolves spec for the model picker, leaving the setup as it was
 // when spec is no good.
-func (w *wiring) switchTo(ctx context.Context, env *environment, spec string) (provider.Provider, provider.Request, error) {
+func (w *setup) switchTo(ctx context.Context, env *environment, spec string) (provider.Provider, provider.Request, error) {
 	next := *w
 	if err := next.use(ctx, env, spec); err != nil {
 		return nil, provider.Request{}, err
@@ -37,7 +40,7 @@ func (w *wiring) switchTo(ctx context.Context, env *environment, spec string) (p
 
 // models lists what the model picker offers: the aliases, then the models
 // of the current provider when it can list them.
-func (w *wiring) models(ctx context.Context) ([]string, error) {
+func (w *setup) models(ctx context.Context) ([]string, error) {
 	var specs []string
 	for alias := range w.s.aliases {
 		specs = append(specs, alias)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -64,8 +65,8 @@ func (d *duration) UnmarshalText(b []byte) error {
 }
 
 // defaultConfigPath is $XDG_CONFIG_HOME/parley/config.toml.
-func defaultConfigPath() string {
-	dir := os.Getenv("XDG_CONFIG_HOME")
+func defaultConfigPath(getenv func(string) string) string {
+	dir := getenv("XDG_CONFIG_HOME")
 	if dir == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
@@ -254,12 +255,26 @@ func setStr(dst *string, v string) {
 	}
 }
 
+// keyCmdTimeout bounds an api_key_cmd: long enough for a password manager
+// that asks to be unlocked, short enough that a command waiting for input
+// nobody gives does not hang the run.
+const keyCmdTimeout = 2 * time.Minute
+
 // apiKeyFromCommand runs the api_key_cmd of a provider and returns the
-// first line of its output. The key never appears in an error.
-func apiKeyFromCommand(name, command string) (string, error) {
-	cmd := exec.Command("sh", "-c", command)
+// first line of its output. The key never appears in an error. The command
+// is killed when ctx ends or after timeout.
+func apiKeyFromCommand(ctx context.Context, name, command string, timeout time.Duration) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "-c", command)
 	cmd.Stderr = nil
+	// A child of the shell may keep the output open after the shell was
+	// killed: stop waiting for it soon after.
+	cmd.WaitDelay = time.Second
 	out, err := cmd.Output()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return "", fmt.Errorf("api_key_cmd of provider %s did not finish within %v", name, timeout)
+	}
 	if err != nil {
 		return "", fmt.Errorf("api_key_cmd of provider %s failed: %v", name, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +150,22 @@ func TestAliasAndDefaultModel(t *testing.T) {
 	}
 	if want := []string{"default-model", "aliased-model", "explicit"}; strings.Join(models, " ") != strings.Join(want, " ") {
 		t.Errorf("models asked for: %q, want %q", models, want)
+	}
+}
+
+func TestAPIKeyCmdTimeout(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("api_key_cmd runs under sh")
+	}
+	start := time.Now()
+	key, err := apiKeyFromCommand(t.Context(), "openai", "sleep 10; echo sk-late", 200*time.Millisecond)
+	if key != "" || err == nil || err.Error() != "api_key_cmd of provider openai did not finish within 200ms" {
+		t.Errorf("a hanging api_key_cmd: key %q, error %v", key, err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a hanging api_key_cmd held the run for %v", d)
+	}
+	if key, err := apiKeyFromCommand(t.Context(), "openai", "echo sk-test", time.Minute); key != "sk-test" || err != nil {
+		t.Errorf("api_key_cmd: key %q, error %v", key, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parley-chat/parley/ui/markdown"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -60,7 +61,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// killing the process, so that what was written is saved first. The
 	// signals themselves are dropped: the channel is never read.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	env := newEnvironment(stdin, stdout, stderr, os.Getenv)
 	cmd := newRootCommand(env)
 	cmd.SetArgs(args)
 	cmd.SetIn(stdin)
@@ -77,17 +78,46 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-// environment is what a run reads and writes, replaceable in tests.
+// environment is what a run reads and writes, and what it learned about
+// them once, at the start: which of the streams are terminals, the size of
+// the terminal on stdout, NO_COLOR. Nothing else in the program probes the
+// terminal or reads the process environment; tests build their own.
 type environment struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+
+	stdinTTY, stdoutTTY, stderrTTY bool
+	width, height                  int  // of the terminal on stdout; 80×24 when unknown
+	noColor                        bool // NO_COLOR is set
+}
+
+// newEnvironment looks at the streams and the environment once.
+func newEnvironment(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *environment {
+	env := &environment{
+		stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv,
+		stdinTTY: isTerminal(stdin), stdoutTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr),
+		width: 80, height: 24,
+		noColor: getenv("NO_COLOR") != "",
+	}
+	if f, ok := stdout.(interface{ Fd() uintptr }); ok && env.stdoutTTY {
+		if w, h, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			env.width, env.height = w, h
+		}
+	}
+	return env
 }
 
 // isTerminal reports whether f is a terminal.
 func isTerminal(f any) bool {
 	fd, ok := f.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(fd.Fd()))
+}
+
+// glamourStyle is the markdown style for the configured theme: none under
+// NO_COLOR, else light or dark.
+func (env *environment) glamourStyle(theme string) string {
+	return markdown.StyleFor(theme, env.noColor)
 }
 
 func newRootCommand(env *environment) *cobra.Command {
@@ -136,7 +166,7 @@ func newRootCommand(env *environment) *cobra.Command {
 		fl.Lookup(name).DefValue = "0"
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
-	cmd.AddCommand(newSSECommand())
+	cmd.AddCommand(newSSECommand(env))
 	return cmd
 }
 
@@ -148,7 +178,7 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 		if p := env.getenv("PARLEY_CONFIG"); p != "" {
 			path, explicit = p, true
 		} else {
-			path = defaultConfigPath()
+			path = defaultConfigPath(env.getenv)
 		}
 	}
 	cfg, warnings, err := loadConfig(path, explicit)
@@ -173,7 +203,7 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	if err != nil {
 		return err
 	}
-	if prompt == "" && !f.listModels && (!isTerminal(env.stdin) || !isTerminal(env.stdout)) {
+	if prompt == "" && !f.listModels && (!env.stdinTTY || !env.stdoutTTY) {
 		return usageErrorf("no prompt: give one with -p, as words, or on stdin (or run on a terminal for the chat)")
 	}
 	conv := &conversation{}
@@ -187,7 +217,7 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 			s.Model = conv.conv.Provider + ":" + conv.conv.Model
 		}
 	}
-	w, err := wire(ctx, env, f, s)
+	w, err := newSetup(ctx, env, f, s)
 	if err != nil {
 		return err
 	}
@@ -210,7 +240,7 @@ func readPrompt(env *environment, p string, args []string) (string, error) {
 	if len(args) > 0 {
 		parts = append(parts, strings.Join(args, " "))
 	}
-	if !isTerminal(env.stdin) && env.stdin != nil {
+	if !env.stdinTTY && env.stdin != nil {
 		if f, ok := env.stdin.(*os.File); !ok || isPipeOrFile(f) {
 			data, err := io.ReadAll(io.LimitReader(env.stdin, maxStdin+1))
 			if err != nil {
@@ -252,7 +282,6 @@ func usageErrorf(format string, a ...any) error { return usageError{fmt.Errorf(f
 
 // Exit statuses.
 const (
-	exitOK          = 0
 	exitFailed      = 1
 	exitUsage       = 2
 	exitInterrupted = 130

@@ -21,7 +21,7 @@ import (
 // runOneShot sends prompt and streams the answer to stdout. What is saved
 // is what reached stdout: when the output fails or the run is interrupted,
 // the answer is kept as far as it was written, and marked stopped.
-func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *wiring, conv *conversation, prompt string) error {
+func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *setup, conv *conversation, prompt string) error {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // a failed write stops the stream too
@@ -34,19 +34,19 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	a := &oneShotAnswer{sv: conv.start(ctx, env, w, prompt)}
 	switch {
 	case f.json:
-		a.out = newJSONPrinter(env.stdout)
-	case !isTerminal(env.stdout):
+		a.out = newJSONPrinter(env.stdout, env.stdoutTTY)
+	case !env.stdoutTTY:
 		a.out = &rawPrinter{w: env.stdout}
 	case f.raw:
 		a.out = &rawPrinter{w: env.stdout, sanitize: new(markdown.Sanitizer)}
 	default:
-		a.out = newTermPrinter(env.stdout, env.stderr, s.Theme)
+		a.out = newTermPrinter(env, s.Theme)
 	}
 	// Notices are for the person watching, not for the output: all of them
 	// on a terminal; on a pipe, only a wait that the provider asked for (a
 	// rate limit, an overloaded server), so that a script's log says why
 	// the answer is late. --json has them all on stdout.
-	notices := !f.json && isTerminal(env.stderr)
+	notices := !f.json && env.stderrTTY
 	waits := !f.json
 	stopSpinner := func() {}
 	if notices {
@@ -328,8 +328,8 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func newJSONPrinter(w io.Writer) *jsonPrinter {
-	p := &jsonPrinter{out: &countingWriter{w: w}, tty: isTerminal(w)}
+func newJSONPrinter(w io.Writer, tty bool) *jsonPrinter {
+	p := &jsonPrinter{out: &countingWriter{w: w}, tty: tty}
 	p.w = bufio.NewWriter(p.out)
 	p.enc = json.NewEncoder(&p.line)
 	p.enc.SetEscapeHTML(false)
@@ -435,7 +435,7 @@ func errorLine(err error) string {
 		msg = ne.Error()
 		var lost *provider.LostError
 		if errors.As(err, &lost) {
-			msg = fmt.Sprintf("connection lost after %d tokens: %s", lost.Tokens, msg)
+			msg = fmt.Sprintf("connection lost after %d tokens: %s", lost.Deltas, msg)
 		}
 	}
 	return strings.Join(strings.Fields(markdown.Sanitize(msg)), " ")

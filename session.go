@@ -12,16 +12,16 @@ import (
 
 // storePath is where conversations are saved: data_dir (or
 // PARLEY_DATA_DIR) from the settings, else the store's default.
-func storePath(s settings) (string, error) {
+func storePath(env *environment, s settings) (string, error) {
 	if s.DataDir != "" {
 		return filepath.Join(s.DataDir, "parley.db"), nil
 	}
-	return store.DefaultPath()
+	return store.DefaultPath(env.getenv)
 }
 
 // openStore opens the conversation database.
-func openStore(s settings) (*store.Store, error) {
-	path, err := storePath(s)
+func openStore(env *environment, s settings) (*store.Store, error) {
+	path, err := storePath(env, s)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func openConversation(ctx context.Context, env *environment, f *flags, s setting
 	if s.NoSave && !resuming {
 		return &conversation{}, nil
 	}
-	st, err := openStore(s)
+	st, err := openStore(env, s)
 	if err != nil {
 		if resuming {
 			return nil, err
@@ -93,7 +93,7 @@ func (c *conversation) close() {
 // start saves prompt and starts saving the answer to it. It returns nil
 // when nothing is saved; a failure to save is a warning, never the end of
 // the answer.
-func (c *conversation) start(ctx context.Context, env *environment, w *wiring, prompt string) *store.Saver {
+func (c *conversation) start(ctx context.Context, env *environment, w *setup, prompt string) *store.Saver {
 	if c.st == nil {
 		return nil
 	}

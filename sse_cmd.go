@@ -42,7 +42,7 @@ type sseFlags struct {
 // cancelled context (Ctrl+C) makes it return the context's error, which the
 // root maps to 130. A 204, or the end of the body with --no-reconnect, is a
 // clean end: nil.
-func newSSECommand() *cobra.Command {
+func newSSECommand(env *environment) *cobra.Command {
 	f := &sseFlags{}
 	cmd := &cobra.Command{
 		Use:   "sse URL",
@@ -64,7 +64,7 @@ func newSSECommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSSE(cmd, f, args[0])
+			return runSSE(cmd, f, args[0], env.stdoutTTY)
 		},
 	}
 	fl := cmd.Flags()
@@ -80,7 +80,8 @@ func newSSECommand() *cobra.Command {
 	return cmd
 }
 
-func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string) error {
+// runSSE runs `parley sse`; tty says whether stdout is a terminal.
+func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string, tty bool) error {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageErrorf("sse: %q is not an http or https URL", rawURL)
@@ -130,7 +131,6 @@ func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string) error {
 	c := stream.NewClient(ctx, popts.StreamClient(), stream.NewRequestFunc(method, u.String(), body, header), opts)
 	defer c.Close()
 	out := cmd.OutOrStdout()
-	tty := isTerminal(out)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

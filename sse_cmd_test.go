@@ -15,7 +15,7 @@ import (
 func runSSECmd(t *testing.T, ctx context.Context, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	cmd := newSSECommand()
+	cmd := newSSECommand(&environment{})
 	cmd.SetArgs(args)
 	cmd.SetIn(strings.NewReader(stdin))
 	cmd.SetOut(&out)
@@ -122,7 +122,7 @@ func TestSSECommandInterrupted(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("data: a\n\n"), streamtest.Stall()))
 	ctx, cancel := context.WithCancel(t.Context())
 	var out bytes.Buffer
-	cmd := newSSECommand()
+	cmd := newSSECommand(&environment{})
 	cmd.SetArgs([]string{srv.URL})
 	cmd.SetOut(&cancelWriter{w: &out, cancel: cancel}) // Ctrl+C once the first event is out
 	cmd.SetErr(&bytes.Buffer{})

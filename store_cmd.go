@@ -6,12 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"golang.org/x/term"
 
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/ui/markdown"
@@ -43,12 +41,12 @@ func runSavedCommands(ctx context.Context, env *environment, f *flags, s setting
 	default:
 		return true, usageErrorf("%s do not go together", strings.Join(asked, " and "))
 	}
-	st, err := openStore(s)
+	st, err := openStore(env, s)
 	if err != nil {
 		return true, err
 	}
 	defer st.Close()
-	c := newSavedCmd(st, env.stdout, isTerminal(env.stdout), f.json, s.Theme)
+	c := newSavedCmd(st, env.stdout, env.stdoutTTY, f.json, env.width, env.glamourStyle(s.Theme))
 	switch {
 	case f.list:
 		return true, c.list(ctx)
@@ -72,15 +70,10 @@ type savedCmd struct {
 }
 
 // newSavedCmd returns a savedCmd printing to w; tty says whether w is a
-// terminal, asJSON whether to print JSON, theme is the configured theme.
-func newSavedCmd(st *store.Store, w io.Writer, tty, asJSON bool, theme string) *savedCmd {
-	c := &savedCmd{st: st, w: w, tty: tty, json: asJSON, width: 80, style: markdown.StyleFor(theme), now: time.Now()}
-	if f, ok := w.(*os.File); ok && tty {
-		if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
-			c.width = width
-		}
-	}
-	return c
+// terminal, asJSON whether to print JSON, width is the terminal's and
+// style the glamour style for transcripts.
+func newSavedCmd(st *store.Store, w io.Writer, tty, asJSON bool, width int, style string) *savedCmd {
+	return &savedCmd{st: st, w: w, tty: tty, json: asJSON, width: width, style: style, now: time.Now()}
 }
 
 // list prints every saved conversation, the one used last first.

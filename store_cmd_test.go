@@ -71,7 +71,7 @@ func newSavedFixture(t *testing.T) *savedFixture {
 // cmd returns a savedCmd printing to a buffer, as if to a terminal or not.
 func (fx *savedFixture) cmd(tty, asJSON bool) (*savedCmd, *bytes.Buffer) {
 	var buf bytes.Buffer
-	c := newSavedCmd(fx.st, &buf, tty, asJSON, "")
+	c := newSavedCmd(fx.st, &buf, tty, asJSON, 80, "dark")
 	c.now, c.style = fx.now, "notty"
 	return c, &buf
 }
@@ -136,7 +136,7 @@ func TestListEmpty(t *testing.T) {
 		{false, true, "[]\n"},
 	} {
 		var buf bytes.Buffer
-		if err := newSavedCmd(st, &buf, tc.tty, tc.json, "").list(context.Background()); err != nil {
+		if err := newSavedCmd(st, &buf, tc.tty, tc.json, 80, "dark").list(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if buf.String() != tc.want {
@@ -300,7 +300,7 @@ func TestRunSavedCommands(t *testing.T) {
 	fx := newSavedFixture(t)
 	ctx := context.Background()
 	var out bytes.Buffer
-	env := &environment{stdout: &out, stderr: &out, getenv: func(string) string { return "" }}
+	env := newEnvironment(nil, &out, &out, func(string) string { return "" })
 	s := settings{DataDir: fx.dataDir}
 	if done, err := runSavedCommands(ctx, env, &flags{}, s); done || err != nil {
 		t.Errorf("no store flag: %v, %v", done, err)

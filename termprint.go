@@ -2,13 +2,11 @@ package main
 
 import (
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"golang.org/x/term"
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/ui/markdown"
@@ -36,16 +34,10 @@ type termPrinter struct {
 // frameInterval bounds how often the open tail is redrawn.
 const frameInterval = 16 * time.Millisecond
 
-func newTermPrinter(out, errw io.Writer, theme string) *termPrinter {
-	width, height := 80, 24
-	if f, ok := out.(*os.File); ok {
-		if w, h, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
-			width, height = w, h
-		}
-	}
+func newTermPrinter(env *environment, theme string) *termPrinter {
 	return &termPrinter{
-		out: out, errw: errw, errTTY: isTerminal(errw), width: width, height: height,
-		md: markdown.New(markdown.Options{Width: min(width, 120), Style: markdown.StyleFor(theme)}),
+		out: env.stdout, errw: env.stderr, errTTY: env.stderrTTY, width: env.width, height: env.height,
+		md: markdown.New(markdown.Options{Width: min(env.width, 120), Style: env.glamourStyle(theme)}),
 	}
 }
 
@@ -156,11 +148,9 @@ func (p *termPrinter) fit(l string) string {
 	return l
 }
 
-// rows is how many rows of the terminal line l takes once printed: glamour
-// does not wrap code, so a long line of code wraps on the terminal.
-func (p *termPrinter) rows(l string) int { return p.rowsOf(p.fit(l)) }
-
-// rowsOf is rows of a line that fit has already made printable.
+// rowsOf is how many rows of the terminal a line that fit has made
+// printable takes: glamour does not wrap code, so a long line of code wraps
+// on the terminal.
 func (p *termPrinter) rowsOf(fitted string) int {
 	w := ansi.StringWidth(fitted)
 	if p.width <= 0 || w <= p.width {

@@ -119,7 +119,7 @@ func TestTermPrinterFitsLinesToTheTerminal(t *testing.T) {
 		if got := p.fit(tt.line); got != tt.want {
 			t.Errorf("fit(%q) = %q, want %q", tt.line, got, tt.want)
 		}
-		if got := p.rows(tt.line); got != tt.rows {
+		if got := p.rowsOf(p.fit(tt.line)); got != tt.rows {
 			t.Errorf("rows(%q) = %d, want %d", tt.line, got, tt.rows)
 		}
 	}

@@ -60,7 +60,7 @@ func (t *Tail) Stop() {
 // ErrIncomplete.
 func ReadFailed(e *Emitter, name string, err error) error {
 	if errors.Is(err, stream.ErrTooLarge) {
-		return &incomplete{fmt.Errorf("%s: %w (after %d tokens)", name, err, e.Tokens())}
+		return &incomplete{fmt.Errorf("%s: %w (after %d tokens)", name, err, e.Deltas())}
 	}
 	return e.Lost(fmt.Errorf("%s: %w", name, err))
 }

@@ -48,9 +48,10 @@ type Request struct {
 }
 
 // Chat returns the messages as wires without a separate system prompt take
-// them: the system prompt first, as a RoleSystem message, then Messages.
+// them: the system prompt first, if there is one, as a RoleSystem message,
+// then Messages.
 func (r Request) Chat() []Message {
-	if r.System == "" && r.Messages != nil {
+	if r.System == "" {
 		return r.Messages
 	}
 	msgs := make([]Message, 0, len(r.Messages)+1)
@@ -148,15 +149,15 @@ var (
 	ErrNoKey = errors.New("provider: no API key")
 )
 
-// LostError reports a connection that ended mid-answer, after Tokens text
+// LostError reports a connection that ended mid-answer, after Deltas text
 // and reasoning deltas had arrived.
 type LostError struct {
-	Tokens int
+	Deltas int
 	Err    error
 }
 
 func (e *LostError) Error() string {
-	msg := "connection lost after " + strconv.Itoa(e.Tokens) + " tokens"
+	msg := "connection lost after " + strconv.Itoa(e.Deltas) + " tokens"
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}

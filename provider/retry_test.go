@@ -227,14 +227,14 @@ func TestRedirectPolicy(t *testing.T) {
 // including the fields of typed errors that views show on their own.
 func TestScrubError(t *testing.T) {
 	api := &APIError{Provider: "acme", Message: "bad key Bearer " + secret, Advice: "check " + secret}
-	err := &LostError{Tokens: 3, Err: fmt.Errorf("acme: %w", api)}
+	err := &LostError{Deltas: 3, Err: fmt.Errorf("acme: %w", api)}
 	s := scrubError(err, []string{secret})
 	if strings.Contains(s.Error(), secret) || !strings.Contains(s.Error(), "Bearer [key]") {
 		t.Errorf("message %q", s)
 	}
 	var lost *LostError
 	var ae *APIError
-	if !errors.As(s, &lost) || lost.Tokens != 3 || !errors.As(s, &ae) || strings.Contains(ae.Message+ae.Advice, secret) {
+	if !errors.As(s, &lost) || lost.Deltas != 3 || !errors.As(s, &ae) || strings.Contains(ae.Message+ae.Advice, secret) {
 		t.Errorf("typed errors lost or not scrubbed: %#v", ae)
 	}
 	if strings.Contains(lost.Err.Error(), secret) {

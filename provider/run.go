@@ -16,7 +16,7 @@ type Emitter struct {
 	// ch is both ways: the producer, its only sender, may also take back
 	// what the reader left unread (see end).
 	ch      chan Chunk
-	tokens  int
+	deltas  int
 	secrets []string // scrubbed from every notice and error (see scrub.go)
 	// text and reasoning pair the halves of surrogate pairs that a frame
 	// split (see KeepSurrogates).
@@ -47,13 +47,13 @@ func (e *Emitter) delta(k Kind, j *joiner, s string) bool {
 	if s == "" {
 		// A half held back: it counts as arrived, so that the request is
 		// not retried after it.
-		e.tokens++
+		e.deltas++
 		return true
 	}
 	if !e.send(Chunk{Kind: k, Text: s}) {
 		return false
 	}
-	e.tokens++ // counted once sent, so that a LostError counts what the reader got
+	e.deltas++ // counted once sent, so that a LostError counts what the reader got
 	return true
 }
 
@@ -68,17 +68,17 @@ func (e *Emitter) Usage(u Usage) bool { return e.send(Chunk{Kind: KindUsage, Usa
 // Notice sends a message for the user that is not part of the answer.
 func (e *Emitter) Notice(s string) bool { return e.send(Chunk{Kind: KindNotice, Text: s}) }
 
-// Tokens is the number of text and reasoning deltas handed to the reader
+// Deltas is the number of text and reasoning deltas handed to the reader
 // so far.
-func (e *Emitter) Tokens() int { return e.tokens }
+func (e *Emitter) Deltas() int { return e.deltas }
 
 // Lost reports a stream that ended before its finish marker, because of
 // err or, when err is nil, because the body simply ended. Once tokens have
 // arrived it is a *LostError; before that, err itself or ErrIncomplete.
 func (e *Emitter) Lost(err error) error {
 	switch {
-	case e.tokens > 0:
-		return &LostError{Tokens: e.tokens, Err: err}
+	case e.deltas > 0:
+		return &LostError{Deltas: e.deltas, Err: err}
 	case err != nil:
 		return err
 	}
@@ -142,7 +142,7 @@ func (e *Emitter) end(c Chunk) {
 		default: // the reader took the last one meanwhile
 		}
 	}
-	e.tokens -= dropped
+	e.deltas -= dropped
 	// The only sender, with an empty buffer: this cannot block.
 	e.ch <- Chunk{Kind: KindError, Err: e.cancelled()}
 }
@@ -150,9 +150,9 @@ func (e *Emitter) end(c Chunk) {
 // cancelled is the error of a stream that ended because ctx did: its
 // cause, as a *LostError once tokens have reached the reader.
 func (e *Emitter) cancelled() error {
-	err := fmt.Errorf("%w", context.Cause(e.ctx))
-	if e.tokens > 0 {
-		return &LostError{Tokens: e.tokens, Err: err}
+	err := context.Cause(e.ctx)
+	if e.deltas > 0 {
+		return &LostError{Deltas: e.deltas, Err: err}
 	}
 	return err
 }
@@ -209,7 +209,7 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 				return
 			}
 			var wait time.Duration
-			retry := e.tokens == 0 && attempt < policy.Max && Retryable(err)
+			retry := e.deltas == 0 && attempt < policy.Max && Retryable(err)
 			if retry {
 				wait, err, retry = policy.wait(attempt, err, time.Now())
 			}
@@ -338,7 +338,7 @@ func Relay(ctx context.Context, in <-chan Chunk, done func()) <-chan Chunk {
 			case KindText, KindReasoning:
 				// Joined already: sent as they are, and counted.
 				if ok = e.send(c); ok {
-					e.tokens++
+					e.deltas++
 				}
 			default:
 				ok = e.send(c)

@@ -52,7 +52,7 @@ func cancelledAfter(t *testing.T, deltas int, last Chunk) {
 	}
 	var lost *LostError
 	switch {
-	case deltas > 0 && (!errors.As(last.Err, &lost) || lost.Tokens != deltas):
+	case deltas > 0 && (!errors.As(last.Err, &lost) || lost.Deltas != deltas):
 		t.Errorf("error %q after %d deltas", last.Err, deltas)
 	case deltas == 0 && errors.As(last.Err, &lost):
 		t.Errorf("error %q with no delta read", last.Err)
@@ -140,7 +140,7 @@ func TestRelay(t *testing.T) {
 	ran := false
 	deltas, last := drain(t, Relay(t.Context(), in, func() { ran = true }))
 	var lost *LostError
-	if deltas != 1 || last.Kind != KindError || !errors.Is(last.Err, ErrIncomplete) || !errors.As(last.Err, &lost) || lost.Tokens != 1 {
+	if deltas != 1 || last.Kind != KindError || !errors.Is(last.Err, ErrIncomplete) || !errors.As(last.Err, &lost) || lost.Deltas != 1 {
 		t.Errorf("%d deltas, last %v %v; want an incomplete answer after 1 token", deltas, last.Kind, last.Err)
 	}
 	if !ran {

@@ -59,7 +59,7 @@ func scrubError(err error, secrets []string) error {
 		c.Message, c.Type, c.Advice = scrubString(c.Message, secrets), scrubString(c.Type, secrets), scrubString(c.Advice, secrets)
 		return &c
 	case *LostError:
-		return &LostError{Tokens: e.Tokens, Err: s(e.Err)}
+		return &LostError{Deltas: e.Deltas, Err: s(e.Err)}
 	case *NetError:
 		c := *e
 		c.Words, c.Advice, c.Host, c.Err = scrubString(c.Words, secrets), scrubString(c.Advice, secrets), scrubString(c.Host, secrets), s(c.Err)

@@ -112,8 +112,8 @@ func TestEmitterFlushesBeforeOtherChunks(t *testing.T) {
 	if want := []string{"text a", "text \uFFFD", "usage "}; !slices.Equal(kinds, want) {
 		t.Errorf("chunks %q, want %q", kinds, want)
 	}
-	if e.Tokens() != 1 {
-		t.Errorf("%d tokens, want 1", e.Tokens())
+	if e.Deltas() != 1 {
+		t.Errorf("%d tokens, want 1", e.Deltas())
 	}
 }
 

@@ -39,7 +39,7 @@ func TestStatusFor(t *testing.T) {
 		{context.Canceled, StatusStopped},
 		{fmt.Errorf("stream: %w", context.Canceled), StatusStopped},
 		{context.DeadlineExceeded, StatusFailed},
-		{&provider.LostError{Tokens: 3}, StatusFailed},
+		{&provider.LostError{Deltas: 3}, StatusFailed},
 	} {
 		if got := StatusFor(tc.err); got != tc.want {
 			t.Errorf("StatusFor(%v) = %q, want %q", tc.err, got, tc.want)

@@ -190,7 +190,7 @@ func TestDefaultPath(t *testing.T) {
 			t.Setenv("PARLEY_DATA_DIR", tc.dataDir)
 			t.Setenv("XDG_DATA_HOME", tc.xdg)
 			t.Setenv("HOME", tc.home)
-			got, err := DefaultPath()
+			got, err := DefaultPath(os.Getenv)
 			if err != nil || got != tc.want {
 				t.Errorf("DefaultPath() = %q, %v; want %q", got, err, tc.want)
 			}

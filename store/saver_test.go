@@ -100,7 +100,7 @@ func TestSaverFinishStates(t *testing.T) {
 		{"complete", []string{"a", "b"}, StatusComplete, nil, ""},
 		{"complete ignores a cause", []string{"a"}, StatusComplete, errors.New("x"), ""},
 		{"failed before any text", nil, StatusFailed, errors.New("openai: 500"), "openai: 500"},
-		{"failed midway", []string{"par", "tial"}, StatusFailed, &provider.LostError{Tokens: 2}, "connection lost after 2 tokens"},
+		{"failed midway", []string{"par", "tial"}, StatusFailed, &provider.LostError{Deltas: 2}, "connection lost after 2 tokens"},
 		{"stopped", []string{"so far"}, StatusStopped, context.Canceled, "context canceled"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

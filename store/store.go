@@ -40,12 +40,13 @@ type Store struct {
 
 // DefaultPath returns where the database lives when the configuration does
 // not say: $PARLEY_DATA_DIR/parley.db, else $XDG_DATA_HOME/parley/parley.db,
-// else ~/.local/share/parley/parley.db.
-func DefaultPath() (string, error) {
-	if dir := os.Getenv("PARLEY_DATA_DIR"); dir != "" {
+// else ~/.local/share/parley/parley.db. getenv reads the environment (the
+// caller's, so that the store itself reads none).
+func DefaultPath(getenv func(string) string) (string, error) {
+	if dir := getenv("PARLEY_DATA_DIR"); dir != "" {
 		return filepath.Join(dir, "parley.db"), nil
 	}
-	if dir := os.Getenv("XDG_DATA_HOME"); dir != "" && filepath.IsAbs(dir) {
+	if dir := getenv("XDG_DATA_HOME"); dir != "" && filepath.IsAbs(dir) {
 		return filepath.Join(dir, "parley", "parley.db"), nil
 	}
 	home, err := os.UserHomeDir()

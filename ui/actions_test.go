@@ -137,7 +137,6 @@ func TestStatusShowsProgressNoticeAndUsage(t *testing.T) {
 }
 
 func TestThemeFollowsBackgroundUnlessSet(t *testing.T) {
-	t.Setenv("NO_COLOR", "")
 	m := New(Options{})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.Update(tea.BackgroundColorMsg{Color: lightGray{}})
@@ -149,11 +148,10 @@ func TestThemeFollowsBackgroundUnlessSet(t *testing.T) {
 	if got := m.c.styles.Theme; got != ThemeDark {
 		t.Errorf("explicit dark theme changed to %q", got)
 	}
-	t.Setenv("NO_COLOR", "1")
-	if got := New(Options{}).c.styles.Theme; got != ThemeNone {
+	if got := New(Options{NoColor: true}).c.styles.Theme; got != ThemeNone {
 		t.Errorf("NO_COLOR theme = %q, want notty", got)
 	}
-	if got := New(Options{Theme: ThemeLight}).c.styles.Theme; got != ThemeLight {
+	if got := New(Options{Theme: ThemeLight, NoColor: true}).c.styles.Theme; got != ThemeLight {
 		t.Errorf("explicit light theme with NO_COLOR = %q, want light", got)
 	}
 }

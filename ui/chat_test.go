@@ -399,7 +399,7 @@ func TestStopWhileConnectingKeepsOneConversation(t *testing.T) {
 }
 
 func TestDescribeSaysTheAnswerIsIncompleteFirst(t *testing.T) {
-	err := &provider.LostError{Tokens: 3, Err: &provider.APIError{Provider: "acme", Status: 503, Message: "resuming failed"}}
+	err := &provider.LostError{Deltas: 3, Err: &provider.APIError{Provider: "acme", Status: 503, Message: "resuming failed"}}
 	title, detail := describe(err)
 	if title != "Connection lost after 3 tokens" || !strings.Contains(detail, "incomplete") || !strings.Contains(detail, "resuming failed") {
 		t.Errorf("describe(lost wrapping an API error) = %q, %q", title, detail)

@@ -24,7 +24,7 @@ func describe(err error) (title, detail string) {
 	// resumption, an error event after tokens), and what matters most is
 	// that the answer above is incomplete.
 	case errors.As(err, &lost):
-		title = "Connection lost after " + strconv.Itoa(lost.Tokens) + " tokens"
+		title = "Connection lost after " + strconv.Itoa(lost.Deltas) + " tokens"
 		detail = "What arrived is kept above; it is incomplete."
 		if lost.Err != nil && !errors.Is(lost.Err, context.Canceled) {
 			detail = joinSentences(detail, "Cause: "+lost.Err.Error())

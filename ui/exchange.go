@@ -295,8 +295,8 @@ type exactMsg struct{ answer *entry }
 func (m *Model) exactly(msg exactMsg) tea.Cmd {
 	msg.answer.finish()
 	m.tr.layout()
-	if m.fitMemory {
-		fitMemory()
+	if m.opts.AnswerDone != nil {
+		m.opts.AnswerDone()
 	}
 	if msg.answer.md.Behind() {
 		return m.catchUp(msg.answer) // the rest of a burst that ended the answer

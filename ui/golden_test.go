@@ -107,7 +107,7 @@ func TestGoldenError(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		script := words("The answer starts well and then")
 		script = append(script, provider.Chunk{Kind: provider.KindError, Err: &provider.LostError{
-			Tokens: len(script), Err: io.ErrUnexpectedEOF,
+			Deltas: len(script), Err: io.ErrUnexpectedEOF,
 		}})
 		hs := start(t, Options{Provider: &fakeProvider{script: script}}, w, h)
 		hs.typeText("Tell me")

@@ -44,8 +44,6 @@ type Model struct {
 	ctx  context.Context
 	c    *common
 
-	fitMemory bool // fit the soft memory limit after each answer (Run sets it)
-
 	tr     *transcript
 	in     textarea.Model
 	st     *status
@@ -91,7 +89,7 @@ type Model struct {
 // New returns the chat's root model for opts. Run uses it; tests drive it
 // with teatest.
 func New(opts Options) *Model {
-	theme, auto := resolveTheme(opts.Theme)
+	theme, auto := resolveTheme(opts.Theme, opts.NoColor)
 	c := &common{styles: newStyles(theme), keys: DefaultKeyMap(), now: opts.Now}
 	if c.now == nil {
 		c.now = time.Now
@@ -129,12 +127,12 @@ func New(opts Options) *Model {
 // resolveTheme maps the configured theme to a concrete one, and whether
 // the terminal's background may still change it. NO_COLOR turns colour off
 // unless the configuration names a theme explicitly.
-func resolveTheme(theme string) (resolved string, auto bool) {
+func resolveTheme(theme string, noColor bool) (resolved string, auto bool) {
 	switch theme {
 	case ThemeDark, ThemeLight, ThemeNone:
 		return theme, false
 	}
-	style := markdown.StyleFor(ThemeAuto) // dark, or none under NO_COLOR
+	style := markdown.StyleFor(ThemeAuto, noColor) // dark, or none under NO_COLOR
 	return style, style == ThemeDark
 }
 
@@ -169,7 +167,7 @@ func (m *Model) Init() tea.Cmd {
 
 // Update routes msg to the part of the chat it concerns.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	defer m.guard()
+	defer logPanic()
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:

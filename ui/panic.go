@@ -14,17 +14,9 @@ var crash struct {
 	path string
 }
 
-// guard logs a panic of Update or View to a file and panics again, so that
-// Bubble Tea restores the terminal; Run then reports the log's path. It is
-// deferred at the top of Update and View.
-func (m *Model) guard() {
-	if r := recover(); r != nil {
-		writeCrashLog(r, debug.Stack())
-		panic(r)
-	}
-}
-
-// logPanic does what guard does, for the goroutines of commands.
+// logPanic logs a panic to a file and panics again, so that Bubble Tea
+// restores the terminal; Run then reports the log's path. It is deferred
+// at the top of Update and in the goroutines of commands.
 func logPanic() {
 	if r := recover(); r != nil {
 		writeCrashLog(r, debug.Stack())

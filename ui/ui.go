@@ -34,10 +34,15 @@ type Options struct {
 	Request provider.Request
 	// Theme is ThemeAuto (or empty), ThemeDark, ThemeLight or ThemeNone.
 	// With ThemeAuto the chat starts dark and follows the background colour
-	// the terminal reports; NO_COLOR then selects ThemeNone. An explicit
+	// the terminal reports; NoColor then selects ThemeNone. An explicit
 	// theme wins over NO_COLOR, as the NO_COLOR convention asks of
 	// configuration.
 	Theme string
+	// NoColor says that NO_COLOR is set in the environment.
+	NoColor bool
+	// AnswerDone, if not nil, is called after each answer has had its
+	// final render: the caller fits the process's memory limit there.
+	AnswerDone func()
 	// Switch resolves a "provider:model" spec picked in the model picker.
 	// The returned Request is a template as above; its Messages are
 	// ignored. Nil disables switching.
@@ -74,8 +79,6 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	opts.Context = ctx
 	m := New(opts)
-	m.fitMemory = true
-	fitMemory()
 	// Signals are the caller's to turn into ctx: Bubble Tea's own handler
 	// would race it and end a chat killed by SIGTERM as if the user quit.
 	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}

@@ -174,7 +174,7 @@ func (s *fakeSink) Text(x string) bool        { s.n++; return true }
 func (s *fakeSink) Reasoning(x string) bool   { s.n++; return true }
 func (s *fakeSink) Usage(provider.Usage) bool { return true }
 func (s *fakeSink) Notice(string) bool        { return true }
-func (s *fakeSink) Tokens() int               { return s.n }
+func (s *fakeSink) Deltas() int               { return s.n }
 
 func FuzzParseEvent(f *testing.F) {
 	for _, name := range []string{"text.sse", "thinking.sse", "max_tokens.sse", "overloaded.sse"} {

@@ -78,7 +78,7 @@ type sink interface {
 	Reasoning(string) bool
 	Usage(provider.Usage) bool
 	Notice(string) bool
-	Tokens() int
+	Deltas() int
 }
 
 // decoder follows one Messages stream from message_start to message_stop
@@ -101,7 +101,7 @@ func (d *decoder) handle(typ string, data []byte, s sink) (done bool, err error)
 	}
 	var ev event
 	if err := json.Unmarshal(provider.KeepSurrogates(data), &ev); err != nil {
-		return false, fmt.Errorf("%s: malformed %s event after %d tokens: %v: %s", d.name, typ, s.Tokens(), err, provider.Snippet(data, 80))
+		return false, fmt.Errorf("%s: malformed %s event after %d tokens: %v: %s", d.name, typ, s.Deltas(), err, provider.Snippet(data, 80))
 	}
 	if ev.Type == "" {
 		ev.Type = typ

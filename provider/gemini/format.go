@@ -82,7 +82,7 @@ type response struct {
 type sink interface {
 	Text(string) bool
 	Reasoning(string) bool
-	Tokens() int
+	Deltas() int
 }
 
 // errStop is returned when the sink went away (the stream was cancelled).
@@ -104,7 +104,7 @@ func (d *decoder) handle(data []byte, s sink) error {
 	finished := d.reason != ""
 	var r response
 	if err := json.Unmarshal(provider.KeepSurrogates(data), &r); err != nil {
-		return fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(data, 80))
+		return fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Deltas(), err, provider.Snippet(data, 80))
 	}
 	if len(r.Error) > 0 && string(r.Error) != "null" {
 		typ, msg := provider.ErrorMessage(data)

@@ -154,7 +154,7 @@ type fakeSink struct{ n int }
 
 func (s *fakeSink) Text(string) bool      { s.n++; return true }
 func (s *fakeSink) Reasoning(string) bool { s.n++; return true }
-func (s *fakeSink) Tokens() int           { return s.n }
+func (s *fakeSink) Deltas() int           { return s.n }
 
 func FuzzParseChunk(f *testing.F) {
 	for _, name := range []string{"text.sse", "thinking.sse", "max_tokens.sse", "safety.sse", "blocked_prompt.sse", "error_event.sse"} {

@@ -46,7 +46,7 @@ type chatLine struct {
 type sink interface {
 	Text(string) bool
 	Reasoning(string) bool
-	Tokens() int
+	Deltas() int
 }
 
 // errStop is returned when the sink went away (the stream was cancelled).
@@ -66,7 +66,7 @@ type decoder struct {
 func (d *decoder) handle(line []byte, s sink) error {
 	var l chatLine
 	if err := json.Unmarshal(provider.KeepSurrogates(line), &l); err != nil {
-		return fmt.Errorf("%s: malformed line after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(line, 80))
+		return fmt.Errorf("%s: malformed line after %d tokens: %v: %s", d.name, s.Deltas(), err, provider.Snippet(line, 80))
 	}
 	if len(l.Error) > 0 && string(l.Error) != "null" {
 		_, msg := provider.ErrorMessage(line)

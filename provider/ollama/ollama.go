@@ -126,7 +126,7 @@ func (c *Client) decode(nd *stream.NDJSONReader, e *provider.Emitter, model stri
 		if err := nd.Err(); err != nil {
 			var le *stream.LineError
 			if errors.As(err, &le) {
-				return "", fmt.Errorf("%s: malformed line after %d tokens: %w", c.ep.Name, e.Tokens(), err)
+				return "", fmt.Errorf("%s: malformed line after %d tokens: %w", c.ep.Name, e.Deltas(), err)
 			}
 			return "", provider.ReadFailed(e, c.ep.Name, err)
 		}

@@ -152,7 +152,7 @@ type fakeSink struct{ n int }
 
 func (s *fakeSink) Text(string) bool      { s.n++; return true }
 func (s *fakeSink) Reasoning(string) bool { s.n++; return true }
-func (s *fakeSink) Tokens() int           { return s.n }
+func (s *fakeSink) Deltas() int           { return s.n }
 
 func FuzzParseLine(f *testing.F) {
 	for _, name := range []string{"chat.ndjson", "thinking.ndjson", "length.ndjson", "error_line.ndjson"} {

@@ -78,7 +78,7 @@ type sink interface {
 	Reasoning(string) bool
 	Usage(provider.Usage) bool
 	Notice(string) bool
-	Tokens() int
+	Deltas() int
 }
 
 // errStop is returned when the sink went away (the stream was cancelled).
@@ -107,7 +107,7 @@ func (d *decoder) handle(data []byte, s sink) (done bool, err error) {
 	if marked := provider.KeepSurrogates(data); !parseFast(marked, &ch) {
 		ch = chunk{}
 		if err := json.Unmarshal(marked, &ch); err != nil {
-			return false, fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Tokens(), err, provider.Snippet(data, 80))
+			return false, fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Deltas(), err, provider.Snippet(data, 80))
 		}
 	}
 	if len(ch.Error) > 0 && string(ch.Error) != "null" {

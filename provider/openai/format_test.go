@@ -18,7 +18,7 @@ func (s *recSink) Text(x string) bool        { s.n++; s.text.WriteString(x); ret
 func (s *recSink) Reasoning(x string) bool   { s.n++; s.reasoning.WriteString(x); return true }
 func (s *recSink) Usage(provider.Usage) bool { return true }
 func (s *recSink) Notice(string) bool        { return true }
-func (s *recSink) Tokens() int               { return s.n }
+func (s *recSink) Deltas() int               { return s.n }
 func (s *recSink) result() (string, string)  { return s.text.String(), s.reasoning.String() }
 
 func split(deltas ...string) (string, string) {

@@ -196,8 +196,8 @@ func (f *matrix) failed(t *testing.T, r Result, want ...string) {
 	f.prefix(t, r)
 	var lost *provider.LostError
 	if errors.As(r.Err, &lost) {
-		if lost.Tokens != r.Deltas || lost.Tokens == 0 {
-			t.Errorf("error %q counts %d tokens; %d arrived", r.Err, lost.Tokens, r.Deltas)
+		if lost.Deltas != r.Deltas || lost.Deltas == 0 {
+			t.Errorf("error %q counts %d tokens; %d arrived", r.Err, lost.Deltas, r.Deltas)
 		}
 		if !errors.Is(r.Err, provider.ErrIncomplete) {
 			t.Errorf("error %q is not provider.ErrIncomplete", r.Err)

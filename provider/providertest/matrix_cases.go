@@ -309,7 +309,7 @@ func (f *matrix) cancelUnderLoad(t *testing.T) {
 			t.Fatalf("finished %v, error %v; want an error wrapping context.Canceled", r.Finished, r.Err)
 		}
 		var lost *provider.LostError
-		if r.Deltas > 0 && (!errors.As(r.Err, &lost) || lost.Tokens != r.Deltas) {
+		if r.Deltas > 0 && (!errors.As(r.Err, &lost) || lost.Deltas != r.Deltas) {
 			t.Errorf("error %q after %d deltas reached the reader", r.Err, r.Deltas)
 		}
 		srv.Close()

@@ -26,7 +26,7 @@ type sink interface {
 	Reasoning(string) bool
 	Progress(float64, string) bool
 	Usage(provider.Usage) bool
-	Tokens() int
+	Deltas() int
 }
 
 // errStop is returned when the sink went away (the stream was cancelled).
@@ -45,7 +45,7 @@ func handle(name, typ, data string, s sink) (done bool, err error) {
 	case "progress":
 		pct, label, err := parseProgress(data)
 		if err != nil {
-			return false, fmt.Errorf("%s: malformed progress event after %d tokens: %v: %s", name, s.Tokens(), err, provider.Snippet([]byte(data), 80))
+			return false, fmt.Errorf("%s: malformed progress event after %d tokens: %v: %s", name, s.Deltas(), err, provider.Snippet([]byte(data), 80))
 		}
 		ok = s.Progress(pct, label)
 	case "usage":

@@ -125,7 +125,7 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	}
 	opts.OnReconnect = func(r stream.Reconnect) {
 		switch {
-		case e.Tokens() == 0:
+		case e.Deltas() == 0:
 			// Nothing to resume: a retry of the request, which is Run's.
 			dropped = r.Err
 			cancel(errRetry)
@@ -192,7 +192,7 @@ func (c *Client) fault(err, lost error, e *provider.Emitter, model string) error
 	if lost != nil {
 		err = &resumeError{lost: c.cause(lost, model), err: err}
 	}
-	if e.Tokens() == 0 && !errors.Is(err, stream.ErrEnded) {
+	if e.Deltas() == 0 && !errors.Is(err, stream.ErrEnded) {
 		return err
 	}
 	return e.Lost(err)

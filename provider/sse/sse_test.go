@@ -143,7 +143,7 @@ func (s *fakeSink) Text(string) bool              { s.n++; return true }
 func (s *fakeSink) Reasoning(string) bool         { s.n++; return true }
 func (s *fakeSink) Progress(float64, string) bool { return true }
 func (s *fakeSink) Usage(provider.Usage) bool     { return true }
-func (s *fakeSink) Tokens() int                   { return s.n }
+func (s *fakeSink) Deltas() int                   { return s.n }
 
 func FuzzParseEvent(f *testing.F) {
 	f.Add("message", "hello")

@@ -26,7 +26,6 @@
 package streamtest
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -376,16 +375,4 @@ func Reset() Step {
 		conn.Close()
 		return false
 	}}
-}
-
-// Frames joins server-sent event blocks into one body, ending each with the
-// blank line that dispatches it: Frames("data: a", "event: x\ndata: b")
-// is "data: a\n\nevent: x\ndata: b\n\n".
-func Frames(blocks ...string) string {
-	var b bytes.Buffer
-	for _, s := range blocks {
-		b.WriteString(s)
-		b.WriteString("\n\n")
-	}
-	return b.String()
 }

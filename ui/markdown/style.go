@@ -1,7 +1,5 @@
 package markdown
 
-import "os"
-
 // The glamour styles Parley picks from a configured theme.
 const (
 	StyleDark  = "dark"  // colours for a dark background
@@ -9,16 +7,13 @@ const (
 	StyleNone  = "notty" // no colour at all
 )
 
-// noColor reports whether the user asked for no colour (NO_COLOR set and
-// not empty). It is the one place that reads NO_COLOR.
-func noColor() bool { return os.Getenv("NO_COLOR") != "" }
-
 // StyleFor returns the glamour style of rendered output for a configured
-// theme: StyleNone under NO_COLOR, StyleLight for a light theme, else
+// theme: StyleNone when the user asked for no colour (NO_COLOR, read once
+// into the run's environment), StyleLight for a light theme, else
 // StyleDark.
-func StyleFor(theme string) string {
+func StyleFor(theme string, noColor bool) string {
 	switch {
-	case noColor():
+	case noColor:
 		return StyleNone
 	case theme == StyleLight:
 		return StyleLight

@@ -4,18 +4,19 @@ import "testing"
 
 func TestStyleFor(t *testing.T) {
 	for _, tc := range []struct {
-		theme, noColor, want string
+		theme   string
+		noColor bool
+		want    string
 	}{
-		{"", "", StyleDark},
-		{"auto", "", StyleDark},
-		{"dark", "", StyleDark},
-		{"light", "", StyleLight},
-		{"light", "1", StyleNone},
-		{"dark", "1", StyleNone},
+		{"", false, StyleDark},
+		{"auto", false, StyleDark},
+		{"dark", false, StyleDark},
+		{"light", false, StyleLight},
+		{"light", true, StyleNone},
+		{"dark", true, StyleNone},
 	} {
-		t.Setenv("NO_COLOR", tc.noColor)
-		if got := StyleFor(tc.theme); got != tc.want {
-			t.Errorf("StyleFor(%q) with NO_COLOR=%q = %q, want %q", tc.theme, tc.noColor, got, tc.want)
+		if got := StyleFor(tc.theme, tc.noColor); got != tc.want {
+			t.Errorf("StyleFor(%q, noColor %v) = %q, want %q", tc.theme, tc.noColor, got, tc.want)
 		}
 	}
 }

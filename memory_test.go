@@ -1,4 +1,4 @@
-package ui
+package main
 
 import (
 	"runtime/debug"
@@ -26,16 +26,20 @@ func TestFitMemory(t *testing.T) {
 	old := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(old) })
 
-	t.Setenv("GOMEMLIMIT", "")
 	debug.SetMemoryLimit(1 << 40)
-	fitMemory()
+	fitMemory(func(string) string { return "" })
 	if got := debug.SetMemoryLimit(-1); got < limitFloor || got >= 1<<40 {
 		t.Errorf("limit after fitMemory = %d, want at least %d", got, limitFloor)
 	}
 
-	t.Setenv("GOMEMLIMIT", "1GiB") // the user's choice stands
+	userSet := func(k string) string { // the user's choice stands
+		if k == "GOMEMLIMIT" {
+			return "1GiB"
+		}
+		return ""
+	}
 	debug.SetMemoryLimit(1 << 30)
-	fitMemory()
+	fitMemory(userSet)
 	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
 		t.Errorf("fitMemory changed a GOMEMLIMIT set by the user: %d", got)
 	}

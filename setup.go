@@ -23,9 +23,9 @@ import (
 	_ "github.com/parley-chat/parley/provider/sse"
 )
 
-// wiring is what a request needs: the provider, the model spec shown to
+// setup is what a request needs: the provider, the model spec shown to
 // the user, and the request template (model, system prompt, parameters).
-type wiring struct {
+type setup struct {
 	prov    provider.Provider
 	spec    string // "provider:model"
 	request provider.Request
@@ -35,9 +35,9 @@ type wiring struct {
 	logFile *os.File
 }
 
-// wire resolves the model and builds its provider.
-func wire(ctx context.Context, env *environment, f *flags, s settings) (*wiring, error) {
-	w := &wiring{s: s, eps: s.endpoints}
+// newSetup resolves the model and builds its provider.
+func newSetup(ctx context.Context, env *environment, f *flags, s settings) (*setup, error) {
+	w := &setup{s: s, eps: s.endpoints}
 	client, err := provider.NewHTTPClient(s.CAFile)
 	if err != nil {
 		return nil, usageError{err}
@@ -59,8 +59,8 @@ func wire(ctx context.Context, env *environment, f *flags, s settings) (*wiring,
 	return w, nil
 }
 
-// use points the wiring at the model that spec names.
-func (w *wiring) use(ctx context.Context, env *environment, spec string) error {
+// use points the setup at the model that spec names.
+func (w *setup) use(ctx context.Context, env *environment, spec string) error {
 	if alias, ok := w.s.aliases[spec]; ok {
 		spec = alias
 	}
@@ -77,7 +77,10 @@ func (w *wiring) use(ctx context.Context, env *environment, spec string) error {
 		ep.BaseURL = w.s.BaseURL
 	}
 	if cmd, ok := w.s.keyCmds[ep.Name]; ok && ep.APIKey == "" {
-		key, err := apiKeyFromCommand(ep.Name, cmd)
+		key, err := apiKeyFromCommand(ctx, ep.Name, cmd, keyCmdTimeout)
+		if ctx.Err() != nil {
+			return ctx.Err() // interrupted while the command ran
+		}
 		if err != nil {
 			return usageError{err}
 		}
@@ -140,8 +143,8 @@ func reachable(ctx context.Context, base string) bool {
 	return true
 }
 
-// close releases what the wiring holds open: the debug log.
-func (w *wiring) close() {
+// close releases what the setup holds open: the debug log.
+func (w *setup) close() {
 	if w.logFile != nil {
 		w.logFile.Close()
 	}
@@ -149,7 +152,7 @@ func (w *wiring) close() {
 
 // listModels prints the models of the chosen provider, one a line: as the
 // server wrote them when piped, sanitized on a terminal.
-func listModels(ctx context.Context, env *environment, w *wiring) error {
+func listModels(ctx context.Context, env *environment, w *setup) error {
 	lister, ok := w.prov.(provider.ModelLister)
 	if !ok {
 		return usageErrorf("%s cannot list its models", w.prov.Name())
@@ -158,7 +161,7 @@ func listModels(ctx context.Context, env *environment, w *wiring) error {
 	if err != nil {
 		return err
 	}
-	tty := isTerminal(env.stdout)
+	tty := env.stdoutTTY
 	out := bufio.NewWriter(env.stdout)
 	for _, m := range models {
 		line := w.prov.Name() + ":" + m

@@ -1,14 +1,15 @@
-package ui
+package main
 
 import (
-	"os"
 	"runtime/debug"
 	"runtime/metrics"
 )
 
 // Memory between answers
 //
-// The chat works in bursts: while an answer streams, glamour allocates
+// The soft memory limit is the process's, so it is set here, in main: once
+// when the chat starts and, through ui.Options.AnswerDone, after each
+// answer. The chat works in bursts: while an answer streams, glamour allocates
 // about 6 KB for each token it renders (60 MB for 10,000 tokens), for a live
 // heap of a few MB. Go's collector lets the heap grow to twice what is live
 // before it collects, and hands the pages it freed back to the system only
@@ -33,9 +34,9 @@ func memoryLimit(live uint64) int64 {
 }
 
 // fitMemory sets the soft memory limit for the live heap as of the last
-// collection, unless GOMEMLIMIT is set.
-func fitMemory() {
-	if os.Getenv("GOMEMLIMIT") != "" {
+// collection, unless GOMEMLIMIT is set in the environment getenv reads.
+func fitMemory(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") != "" {
 		return
 	}
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
