@@ -16,6 +16,10 @@ import (
 	"time"
 )
 
+// MediaEventStream is the media type of server-sent events, the wire of
+// most backends.
+const MediaEventStream = "text/event-stream"
+
 // Role names who wrote a message.
 type Role string
 

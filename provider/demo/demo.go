@@ -66,14 +66,14 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	}
 	srv := &http.Server{Handler: handler(delay), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln) //nolint:errcheck // Serve returns ErrServerClosed after Close.
-	client := openai.New(openai.Config{
-		Name:        "demo",
-		BaseURL:     "http://" + ln.Addr().String() + "/v1",
-		HTTPClient:  &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}},
-		Timeout:     c.Options.Timeout,
-		IdleTimeout: c.Options.IdleTimeout,
-		Debug:       c.Options.Debug,
-	})
+	client := openai.New(provider.Endpoint{Name: "demo", Type: provider.TypeOpenAI, BaseURL: "http://" + ln.Addr().String() + "/v1"},
+		provider.Options{
+			HTTPClient:  &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}},
+			Retry:       &provider.RetryPolicy{},
+			Timeout:     c.Options.Timeout,
+			IdleTimeout: c.Options.IdleTimeout,
+			Debug:       c.Options.Debug,
+		})
 	in, err := client.Stream(ctx, req)
 	if err != nil {
 		srv.Close()

@@ -60,7 +60,7 @@ func TestStreamThroughOpenAI(t *testing.T) {
 			t.Fatal(err)
 		}
 		tr := &http.Transport{DisableKeepAlives: true}
-		c := openai.New(openai.Config{BaseURL: srv.URL, APIKey: "x", HTTPClient: &http.Client{Transport: tr}})
+		c := openai.New(provider.Endpoint{BaseURL: srv.URL, APIKey: "x"}, provider.Options{HTTPClient: &http.Client{Transport: tr}, Retry: &provider.RetryPolicy{}})
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		ch, err := c.Stream(ctx, provider.Request{Model: "bench", Messages: []provider.Message{{Role: provider.RoleUser, Content: "hi"}}})
 		if err != nil {
