@@ -143,7 +143,7 @@ func TestStartTimeout(t *testing.T) {
 	}
 }
 
-func TestNewHTTPClientCAFile(t *testing.T) {
+func TestNewClientCAFile(t *testing.T) {
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the rejected handshake is expected
 	srv.StartTLS()
@@ -176,7 +176,7 @@ func TestNewHTTPClientCAFile(t *testing.T) {
 	}
 }
 
-func TestNewHTTPClientProxy(t *testing.T) {
+func TestNewClientProxy(t *testing.T) {
 	// ProxyFromEnvironment reads the environment once per process, so the
 	// test checks the wiring rather than setting HTTPS_PROXY.
 	client, err := NewClient("")

@@ -51,9 +51,7 @@ func bedrockClient(t *testing.T, srv *streamtest.Server) *Client {
 	t.Setenv("AWS_PROFILE", "")
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	ep := provider.Presets()["bedrock"]
-	ep.BaseURL = srv.URL
-	c, err := New(ep, providertest.Options(srv, provider.Options{}))
+	c, err := New(providertest.Preset(srv, "bedrock", "", provider.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
