@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/httpx"
 	"github.com/parley-chat/parley/provider/ollama"
 
 	// The backends register themselves with the provider package.
@@ -38,7 +40,7 @@ type setup struct {
 // newSetup resolves the model and builds its provider.
 func newSetup(ctx context.Context, env *environment, f *flags, s settings) (*setup, error) {
 	w := &setup{s: s, eps: s.endpoints}
-	client, err := provider.NewHTTPClient(s.CAFile)
+	client, err := httpx.NewClient(s.CAFile)
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -86,16 +88,13 @@ func (w *setup) use(ctx context.Context, env *environment, spec string) error {
 		}
 		ep.APIKey = key
 	}
-	if err := ep.RequireKey(); err != nil {
-		if alt := w.eps.Shadows(spec, def); alt != "" {
+	p, err := provider.New(ep, w.opts)
+	if err != nil {
+		if alt := w.eps.Shadows(spec, def); alt != "" && errors.Is(err, provider.ErrNoKey) {
 			// "-m mistral" with Ollama as the default: the Mistral API,
 			// which may not be what was meant.
 			err = fmt.Errorf("%w (or, for %s's model, -m %s)", err, def, alt)
 		}
-		return usageError{err}
-	}
-	p, err := provider.New(ep, w.opts)
-	if err != nil {
 		return usageError{err}
 	}
 	w.prov, w.spec = p, ep.Name+":"+model

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/httpx"
 	"github.com/parley-chat/parley/stream"
 	"github.com/parley-chat/parley/ui/markdown"
 )
@@ -128,7 +129,7 @@ func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string, tty bool) error {
 		ctx, cancel = context.WithTimeoutCause(ctx, f.timeout, &provider.TimeoutError{Limit: f.timeout})
 		defer cancel()
 	}
-	c := stream.NewClient(ctx, popts.StreamClient(), stream.NewRequestFunc(method, u.String(), body, header), opts)
+	c := stream.NewClient(ctx, httpx.StreamClient(popts), stream.NewRequestFunc(method, u.String(), body, header), opts)
 	defer c.Close()
 	out := cmd.OutOrStdout()
 	var buf bytes.Buffer

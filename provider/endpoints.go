@@ -45,8 +45,6 @@ var presets = []Endpoint{
 	// Backends reached through langchaingo (provider/langchain).
 	{Name: "bedrock", Type: TypeLangChain, Flavor: "bedrock", KeyOptional: true,
 		Model: "anthropic.claude-3-5-haiku-20241022-v1:0"},
-	{Name: "langchain-mistral", Type: TypeLangChain, Flavor: "mistral", BaseURL: "https://api.mistral.ai",
-		APIKeyEnv: "MISTRAL_API_KEY", Model: "mistral-small-latest"},
 
 	// Local OpenAI-compatible servers, on their default ports.
 	{Name: "lmstudio", Type: TypeOpenAI, BaseURL: "http://localhost:1234/v1", KeyOptional: true},

@@ -4,8 +4,10 @@
 // "provider:model" names to a configured endpoint.
 //
 // A backend lives in its own package under provider/ and implements
-// Provider. It never imports Bubble Tea: the view depends on this package,
-// not the other way round.
+// Provider; the HTTP ones build on provider/httpx, the transport, which
+// this package does not import, so that what needs only the types (the
+// store, the view) does not depend on it. A backend never imports Bubble
+// Tea: the view depends on this package, not the other way round.
 package provider
 
 import (
@@ -15,6 +17,10 @@ import (
 	"strconv"
 	"time"
 )
+
+// MediaEventStream is the media type of server-sent events, the wire of
+// most backends.
+const MediaEventStream = "text/event-stream"
 
 // Role names who wrote a message.
 type Role string

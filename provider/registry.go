@@ -13,9 +13,9 @@ package provider
 //	func init() { provider.Register("openai", newProvider) }
 //
 // so main imports the backends it wants (for their side effect) and builds
-// a Provider with provider.New(endpoint, options). Options carries what
-// every backend shares: the HTTP client, the retry policy, the timeouts and
-// the debug log.
+// a Provider with provider.New(endpoint, options), which checks the key.
+// Options carries what every backend shares: the HTTP client, the retry
+// policy, the timeouts and the debug log.
 //
 // Wiring, in order:
 //
@@ -72,7 +72,7 @@ type Endpoint struct {
 	// Model is the model used when -m names only the provider.
 	Model string
 	// Flavor selects the langchaingo backend of a "langchain" endpoint
-	// ("mistral", "cohere"...). Other types ignore it.
+	// ("bedrock"). Other types ignore it.
 	Flavor string
 }
 
@@ -148,24 +148,28 @@ func (ep Endpoint) Validate() error {
 	}
 	u, err := url.Parse(ep.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("provider %s: base URL %q is not an http(s) URL", ep.Name, redactURL(ep.BaseURL))
+		return fmt.Errorf("provider %s: base URL %q is not an http(s) URL", ep.Name, RedactURL(ep.BaseURL))
 	}
 	return nil
 }
 
-// redactURL hides a password in a URL written by the user.
-func redactURL(s string) string {
+// RedactURL hides a password in a URL written by the user.
+func RedactURL(s string) string {
 	if u, err := url.Parse(s); err == nil && u.User != nil {
 		return u.Redacted()
 	}
 	return s
 }
 
-// Options is what every backend shares, whatever its endpoint.
+// Options is what every backend shares, whatever its endpoint: plain
+// configuration. The HTTP engine that obeys it is package httpx, the
+// stream engine Start and Run.
 type Options struct {
 	// HTTPClient sends every request; nil means a client from
-	// NewHTTPClient(""), which honours HTTPS_PROXY and NO_PROXY. It should
-	// have no Timeout of its own: Timeout and IdleTimeout bound a stream.
+	// httpx.NewClient(""), which honours HTTPS_PROXY and NO_PROXY. It
+	// should have no Timeout of its own: Timeout and IdleTimeout bound a
+	// stream. Whichever client it is, the transport adds its own policies
+	// (see package httpx).
 	HTTPClient *http.Client
 	// Retry says how a request is retried before its first token; nil
 	// means DefaultRetry, and a zero Max disables retries.
@@ -179,17 +183,6 @@ type Options struct {
 	// Debug receives a debug log (requests, statuses, faults; never keys
 	// or headers); nil means none.
 	Debug *slog.Logger
-}
-
-// Client returns the HTTP client to use: HTTPClient, or the default one,
-// with the policies every request of every backend obeys (see guard): a
-// key never follows a redirect to another origin, and network faults are
-// classified into *NetError.
-func (o Options) Client() *http.Client {
-	if o.HTTPClient != nil {
-		return guard(o.HTTPClient)
-	}
-	return defaultClient()
 }
 
 // RetryPolicy returns the retry policy to use.
@@ -210,6 +203,12 @@ func (o Options) Logger() *slog.Logger {
 
 // Factory builds a Provider for an endpoint of one Type.
 type Factory func(Endpoint, Options) (Provider, error)
+
+// FactoryOf returns the Factory of a backend whose constructor cannot
+// fail: provider.Register(provider.TypeOllama, provider.FactoryOf(New)).
+func FactoryOf[P Provider](newP func(Endpoint, Options) P) Factory {
+	return func(ep Endpoint, o Options) (Provider, error) { return newP(ep, o), nil }
+}
 
 var (
 	factoriesMu sync.RWMutex
@@ -249,10 +248,15 @@ func Types() []string {
 }
 
 // New builds the Provider for ep with the factory registered for its Type.
-// A base URL without a scheme ("localhost:11434") is taken as http.
+// A base URL without a scheme ("localhost:11434") is taken as http. An
+// endpoint that needs a key and has none is refused here (see RequireKey),
+// the one place where keys are checked, so that backends need not.
 func New(ep Endpoint, o Options) (Provider, error) {
 	if ep.BaseURL != "" && !strings.Contains(ep.BaseURL, "://") {
 		ep.BaseURL = "http://" + ep.BaseURL
+	}
+	if err := ep.RequireKey(); err != nil {
+		return nil, err
 	}
 	if err := ep.Validate(); err != nil {
 		return nil, err

@@ -166,7 +166,7 @@ type RetryPolicy struct {
 	Base, Cap time.Duration
 
 	// deadline is when the whole request must end (Options.Timeout, set by
-	// Options.Start): a wait that would end later is not begun.
+	// Start): a wait that would end later is not begun.
 	deadline time.Time
 	timeout  time.Duration
 }
@@ -197,7 +197,7 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 	ch := make(chan Chunk, 64)
 	go func() {
 		defer close(ch)
-		e := &Emitter{ctx: ctx, ch: ch, secrets: secretsOf(ctx)}
+		e := &Emitter{ctx: ctx, ch: ch, secrets: Secrets(ctx)}
 		for attempt := 0; ; attempt++ {
 			reason, err := fn(ctx, e)
 			if err == nil {

@@ -7,9 +7,9 @@ import (
 
 // This file is the one scrubbing step: every Error and Notice chunk of a
 // stream (Emitter.send) and every error that a provider returns outside a
-// stream (GetJSON, for --list-models) passes through it, with the secrets
-// of the request, whether the text came from an HTTP status, from inside
-// the stream, or from Go's own messages.
+// stream (httpx.GetJSON, for --list-models) passes through it, with the
+// secrets of the request, whether the text came from an HTTP status, from
+// inside the stream, or from Go's own messages.
 
 // minSecret is the length below which a secret is not scrubbed: replacing
 // every "ab" in a message would say more about the key than it hides.
@@ -26,10 +26,12 @@ func (ep Endpoint) secrets() []string {
 // Scrub returns err with the endpoint's key replaced by "[key]" wherever
 // it appears: in the message and in the fields of the typed errors of its
 // chain, which the views show on their own. A backend that reports errors
-// outside Options.Start and Options.GetJSON calls it.
+// outside Start and httpx's Open and GetJSON calls it.
 func (ep Endpoint) Scrub(err error) error { return scrubError(err, ep.secrets()) }
 
-func (ep Endpoint) scrubString(s string) string { return scrubString(s, ep.secrets()) }
+// ScrubText returns s with the endpoint's key replaced by "[key]", for
+// text that is not an error (a line of the debug log, say).
+func (ep Endpoint) ScrubText(s string) string { return scrubString(s, ep.secrets()) }
 
 func scrubString(s string, secrets []string) string {
 	for _, k := range secrets {

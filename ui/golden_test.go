@@ -88,9 +88,9 @@ func TestGoldenMidStream(t *testing.T) {
 func TestGoldenCodeAnswer(t *testing.T) {
 	eachSize(t, func(t *testing.T, w, h int) {
 		srv := sseServer(t, codeAnswer)
-		p := openai.New(openai.Config{
-			Name: "local", BaseURL: srv.URL + "/v1",
+		p := openai.New(provider.Endpoint{Name: "local", BaseURL: srv.URL + "/v1"}, provider.Options{
 			HTTPClient: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
+			Retry:      &provider.RetryPolicy{},
 		})
 		hs := start(t, Options{Provider: p, Model: "local:test", Request: provider.Request{Model: "test"}}, w, h)
 		hs.typeText("How do I split words in Go?")

@@ -65,7 +65,7 @@ func read(t *testing.T, url, key, prompt string) providertest.Result {
 	t.Helper()
 	tr := &http.Transport{DisableKeepAlives: true}
 	defer tr.CloseIdleConnections()
-	c := openai.New(openai.Config{BaseURL: url, APIKey: key, HTTPClient: &http.Client{Transport: tr}})
+	c := openai.New(provider.Endpoint{BaseURL: url, APIKey: key}, provider.Options{HTTPClient: &http.Client{Transport: tr}, Retry: &provider.RetryPolicy{}})
 	return providertest.Stream(t, c, provider.Request{Model: "m", Messages: []provider.Message{{Role: provider.RoleUser, Content: prompt}}})
 }
 

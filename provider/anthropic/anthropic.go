@@ -11,9 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/httpx"
 	"github.com/parley-chat/parley/stream"
 )
 
@@ -27,18 +27,10 @@ const (
 	DefaultMaxTokens = 4096
 )
 
-func init() {
-	provider.Register(provider.TypeAnthropic, func(ep provider.Endpoint, o provider.Options) (provider.Provider, error) {
-		return New(ep, o), nil
-	})
-}
+func init() { provider.Register(provider.TypeAnthropic, provider.FactoryOf(New)) }
 
 // Client is the Anthropic provider.
-type Client struct {
-	ep   provider.Endpoint
-	opts provider.Options
-	base string
-}
+type Client struct{ b httpx.Backend }
 
 var (
 	_ provider.Provider    = (*Client)(nil)
@@ -46,54 +38,39 @@ var (
 )
 
 // New returns a Client for ep; an empty BaseURL means DefaultBaseURL and
-// an empty Name "anthropic".
+// an empty Name "anthropic". The base URL is the API root; one that already
+// ends in /v1 is taken as well.
 func New(ep provider.Endpoint, o provider.Options) *Client {
-	if ep.Name == "" {
-		ep.Name = "anthropic"
-	}
-	base := ep.BaseURL
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	// The base URL is the API root; accept one that already ends in /v1.
-	base = strings.TrimSuffix(strings.TrimRight(base, "/"), "/v1")
-	return &Client{ep: ep, opts: o, base: base}
+	return &Client{b: httpx.NewBackend(ep, o, "anthropic", DefaultBaseURL, "/v1")}
 }
 
 // Name returns the endpoint's name.
-func (c *Client) Name() string { return c.ep.Name }
+func (c *Client) Name() string { return c.b.Name() }
 
 func (c *Client) header() http.Header {
-	h := http.Header{}
+	h := c.b.KeyHeader("x-api-key", "")
 	h.Set("anthropic-version", Version)
-	if c.ep.APIKey != "" {
-		h.Set("x-api-key", c.ep.APIKey)
-	}
 	return h
 }
 
 // Stream sends req to /v1/messages and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	if err := c.ep.RequireKey(); err != nil {
-		return nil, err
-	}
 	body, err := json.Marshal(newMessagesRequest(req))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.ep.Name, err)
+		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
-	call := provider.Call{
-		Endpoint: c.ep, Method: http.MethodPost, URL: c.base + "/v1/messages",
+	call := httpx.Call{
+		Method: http.MethodPost, URL: c.b.Base + "/v1/messages",
 		Header: c.header(), Body: body, Model: req.Model, Accept: []string{provider.MediaEventStream},
 	}
-	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
-		rc, err := c.opts.Open(ctx, call)
+	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+		rc, err := c.b.Open(ctx, call)
 		if err != nil {
 			return "", err
 		}
-		defer rc.Close()
-		tail := provider.NewTail(rc)
-		defer tail.Stop()
-		return c.decode(stream.NewDecoder(rc), e, tail)
+		return httpx.Events(rc, func(sd *stream.Decoder, tail *provider.Tail) (string, error) {
+			return c.decode(sd, e, tail)
+		})
 	}), nil
 }
 
@@ -102,7 +79,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 // has ended: the answer is complete, and message_stop is waited for only
 // until the body ends or provider.FinishGrace has passed.
 func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.Tail) (string, error) {
-	d := decoder{name: c.ep.Name}
+	d := decoder{name: c.Name()}
 	for sd.Next() {
 		ev := sd.Event()
 		done, err := d.handle(ev.Type, []byte(ev.Data), e)
@@ -121,7 +98,7 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.
 		return d.reason, d.finish(e)
 	}
 	if err := sd.Err(); err != nil {
-		return "", provider.ReadFailed(e, c.ep.Name, err)
+		return "", provider.ReadFailed(e, c.Name(), err)
 	}
 	return "", e.Lost(nil) // the body ended before the stop_reason
 }
@@ -129,9 +106,6 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.
 // ListModels returns the IDs that GET /v1/models lists, following its
 // pages, sorted.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	if err := c.ep.RequireKey(); err != nil {
-		return nil, err
-	}
 	var ids []string
 	after := ""
 	for page := 0; page < 50; page++ {
@@ -140,8 +114,8 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 			q.Set("after_id", after)
 		}
 		var list modelList
-		call := provider.Call{Endpoint: c.ep, URL: c.base + "/v1/models?" + q.Encode(), Header: c.header()}
-		if err := c.opts.GetJSON(ctx, call, &list); err != nil {
+		call := httpx.Call{URL: c.b.Base + "/v1/models?" + q.Encode(), Header: c.header()}
+		if err := c.b.GetJSON(ctx, call, &list); err != nil {
 			return nil, err
 		}
 		for _, m := range list.Data {

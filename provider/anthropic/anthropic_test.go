@@ -145,10 +145,11 @@ func TestIdleTimeout(t *testing.T) {
 	}
 }
 
+// TestNoKey checks that an endpoint without its key is refused where keys
+// are checked for every backend, before any request: provider.New.
 func TestNoKey(t *testing.T) {
-	c := New(provider.Presets()["anthropic"], provider.Options{})
-	if _, err := c.Stream(t.Context(), hello); !errors.Is(err, provider.ErrNoKey) {
-		t.Errorf("Stream without a key: %v", err)
+	if _, err := provider.New(provider.Presets()["anthropic"], provider.Options{}); !errors.Is(err, provider.ErrNoKey) {
+		t.Errorf("New without a key: %v", err)
 	}
 }
 
@@ -167,15 +168,6 @@ func TestListModels(t *testing.T) {
 	}
 }
 
-// fakeSink collects what the decoder emits, for the fuzz target.
-type fakeSink struct{ n int }
-
-func (s *fakeSink) Text(x string) bool        { s.n++; return true }
-func (s *fakeSink) Reasoning(x string) bool   { s.n++; return true }
-func (s *fakeSink) Usage(provider.Usage) bool { return true }
-func (s *fakeSink) Notice(string) bool        { return true }
-func (s *fakeSink) Deltas() int               { return s.n }
-
 func FuzzParseEvent(f *testing.F) {
 	for _, name := range []string{"text.sse", "thinking.sse", "max_tokens.sse", "overloaded.sse"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
@@ -189,7 +181,7 @@ func FuzzParseEvent(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, typ string, data []byte) {
 		d := decoder{name: "anthropic"}
-		done, err := d.handle(typ, data, &fakeSink{})
+		done, err := d.handle(typ, data, &providertest.Sink{})
 		if done && err != nil {
 			t.Fatalf("done with an error: %v", err)
 		}

@@ -2,7 +2,6 @@ package anthropic
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/parley-chat/parley/provider"
@@ -72,15 +71,6 @@ type usage struct {
 	OutputTokens *int `json:"output_tokens"`
 }
 
-// sink receives what a stream carries; *provider.Emitter is one.
-type sink interface {
-	Text(string) bool
-	Reasoning(string) bool
-	Usage(provider.Usage) bool
-	Notice(string) bool
-	Deltas() int
-}
-
 // decoder follows one Messages stream from message_start to message_stop
 // (or to the stop_reason of message_delta, for a stream cut after it).
 type decoder struct {
@@ -90,12 +80,9 @@ type decoder struct {
 	stopped bool
 }
 
-// errStop is returned when the sink went away (the stream was cancelled).
-var errStop = errors.New("anthropic: stream cancelled")
-
 // handle processes one event. It reports done at message_stop; an error
 // event, malformed data or a cancelled sink end the stream with an error.
-func (d *decoder) handle(typ string, data []byte, s sink) (done bool, err error) {
+func (d *decoder) handle(typ string, data []byte, s provider.Sink) (done bool, err error) {
 	if typ == "ping" {
 		return false, nil
 	}
@@ -144,24 +131,17 @@ func (d *decoder) handle(typ string, data []byte, s sink) (done bool, err error)
 	}
 	// content_block_stop and event types added after this was written are
 	// ignored, as the API's versioning policy asks.
-	return false, stopErr(ok)
+	return false, provider.Stopped(ok)
 }
 
 // finish ends a complete answer with its usage and, when it reached its
 // token limit, a notice saying so.
-func (d *decoder) finish(s sink) error {
+func (d *decoder) finish(s provider.Sink) error {
 	ok := s.Usage(d.usage)
 	if ok && d.reason == "max_tokens" {
 		ok = s.Notice(provider.MsgMaxTokens)
 	}
-	return stopErr(ok)
-}
-
-func stopErr(ok bool) error {
-	if ok {
-		return nil
-	}
-	return errStop
+	return provider.Stopped(ok)
 }
 
 func (d *decoder) addUsage(u usage) {

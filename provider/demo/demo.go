@@ -65,14 +65,14 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	if err != nil {
 		return nil, fmt.Errorf("demo: starting the local server: %w", err)
 	}
-	client := openai.New(openai.Config{
-		Name:        "demo",
-		BaseURL:     srv.URL,
-		HTTPClient:  &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}},
-		Timeout:     c.Options.Timeout,
-		IdleTimeout: c.Options.IdleTimeout,
-		Debug:       c.Options.Debug,
-	})
+	client := openai.New(provider.Endpoint{Name: "demo", Type: provider.TypeOpenAI, BaseURL: srv.URL},
+		provider.Options{
+			HTTPClient:  &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}},
+			Retry:       &provider.RetryPolicy{},
+			Timeout:     c.Options.Timeout,
+			IdleTimeout: c.Options.IdleTimeout,
+			Debug:       c.Options.Debug,
+		})
 	in, err := client.Stream(ctx, req)
 	if err != nil {
 		srv.Close()

@@ -2,7 +2,6 @@ package gemini
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/parley-chat/parley/provider"
@@ -78,16 +77,6 @@ type response struct {
 	Error json.RawMessage `json:"error"`
 }
 
-// sink receives what a stream carries; *provider.Emitter is one.
-type sink interface {
-	Text(string) bool
-	Reasoning(string) bool
-	Deltas() int
-}
-
-// errStop is returned when the sink went away (the stream was cancelled).
-var errStop = errors.New("gemini: stream cancelled")
-
 // decoder follows one streamGenerateContent answer.
 type decoder struct {
 	name   string
@@ -100,7 +89,7 @@ type decoder struct {
 
 // handle processes the data of one event. It returns an error for an
 // error object, a blocked prompt or answer, or malformed data.
-func (d *decoder) handle(data []byte, s sink) error {
+func (d *decoder) handle(data []byte, s provider.Sink) error {
 	finished := d.reason != ""
 	var r response
 	if err := json.Unmarshal(provider.KeepSurrogates(data), &r); err != nil {
@@ -127,7 +116,7 @@ func (d *decoder) handle(data []byte, s sink) error {
 					ok = s.Text(p.Text)
 				}
 				if !ok {
-					return errStop
+					return provider.ErrStopped
 				}
 			}
 		}

@@ -15,24 +15,17 @@ import (
 	"strings"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/httpx"
 	"github.com/parley-chat/parley/stream"
 )
 
 // DefaultBaseURL is the Gemini API's root.
 const DefaultBaseURL = "https://generativelanguage.googleapis.com"
 
-func init() {
-	provider.Register(provider.TypeGemini, func(ep provider.Endpoint, o provider.Options) (provider.Provider, error) {
-		return New(ep, o), nil
-	})
-}
+func init() { provider.Register(provider.TypeGemini, provider.FactoryOf(New)) }
 
 // Client is the Gemini provider.
-type Client struct {
-	ep   provider.Endpoint
-	opts provider.Options
-	base string
-}
+type Client struct{ b httpx.Backend }
 
 var (
 	_ provider.Provider    = (*Client)(nil)
@@ -42,61 +35,43 @@ var (
 // New returns a Client for ep; an empty BaseURL means DefaultBaseURL and
 // an empty Name "gemini".
 func New(ep provider.Endpoint, o provider.Options) *Client {
-	if ep.Name == "" {
-		ep.Name = "gemini"
-	}
-	base := ep.BaseURL
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	base = strings.TrimSuffix(strings.TrimRight(base, "/"), "/v1beta")
-	return &Client{ep: ep, opts: o, base: base}
+	return &Client{b: httpx.NewBackend(ep, o, "gemini", DefaultBaseURL, "/v1beta")}
 }
 
 // Name returns the endpoint's name.
-func (c *Client) Name() string { return c.ep.Name }
+func (c *Client) Name() string { return c.b.Name() }
 
-func (c *Client) header() http.Header {
-	h := http.Header{}
-	if c.ep.APIKey != "" {
-		h.Set("x-goog-api-key", c.ep.APIKey)
-	}
-	return h
-}
+func (c *Client) header() http.Header { return c.b.KeyHeader("x-goog-api-key", "") }
 
 // Stream sends req to streamGenerateContent and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	if err := c.ep.RequireKey(); err != nil {
-		return nil, err
-	}
 	gr := newGenerateRequest(req)
 	body, err := json.Marshal(gr)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.ep.Name, err)
+		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	gr.GenerationConfig.ThinkingConfig = nil
 	plain, _ := json.Marshal(gr) // for models that cannot think
 	model := strings.TrimPrefix(req.Model, "models/")
-	call := provider.Call{
-		Endpoint: c.ep, Method: http.MethodPost,
-		URL:    c.base + "/v1beta/models/" + url.PathEscape(model) + ":streamGenerateContent?alt=sse",
+	call := httpx.Call{
+		Method: http.MethodPost,
+		URL:    c.b.Base + "/v1beta/models/" + url.PathEscape(model) + ":streamGenerateContent?alt=sse",
 		Header: c.header(), Body: body, Model: model, Accept: []string{provider.MediaEventStream},
 	}
-	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
-		rc, err := c.opts.Open(ctx, call)
+	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+		rc, err := c.b.Open(ctx, call)
 		if rejectsThinking(err) {
-			c.opts.Logger().Debug("resending without thinkingConfig", "provider", c.ep.Name)
+			c.b.Logger().Debug("resending without thinkingConfig", "provider", c.Name())
 			retry := call
 			retry.Body = plain
-			rc, err = c.opts.Open(ctx, retry)
+			rc, err = c.b.Open(ctx, retry)
 		}
 		if err != nil {
 			return "", c.advise(err)
 		}
-		defer rc.Close()
-		tail := provider.NewTail(rc)
-		defer tail.Stop()
-		return c.decode(stream.NewDecoder(rc), e, tail)
+		return httpx.Events(rc, func(sd *stream.Decoder, tail *provider.Tail) (string, error) {
+			return c.decode(sd, e, tail)
+		})
 	}), nil
 }
 
@@ -112,7 +87,7 @@ func rejectsThinking(err error) bool {
 // and then the body ended, or usage came in a later event, or
 // provider.FinishGrace passed.
 func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.Tail) (string, error) {
-	d := decoder{name: c.ep.Name}
+	d := decoder{name: c.Name()}
 	for sd.Next() {
 		if err := d.handle([]byte(sd.Event().Data), e); err != nil {
 			return "", err
@@ -126,19 +101,19 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.
 	}
 	if d.reason == "" {
 		if err := sd.Err(); err != nil {
-			return "", provider.ReadFailed(e, c.ep.Name, err)
+			return "", provider.ReadFailed(e, c.Name(), err)
 		}
 		return "", e.Lost(nil)
 	}
 	// A fault after the finishReason loses nothing of the answer.
 	if d.usage != nil && !e.Usage(*d.usage) {
-		return "", errStop
+		return "", provider.ErrStopped
 	}
 	if err := d.finishError(); err != nil {
 		return "", err
 	}
 	if d.reason == "MAX_TOKENS" && !e.Notice(provider.MsgMaxTokens) {
-		return "", errStop
+		return "", provider.ErrStopped
 	}
 	return d.reason, nil
 }
@@ -148,7 +123,7 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.
 func (c *Client) advise(err error) error {
 	var ae *provider.APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusBadRequest && strings.Contains(ae.Message, "API key") {
-		ae.Advice = "check the API key in " + c.ep.KeyVar(nil)
+		ae.Advice = "check the API key in " + c.b.Endpoint.KeyVar(nil)
 	}
 	return err
 }
@@ -156,9 +131,6 @@ func (c *Client) advise(err error) error {
 // ListModels returns the models that GET /v1beta/models lists as able to
 // generate content, without their "models/" prefix, sorted.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	if err := c.ep.RequireKey(); err != nil {
-		return nil, err
-	}
 	var ids []string
 	token := ""
 	for page := 0; page < 50; page++ {
@@ -167,8 +139,8 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 			q.Set("pageToken", token)
 		}
 		var list modelList
-		call := provider.Call{Endpoint: c.ep, URL: c.base + "/v1beta/models?" + q.Encode(), Header: c.header()}
-		if err := c.opts.GetJSON(ctx, call, &list); err != nil {
+		call := httpx.Call{URL: c.b.Base + "/v1beta/models?" + q.Encode(), Header: c.header()}
+		if err := c.b.GetJSON(ctx, call, &list); err != nil {
 			return nil, c.advise(err)
 		}
 		for _, m := range list.Models {

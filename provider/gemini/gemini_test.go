@@ -150,12 +150,6 @@ func TestListModels(t *testing.T) {
 	}
 }
 
-type fakeSink struct{ n int }
-
-func (s *fakeSink) Text(string) bool      { s.n++; return true }
-func (s *fakeSink) Reasoning(string) bool { s.n++; return true }
-func (s *fakeSink) Deltas() int           { return s.n }
-
 func FuzzParseChunk(f *testing.F) {
 	for _, name := range []string{"text.sse", "thinking.sse", "max_tokens.sse", "safety.sse", "blocked_prompt.sse", "error_event.sse"} {
 		for block := range strings.SplitSeq(providertest.Transcript(f, name), "\n\n") {
@@ -164,7 +158,7 @@ func FuzzParseChunk(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d := decoder{name: "gemini"}
-		s := &fakeSink{}
+		s := &providertest.Sink{}
 		if err := d.handle(data, s); err == nil && !json.Valid(data) {
 			t.Fatalf("invalid JSON accepted: %q", data)
 		}

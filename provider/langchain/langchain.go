@@ -1,7 +1,22 @@
 // Package langchain adapts a langchaingo llms.Model to provider.Provider,
-// for the long tail of backends that Parley does not speak natively. Two
-// are wired: Amazon Bedrock (flavor "bedrock") and Mistral's own API
-// through langchaingo's Mistral client (flavor "mistral").
+// for the backends that Parley does not speak natively. One is wired:
+// Amazon Bedrock (flavor "bedrock", the "bedrock" preset). Those whose
+// wire Parley speaks itself go through their native backend instead,
+// which sees every byte (Mistral, for one, is the "mistral" preset of the
+// openai backend).
+//
+// langchaingo has clients for others that this adapter would serve the
+// same way: Vertex AI (llms/googleai/vertex), Cohere (llms/cohere), IBM
+// watsonx (llms/watsonx), Hugging Face's inference API (llms/huggingface),
+// Cloudflare Workers AI (llms/cloudflare) and Baidu's ERNIE (llms/ernie).
+// One is enabled by a constructor beside newBedrock in backends.go that
+// builds its llms.Model (through httpx.StreamClient where the client
+// takes an *http.Client, so that ca_file, proxies, the redirect rule and
+// --idle-timeout apply), a case for its flavor in New, and a preset in
+// provider/endpoints.go ({Type: TypeLangChain, Flavor: "cohere", ...});
+// a user may then also write [providers.NAME] type = "langchain", flavor =
+// "cohere" in the config. Its faults go into its backend's tests, run
+// through providertest.Faults as Bedrock's are.
 //
 // langchaingo's streaming has faults that this adapter guards against:
 //
@@ -14,10 +29,9 @@
 //     text is taken from StreamingFunc only, reasoning from the other;
 //   - tool-call JSON arrives mixed into the text: no tools are ever sent.
 //
-// Faults it cannot repair: on a dropped Bedrock stream langchaingo may lose
-// the last delta it had already received (the error is still reported), and
-// Mistral's client ignores the context, so after a cancel its goroutine
-// drains the rest of the answer in the background before it ends.
+// A fault it cannot repair: on a dropped Bedrock stream langchaingo may
+// lose the last delta it had already received (the error is still
+// reported).
 package langchain
 
 import (
@@ -53,20 +67,21 @@ var (
 	_ provider.ModelLister = (*Client)(nil)
 )
 
+// flavors lists the flavors that New knows, for its errors.
+const flavors = "bedrock"
+
 // New builds the langchaingo model that ep.Flavor names.
 func New(ep provider.Endpoint, o provider.Options) (*Client, error) {
 	if ep.Name == "" {
 		ep.Name = "langchain"
 	}
 	switch ep.Flavor {
-	case "mistral":
-		return newMistral(ep, o)
 	case "bedrock":
 		return newBedrock(ep, o)
 	case "":
-		return nil, fmt.Errorf("%s: no flavor: set flavor to one of %s", ep.Name, "bedrock, mistral")
+		return nil, fmt.Errorf("%s: no flavor: set flavor to one of %s", ep.Name, flavors)
 	}
-	return nil, fmt.Errorf("%s: unknown flavor %q (one of bedrock, mistral)", ep.Name, ep.Flavor)
+	return nil, fmt.Errorf("%s: unknown flavor %q (one of %s)", ep.Name, ep.Flavor, flavors)
 }
 
 // NewModel wraps any langchaingo model; name prefixes its errors.
@@ -80,7 +95,7 @@ func (c *Client) Name() string { return c.ep.Name }
 // Stream sends req through the model and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	msgs := messages(req)
-	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	return provider.Start(ctx, c.ep, c.opts, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		return c.generate(ctx, e, msgs, callOptions(req))
 	}), nil
 }

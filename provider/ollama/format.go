@@ -2,7 +2,6 @@ package ollama
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/parley-chat/parley/provider"
@@ -42,16 +41,6 @@ type chatLine struct {
 	Error           json.RawMessage `json:"error"`
 }
 
-// sink receives what a stream carries; *provider.Emitter is one.
-type sink interface {
-	Text(string) bool
-	Reasoning(string) bool
-	Deltas() int
-}
-
-// errStop is returned when the sink went away (the stream was cancelled).
-var errStop = errors.New("ollama: stream cancelled")
-
 // decoder follows one /api/chat answer to its "done" line.
 type decoder struct {
 	name   string
@@ -63,7 +52,7 @@ type decoder struct {
 
 // handle processes one line. An {"error": ...} line ends the stream with
 // that error.
-func (d *decoder) handle(line []byte, s sink) error {
+func (d *decoder) handle(line []byte, s provider.Sink) error {
 	var l chatLine
 	if err := json.Unmarshal(provider.KeepSurrogates(line), &l); err != nil {
 		return fmt.Errorf("%s: malformed line after %d tokens: %v: %s", d.name, s.Deltas(), err, provider.Snippet(line, 80))
@@ -74,7 +63,7 @@ func (d *decoder) handle(line []byte, s sink) error {
 	}
 	if m := l.Message; m != nil {
 		if !s.Reasoning(m.Thinking) || !s.Text(m.Content) {
-			return errStop
+			return provider.ErrStopped
 		}
 	}
 	if l.Done {

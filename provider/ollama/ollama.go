@@ -17,24 +17,17 @@ import (
 	"strings"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/httpx"
 	"github.com/parley-chat/parley/stream"
 )
 
 // DefaultBaseURL is where a local Ollama listens.
 const DefaultBaseURL = "http://localhost:11434"
 
-func init() {
-	provider.Register(provider.TypeOllama, func(ep provider.Endpoint, o provider.Options) (provider.Provider, error) {
-		return New(ep, o), nil
-	})
-}
+func init() { provider.Register(provider.TypeOllama, provider.FactoryOf(New)) }
 
 // Client is the Ollama provider.
-type Client struct {
-	ep   provider.Endpoint
-	opts provider.Options
-	base string
-}
+type Client struct{ b httpx.Backend }
 
 var (
 	_ provider.Provider    = (*Client)(nil)
@@ -45,10 +38,8 @@ var (
 // an empty Name "ollama". The base URL may be written as OLLAMA_HOST is:
 // without a scheme or port ("0.0.0.0", "gpu-box:11434").
 func New(ep provider.Endpoint, o provider.Options) *Client {
-	if ep.Name == "" {
-		ep.Name = "ollama"
-	}
-	return &Client{ep: ep, opts: o, base: BaseURL(ep.BaseURL)}
+	ep.BaseURL = BaseURL(ep.BaseURL)
+	return &Client{b: httpx.NewBackend(ep, o, "ollama", DefaultBaseURL, "")}
 }
 
 // BaseURL normalises an OLLAMA_HOST-style address to a URL: "http://" when
@@ -84,29 +75,24 @@ func BaseURL(host string) string {
 }
 
 // Name returns the endpoint's name.
-func (c *Client) Name() string { return c.ep.Name }
+func (c *Client) Name() string { return c.b.Name() }
 
-func (c *Client) header() http.Header {
-	h := http.Header{}
-	if c.ep.APIKey != "" { // a proxy in front of Ollama may want one
-		h.Set("Authorization", "Bearer "+c.ep.APIKey)
-	}
-	return h
-}
+// header carries the key that a proxy in front of Ollama may want.
+func (c *Client) header() http.Header { return c.b.KeyHeader("Authorization", "Bearer ") }
 
 // Stream sends req to /api/chat and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	body, err := json.Marshal(newChatRequest(req))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.ep.Name, err)
+		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
-	call := provider.Call{
-		Endpoint: c.ep, Method: http.MethodPost, URL: c.base + "/api/chat",
+	call := httpx.Call{
+		Method: http.MethodPost, URL: c.b.Base + "/api/chat",
 		Header: c.header(), Body: body, Model: req.Model,
 		Accept: []string{"application/x-ndjson", "application/json"},
 	}
-	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
-		rc, err := c.opts.Open(ctx, call)
+	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+		rc, err := c.b.Open(ctx, call)
 		if err != nil {
 			return "", c.advise(err, req.Model)
 		}
@@ -116,7 +102,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 }
 
 func (c *Client) decode(nd *stream.NDJSONReader, e *provider.Emitter, model string) (string, error) {
-	d := decoder{name: c.ep.Name, model: model}
+	d := decoder{name: c.Name(), model: model}
 	for !d.done && nd.Next() {
 		if err := d.handle(nd.Bytes(), e); err != nil {
 			return "", err
@@ -126,17 +112,17 @@ func (c *Client) decode(nd *stream.NDJSONReader, e *provider.Emitter, model stri
 		if err := nd.Err(); err != nil {
 			var le *stream.LineError
 			if errors.As(err, &le) {
-				return "", fmt.Errorf("%s: malformed line after %d tokens: %w", c.ep.Name, e.Deltas(), err)
+				return "", fmt.Errorf("%s: malformed line after %d tokens: %w", c.Name(), e.Deltas(), err)
 			}
-			return "", provider.ReadFailed(e, c.ep.Name, err)
+			return "", provider.ReadFailed(e, c.Name(), err)
 		}
 		return "", e.Lost(nil) // the body ended without a "done" line
 	}
 	if !e.Usage(d.usage) {
-		return "", errStop
+		return "", provider.ErrStopped
 	}
 	if d.reason == "length" && !e.Notice(provider.MsgMaxTokens) {
-		return "", errStop
+		return "", provider.ErrStopped
 	}
 	return d.reason, nil
 }
@@ -173,8 +159,8 @@ func (c *Client) advise(err error, model string) error {
 // ListModels returns the models that GET /api/tags lists, sorted.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 	var tags tagList
-	call := provider.Call{Endpoint: c.ep, URL: c.base + "/api/tags", Header: c.header()}
-	if err := c.opts.GetJSON(ctx, call, &tags); err != nil {
+	call := httpx.Call{URL: c.b.Base + "/api/tags", Header: c.header()}
+	if err := c.b.GetJSON(ctx, call, &tags); err != nil {
 		return nil, c.advise(err, "")
 	}
 	ids := make([]string, 0, len(tags.Models))

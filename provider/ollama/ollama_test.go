@@ -148,12 +148,6 @@ func TestListModels(t *testing.T) {
 	}
 }
 
-type fakeSink struct{ n int }
-
-func (s *fakeSink) Text(string) bool      { s.n++; return true }
-func (s *fakeSink) Reasoning(string) bool { s.n++; return true }
-func (s *fakeSink) Deltas() int           { return s.n }
-
 func FuzzParseLine(f *testing.F) {
 	for _, name := range []string{"chat.ndjson", "thinking.ndjson", "length.ndjson", "error_line.ndjson"} {
 		for line := range strings.Lines(providertest.Transcript(f, name)) {
@@ -162,7 +156,7 @@ func FuzzParseLine(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		d := decoder{name: "ollama", model: "m"}
-		err := d.handle(line, &fakeSink{})
+		err := d.handle(line, &providertest.Sink{})
 		if d.done && err != nil {
 			t.Fatalf("done and failed: %v", err)
 		}
@@ -176,10 +170,7 @@ func TestHTTPFaults(t *testing.T) {
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.LineFrames(providertest.Transcript(t, "chat.ndjson"))
 	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
-		ep := provider.Presets()["ollama"]
-		ep.BaseURL = srv.URL
-		o.HTTPClient = srv.Client()
-		return New(ep, o)
+		return New(providertest.Preset(srv, "ollama", "", o))
 	}, hello, providertest.Wire{
 		ContentType: ndjson,
 		Frames:      frames,

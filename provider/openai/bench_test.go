@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
@@ -27,7 +28,7 @@ func BenchmarkStream(b *testing.B) {
 	srv := streamtest.NewServerFunc(b, func(int, *http.Request) streamtest.Response {
 		return streamtest.Stream(streamtest.Chunks(body, 4096))
 	})
-	c := newClient(srv)
+	c := newClient(srv, provider.Options{})
 	b.SetBytes(int64(len(body)))
 	b.ResetTimer()
 	for b.Loop() {
@@ -46,13 +47,13 @@ func BenchmarkParseChunk(b *testing.B) {
 	for _, tc := range []struct{ name, content string }{{"plain", `hello `}, {"escapes", `line\n \"quoted\" \u00e9`}} {
 		data := []byte(`{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"` + tc.content + `"},"finish_reason":null}]}`)
 		b.Run(tc.name, func(b *testing.B) {
-			s := &recSink{}
+			s := &providertest.Sink{}
 			d := decoder{name: "openai"}
 			for b.Loop() {
 				if _, err := d.handle(data, s); err != nil {
 					b.Fatal(err)
 				}
-				s.text.Reset()
+				s.Reset()
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package openai
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/parley-chat/parley/provider"
@@ -72,18 +71,6 @@ func (u *usage) usage() provider.Usage {
 	return pu
 }
 
-// sink receives what a stream carries; *provider.Emitter is one.
-type sink interface {
-	Text(string) bool
-	Reasoning(string) bool
-	Usage(provider.Usage) bool
-	Notice(string) bool
-	Deltas() int
-}
-
-// errStop is returned when the sink went away (the stream was cancelled).
-var errStop = errors.New("openai: stream cancelled")
-
 // decoder follows one streamed chat completion.
 type decoder struct {
 	name   string
@@ -97,7 +84,7 @@ type decoder struct {
 }
 
 // handle processes the data of one event; it reports done at [DONE].
-func (d *decoder) handle(data []byte, s sink) (done bool, err error) {
+func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
 	if string(data) == "[DONE]" {
 		d.done = true
 		return true, nil
@@ -125,7 +112,7 @@ func (d *decoder) handle(data []byte, s sink) (done bool, err error) {
 		}
 		dl := c.Delta
 		if !s.Reasoning(dl.ReasoningContent) || !s.Reasoning(dl.Reasoning) || !d.think.feed(dl.Content, s) {
-			return false, errStop
+			return false, provider.ErrStopped
 		}
 		if c.FinishReason != nil && *c.FinishReason != "" {
 			d.reason = *c.FinishReason
@@ -143,19 +130,19 @@ func (d *decoder) handle(data []byte, s sink) (done bool, err error) {
 
 // finish ends a complete answer: what the think splitter holds back, the
 // usage, and the stop reason.
-func (d *decoder) finish(s sink) (string, error) {
+func (d *decoder) finish(s provider.Sink) (string, error) {
 	if !d.think.flush(s) {
-		return "", errStop
+		return "", provider.ErrStopped
 	}
 	if d.usage != nil && !s.Usage(*d.usage) {
-		return "", errStop
+		return "", provider.ErrStopped
 	}
 	switch d.reason {
 	case "":
 		return "stop", nil // [DONE] without a finish_reason
 	case "length":
 		if !s.Notice(provider.MsgMaxTokens) {
-			return "", errStop
+			return "", provider.ErrStopped
 		}
 	case "content_filter":
 		return "", &provider.APIError{Provider: d.name, Type: d.reason,

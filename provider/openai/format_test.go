@@ -4,31 +4,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 )
 
-// recSink records what the decoder emits.
-type recSink struct {
-	text, reasoning strings.Builder
-	n               int
-}
-
-func (s *recSink) Text(x string) bool        { s.n++; s.text.WriteString(x); return true }
-func (s *recSink) Reasoning(x string) bool   { s.n++; s.reasoning.WriteString(x); return true }
-func (s *recSink) Usage(provider.Usage) bool { return true }
-func (s *recSink) Notice(string) bool        { return true }
-func (s *recSink) Deltas() int               { return s.n }
-func (s *recSink) result() (string, string)  { return s.text.String(), s.reasoning.String() }
-
 func split(deltas ...string) (string, string) {
 	var t thinkSplitter
-	s := &recSink{}
+	s := &providertest.Sink{}
 	for _, d := range deltas {
 		t.feed(d, s)
 	}
 	t.flush(s)
-	return s.result()
+	return s.Result()
 }
 
 func TestThinkSplitter(t *testing.T) {
@@ -86,7 +72,7 @@ func FuzzParseChunk(f *testing.F) {
 	f.Add([]byte(`{"error":"plain"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d := decoder{name: "openai"}
-		s := &recSink{}
+		s := &providertest.Sink{}
 		done, err := d.handle(data, s)
 		if done && (err != nil || string(data) != "[DONE]") {
 			t.Fatalf("done=%v err=%v for %q", done, err, data)

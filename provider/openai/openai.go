@@ -15,85 +15,39 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/httpx"
 	"github.com/parley-chat/parley/stream"
 )
 
 // DefaultBaseURL is OpenAI's own endpoint.
 const DefaultBaseURL = "https://api.openai.com/v1"
 
-// Config configures a Client.
-type Config struct {
-	// Name is the provider name shown in errors ("openai", "groq"...).
-	Name string
-	// BaseURL is the API root; "/chat/completions" is appended.
-	BaseURL string
-	// APIKey is sent as a bearer token when not empty.
-	APIKey string
-	// KeyEnv names the variable the key came from, for advice on 401.
-	KeyEnv string
-	// HTTPClient sends the requests; nil means provider.NewHTTPClient's.
-	HTTPClient *http.Client
-	// Retry says how requests are retried before the first token; the zero
-	// value retries nothing.
-	Retry provider.RetryPolicy
-	// Timeout bounds a whole request and IdleTimeout the silence between
-	// two reads (see provider.Options); 0 means no bound.
-	Timeout, IdleTimeout time.Duration
-	// Debug receives a debug log; nil means none.
-	Debug *slog.Logger
-	// WrapBody, if set, wraps each response body (a test's fault injector,
-	// say).
-	WrapBody func(io.ReadCloser) io.ReadCloser
-}
+func init() { provider.Register(provider.TypeOpenAI, provider.FactoryOf(New)) }
 
 // Client is an OpenAI-compatible provider.
-type Client struct {
-	cfg  Config
-	ep   provider.Endpoint
-	opts provider.Options
-}
+type Client struct{ b httpx.Backend }
 
 var (
 	_ provider.Provider    = (*Client)(nil)
 	_ provider.ModelLister = (*Client)(nil)
 )
 
-// New returns a Client for cfg, filling in defaults.
-func New(cfg Config) *Client {
-	if cfg.Name == "" {
-		cfg.Name = "openai"
-	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	retry := cfg.Retry
-	return &Client{
-		cfg: cfg,
-		ep:  provider.Endpoint{Name: cfg.Name, Type: provider.TypeOpenAI, BaseURL: cfg.BaseURL, APIKey: cfg.APIKey, APIKeyEnv: cfg.KeyEnv},
-		opts: provider.Options{HTTPClient: cfg.HTTPClient, Retry: &retry,
-			Timeout: cfg.Timeout, IdleTimeout: cfg.IdleTimeout, Debug: cfg.Debug},
-	}
+// New returns a Client for ep; an empty BaseURL means DefaultBaseURL and
+// an empty Name "openai". The base URL is the API root, to which
+// "/chat/completions" is appended.
+func New(ep provider.Endpoint, o provider.Options) *Client {
+	return &Client{b: httpx.NewBackend(ep, o, "openai", DefaultBaseURL, "")}
 }
 
 // Name returns the provider's name.
-func (c *Client) Name() string { return c.cfg.Name }
+func (c *Client) Name() string { return c.b.Name() }
 
-func (c *Client) header() http.Header {
-	h := http.Header{}
-	if c.cfg.APIKey != "" {
-		h.Set("Authorization", "Bearer "+c.cfg.APIKey)
-	}
-	return h
-}
+func (c *Client) header() http.Header { return c.b.KeyHeader("Authorization", "Bearer ") }
 
 // Stream sends req to /chat/completions and streams the answer. A request
 // that the server rejects for a parameter it does not take is adapted and
@@ -101,9 +55,9 @@ func (c *Client) header() http.Header {
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	cr := newChatRequest(req)
 	if _, err := json.Marshal(cr); err != nil {
-		return nil, fmt.Errorf("%s: %w", c.cfg.Name, err)
+		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
-	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		r := cr
 		for { // each fix applies once, so this ends
 			body, _ := json.Marshal(r)
@@ -111,7 +65,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 			if !fix(&r, err) {
 				return reason, err
 			}
-			c.opts.Logger().Debug("resending adapted to the server", "provider", c.cfg.Name, "err", err)
+			c.b.Logger().Debug("resending adapted to the server", "provider", c.Name(), "err", err)
 		}
 	}), nil
 }
@@ -152,27 +106,23 @@ func fix(r *chatRequest, err error) bool {
 }
 
 func (c *Client) attempt(ctx context.Context, e *provider.Emitter, body []byte, model string) (string, error) {
-	rc, err := c.opts.Open(ctx, provider.Call{
-		Endpoint: c.ep, Method: http.MethodPost, URL: c.cfg.BaseURL + "/chat/completions",
+	rc, err := c.b.Open(ctx, httpx.Call{
+		Method: http.MethodPost, URL: c.b.Base + "/chat/completions",
 		Header: c.header(), Body: body, Model: model, Accept: []string{provider.MediaEventStream},
 	})
 	if err != nil {
 		return "", err
 	}
-	if c.cfg.WrapBody != nil {
-		rc = c.cfg.WrapBody(rc)
-	}
-	defer rc.Close()
-	tail := provider.NewTail(rc)
-	defer tail.Stop()
-	return c.decode(stream.NewDecoder(rc), e, tail)
+	return httpx.Events(rc, func(sd *stream.Decoder, tail *provider.Tail) (string, error) {
+		return c.decode(sd, e, tail)
+	})
 }
 
 // decode reads the answer's events until [DONE] or the end of the body.
 // Once the finish_reason has arrived it reads on only until the usage
 // chunk that may follow, and for at most provider.FinishGrace.
 func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.Tail) (string, error) {
-	d := decoder{name: c.cfg.Name}
+	d := decoder{name: c.Name()}
 	for sd.Next() {
 		done, err := d.handle([]byte(sd.Event().Data), e)
 		if err != nil {
@@ -189,7 +139,7 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.
 	if !d.done && d.reason == "" {
 		d.think.flush(e)
 		if err := sd.Err(); err != nil {
-			return "", provider.ReadFailed(e, c.cfg.Name, err)
+			return "", provider.ReadFailed(e, c.Name(), err)
 		}
 		return "", e.Lost(nil) // neither a finish_reason nor [DONE]
 	}
@@ -200,8 +150,8 @@ func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.
 // ListModels returns the IDs that GET /models lists, sorted.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 	var list modelList
-	call := provider.Call{Endpoint: c.ep, URL: c.cfg.BaseURL + "/models", Header: c.header()}
-	if err := c.opts.GetJSON(ctx, call, &list); err != nil {
+	call := httpx.Call{URL: c.b.Base + "/models", Header: c.header()}
+	if err := c.b.GetJSON(ctx, call, &list); err != nil {
 		return nil, err
 	}
 	ids := make([]string, 0, len(list.Data))

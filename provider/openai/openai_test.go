@@ -19,8 +19,10 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 const testKey = "sk-test-0123456789abcdef"
 
-func newClient(srv *streamtest.Server) *Client {
-	return New(Config{BaseURL: srv.URL + "/v1", APIKey: testKey, KeyEnv: "OPENAI_API_KEY", HTTPClient: srv.Client()})
+func newClient(srv *streamtest.Server, o provider.Options) *Client {
+	ep, o := providertest.Preset(srv, "openai", testKey, o)
+	ep.BaseURL += "/v1"
+	return New(ep, o)
 }
 
 var hello = provider.Request{Model: "gpt-4o-mini", System: "Be brief.", Messages: []provider.Message{{Role: provider.RoleUser, Content: "hi"}}}
@@ -44,7 +46,7 @@ func TestTranscripts(t *testing.T) {
 	for _, tt := range tests {
 		for _, size := range []int{1, 7, 1 << 20} {
 			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, tt.file), size)))
-			r := providertest.Stream(t, newClient(srv), hello)
+			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 			if r.Err != nil {
 				t.Fatalf("%s/%d: error %v", tt.file, size, r.Err)
 			}
@@ -63,7 +65,7 @@ func TestTranscripts(t *testing.T) {
 
 func TestRequest(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "basic.sse"))))
-	providertest.Stream(t, newClient(srv), hello)
+	providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 	got := srv.Requests()[0]
 	if got.Path != "/v1/chat/completions" || got.Header.Get("Authorization") != "Bearer "+testKey {
 		t.Errorf("request %s %v", got.Path, got.Header)
@@ -86,7 +88,7 @@ func TestResendWithoutStreamOptions(t *testing.T) {
 		streamtest.Status(422, "application/json", `{"object":"error","message":"Extra inputs are not permitted: body.stream_options","type":"invalid_request_error"}`),
 		streamtest.Stream(streamtest.Write(providertest.Transcript(t, "basic.sse"))),
 	)
-	r := providertest.Stream(t, newClient(srv), hello)
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 	if r.Err != nil || r.Text != "Hello, world" {
 		t.Fatalf("got %q, %v", r.Text, r.Err)
 	}
@@ -139,7 +141,7 @@ func TestFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := streamtest.NewServer(t, tt.resp)
-			r := providertest.Stream(t, newClient(srv), hello)
+			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial, Reasoning: &tt.reasoning, Secret: testKey})
 		})
 	}
@@ -149,7 +151,7 @@ func TestFinishWithoutDone(t *testing.T) {
 	// Some servers end the body after the finish_reason with no [DONE].
 	basic := providertest.Transcript(t, "basic.sse")
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(strings.ReplaceAll(basic[:strings.Index(basic, "data: [DONE]")], "\n", "\r\n"))))
-	r := providertest.Stream(t, newClient(srv), hello)
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 	if r.Err != nil || r.Text != "Hello, world" || r.Reason != "stop" || r.Usage == nil {
 		t.Fatalf("got %+v", r)
 	}
@@ -168,7 +170,7 @@ func TestFinishThenSilence(t *testing.T) {
 	}{{"usage", withUsage, true}, {"no usage", noUsage, false}} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(tt.body), streamtest.Stall()))
-			c := New(Config{BaseURL: srv.URL + "/v1", HTTPClient: srv.Client(), IdleTimeout: 10 * time.Second})
+			c := newClient(srv, provider.Options{IdleTimeout: 10 * time.Second})
 			start := time.Now()
 			r := providertest.Stream(t, c, hello)
 			if r.Err != nil || r.Text != "Hello, world" || r.Reason != "stop" || (r.Usage != nil) != tt.usage {
@@ -183,7 +185,7 @@ func TestFinishThenSilence(t *testing.T) {
 
 func TestUsageAfterFinishEndsTheAnswer(t *testing.T) {
 	d := decoder{name: "openai"}
-	s := &recSink{}
+	s := &providertest.Sink{}
 	for _, data := range []string{
 		`{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1}}`,
 		`{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}}`,
@@ -201,7 +203,7 @@ func TestUsageAfterFinishEndsTheAnswer(t *testing.T) {
 }
 
 func TestSplitSurrogates(t *testing.T) {
-	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello, provider.MediaEventStream,
+	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello, provider.MediaEventStream,
 		func(literals ...string) string {
 			var b strings.Builder
 			for _, lit := range literals {
@@ -218,11 +220,11 @@ func TestIdleAndKeepAlive(t *testing.T) {
 		streamtest.Stream(streamtest.Write(": ping\n\n"), streamtest.Sleep(20*time.Millisecond), streamtest.Write(": ping\n\n"), streamtest.Sleep(20*time.Millisecond), streamtest.Write(basic)),
 		streamtest.Stream(streamtest.Write(basic[:200]), streamtest.Stall()),
 	)
-	c := New(Config{BaseURL: srv.URL + "/v1", HTTPClient: srv.Client(), IdleTimeout: time.Second})
+	c := newClient(srv, provider.Options{IdleTimeout: time.Second})
 	if r := providertest.Stream(t, c, hello); r.Err != nil {
 		t.Fatalf("keep-alives did not count as activity: %v", r.Err)
 	}
-	c = New(Config{BaseURL: srv.URL + "/v1", HTTPClient: srv.Client(), IdleTimeout: 200 * time.Millisecond})
+	c = newClient(srv, provider.Options{IdleTimeout: 200 * time.Millisecond})
 	r := providertest.Stream(t, c, hello)
 	var te *provider.TimeoutError
 	if !errors.As(r.Err, &te) || !te.Idle {
@@ -244,7 +246,7 @@ func TestRegistered(t *testing.T) {
 func TestListModels(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Status(200, "application/json",
 		`{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1,"owned_by":"system"},{"id":"gpt-4o","object":"model","created":1,"owned_by":"system"}]}`))
-	ids, err := newClient(srv).ListModels(t.Context())
+	ids, err := newClient(srv, provider.Options{}).ListModels(t.Context())
 	if err != nil || strings.Join(ids, ",") != "gpt-4o,gpt-4o-mini" {
 		t.Fatalf("ListModels = %v, %v", ids, err)
 	}
@@ -260,11 +262,11 @@ func TestHugeLineAndInvalidUTF8(t *testing.T) {
 		streamtest.Stream(streamtest.Write(providertest.Transcript(t, "basic.sse")[:300]), streamtest.Chunks(huge, 1<<20)),
 		streamtest.Stream(streamtest.Trickle(bad, time.Millisecond)),
 	)
-	r := providertest.Stream(t, newClient(srv), hello)
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "exceeds 8 MiB") {
 		t.Fatalf("huge line: %v", r.Err)
 	}
-	r = providertest.Stream(t, newClient(srv), hello)
+	r = providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 	if r.Err != nil || r.Text != "caf\uFFFD \uFFFD ok" {
 		t.Fatalf("invalid UTF-8: %q, %v", r.Text, r.Err)
 	}
@@ -277,7 +279,7 @@ func TestMaxCompletionTokens(t *testing.T) {
 	)
 	req := hello
 	req.MaxTokens = 300
-	r := providertest.Stream(t, newClient(srv), req)
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), req)
 	if r.Err != nil || r.Text != "Hello, world" {
 		t.Fatalf("got %q, %v", r.Text, r.Err)
 	}
@@ -290,21 +292,19 @@ func TestMaxCompletionTokens(t *testing.T) {
 func TestUnfixable400(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Status(400, "application/json",
 		`{"error":{"message":"Unsupported value: 'temperature' does not support 0.2 with this model.","type":"invalid_request_error"}}`))
-	r := providertest.Stream(t, newClient(srv), hello)
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "400 Bad Request: Unsupported value: 'temperature'") || len(srv.Requests()) != 1 {
 		t.Fatalf("error %v after %d requests", r.Err, len(srv.Requests()))
 	}
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello)
+	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
 }
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "basic.sse"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
-		return New(Config{BaseURL: srv.URL + "/v1", APIKey: testKey, HTTPClient: srv.Client(), Retry: *o.Retry, Timeout: o.Timeout, IdleTimeout: o.IdleTimeout})
-	}, hello, providertest.Wire{
+	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    5, // the chunk with the finish_reason

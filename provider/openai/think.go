@@ -1,6 +1,10 @@
 package openai
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/parley-chat/parley/provider"
+)
 
 const (
 	openTag  = "<think>"
@@ -25,7 +29,7 @@ const (
 )
 
 // feed routes a content delta; it reports false when s went away.
-func (t *thinkSplitter) feed(delta string, s sink) bool {
+func (t *thinkSplitter) feed(delta string, s provider.Sink) bool {
 	if delta == "" {
 		return true
 	}
@@ -66,7 +70,7 @@ func (t *thinkSplitter) feed(delta string, s sink) bool {
 
 // flush emits what is held back at the end of the answer: an unfinished
 // tag prefix is text, an unclosed block's tail is reasoning.
-func (t *thinkSplitter) flush(s sink) bool {
+func (t *thinkSplitter) flush(s provider.Sink) bool {
 	p := t.pending
 	t.pending = ""
 	if t.state == thinkIn {

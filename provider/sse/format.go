@@ -20,22 +20,10 @@ func newChatRequest(req provider.Request) chatRequest {
 	return chatRequest{Model: req.Model, Messages: req.Chat()}
 }
 
-// sink receives what a stream carries; *provider.Emitter is one.
-type sink interface {
-	Text(string) bool
-	Reasoning(string) bool
-	Progress(float64, string) bool
-	Usage(provider.Usage) bool
-	Deltas() int
-}
-
-// errStop is returned when the sink went away (the stream was cancelled).
-var errStop = errors.New("sse: stream cancelled")
-
 // handle processes one event of the given type. It reports done at a
 // "done" event; an "error" event or a malformed progress event ends the
 // stream with an error. Unknown types are ignored.
-func handle(name, typ, data string, s sink) (done bool, err error) {
+func handle(name, typ, data string, s provider.Sink) (done bool, err error) {
 	ok := true
 	switch typ {
 	case "message":
@@ -59,7 +47,7 @@ func handle(name, typ, data string, s sink) (done bool, err error) {
 		return false, eventError(name, data)
 	}
 	if !ok {
-		return false, errStop
+		return false, provider.ErrStopped
 	}
 	return false, nil
 }

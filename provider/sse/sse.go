@@ -24,6 +24,7 @@ package sse
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,13 +34,14 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/httpx"
 	"github.com/parley-chat/parley/stream"
 )
 
 func init() {
 	provider.Register(provider.TypeSSE, func(ep provider.Endpoint, o provider.Options) (provider.Provider, error) {
 		if ep.BaseURL == "" {
-			return nil, fmt.Errorf("%s: no endpoint URL: give one with --base-url or base_url", nameOf(ep))
+			return nil, fmt.Errorf("%s: no endpoint URL: give one with --base-url or base_url", cmp.Or(ep.Name, "sse"))
 		}
 		return New(ep, o), nil
 	})
@@ -47,8 +49,7 @@ func init() {
 
 // Client is the generic SSE provider.
 type Client struct {
-	ep   provider.Endpoint
-	opts provider.Options
+	b httpx.Backend
 	// Reconnect tunes reconnection; the zero value is the stream
 	// package's defaults. MaxBackoff caps every wait: a server's retry
 	// field asking for longer ends the answer instead. MaxReconnects and
@@ -58,21 +59,15 @@ type Client struct {
 
 var _ provider.Provider = (*Client)(nil)
 
-func nameOf(ep provider.Endpoint) string {
-	if ep.Name == "" {
-		return "sse"
-	}
-	return ep.Name
-}
-
 // New returns a Client that POSTs to ep.BaseURL, the endpoint's full URL.
 func New(ep provider.Endpoint, o provider.Options) *Client {
-	ep.Name = nameOf(ep)
-	return &Client{ep: ep, opts: o}
+	b := httpx.NewBackend(ep, o, "sse", "", "")
+	b.Base = ep.BaseURL // the URL as it is, slashes and all
+	return &Client{b: b}
 }
 
 // Name returns the endpoint's name.
-func (c *Client) Name() string { return c.ep.Name }
+func (c *Client) Name() string { return c.b.Name() }
 
 // Causes that stop the stream client before it reconnects.
 var (
@@ -91,15 +86,13 @@ var (
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	body, err := json.Marshal(newChatRequest(req))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.ep.Name, err)
+		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
-	h := http.Header{"Content-Type": {"application/json"}}
-	if c.ep.APIKey != "" {
-		h.Set("Authorization", "Bearer "+c.ep.APIKey)
-	}
-	newReq := stream.NewRequestFunc(http.MethodPost, c.ep.BaseURL, body, h)
-	budget := c.opts.RetryPolicy().Max
-	return c.opts.Start(ctx, c.ep, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	h := c.b.KeyHeader("Authorization", "Bearer ")
+	h.Set("Content-Type", "application/json")
+	newReq := stream.NewRequestFunc(http.MethodPost, c.b.Base, body, h)
+	budget := c.b.Options.RetryPolicy().Max
+	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		// Run calls again only to retry, which spends one of the budget.
 		defer func() { budget-- }()
 		return c.attempt(ctx, e, newReq, req.Model, budget)
@@ -114,7 +107,7 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	var dropped error // why the connection ended, when it cannot be resumed
 	var lost error    // why the connection that last delivered events ended
 	opts := c.Reconnect
-	opts.IdleTimeout = c.opts.IdleTimeout
+	opts.IdleTimeout = c.b.Options.IdleTimeout
 	opts.MaxReconnects = left
 	if left <= 0 {
 		opts.MaxReconnects = -1
@@ -144,15 +137,15 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 			cancel(errLongWait)
 			return
 		}
-		c.opts.Logger().Debug("reconnecting", "provider", c.ep.Name, "attempt", r.Attempt, "wait", r.Wait, "err", r.Err)
+		c.b.Logger().Debug("reconnecting", "provider", c.Name(), "attempt", r.Attempt, "wait", r.Wait, "err", r.Err)
 		e.Notice(fmt.Sprintf("connection lost (%v); resuming in %s (retry %d of %d)",
 			r.Err, r.Wait.Round(time.Millisecond), r.Attempt, left))
 	}
-	sc := stream.NewClient(ctx, c.opts.StreamClient(), newReq, opts)
+	sc := stream.NewClient(ctx, httpx.StreamClient(c.b.Options), newReq, opts)
 	defer sc.Close()
 	for sc.Next() {
 		ev := sc.Event()
-		done, err := handle(c.ep.Name, ev.Type, ev.Data, e)
+		done, err := handle(c.Name(), ev.Type, ev.Data, e)
 		if err != nil {
 			return "", err
 		}
@@ -170,7 +163,7 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	if err == nil {
 		err = stream.ErrEnded // a 204: the server has nothing (more) to say
 	}
-	return "", c.ep.Scrub(c.fault(err, lost, e, model))
+	return "", c.b.Endpoint.Scrub(c.fault(err, lost, e, model))
 }
 
 // resumeError reports an answer whose connection was lost and could not
@@ -204,21 +197,21 @@ func (c *Client) cause(err error, model string) error {
 	if errors.As(err, &re) {
 		if re.StatusCode != http.StatusOK {
 			resp := &http.Response{StatusCode: re.StatusCode, Header: re.Header, Body: io.NopCloser(bytes.NewReader(re.Body))}
-			return provider.ResponseError(c.ep.Name, resp, c.ep.KeyVar(nil), model)
+			return provider.ResponseError(c.Name(), resp, c.b.Endpoint.KeyVar(nil), model)
 		}
 		ct := re.ContentType
 		if ct == "" {
 			ct = "no content type"
 		}
-		return fmt.Errorf("%s: expected text/event-stream, got %s: %s", c.ep.Name, ct, provider.Snippet(re.Body, 120))
+		return fmt.Errorf("%s: expected text/event-stream, got %s: %s", c.Name(), ct, provider.Snippet(re.Body, 120))
 	}
 	var ne *provider.NetError
 	if errors.As(err, &ne) {
-		return fmt.Errorf("%s: %w", c.ep.Name, ne) // in plain words, without Go's "Post URL:"
+		return fmt.Errorf("%s: %w", c.Name(), ne) // in plain words, without Go's "Post URL:"
 	}
 	var idle *stream.IdleError
 	if errors.As(err, &idle) {
 		err = &provider.TimeoutError{Limit: idle.Timeout, Idle: true, Err: err}
 	}
-	return fmt.Errorf("%s: %w", c.ep.Name, err)
+	return fmt.Errorf("%s: %w", c.Name(), err)
 }

@@ -137,14 +137,6 @@ func TestNoURL(t *testing.T) {
 	}
 }
 
-type fakeSink struct{ n int }
-
-func (s *fakeSink) Text(string) bool              { s.n++; return true }
-func (s *fakeSink) Reasoning(string) bool         { s.n++; return true }
-func (s *fakeSink) Progress(float64, string) bool { return true }
-func (s *fakeSink) Usage(provider.Usage) bool     { return true }
-func (s *fakeSink) Deltas() int                   { return s.n }
-
 func FuzzParseEvent(f *testing.F) {
 	f.Add("message", "hello")
 	f.Add("progress", `{"percent": 50, "label": "half"}`)
@@ -154,7 +146,7 @@ func FuzzParseEvent(f *testing.F) {
 	f.Add("done", "")
 	f.Add("usage", `{"input_tokens": 3}`)
 	f.Fuzz(func(t *testing.T, typ, data string) {
-		done, err := handle("sse", typ, data, &fakeSink{})
+		done, err := handle("sse", typ, data, &providertest.Sink{})
 		if done && (err != nil || typ != "done") {
 			t.Fatalf("done=%v err=%v for %q", done, err, typ)
 		}

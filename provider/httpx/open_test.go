@@ -1,4 +1,4 @@
-package provider
+package httpx
 
 import (
 	"context"
@@ -15,19 +15,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/stream"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
 const secret = "sk-secret-0123456789"
 
-func testCall(srv *streamtest.Server) (Options, Call) {
-	o := Options{HTTPClient: srv.Client()}
+func testCall(srv *streamtest.Server) (provider.Options, Call) {
+	o := provider.Options{HTTPClient: srv.Client()}
 	c := Call{
-		Endpoint: Endpoint{Name: "acme", APIKey: secret, APIKeyEnv: "ACME_KEY"},
+		Endpoint: provider.Endpoint{Name: "acme", APIKey: secret, APIKeyEnv: "ACME_KEY"},
 		Method:   http.MethodPost, URL: srv.URL + "/v1/chat", Body: []byte(`{}`), Model: "m1",
 		Header: http.Header{"Authorization": {"Bearer " + secret}},
-		Accept: []string{MediaEventStream},
+		Accept: []string{provider.MediaEventStream},
 	}
 	return o, c
 }
@@ -50,7 +51,7 @@ func TestOpenErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := streamtest.NewServer(t, tt.resp)
 			o, c := testCall(srv)
-			_, err := o.Open(t.Context(), c)
+			_, err := Open(t.Context(), o, c)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -69,7 +70,7 @@ func TestOpenErrors(t *testing.T) {
 func TestOpenRequest(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("data: x\n\n")))
 	o, c := testCall(srv)
-	rc, err := o.Open(t.Context(), c)
+	rc, err := Open(t.Context(), o, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestOpenRequest(t *testing.T) {
 	if r.Header.Get("Content-Type") != "application/json" || r.Header.Get("Authorization") != "Bearer "+secret || string(r.Body) != "{}" {
 		t.Errorf("request %+v", r)
 	}
-	if got := r.Header.Get("Accept"); got != MediaEventStream {
+	if got := r.Header.Get("Accept"); got != provider.MediaEventStream {
 		t.Errorf("Accept = %q, want the call's media type", got)
 	}
 }
@@ -92,8 +93,8 @@ func TestOpenIdle(t *testing.T) {
 		srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Stall()))
 		o, c := testCall(srv)
 		o.IdleTimeout = 200 * time.Millisecond
-		_, err := o.Open(t.Context(), c)
-		var te *TimeoutError
+		_, err := Open(t.Context(), o, c)
+		var te *provider.TimeoutError
 		if !errors.As(err, &te) || !te.Idle || !errors.Is(err, stream.ErrIdle) {
 			t.Fatalf("error %v", err)
 		}
@@ -105,13 +106,13 @@ func TestOpenIdle(t *testing.T) {
 		srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(": keep-alive\n\n"), streamtest.Stall()))
 		o, c := testCall(srv)
 		o.IdleTimeout = 200 * time.Millisecond
-		rc, err := o.Open(t.Context(), c)
+		rc, err := Open(t.Context(), o, c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer rc.Close()
 		b, err := io.ReadAll(rc)
-		var te *TimeoutError
+		var te *provider.TimeoutError
 		if string(b) != ": keep-alive\n\n" || !errors.As(err, &te) || !te.Idle {
 			t.Fatalf("read %q, %v", b, err)
 		}
@@ -122,9 +123,9 @@ func TestStartTimeout(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("data: a\n\n"), streamtest.Stall()))
 	o, c := testCall(srv)
 	o.Timeout = 40 * time.Millisecond
-	ch := o.Start(t.Context(), c.Endpoint, func(ctx context.Context, e *Emitter) (string, error) {
+	ch := provider.Start(t.Context(), c.Endpoint, o, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		e.Text("a") // as if from an earlier part of the answer
-		rc, err := o.Open(ctx, c)
+		rc, err := Open(ctx, o, c)
 		if err != nil {
 			return "", err
 		}
@@ -132,22 +133,22 @@ func TestStartTimeout(t *testing.T) {
 		_, err = io.ReadAll(rc)
 		return "", e.Lost(err)
 	})
-	var last Chunk
+	var last provider.Chunk
 	for c := range ch {
 		last = c
 	}
-	var te *TimeoutError
-	if last.Kind != KindError || !errors.As(last.Err, &te) || te.Idle || !strings.Contains(last.Err.Error(), "connection lost after 1 tokens") {
+	var te *provider.TimeoutError
+	if last.Kind != provider.KindError || !errors.As(last.Err, &te) || te.Idle || !strings.Contains(last.Err.Error(), "connection lost after 1 tokens") {
 		t.Fatalf("last chunk %v: %v", last.Kind, last.Err)
 	}
 }
 
-func TestNewHTTPClientCAFile(t *testing.T) {
+func TestNewClientCAFile(t *testing.T) {
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the rejected handshake is expected
 	srv.StartTLS()
 	defer srv.Close()
-	plain, err := NewHTTPClient("")
+	plain, err := NewClient("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestNewHTTPClientCAFile(t *testing.T) {
 	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	client, err := NewHTTPClient(ca)
+	client, err := NewClient(ca)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,15 +171,15 @@ func TestNewHTTPClientCAFile(t *testing.T) {
 		t.Fatalf("with ca_file: %v", err)
 	}
 	resp.Body.Close()
-	if _, err := NewHTTPClient(filepath.Join(t.TempDir(), "missing.pem")); err == nil {
+	if _, err := NewClient(filepath.Join(t.TempDir(), "missing.pem")); err == nil {
 		t.Error("a missing ca_file was accepted")
 	}
 }
 
-func TestNewHTTPClientProxy(t *testing.T) {
+func TestNewClientProxy(t *testing.T) {
 	// ProxyFromEnvironment reads the environment once per process, so the
 	// test checks the wiring rather than setting HTTPS_PROXY.
-	client, err := NewHTTPClient("")
+	client, err := NewClient("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,10 +197,10 @@ func TestDebugLogHasNoKey(t *testing.T) {
 	o, c := testCall(srv)
 	o.Debug = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c.URL += "?note=" + secret // a key pasted into a URL is scrubbed too
-	if _, err := o.Open(t.Context(), c); err == nil || strings.Contains(err.Error(), secret) {
+	if _, err := Open(t.Context(), o, c); err == nil || strings.Contains(err.Error(), secret) {
 		t.Fatalf("error %v", err)
 	}
-	rc, err := o.Open(t.Context(), c)
+	rc, err := Open(t.Context(), o, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,10 +212,10 @@ func TestDebugLogHasNoKey(t *testing.T) {
 
 func TestStreamClientHeaderTimeout(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Stall()), streamtest.Stream(streamtest.Write("ok")))
-	o := Options{HTTPClient: srv.Client(), IdleTimeout: 200 * time.Millisecond}
-	hc := o.StreamClient()
+	o := provider.Options{HTTPClient: srv.Client(), IdleTimeout: 200 * time.Millisecond}
+	hc := StreamClient(o)
 	_, err := hc.Get(srv.URL)
-	var te *TimeoutError
+	var te *provider.TimeoutError
 	if !errors.As(err, &te) || !te.Idle {
 		t.Fatalf("error %v", err)
 	}
@@ -234,17 +235,17 @@ func TestOpenTLSFailure(t *testing.T) {
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()
 	defer srv.Close()
-	client, err := NewHTTPClient("")
+	client, err := NewClient("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer client.CloseIdleConnections()
-	o := Options{HTTPClient: client}
-	_, err = o.Open(t.Context(), Call{Endpoint: Endpoint{Name: "acme"}, URL: srv.URL + "/v1/models"})
+	o := provider.Options{HTTPClient: client}
+	_, err = Open(t.Context(), o, Call{Endpoint: provider.Endpoint{Name: "acme"}, URL: srv.URL + "/v1/models"})
 	if err == nil || !strings.HasPrefix(err.Error(), "acme: ") || !strings.Contains(err.Error(), "certificate") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("error %v", err)
 	}
-	if Retryable(err) {
+	if provider.Retryable(err) {
 		t.Error("a TLS failure would be retried")
 	}
 }

@@ -1,9 +1,8 @@
-package provider
+package httpx
 
 // This file holds the one redirect policy of every request a provider
 // makes (streams, --list-models, the reconnecting EventSource client and
-// the langchaingo backends alike), since they all go through
-// Options.Client.
+// the langchaingo backends alike), since they all go through Client.
 //
 // Go's http.Client drops Authorization and Cookie on a redirect to another
 // domain, but copies every other header, so a key sent as x-api-key or
@@ -18,41 +17,24 @@ package provider
 // encrypted. Redirects of requests that carry no credential are followed.
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/parley-chat/parley/provider"
 )
 
 // maxRedirects bounds the redirects one request follows, as Go does.
 const maxRedirects = 10
-
-// secretsKey is the context key under which a request's secrets travel to
-// the redirect policy.
-type secretsKey struct{}
-
-// withSecrets returns ctx carrying secrets, the credentials that a request
-// made with it may hold (its API key), so that the transport can tell them
-// wherever they appear.
-func withSecrets(ctx context.Context, secrets []string) context.Context {
-	if len(secrets) == 0 {
-		return ctx
-	}
-	return context.WithValue(ctx, secretsKey{}, secrets)
-}
-
-func secretsOf(ctx context.Context) []string {
-	s, _ := ctx.Value(secretsKey{}).([]string)
-	return s
-}
 
 // credentialHeaders are headers that carry a credential whatever their
 // value, however the key came in.
 var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key", "X-Goog-Api-Key", "Api-Key"}
 
 // carriesCredential reports whether req holds a credential: one of the
-// credential headers, or one of the secrets anywhere in its headers or URL.
+// credential headers, or one of the secrets (provider.Secrets) anywhere in
+// its headers or URL.
 func carriesCredential(req *http.Request, secrets []string) bool {
 	for _, h := range credentialHeaders {
 		if req.Header.Get(h) != "" {
@@ -60,9 +42,6 @@ func carriesCredential(req *http.Request, secrets []string) bool {
 		}
 	}
 	for _, s := range secrets {
-		if len(s) < minSecret {
-			continue
-		}
 		if strings.Contains(req.URL.String(), s) {
 			return true
 		}
@@ -77,7 +56,7 @@ func carriesCredential(req *http.Request, secrets []string) bool {
 	return false
 }
 
-// checkRedirect is the redirect policy of Options.Client (see above).
+// checkRedirect is the redirect policy of Client (see above).
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
 		return errors.New("stopped after 10 redirects")
@@ -86,7 +65,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if sameOrigin(first.URL, req.URL) || upgrade(first.URL, req.URL) {
 		return nil
 	}
-	if !carriesCredential(first, secretsOf(req.Context())) {
+	if !carriesCredential(first, provider.Secrets(req.Context())) {
 		return nil
 	}
 	to := req.URL.Scheme + "://" + req.URL.Host
@@ -99,7 +78,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 			words += ", another port"
 		}
 	}
-	return &NetError{Kind: NetRedirect, Host: req.URL.Host, Words: words,
+	return &provider.NetError{Kind: provider.NetRedirect, Host: req.URL.Host, Words: words,
 		Advice: "the API key is only sent to " + first.URL.Scheme + "://" + first.URL.Host +
 			"; if you trust the new address, set it as the base URL",
 		Err: errRedirect}
@@ -130,30 +109,4 @@ func port(u *url.URL) string {
 		return "80"
 	}
 	return ""
-}
-
-// guard returns c with the shared transport's policies: the redirect rule
-// above, and network errors classified into *NetError. A client that
-// guard already returned is returned as is.
-func guard(c *http.Client) *http.Client {
-	if _, ok := c.Transport.(classifying); ok {
-		return c
-	}
-	g := *c
-	rt := c.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	g.Transport = classifying{rt: rt}
-	if own := c.CheckRedirect; own != nil {
-		g.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-			if err := checkRedirect(req, via); err != nil {
-				return err
-			}
-			return own(req, via)
-		}
-	} else {
-		g.CheckRedirect = checkRedirect
-	}
-	return &g
 }

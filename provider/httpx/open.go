@@ -1,0 +1,175 @@
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/stream"
+)
+
+// maxJSONBody bounds a JSON response read by GetJSON.
+const maxJSONBody = 16 << 20
+
+// Call is one HTTP request of a backend, for Open.
+type Call struct {
+	// Endpoint is whom the call goes to: its name prefixes errors, its key
+	// variable goes into advice, and its key is scrubbed from any error.
+	Endpoint provider.Endpoint
+	Method   string // GET when empty
+	URL      string
+	Header   http.Header // sent as is; Content-Type is JSON when Body is set
+	Body     []byte
+	// Model goes into the advice for a 404.
+	Model string
+	// Accept lists the media types a successful response may have, and is
+	// sent as the Accept header unless Header has one; empty accepts any. A
+	// 200 of another type (an HTML error page from a proxy, say) fails with
+	// "expected text/event-stream, got text/html".
+	Accept []string
+}
+
+// Open sends c with o's client and returns the body of its successful
+// response. The body must be closed. While waiting for the headers (see
+// StreamClient) and between any two reads of the body, more than
+// o.IdleTimeout of silence ends the request with a *provider.TimeoutError.
+// A status other than 2xx is a *provider.APIError in the provider's words;
+// a network failure is a *provider.NetError in plain words. No error holds
+// the key, and a redirect never carries it to another origin.
+func Open(ctx context.Context, o provider.Options, c Call) (io.ReadCloser, error) {
+	ep := c.Endpoint
+	log := o.Logger()
+	ctx = provider.WithSecrets(ctx, ep)
+	if c.Method == "" {
+		c.Method = http.MethodGet
+	}
+	var rd io.Reader
+	if c.Body != nil {
+		rd = bytes.NewReader(c.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, c.Method, c.URL, rd)
+	if err != nil {
+		return nil, ep.Scrub(fmt.Errorf("%s: %w", ep.Name, err))
+	}
+	for k, v := range c.Header {
+		req.Header[k] = v
+	}
+	if c.Body != nil && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if len(c.Accept) > 0 && req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", strings.Join(c.Accept, ", "))
+	}
+	start := time.Now()
+	log.Debug("request", "provider", ep.Name, "method", c.Method, "url", ep.ScrubText(provider.RedactURL(c.URL)), "bytes", len(c.Body))
+	resp, err := StreamClient(o).Do(req)
+	if err != nil {
+		err = timedOut(ctx, err)
+		log.Debug("request failed", "provider", ep.Name, "err", ep.ScrubText(err.Error()))
+		return nil, ep.Scrub(fmt.Errorf("%s: %w", ep.Name, unframe(err)))
+	}
+	body := &watchedBody{ctx: ctx, rc: stream.WatchIdle(resp.Body, o.IdleTimeout)}
+	ct := resp.Header.Get("Content-Type")
+	log.Debug("response", "provider", ep.Name, "status", resp.StatusCode, "content_type", ct, "after", time.Since(start).Round(time.Millisecond))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := provider.ResponseError(ep.Name, resp, ep.KeyVar(nil), c.Model)
+		body.Close()
+		log.Debug("api error", "provider", ep.Name, "err", ep.ScrubText(apiErr.Error()))
+		return nil, ep.Scrub(apiErr)
+	}
+	if err := checkType(ct, c.Accept, body); err != nil {
+		body.Close()
+		return nil, ep.Scrub(fmt.Errorf("%s: %w", ep.Name, err))
+	}
+	return body, nil
+}
+
+// GetJSON sends c (a GET unless c.Method says otherwise), bounded by
+// o.Timeout, and decodes its JSON response, of at most 16 MiB, into v.
+// Its error, like a stream's, holds no key.
+func GetJSON(ctx context.Context, o provider.Options, c Call, v any) error {
+	return c.Endpoint.Scrub(getJSON(ctx, o, c, v))
+}
+
+func getJSON(ctx context.Context, o provider.Options, c Call, v any) error {
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, &provider.TimeoutError{Limit: o.Timeout})
+		defer cancel()
+	}
+	rc, err := Open(ctx, o, c)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if err := json.NewDecoder(io.LimitReader(rc, maxJSONBody)).Decode(v); err != nil {
+		return fmt.Errorf("%s: malformed response from %s: %w", c.Endpoint.Name, provider.RedactURL(c.URL), err)
+	}
+	return nil
+}
+
+func checkType(ct string, accept []string, body io.Reader) error {
+	if len(accept) == 0 {
+		return nil
+	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	for _, a := range accept {
+		if strings.EqualFold(mt, a) {
+			return nil
+		}
+	}
+	if mt == "" {
+		mt = "no content type"
+	}
+	start, _ := io.ReadAll(io.LimitReader(body, 512))
+	msg := fmt.Sprintf("expected %s, got %s", accept[0], mt)
+	if s := provider.Snippet(start, 120); s != "" {
+		msg += ": " + s
+	}
+	return errors.New(msg)
+}
+
+// watchedBody is a response body under stream.WatchIdle, whose read
+// errors say which limit cut them short.
+type watchedBody struct {
+	ctx context.Context
+	rc  io.ReadCloser
+}
+
+func (w *watchedBody) Read(p []byte) (int, error) {
+	n, err := w.rc.Read(p)
+	if err != nil && err != io.EOF {
+		err = timedOut(w.ctx, err)
+	}
+	return n, err
+}
+
+func (w *watchedBody) Close() error { return w.rc.Close() }
+
+// timedOut replaces err, of a request made with ctx, with the
+// *provider.TimeoutError that caused it: the wait for the headers
+// (StreamClient), the silence of the body (stream.WatchIdle), or the
+// deadline of the whole request (provider.Start). Any other error is
+// returned as it is.
+func timedOut(ctx context.Context, err error) error {
+	var te *provider.TimeoutError
+	if ctx.Err() != nil && errors.As(context.Cause(ctx), &te) {
+		return te
+	}
+	if errors.As(err, &te) {
+		return te
+	}
+	var idle *stream.IdleError
+	if errors.As(err, &idle) {
+		return &provider.TimeoutError{Limit: idle.Timeout, Idle: true, Err: err}
+	}
+	return err
+}
