@@ -35,7 +35,7 @@ type flags struct {
 
 // Flag help: config.example.toml uses the same words.
 const (
-	helpModel       = "model as provider:model, a provider alone, an alias from the config, or a bare model name for the default provider"
+	helpModel       = "model as provider:model, a provider alone, an alias from the config, or a bare model name (gpt-*, claude-*, gemini-*... find their provider)"
 	helpPrompt      = "send this prompt, stream the answer to stdout and exit"
 	helpSystem      = "system prompt"
 	helpRole        = "named system prompt from [roles] in the config"

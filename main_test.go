@@ -167,7 +167,7 @@ func TestOneShotFailures(t *testing.T) {
 		{"refused", []string{"OPENAI_API_KEY=sk-test", "PARLEY_CONFIG=/dev/null"}, []string{"-m", "openai:m", "--base-url", "http://127.0.0.1:1", "-p", "q"},
 			1, "", ""},
 		{"provider name, not the default provider's model", []string{"PARLEY_DEFAULT_PROVIDER=ollama"}, []string{"-m", "mistral", "-p", "q"},
-			2, "", "parley: provider: no API key for mistral: set MISTRAL_API_KEY (or, for ollama's model, -m ollama:mistral)\n"},
+			2, "", "parley: provider: no API key for mistral: set MISTRAL_API_KEY (mistral names a provider; for the ollama model called mistral, write -m ollama:mistral)\n"},
 		{"no prompt", nil, []string{"-m", "demo"}, 2, "", ""},
 		{"bad flag", nil, []string{"--bogus"}, 2, "", ""},
 	}

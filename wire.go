@@ -64,10 +64,7 @@ func (w *wiring) use(ctx context.Context, env *environment, spec string) error {
 	if alias, ok := w.s.aliases[spec]; ok {
 		spec = alias
 	}
-	def := w.s.DefaultProvider
-	if spec == "" && def == "" {
-		def = detectProvider(ctx, w.eps, env.getenv)
-	}
+	def := w.providerFor(ctx, env, spec)
 	ep, model, err := w.eps.Resolve(spec, def)
 	if err != nil {
 		return usageError{err}
@@ -84,10 +81,10 @@ func (w *wiring) use(ctx context.Context, env *environment, spec string) error {
 		ep.APIKey = key
 	}
 	if err := ep.RequireKey(); err != nil {
-		if alt := w.eps.Shadows(spec, def); alt != "" {
+		if hint := w.shadowHint(spec, def); hint != "" {
 			// "-m mistral" with Ollama as the default: the Mistral API,
 			// which may not be what was meant.
-			err = fmt.Errorf("%w (or, for %s's model, -m %s)", err, def, alt)
+			err = fmt.Errorf("%w (%s)", err, hint)
 		}
 		return usageError{err}
 	}
