@@ -166,8 +166,11 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	if f.raw && f.json {
 		return usageErrorf("--raw and --json do not go together")
 	}
-	if done, err := runSavedCommands(ctx, env, f, s); done {
+	if err := checkUsage(cmd, f, cfg, args, env.getenv); err != nil {
 		return err
+	}
+	if done, err := runSavedCommands(ctx, env, f, s); done {
+		return storeError(err)
 	}
 
 	prompt, err := readPrompt(env, f.prompt, args)
@@ -180,7 +183,7 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	conv := &conversation{}
 	if !f.listModels {
 		if conv, err = openConversation(ctx, env, f, s); err != nil {
-			return err
+			return storeError(err)
 		}
 		defer conv.close()
 		if f.model == "" && conv.conv.Model != "" {

@@ -67,7 +67,7 @@ func (w *wiring) use(ctx context.Context, env *environment, spec string) error {
 	def := w.providerFor(ctx, env, spec)
 	ep, model, err := w.eps.Resolve(spec, def)
 	if err != nil {
-		return usageError{err}
+		return usageError{plain(err)}
 	}
 	ep = ep.FromEnv(env.getenv)
 	if w.s.BaseURL != "" {
@@ -86,7 +86,7 @@ func (w *wiring) use(ctx context.Context, env *environment, spec string) error {
 			// which may not be what was meant.
 			err = fmt.Errorf("%w (%s)", err, hint)
 		}
-		return usageError{err}
+		return usageError{plain(err)}
 	}
 	p, err := provider.New(ep, w.opts)
 	if err != nil {
