@@ -2,6 +2,7 @@ package main
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -46,5 +47,25 @@ func TestUserAgent(t *testing.T) {
 				t.Errorf("User-Agent = %q, want parley/VERSION", got)
 			}
 		})
+	}
+}
+
+func TestHelpDefaultsAndEnvironment(t *testing.T) {
+	r := parley(t, "", nil, "--help")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	idle := regexp.MustCompile(`--idle-timeout duration .*\(default 5m\)\n`)
+	if !idle.MatchString(r.stdout) || defaultIdleTimeout.String() != "5m0s" {
+		t.Errorf("help does not show the idle timeout's default of 5m:\n%s", r.stdout)
+	}
+	for _, v := range []string{"Environment:", "PARLEY_MODEL", "PARLEY_DEFAULT_PROVIDER", "PARLEY_CONFIG", "PARLEY_DATA_DIR",
+		"PARLEY_THEME", "PARLEY_TIMEOUT", "PARLEY_IDLE_TIMEOUT", "OPENAI_API_KEY", "OLLAMA_HOST"} {
+		if !strings.Contains(r.stdout, "\n  "+v) && !strings.Contains(r.stdout, v+"\n") && !strings.Contains(r.stdout, " "+v) {
+			t.Errorf("help does not mention %s", v)
+		}
+	}
+	if r := parley(t, "", nil, "sse", "--help"); strings.Contains(r.stdout, "Environment:") {
+		t.Errorf("parley sse --help shows the root's environment:\n%s", r.stdout)
 	}
 }
