@@ -138,6 +138,7 @@ func newRootCommand(env *environment) *cobra.Command {
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	cmd.AddCommand(newSSECommand())
 	addVersion(cmd)
+	cmd.AddCommand(newConfigCommand(env))
 	addHelp(cmd)
 	return cmd
 }
