@@ -140,6 +140,7 @@ func newRootCommand(env *environment) *cobra.Command {
 	addVersion(cmd)
 	cmd.AddCommand(newConfigCommand(env))
 	addHelp(cmd)
+	addCompletions(cmd, env, f)
 	return cmd
 }
 

@@ -155,6 +155,7 @@ func listModels(ctx context.Context, env *environment, w *wiring) error {
 	if err != nil {
 		return err
 	}
+	cacheModels(w.prov.Name(), models)
 	tty := isTerminal(env.stdout)
 	out := bufio.NewWriter(env.stdout)
 	for _, m := range models {
