@@ -407,7 +407,7 @@ func TestEdgesDamagedStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refused := "parley: store: cannot use " + path + ": not a Parley database, or damaged: "
+	refused := "parley: cannot use " + path + ": not a Parley database, or damaged: "
 	advice := " (move the file aside, or run with --no-save)\n"
 	for _, tc := range []struct {
 		args   []string
@@ -417,7 +417,7 @@ func TestEdgesDamagedStore(t *testing.T) {
 	}{
 		{[]string{"--list"}, 1, "", refused},
 		{append([]string{"-c"}, ask...), 1, "", refused},
-		{ask, 0, "an answer", "parley: warning: not saving: store: cannot use " + path},
+		{ask, 0, "an answer", "parley: warning: not saving: cannot use " + path},
 	} {
 		r := piped(t, 30*time.Second, env, tc.args...)
 		if r.code != tc.code || r.out != tc.stdout || strings.Count(r.stderr, "\n") != 1 ||

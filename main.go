@@ -36,7 +36,7 @@ type flags struct {
 
 // Flag help: config.example.toml uses the same words.
 const (
-	helpModel       = "model as provider:model, a provider alone, an alias from the config, or a bare model name for the default provider"
+	helpModel       = "model as provider:model, a provider alone, an alias from the config, or a bare model name (gpt-*, claude-*, gemini-*... find their provider)"
 	helpPrompt      = "send this prompt, stream the answer to stdout and exit"
 	helpSystem      = "system prompt"
 	helpRole        = "named system prompt from [roles] in the config"
@@ -167,6 +167,10 @@ func newRootCommand(env *environment) *cobra.Command {
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	cmd.AddCommand(newSSECommand(env))
+	addVersion(cmd)
+	cmd.AddCommand(newConfigCommand(env))
+	addHelp(cmd)
+	addCompletions(cmd, env, f)
 	return cmd
 }
 
@@ -195,8 +199,11 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	if f.raw && f.json {
 		return usageErrorf("--raw and --json do not go together")
 	}
-	if done, err := runSavedCommands(ctx, env, f, s); done {
+	if err := checkUsage(cmd, f, cfg, args, env.getenv); err != nil {
 		return err
+	}
+	if done, err := runSavedCommands(ctx, env, f, s); done {
+		return storeError(err)
 	}
 
 	prompt, err := readPrompt(env, f.prompt, args)
@@ -209,7 +216,7 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	conv := &conversation{}
 	if !f.listModels {
 		if conv, err = openConversation(ctx, env, f, s); err != nil {
-			return err
+			return storeError(err)
 		}
 		defer conv.close()
 		if f.model == "" && conv.conv.Model != "" {

@@ -50,7 +50,7 @@ func openConversation(ctx context.Context, env *environment, f *flags, s setting
 		if resuming {
 			return nil, err
 		}
-		fmt.Fprintln(env.stderr, "parley: warning: not saving: "+err.Error())
+		fmt.Fprintln(env.stderr, "parley: warning: not saving: "+storeError(err).Error())
 		return &conversation{}, nil
 	}
 	c := &conversation{st: st}
@@ -64,7 +64,7 @@ func openConversation(ctx context.Context, env *environment, f *flags, s setting
 		conv, err = st.Get(ctx, f.resume)
 	}
 	if errors.Is(err, store.ErrNotFound) && f.cont {
-		err = errors.New("no saved conversation to continue")
+		err = usageErrorf("no saved conversation to continue")
 	}
 	if err != nil {
 		st.Close()
@@ -103,7 +103,7 @@ func (c *conversation) start(ctx context.Context, env *environment, w *setup, pr
 	})
 	c.conv.ID = b.ConversationID
 	if err != nil {
-		fmt.Fprintln(env.stderr, "parley: warning: not saving: "+err.Error())
+		fmt.Fprintln(env.stderr, "parley: warning: not saving: "+storeError(err).Error())
 		return nil
 	}
 	return b.Saver

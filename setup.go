@@ -66,13 +66,10 @@ func (w *setup) use(ctx context.Context, env *environment, spec string) error {
 	if alias, ok := w.s.aliases[spec]; ok {
 		spec = alias
 	}
-	def := w.s.DefaultProvider
-	if spec == "" && def == "" {
-		def = detectProvider(ctx, w.eps, env.getenv)
-	}
+	def := w.providerFor(ctx, env, spec)
 	ep, model, err := w.eps.Resolve(spec, def)
 	if err != nil {
-		return usageError{err}
+		return usageError{plain(err)}
 	}
 	ep = ep.FromEnv(env.getenv)
 	if w.s.BaseURL != "" {
@@ -90,12 +87,12 @@ func (w *setup) use(ctx context.Context, env *environment, spec string) error {
 	}
 	p, err := provider.New(ep, w.opts)
 	if err != nil {
-		if alt := w.eps.Shadows(spec, def); alt != "" && errors.Is(err, provider.ErrNoKey) {
+		if hint := w.shadowHint(spec, def); hint != "" && errors.Is(err, provider.ErrNoKey) {
 			// "-m mistral" with Ollama as the default: the Mistral API,
 			// which may not be what was meant.
-			err = fmt.Errorf("%w (or, for %s's model, -m %s)", err, def, alt)
+			err = fmt.Errorf("%w (%s)", err, hint)
 		}
-		return usageError{err}
+		return usageError{plain(err)}
 	}
 	w.prov, w.spec = p, ep.Name+":"+model
 	w.request = provider.Request{Model: model, System: w.s.System, Temperature: w.s.Temperature, MaxTokens: w.s.MaxTokens}
@@ -160,6 +157,7 @@ func listModels(ctx context.Context, env *environment, w *setup) error {
 	if err != nil {
 		return err
 	}
+	cacheModels(w.prov.Name(), models)
 	tty := env.stdoutTTY
 	out := bufio.NewWriter(env.stdout)
 	for _, m := range models {

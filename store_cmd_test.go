@@ -368,7 +368,7 @@ func TestSavedCommandsEndToEnd(t *testing.T) {
 	if r := parley(t, "", env, "--show", id[:6]); r.code != 0 || !strings.Contains(r.stdout, "\n\nUse a zebra crossing.\n") {
 		t.Errorf("--show: exit %d, %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
-	if r := parley(t, "", env, "--show", "ffff", "--json"); r.code != 1 || !strings.Contains(r.stderr, "no such conversation") {
+	if r := parley(t, "", env, "--show", "ffff", "--json"); r.code != 2 || !strings.Contains(r.stderr, "no such conversation") {
 		t.Errorf("--show of nothing: exit %d, stderr %q", r.code, r.stderr)
 	}
 	if r := parley(t, "", env, "--delete", id[:8]); r.code != 0 || !strings.HasPrefix(r.stdout, "Deleted "+id) {

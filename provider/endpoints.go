@@ -131,7 +131,7 @@ func (eps Endpoints) Resolve(spec, def string) (Endpoint, string, error) {
 		if p, _ := ParseModel(spec); p != "" {
 			return Endpoint{}, "", fmt.Errorf("unknown provider %q in %q (known: %s)", p, spec, strings.Join(eps.Names(), ", "))
 		}
-		return Endpoint{}, "", fmt.Errorf("no default provider for model %q: write provider:model (known providers: %s)", spec, strings.Join(eps.Names(), ", "))
+		return Endpoint{}, "", fmt.Errorf("no default provider for model %q: write provider:%s, or set default_provider in the config (providers: %s)", spec, spec, strings.Join(eps.Names(), ", "))
 	}
 	ep, ok := eps[def]
 	if !ok {

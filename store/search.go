@@ -81,7 +81,7 @@ var searchWindow = 2000
 func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, error) {
 	query := ftsQuery(text)
 	if query == "" {
-		return nil, fmt.Errorf("store: nothing to search for in %q", text)
+		return nil, fmt.Errorf("%w in %q", ErrNoTerms, text)
 	}
 	if limit <= 0 {
 		limit = 20

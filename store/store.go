@@ -152,6 +152,8 @@ var (
 	ErrNotFound = errors.New("store: no such conversation")
 	// ErrNoMessage reports a message that does not exist (any more).
 	ErrNoMessage = errors.New("store: no such message")
+	// ErrNoTerms is a search for text that holds no word to look for.
+	ErrNoTerms = errors.New("store: nothing to search for")
 )
 
 // openError turns what SQLite said while opening into an *OpenError whose

@@ -88,6 +88,7 @@ func certReason(err error) string {
 type classifying struct{ rt http.RoundTripper }
 
 func (c classifying) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = withUserAgent(req)
 	resp, err := c.rt.RoundTrip(req)
 	if err != nil {
 		return nil, classifyNet(req.Context(), req.URL.Host, err, true)

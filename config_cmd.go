@@ -1,0 +1,126 @@
+package main
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// exampleConfig is config.example.toml, every key documented: what
+// `parley config init` writes, so that a go install user has it too.
+//
+//go:embed config.example.toml
+var exampleConfig []byte
+
+// configPath is the config file the run reads: PARLEY_CONFIG, else the
+// default path.
+func configPath(env *environment) string {
+	if p := env.getenv("PARLEY_CONFIG"); p != "" {
+		return p
+	}
+	return defaultConfigPath(env.getenv)
+}
+
+// newConfigCommand is `parley config`: print the config path, write the
+// example there (init) or open it in the editor (edit).
+func newConfigCommand(env *environment) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "Print the config file's path; init writes the example there, edit opens it",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), configPath(env))
+			return err
+		},
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "init",
+		Short: "Write the documented example config to the config path (never over a file)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path := configPath(env)
+			if err := writeExampleConfig(path); err != nil {
+				if errors.Is(err, fs.ErrExist) {
+					return usageErrorf("%s exists: edit it with parley config edit, or move it aside first", path)
+				}
+				return err
+			}
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), "Wrote "+path)
+			return err
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "edit",
+		Short: "Open the config file in $VISUAL or $EDITOR (vi if neither is set), writing the example first if there is none",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path := configPath(env)
+			if err := writeExampleConfig(path); err != nil && !errors.Is(err, fs.ErrExist) {
+				return err
+			}
+			args := editorCommand(env.getenv)
+			ed := exec.CommandContext(cmd.Context(), args[0], append(args[1:], path)...)
+			ed.Stdin, ed.Stdout, ed.Stderr = os.Stdin, os.Stdout, os.Stderr
+			if err := ed.Run(); err != nil {
+				return fmt.Errorf("editor %s: %v", args[0], err)
+			}
+			return nil
+		},
+	})
+	return cmd
+}
+
+// writeExampleConfig writes the example config at path, making its
+// directory; an existing file is left alone and is an fs.ErrExist. The
+// file is private: it may come to hold a key.
+func writeExampleConfig(path string) error {
+	if path == "" {
+		return errors.New("no config path: set PARLEY_CONFIG or HOME")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(commentedExample()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// editorCommand is $VISUAL, else $EDITOR, else vi, split into words
+// ("code --wait").
+func editorCommand(getenv func(string) string) []string {
+	for _, v := range []string{"VISUAL", "EDITOR"} {
+		if f := strings.Fields(getenv(v)); len(f) > 0 {
+			return f
+		}
+	}
+	return []string{"vi"}
+}
+
+// commentedExample is the example config with every setting commented
+// out: the documentation of every key, which changes nothing until the
+// user uncomments what they want (the example's own values, such as
+// model = "demo", are examples, not advice).
+func commentedExample() []byte {
+	var b strings.Builder
+	b.WriteString("# Written by parley config init. Every setting is commented out: uncomment\n# and change what you need.\n\n")
+	for line := range strings.Lines(string(exampleConfig)) {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			line = "# " + line
+		}
+		b.WriteString(line)
+	}
+	return []byte(b.String())
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/spf13/cobra"
+)
+
+// Bounds of the sampling flags: outside them a value is a typo, not a
+// request any provider would take.
+const (
+	maxTemperature = 2
+	maxMaxTokens   = 10_000_000
+)
+
+// themes are the values of theme and PARLEY_THEME ("notty" is what
+// NO_COLOR turns any of them into).
+var themes = []string{"auto", "dark", "light", "notty"}
+
+// checkUsage rejects, as usage errors (exit 2), what the flags parse but
+// cannot mean: words after a command that takes none, numbers out of
+// range, an unknown theme.
+func checkUsage(cmd *cobra.Command, f *flags, cfg fileConfig, args []string, getenv func(string) string) error {
+	if len(args) > 0 {
+		switch {
+		case f.list:
+			return usageErrorf("--list takes no arguments (got %q)", args[0])
+		case f.listModels:
+			return usageErrorf("--list-models takes no arguments (got %q)", args[0])
+		case f.show != "":
+			return oneValue("--show", args[0])
+		case f.del != "":
+			return oneValue("--delete", args[0])
+		case f.search != "":
+			return oneValue("--search", args[0])
+		}
+	}
+	changed := cmd.Flags().Changed
+	if changed("temperature") && (f.temperature < 0 || f.temperature > maxTemperature) {
+		return usageErrorf("--temperature %g is out of range: give a value from 0 to %d", f.temperature, maxTemperature)
+	}
+	if t := cfg.Temperature; t != nil && (*t < 0 || *t > maxTemperature) {
+		return usageErrorf("config: temperature %g is out of range: give a value from 0 to %d", *t, maxTemperature)
+	}
+	if changed("max-tokens") && (f.maxTokens < 0 || f.maxTokens > maxMaxTokens) {
+		return usageErrorf("--max-tokens %d is out of range: give a value from 1 to %d (0: the provider's default)", f.maxTokens, maxMaxTokens)
+	}
+	if m := cfg.MaxTokens; m < 0 || m > maxMaxTokens {
+		return usageErrorf("config: max_tokens %d is out of range: give a value from 1 to %d (0: the provider's default)", m, maxMaxTokens)
+	}
+	for _, name := range []string{"timeout", "idle-timeout"} {
+		if changed(name) && cmd.Flags().Lookup(name).Value.String()[0] == '-' {
+			return usageErrorf("--%s %s is negative: give a duration such as 90s or 5m (0: none)", name, cmd.Flags().Lookup(name).Value)
+		}
+	}
+	theme, from := cfg.Theme, "config: theme"
+	if v := getenv("PARLEY_THEME"); v != "" {
+		theme, from = v, "PARLEY_THEME"
+	}
+	if theme != "" && !slices.Contains(themes, theme) {
+		return usageError{fmt.Errorf("%s %q is not a theme: use auto, dark or light", from, theme)}
+	}
+	return nil
+}
+
+func oneValue(flag, extra string) error {
+	return usageErrorf("%s takes one value (got %q too; quote a value with spaces)", flag, extra)
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parley-chat/parley/provider/httpx"
+)
+
+// buildInfo is what the binary knows of its own build.
+type buildInfo struct {
+	version  string // the module version, "(devel)" for a build from a checkout
+	commit   string // vcs.revision, "" when not stamped
+	modified bool   // vcs.modified: the checkout had changes
+	goVer    string
+}
+
+// readBuildInfo reads the version, commit and Go version from the binary.
+func readBuildInfo() buildInfo {
+	b := buildInfo{version: "(devel)", goVer: runtime.Version()}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return b
+	}
+	if v := info.Main.Version; v != "" {
+		b.version = v
+	}
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			b.commit = s.Value
+		case "vcs.modified":
+			b.modified = s.Value == "true"
+		}
+	}
+	return b
+}
+
+// String is the line --version prints:
+// "parley v1.2.0 (commit 0123456789ab, modified; go1.26.0 linux/amd64)".
+func (b buildInfo) String() string {
+	var build string
+	if b.commit != "" {
+		c := b.commit
+		if len(c) > 12 {
+			c = c[:12]
+		}
+		build = "commit " + c
+		if b.modified {
+			build += ", modified"
+		}
+		build += "; "
+	}
+	return fmt.Sprintf("parley %s (%s%s %s/%s)", b.version, build, b.goVer, runtime.GOOS, runtime.GOARCH)
+}
+
+func init() {
+	httpx.UserAgent = "parley/" + readBuildInfo().version
+}
+
+// addVersion gives cmd a --version flag and a version command, which print
+// the same line.
+func addVersion(cmd *cobra.Command) {
+	line := readBuildInfo().String()
+	cmd.Version = line
+	cmd.SetVersionTemplate("{{.Version}}\n")
+	cmd.AddCommand(&cobra.Command{
+		Use:   "version",
+		Short: "Print the version, commit and Go version",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), line)
+			return err
+		},
+	})
+}
+
+// noArgs is the Args of a command that takes none: a word after it is a
+// usage error (exit 2), not an unknown command.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("%s takes no arguments (got %q)", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
