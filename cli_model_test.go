@@ -144,9 +144,9 @@ func TestBareModelNameErrors(t *testing.T) {
 		{"family without its key", nil, []string{"-m", "gpt-4o", "-p", "q"},
 			"parley: no API key for openai: set OPENAI_API_KEY\n"},
 		{"no family, no key", nil, []string{"-m", "my-model", "-p", "q"},
-			`parley: no default provider for model "my-model": write provider:my-model, or set default_provider in the config (providers: anthropic, bedrock, deepseek, demo, gemini, groq, langchain-mistral, llamacpp, lmstudio, mistral, ollama, openai, openrouter, sse, vllm)` + "\n"},
+			`parley: no default provider for model "my-model": write provider:my-model, or set default_provider in the config (providers: anthropic, bedrock, deepseek, demo, gemini, groq, llamacpp, lmstudio, mistral, ollama, openai, openrouter, sse, vllm)` + "\n"},
 		{"no family, two keys", []string{"OPENAI_API_KEY=a", "GROQ_API_KEY=b"}, []string{"-m", "my-model", "-p", "q"},
-			`parley: no default provider for model "my-model": write provider:my-model, or set default_provider in the config (providers: anthropic, bedrock, deepseek, demo, gemini, groq, langchain-mistral, llamacpp, lmstudio, mistral, ollama, openai, openrouter, sse, vllm)` + "\n"},
+			`parley: no default provider for model "my-model": write provider:my-model, or set default_provider in the config (providers: anthropic, bedrock, deepseek, demo, gemini, groq, llamacpp, lmstudio, mistral, ollama, openai, openrouter, sse, vllm)` + "\n"},
 		{"a preset's name is not the default provider's model", []string{"PARLEY_DEFAULT_PROVIDER=openai"}, []string{"-m", "openrouter", "-p", "q"},
 			"parley: no API key for openrouter: set OPENROUTER_API_KEY\n"},
 	}

@@ -92,7 +92,7 @@ func (s *Store) resolve(ctx context.Context, prefix string) (string, error) {
 	const show = 5
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT id, title FROM conversations WHERE id GLOB ? || '*'
-		ORDER BY updated_at DESC LIMIT ?`, p, show+1)
+		ORDER BY updated_at DESC, id DESC LIMIT ?`, p, show+1)
 	if err != nil {
 		return "", fmt.Errorf("store: find conversation %q: %w", prefix, err)
 	}
