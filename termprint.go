@@ -51,7 +51,7 @@ func newTermPrinter(out, errw io.Writer, theme string) *termPrinter {
 	}
 	return &termPrinter{
 		out: out, errw: errw, errTTY: isTerminal(errw), width: width, height: height,
-		md: markdown.New(markdown.Options{Width: min(width, 120), Style: style}),
+		md: markdown.New(markdown.Options{Width: min(width, 120), Style: style, Live: true}),
 	}
 }
 
