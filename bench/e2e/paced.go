@@ -312,7 +312,7 @@ func (r *runner) pacedChat(srv *pacedServer) (sample, error) {
 	if err := t.send("\r"); err != nil {
 		return s, p.fail("sending", err)
 	}
-	if err := r.followPaced(&s, p, first, last, sent, marks); err != nil {
+	if _, err := r.followPaced(&s, p, first, last, sent, marks); err != nil {
 		return s, err
 	}
 	if err := t.send("\x04"); err != nil { // Ctrl+D
@@ -335,30 +335,40 @@ func (r *runner) pacedTerminal(srv *pacedServer) (sample, error) {
 		return s, err
 	}
 	defer p.close()
-	if err := r.followPaced(&s, p, first, last, p.start, marks); err != nil {
+	cpu, err := r.followPaced(&s, p, first, last, p.start, marks)
+	if err != nil {
 		return s, err
 	}
-	return s, p.exit(&s, "after the last word")
+	err = p.exit(&s, "after the last word")
+	if math.IsNaN(s.cpuPct) && err == nil {
+		// The printer exits as soon as it has drawn the last word, often
+		// before /proc could be read: the rest is the exited process's
+		// rusage, the end of the answer's time its exit.
+		s.cpuPct = 100 * float64(s.cpu-cpu.cpu) / float64(p.start.Add(s.wall).Sub(cpu.at))
+	}
+	return s, err
 }
 
 // followPaced waits for the first and the last word of a paced answer,
-// measuring the CPU share between them, then the markers' latencies.
-func (r *runner) followPaced(s *sample, p *ptyRun, first, last *watch, from time.Time, marks *markers) error {
+// measuring the CPU share between them (NaN if the process is gone by
+// then), then the markers' latencies. It returns the CPU meter, started at
+// the first word.
+func (r *runner) followPaced(s *sample, p *ptyRun, first, last *watch, from time.Time, marks *markers) (cpuMeter, error) {
+	var cpu cpuMeter
 	at, err := p.t.wait(first, r.timeout)
 	if err != nil {
-		return p.fail("answer", err)
+		return cpu, p.fail("answer", err)
 	}
 	s.first = at.Sub(from)
-	var cpu cpuMeter
 	cpu.start(p.cmd.Process.Pid)
 	if at, err = p.t.wait(last, r.timeout); err != nil {
-		return p.fail("answer", err)
+		return cpu, p.fail("answer", err)
 	}
 	s.last = at.Sub(from)
 	s.cpuPct = cpu.share()
 	p.rss.read()
 	marks.latencies(s)
-	return nil
+	return cpu, nil
 }
 
 // idle opens the chat and measures its CPU share while nothing happens.
