@@ -191,5 +191,9 @@ func (s sample) String() string {
 	if s.startup > 0 {
 		out += "  startup " + fmtDur(s.startup)
 	}
+	if s.cpuPct != 0 || s.marks > 0 {
+		out += fmt.Sprintf("  share %s  latency p50 %s p99 %s max %s (%d markers, %d not seen)",
+			mShare.show(s.cpuPct), mP50.show(s.p50), mP99.show(s.p99), mPMax.show(s.pmax), s.marks, s.missed)
+	}
 	return out
 }
