@@ -120,7 +120,7 @@ func (e *engine) probeLive(lead string) liveStyle {
 
 // ones returns s with its digits replaced by 1.
 func ones(s string) string {
-	if strings.IndexAny(s, "023456789") < 0 {
+	if !strings.ContainsAny(s, "023456789") {
 		return s
 	}
 	b := []byte(s)
