@@ -37,7 +37,7 @@ const frameInterval = 16 * time.Millisecond
 func newTermPrinter(env *environment, theme string) *termPrinter {
 	return &termPrinter{
 		out: env.stdout, errw: env.stderr, errTTY: env.stderrTTY, width: env.width, height: env.height,
-		md: markdown.New(markdown.Options{Width: min(env.width, 120), Style: env.glamourStyle(theme)}),
+		md: markdown.New(markdown.Options{Width: min(env.width, 120), Style: env.glamourStyle(theme), Live: true}),
 	}
 }
 

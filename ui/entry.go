@@ -65,7 +65,7 @@ func newAnswer(width int, theme string) *entry {
 	w := answerWidth(width)
 	return &entry{
 		kind:  entryAnswer,
-		md:    markdown.New(markdown.Options{Width: w, Style: theme}),
+		md:    markdown.New(markdown.Options{Width: w, Style: theme, Live: true}),
 		dirty: true,
 	}
 }
@@ -94,7 +94,7 @@ func (e *entry) rawText() string { return e.raw.String() }
 
 func (e *entry) appendReasoning(s string, width int, theme string) {
 	if e.reasoning == nil {
-		e.reasoning = markdown.New(markdown.Options{Width: answerWidth(width) - 2, Style: theme})
+		e.reasoning = markdown.New(markdown.Options{Width: answerWidth(width) - 2, Style: theme, Live: true})
 	}
 	e.reasoning.Append(s)
 	e.thinkToks++

@@ -198,9 +198,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, cmd
 	case frameMsg:
-		cmd = m.frame(msg)
+		return m, m.framed(m.frame(msg))
 	case catchUpMsg:
-		cmd = m.caughtUp(msg)
+		return m, m.framed(m.caughtUp(msg))
 	case exactMsg:
 		cmd = m.exactly(msg)
 	case waitTickMsg:
@@ -306,8 +306,29 @@ func (m *Model) refreshStatus() {
 	m.st.update(&m.stats, !m.tr.atBottom(), m.tr.newBelow, m.flash)
 }
 
-// compose assembles the screen from the cached parts after an update.
+// framed finishes the update of a streaming answer's frame: the input is
+// as it was, and so is its cursor.
+func (m *Model) framed(cmd tea.Cmd) tea.Cmd {
+	m.refreshStatus()
+	m.composeScreen()
+	return cmd
+}
+
+// compose assembles the screen from the cached parts after an update,
+// and places the input's cursor.
 func (m *Model) compose() {
+	m.composeScreen()
+	m.cursor = nil
+	if m.mode == modeChat {
+		if cur := m.in.Cursor(); cur != nil {
+			cur.Position.Y += m.screenRows + 1
+			m.cursor = cur
+		}
+	}
+}
+
+// composeScreen assembles the screen from the cached parts.
+func (m *Model) composeScreen() {
 	top := m.tr.view()
 	if len(m.tr.entries) == 0 {
 		top = m.welcome()
@@ -319,13 +340,6 @@ func (m *Model) compose() {
 		top = m.picker.view()
 	}
 	m.screen = top + "\n" + m.st.view() + "\n" + m.inputView
-	m.cursor = nil
-	if m.mode == modeChat {
-		if cur := m.in.Cursor(); cur != nil {
-			cur.Position.Y += m.screenRows + 1
-			m.cursor = cur
-		}
-	}
 }
 
 // View returns the screen composed by the last update. It renders

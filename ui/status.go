@@ -78,6 +78,28 @@ type status struct {
 	model string
 	bar   progress.Model
 	line  string // cached render
+
+	// The last render of each part of the line: while an answer streams,
+	// only its numbers change from one frame to the next, and lipgloss's
+	// renders are most of what the line costs.
+	parts map[string]part
+	theme string // of parts
+}
+
+// part is a piece of text and its render.
+type part struct{ text, out string }
+
+// render renders text in st, as the part of the line named name.
+func (s *status) render(name string, st lipgloss.Style, text string) string {
+	if s.parts == nil || s.theme != s.c.styles.Theme {
+		s.parts, s.theme = map[string]part{}, s.c.styles.Theme
+	}
+	if p, ok := s.parts[name]; ok && p.text == text {
+		return p.out
+	}
+	out := st.Render(text)
+	s.parts[name] = part{text, out}
+	return out
 }
 
 func newStatus(c *common, model string) *status {
@@ -98,7 +120,7 @@ func (s *status) update(st *stats, scrolled, newBelow bool, flash string) {
 		left := s.left(st, fields[:n])
 		gap := s.c.width - lipgloss.Width(left) - lipgloss.Width(right)
 		if gap >= 1 || n == 0 {
-			line := left + sty.Status.Render(strings.Repeat(" ", max(gap, 0))) + right
+			line := left + s.render("gap", sty.Status, strings.Repeat(" ", max(gap, 0))) + right
 			s.line = ansi.Truncate(line, s.c.width, "…")
 			return
 		}
@@ -108,11 +130,11 @@ func (s *status) update(st *stats, scrolled, newBelow bool, flash string) {
 // left is the model, the state, the given fields and the progress bar.
 func (s *status) left(st *stats, fields []string) string {
 	sty := s.c.styles
-	sep := sty.StatusDim.Render(" · ")
-	parts := []string{sty.StatusModel.Render(" " + s.model)}
-	stateStyle := sty.StatusState
+	sep := s.render("sep", sty.StatusDim, " · ")
+	parts := []string{s.render("model", sty.StatusModel, " "+s.model)}
+	stateStyle, stateName := sty.StatusState, "state"
 	if st.state == stateFailed {
-		stateStyle = sty.StatusError
+		stateStyle, stateName = sty.StatusError, "error"
 	}
 	stateText := st.state.String()
 	if st.first.IsZero() && st.state.running() {
@@ -120,9 +142,9 @@ func (s *status) left(st *stats, fields []string) string {
 			stateText += " " + strconv.Itoa(int(d.Seconds())) + "s"
 		}
 	}
-	parts = append(parts, stateStyle.Render(stateText))
-	for _, f := range fields {
-		parts = append(parts, sty.Status.Render(f))
+	parts = append(parts, s.render(stateName, stateStyle, stateText))
+	for i, f := range fields {
+		parts = append(parts, s.render(fieldNames[i%len(fieldNames)], sty.Status, f))
 	}
 	left := strings.Join(parts, sep)
 	if st.progress >= 0 && st.state.running() {
@@ -140,18 +162,21 @@ func (s *status) right(st *stats, scrolled, newBelow bool, flash string) string 
 	sty := s.c.styles
 	switch {
 	case newBelow:
-		return sty.Below.Render(" ↓ new content below (end) ")
+		return s.render("below", sty.Below, " ↓ new content below (end) ")
 	case flash != "":
-		return sty.Status.Render(" " + flash + " ")
+		return s.render("flash", sty.Status, " "+flash+" ")
 	case scrolled:
-		return sty.StatusDim.Render(" scrolled · end to follow ")
+		return s.render("scrolled", sty.StatusDim, " scrolled · end to follow ")
 	case st.notice.text != "" && st.state.running():
-		return sty.Status.Render(" " + st.notice.at(s.c.now()) + " ")
+		return s.render("notice", sty.Status, " "+st.notice.at(s.c.now())+" ")
 	case st.state.running():
-		return sty.StatusDim.Render(" esc stop ")
+		return s.render("stop", sty.StatusDim, " esc stop ")
 	}
-	return sty.StatusDim.Render(" ? help ")
+	return s.render("help", sty.StatusDim, " ? help ")
 }
+
+// fieldNames name the parts of the line that show measured values.
+var fieldNames = []string{"field0", "field1", "field2", "field3"}
 
 // fields are the measured values: time to first token, speed, usage.
 func (st *stats) fields() []string {

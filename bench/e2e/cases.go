@@ -16,14 +16,39 @@ type benchCase struct {
 	title  string // how the table names it, with %s for the tokens
 	tokens func(*config) int
 	run    func(r *runner, baseURL string) (sample, error)
+
+	// Paced cases (issue 17, paced.go): the answer comes from a
+	// pacedServer at rate tokens a second, and has no curl floor.
+	rate  float64
+	paced func(r *runner, srv *pacedServer) (sample, error)
+}
+
+// pacedRates are the rates of the paced cases, in tokens a second: a slow
+// model, a usual one, a fast one.
+var pacedRates = []int{20, 100, 1000}
+
+func init() {
+	for _, rate := range pacedRates {
+		tokens := func(c *config) int { return pacedTokens(float64(rate), c.paced) }
+		cases = append(cases,
+			benchCase{name: fmt.Sprintf("chat-%d", rate), title: fmt.Sprintf("interactive, %%s tokens at %d/s", rate),
+				tokens: tokens, rate: float64(rate), paced: (*runner).pacedChat},
+			benchCase{name: fmt.Sprintf("terminal-%d", rate), title: fmt.Sprintf("one-shot on a terminal, %%s tokens at %d/s", rate),
+				tokens: tokens, rate: float64(rate), paced: (*runner).pacedTerminal})
+	}
+	// TODO(issue 17): inline-20, inline-100, inline-1000 once the inline
+	// chat exists (see pacedChat).
+	cases = append(cases, benchCase{name: "idle", title: "interactive, idle (%s tokens: none asked for)",
+		tokens: func(*config) int { return chatserver.MinTokens }, rate: -1, // the server is never asked
+		paced: func(r *runner, _ *pacedServer) (sample, error) { return r.idle(r.pacedFor) }})
 }
 
 var cases = []benchCase{
-	{"piped", "one-shot piped, %s tokens", func(c *config) int { return c.tokens }, (*runner).piped},
-	{"small", "one-shot piped, %s tokens", func(c *config) int { return c.small }, (*runner).piped},
-	{"terminal", "one-shot on a terminal, %s tokens", func(c *config) int { return c.tokens }, (*runner).onTerminal},
-	{"chat-mid", "interactive, %s tokens", func(c *config) int { return c.mid }, (*runner).interactive},
-	{"chat", "interactive, %s tokens", func(c *config) int { return c.tokens }, (*runner).interactive},
+	{name: "piped", title: "one-shot piped, %s tokens", tokens: func(c *config) int { return c.tokens }, run: (*runner).piped},
+	{name: "small", title: "one-shot piped, %s tokens", tokens: func(c *config) int { return c.small }, run: (*runner).piped},
+	{name: "terminal", title: "one-shot on a terminal, %s tokens", tokens: func(c *config) int { return c.tokens }, run: (*runner).onTerminal},
+	{name: "chat-mid", title: "interactive, %s tokens", tokens: func(c *config) int { return c.mid }, run: (*runner).interactive},
+	{name: "chat", title: "interactive, %s tokens", tokens: func(c *config) int { return c.tokens }, run: (*runner).interactive},
 }
 
 func caseNames() []string {
@@ -41,6 +66,7 @@ type result struct {
 	c            *benchCase
 	tokens       int
 	srv          *chatserver.Server
+	pacedSrv     *pacedServer // instead of srv for a paced case
 	parley, curl []sample
 	err          error // the run that failed, if one did
 }
@@ -52,12 +78,24 @@ func measure(cfg *config, r *runner) ([]*result, error) {
 	var results []*result
 	defer func() {
 		for _, res := range results {
+			if res.pacedSrv != nil {
+				res.pacedSrv.close()
+				continue
+			}
 			res.srv.Close()
 		}
 	}()
 	for i := range cases {
 		c := &cases[i]
 		if cfg.only != nil && !cfg.only[c.name] {
+			continue
+		}
+		if c.paced != nil {
+			ps, err := startPaced(c.tokens(cfg), max(c.rate, 1))
+			if err != nil {
+				return nil, err
+			}
+			results = append(results, &result{c: c, tokens: ps.tokens, pacedSrv: ps})
 			continue
 		}
 		srv, err := chatserver.Start(chatserver.Options{Answer: answer(c.tokens(cfg), cfg.rate), Model: model})
@@ -77,19 +115,30 @@ func measure(cfg *config, r *runner) ([]*result, error) {
 				continue
 			}
 			r.label = fmt.Sprintf("%s-%d", res.c.name, round)
-			p, cu, err := runOnce(r, res.c, res.srv)
+			var p, cu sample
+			var err error
+			if res.pacedSrv != nil {
+				p, err = runPaced(r, res)
+			} else {
+				p, cu, err = runOnce(r, res.c, res.srv)
+			}
 			if err != nil {
 				res.err = err
 				fmt.Fprintf(os.Stderr, "e2e: %s: %v\n", res.c.name, err)
 				continue
 			}
 			if cfg.verbose {
-				fmt.Fprintf(os.Stderr, "%-8s run %d%s\n  parley %s\n  curl   %s\n", res.c.name, round,
-					map[bool]string{true: " (warm-up)"}[warmup], p, cu)
+				fmt.Fprintf(os.Stderr, "%-8s run %d%s\n  parley %s\n", res.c.name, round,
+					map[bool]string{true: " (warm-up)"}[warmup], p)
+				if res.pacedSrv == nil {
+					fmt.Fprintf(os.Stderr, "  curl   %s\n", cu)
+				}
 			}
 			if !warmup {
 				res.parley = append(res.parley, p)
-				res.curl = append(res.curl, cu)
+				if res.pacedSrv == nil {
+					res.curl = append(res.curl, cu)
+				}
 			}
 		}
 	}
@@ -106,6 +155,24 @@ func answer(n int, rate float64) chatserver.Answer {
 	}
 	toks := chatserver.Markdown(n)
 	return chatserver.Answer{Role: true, Tokens: toks, Usage: &chatserver.Usage{Prompt: 12, Completion: len(toks)}, Pause: pause}
+}
+
+// runPaced runs a paced case once, and checks that the product asked the
+// server once (the idle case: never).
+func runPaced(r *runner, res *result) (sample, error) {
+	before := res.pacedSrv.requests.Load()
+	s, err := res.c.paced(r, res.pacedSrv)
+	if err != nil {
+		return s, err
+	}
+	want := int64(1)
+	if res.c.rate < 0 {
+		want = 0
+	}
+	if n := res.pacedSrv.requests.Load() - before; n != want {
+		return s, fmt.Errorf("parley asked the server %d times, want %d", n, want)
+	}
+	return s, nil
 }
 
 // runOnce runs curl, then the product, and checks that each asked the
@@ -136,6 +203,10 @@ func (s sample) String() string {
 		fmtDur(s.first), fmtDur(s.last), fmtDur(s.wall), fmtDur(s.cpu), fmtBytes(float64(s.rss)), fmtBytes(float64(s.anon)))
 	if s.startup > 0 {
 		out += "  startup " + fmtDur(s.startup)
+	}
+	if s.cpuPct != 0 || s.marks > 0 {
+		out += fmt.Sprintf("  share %s  latency p50 %s p99 %s max %s (%d markers, %d not seen)",
+			mShare.show(s.cpuPct), mP50.show(s.p50), mP99.show(s.p99), mPMax.show(s.pmax), s.marks, s.missed)
 	}
 	return out
 }

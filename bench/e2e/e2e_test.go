@@ -6,7 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"go.uber.org/goleak"
+
+	"github.com/parley-chat/parley/internal/chatserver"
+	"github.com/parley-chat/parley/ui/markdown"
 )
 
 func TestMain(m *testing.M) {
@@ -111,5 +115,48 @@ func TestVerdict(t *testing.T) {
 		if got != c.want || miss != c.miss {
 			t.Errorf("%s: %q, %v; want %q, %v", c.name, got, miss, c.want, c.miss)
 		}
+	}
+}
+
+func TestMarkTokens(t *testing.T) {
+	toks := chatserver.Markdown(3000)
+	marked, marks := markTokens(toks)
+	if len(marked) != len(toks) || len(marks) < 3000/20 {
+		t.Fatalf("%d tokens, %d markers; want %d tokens and a marker every few words", len(marked), len(marks), len(toks))
+	}
+	text := strings.Join(marked, "")
+	for i, m := range marks {
+		if marked[i] != " "+m || strings.Count(text, m) != 1 {
+			t.Errorf("marker %q at token %d: token %q, %d times in the text", m, i, marked[i], strings.Count(text, m))
+		}
+	}
+	// Markers are in prose only: never in headings, code or tables, where
+	// a word may be cut or not be shown whole.
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, "zq") && !isProse(line) {
+			t.Errorf("a marker in a line that is not prose: %q", line)
+		}
+	}
+	// Each marker's line is shown whole on the product's rendering.
+	r := markdown.New(markdown.Options{Width: 80, Style: "notty"})
+	r.Append(text)
+	shown := ansi.Strip(r.Render())
+	for _, m := range marks {
+		if !strings.Contains(shown, m) {
+			t.Errorf("marker %q is not in the rendering", m)
+		}
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	xs := make([]float64, 100)
+	for i := range xs {
+		xs[i] = float64(i + 1)
+	}
+	if p50, p99 := percentile(xs, 0.5), percentile(xs, 0.99); p50 != 50 || p99 != 99 {
+		t.Errorf("p50 %v, p99 %v; want 50, 99", p50, p99)
+	}
+	if got := percentile([]float64{7}, 0.99); got != 7 {
+		t.Errorf("p99 of one value: %v", got)
 	}
 }

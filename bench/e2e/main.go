@@ -50,6 +50,7 @@ type config struct {
 	tokens, mid, small int
 	runs               int
 	rate               float64
+	paced              time.Duration // how long a paced answer lasts
 	smoke, verbose     bool
 	only               map[string]bool
 	cols, rows         int
@@ -95,6 +96,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.IntVar(&cfg.small, "small", issueSmall, "answer length of the small one-shot case")
 	fs.IntVar(&cfg.runs, "runs", 5, "measured runs of each case (after one warm-up run)")
 	fs.Float64Var(&cfg.rate, "rate", 0, "tokens a second the server sends; 0: as fast as it can")
+	fs.DurationVar(&cfg.paced, "paced", 5*time.Second, "how long the answers of the paced cases (chat-20, terminal-100, …) last, and the idle case idles")
 	fs.BoolVar(&cfg.smoke, "smoke", false, "tiny sizes, one run, no warm-up, no targets: check that everything works")
 	fs.BoolVar(&cfg.verbose, "v", false, "print every run's measurements")
 	fs.Var(envFlag{&cfg.env}, "env", "KEY=VALUE added to the product's environment, e.g. GOGC=50 (repeatable)")
@@ -124,6 +126,7 @@ func parseFlags(args []string) (*config, error) {
 	}
 	if cfg.smoke {
 		cfg.tokens, cfg.mid, cfg.small, cfg.runs = 300, 60, 20, 1
+		cfg.paced = min(cfg.paced, 300*time.Millisecond)
 		cfg.timeout = min(cfg.timeout, 20*time.Second)
 	}
 	if cfg.runs < 1 || min(cfg.tokens, cfg.mid, cfg.small) < chatserver.MinTokens {
@@ -159,7 +162,7 @@ func run(cfg *config) int {
 			return 1
 		}
 	}
-	r := &runner{bin: cfg.bin, env: box.env(), extraEnv: cfg.env, cols: cfg.cols, rows: cfg.rows, timeout: cfg.timeout, verbose: cfg.verbose, profileDir: cfg.profile}
+	r := &runner{bin: cfg.bin, env: box.env(), extraEnv: cfg.env, cols: cfg.cols, rows: cfg.rows, timeout: cfg.timeout, verbose: cfg.verbose, profileDir: cfg.profile, pacedFor: cfg.paced}
 	if _, err := exec.LookPath("curl"); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: no curl on PATH: the floor column is empty")
 		r.noCurl = true

@@ -25,6 +25,11 @@ type sample struct {
 	cpu         time.Duration // user + system
 	rss         int64         // peak resident set, bytes
 	anon        int64         // peak of its anonymous part (heap, stacks), bytes
+
+	// Paced cases (paced.go).
+	cpuPct         float64 // CPU time over the answer's time, % of a core
+	p50, p99, pmax float64 // arrival → on screen of the markers seen, ns
+	marks, missed  int     // markers sent; of them, never seen on screen
 }
 
 // finish fills in the CPU time of the exited process and its peak RSS.

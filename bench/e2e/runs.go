@@ -21,9 +21,10 @@ type runner struct {
 	verbose bool          // say what each terminal run cost the emulator
 	noCurl  bool          // curl is not installed
 
-	extraEnv   []string // added to the product's environment (-env)
-	profileDir string   // where a profiling build writes its profiles
-	label      string   // names the run's profiles
+	extraEnv   []string      // added to the product's environment (-env)
+	profileDir string        // where a profiling build writes its profiles
+	label      string        // names the run's profiles
+	pacedFor   time.Duration // how long the idle case idles
 }
 
 // productEnv is the product's environment for the next run.

@@ -186,6 +186,16 @@ func (t *terminal) watch(texts ...string) *watch {
 	return w
 }
 
+// watchNew starts watching for texts that cannot be on screen yet (the
+// program has not been sent them): unlike watch, it searches nothing now.
+func (t *terminal) watchNew(texts ...string) *watch {
+	w := &watch{texts: texts, at: make(chan time.Time, 1)}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.watches = append(t.watches, w)
+	return w
+}
+
 // wait returns when w's text came on screen.
 func (t *terminal) wait(w *watch, timeout time.Duration) (time.Time, error) {
 	timer := time.NewTimer(timeout)

@@ -106,3 +106,8 @@ func (s *script) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
+
+// Events returns the Server-Sent Events that a server streams for a, each
+// one "data:" event: for a client of its own that paces or watches them
+// (bench/e2e's paced cases).
+func Events(a Answer, model string) [][]byte { return encode(a, model).events }

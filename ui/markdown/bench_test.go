@@ -188,3 +188,30 @@ func BenchmarkStream(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPaced is 1,000 tokens of the mixed answer as a paced stream
+// shows them: a frame (Lines) after every few tokens. every=1 is a model
+// at 20 tokens a second or less (a frame per token), every=2 one at ~100
+// tokens a second (frames at 60 Hz), every=17 one at 1,000 a second. With
+// live, frames inside paragraphs and list items skip glamour (live.go).
+func BenchmarkPaced(b *testing.B) {
+	toks := benchAnswer(b, 1000)[:1000]
+	for _, every := range []int{1, 2, 17} {
+		for _, live := range []bool{false, true} {
+			b.Run(fmt.Sprintf("every=%d/live=%v", every, live), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					r := New(Options{Width: 120, Style: "dark", Live: live})
+					for i, tok := range toks {
+						r.Append(tok)
+						if (i+1)%every == 0 {
+							r.Lines()
+						}
+					}
+					r.Finish()
+					r.Lines()
+				}
+			})
+		}
+	}
+}

@@ -46,6 +46,8 @@ type engine struct {
 	tr     *glamour.TermRenderer
 	ctx    map[string]string // tail -> context block whose render ends with it
 	prefix map[string]string // context block -> its render without the suffix
+
+	live map[string]liveStyle // by lead: how a block's plain text is shown (see live.go)
 }
 
 // newEngine returns an engine for opts, or an error if glamour has none.

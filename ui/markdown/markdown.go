@@ -8,6 +8,10 @@
 // its lines with and that shows nothing (TrimPadding: nine tenths of the
 // bytes). The property tests check it on a corpus
 // of answers fed token by token, on random documents and under fuzzing.
+// With Options.Live, a frame in which a paragraph or a list item only grew
+// by plain words is made without glamour (live.go): it looks the same
+// (TestLiveLooksTheSame), and the frame after Finish is still glamour's,
+// byte for byte.
 //
 // How it stays fast however long the answer grows:
 //
@@ -59,6 +63,11 @@ type Options struct {
 	// Style is a glamour standard style: "dark", "light", "notty", "ascii",
 	// "pink", "dracula", "tokyo-night". Empty means "dark".
 	Style string
+	// Live makes the frames in which a paragraph only grew by plain words
+	// without glamour (see live.go): they look the same as glamour's
+	// render, but are not its bytes until the paragraph is committed or
+	// the answer finished.
+	Live bool
 }
 
 // Renderer renders a markdown answer that grows by appended deltas. It is not
@@ -93,6 +102,9 @@ type Renderer struct {
 	out   string   // Render's result, valid when !stale
 	dirty bool     // the text or options changed since the last frame
 	stale bool     // out must be rebuilt
+
+	live       liveState // the open piece's last glamour render, for live frames
+	liveFrames int       // frames made live, for tests
 
 	budget   int // bytes each Advance shows, or 0 for all (see pace.go)
 	limit    int // with a budget, the text shown is text[:limit]
@@ -187,6 +199,7 @@ func (r *Renderer) uncommit() {
 	r.next, r.doneEnd, r.doneN, r.doneTail = 0, 0, 0, ""
 	r.lines = r.lines[:0]
 	r.code, r.list, r.chunked = codeCache{}, listCache{}, nil
+	r.live.ok = false
 }
 
 // Render returns the rendered answer, rendering only if something changed
@@ -266,6 +279,14 @@ func (r *Renderer) frame() {
 			return
 		}
 	}
+	if !r.final {
+		if lines, ok := r.live.extend(r, r.doneEnd, piece); ok {
+			r.sfx = "\n"
+			r.lines = append(r.lines[:r.doneN], lines...)
+			r.liveFrames++
+			return
+		}
+	}
 	open, err := r.eng.piece(r.doneEnd == 0, r.doneTail, piece)
 	if err != nil {
 		r.whole(src)
@@ -273,6 +294,9 @@ func (r *Renderer) frame() {
 	}
 	r.sfx = "\n"
 	r.lines = appendLines(r.lines[:r.doneN], r.doneTail+open)
+	if r.opts.Live && !r.final {
+		r.live.set(r, r.doneEnd, piece, r.lines[r.doneN:])
+	}
 }
 
 // scanText feeds the scanner the lines completed since the last frame and

@@ -1,0 +1,114 @@
+package markdown
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	uv "github.com/charmbracelet/ultraviolet"
+)
+
+// TestLiveLooksTheSame feeds every answer of the corpus token by token to a
+// live renderer and to an exact one, takes a frame of both after every
+// token, and checks that they look the same: the same lines, drawn into the
+// same cells (a cell may only be empty in one where the other shows
+// nothing). After Finish, the live renderer's output is glamour's, byte
+// for byte.
+func TestLiveLooksTheSame(t *testing.T) {
+	styles := []string{"dark", "notty", "light", "ascii", "pink", "dracula", "tokyo-night"}
+	live := 0
+	for name, text := range corpus(t) {
+		for i, width := range []int{40, 80, 120} {
+			style := styles[(i+len(name))%len(styles)]
+			if raceEnabled && (i+len(name))%3 != 0 {
+				continue
+			}
+			live += checkLive(t, name+"/"+style+"/"+itoa(width), tokens(text), width, style)
+		}
+	}
+	if live == 0 {
+		t.Fatal("no frame was made live")
+	}
+	t.Logf("%d frames made live", live)
+}
+
+// TestLiveRandomParagraphs does the same for random paragraphs, list items,
+// quotes and headings of words, punctuation, emphasis and code spans,
+// streamed in random pieces.
+func TestLiveRandomParagraphs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 1))
+	plain := strings.Repeat("stream token wrap width is it; yes! no? \"quoted\" it's a an the x y z 12 3.5 www. www example.com ", 4)
+	words := strings.Fields(plain + "a an the stream token www.example.com example.com wrap width is it; yes! no? \"quoted\" it's " +
+		"**bold** *em* `code()` _under_ snake_case supercalifragilisticexpialidocious-long-word " +
+		"x y z 12 3.5 [link] (paren) 👍 日本語 a\\ b\\")
+	n := 60
+	if raceEnabled {
+		n = 10
+	}
+	lv, all := 0, 0
+	defer func() { t.Logf("%d of %d frames made live", lv, all) }()
+	for doc := range n {
+		var b strings.Builder
+		for p := range 1 + rng.IntN(3) {
+			if p > 0 {
+				b.WriteString([]string{"\n\n", "\n"}[rng.IntN(2)])
+			}
+			b.WriteString([]string{"", "", "- ", "1. ", "12. ", "* ", "> ", "  - ", "# "}[rng.IntN(9)])
+			for w := range 5 + rng.IntN(60) {
+				if w > 0 {
+					b.WriteString([]string{" ", " ", " ", " ", " ", " ", " ", " ", "  ", "\n"}[rng.IntN(10)])
+				}
+				b.WriteString(words[rng.IntN(len(words))])
+			}
+		}
+		text := b.String()
+		var toks []string
+		for len(text) > 0 {
+			k := min(len(text), 1+rng.IntN(7))
+			toks, text = append(toks, text[:k]), text[k:]
+		}
+		width := 20 + rng.IntN(80)
+		lv += checkLive(t, "random "+itoa(doc), toks, width, []string{"dark", "notty", "light"}[doc%3])
+		all += len(toks)
+	}
+}
+
+// checkLive streams toks to a live and an exact renderer, compares every
+// frame, and returns how many frames were live.
+func checkLive(t *testing.T, name string, toks []string, width int, style string) int {
+	t.Helper()
+	lr := New(Options{Width: width, Style: style, Live: true})
+	er := New(Options{Width: width, Style: style})
+	for k, tok := range toks {
+		lr.Append(tok)
+		er.Append(tok)
+		got, want := lr.Lines(), er.Lines()
+		if len(got) != len(want) {
+			t.Fatalf("%s, after token %d %q: %d lines, want %d\ngot:\n%s\nwant:\n%s", name, k, tok, len(got), len(want),
+				strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		for n := range got {
+			if got[n] == want[n] {
+				continue
+			}
+			g, w := cellsOf(got[n]), cellsOf(want[n])
+			for x := range g {
+				if !g[x].Equal(&w[x]) && !(showsNothing(&g[x]) && showsNothing(&w[x])) {
+					t.Fatalf("%s, after token %d %q, line %d, column %d: %+v, want %+v\ngot:  %q\nwant: %q",
+						name, k, tok, n+1, x+1, g[x], w[x], got[n], want[n])
+				}
+			}
+		}
+	}
+	lr.Finish()
+	if got, want := lr.Render(), fullRender(t, lr.Text(), width, style); got != want {
+		t.Fatalf("%s: after Finish, the render differs from a full render\n%s", name, firstDiff(want, got))
+	}
+	return lr.liveFrames
+}
+
+// showsNothing reports whether a cell is empty or a space that shows
+// nothing.
+func showsNothing(c *uv.Cell) bool {
+	return c.Equal(&uv.EmptyCell) || blank(c)
+}
