@@ -11,9 +11,11 @@ import (
 // and Ctrl+C work everywhere.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.flash = ""
+	armed := m.quitArmed
+	m.quitArmed = false
 	switch {
 	case key.Matches(msg, m.c.keys.Quit):
-		return m.quit()
+		return m.quitKey(armed)
 	case key.Matches(msg, m.c.keys.Interrupt) && m.stats.state.running():
 		return m.stop()
 	case key.Matches(msg, m.c.keys.Interrupt) && m.mode != modeChat:
@@ -106,6 +108,18 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.histIdx = len(m.history)
 	m.fitInput()
 	return cmd
+}
+
+// quitKey quits, unless the input holds a draft: as a shell does not exit
+// on Ctrl+D with a line typed, the first press only says that a second one
+// quits and drops the draft.
+func (m *Model) quitKey(armed bool) tea.Cmd {
+	if armed || m.mode != modeChat || isBlank(m.in.Value()) {
+		return m.quit()
+	}
+	m.quitArmed = true
+	m.flash = "ctrl+d again quits and drops your draft"
+	return nil
 }
 
 // quit ends the chat. A running answer is stopped and saved before the

@@ -80,6 +80,7 @@ type Model struct {
 	ended      chan struct{} // closed when the chat ends: saving in order gives up waiting
 	endOnce    sync.Once
 	quitting   bool
+	quitArmed  bool        // Ctrl+D was pressed once with a draft in the input
 	screenRows int         // rows given to the transcript
 	inputView  string      // the input, rendered by fitInput
 	screen     string      // the whole screen, assembled by compose
