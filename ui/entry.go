@@ -189,7 +189,11 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 	lines = append(lines, body...)
 	switch e.status {
 	case store.StatusStopped:
-		lines = append(lines, s.Note.Render("  ■ stopped: the answer above is incomplete"))
+		if len(body) == 0 {
+			lines = append(lines, s.Note.Render("  ■ stopped before the answer began"))
+		} else {
+			lines = append(lines, s.Note.Render("  ■ stopped: the answer above is incomplete"))
+		}
 	case store.StatusComplete:
 		if e.reason == "length" || e.reason == "max_tokens" {
 			lines = append(lines, s.Note.Render("  ■ cut off: the model reached its token limit"))

@@ -34,3 +34,19 @@ func TestCtrlDOnEmptyInputQuits(t *testing.T) {
 	h.press('d', tea.ModCtrl)
 	h.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
+
+// Esc before the first token says the answer never began, not that the
+// (missing) answer above is incomplete.
+func TestStopBeforeFirstTokenSaysSo(t *testing.T) {
+	f := &fakeProvider{release: make(chan struct{})}
+	h := start(t, Options{Provider: f}, 80, 24)
+	h.typeText("question")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("question")
+	h.press(tea.KeyEscape, 0)
+	s := h.waitText("stopped")
+	if !strings.Contains(s, "stopped before the answer began") || strings.Contains(s, "above is incomplete") {
+		t.Fatalf("esc before the first token:\n%s", s)
+	}
+	h.quit()
+}
