@@ -24,9 +24,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch m.mode {
 	case modeHelp:
-		if key.Matches(msg, m.c.keys.Close, m.c.keys.Help) {
-			m.mode = modeChat
-		}
+		m.helpKey(msg)
 		return nil
 	case modePicker:
 		return m.picker.update(msg)
@@ -35,6 +33,24 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	return m.editKey(msg)
+}
+
+// helpKey closes or scrolls the help.
+func (m *Model) helpKey(msg tea.KeyPressMsg) {
+	k := m.c.keys
+	page := max(m.screenRows-2, 1)
+	switch {
+	case key.Matches(msg, k.Close, k.Help):
+		m.mode = modeChat
+	case key.Matches(msg, k.Up):
+		m.scrollHelp(-1)
+	case key.Matches(msg, k.Down):
+		m.scrollHelp(1)
+	case key.Matches(msg, k.PageUp):
+		m.scrollHelp(-page)
+	case key.Matches(msg, k.PageDown):
+		m.scrollHelp(page)
+	}
 }
 
 // chatKey handles the keys of the chat itself; ok is false for keys that
@@ -52,7 +68,7 @@ func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case key.Matches(msg, k.Send):
 		return m.submit(), true
 	case key.Matches(msg, k.Help) && (msg.Text == "" || m.in.Value() == ""):
-		m.mode = modeHelp
+		m.mode, m.helpTop = modeHelp, 0
 		return nil, true
 	case key.Matches(msg, k.PageUp):
 		m.tr.scroll(-max(m.tr.height-2, 1))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -49,4 +50,43 @@ func TestStopBeforeFirstTokenSaysSo(t *testing.T) {
 		t.Fatalf("esc before the first token:\n%s", s)
 	}
 	h.quit()
+}
+
+// The help shows at every size down to 20 columns, and scrolls so that
+// every binding can be read on a short screen.
+func TestGoldenHelpSmall(t *testing.T) {
+	for _, sz := range []struct{ w, h int }{{20, 10}, {34, 15}, {60, 20}} {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			hs := start(t, Options{Provider: &fakeProvider{}}, sz.w, sz.h)
+			hs.waitText("Ask")
+			hs.press(tea.KeyF1, 0)
+			s := hs.waitText("Keys")
+			checkScreen(t, s, sz.w, sz.h)
+			seen := s
+			for i := 0; strings.Contains(s, "↓ more") && i < 100; i++ {
+				hs.press(tea.KeyDown, 0)
+				prev := s
+				s = hs.waitFor("the help to scroll", func(s string) bool { return s != prev })
+				seen += "\n" + s
+			}
+			if strings.Contains(s, "↓ more") {
+				t.Fatalf("the help never reached its end:\n%s", s)
+			}
+			for _, g := range DefaultKeyMap().FullHelp() {
+				for _, b := range g {
+					want := append([]string{b.Help().Key}, strings.Fields(b.Help().Desc)...)
+					for _, w := range want {
+						if !strings.Contains(seen, w) {
+							t.Errorf("the help never shows %q of %q", w, b.Help().Desc)
+						}
+					}
+				}
+			}
+			for i := 0; i < 10; i++ {
+				hs.press(tea.KeyPgUp, 0)
+			}
+			hs.waitText("Keys")
+			hs.quit()
+		})
+	}
 }

@@ -81,6 +81,7 @@ type Model struct {
 	endOnce    sync.Once
 	quitting   bool
 	quitArmed  bool        // Ctrl+D was pressed once with a draft in the input
+	helpTop    int         // the first line of the help on screen
 	screenRows int         // rows given to the transcript
 	inputView  string      // the input, rendered by fitInput
 	screen     string      // the whole screen, assembled by compose
@@ -295,6 +296,15 @@ func (m *Model) setTheme(theme string) {
 
 // wheel scrolls the transcript, or moves in a picker.
 func (m *Model) wheel(msg tea.MouseWheelMsg) {
+	if m.mode == modeHelp {
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.scrollHelp(-3)
+		case tea.MouseWheelDown:
+			m.scrollHelp(3)
+		}
+		return
+	}
 	switch msg.Button {
 	case tea.MouseWheelUp:
 		m.tr.scroll(-3)
