@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"github.com/parley-chat/parley/provider"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -89,4 +92,71 @@ func TestGoldenHelpSmall(t *testing.T) {
 			hs.quit()
 		})
 	}
+}
+
+// The reasoning's header counts real tokens, from the provider's usage,
+// never deltas; a reopened conversation says the same as the live one.
+func TestThoughtCountsAreHonest(t *testing.T) {
+	st := openStore(t)
+	script := []provider.Chunk{
+		{Kind: provider.KindReasoning, Text: "The user wants "},
+		{Kind: provider.KindReasoning, Text: "a plan."},
+		{Kind: provider.KindUsage, Usage: provider.Usage{OutputTokens: 50, ReasoningTokens: 42}},
+	}
+	script = append(script, words("Here is the plan.")...)
+	h := start(t, Options{Provider: &fakeProvider{script: script}, Store: st}, 80, 24)
+	h.typeText("plan it")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("Here is the plan.")
+	live := h.waitText("Thought · 42 tokens")
+	if strings.Contains(live, "· 2 tokens") || strings.Contains(live, "(2 tokens)") {
+		t.Errorf("deltas counted as tokens:\n%s", live)
+	}
+	h.quit()
+
+	list, err := st.List(context.Background(), 0)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+	h = start(t, Options{Provider: &fakeProvider{}, Store: st, ConversationID: list[0].ID}, 80, 24)
+	h.waitText("Here is the plan.")
+	h.waitText("Thought · 42 tokens")
+	h.quit()
+
+	// Without usage, no number at all rather than a count of deltas.
+	one := []provider.Chunk{{Kind: provider.KindReasoning, Text: "Hmm."}, {Kind: provider.KindText, Text: "Yes."}}
+	h = start(t, Options{Provider: &fakeProvider{script: one}}, 80, 24)
+	h.typeText("well?")
+	h.press(tea.KeyEnter, 0)
+	s := h.waitText("Thought · ctrl+t shows it")
+	if strings.Contains(s, "1 tokens") {
+		t.Errorf("one delta shown as a token count:\n%s", s)
+	}
+	h.quit()
+}
+
+// While the model thinks, the header says for how long, from its first
+// reasoning delta to its last.
+func TestThinkingShowsSeconds(t *testing.T) {
+	var mu sync.Mutex
+	clock := fixedNow()
+	now := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return clock
+	}
+	p := newPipe()
+	h := start(t, Options{Provider: p, Now: now}, 80, 24)
+	h.typeText("think")
+	h.press(tea.KeyEnter, 0)
+	p.out <- provider.Chunk{Kind: provider.KindReasoning, Text: "first "}
+	h.waitText("Thinking…")
+	mu.Lock()
+	clock = clock.Add(12 * time.Second)
+	mu.Unlock()
+	p.out <- provider.Chunk{Kind: provider.KindReasoning, Text: "second"}
+	h.waitText("Thinking… (12 s)")
+	p.out <- provider.Chunk{Kind: provider.KindFinish, Reason: "stop"}
+	h.waitText("Thought ·")
+	h.quit()
 }

@@ -256,7 +256,7 @@ func (m *Model) restoreStored(sm store.Message) {
 	t := &m.turns[len(m.turns)-1]
 	a := t.answer
 	if sm.Reasoning != "" {
-		a.appendReasoning(sm.Reasoning, m.c.wrap, m.c.styles.Theme)
+		a.appendReasoning(sm.Reasoning, m.c.wrap, m.c.styles.Theme, time.Time{})
 		a.thinkToks = sm.Usage.ReasoningTokens
 		a.finish()
 	}
