@@ -79,10 +79,10 @@ func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case key.Matches(msg, k.Follow) && !m.tr.atBottom():
 		m.tr.toBottom()
 		return nil, true
-	case key.Matches(msg, k.History) && (m.in.Value() == "" || m.browsing()):
+	case key.Matches(msg, k.History) && m.onFirstRow():
 		m.recall(-1)
 		return nil, true
-	case key.Matches(msg, k.HistoryFwd) && m.browsing():
+	case key.Matches(msg, k.HistoryFwd) && m.histIdx < len(m.history) && m.onLastRow():
 		m.recall(1)
 		return nil, true
 	}
@@ -120,8 +120,11 @@ func (m *Model) actionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 // editKey hands a key to the input.
 func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
+	before := m.in.Value()
 	m.in, cmd = m.in.Update(msg)
-	m.histIdx = len(m.history)
+	if m.in.Value() != before {
+		m.histIdx = len(m.history) // an edited prompt is a new draft
+	}
 	m.fitInput()
 	return cmd
 }
@@ -160,31 +163,8 @@ func (m *Model) submit() tea.Cmd {
 	}
 	m.in.Reset()
 	m.fitInput()
-	if n := len(m.history); n == 0 || m.history[n-1] != prompt {
-		m.history = append(m.history, prompt)
-	}
-	m.histIdx = len(m.history)
+	m.remember(prompt)
 	return m.send(prompt)
-}
-
-// browsing reports whether the input shows a recalled prompt unchanged.
-func (m *Model) browsing() bool {
-	return m.histIdx < len(m.history) && m.in.Value() == m.history[m.histIdx]
-}
-
-// recall moves through earlier prompts; past the newest the input empties.
-func (m *Model) recall(delta int) {
-	i := min(max(m.histIdx+delta, 0), len(m.history))
-	if i == m.histIdx && delta < 0 {
-		return
-	}
-	m.histIdx = i
-	if i == len(m.history) {
-		m.in.Reset()
-	} else {
-		m.in.SetValue(m.history[i])
-	}
-	m.fitInput()
 }
 
 // copyAnswer copies the last answer, or its last code block, with OSC 52.

@@ -160,3 +160,37 @@ func TestThinkingShowsSeconds(t *testing.T) {
 	h.waitText("Thought ·")
 	h.quit()
 }
+
+// The prompts sent in one run come back with ↑ in the next, from the
+// store; ↑ and ↓ recall them from the first and last row of a draft,
+// and the draft comes back past the newest prompt.
+func TestPromptHistoryPersistsAcrossRuns(t *testing.T) {
+	st := openStore(t)
+	h := start(t, Options{Provider: &fakeProvider{script: words("ok")}, Store: st}, 80, 24)
+	h.typeText("first prompt")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("done")
+	h.typeText("second")
+	h.press(tea.KeyEnter, tea.ModAlt)
+	h.typeText("two lines")
+	h.press(tea.KeyEnter, 0)
+	h.waitFor("two answers", func(s string) bool { return strings.Count(s, "ok") >= 2 })
+	h.quit()
+
+	h = start(t, Options{Provider: &fakeProvider{}, Store: st}, 80, 24)
+	h.waitText("Ask anything")
+	h.typeText("my draft")
+	h.press(tea.KeyUp, 0)
+	h.waitText("two lines")
+	h.press(tea.KeyUp, 0) // the cursor is on the recalled prompt's last row: it moves up
+	h.press(tea.KeyUp, 0)
+	s := h.waitText("› first prompt")
+	if strings.Contains(s, "two lines") {
+		t.Fatalf("both prompts on screen:\n%s", s)
+	}
+	h.press(tea.KeyDown, 0)
+	h.waitText("two lines")
+	h.press(tea.KeyDown, 0)
+	h.waitText("› my draft")
+	h.quit()
+}

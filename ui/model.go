@@ -56,7 +56,8 @@ type Model struct {
 	turns []turn
 
 	history []string
-	histIdx int // len(history) when not browsing
+	histIdx int    // len(history) when not browsing
+	draft   string // the input as it was when browsing began
 
 	// The running (or last) exchange.
 	gen          int
@@ -164,6 +165,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Store != nil && m.convID != "" {
 		cmds = append(cmds, m.loadConversation(m.convID))
 	}
+	cmds = append(cmds, m.loadPrompts())
 	return tea.Batch(cmds...)
 }
 
@@ -243,6 +245,8 @@ func (m *Model) other(msg tea.Msg) tea.Cmd {
 		return m.conversationLoaded(msg)
 	case savedMsg:
 		m.saved(msg)
+	case promptsMsg:
+		m.promptsLoaded(msg)
 	case tea.FocusMsg, tea.BlurMsg:
 	}
 	return nil
