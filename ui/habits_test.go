@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/store"
 	"strings"
 	"sync"
 	"testing"
@@ -193,4 +194,71 @@ func TestPromptHistoryPersistsAcrossRuns(t *testing.T) {
 	h.press(tea.KeyDown, 0)
 	h.waitText("› my draft")
 	h.quit()
+}
+
+// Opening a saved conversation with Ctrl+O switches to its model, as -c
+// and --resume do.
+func TestOpenSwitchesToTheConversationsModel(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	c, err := st.CreateConversation(ctx, store.Conversation{Title: "held elsewhere", Model: "big", Provider: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddMessage(ctx, store.Message{ConversationID: c.ID, Role: provider.RoleUser, Text: "old q"}); err != nil {
+		t.Fatal(err)
+	}
+	switched := make(chan string, 1)
+	h := start(t, Options{
+		Provider: &fakeProvider{}, Model: "fake:small", Request: provider.Request{Model: "small"}, Store: st,
+		Switch: func(spec string) (provider.Provider, provider.Request, error) {
+			switched <- spec
+			return &fakeProvider{}, provider.Request{Model: "big"}, nil
+		},
+	}, 80, 24)
+	h.press('o', tea.ModCtrl)
+	h.waitText("held elsewhere")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("old q")
+	if got := recv(t, switched); got != "other:big" {
+		t.Errorf("switched to %q, want other:big", got)
+	}
+	h.waitText("other:big")
+	h.quit()
+}
+
+// The model picker takes a name typed in full when nothing in the list
+// matches it.
+func TestModelPickerTakesATypedName(t *testing.T) {
+	switched := make(chan string, 1)
+	h := start(t, Options{
+		Provider: &fakeProvider{}, Model: "a:x",
+		Models: func(context.Context) ([]string, error) { return []string{"a:x", "b:y"}, nil },
+		Switch: func(spec string) (provider.Provider, provider.Request, error) {
+			switched <- spec
+			return &fakeProvider{}, provider.Request{Model: "brand-new"}, nil
+		},
+	}, 80, 24)
+	h.press('l', tea.ModCtrl)
+	h.waitText("Switch model")
+	h.typeText("c:brand-new")
+	h.waitText("enter uses")
+	h.press(tea.KeyEnter, 0)
+	if got := recv(t, switched); got != "c:brand-new" {
+		t.Errorf("switched to %q", got)
+	}
+	h.waitText("now talking to c:brand-new")
+	h.quit()
+}
+
+// recv waits for a value on ch, failing the test after 5 seconds.
+func recv(t *testing.T, ch <-chan string) string {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing came")
+		return ""
+	}
 }
