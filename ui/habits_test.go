@@ -262,3 +262,39 @@ func recv(t *testing.T, ch <-chan string) string {
 		return ""
 	}
 }
+
+// Editing the first prompt and sending it again retitles the
+// conversation after the new first prompt; editing a later one does not.
+func TestEditFirstPromptRetitles(t *testing.T) {
+	st := openStore(t)
+	h := start(t, Options{Provider: &fakeProvider{script: words("fine")}, Store: st}, 80, 24)
+	h.typeText("a typo'd first question")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("done")
+	h.press('e', tea.ModAlt)
+	h.waitText("› a typo'd first question")
+	h.press('u', tea.ModCtrl)
+	h.typeText("the corrected question")
+	h.press(tea.KeyEnter, 0)
+	h.waitText("the corrected question")
+	h.waitText("done")
+	h.typeText("a follow-up")
+	h.press(tea.KeyEnter, 0)
+	h.waitFor("the follow-up's answer", func(s string) bool { return strings.Count(s, "fine") >= 2 })
+	h.press('e', tea.ModAlt)
+	h.waitText("› a follow-up")
+	h.press('u', tea.ModCtrl)
+	h.typeText("another follow-up")
+	h.press(tea.KeyEnter, 0)
+	h.waitFor("the second answer again", func(s string) bool {
+		return strings.Contains(s, "another follow-up") && strings.Count(s, "fine") >= 2 && strings.Contains(s, "done")
+	})
+	h.quit()
+	list, err := st.List(context.Background(), 0)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+	if list[0].Title != "the corrected question" {
+		t.Errorf("title = %q, want the edited first prompt", list[0].Title)
+	}
+}
