@@ -82,6 +82,13 @@ func (s *Store) replaceExchange(ctx context.Context, from int, prompt, answer Me
 			return p, a, fmt.Errorf("store: replace exchange: %w", err)
 		}
 	}
+	// A new first prompt (the first one edited and sent again) gives the
+	// conversation its title, as the first prompt of a new one does.
+	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET title = ? WHERE id = ? AND NOT EXISTS
+		(SELECT 1 FROM messages WHERE conversation_id = ? AND role = 'user' AND seq < ?)`,
+		Title(prompt.Text), prompt.ConversationID, prompt.ConversationID, p.Seq); err != nil {
+		return p, a, fmt.Errorf("store: replace exchange: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return p, a, fmt.Errorf("store: replace exchange: %w", err)
 	}

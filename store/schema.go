@@ -80,6 +80,14 @@ WHEN old.text IS NOT new.text BEGIN
 	INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
 END;
 `,
+	// 2: the prompts typed in the chat, oldest first, for ↑/↓ across runs.
+	`
+CREATE TABLE prompts (
+	id         INTEGER PRIMARY KEY,
+	text       TEXT NOT NULL,
+	created_at INTEGER NOT NULL
+) STRICT;
+`,
 }
 
 // SchemaVersion returns the schema version this Parley writes.

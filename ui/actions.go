@@ -11,9 +11,11 @@ import (
 // and Ctrl+C work everywhere.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.flash = ""
+	armed := m.quitArmed
+	m.quitArmed = false
 	switch {
 	case key.Matches(msg, m.c.keys.Quit):
-		return m.quit()
+		return m.quitKey(armed)
 	case key.Matches(msg, m.c.keys.Interrupt) && m.stats.state.running():
 		return m.stop()
 	case key.Matches(msg, m.c.keys.Interrupt) && m.mode != modeChat:
@@ -22,9 +24,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch m.mode {
 	case modeHelp:
-		if key.Matches(msg, m.c.keys.Close, m.c.keys.Help) {
-			m.mode = modeChat
-		}
+		m.helpKey(msg)
 		return nil
 	case modePicker:
 		return m.picker.update(msg)
@@ -33,6 +33,24 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	return m.editKey(msg)
+}
+
+// helpKey closes or scrolls the help.
+func (m *Model) helpKey(msg tea.KeyPressMsg) {
+	k := m.c.keys
+	page := max(m.screenRows-2, 1)
+	switch {
+	case key.Matches(msg, k.Close, k.Help):
+		m.mode = modeChat
+	case key.Matches(msg, k.Up):
+		m.scrollHelp(-1)
+	case key.Matches(msg, k.Down):
+		m.scrollHelp(1)
+	case key.Matches(msg, k.PageUp):
+		m.scrollHelp(-page)
+	case key.Matches(msg, k.PageDown):
+		m.scrollHelp(page)
+	}
 }
 
 // chatKey handles the keys of the chat itself; ok is false for keys that
@@ -50,7 +68,7 @@ func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case key.Matches(msg, k.Send):
 		return m.submit(), true
 	case key.Matches(msg, k.Help) && (msg.Text == "" || m.in.Value() == ""):
-		m.mode = modeHelp
+		m.mode, m.helpTop = modeHelp, 0
 		return nil, true
 	case key.Matches(msg, k.PageUp):
 		m.tr.scroll(-max(m.tr.height-2, 1))
@@ -61,10 +79,10 @@ func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case key.Matches(msg, k.Follow) && !m.tr.atBottom():
 		m.tr.toBottom()
 		return nil, true
-	case key.Matches(msg, k.History) && (m.in.Value() == "" || m.browsing()):
+	case key.Matches(msg, k.History) && m.onFirstRow():
 		m.recall(-1)
 		return nil, true
-	case key.Matches(msg, k.HistoryFwd) && m.browsing():
+	case key.Matches(msg, k.HistoryFwd) && m.histIdx < len(m.history) && m.onLastRow():
 		m.recall(1)
 		return nil, true
 	}
@@ -102,10 +120,25 @@ func (m *Model) actionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 // editKey hands a key to the input.
 func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
+	before := m.in.Value()
 	m.in, cmd = m.in.Update(msg)
-	m.histIdx = len(m.history)
+	if m.in.Value() != before {
+		m.histIdx = len(m.history) // an edited prompt is a new draft
+	}
 	m.fitInput()
 	return cmd
+}
+
+// quitKey quits, unless the input holds a draft: as a shell does not exit
+// on Ctrl+D with a line typed, the first press only says that a second one
+// quits and drops the draft.
+func (m *Model) quitKey(armed bool) tea.Cmd {
+	if armed || m.mode != modeChat || isBlank(m.in.Value()) {
+		return m.quit()
+	}
+	m.quitArmed = true
+	m.flash = "ctrl+d again quits and drops your draft"
+	return nil
 }
 
 // quit ends the chat. A running answer is stopped and saved before the
@@ -130,31 +163,8 @@ func (m *Model) submit() tea.Cmd {
 	}
 	m.in.Reset()
 	m.fitInput()
-	if n := len(m.history); n == 0 || m.history[n-1] != prompt {
-		m.history = append(m.history, prompt)
-	}
-	m.histIdx = len(m.history)
+	m.remember(prompt)
 	return m.send(prompt)
-}
-
-// browsing reports whether the input shows a recalled prompt unchanged.
-func (m *Model) browsing() bool {
-	return m.histIdx < len(m.history) && m.in.Value() == m.history[m.histIdx]
-}
-
-// recall moves through earlier prompts; past the newest the input empties.
-func (m *Model) recall(delta int) {
-	i := min(max(m.histIdx+delta, 0), len(m.history))
-	if i == m.histIdx && delta < 0 {
-		return
-	}
-	m.histIdx = i
-	if i == len(m.history) {
-		m.in.Reset()
-	} else {
-		m.in.SetValue(m.history[i])
-	}
-	m.fitInput()
 }
 
 // copyAnswer copies the last answer, or its last code block, with OSC 52.

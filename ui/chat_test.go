@@ -204,7 +204,7 @@ func TestReasoningToggle(t *testing.T) {
 	h.typeText("q")
 	h.press(tea.KeyEnter, 0)
 	s := h.waitText("done")
-	if strings.Contains(s, "secret plan") || !strings.Contains(s, "Thought for 1 tokens") {
+	if strings.Contains(s, "secret plan") || !strings.Contains(s, "▸ Thought · ctrl+t shows it") {
 		t.Fatalf("reasoning is not collapsed:\n%s", s)
 	}
 	h.press('t', tea.ModCtrl)

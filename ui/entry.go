@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -37,7 +38,9 @@ type entry struct {
 	md        *markdown.Renderer
 	raw       strings.Builder
 	reasoning *markdown.Renderer
-	thinkToks int          // reasoning deltas received
+	thinkToks int       // reasoning tokens as the provider's usage counts them; 0 when not reported
+	thinkFrom time.Time // the first and the last reasoning delta, live only
+	thinkTo   time.Time
 	status    store.Status // how the answer ended; empty while it streams
 	reason    string       // provider stop reason on a finished answer
 
@@ -92,13 +95,37 @@ func (e *entry) appendText(s string) {
 // rawText is the answer's text as the model sent it.
 func (e *entry) rawText() string { return e.raw.String() }
 
-func (e *entry) appendReasoning(s string, width int, theme string) {
+// appendReasoning adds a delta of the reasoning, received at now (zero for
+// reasoning restored from the store).
+func (e *entry) appendReasoning(s string, width int, theme string, now time.Time) {
 	if e.reasoning == nil {
 		e.reasoning = markdown.New(markdown.Options{Width: answerWidth(width) - 2, Style: theme, Live: true})
 	}
 	e.reasoning.Append(s)
-	e.thinkToks++
+	if !now.IsZero() {
+		if e.thinkFrom.IsZero() {
+			e.thinkFrom = now
+		}
+		e.thinkTo = now
+	}
 	e.dirty = true
+}
+
+// thinkingNote is what the reasoning's header says after its title: while
+// the model thinks, for how long so far; once the answer ended, the
+// reasoning tokens when the provider counted them, which a reopened
+// conversation shows alike. A count of deltas is never shown as tokens.
+func (e *entry) thinkingNote() string {
+	if e.status == "" {
+		if d := e.thinkTo.Sub(e.thinkFrom); d >= time.Second {
+			return " (" + strconv.Itoa(int(d.Seconds())) + " s)"
+		}
+		return ""
+	}
+	if e.thinkToks > 0 {
+		return " · " + strconv.Itoa(e.thinkToks) + " tokens"
+	}
+	return ""
 }
 
 // fresh reports whether the cached lines are valid for c and the
@@ -165,18 +192,22 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 	}
 	lines := e.lines[:0]
 	if e.reasoning != nil {
-		n := strconv.Itoa(e.thinkToks) + " tokens"
+		n := e.thinkingNote()
 		switch {
 		case showReasoning:
-			lines = append(lines, s.Thinking.Render("▾ Thinking ("+n+")"))
+			title := "▾ Thought"
+			if e.status == "" {
+				title = "▾ Thinking"
+			}
+			lines = append(lines, s.Thinking.Render(title+n))
 			e.reasoning.SetWidth(answerWidth(c.wrap) - 2)
 			e.reasoning.SetStyle(s.Theme)
 			e.rbody = tabLines(e.reasoning, answerWidth(c.wrap)-2, e.rbody, e.tabs)
 			lines = append(lines, barred(trimBlank(e.rbody), s.ThinkingBar.Render("│ "), lipgloss.NewStyle())...)
 		case e.status == "" && e.md.Text() == "":
-			lines = append(lines, s.Thinking.Render("▸ Thinking… ("+n+")"))
+			lines = append(lines, s.Thinking.Render("▸ Thinking…"+n))
 		default:
-			lines = append(lines, s.Thinking.Render("▸ Thought for "+n+" · "+c.keys.Reasoning.Help().Key+" shows it"))
+			lines = append(lines, s.Thinking.Render("▸ Thought"+n+" · "+c.keys.Reasoning.Help().Key+" shows it"))
 		}
 	}
 	e.md.SetWidth(answerWidth(c.wrap))
@@ -189,7 +220,11 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 	lines = append(lines, body...)
 	switch e.status {
 	case store.StatusStopped:
-		lines = append(lines, s.Note.Render("  ■ stopped: the answer above is incomplete"))
+		if len(body) == 0 {
+			lines = append(lines, s.Note.Render("  ■ stopped before the answer began"))
+		} else {
+			lines = append(lines, s.Note.Render("  ■ stopped: the answer above is incomplete"))
+		}
 	case store.StatusComplete:
 		if e.reason == "length" || e.reason == "max_tokens" {
 			lines = append(lines, s.Note.Render("  ■ cut off: the model reached its token limit"))

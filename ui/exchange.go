@@ -159,13 +159,16 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 			}
 			a.appendText(c.Text)
 		} else {
-			a.appendReasoning(c.Text, m.c.wrap, m.c.styles.Theme)
+			a.appendReasoning(c.Text, m.c.wrap, m.c.styles.Theme, now)
 		}
 	case provider.KindProgress:
 		st.progress, st.label = c.Percent, markdown.Sanitize(c.Text)
 	case provider.KindUsage:
 		u := c.Usage
 		st.usage = &u
+		if u.ReasoningTokens > 0 {
+			a.thinkToks, a.dirty = u.ReasoningTokens, true
+		}
 	case provider.KindNotice:
 		st.notice = newNotice(markdown.Sanitize(c.Text), c.Wait, m.c.now())
 	case provider.KindFinish:

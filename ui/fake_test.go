@@ -151,9 +151,11 @@ func (h *harness) press(code rune, mod tea.KeyMod) {
 	h.tm.Send(tea.KeyPressMsg{Code: code, Mod: mod})
 }
 
-// quit presses ctrl+d and waits for the program to end.
+// quit presses ctrl+d twice, which quits even with a draft in the input,
+// and waits for the program to end.
 func (h *harness) quit() {
 	h.t.Helper()
+	h.press('d', tea.ModCtrl)
 	h.press('d', tea.ModCtrl)
 	h.tm.WaitFinished(h.t, teatest.WithFinalTimeout(5*time.Second))
 }

@@ -8,13 +8,33 @@ import (
 )
 
 // helpView is the full help, built from the key map, in the transcript's
-// place.
+// place. When it is longer than the screen it scrolls (↑/↓, PgUp/PgDn,
+// the wheel), and a last line says there is more.
 func (m *Model) helpView() string {
+	lines := m.helpLines()
+	h, n := m.screenRows, len(lines)
+	m.helpTop = min(max(m.helpTop, 0), max(n-h, 0))
+	lines = lines[m.helpTop:min(m.helpTop+h, n)]
+	if m.helpTop+h < n && len(lines) > 1 {
+		lines[len(lines)-1] = m.c.styles.Dim.Render("↓ more (↓ or pgdn)")
+	}
+	return fitBlock(strings.Join(lines, "\n"), m.c.width, h)
+}
+
+// helpLines is the whole help, title first, one string per screen line.
+func (m *Model) helpLines() []string {
 	s := m.c.styles
-	body := m.fullHelp(m.c.keys.FullHelp())
 	title := s.Title.Render("Keys") + s.Dim.Render("  (esc or f1 closes)")
-	out := title + "\n\n" + body
-	return fitBlock(out, m.c.width, m.screenRows)
+	if lipgloss.Width(title) > m.c.width {
+		title = s.Title.Render("Keys") + s.Dim.Render(" · esc")
+	}
+	body := m.fullHelp(m.c.keys.FullHelp())
+	return strings.Split(title+"\n\n"+body, "\n")
+}
+
+// scrollHelp moves the help by delta lines; helpView keeps it in range.
+func (m *Model) scrollHelp(delta int) {
+	m.helpTop = min(max(m.helpTop+delta, 0), max(len(m.helpLines())-m.screenRows, 0))
 }
 
 // welcome is shown in place of an empty transcript: what to do first.
@@ -34,16 +54,38 @@ func (m *Model) welcome() string {
 	return fitBlock(strings.Join(lines, "\n"), m.c.width, m.screenRows)
 }
 
-// fullHelp lays the groups out side by side when they fit the width, and
-// otherwise in as many rows as it takes.
+// fullHelp lays the groups out side by side when they fit the width,
+// otherwise in as many rows as it takes, and on a screen too narrow even
+// for one group's columns, as a list with each description under its key.
 func (m *Model) fullHelp(groups [][]key.Binding) string {
-	for per := len(groups); per > 1; per-- {
+	for per := len(groups); per > 0; per-- {
 		if out, ok := m.helpRows(groups, per); ok {
 			return out
 		}
 	}
-	out, _ := m.helpRows(groups, 1)
-	return out
+	return m.narrowHelp(groups)
+}
+
+// narrowHelp lists the bindings one under the other, descriptions indented
+// below their keys and wrapped to the width.
+func (m *Model) narrowHelp(groups [][]key.Binding) string {
+	st := m.c.styles.Help
+	var lines []string
+	for i, g := range groups {
+		if i > 0 {
+			lines = append(lines, "")
+		}
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			lines = append(lines, st.FullKey.Render(b.Help().Key))
+			for _, l := range wrap(b.Help().Desc, m.c.width-2) {
+				lines = append(lines, "  "+st.FullDesc.Render(l))
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // helpRows renders groups, per of them on each row; ok is false when a row

@@ -16,8 +16,8 @@ type KeyMap struct {
 	PageUp     key.Binding
 	PageDown   key.Binding
 	Follow     key.Binding // jump to the bottom and follow the answer
-	History    key.Binding // earlier prompt, in an empty input
-	HistoryFwd key.Binding // later prompt, while browsing history
+	History    key.Binding // earlier prompt, with the cursor on the input's first row
+	HistoryFwd key.Binding // later prompt, with the cursor on the last row while browsing
 	Editor     key.Binding
 	CopyAnswer key.Binding
 	CopyCode   key.Binding

@@ -56,7 +56,8 @@ type Model struct {
 	turns []turn
 
 	history []string
-	histIdx int // len(history) when not browsing
+	histIdx int    // len(history) when not browsing
+	draft   string // the input as it was when browsing began
 
 	// The running (or last) exchange.
 	gen          int
@@ -80,6 +81,8 @@ type Model struct {
 	ended      chan struct{} // closed when the chat ends: saving in order gives up waiting
 	endOnce    sync.Once
 	quitting   bool
+	quitArmed  bool        // Ctrl+D was pressed once with a draft in the input
+	helpTop    int         // the first line of the help on screen
 	screenRows int         // rows given to the transcript
 	inputView  string      // the input, rendered by fitInput
 	screen     string      // the whole screen, assembled by compose
@@ -162,6 +165,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Store != nil && m.convID != "" {
 		cmds = append(cmds, m.loadConversation(m.convID))
 	}
+	cmds = append(cmds, m.loadPrompts())
 	return tea.Batch(cmds...)
 }
 
@@ -241,6 +245,8 @@ func (m *Model) other(msg tea.Msg) tea.Cmd {
 		return m.conversationLoaded(msg)
 	case savedMsg:
 		m.saved(msg)
+	case promptsMsg:
+		m.promptsLoaded(msg)
 	case tea.FocusMsg, tea.BlurMsg:
 	}
 	return nil
@@ -294,6 +300,15 @@ func (m *Model) setTheme(theme string) {
 
 // wheel scrolls the transcript, or moves in a picker.
 func (m *Model) wheel(msg tea.MouseWheelMsg) {
+	if m.mode == modeHelp {
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.scrollHelp(-3)
+		case tea.MouseWheelDown:
+			m.scrollHelp(3)
+		}
+		return
+	}
 	switch msg.Button {
 	case tea.MouseWheelUp:
 		m.tr.scroll(-3)

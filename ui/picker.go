@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/ui/markdown"
 )
 
 // pickerKind tells what a picker chooses.
@@ -49,6 +50,11 @@ func newPicker(c *common, kind pickerKind, title string, items []pickItem) *pick
 	p.filter = textinput.New()
 	p.filter.Prompt = "filter: "
 	p.filter.SetVirtualCursor(true)
+	// A steady cursor: a blinking one leaves a timer running after the
+	// picker closes, up to the end of the program.
+	st := p.filter.Styles()
+	st.Cursor.Blink = false
+	p.filter.SetStyles(st)
 	p.filter.Focus()
 	p.setSize(c.width, c.height)
 	p.refilter()
@@ -69,7 +75,7 @@ func (p *picker) update(msg tea.Msg) tea.Cmd {
 			return func() tea.Msg { return pickerClosedMsg{} }
 		case key.Matches(press, k.Choose):
 			if len(p.shown) == 0 {
-				return nil
+				return p.typed()
 			}
 			it := p.items[p.shown[p.cursor]]
 			kind := p.kind
@@ -119,7 +125,11 @@ func (p *picker) view() string {
 	rows := max(p.h-4, 1)
 	start := max(0, min(p.cursor-rows/2, len(p.shown)-rows))
 	if len(p.shown) == 0 {
-		b.WriteString(s.Dim.Render("  nothing matches"))
+		if typed := strings.TrimSpace(p.filter.Value()); p.kind == pickModel && typed != "" {
+			b.WriteString(s.Dim.Render("  nothing matches: enter uses “" + markdown.Sanitize(typed) + "” as typed"))
+		} else {
+			b.WriteString(s.Dim.Render("  nothing matches"))
+		}
 	}
 	for i := start; i < len(p.shown) && i < start+rows; i++ {
 		it := p.items[p.shown[i]]
@@ -131,4 +141,14 @@ func (p *picker) view() string {
 		b.WriteByte('\n')
 	}
 	return fitBlock(strings.TrimRight(b.String(), "\n"), p.w, p.h)
+}
+
+// typed picks the filter's text itself in the model picker, for a model
+// that is not in the list: a provider may serve more than it lists.
+func (p *picker) typed() tea.Cmd {
+	spec := strings.TrimSpace(p.filter.Value())
+	if p.kind != pickModel || spec == "" {
+		return nil
+	}
+	return func() tea.Msg { return pickedMsg{kind: pickModel, value: spec} }
 }

@@ -204,8 +204,9 @@ func (m *Model) conversationsListed(msg conversationsMsg) tea.Cmd {
 
 // conversationMsg carries a saved conversation to show and continue.
 type conversationMsg struct {
-	conv *store.Conversation
-	err  error
+	conv   *store.Conversation
+	err    error
+	picked bool // opened from the picker: its model becomes the chat's
 }
 
 // loadConversation reads a saved conversation in the background.
@@ -241,6 +242,9 @@ func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 	}
 	m.tr.toBottom()
 	m.flash = "opened “" + markdown.Sanitize(msg.conv.Title) + "”"
+	if msg.picked {
+		m.flash += m.useConversationModel(msg.conv)
+	}
 	return stopped
 }
 
@@ -256,7 +260,7 @@ func (m *Model) restoreStored(sm store.Message) {
 	t := &m.turns[len(m.turns)-1]
 	a := t.answer
 	if sm.Reasoning != "" {
-		a.appendReasoning(sm.Reasoning, m.c.wrap, m.c.styles.Theme)
+		a.appendReasoning(sm.Reasoning, m.c.wrap, m.c.styles.Theme, time.Time{})
 		a.thinkToks = sm.Usage.ReasoningTokens
 		a.finish()
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/ui/markdown"
 )
 
@@ -64,7 +65,15 @@ func (m *Model) picked(msg pickedMsg) tea.Cmd {
 	case pickModel:
 		return m.switchModel(msg.value)
 	case pickConversation:
-		return m.loadConversation(msg.value)
+		cmd := m.loadConversation(msg.value)
+		if cmd == nil {
+			return nil
+		}
+		return func() tea.Msg {
+			msg := cmd().(conversationMsg)
+			msg.picked = true
+			return msg
+		}
 	}
 	return nil
 }
@@ -74,18 +83,53 @@ func (m *Model) switchModel(spec string) tea.Cmd {
 	if spec == m.opts.Model {
 		return nil
 	}
-	p, req, err := m.opts.Switch(spec)
-	if err != nil {
+	if m.opts.Switch == nil {
+		return nil
+	}
+	if err := m.useModel(spec); err != nil {
 		m.flash = "cannot switch to " + markdown.Sanitize(spec) + ": " + markdown.Sanitize(err.Error())
 		return nil
 	}
 	stopped := m.stopIfRunning()
-	req.Messages = nil
-	m.prov, m.req, m.opts.Model = p, req, spec
-	m.st.model = markdown.Sanitize(spec)
 	m.flash = "now talking to " + markdown.Sanitize(spec)
 	if len(m.turns) > 0 {
 		m.tr.add(&entry{kind: entryInfo, text: "— switched to " + m.st.model + " —", dirty: true})
 	}
 	return stopped
+}
+
+// useModel makes spec the model of the next exchanges. A running answer
+// keeps the provider it started with.
+func (m *Model) useModel(spec string) error {
+	p, req, err := m.opts.Switch(spec)
+	if err != nil {
+		return err
+	}
+	req.Messages = nil
+	m.prov, m.req, m.opts.Model = p, req, spec
+	m.st.model = markdown.Sanitize(spec)
+	return nil
+}
+
+// useConversationModel switches to the model a conversation opened from
+// the picker was held with, as -c and --resume do; it returns a note for
+// the status line when that model cannot be used.
+func (m *Model) useConversationModel(c *store.Conversation) string {
+	if m.opts.Switch == nil || c.Model == "" {
+		return ""
+	}
+	if c.Model == m.req.Model && (c.Provider == "" || m.prov == nil || c.Provider == m.prov.Name()) {
+		return ""
+	}
+	spec := c.Model
+	if c.Provider != "" {
+		spec = c.Provider + ":" + c.Model
+	}
+	if spec == m.opts.Model {
+		return ""
+	}
+	if err := m.useModel(spec); err != nil {
+		return " · kept " + m.st.model + ": " + markdown.Sanitize(err.Error())
+	}
+	return " · with " + m.st.model
 }
