@@ -46,6 +46,8 @@ type providerConfig struct {
 	APIKeyCmd string `toml:"api_key_cmd"`
 	Model     string `toml:"model"`
 	Flavor    string `toml:"flavor"`
+	// MaxTokensField: see provider.Endpoint.MaxTokensField.
+	MaxTokensField maxTokensField `toml:"max_tokens_field"`
 }
 
 // duration is a time.Duration written as a Go duration string ("90s").
@@ -190,7 +192,8 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 	}
 	for name, pc := range cfg.Providers {
 		s.endpoints.Set(provider.Endpoint{Name: name, Type: pc.Type, BaseURL: pc.BaseURL,
-			APIKey: pc.APIKey, APIKeyEnv: pc.APIKeyEnv, Model: pc.Model, Flavor: pc.Flavor})
+			APIKey: pc.APIKey, APIKeyEnv: pc.APIKeyEnv, Model: pc.Model, Flavor: pc.Flavor,
+			MaxTokensField: pc.MaxTokensField.value})
 		if pc.APIKeyCmd != "" {
 			s.keyCmds[name] = pc.APIKeyCmd
 		}

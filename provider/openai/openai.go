@@ -53,7 +53,7 @@ func (c *Client) header() http.Header { return c.b.KeyHeader("Authorization", "B
 // that the server rejects for a parameter it does not take is adapted and
 // sent again (see fixes).
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	cr := newChatRequest(req)
+	cr := newChatRequest(c.b.Endpoint, req)
 	if _, err := json.Marshal(cr); err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
