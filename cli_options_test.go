@@ -2,6 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -64,5 +68,54 @@ func TestMaxCompletionTokens(t *testing.T) {
 	r := parley(t, "", []string{"PARLEY_CONFIG=" + writeConfig(t, "[providers.work]\nmax_tokens_field = \"max\"\n")}, "-m", "demo", "-p", "q")
 	if r.code == 0 || r.stderr == "" {
 		t.Errorf("a bad max_tokens_field: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestProviderOptions checks that -o KEY=VALUE reaches each wire's body,
+// as JSON when it parses and as a string otherwise, at the place the wire
+// takes it: the top level, Ollama's "options", Gemini's generationConfig.
+func TestProviderOptions(t *testing.T) {
+	where := map[string]string{"ollama": "options", "gemini": "generationConfig"}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ws := &wireServer{b: b}
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				ws.mu.Lock()
+				ws.bodies = append(ws.bodies, string(body))
+				ws.mu.Unlock()
+				w.Header().Set("Content-Type", b.ctype)
+				io.WriteString(w, b.body("ok"))
+			}))
+			defer srv.Close()
+			r := b.run(t, srv.URL, "--temperature", "0.5", "-o", "top_p=0.9", "-o", "seed=7", "-o", `stop=["END"]`, "-o", "user=bob smith", "-o", "num_ctx=8192")
+			if r.code != 0 {
+				t.Fatalf("exit %d: %q", r.code, r.stderr)
+			}
+			m := lastBody(t, ws)
+			opts := m
+			if under := where[b.name]; under != "" {
+				var ok bool
+				if opts, ok = m[under].(map[string]any); !ok {
+					t.Fatalf("no %s in %v", under, m)
+				}
+				if opts["temperature"] != 0.5 {
+					t.Errorf("the wire's own %s lost: %v", under, opts)
+				}
+			}
+			stop, _ := opts["stop"].([]any)
+			if opts["top_p"] != 0.9 || opts["seed"] != 7.0 || len(stop) != 1 || stop[0] != "END" || opts["user"] != "bob smith" || opts["num_ctx"] != 8192.0 {
+				t.Errorf("options not in the body: %v", m)
+			}
+			if b.name != "gemini" && m["model"] == nil {
+				t.Errorf("model lost: %v", m)
+			}
+		})
+	}
+	for _, bad := range []string{"model=x", "stream=false", "messages=[]", "top_p", "=1"} {
+		r := parley(t, "", nil, "-m", "demo", "-o", bad, "-p", "q")
+		if r.code != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "-o") {
+			t.Errorf("-o %s: exit %d, %q", bad, r.code, r.stderr)
+		}
 	}
 }

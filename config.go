@@ -138,6 +138,8 @@ type settings struct {
 	DataDir         string
 	NoSave          bool
 	CAFile          string
+	// Extra holds the provider options of -o KEY=VALUE.
+	Extra map[string]any
 
 	aliases   map[string]string
 	endpoints provider.Endpoints
@@ -240,6 +242,11 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 	if f.noSave {
 		s.NoSave = true
 	}
+	extra, err := parseOptions(f.options)
+	if err != nil {
+		return s, err
+	}
+	s.Extra = extra
 
 	// A role is a named system prompt; an explicit --system wins over it.
 	if role != "" && f.system == "" {

@@ -51,6 +51,9 @@ type Request struct {
 	Temperature *float64
 	// MaxTokens is 0 when the provider's default applies.
 	MaxTokens int
+	// Extra holds provider options given with -o KEY=VALUE, which each wire
+	// merges into its body with Body. Keys in ReservedOptions are refused.
+	Extra map[string]any
 }
 
 // Chat returns the messages as wires without a separate system prompt take
