@@ -45,7 +45,8 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	// Notices are for the person watching, not for the output: all of them
 	// on a terminal; on a pipe, only a wait that the provider asked for (a
 	// rate limit, an overloaded server), so that a script's log says why
-	// the answer is late. --json has them all on stdout.
+	// the answer is late, and a cut at the token limit, so that it does not
+	// pass for a whole answer (see mustSay). --json has them all on stdout.
 	notices := !f.json && env.stderrTTY
 	waits := !f.json
 	stopSpinner := func() {}
@@ -56,7 +57,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	for batch := range provider.Batches(ch, oneShotBatch) {
 		stopSpinner()
 		for _, c := range batch {
-			if c.Kind == provider.KindNotice && (notices || waits && providerWait(c)) {
+			if c.Kind == provider.KindNotice && (notices || waits && mustSay(c)) {
 				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
 			}
 			a.chunk(c, parent.Err() != nil)
@@ -222,6 +223,12 @@ func providerWait(c provider.Chunk) bool {
 	return c.Wait > 0 && errors.As(c.Err, &apiErr)
 }
 
+// mustSay reports a notice that stderr gets even when it is not a
+// terminal: a wait the provider asked for, and a cut at the token limit.
+func mustSay(c provider.Chunk) bool {
+	return providerWait(c) || c.Text == provider.MsgMaxTokens
+}
+
 // noticeLine is how a notice reads on stderr.
 func noticeLine(c provider.Chunk) string {
 	line := markdown.Sanitize(c.Text)
@@ -306,6 +313,7 @@ type jsonPrinter struct {
 	enc   *json.Encoder // into line
 	tty   bool
 	ended bool // a finish or error object was written
+	cut   bool // the token limit cut the answer: its finish says so
 
 	// marks say how much of the text the output holds once it has
 	// reached a given length, for shown.
@@ -354,12 +362,16 @@ func (p *jsonPrinter) chunk(c provider.Chunk) error {
 		j.Text = c.Text
 	case provider.KindNotice:
 		j.Text, j.Wait = c.Text, c.Wait.Seconds()
+		p.cut = p.cut || c.Text == provider.MsgMaxTokens
 	case provider.KindProgress:
 		j.Text, j.Percent = c.Text, &c.Percent
 	case provider.KindUsage:
 		j.Usage = &c.Usage
 	case provider.KindFinish:
 		j.Reason = c.Reason
+		if p.cut {
+			j.Text = provider.MsgMaxTokens // in the same words as on stderr
+		}
 		p.ended = true
 	case provider.KindError:
 		j.Error = errorLine(c.Err)
