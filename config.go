@@ -133,11 +133,15 @@ type settings struct {
 	MaxTokens       int
 	Timeout         time.Duration
 	IdleTimeout     time.Duration
-	Retries         int
-	Theme           string
-	DataDir         string
-	NoSave          bool
-	CAFile          string
+	// TimeoutFrom and IdleTimeoutFrom name where the limits came from, for
+	// the error that reports them: the flag (also when empty), the
+	// variable, or the config file.
+	TimeoutFrom, IdleTimeoutFrom string
+	Retries                      int
+	Theme                        string
+	DataDir                      string
+	NoSave                       bool
+	CAFile                       string
 	// Extra holds the provider options of -o KEY=VALUE.
 	Extra map[string]any
 
@@ -177,10 +181,10 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 		s.MaxTokens = cfg.MaxTokens
 	}
 	if cfg.Timeout.set {
-		s.Timeout = cfg.Timeout.Duration
+		s.Timeout, s.TimeoutFrom = cfg.Timeout.Duration, "timeout in the config"
 	}
 	if cfg.IdleTimeout.set {
-		s.IdleTimeout = cfg.IdleTimeout.Duration
+		s.IdleTimeout, s.IdleTimeoutFrom = cfg.IdleTimeout.Duration, "idle_timeout in the config"
 	}
 	if cfg.Retries != nil {
 		s.Retries = *cfg.Retries
@@ -211,13 +215,14 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 	for _, env := range []struct {
 		name string
 		dst  *time.Duration
-	}{{"PARLEY_TIMEOUT", &s.Timeout}, {"PARLEY_IDLE_TIMEOUT", &s.IdleTimeout}} {
+		from *string
+	}{{"PARLEY_TIMEOUT", &s.Timeout, &s.TimeoutFrom}, {"PARLEY_IDLE_TIMEOUT", &s.IdleTimeout, &s.IdleTimeoutFrom}} {
 		if v := getenv(env.name); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d < 0 {
 				return s, usageErrorf("%s=%q is not a duration such as 90s or 5m", env.name, v)
 			}
-			*env.dst = d
+			*env.dst, *env.from = d, env.name
 		}
 	}
 
@@ -234,10 +239,10 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 		s.MaxTokens = f.maxTokens
 	}
 	if f.timeout >= 0 {
-		s.Timeout = f.timeout
+		s.Timeout, s.TimeoutFrom = f.timeout, ""
 	}
 	if f.idleTimeout >= 0 {
-		s.IdleTimeout = f.idleTimeout
+		s.IdleTimeout, s.IdleTimeoutFrom = f.idleTimeout, ""
 	}
 	if f.noSave {
 		s.NoSave = true

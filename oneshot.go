@@ -67,6 +67,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 		}
 	}
 	endErr := a.end(parent)
+	saved := false
 	if a.sv != nil {
 		status := store.StatusFor(endErr)
 		if errors.Is(endErr, errInterrupted) || errors.Is(endErr, errPipeClosed) {
@@ -74,6 +75,8 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 		}
 		if _, err := a.sv.Finish(status, endErr); err != nil {
 			fmt.Fprintln(env.stderr, "parley: warning: the answer was not saved: "+err.Error())
+		} else {
+			saved = a.saved > 0
 		}
 	}
 	switch {
@@ -82,7 +85,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	case f.json && a.writeErr == nil:
 		return silentError{endErr} // already reported on stdout
 	}
-	return endErr
+	return failure(endErr, s, saved)
 }
 
 // errPipeClosed ends a one-shot whose stdout was closed by its reader, as
@@ -449,6 +452,10 @@ func errorLine(err error) string {
 		if errors.As(err, &lost) {
 			msg = fmt.Sprintf("connection lost after %d tokens: %s", lost.Deltas, msg)
 		}
+	}
+	var of oneShotFailure
+	if errors.As(err, &of) {
+		msg = of.words(msg)
 	}
 	return strings.Join(strings.Fields(markdown.Sanitize(msg)), " ")
 }
