@@ -133,17 +133,17 @@ type settings struct {
 	MaxTokens       int
 	Timeout         time.Duration
 	IdleTimeout     time.Duration
+	Retries         int
+	Theme           string
+	DataDir         string
+	NoSave          bool
+	CAFile          string
+	// Extra holds the provider options of -o KEY=VALUE.
+	Extra map[string]any
 	// TimeoutFrom and IdleTimeoutFrom name where the limits came from, for
 	// the error that reports them: the flag (also when empty), the
 	// variable, or the config file.
 	TimeoutFrom, IdleTimeoutFrom string
-	Retries                      int
-	Theme                        string
-	DataDir                      string
-	NoSave                       bool
-	CAFile                       string
-	// Extra holds the provider options of -o KEY=VALUE.
-	Extra map[string]any
 
 	aliases   map[string]string
 	endpoints provider.Endpoints
