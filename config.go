@@ -46,6 +46,8 @@ type providerConfig struct {
 	APIKeyCmd string `toml:"api_key_cmd"`
 	Model     string `toml:"model"`
 	Flavor    string `toml:"flavor"`
+	// MaxTokensField: see provider.Endpoint.MaxTokensField.
+	MaxTokensField maxTokensField `toml:"max_tokens_field"`
 }
 
 // duration is a time.Duration written as a Go duration string ("90s").
@@ -136,6 +138,12 @@ type settings struct {
 	DataDir         string
 	NoSave          bool
 	CAFile          string
+	// Extra holds the provider options of -o KEY=VALUE.
+	Extra map[string]any
+	// TimeoutFrom and IdleTimeoutFrom name where the limits came from, for
+	// the error that reports them: the flag (also when empty), the
+	// variable, or the config file.
+	TimeoutFrom, IdleTimeoutFrom string
 
 	aliases   map[string]string
 	endpoints provider.Endpoints
@@ -173,10 +181,10 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 		s.MaxTokens = cfg.MaxTokens
 	}
 	if cfg.Timeout.set {
-		s.Timeout = cfg.Timeout.Duration
+		s.Timeout, s.TimeoutFrom = cfg.Timeout.Duration, "timeout in the config"
 	}
 	if cfg.IdleTimeout.set {
-		s.IdleTimeout = cfg.IdleTimeout.Duration
+		s.IdleTimeout, s.IdleTimeoutFrom = cfg.IdleTimeout.Duration, "idle_timeout in the config"
 	}
 	if cfg.Retries != nil {
 		s.Retries = *cfg.Retries
@@ -190,7 +198,8 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 	}
 	for name, pc := range cfg.Providers {
 		s.endpoints.Set(provider.Endpoint{Name: name, Type: pc.Type, BaseURL: pc.BaseURL,
-			APIKey: pc.APIKey, APIKeyEnv: pc.APIKeyEnv, Model: pc.Model, Flavor: pc.Flavor})
+			APIKey: pc.APIKey, APIKeyEnv: pc.APIKeyEnv, Model: pc.Model, Flavor: pc.Flavor,
+			MaxTokensField: pc.MaxTokensField.value})
 		if pc.APIKeyCmd != "" {
 			s.keyCmds[name] = pc.APIKeyCmd
 		}
@@ -206,13 +215,14 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 	for _, env := range []struct {
 		name string
 		dst  *time.Duration
-	}{{"PARLEY_TIMEOUT", &s.Timeout}, {"PARLEY_IDLE_TIMEOUT", &s.IdleTimeout}} {
+		from *string
+	}{{"PARLEY_TIMEOUT", &s.Timeout, &s.TimeoutFrom}, {"PARLEY_IDLE_TIMEOUT", &s.IdleTimeout, &s.IdleTimeoutFrom}} {
 		if v := getenv(env.name); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d < 0 {
 				return s, usageErrorf("%s=%q is not a duration such as 90s or 5m", env.name, v)
 			}
-			*env.dst = d
+			*env.dst, *env.from = d, env.name
 		}
 	}
 
@@ -229,14 +239,19 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 		s.MaxTokens = f.maxTokens
 	}
 	if f.timeout >= 0 {
-		s.Timeout = f.timeout
+		s.Timeout, s.TimeoutFrom = f.timeout, ""
 	}
 	if f.idleTimeout >= 0 {
-		s.IdleTimeout = f.idleTimeout
+		s.IdleTimeout, s.IdleTimeoutFrom = f.idleTimeout, ""
 	}
 	if f.noSave {
 		s.NoSave = true
 	}
+	extra, err := parseOptions(f.options)
+	if err != nil {
+		return s, err
+	}
+	s.Extra = extra
 
 	// A role is a named system prompt; an explicit --system wins over it.
 	if role != "" && f.system == "" {

@@ -349,7 +349,7 @@ func TestFaultsSilence(t *testing.T) {
 			if r.code != 1 || r.stdout != "Hello" {
 				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 			}
-			saysOnce(t, r, "connection lost after 1 tokens", "--idle-timeout")
+			saysOnce(t, r, "answer incomplete after 1 tokens", "--idle-timeout")
 		})
 		t.Run(b.name+"/timeout", func(t *testing.T) {
 			t.Parallel()
@@ -358,7 +358,7 @@ func TestFaultsSilence(t *testing.T) {
 			if r.code != 1 || r.stdout != "Hello" {
 				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 			}
-			saysOnce(t, r, "connection lost after 1 tokens", "--timeout")
+			saysOnce(t, r, "answer incomplete after 1 tokens", "--timeout")
 		})
 		if b.ctype != "text/event-stream" {
 			continue

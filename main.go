@@ -32,6 +32,7 @@ type flags struct {
 	show, del, search                    string
 	noSave, listModels                   bool
 	configPath, debug                    string
+	options                              []string
 }
 
 // Flag help: config.example.toml uses the same words.
@@ -43,6 +44,7 @@ const (
 	helpBaseURL     = "endpoint of the chosen provider (also OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST, GEMINI_BASE_URL)"
 	helpTemperature = "sampling temperature (provider default when not given)"
 	helpMaxTokens   = "longest answer in tokens (provider default when not given)"
+	helpOption      = "provider option KEY=VALUE put in the request body, repeatable (-o top_p=0.9 -o seed=7); VALUE is JSON when it parses, else a string"
 	helpTimeout     = "limit for the whole request, e.g. 90s or 5m (0: none)"
 	helpIdleTimeout = "longest silence allowed between bytes of an answer (0: none)"
 )
@@ -146,6 +148,7 @@ func newRootCommand(env *environment) *cobra.Command {
 	fl.StringVar(&f.baseURL, "base-url", "", helpBaseURL)
 	fl.Float64Var(&f.temperature, "temperature", -1, helpTemperature)
 	fl.IntVar(&f.maxTokens, "max-tokens", 0, helpMaxTokens)
+	fl.StringArrayVarP(&f.options, "option", "o", nil, helpOption)
 	fl.BoolVar(&f.raw, "raw", false, "never render markdown")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per chunk (text, reasoning, usage, finish, error)")
 	fl.DurationVar(&f.timeout, "timeout", -1, helpTimeout)

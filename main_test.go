@@ -157,7 +157,7 @@ func TestOneShotFailures(t *testing.T) {
 		stderr string
 	}{
 		{"truncated stream", []string{"OPENAI_API_KEY=sk-test"}, []string{"-m", "openai:m", "--base-url", truncated.URL, "-p", "q"},
-			1, "half an answer", "parley: connection lost after 2 tokens\n"},
+			1, "half an answer", "parley: connection lost after 2 tokens (saved: parley -c continues the conversation)\n"},
 		{"wrong key", []string{"OPENAI_API_KEY=sk-wrong-secret"}, []string{"-m", "openai:m", "--base-url", ok.URL, "-p", "q"},
 			1, "", "parley: openai: 401 Unauthorized: Incorrect API key provided. (check the API key in OPENAI_API_KEY)\n"},
 		{"no key", nil, []string{"-m", "openai:m", "-p", "q"},

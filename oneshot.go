@@ -45,7 +45,8 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	// Notices are for the person watching, not for the output: all of them
 	// on a terminal; on a pipe, only a wait that the provider asked for (a
 	// rate limit, an overloaded server), so that a script's log says why
-	// the answer is late. --json has them all on stdout.
+	// the answer is late, and a cut at the token limit, so that it does not
+	// pass for a whole answer (see mustSay). --json has them all on stdout.
 	notices := !f.json && env.stderrTTY
 	waits := !f.json
 	stopSpinner := func() {}
@@ -56,7 +57,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	for batch := range provider.Batches(ch, oneShotBatch) {
 		stopSpinner()
 		for _, c := range batch {
-			if c.Kind == provider.KindNotice && (notices || waits && providerWait(c)) {
+			if c.Kind == provider.KindNotice && (notices || waits && mustSay(c)) {
 				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
 			}
 			a.chunk(c, parent.Err() != nil)
@@ -66,6 +67,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 		}
 	}
 	endErr := a.end(parent)
+	saved := false
 	if a.sv != nil {
 		status := store.StatusFor(endErr)
 		if errors.Is(endErr, errInterrupted) || errors.Is(endErr, errPipeClosed) {
@@ -73,6 +75,8 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 		}
 		if _, err := a.sv.Finish(status, endErr); err != nil {
 			fmt.Fprintln(env.stderr, "parley: warning: the answer was not saved: "+err.Error())
+		} else {
+			saved = a.saved > 0
 		}
 	}
 	switch {
@@ -81,7 +85,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	case f.json && a.writeErr == nil:
 		return silentError{endErr} // already reported on stdout
 	}
-	return endErr
+	return failure(endErr, s, saved)
 }
 
 // errPipeClosed ends a one-shot whose stdout was closed by its reader, as
@@ -222,6 +226,12 @@ func providerWait(c provider.Chunk) bool {
 	return c.Wait > 0 && errors.As(c.Err, &apiErr)
 }
 
+// mustSay reports a notice that stderr gets even when it is not a
+// terminal: a wait the provider asked for, and a cut at the token limit.
+func mustSay(c provider.Chunk) bool {
+	return providerWait(c) || c.Text == provider.MsgMaxTokens
+}
+
 // noticeLine is how a notice reads on stderr.
 func noticeLine(c provider.Chunk) string {
 	line := markdown.Sanitize(c.Text)
@@ -306,6 +316,7 @@ type jsonPrinter struct {
 	enc   *json.Encoder // into line
 	tty   bool
 	ended bool // a finish or error object was written
+	cut   bool // the token limit cut the answer: its finish says so
 
 	// marks say how much of the text the output holds once it has
 	// reached a given length, for shown.
@@ -354,12 +365,16 @@ func (p *jsonPrinter) chunk(c provider.Chunk) error {
 		j.Text = c.Text
 	case provider.KindNotice:
 		j.Text, j.Wait = c.Text, c.Wait.Seconds()
+		p.cut = p.cut || c.Text == provider.MsgMaxTokens
 	case provider.KindProgress:
 		j.Text, j.Percent = c.Text, &c.Percent
 	case provider.KindUsage:
 		j.Usage = &c.Usage
 	case provider.KindFinish:
 		j.Reason = c.Reason
+		if p.cut {
+			j.Text = provider.MsgMaxTokens // in the same words as on stderr
+		}
 		p.ended = true
 	case provider.KindError:
 		j.Error = errorLine(c.Err)
@@ -437,6 +452,10 @@ func errorLine(err error) string {
 		if errors.As(err, &lost) {
 			msg = fmt.Sprintf("connection lost after %d tokens: %s", lost.Deltas, msg)
 		}
+	}
+	var of oneShotFailure
+	if errors.As(err, &of) {
+		msg = of.words(msg)
 	}
 	return strings.Join(strings.Fields(markdown.Sanitize(msg)), " ")
 }

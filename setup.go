@@ -95,7 +95,7 @@ func (w *setup) use(ctx context.Context, env *environment, spec string) error {
 		return usageError{plain(err)}
 	}
 	w.prov, w.spec = p, ep.Name+":"+model
-	w.request = provider.Request{Model: model, System: w.s.System, Temperature: w.s.Temperature, MaxTokens: w.s.MaxTokens}
+	w.request = provider.Request{Model: model, System: w.s.System, Temperature: w.s.Temperature, MaxTokens: w.s.MaxTokens, Extra: w.s.Extra}
 	return nil
 }
 

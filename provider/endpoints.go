@@ -22,7 +22,7 @@ func Presets() Endpoints {
 
 var presets = []Endpoint{
 	{Name: "openai", Type: TypeOpenAI, BaseURL: "https://api.openai.com/v1", BaseURLEnv: "OPENAI_BASE_URL",
-		APIKeyEnv: "OPENAI_API_KEY", Model: "gpt-4o-mini"},
+		APIKeyEnv: "OPENAI_API_KEY", Model: "gpt-4o-mini", MaxTokensField: "auto"},
 	{Name: "anthropic", Type: TypeAnthropic, BaseURL: "https://api.anthropic.com", BaseURLEnv: "ANTHROPIC_BASE_URL",
 		APIKeyEnv: "ANTHROPIC_API_KEY", Model: "claude-sonnet-4-5"},
 	{Name: "gemini", Type: TypeGemini, BaseURL: "https://generativelanguage.googleapis.com", BaseURLEnv: "GEMINI_BASE_URL",
@@ -74,6 +74,7 @@ func (eps Endpoints) Set(ep Endpoint) {
 	merge(&old.APIKeyEnv, ep.APIKeyEnv)
 	merge(&old.Model, ep.Model)
 	merge(&old.Flavor, ep.Flavor)
+	merge(&old.MaxTokensField, ep.MaxTokensField)
 	old.KeyOptional = old.KeyOptional || ep.KeyOptional
 	eps[ep.Name] = old
 }

@@ -51,6 +51,9 @@ type Request struct {
 	Temperature *float64
 	// MaxTokens is 0 when the provider's default applies.
 	MaxTokens int
+	// Extra holds provider options given with -o KEY=VALUE, which each wire
+	// merges into its body with Body. Keys in ReservedOptions are refused.
+	Extra map[string]any
 }
 
 // Chat returns the messages as wires without a separate system prompt take
@@ -163,7 +166,12 @@ type LostError struct {
 }
 
 func (e *LostError) Error() string {
-	msg := "connection lost after " + strconv.Itoa(e.Deltas) + " tokens"
+	what := "connection lost" // unless a time limit ended it
+	var te *TimeoutError
+	if errors.As(e.Err, &te) {
+		what = "answer incomplete"
+	}
+	msg := what + " after " + strconv.Itoa(e.Deltas) + " tokens"
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}

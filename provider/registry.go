@@ -74,6 +74,11 @@ type Endpoint struct {
 	// Flavor selects the langchaingo backend of a "langchain" endpoint
 	// ("bedrock"). Other types ignore it.
 	Flavor string
+	// MaxTokensField is the body field an "openai" endpoint sends the token
+	// limit in: "max_tokens" (also when empty), "max_completion_tokens", or
+	// "auto", which is max_completion_tokens for OpenAI's reasoning models
+	// (o1, o3, o4, gpt-5) and max_tokens for the others. Other types ignore it.
+	MaxTokensField string
 }
 
 // KeyVar returns the variable the key is read from, for advice such as

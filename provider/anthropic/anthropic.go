@@ -6,7 +6,6 @@ package anthropic
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -55,7 +54,7 @@ func (c *Client) header() http.Header {
 
 // Stream sends req to /v1/messages and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	body, err := json.Marshal(newMessagesRequest(req))
+	body, err := provider.Body(newMessagesRequest(req), req.Extra, provider.Nest{})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}

@@ -140,7 +140,7 @@ func TestIdleTimeout(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: content_block_stop")]), streamtest.Stall()))
 	r := providertest.Stream(t, newClient(srv, provider.Options{IdleTimeout: 200 * time.Millisecond}), hello)
 	var te *provider.TimeoutError
-	if !errors.As(r.Err, &te) || !te.Idle || !strings.Contains(r.Err.Error(), "connection lost after 2 tokens") {
+	if !errors.As(r.Err, &te) || !te.Idle || !strings.Contains(r.Err.Error(), "answer incomplete after 2 tokens") || strings.Contains(r.Err.Error(), "connection lost") {
 		t.Fatalf("error %v", r.Err)
 	}
 }

@@ -36,6 +36,10 @@ type thinkingConfig struct {
 	IncludeThoughts bool `json:"includeThoughts"`
 }
 
+// nest puts -o options in generationConfig (topP, topK, seed...), except
+// the fields of the request itself.
+var nest = provider.Nest{Under: "generationConfig", Top: []string{"safetySettings", "tools", "toolConfig", "cachedContent"}}
+
 func newGenerateRequest(req provider.Request) generateRequest {
 	g := generateRequest{Contents: make([]content, 0, len(req.Messages))}
 	for _, m := range req.Messages {

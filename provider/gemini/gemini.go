@@ -6,7 +6,6 @@ package gemini
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -46,12 +45,12 @@ func (c *Client) header() http.Header { return c.b.KeyHeader("x-goog-api-key", "
 // Stream sends req to streamGenerateContent and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	gr := newGenerateRequest(req)
-	body, err := json.Marshal(gr)
+	body, err := provider.Body(gr, req.Extra, nest)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	gr.GenerationConfig.ThinkingConfig = nil
-	plain, _ := json.Marshal(gr) // for models that cannot think
+	plain, _ := provider.Body(gr, req.Extra, nest) // for models that cannot think
 	model := strings.TrimPrefix(req.Model, "models/")
 	call := httpx.Call{
 		Method: http.MethodPost,

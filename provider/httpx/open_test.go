@@ -138,7 +138,7 @@ func TestStartTimeout(t *testing.T) {
 		last = c
 	}
 	var te *provider.TimeoutError
-	if last.Kind != provider.KindError || !errors.As(last.Err, &te) || te.Idle || !strings.Contains(last.Err.Error(), "connection lost after 1 tokens") {
+	if last.Kind != provider.KindError || !errors.As(last.Err, &te) || te.Idle || !strings.Contains(last.Err.Error(), "answer incomplete after 1 tokens") || strings.Contains(last.Err.Error(), "connection lost") {
 		t.Fatalf("last chunk %v: %v", last.Kind, last.Err)
 	}
 }

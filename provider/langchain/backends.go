@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/smithy-go/logging"
 	"github.com/tmc/langchaingo/llms/bedrock"
 
 	"github.com/parley-chat/parley/provider"
@@ -23,9 +24,14 @@ import (
 // endpoint (a VPC endpoint, or a test server). Requests go through the
 // shared HTTP client, so ca_file applies and AWS_CA_BUNDLE does not.
 func newBedrock(ep provider.Endpoint, o provider.Options) (*Client, error) {
-	cfg, err := config.LoadDefaultConfig(context.Background())
+	// The SDK's own log lines (an IMDS fallback, say) would reach stderr:
+	// what goes wrong is said in parley's words instead.
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithLogger(logging.Nop{}))
 	if err != nil {
 		return nil, fmt.Errorf("%s: AWS configuration: %w", ep.Name, err)
+	}
+	if err := checkCredentials(ep, cfg); err != nil {
+		return nil, err
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"

@@ -94,6 +94,9 @@ func (c *Client) Name() string { return c.ep.Name }
 
 // Stream sends req through the model and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
+	if len(req.Extra) > 0 {
+		return nil, fmt.Errorf("%s: -o options are not passed to langchaingo backends", c.ep.Name)
+	}
 	msgs := messages(req)
 	return provider.Start(ctx, c.ep, c.opts, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		return c.generate(ctx, e, msgs, callOptions(req))

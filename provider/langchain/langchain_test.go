@@ -191,7 +191,7 @@ func TestIdleTimeout(t *testing.T) {
 	close(release)
 	wg.Wait()
 	var te *provider.TimeoutError
-	if !errors.As(r.Err, &te) || !te.Idle || !strings.Contains(r.Err.Error(), "connection lost after 1 tokens") || r.Text != "tok" {
+	if !errors.As(r.Err, &te) || !te.Idle || !strings.Contains(r.Err.Error(), "answer incomplete after 1 tokens") || strings.Contains(r.Err.Error(), "connection lost") || r.Text != "tok" {
 		t.Fatalf("got %q, %v", r.Text, r.Err)
 	}
 }

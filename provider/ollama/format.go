@@ -20,6 +20,11 @@ type options struct {
 	NumPredict  int      `json:"num_predict,omitempty"`
 }
 
+// nest puts -o options under "options", where Ollama takes the model's
+// parameters (num_ctx, top_p, seed...), except the fields of the request
+// itself.
+var nest = provider.Nest{Under: "options", Top: []string{"format", "keep_alive", "think", "tools"}}
+
 func newChatRequest(req provider.Request) chatRequest {
 	r := chatRequest{Model: req.Model, Messages: req.Chat(), Stream: true}
 	if req.Temperature != nil || req.MaxTokens > 0 {

@@ -6,7 +6,6 @@ package ollama
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -82,7 +81,7 @@ func (c *Client) header() http.Header { return c.b.KeyHeader("Authorization", "B
 
 // Stream sends req to /api/chat and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	body, err := json.Marshal(newChatRequest(req))
+	body, err := provider.Body(newChatRequest(req), req.Extra, nest)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}

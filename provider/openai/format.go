@@ -23,15 +23,16 @@ type streamOptions struct {
 	IncludeUsage bool `json:"include_usage"`
 }
 
-func newChatRequest(req provider.Request) chatRequest {
-	return chatRequest{
+func newChatRequest(ep provider.Endpoint, req provider.Request) chatRequest {
+	r := chatRequest{
 		Model:         req.Model,
 		Messages:      req.Chat(),
 		Stream:        true,
 		StreamOptions: &streamOptions{IncludeUsage: true},
 		Temperature:   req.Temperature,
-		MaxTokens:     req.MaxTokens,
 	}
+	setLimit(&r, ep, req)
+	return r
 }
 
 // chunk is one "data:" payload of the streamed answer.

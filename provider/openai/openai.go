@@ -12,7 +12,6 @@ package openai
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -53,14 +52,14 @@ func (c *Client) header() http.Header { return c.b.KeyHeader("Authorization", "B
 // that the server rejects for a parameter it does not take is adapted and
 // sent again (see fixes).
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	cr := newChatRequest(req)
-	if _, err := json.Marshal(cr); err != nil {
+	cr := newChatRequest(c.b.Endpoint, req)
+	if _, err := provider.Body(cr, req.Extra, provider.Nest{}); err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		r := cr
 		for { // each fix applies once, so this ends
-			body, _ := json.Marshal(r)
+			body, _ := provider.Body(r, req.Extra, provider.Nest{})
 			reason, err := c.attempt(ctx, e, body, req.Model)
 			if !fix(&r, err) {
 				return reason, err

@@ -26,7 +26,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -84,7 +83,7 @@ var (
 
 // Stream POSTs req to the endpoint and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	body, err := json.Marshal(newChatRequest(req))
+	body, err := provider.Body(newChatRequest(req), req.Extra, provider.Nest{})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}

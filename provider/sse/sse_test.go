@@ -117,7 +117,7 @@ func TestFaults(t *testing.T) {
 			want: []string{"malformed progress event"}},
 		{name: "idle without ids", opts: provider.Options{IdleTimeout: 200 * time.Millisecond},
 			resp: []streamtest.Response{streamtest.Stream(streamtest.Write(noIDs), streamtest.Stall())},
-			want: []string{"connection lost after 2 tokens", "--idle-timeout"}, partial: "The answer is"},
+			want: []string{"answer incomplete after 2 tokens", "--idle-timeout"}, partial: "The answer is"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,7 +183,7 @@ func TestTimeout(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("id: 1\ndata: Hello\n\n"), streamtest.Stall()))
 	r := providertest.Stream(t, newClient(srv, provider.Options{Timeout: 200 * time.Millisecond}), hello)
 	var te *provider.TimeoutError
-	if !errors.As(r.Err, &te) || te.Idle || !strings.Contains(r.Err.Error(), "connection lost after 1 tokens") || !strings.Contains(r.Err.Error(), "--timeout") {
+	if !errors.As(r.Err, &te) || te.Idle || !strings.Contains(r.Err.Error(), "answer incomplete after 1 tokens") || strings.Contains(r.Err.Error(), "connection lost") || !strings.Contains(r.Err.Error(), "--timeout") {
 		t.Fatalf("error %v", r.Err)
 	}
 }

@@ -37,7 +37,9 @@ func ChromaFormatter(style string) string {
 }
 
 func init() {
-	// Registered here, before any render, as chroma's registry is a plain map.
+	// Registered here, before any render, as chroma's registry is a plain
+	// map; so is glamour's, where WithStandardStyle finds StyleNone.
+	styles.DefaultStyles[StyleNone] = noColorStyle()
 	for name, cfg := range styles.DefaultStyles {
 		f := palette256{}
 		if c := cfg.CodeBlock.Chroma; c != nil {

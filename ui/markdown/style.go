@@ -2,9 +2,9 @@ package markdown
 
 // The glamour styles Parley picks from a configured theme.
 const (
-	StyleDark  = "dark"  // colours for a dark background
-	StyleLight = "light" // colours for a light background
-	StyleNone  = "notty" // no colour at all
+	StyleDark  = "dark"           // colours for a dark background
+	StyleLight = "light"          // colours for a light background
+	StyleNone  = "parley-nocolor" // no colour at all, still rendered (see noColorStyle)
 )
 
 // StyleFor returns the glamour style of rendered output for a configured

@@ -25,9 +25,30 @@ func TrimPadding(render string) string {
 	return strings.Join(lines, "\n")
 }
 
-// trimLine drops the runs of spaces in a glyph-only style at the end of l:
-// an SGR sequence, spaces, and a reset ("\x1b[m" or "\x1b[0m").
+// trimLine drops the padding at the end of l: plain spaces while the
+// attributes in effect are the defaults (a style without colour pads with
+// them), and runs in a glyph-only style (see trimRuns).
 func trimLine(l string) string {
+	return trimRuns(trimPlain(l))
+}
+
+// trimPlain drops the spaces l ends with when no attribute set before them
+// is in effect: no SGR on the line, or a reset last.
+func trimPlain(l string) string {
+	t := strings.TrimRight(l, " ")
+	if len(t) == len(l) {
+		return l
+	}
+	i := strings.LastIndex(t, "\x1b[")
+	if i < 0 || strings.HasPrefix(t[i:], "\x1b[m") || strings.HasPrefix(t[i:], "\x1b[0m") {
+		return t
+	}
+	return l
+}
+
+// trimRuns drops the runs of spaces in a glyph-only style at the end of l:
+// an SGR sequence, spaces, and a reset ("\x1b[m" or "\x1b[0m").
+func trimRuns(l string) string {
 	for {
 		rest, ok := cutReset(l)
 		if !ok {
