@@ -6,7 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/ui/markdown"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // modelsMsg carries the specs the model picker offers.
@@ -40,12 +40,12 @@ func (m *Model) modelPicker() tea.Cmd {
 func (m *Model) modelsListed(msg modelsMsg) tea.Cmd {
 	m.flash = ""
 	if msg.err != nil {
-		m.flash = "could not list all models: " + markdown.Sanitize(msg.err.Error())
+		m.flash = "could not list all models: " + termsafe.Sanitize(msg.err.Error())
 	}
 	items := []pickItem{{label: m.st.model + "  (current)", value: m.opts.Model}}
 	for _, s := range msg.specs {
 		if s != m.opts.Model {
-			items = append(items, pickItem{label: markdown.Sanitize(s), value: s})
+			items = append(items, pickItem{label: termsafe.Sanitize(s), value: s})
 		}
 	}
 	m.openPickerWith(newPicker(m.c, pickModel, "Switch model", items))
@@ -87,11 +87,11 @@ func (m *Model) switchModel(spec string) tea.Cmd {
 		return nil
 	}
 	if err := m.useModel(spec); err != nil {
-		m.flash = "cannot switch to " + markdown.Sanitize(spec) + ": " + markdown.Sanitize(err.Error())
+		m.flash = "cannot switch to " + termsafe.Sanitize(spec) + ": " + termsafe.Sanitize(err.Error())
 		return nil
 	}
 	stopped := m.stopIfRunning()
-	m.flash = "now talking to " + markdown.Sanitize(spec)
+	m.flash = "now talking to " + termsafe.Sanitize(spec)
 	if len(m.turns) > 0 {
 		m.tr.add(&entry{kind: entryInfo, text: "— switched to " + m.st.model + " —", dirty: true})
 	}
@@ -107,7 +107,7 @@ func (m *Model) useModel(spec string) error {
 	}
 	req.Messages = nil
 	m.prov, m.req, m.opts.Model = p, req, spec
-	m.st.model = markdown.Sanitize(spec)
+	m.st.model = termsafe.Sanitize(spec)
 	return nil
 }
 
@@ -129,7 +129,7 @@ func (m *Model) useConversationModel(c *store.Conversation) string {
 		return ""
 	}
 	if err := m.useModel(spec); err != nil {
-		return " · kept " + m.st.model + ": " + markdown.Sanitize(err.Error())
+		return " · kept " + m.st.model + ": " + termsafe.Sanitize(err.Error())
 	}
 	return " · with " + m.st.model
 }
