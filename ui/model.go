@@ -238,6 +238,8 @@ func (m *Model) other(msg tea.Msg) tea.Cmd {
 		return m.modelsListed(msg)
 	case pickedMsg:
 		return m.picked(msg)
+	case switchedMsg:
+		return m.modelSwitched(msg)
 	case pickerClosedMsg:
 		m.mode, m.picker = modeChat, nil
 	case conversationsMsg:
