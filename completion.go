@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // Shell completion: cobra's completion command writes the bash, zsh, fish
@@ -143,7 +144,7 @@ func completeIDs(ctx context.Context, env *environment, f *flags) []cobra.Comple
 // describe makes text a one-line description of at most 60 characters,
 // with nothing that could drive the terminal.
 func describe(text string) string {
-	text = strings.Join(strings.Fields(clean(text)), " ")
+	text = termsafe.Line(text)
 	if r := []rune(text); len(r) > 60 {
 		text = string(r[:59]) + "…"
 	}

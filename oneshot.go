@@ -15,7 +15,7 @@ import (
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/ui/markdown"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // runOneShot sends prompt and streams the answer to stdout. What is saved
@@ -38,7 +38,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	case !env.stdoutTTY:
 		a.out = &rawPrinter{w: env.stdout}
 	case f.raw:
-		a.out = &rawPrinter{w: env.stdout, sanitize: new(markdown.Sanitizer)}
+		a.out = &rawPrinter{w: env.stdout, sanitize: new(termsafe.Sanitizer)}
 	default:
 		a.out = newTermPrinter(env, s.Theme)
 	}
@@ -51,7 +51,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	waits := !f.json
 	stopSpinner := func() {}
 	if notices {
-		stopSpinner = startSpinner(env.stderr, "waiting for "+markdown.Sanitize(w.spec))
+		stopSpinner = startSpinner(env.stderr, "waiting for "+termsafe.Sanitize(w.spec))
 	}
 	defer stopSpinner()
 	for batch := range provider.Batches(ch, oneShotBatch) {
@@ -234,7 +234,7 @@ func mustSay(c provider.Chunk) bool {
 
 // noticeLine is how a notice reads on stderr.
 func noticeLine(c provider.Chunk) string {
-	line := markdown.Sanitize(c.Text)
+	line := termsafe.Sanitize(c.Text)
 	if c.Wait > 0 {
 		line += "; retrying in " + c.Wait.Round(100*time.Millisecond).String()
 	}
@@ -260,7 +260,7 @@ type printer interface {
 type rawPrinter struct {
 	w        io.Writer
 	buf      []byte
-	sanitize *markdown.Sanitizer
+	sanitize *termsafe.Sanitizer
 	fed      int // bytes of text given to the printer
 	done     int // of which written
 }
@@ -393,7 +393,7 @@ func (p *jsonPrinter) write(j jsonChunk) error {
 	}
 	line := p.line.Bytes()
 	if p.tty {
-		line = []byte(markdown.Sanitize(string(line)))
+		line = []byte(termsafe.Sanitize(string(line)))
 	}
 	p.produced += int64(len(line))
 	if j.Type == provider.KindText.String() {
@@ -457,5 +457,5 @@ func errorLine(err error) string {
 	if errors.As(err, &of) {
 		msg = of.words(msg)
 	}
-	return strings.Join(strings.Fields(markdown.Sanitize(msg)), " ")
+	return termsafe.Line(msg)
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/httpx"
 	"github.com/parley-chat/parley/stream"
-	"github.com/parley-chat/parley/ui/markdown"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // sseFlags are the flags of `parley sse`.
@@ -121,7 +121,7 @@ func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string, tty bool) error {
 	stderr := cmd.ErrOrStderr()
 	opts.OnReconnect = func(r stream.Reconnect) {
 		fmt.Fprintf(stderr, "parley: %s; reconnecting in %v (attempt %d)\n",
-			markdown.Sanitize(r.Err.Error()), r.Wait.Round(time.Millisecond), r.Attempt)
+			termsafe.Sanitize(r.Err.Error()), r.Wait.Round(time.Millisecond), r.Attempt)
 	}
 	ctx := cmd.Context()
 	if f.timeout > 0 {
@@ -150,7 +150,7 @@ func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string, tty bool) error {
 		if tty {
 			// JSON escapes C0 controls but not C1 ones (U+009B is CSI to
 			// some terminals) nor bidirectional overrides.
-			b = []byte(markdown.Sanitize(string(b)))
+			b = []byte(termsafe.Sanitize(string(b)))
 		}
 		if _, err := out.Write(b); err != nil {
 			return fmt.Errorf("sse: %w", err)

@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/ui/markdown"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // The store's commands print for two readers. On a terminal: a table with
@@ -165,7 +165,7 @@ func (c *savedCmd) writeJSON(v any) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(c.w, markdown.Sanitize(string(b))+"\n")
+	_, err = io.WriteString(c.w, termsafe.Sanitize(string(b))+"\n")
 	return err
 }
 
@@ -179,7 +179,7 @@ func (c *savedCmd) text(s string) string {
 }
 
 // clean sanitizes s for the terminal and puts it on one line.
-func clean(s string) string { return oneLine(markdown.Sanitize(s)) }
+func clean(s string) string { return oneLine(termsafe.Sanitize(s)) }
 
 // oneLine replaces tabs and line breaks with spaces.
 func oneLine(s string) string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/termsafe"
 	"github.com/parley-chat/parley/ui/markdown"
 )
 
@@ -31,7 +32,7 @@ func (c *savedCmd) show(ctx context.Context, idOrPrefix string) error {
 		return err
 	}
 	r := markdown.New(markdown.Options{Width: min(c.width, 120), Style: c.style})
-	r.Append(markdown.Sanitize(md))
+	r.Append(termsafe.Sanitize(md))
 	_, err = fmt.Fprint(c.w, r.Render())
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/termsafe"
 	"github.com/parley-chat/parley/ui/markdown"
 )
 
@@ -20,7 +21,7 @@ type termPrinter struct {
 	out, errw io.Writer
 	errTTY    bool
 	md        *markdown.Renderer
-	rsn       markdown.Sanitizer
+	rsn       termsafe.Sanitizer
 	width     int // of the terminal, in cells
 	height    int
 

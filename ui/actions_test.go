@@ -273,6 +273,56 @@ func TestNoticeWithoutRetryIsShownAsIs(t *testing.T) {
 	}
 }
 
+// The model is resolved in a command: a slow switch (api_key_cmd, say)
+// does not stop the chat from taking keys meanwhile.
+func TestSlowSwitchDoesNotBlockTyping(t *testing.T) {
+	second := &fakeProvider{script: words("from b"), reqs: make(chan provider.Request, 1)}
+	asked, release := make(chan struct{}), make(chan struct{})
+	opts := Options{
+		Provider: &fakeProvider{},
+		Model:    "a:x",
+		Models:   func(context.Context) ([]string, error) { return []string{"a:x", "b:y"}, nil },
+		Switch: func(string) (provider.Provider, provider.Request, error) {
+			close(asked)
+			<-release
+			return second, provider.Request{Model: "y"}, nil
+		},
+	}
+	h := start(t, opts, 80, 24)
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+	h.press('l', tea.ModCtrl)
+	h.waitText("Switch model")
+	h.typeText("b")
+	h.waitFor("the filtered list", func(s string) bool { return !strings.Contains(s, "a:x  (current)") })
+	h.press(tea.KeyEnter, 0)
+	<-asked
+	typed := make(chan struct{})
+	go func() { h.typeText("meanwhile"); close(typed) }()
+	select {
+	case <-typed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the chat took no key while the model was being resolved")
+	}
+	h.waitText("meanwhile")
+	if s := h.screen(); strings.Contains(s, "now talking to") {
+		t.Fatalf("switched before the switch returned:\n%s", s)
+	}
+	released = true
+	close(release)
+	h.waitText("now talking to b:y")
+	h.press(tea.KeyEnter, 0)
+	if req := <-second.reqs; req.Model != "y" {
+		t.Errorf("request model = %q, want y", req.Model)
+	}
+	h.waitText("from b")
+	h.quit()
+}
+
 func TestEditLastAfterModelSwitch(t *testing.T) {
 	m := New(Options{
 		Provider: &fakeProvider{}, Model: "a:x", Theme: ThemeNone, Now: fixedNow,
@@ -285,7 +335,7 @@ func TestEditLastAfterModelSwitch(t *testing.T) {
 		},
 	})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.switchModel("b:y")
+	m.Update(m.switchModel("b:y")()) // the switch runs as a command; its message applies it
 	m.Update(tea.KeyPressMsg{Code: 'e', Mod: tea.ModAlt})
 	if got := m.in.Value(); got != "the question" {
 		t.Errorf("input = %q, want the last prompt", got)

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/parley-chat/parley/provider"
-	"github.com/parley-chat/parley/ui/markdown"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // describe turns err into a title and an explanation a person understands,
@@ -58,7 +58,7 @@ func describe(err error) (title, detail string) {
 		title = "The request failed"
 		detail = err.Error()
 	}
-	return markdown.Sanitize(title), markdown.Sanitize(detail)
+	return termsafe.Sanitize(title), termsafe.Sanitize(detail)
 }
 
 func netTitle(e *provider.NetError) string {

@@ -9,12 +9,12 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/ui/markdown"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // send adds prompt to the conversation and asks for an answer.
 func (m *Model) send(prompt string) tea.Cmd {
-	u := &entry{kind: entryUser, text: markdown.Sanitize(prompt), dirty: true}
+	u := &entry{kind: entryUser, text: termsafe.Sanitize(prompt), dirty: true}
 	m.turns = append(m.turns, turn{prompt: prompt, user: u})
 	m.tr.add(u)
 	return m.ask(false)
@@ -78,7 +78,7 @@ func (m *Model) messages() []provider.Message {
 func (m *Model) restore(msg provider.Message) {
 	switch msg.Role {
 	case provider.RoleUser:
-		u := &entry{kind: entryUser, text: markdown.Sanitize(msg.Content), dirty: true}
+		u := &entry{kind: entryUser, text: termsafe.Sanitize(msg.Content), dirty: true}
 		m.turns = append(m.turns, turn{prompt: msg.Content, user: u})
 		m.history = append(m.history, msg.Content)
 		m.histIdx = len(m.history)
@@ -106,7 +106,7 @@ func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
 	}
 	m.saver = msg.saver
 	if msg.saveErr != nil {
-		m.flash = "not saved: " + markdown.Sanitize(msg.saveErr.Error())
+		m.flash = "not saved: " + termsafe.Sanitize(msg.saveErr.Error())
 	}
 	if msg.err != nil {
 		return m.fail(msg.err)
@@ -162,7 +162,7 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 			a.appendReasoning(c.Text, m.c.wrap, m.c.styles.Theme, now)
 		}
 	case provider.KindProgress:
-		st.progress, st.label = c.Percent, markdown.Sanitize(c.Text)
+		st.progress, st.label = c.Percent, termsafe.Sanitize(c.Text)
 	case provider.KindUsage:
 		u := c.Usage
 		st.usage = &u
@@ -170,7 +170,7 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 			a.thinkToks, a.dirty = u.ReasoningTokens, true
 		}
 	case provider.KindNotice:
-		st.notice = newNotice(markdown.Sanitize(c.Text), c.Wait, m.c.now())
+		st.notice = newNotice(termsafe.Sanitize(c.Text), c.Wait, m.c.now())
 	case provider.KindFinish:
 		a.reason = c.Reason
 		return m.finish(stateDone, nil), true

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/termsafe"
 	"github.com/parley-chat/parley/ui/markdown"
 )
 
@@ -113,7 +114,7 @@ func New(opts Options) *Model {
 	}
 	m.req.Messages = nil
 	m.tr = newTranscript(c)
-	m.st = newStatus(c, markdown.Sanitize(opts.Model))
+	m.st = newStatus(c, termsafe.Sanitize(opts.Model))
 	m.help = help.New()
 	m.help.Styles = c.styles.Help
 	m.in = newInput(c)
@@ -237,6 +238,8 @@ func (m *Model) other(msg tea.Msg) tea.Cmd {
 		return m.modelsListed(msg)
 	case pickedMsg:
 		return m.picked(msg)
+	case switchedMsg:
+		return m.modelSwitched(msg)
 	case pickerClosedMsg:
 		m.mode, m.picker = modeChat, nil
 	case conversationsMsg:

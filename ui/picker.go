@@ -6,7 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/parley-chat/parley/ui/markdown"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // pickerKind tells what a picker chooses.
@@ -126,7 +126,7 @@ func (p *picker) view() string {
 	start := max(0, min(p.cursor-rows/2, len(p.shown)-rows))
 	if len(p.shown) == 0 {
 		if typed := strings.TrimSpace(p.filter.Value()); p.kind == pickModel && typed != "" {
-			b.WriteString(s.Dim.Render("  nothing matches: enter uses “" + markdown.Sanitize(typed) + "” as typed"))
+			b.WriteString(s.Dim.Render("  nothing matches: enter uses “" + termsafe.Sanitize(typed) + "” as typed"))
 		} else {
 			b.WriteString(s.Dim.Render("  nothing matches"))
 		}

@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/ui/markdown"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // slot is where one exchange of the chat was saved. The command that
@@ -158,7 +158,7 @@ func (m *Model) saved(msg savedMsg) {
 	// An answer replaced (regenerated, edited) before its end was written
 	// is gone from the store on purpose.
 	if msg.err != nil && !errors.Is(msg.err, store.ErrNoMessage) {
-		m.flash = "not saved: " + markdown.Sanitize(msg.err.Error())
+		m.flash = "not saved: " + termsafe.Sanitize(msg.err.Error())
 	}
 }
 
@@ -185,7 +185,7 @@ func (m *Model) openPicker() tea.Cmd {
 
 func (m *Model) conversationsListed(msg conversationsMsg) tea.Cmd {
 	if msg.err != nil {
-		m.flash = "cannot list conversations: " + markdown.Sanitize(msg.err.Error())
+		m.flash = "cannot list conversations: " + termsafe.Sanitize(msg.err.Error())
 		return nil
 	}
 	if len(msg.list) == 0 {
@@ -194,7 +194,7 @@ func (m *Model) conversationsListed(msg conversationsMsg) tea.Cmd {
 	}
 	items := make([]pickItem, len(msg.list))
 	for i, c := range msg.list {
-		label := fmt.Sprintf("%s  %s · %s · %s messages", store.ShortID(c.ID), markdown.Sanitize(c.Title),
+		label := fmt.Sprintf("%s  %s · %s · %s messages", store.ShortID(c.ID), termsafe.Sanitize(c.Title),
 			c.UpdatedAt.Format(time.DateTime), strconv.Itoa(c.MessageCount))
 		items[i] = pickItem{label: label, value: c.ID}
 	}
@@ -227,7 +227,7 @@ func (m *Model) loadConversation(id string) tea.Cmd {
 // which the next prompt continues.
 func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 	if msg.err != nil {
-		m.flash = "cannot open the conversation: " + markdown.Sanitize(msg.err.Error())
+		m.flash = "cannot open the conversation: " + termsafe.Sanitize(msg.err.Error())
 		return nil
 	}
 	stopped := m.stopIfRunning()
@@ -241,7 +241,7 @@ func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 		m.restoreStored(sm)
 	}
 	m.tr.toBottom()
-	m.flash = "opened “" + markdown.Sanitize(msg.conv.Title) + "”"
+	m.flash = "opened “" + termsafe.Sanitize(msg.conv.Title) + "”"
 	if msg.picked {
 		m.flash += m.useConversationModel(msg.conv)
 	}
@@ -268,7 +268,7 @@ func (m *Model) restoreStored(sm store.Message) {
 		a.status = sm.Status
 	}
 	if sm.Status == store.StatusFailed {
-		e := &entry{kind: entryError, text: "The answer failed", detail: markdown.Sanitize(sm.Error), dirty: true}
+		e := &entry{kind: entryError, text: "The answer failed", detail: termsafe.Sanitize(sm.Error), dirty: true}
 		t.failed = e
 		m.tr.entries = append(m.tr.entries, e)
 	}

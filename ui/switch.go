@@ -5,8 +5,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/ui/markdown"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // modelsMsg carries the specs the model picker offers.
@@ -40,12 +41,12 @@ func (m *Model) modelPicker() tea.Cmd {
 func (m *Model) modelsListed(msg modelsMsg) tea.Cmd {
 	m.flash = ""
 	if msg.err != nil {
-		m.flash = "could not list all models: " + markdown.Sanitize(msg.err.Error())
+		m.flash = "could not list all models: " + termsafe.Sanitize(msg.err.Error())
 	}
 	items := []pickItem{{label: m.st.model + "  (current)", value: m.opts.Model}}
 	for _, s := range msg.specs {
 		if s != m.opts.Model {
-			items = append(items, pickItem{label: markdown.Sanitize(s), value: s})
+			items = append(items, pickItem{label: termsafe.Sanitize(s), value: s})
 		}
 	}
 	m.openPickerWith(newPicker(m.c, pickModel, "Switch model", items))
@@ -78,7 +79,19 @@ func (m *Model) picked(msg pickedMsg) tea.Cmd {
 	return nil
 }
 
-// switchModel continues the conversation with the model spec names.
+// switchedMsg carries the outcome of resolving a model picked in the
+// picker. gen is the exchange that was running when the model was picked.
+type switchedMsg struct {
+	spec string
+	prov provider.Provider
+	req  provider.Request
+	gen  int
+	err  error
+}
+
+// switchModel continues the conversation with the model spec names. The
+// spec is resolved in a command, since that may run api_key_cmd or reach
+// the network; the chat keeps answering keys meanwhile.
 func (m *Model) switchModel(spec string) tea.Cmd {
 	if spec == m.opts.Model {
 		return nil
@@ -86,12 +99,27 @@ func (m *Model) switchModel(spec string) tea.Cmd {
 	if m.opts.Switch == nil {
 		return nil
 	}
-	if err := m.useModel(spec); err != nil {
-		m.flash = "cannot switch to " + markdown.Sanitize(spec) + ": " + markdown.Sanitize(err.Error())
+	resolve, gen := m.opts.Switch, m.gen
+	return func() tea.Msg {
+		defer logPanic()
+		p, req, err := resolve(spec)
+		return switchedMsg{spec: spec, prov: p, req: req, gen: gen, err: err}
+	}
+}
+
+// modelSwitched makes the resolved model the one of the next exchanges and
+// stops the answer that was running when it was picked.
+func (m *Model) modelSwitched(msg switchedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.flash = "cannot switch to " + termsafe.Sanitize(msg.spec) + ": " + termsafe.Sanitize(msg.err.Error())
 		return nil
 	}
-	stopped := m.stopIfRunning()
-	m.flash = "now talking to " + markdown.Sanitize(spec)
+	m.applyModel(msg.spec, msg.prov, msg.req)
+	var stopped tea.Cmd
+	if msg.gen == m.gen {
+		stopped = m.stopIfRunning()
+	}
+	m.flash = "now talking to " + termsafe.Sanitize(msg.spec)
 	if len(m.turns) > 0 {
 		m.tr.add(&entry{kind: entryInfo, text: "— switched to " + m.st.model + " —", dirty: true})
 	}
@@ -105,10 +133,15 @@ func (m *Model) useModel(spec string) error {
 	if err != nil {
 		return err
 	}
+	m.applyModel(spec, p, req)
+	return nil
+}
+
+// applyModel puts a resolved model in place for the next exchanges.
+func (m *Model) applyModel(spec string, p provider.Provider, req provider.Request) {
 	req.Messages = nil
 	m.prov, m.req, m.opts.Model = p, req, spec
-	m.st.model = markdown.Sanitize(spec)
-	return nil
+	m.st.model = termsafe.Sanitize(spec)
 }
 
 // useConversationModel switches to the model a conversation opened from
@@ -129,7 +162,7 @@ func (m *Model) useConversationModel(c *store.Conversation) string {
 		return ""
 	}
 	if err := m.useModel(spec); err != nil {
-		return " · kept " + m.st.model + ": " + markdown.Sanitize(err.Error())
+		return " · kept " + m.st.model + ": " + termsafe.Sanitize(err.Error())
 	}
 	return " · with " + m.st.model
 }

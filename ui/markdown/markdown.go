@@ -52,6 +52,7 @@
 package markdown
 
 import (
+	"github.com/parley-chat/parley/termsafe"
 	"hash/maphash"
 	"strings"
 )
@@ -74,7 +75,7 @@ type Options struct {
 // safe for concurrent use.
 type Renderer struct {
 	opts Options
-	san  Sanitizer
+	san  termsafe.Sanitizer
 	text strings.Builder // sanitized markdown
 
 	eng    *engine // nil until needed, and after a change of width or style

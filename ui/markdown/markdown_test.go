@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"github.com/parley-chat/parley/termsafe"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -160,7 +161,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 				}
 				r.Finish()
 				checkFrame(t, r, width, style, "at the end")
-				if r.Text() != Sanitize(text) {
+				if r.Text() != termsafe.Sanitize(text) {
 					t.Fatalf("Text() is not the sanitized answer")
 				}
 			})

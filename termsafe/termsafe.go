@@ -1,4 +1,7 @@
-package markdown
+// Package termsafe makes text from outside (a server's answers, errors,
+// model names, stored titles) safe to show on a terminal: whatever it holds,
+// it can no longer drive the terminal once it has passed through here.
+package termsafe
 
 import (
 	"strconv"
@@ -34,6 +37,13 @@ func Sanitize(s string) string {
 	var z Sanitizer
 	out := z.Feed(s)
 	return out + z.Flush()
+}
+
+// Line returns s sanitized and on one line, its runs of whitespace (line
+// breaks and tabs included) collapsed to single spaces and trimmed at both
+// ends: the form for a notice, an error line or a one-line description.
+func Line(s string) string {
+	return strings.Join(strings.Fields(Sanitize(s)), " ")
 }
 
 // Sanitizer is the streaming form of Sanitize, for text that arrives delta by

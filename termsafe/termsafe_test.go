@@ -1,4 +1,4 @@
-package markdown
+package termsafe
 
 import (
 	"strings"
@@ -123,4 +123,20 @@ func FuzzSanitize(f *testing.F) {
 			t.Fatalf("streaming by %d: %q, whole: %q (input %q)", n, b.String(), whole, s)
 		}
 	})
+}
+
+func TestLine(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "connection refused", "connection refused"},
+		{"breaks and tabs", "  bad\trequest:\r\n  model\n\nnot found  ", "bad request: model not found"},
+		{"escapes go first", "401 \x1b]0;pwned\x07Unauthorized\x1b[2J", "401 Unauthorized"},
+		{"empty", " \n\t", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Line(tt.in); got != tt.want {
+				t.Errorf("Line(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
 }
