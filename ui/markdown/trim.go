@@ -29,7 +29,16 @@ func TrimPadding(render string) string {
 // attributes in effect are the defaults (a style without colour pads with
 // them), and runs in a glyph-only style (see trimRuns).
 func trimLine(l string) string {
-	return trimRuns(trimPlain(l))
+	// Dropping a styled run can bare plain padding before it, and the
+	// other way round: repeat until nothing changes, so that trimming a
+	// trimmed line changes nothing.
+	for {
+		t := trimRuns(trimPlain(l))
+		if t == l {
+			return t
+		}
+		l = t
+	}
 }
 
 // trimPlain drops the spaces l ends with when no attribute set before them

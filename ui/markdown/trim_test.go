@@ -15,7 +15,7 @@ func TestTrimLine(t *testing.T) {
 		{"", ""},
 		{"  text", "  text"},
 		{"  \x1b[38;5;252mtext\x1b[m" + strings.Repeat(pad, 20), "  \x1b[38;5;252mtext\x1b[m"},
-		{"  " + strings.Repeat(pad, 5), "  "},
+		{"  " + strings.Repeat(pad, 5), ""}, // plain spaces bared by the runs go too: trimming is idempotent
 		{"x\x1b[38;2;10;20;30m   \x1b[0m", "x"},
 		{"x\x1b[1;31m \x1b[m", "x"},
 		{"x\x1b[97m \x1b[m", "x"},
