@@ -53,18 +53,19 @@ func (c *Client) header() http.Header { return c.b.KeyHeader("Authorization", "B
 // sent again (see fixes).
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	cr := newChatRequest(c.b.Endpoint, req)
-	if _, err := provider.Body(cr, req.Extra, provider.Nest{}); err != nil {
+	first, err := provider.Body(cr, req.Extra, provider.Nest{})
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
-		r := cr
+		r, body := cr, first
 		for { // each fix applies once, so this ends
-			body, _ := provider.Body(r, req.Extra, provider.Nest{})
 			reason, err := c.attempt(ctx, e, body, req.Model)
 			if !fix(&r, err) {
 				return reason, err
 			}
 			c.b.Logger().Debug("resending adapted to the server", "provider", c.Name(), "err", err)
+			body, _ = provider.Body(r, req.Extra, provider.Nest{}) // it marshalled once already
 		}
 	}), nil
 }
