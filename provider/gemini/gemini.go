@@ -49,8 +49,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
-	gr.GenerationConfig.ThinkingConfig = nil
-	plain, _ := provider.Body(gr, req.Extra, nest) // for models that cannot think
+	gr.GenerationConfig.ThinkingConfig = nil // what a model that cannot think is sent
 	model := strings.TrimPrefix(req.Model, "models/")
 	call := httpx.Call{
 		Method: http.MethodPost,
@@ -62,7 +61,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		if rejectsThinking(err) {
 			c.b.Logger().Debug("resending without thinkingConfig", "provider", c.Name())
 			retry := call
-			retry.Body = plain
+			retry.Body, _ = provider.Body(gr, req.Extra, nest) // it marshalled once already
 			rc, err = c.b.Open(ctx, retry)
 		}
 		if err != nil {
