@@ -6,20 +6,6 @@ import (
 	"github.com/parley-chat/parley/provider"
 )
 
-// limitField returns the body field that carries the token limit of model
-// on ep: see provider.Endpoint.MaxTokensField.
-func limitField(ep provider.Endpoint, model string) string {
-	switch ep.MaxTokensField {
-	case "max_completion_tokens":
-		return "max_completion_tokens"
-	case "auto":
-		if reasoningModel(model) {
-			return "max_completion_tokens"
-		}
-	}
-	return "max_tokens"
-}
-
 // reasoningModel reports whether model is one of OpenAI's reasoning-era
 // families, which refuse max_tokens: o1, o3 and o4 alone or followed by a
 // dash (o3-mini, o4-mini-2025-04-16), and gpt-5 (gpt-5, gpt-5-mini,
@@ -35,9 +21,12 @@ func reasoningModel(model string) bool {
 	return ok && (rest == "" || rest[0] == '-' || rest[0] == '.')
 }
 
-// setLimit puts the token limit of req in the field that ep takes.
+// setLimit puts the token limit of req in the field that ep takes (see
+// provider.Endpoint.MaxTokensField): max_completion_tokens when ep says
+// so, or says "auto" and the model is a reasoning one; else max_tokens.
 func setLimit(r *chatRequest, ep provider.Endpoint, req provider.Request) {
-	if limitField(ep, req.Model) == "max_completion_tokens" {
+	f := ep.MaxTokensField
+	if f == "max_completion_tokens" || f == "auto" && reasoningModel(req.Model) {
 		r.MaxCompletionTokens = req.MaxTokens
 	} else {
 		r.MaxTokens = req.MaxTokens
