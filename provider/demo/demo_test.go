@@ -10,6 +10,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/providertest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -114,16 +115,9 @@ func TestCancelUnderLoad(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 		cancel()
-		ends := 0
-		var last provider.Chunk
-		for c := range ch {
-			if c.Kind == provider.KindFinish || c.Kind == provider.KindError {
-				ends++
-			}
-			last = c
-		}
-		if ends != 1 || last.Kind != provider.KindError || !errors.Is(last.Err, context.Canceled) {
-			t.Fatalf("%d terminal chunks, last %v %v", ends, last.Kind, last.Err)
+		r := providertest.Collect(t, ch) // exactly one terminal chunk, last
+		if r.Finished || !errors.Is(r.Err, context.Canceled) {
+			t.Fatalf("finished %v, error %v; want an error wrapping context.Canceled", r.Finished, r.Err)
 		}
 	}
 }
