@@ -31,7 +31,7 @@ func (s *Sink) Usage(provider.Usage) bool { return true }
 // Notice is accepted and dropped.
 func (s *Sink) Notice(string) bool { return true }
 
-// Tokens is the number of text and reasoning deltas so far.
+// Deltas is the number of text and reasoning deltas so far.
 func (s *Sink) Deltas() int { return s.n }
 
 // Result returns the text and the reasoning recorded.
