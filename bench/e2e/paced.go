@@ -227,24 +227,14 @@ func (c *cpuMeter) share() float64 {
 // same cases: the same steps with the flag, on the main screen.
 func (r *runner) pacedChat(srv *pacedServer) (sample, error) {
 	var s sample
-	t := newTerminal(r.cols, r.rows)
-	frame := t.watch(spec)
-	p, err := r.startOn(t, "-m", spec, "--base-url", srv.URL, "--no-save")
+	p, err := r.openChat(&s, srv.URL)
 	if err != nil {
 		return s, err
 	}
 	defer p.close()
-	at, err := t.wait(frame, r.timeout)
-	if err != nil {
-		return s, p.fail("first frame", err)
-	}
-	s.startup = at.Sub(p.start)
-	echo := t.watch(prompt)
-	if err := t.send(prompt); err != nil {
-		return s, p.fail("typing", err)
-	}
-	if _, err := t.wait(echo, r.timeout); err != nil {
-		return s, p.fail("typing", err)
+	t := p.t
+	if err := p.typePrompt(); err != nil {
+		return s, err
 	}
 	marks := &markers{t: t}
 	srv.setHook(marks.sent)
@@ -257,10 +247,8 @@ func (r *runner) pacedChat(srv *pacedServer) (sample, error) {
 	if _, err := r.followPaced(&s, p, first, last, sent, marks); err != nil {
 		return s, err
 	}
-	if err := t.send("\x04"); err != nil { // Ctrl+D
-		return s, p.fail("quitting", err)
-	}
-	return s, p.exit(&s, "after Ctrl+D")
+	err = p.quit(&s)
+	return s, err
 }
 
 // pacedTerminal runs a one-shot answer on a terminal, paced, as
@@ -316,26 +304,17 @@ func (r *runner) followPaced(s *sample, p *ptyRun, first, last *watch, from time
 // idle opens the chat and measures its CPU share while nothing happens.
 func (r *runner) idle(d time.Duration) (sample, error) {
 	var s sample
-	t := newTerminal(r.cols, r.rows)
-	frame := t.watch(spec)
-	p, err := r.startOn(t, "-m", spec, "--base-url", "http://127.0.0.1:9/v1", "--no-save")
+	p, err := r.openChat(&s, "http://127.0.0.1:9/v1")
 	if err != nil {
 		return s, err
 	}
 	defer p.close()
-	at, err := t.wait(frame, r.timeout)
-	if err != nil {
-		return s, p.fail("first frame", err)
-	}
-	s.startup = at.Sub(p.start)
 	time.Sleep(min(d/5, time.Second)) // start-up's garbage collected, the terminal's answers read
 	var cpu cpuMeter
 	cpu.start(p.cmd.Process.Pid)
 	time.Sleep(d)
 	s.cpuPct = cpu.share()
 	p.rss.read()
-	if err := t.send("\x04"); err != nil {
-		return s, p.fail("quitting", err)
-	}
-	return s, p.exit(&s, "after Ctrl+D")
+	err = p.quit(&s)
+	return s, err
 }
