@@ -86,19 +86,19 @@ func measure(cfg *config, r *runner) ([]*result, error) {
 		if cfg.only != nil && !cfg.only[c.name] {
 			continue
 		}
+		res := &result{c: c, tokens: c.tokens(cfg)}
+		var err error
 		if c.paced != nil {
-			ps, err := startPaced(c.tokens(cfg), max(c.rate, 1))
-			if err != nil {
-				return nil, err
+			if res.pacedSrv, err = startPaced(res.tokens, max(c.rate, 1)); err == nil {
+				res.srv = res.pacedSrv.Server
 			}
-			results = append(results, &result{c: c, tokens: ps.tokens, srv: ps.Server, pacedSrv: ps})
-			continue
+		} else {
+			res.srv, err = chatserver.Start(chatserver.Options{Answer: answer(chatserver.Markdown(res.tokens), cfg.rate), Model: model})
 		}
-		srv, err := chatserver.Start(chatserver.Options{Answer: answer(chatserver.Markdown(c.tokens(cfg)), cfg.rate), Model: model})
 		if err != nil {
 			return nil, err
 		}
-		results = append(results, &result{c: c, tokens: c.tokens(cfg), srv: srv})
+		results = append(results, res)
 	}
 	rounds := cfg.runs
 	if cfg.warm {

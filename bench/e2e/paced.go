@@ -33,8 +33,7 @@ const markEvery = 4
 // rate, and calls a hook just before it writes each marker.
 type pacedServer struct {
 	*chatserver.Server
-	tokens int
-	marks  map[int]string // token index → the marker it carries
+	marks map[int]string // token index → the marker it carries
 
 	mu     sync.Mutex
 	onMark func(mark string) // the run's hook, set before it starts
@@ -43,7 +42,7 @@ type pacedServer struct {
 // startPaced starts a paced server of n tokens at rate tokens a second.
 func startPaced(n int, rate float64) (*pacedServer, error) {
 	toks, marks := markTokens(chatserver.Markdown(n))
-	s := &pacedServer{tokens: len(toks), marks: marks}
+	s := &pacedServer{marks: marks}
 	srv, err := chatserver.Start(chatserver.Options{Answer: answer(toks, rate), Model: model, OnDelta: s.delta})
 	if err != nil {
 		return nil, err
