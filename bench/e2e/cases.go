@@ -66,7 +66,7 @@ type result struct {
 	c            *benchCase
 	tokens       int
 	srv          *chatserver.Server
-	pacedSrv     *pacedServer // instead of srv for a paced case
+	pacedSrv     *pacedServer // a paced case's server, srv too
 	parley, curl []sample
 	err          error // the run that failed, if one did
 }
@@ -78,10 +78,6 @@ func measure(cfg *config, r *runner) ([]*result, error) {
 	var results []*result
 	defer func() {
 		for _, res := range results {
-			if res.pacedSrv != nil {
-				res.pacedSrv.close()
-				continue
-			}
 			res.srv.Close()
 		}
 	}()
@@ -90,19 +86,19 @@ func measure(cfg *config, r *runner) ([]*result, error) {
 		if cfg.only != nil && !cfg.only[c.name] {
 			continue
 		}
+		res := &result{c: c, tokens: c.tokens(cfg)}
+		var err error
 		if c.paced != nil {
-			ps, err := startPaced(c.tokens(cfg), max(c.rate, 1))
-			if err != nil {
-				return nil, err
+			if res.pacedSrv, err = startPaced(res.tokens, max(c.rate, 1)); err == nil {
+				res.srv = res.pacedSrv.Server
 			}
-			results = append(results, &result{c: c, tokens: ps.tokens, pacedSrv: ps})
-			continue
+		} else {
+			res.srv, err = chatserver.Start(chatserver.Options{Answer: answer(chatserver.Markdown(res.tokens), cfg.rate), Model: model})
 		}
-		srv, err := chatserver.Start(chatserver.Options{Answer: answer(c.tokens(cfg), cfg.rate), Model: model})
 		if err != nil {
 			return nil, err
 		}
-		results = append(results, &result{c: c, tokens: c.tokens(cfg), srv: srv})
+		results = append(results, res)
 	}
 	rounds := cfg.runs
 	if cfg.warm {
@@ -145,31 +141,30 @@ func measure(cfg *config, r *runner) ([]*result, error) {
 	return results, nil
 }
 
-// answer is what the server streams: n tokens of markdown (see
-// chatserver.Markdown) after the role, one event a token, at rate tokens a
-// second or as fast as it can, then the finish, the usage and [DONE].
-func answer(n int, rate float64) chatserver.Answer {
+// answer is what the server streams: toks (chatserver.Markdown's) after
+// the role, one event a token, at rate tokens a second or as fast as it
+// can, then the finish, the usage and [DONE].
+func answer(toks []string, rate float64) chatserver.Answer {
 	var pause time.Duration
 	if rate > 0 {
 		pause = time.Duration(float64(time.Second) / rate)
 	}
-	toks := chatserver.Markdown(n)
 	return chatserver.Answer{Role: true, Tokens: toks, Usage: &chatserver.Usage{Prompt: 12, Completion: len(toks)}, Pause: pause}
 }
 
 // runPaced runs a paced case once, and checks that the product asked the
 // server once (the idle case: never).
 func runPaced(r *runner, res *result) (sample, error) {
-	before := res.pacedSrv.requests.Load()
+	before := len(res.srv.Requests())
 	s, err := res.c.paced(r, res.pacedSrv)
 	if err != nil {
 		return s, err
 	}
-	want := int64(1)
+	want := 1
 	if res.c.rate < 0 {
 		want = 0
 	}
-	if n := res.pacedSrv.requests.Load() - before; n != want {
+	if n := len(res.srv.Requests()) - before; n != want {
 		return s, fmt.Errorf("parley asked the server %d times, want %d", n, want)
 	}
 	return s, nil

@@ -1,18 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
-	"net"
-	"net/http"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/parley-chat/parley/internal/chatserver"
@@ -27,25 +22,18 @@ import (
 // paragraph, list item or quote replaced by a marker word (zq00001,
 // zq00002, …) that occurs nowhere else. The server notes when it writes
 // each marker, and the terminal watches for it: the difference is the
-// token's latency, arrival → on screen. The server is the harness's own
-// (pacedServer) only for that hook; its events are chatserver's.
+// token's latency, arrival → on screen (chatserver's OnDelta is that
+// note).
 
 // markEvery is how often an eligible word becomes a marker: a quarter of
 // the prose, so that the text stays realistic and the watches few.
 const markEvery = 4
 
-// pacedServer streams an answer at a fixed rate, like chatserver with
-// Options.Rate, and calls a hook just before writing each marker.
+// pacedServer is a chatserver that streams a marked answer at a fixed
+// rate, and calls a hook just before it writes each marker.
 type pacedServer struct {
-	URL string
-
-	rate     float64
-	tokens   int
-	events   [][]byte
-	marks    map[int]string // event index → the marker its token carries
-	requests atomic.Int64
-	srv      *http.Server
-	done     chan struct{}
+	*chatserver.Server
+	marks map[int]string // token index → the marker it carries
 
 	mu     sync.Mutex
 	onMark func(mark string) // the run's hook, set before it starts
@@ -54,25 +42,27 @@ type pacedServer struct {
 // startPaced starts a paced server of n tokens at rate tokens a second.
 func startPaced(n int, rate float64) (*pacedServer, error) {
 	toks, marks := markTokens(chatserver.Markdown(n))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s := &pacedServer{marks: marks}
+	srv, err := chatserver.Start(chatserver.Options{Answer: answer(toks, rate), Model: model, OnDelta: s.delta})
 	if err != nil {
 		return nil, err
 	}
-	s := &pacedServer{
-		URL: "http://" + ln.Addr().String() + "/v1", rate: rate, tokens: len(toks),
-		events: chatserver.Events(chatserver.Answer{Role: true, Tokens: toks, Usage: &chatserver.Usage{Prompt: 12, Completion: len(toks)}}, model), marks: map[int]string{}, done: make(chan struct{}),
-	}
-	for i, m := range marks {
-		s.marks[i+1] = m // events[0] is the assistant role
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/chat/completions", s.complete)
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		defer close(s.done)
-		s.srv.Serve(ln) //nolint:errcheck // ErrServerClosed after Close
-	}()
+	s.Server = srv
 	return s, nil
+}
+
+// delta calls the hook if token i carries a marker.
+func (s *pacedServer) delta(i int) {
+	m, ok := s.marks[i]
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	onMark := s.onMark
+	s.mu.Unlock()
+	if onMark != nil {
+		onMark(m)
+	}
 }
 
 // markTokens replaces every markEvery-th word of prose (a token that is a
@@ -121,55 +111,6 @@ func (s *pacedServer) setHook(f func(mark string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onMark = f
-}
-
-func (s *pacedServer) hook() func(string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.onMark
-}
-
-func (s *pacedServer) close() {
-	s.srv.Close()
-	<-s.done
-}
-
-func (s *pacedServer) complete(w http.ResponseWriter, r *http.Request) {
-	s.requests.Add(1)
-	var req struct {
-		Stream bool `json:"stream"`
-	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 32<<20)).Decode(&req); err != nil || !req.Stream {
-		http.Error(w, "paced: only streamed requests", http.StatusBadRequest)
-		return
-	}
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	onMark := s.hook()
-	start := time.Now()
-	for i, ev := range s.events {
-		// Token i (events[i]) is due at start + (i-1)/rate; the events
-		// before the first token and after the last go with their
-		// neighbours, as chatserver sends them.
-		due := start.Add(time.Duration(float64(max(0, min(i-1, s.tokens-1))) / s.rate * float64(time.Second)))
-		if d := time.Until(due); d > 0 {
-			select {
-			case <-time.After(d):
-			case <-r.Context().Done():
-				return
-			}
-		}
-		if m, ok := s.marks[i]; ok && onMark != nil {
-			onMark(m)
-		}
-		if _, err := w.Write(ev); err != nil {
-			return
-		}
-		if err := rc.Flush(); err != nil {
-			return
-		}
-	}
 }
 
 // pacedTokens is the length of a paced answer of rate tokens a second
@@ -285,24 +226,14 @@ func (c *cpuMeter) share() float64 {
 // same cases: the same steps with the flag, on the main screen.
 func (r *runner) pacedChat(srv *pacedServer) (sample, error) {
 	var s sample
-	t := newTerminal(r.cols, r.rows)
-	frame := t.watch(spec)
-	p, err := r.startOn(t, "-m", spec, "--base-url", srv.URL, "--no-save")
+	p, err := r.openChat(&s, srv.URL)
 	if err != nil {
 		return s, err
 	}
 	defer p.close()
-	at, err := t.wait(frame, r.timeout)
-	if err != nil {
-		return s, p.fail("first frame", err)
-	}
-	s.startup = at.Sub(p.start)
-	echo := t.watch(prompt)
-	if err := t.send(prompt); err != nil {
-		return s, p.fail("typing", err)
-	}
-	if _, err := t.wait(echo, r.timeout); err != nil {
-		return s, p.fail("typing", err)
+	t := p.t
+	if err := p.typePrompt(); err != nil {
+		return s, err
 	}
 	marks := &markers{t: t}
 	srv.setHook(marks.sent)
@@ -315,10 +246,8 @@ func (r *runner) pacedChat(srv *pacedServer) (sample, error) {
 	if _, err := r.followPaced(&s, p, first, last, sent, marks); err != nil {
 		return s, err
 	}
-	if err := t.send("\x04"); err != nil { // Ctrl+D
-		return s, p.fail("quitting", err)
-	}
-	return s, p.exit(&s, "after Ctrl+D")
+	err = p.quit(&s)
+	return s, err
 }
 
 // pacedTerminal runs a one-shot answer on a terminal, paced, as
@@ -374,26 +303,17 @@ func (r *runner) followPaced(s *sample, p *ptyRun, first, last *watch, from time
 // idle opens the chat and measures its CPU share while nothing happens.
 func (r *runner) idle(d time.Duration) (sample, error) {
 	var s sample
-	t := newTerminal(r.cols, r.rows)
-	frame := t.watch(spec)
-	p, err := r.startOn(t, "-m", spec, "--base-url", "http://127.0.0.1:9/v1", "--no-save")
+	p, err := r.openChat(&s, "http://127.0.0.1:9/v1")
 	if err != nil {
 		return s, err
 	}
 	defer p.close()
-	at, err := t.wait(frame, r.timeout)
-	if err != nil {
-		return s, p.fail("first frame", err)
-	}
-	s.startup = at.Sub(p.start)
 	time.Sleep(min(d/5, time.Second)) // start-up's garbage collected, the terminal's answers read
 	var cpu cpuMeter
 	cpu.start(p.cmd.Process.Pid)
 	time.Sleep(d)
 	s.cpuPct = cpu.share()
 	p.rss.read()
-	if err := t.send("\x04"); err != nil {
-		return s, p.fail("quitting", err)
-	}
-	return s, p.exit(&s, "after Ctrl+D")
+	err = p.quit(&s)
+	return s, err
 }

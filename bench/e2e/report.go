@@ -20,25 +20,22 @@ type metric struct {
 
 // show formats a value of m.
 func (m metric) show(v float64) string {
-	if m.pct {
-		if math.IsNaN(v) {
-			return "—"
-		}
-		return fmt.Sprintf("%.1f%%", v)
-	}
-	if math.IsNaN(v) {
+	switch {
+	case math.IsNaN(v):
 		return "—"
+	case m.pct:
+		return fmt.Sprintf("%.1f%%", v)
 	}
 	return fmtValue(v, m.bytes)
 }
 
 var (
-	mFirst   = metric{name: "first token", bytes: false, get: func(s sample) float64 { return float64(s.first) }}
-	mLast    = metric{name: "last word", bytes: false, get: func(s sample) float64 { return float64(s.last) }}
-	mWall    = metric{name: "whole process", bytes: false, get: func(s sample) float64 { return float64(s.wall) }}
-	mCPU     = metric{name: "CPU (user+sys)", bytes: false, get: func(s sample) float64 { return float64(s.cpu) }}
+	mFirst   = metric{name: "first token", get: func(s sample) float64 { return float64(s.first) }}
+	mLast    = metric{name: "last word", get: func(s sample) float64 { return float64(s.last) }}
+	mWall    = metric{name: "whole process", get: func(s sample) float64 { return float64(s.wall) }}
+	mCPU     = metric{name: "CPU (user+sys)", get: func(s sample) float64 { return float64(s.cpu) }}
 	mRSS     = metric{name: "peak RSS", bytes: true, get: func(s sample) float64 { return float64(s.rss) }}
-	mStartup = metric{name: "start-up → first frame", bytes: false, get: func(s sample) float64 { return float64(s.startup) }}
+	mStartup = metric{name: "start-up → first frame", get: func(s sample) float64 { return float64(s.startup) }}
 
 	// Paced cases (paced.go).
 	mShare = metric{name: "CPU share", get: func(s sample) float64 { return s.cpuPct }, pct: true}
@@ -219,7 +216,7 @@ func (rw row) verdict(cfg *config, f figures) (string, bool) {
 	switch {
 	case t == (target{}):
 		return "—", false
-	case !cfg.checkTargets && !(rw.paced && !cfg.smoke):
+	case !cfg.checkTargets && (!rw.paced || cfg.smoke):
 		return "not checked", false
 	case math.IsNaN(f.parley):
 		return "not measured", true

@@ -83,24 +83,14 @@ func (r *runner) onTerminal(baseURL string) (sample, error) {
 // Enter.
 func (r *runner) interactive(baseURL string) (sample, error) {
 	var s sample
-	t := newTerminal(r.cols, r.rows)
-	frame := t.watch(spec)
-	p, err := r.startOn(t, "-m", spec, "--base-url", baseURL, "--no-save")
+	p, err := r.openChat(&s, baseURL)
 	if err != nil {
 		return s, err
 	}
 	defer p.close()
-	at, err := t.wait(frame, r.timeout)
-	if err != nil {
-		return s, p.fail("first frame", err)
-	}
-	s.startup = at.Sub(p.start)
-	echo := t.watch(prompt)
-	if err := t.send(prompt); err != nil {
-		return s, p.fail("typing", err)
-	}
-	if _, err := t.wait(echo, r.timeout); err != nil {
-		return s, p.fail("typing", err)
+	t := p.t
+	if err := p.typePrompt(); err != nil {
+		return s, err
 	}
 	// The chat follows the end of the answer: when its first frame holds
 	// more than a screen, the first word has scrolled off already, and
@@ -111,7 +101,8 @@ func (r *runner) interactive(baseURL string) (sample, error) {
 	if err := t.send("\r"); err != nil {
 		return s, p.fail("sending", err)
 	}
-	if at, err = t.wait(first, r.timeout); err != nil {
+	at, err := t.wait(first, r.timeout)
+	if err != nil {
 		return s, p.fail("answer", err)
 	}
 	s.first = at.Sub(sent)
@@ -120,10 +111,49 @@ func (r *runner) interactive(baseURL string) (sample, error) {
 	}
 	s.last = at.Sub(sent)
 	p.rss.read()
-	if err := t.send("\x04"); err != nil { // Ctrl+D
-		return s, p.fail("quitting", err)
+	err = p.quit(&s)
+	return s, err
+}
+
+// openChat starts the chat against baseURL on a new terminal and waits
+// for its first frame, the time to which is s.startup. The caller closes
+// the run when err is nil.
+func (r *runner) openChat(s *sample, baseURL string) (*ptyRun, error) {
+	t := newTerminal(r.cols, r.rows)
+	frame := t.watch(spec)
+	p, err := r.startOn(t, "-m", spec, "--base-url", baseURL, "--no-save")
+	if err != nil {
+		return nil, err
 	}
-	return s, p.exit(&s, "after Ctrl+D")
+	at, err := t.wait(frame, r.timeout)
+	if err != nil {
+		err = p.fail("first frame", err)
+		p.close()
+		return nil, err
+	}
+	s.startup = at.Sub(p.start)
+	return p, nil
+}
+
+// typePrompt types the prompt into the chat, without sending it, and
+// waits until it shows.
+func (p *ptyRun) typePrompt() error {
+	echo := p.t.watch(prompt)
+	if err := p.t.send(prompt); err != nil {
+		return p.fail("typing", err)
+	}
+	if _, err := p.t.wait(echo, p.r.timeout); err != nil {
+		return p.fail("typing", err)
+	}
+	return nil
+}
+
+// quit presses Ctrl+D and waits for the chat to exit.
+func (p *ptyRun) quit(s *sample) error {
+	if err := p.t.send("\x04"); err != nil {
+		return p.fail("quitting", err)
+	}
+	return p.exit(s, "after Ctrl+D")
 }
 
 // ptyRun is the product running on a terminal.

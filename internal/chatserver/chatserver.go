@@ -72,6 +72,11 @@ type Options struct {
 	// Addr is where Start listens, a loopback address; "127.0.0.1:0",
 	// a free port, when empty.
 	Addr string
+	// OnDelta, when not nil, is called just before delta i of an answer
+	// (its reasoning, then its text, counted from 0) is written: for a
+	// client that watches for a token from when it is sent (bench/e2e's
+	// paced cases). It may be called from several goroutines at once.
+	OnDelta func(i int)
 }
 
 // Request is a chat completion request that the server received.
@@ -192,7 +197,7 @@ func (h *Handler) complete(w http.ResponseWriter, r *http.Request) {
 	if h.opts.AnswerFor != nil {
 		s = encode(h.opts.AnswerFor(req), h.opts.Model)
 	}
-	s.serve(w, r)
+	s.serve(w, r, h.opts.OnDelta)
 }
 
 // authorized reports whether r carries the key, and answers it with a 401

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -153,4 +154,27 @@ func TestPauseIsKept(t *testing.T) {
 		t.Errorf("50 tokens 2ms apart came in %v, want at least 98ms", d)
 	}
 	http.DefaultClient.CloseIdleConnections()
+}
+
+// TestOnDelta: the hook is told of every delta, reasoning and text, in
+// order, and of nothing else (the role, the finish, the usage).
+func TestOnDelta(t *testing.T) {
+	var mu sync.Mutex
+	var got []int
+	srv, err := Start(Options{
+		Answer:  Answer{Role: true, Reasoning: Words("hm, yes"), Tokens: Words("it is so"), Usage: &Usage{Prompt: 1, Completion: 3}},
+		OnDelta: func(i int) { mu.Lock(); got = append(got, i); mu.Unlock() },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	providertest.Finished(t, read(t, srv.URL, "x", "hi"), providertest.Answer{
+		Text: "it is so", Reasoning: "hm, yes", Reason: "stop", Usage: provider.Usage{InputTokens: 1, OutputTokens: 3},
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []int{0, 1, 2, 3, 4}; !slices.Equal(got, want) {
+		t.Errorf("OnDelta was told %v, want %v", got, want)
+	}
 }

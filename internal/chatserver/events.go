@@ -76,8 +76,9 @@ func (s *script) due(i int) time.Duration {
 }
 
 // serve streams the events, each flushed on its own, until they end, a
-// write fails or the client goes away.
-func (s *script) serve(w http.ResponseWriter, r *http.Request) {
+// write fails or the client goes away; onDelta, when not nil, is told of
+// each delta just before it is written.
+func (s *script) serve(w http.ResponseWriter, r *http.Request, onDelta func(int)) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
@@ -98,6 +99,9 @@ func (s *script) serve(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		if k := i - s.first; onDelta != nil && k >= 0 && k < s.deltas {
+			onDelta(k)
+		}
 		if _, err := w.Write(ev); err != nil {
 			return
 		}
@@ -106,8 +110,3 @@ func (s *script) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
-
-// Events returns the Server-Sent Events that a server streams for a, each
-// one "data:" event: for a client of its own that paces or watches them
-// (bench/e2e's paced cases).
-func Events(a Answer, model string) [][]byte { return encode(a, model).events }
