@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -49,9 +50,12 @@ func checkUsage(cmd *cobra.Command, f *flags, cfg fileConfig, args []string, get
 	if m := cfg.MaxTokens; m < 0 || m > maxMaxTokens {
 		return usageErrorf("config: max_tokens %d is out of range: give a value from 1 to %d (0: the provider's default)", m, maxMaxTokens)
 	}
-	for _, name := range []string{"timeout", "idle-timeout"} {
-		if changed(name) && cmd.Flags().Lookup(name).Value.String()[0] == '-' {
-			return usageErrorf("--%s %s is negative: give a duration such as 90s or 5m (0: none)", name, cmd.Flags().Lookup(name).Value)
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"timeout", f.timeout}, {"idle-timeout", f.idleTimeout}} {
+		if changed(d.name) && d.v < 0 {
+			return usageErrorf("--%s %v is negative: give a duration such as 90s or 5m (0: none)", d.name, d.v)
 		}
 	}
 	theme, from := cfg.Theme, "config: theme"
