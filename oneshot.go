@@ -311,9 +311,7 @@ func (p *rawPrinter) shown() int { return p.done }
 type jsonPrinter struct {
 	w     io.Writer
 	buf   []byte // the lines of the batch, written by flush
-	line  bytes.Buffer
-	enc   *json.Encoder // into line
-	tty   bool
+	enc   *jsonOut
 	ended bool // a finish or error object was written
 	cut   bool // the token limit cut the answer: its finish says so
 
@@ -327,10 +325,38 @@ type jsonPrinter struct {
 type jsonEnd struct{ end, text int }
 
 func newJSONPrinter(w io.Writer, tty bool) *jsonPrinter {
-	p := &jsonPrinter{w: w, tty: tty}
-	p.enc = json.NewEncoder(&p.line)
+	p := &jsonPrinter{w: w, enc: newJSONOut(tty)}
 	p.enc.SetEscapeHTML(false)
 	return p
+}
+
+// jsonOut encodes values as JSON for the reader of the output: on a
+// terminal the encoding is sanitized, since JSON escapes C0 controls but
+// not C1 ones (U+009B is CSI to some terminals) or bidirectional
+// overrides. Set the Encoder's options before the first encode.
+type jsonOut struct {
+	*json.Encoder // into buf
+	buf           bytes.Buffer
+	tty           bool
+}
+
+func newJSONOut(tty bool) *jsonOut {
+	o := &jsonOut{tty: tty}
+	o.Encoder = json.NewEncoder(&o.buf)
+	return o
+}
+
+// encode returns v encoded, with its newline. The bytes are valid until
+// the next encode.
+func (o *jsonOut) encode(v any) ([]byte, error) {
+	o.buf.Reset()
+	if err := o.Encode(v); err != nil {
+		return nil, err
+	}
+	if o.tty {
+		return []byte(termsafe.Sanitize(o.buf.String())), nil
+	}
+	return o.buf.Bytes(), nil
 }
 
 // jsonChunk is the --json form of a chunk.
@@ -373,13 +399,9 @@ func (p *jsonPrinter) chunk(c provider.Chunk) error {
 }
 
 func (p *jsonPrinter) write(j jsonChunk) error {
-	p.line.Reset()
-	if err := p.enc.Encode(j); err != nil {
+	line, err := p.enc.encode(j)
+	if err != nil {
 		return err
-	}
-	line := p.line.Bytes()
-	if p.tty {
-		line = []byte(termsafe.Sanitize(string(line)))
 	}
 	p.buf = append(p.buf, line...)
 	if j.Type == provider.KindText.String() {
