@@ -190,7 +190,7 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	if f.raw && f.json {
 		return usageErrorf("--raw and --json do not go together")
 	}
-	if err := checkUsage(cmd, f, cfg, args, env.getenv); err != nil {
+	if err := checkUsage(cmd, f, cfg, s, args, env.getenv); err != nil {
 		return err
 	}
 	if done, err := runSavedCommands(ctx, env, f, s); done {

@@ -21,8 +21,8 @@ var themes = []string{"auto", "dark", "light", "notty"}
 
 // checkUsage rejects, as usage errors (exit 2), what the flags parse but
 // cannot mean: words after a command that takes none, numbers out of
-// range, an unknown theme.
-func checkUsage(cmd *cobra.Command, f *flags, cfg fileConfig, args []string, getenv func(string) string) error {
+// range, an unknown theme (the one in effect, s.Theme).
+func checkUsage(cmd *cobra.Command, f *flags, cfg fileConfig, s settings, args []string, getenv func(string) string) error {
 	if len(args) > 0 {
 		switch {
 		case f.list:
@@ -58,12 +58,12 @@ func checkUsage(cmd *cobra.Command, f *flags, cfg fileConfig, args []string, get
 			return usageErrorf("--%s %v is negative: give a duration such as 90s or 5m (0: none)", d.name, d.v)
 		}
 	}
-	theme, from := cfg.Theme, "config: theme"
-	if v := getenv("PARLEY_THEME"); v != "" {
-		theme, from = v, "PARLEY_THEME"
-	}
-	if theme != "" && !slices.Contains(themes, theme) {
-		return usageError{fmt.Errorf("%s %q is not a theme: use auto, dark or light", from, theme)}
+	if !slices.Contains(themes, s.Theme) {
+		from := "config: theme" // resolve lets PARLEY_THEME override it
+		if getenv("PARLEY_THEME") != "" {
+			from = "PARLEY_THEME"
+		}
+		return usageError{fmt.Errorf("%s %q is not a theme: use auto, dark or light", from, s.Theme)}
 	}
 	return nil
 }
