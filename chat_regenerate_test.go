@@ -79,17 +79,7 @@ func TestChatRegenerateWithTheServerDownKeepsTheAnswer(t *testing.T) {
 		t.Errorf("after a regenerate with the server down the screen shows:\n%s\nwant the old answer and a notice", s)
 	}
 	keys("C-d")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		b, _ := os.ReadFile(exitFile)
-		if strings.TrimSpace(string(b)) == "0" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the chat did not quit with status 0: %q; screen:\n%s", b, screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitExit(t, exitFile, screen)
 
 	st, err := store.Open(filepath.Join(data, "parley.db"))
 	if err != nil {

@@ -46,15 +46,7 @@ func addCompletions(cmd *cobra.Command, env *environment, f *flags) {
 // completionConfig loads the config and settings as a run would, or
 // reports false.
 func completionConfig(env *environment, f *flags) (fileConfig, settings, bool) {
-	path, explicit := f.configPath, f.configPath != ""
-	if !explicit {
-		path, explicit = configPath(env), env.getenv("PARLEY_CONFIG") != ""
-	}
-	cfg, _, err := loadConfig(path, explicit)
-	if err != nil {
-		return cfg, settings{}, false
-	}
-	s, err := resolve(f, cfg, env.getenv)
+	cfg, s, _, err := loadSettings(env, f)
 	return cfg, s, err == nil
 }
 

@@ -79,6 +79,27 @@ func defaultConfigPath(getenv func(string) string) string {
 	return filepath.Join(dir, "parley", "config.toml")
 }
 
+// configFile is the config file a run reads, and whether the user named
+// it (a named file must exist): --config, else PARLEY_CONFIG, else the
+// default path.
+func configFile(env *environment, f *flags) (path string, explicit bool) {
+	if f.configPath != "" {
+		return f.configPath, true
+	}
+	return configPath(env), env.getenv("PARLEY_CONFIG") != ""
+}
+
+// loadSettings reads the config file the run reads and resolves the
+// settings in effect; the warnings are about the file.
+func loadSettings(env *environment, f *flags) (fileConfig, settings, []string, error) {
+	cfg, warnings, err := loadConfig(configFile(env, f))
+	if err != nil {
+		return cfg, settings{}, nil, usageError{err}
+	}
+	s, err := resolve(f, cfg, env.getenv)
+	return cfg, s, warnings, err
+}
+
 // loadConfig reads the file at path. A missing file is an empty config
 // unless the user named it; unknown keys and bad values are errors naming
 // the key and the file.

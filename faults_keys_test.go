@@ -364,27 +364,6 @@ func TestFaultsRetryWaitIsShown(t *testing.T) {
 	}
 }
 
-// TestFaultsBadAddress checks that an address that cannot be dialled (a
-// port over 65535) or resolved (a name under .invalid, which fails
-// without asking the network) is one clear line and exit 1, not a crash.
-func TestFaultsBadAddress(t *testing.T) {
-	faults := []struct{ name, url, stderr string }{
-		{"invalid port", "http://127.0.0.1:99999", "parley: cannot connect to 127.0.0.1:99999: invalid port (check the base URL)\n"},
-		{"no such host", "http://parley-test.invalid:8080", "parley: cannot resolve host parley-test.invalid (check the base URL and your network)\n"},
-	}
-	for _, b := range backends {
-		for _, f := range faults {
-			t.Run(b.name+"/"+f.name, func(t *testing.T) {
-				t.Parallel()
-				r := b.run(t, f.url)
-				if r.code != 1 || r.stdout != "" || r.stderr != f.stderr {
-					t.Errorf("exit %d, stdout %q, stderr %q; want exit 1, stderr %q", r.code, r.stdout, r.stderr, f.stderr)
-				}
-			})
-		}
-	}
-}
-
 // temporaryFaults are, per wire, faults before the first token that may
 // go away by themselves, in the wire's own form: each must be retried.
 func temporaryFaults(b backend) map[string]func(w http.ResponseWriter) {

@@ -4,12 +4,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -114,15 +112,7 @@ func (s *started) wait(t *testing.T) int {
 // lastAnswer returns the last message saved in the store at dir.
 func lastAnswer(t *testing.T, dir string) store.Message {
 	t.Helper()
-	st, err := store.Open(filepath.Join(dir, "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	conv, err := st.Latest(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	conv := latestConversation(t, dir)
 	return conv.Messages[len(conv.Messages)-1]
 }
 

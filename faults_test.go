@@ -149,6 +149,10 @@ func saysOnce(t *testing.T, r result, want ...string) {
 	}
 }
 
+// TestFaultsNetwork checks that an endpoint that cannot be reached, or an
+// address that cannot be dialled (a port over 65535) or resolved (a name
+// under .invalid, which fails without asking the network), is one clear
+// line and exit 1, not a crash.
 func TestFaultsNetwork(t *testing.T) {
 	tlsSrv := httptest.NewUnstartedServer(http.NotFoundHandler())
 	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0)
@@ -158,6 +162,8 @@ func TestFaultsNetwork(t *testing.T) {
 		{"refused", "http://127.0.0.1:1", "parley: cannot connect to 127.0.0.1:1: connection refused (is the server running? check the base URL)\n"},
 		{"self-signed", tlsSrv.URL, "parley: TLS certificate not trusted: x509: certificate signed by unknown authority (for a private CA, set ca_file in the config)\n"},
 		{"no such host", "http://no-such-host.invalid", "parley: cannot resolve host no-such-host.invalid (check the base URL and your network)\n"},
+		{"no such host with port", "http://parley-test.invalid:8080", "parley: cannot resolve host parley-test.invalid (check the base URL and your network)\n"},
+		{"invalid port", "http://127.0.0.1:99999", "parley: cannot connect to 127.0.0.1:99999: invalid port (check the base URL)\n"},
 	}
 	for _, b := range backends {
 		for _, f := range faults {

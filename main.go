@@ -180,29 +180,17 @@ func newRootCommand(env *environment) *cobra.Command {
 // runRoot decides between the chat, a one-shot answer and the store's
 // commands.
 func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command, args []string) error {
-	path, explicit := f.configPath, f.configPath != ""
-	if !explicit {
-		if p := env.getenv("PARLEY_CONFIG"); p != "" {
-			path, explicit = p, true
-		} else {
-			path = defaultConfigPath(env.getenv)
-		}
-	}
-	cfg, warnings, err := loadConfig(path, explicit)
-	if err != nil {
-		return usageError{err}
-	}
+	cfg, s, warnings, err := loadSettings(env, f)
 	for _, w := range warnings {
 		fmt.Fprintln(env.stderr, "parley: warning: "+w)
 	}
-	s, err := resolve(f, cfg, env.getenv)
 	if err != nil {
 		return err
 	}
 	if f.raw && f.json {
 		return usageErrorf("--raw and --json do not go together")
 	}
-	if err := checkUsage(cmd, f, cfg, args, env.getenv); err != nil {
+	if err := checkUsage(cmd, f, cfg, s, args, env.getenv); err != nil {
 		return err
 	}
 	if done, err := runSavedCommands(ctx, env, f, s); done {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -310,41 +309,54 @@ func (p *rawPrinter) shown() int { return p.done }
 // sanitized: JSON escapes C0 controls but not C1 ones or bidirectional
 // overrides.
 type jsonPrinter struct {
-	w     *bufio.Writer
-	out   *countingWriter
-	line  bytes.Buffer
-	enc   *json.Encoder // into line
-	tty   bool
+	w     io.Writer
+	buf   []byte // the lines of the batch, written by flush
+	enc   *jsonOut
 	ended bool // a finish or error object was written
 	cut   bool // the token limit cut the answer: its finish says so
 
-	// marks say how much of the text the output holds once it has
-	// reached a given length, for shown.
-	produced, text int64
-	marks          []jsonMark
-	done           int
+	// text counts the bytes of text given, done those written out; ends
+	// says, for each text line in buf, where it ends and how much text
+	// the output holds once it is written.
+	text, done int
+	ends       []jsonEnd
 }
 
-type jsonMark struct{ out, text int64 }
-
-// countingWriter counts the bytes its writer accepted.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	n, err := c.w.Write(b)
-	c.n += int64(n)
-	return n, err
-}
+type jsonEnd struct{ end, text int }
 
 func newJSONPrinter(w io.Writer, tty bool) *jsonPrinter {
-	p := &jsonPrinter{out: &countingWriter{w: w}, tty: tty}
-	p.w = bufio.NewWriter(p.out)
-	p.enc = json.NewEncoder(&p.line)
+	p := &jsonPrinter{w: w, enc: newJSONOut(tty)}
 	p.enc.SetEscapeHTML(false)
 	return p
+}
+
+// jsonOut encodes values as JSON for the reader of the output: on a
+// terminal the encoding is sanitized, since JSON escapes C0 controls but
+// not C1 ones (U+009B is CSI to some terminals) or bidirectional
+// overrides. Set the Encoder's options before the first encode.
+type jsonOut struct {
+	*json.Encoder // into buf
+	buf           bytes.Buffer
+	tty           bool
+}
+
+func newJSONOut(tty bool) *jsonOut {
+	o := &jsonOut{tty: tty}
+	o.Encoder = json.NewEncoder(&o.buf)
+	return o
+}
+
+// encode returns v encoded, with its newline. The bytes are valid until
+// the next encode.
+func (o *jsonOut) encode(v any) ([]byte, error) {
+	o.buf.Reset()
+	if err := o.Encode(v); err != nil {
+		return nil, err
+	}
+	if o.tty {
+		return []byte(termsafe.Sanitize(o.buf.String())), nil
+	}
+	return o.buf.Bytes(), nil
 }
 
 // jsonChunk is the --json form of a chunk.
@@ -381,29 +393,39 @@ func (p *jsonPrinter) chunk(c provider.Chunk) error {
 		p.ended = true
 	}
 	if c.Kind == provider.KindText {
-		p.text += int64(len(c.Text))
+		p.text += len(c.Text)
 	}
 	return p.write(j)
 }
 
 func (p *jsonPrinter) write(j jsonChunk) error {
-	p.line.Reset()
-	if err := p.enc.Encode(j); err != nil {
+	line, err := p.enc.encode(j)
+	if err != nil {
 		return err
 	}
-	line := p.line.Bytes()
-	if p.tty {
-		line = []byte(termsafe.Sanitize(string(line)))
-	}
-	p.produced += int64(len(line))
+	p.buf = append(p.buf, line...)
 	if j.Type == provider.KindText.String() {
-		p.marks = append(p.marks, jsonMark{out: p.produced, text: p.text})
+		p.ends = append(p.ends, jsonEnd{end: len(p.buf), text: p.text})
 	}
-	_, err := p.w.Write(line)
-	return err
+	return nil
 }
 
-func (p *jsonPrinter) flush() error { return p.w.Flush() }
+// flush writes the batch's lines; the text counts as shown up to the last
+// text line written whole.
+func (p *jsonPrinter) flush() error {
+	if len(p.buf) == 0 {
+		return nil
+	}
+	n, err := p.w.Write(p.buf)
+	for _, e := range p.ends {
+		if e.end > n {
+			break
+		}
+		p.done = e.text
+	}
+	p.buf, p.ends = p.buf[:0], p.ends[:0]
+	return err
+}
 
 // close ends the output with an error object when the answer is not whole
 // and the stream's own end was not printed (an interruption, a stream
@@ -418,16 +440,10 @@ func (p *jsonPrinter) close(err error) error {
 			return werr
 		}
 	}
-	return p.w.Flush()
+	return p.flush()
 }
 
-func (p *jsonPrinter) shown() int {
-	for len(p.marks) > 0 && p.marks[0].out <= p.out.n {
-		p.done = int(p.marks[0].text)
-		p.marks = p.marks[1:]
-	}
-	return p.done
-}
+func (p *jsonPrinter) shown() int { return p.done }
 
 // silentError is an error already reported on stdout (as --json does):
 // it sets the exit status and prints nothing more.

@@ -28,15 +28,7 @@ func TestContinueSendsTheHistory(t *testing.T) {
 	if r := parley(t, "", env, "--base-url", srv.URL, "-c", "-p", "second"); r.code != 0 || r.stdout != "answer" {
 		t.Fatalf("continue: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
-	st, err := store.Open(filepath.Join(data, "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	conv, err := st.Latest(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	conv := latestConversation(t, data)
 	var got []string
 	for _, m := range conv.Messages {
 		got = append(got, fmt.Sprintf("%s:%s:%s", m.Role, m.Text, m.Status))
@@ -88,7 +80,18 @@ func TestInterruptKeepsThePartialAnswer(t *testing.T) {
 	if code != 130 || stdout.String() != "partial words" {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 130 and the partial answer", code, stdout.String(), stderr.String())
 	}
-	st, err := store.Open(filepath.Join(data, "parley.db"))
+	conv := latestConversation(t, data)
+	last := conv.Messages[len(conv.Messages)-1]
+	if last.Text != "partial words" || last.Status != store.StatusStopped {
+		t.Errorf("stored answer %q with status %s, want the partial answer, stopped", last.Text, last.Status)
+	}
+}
+
+// latestConversation returns the conversation used last in the store in
+// the data directory dir.
+func latestConversation(t *testing.T, dir string) *store.Conversation {
+	t.Helper()
+	st, err := store.Open(filepath.Join(dir, "parley.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,10 +100,7 @@ func TestInterruptKeepsThePartialAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := conv.Messages[len(conv.Messages)-1]
-	if last.Text != "partial words" || last.Status != store.StatusStopped {
-		t.Errorf("stored answer %q with status %s, want the partial answer, stopped", last.Text, last.Status)
-	}
+	return conv
 }
 
 // syncBuffer is a bytes.Buffer that a test may read while a command writes.

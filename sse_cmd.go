@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -132,25 +130,17 @@ func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string, tty bool) error {
 	c := stream.NewClient(ctx, httpx.StreamClient(popts), stream.NewRequestFunc(method, u.String(), body, header), opts)
 	defer c.Close()
 	out := cmd.OutOrStdout()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	enc := newJSONOut(tty)
 	enc.SetEscapeHTML(false)
 	for c.Next() {
 		ev := c.Event()
-		line := struct {
+		b, err := enc.encode(struct {
 			Event string `json:"event"`
 			Data  string `json:"data"`
 			ID    string `json:"id"`
-		}{ev.Type, ev.Data, ev.ID}
-		buf.Reset()
-		if err := enc.Encode(line); err != nil {
+		}{ev.Type, ev.Data, ev.ID})
+		if err != nil {
 			return fmt.Errorf("sse: %w", err)
-		}
-		b := buf.Bytes()
-		if tty {
-			// JSON escapes C0 controls but not C1 ones (U+009B is CSI to
-			// some terminals) nor bidirectional overrides.
-			b = []byte(termsafe.Sanitize(string(b)))
 		}
 		if _, err := out.Write(b); err != nil {
 			return fmt.Errorf("sse: %w", err)

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -156,16 +155,13 @@ const minDeletePrefix = 4
 // writeJSON writes v as indented JSON: sanitized on a terminal, since
 // JSON escapes C0 controls but not C1 ones or bidirectional overrides.
 func (c *savedCmd) writeJSON(v any) error {
-	if !c.tty {
-		enc := json.NewEncoder(c.w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
-	}
-	b, err := json.MarshalIndent(v, "", "  ")
+	enc := newJSONOut(c.tty)
+	enc.SetIndent("", "  ")
+	b, err := enc.encode(v)
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(c.w, termsafe.Sanitize(string(b))+"\n")
+	_, err = c.w.Write(b)
 	return err
 }
 

@@ -1,52 +1,18 @@
 package main
 
 import (
-	"bytes"
-	"io"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 )
 
 // runOnTerminal runs the binary with stdout and stderr on a 100x40
-// pseudo-terminal and returns everything the terminal received.
+// pseudo-terminal (see onTerminal) and returns everything the terminal
+// received, and the exit status.
 func runOnTerminal(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
-	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PARLEY_CONFIG=/dev/null", "PARLEY_DATA_DIR=" + t.TempDir(), "TERM=xterm-256color"}, env...)
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer ptmx.Close()
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 100}); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = tty, tty
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	tty.Close()
-	var out bytes.Buffer
-	done := make(chan struct{})
-	go func() {
-		io.Copy(&out, ptmx) // ends with EIO when the child exits
-		close(done)
-	}()
-	err = cmd.Wait()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the terminal output did not end")
-	}
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	}
-	return out.String(), code
+	r := onTerminal(t, time.Minute, env, args...)
+	return r.out, r.code
 }
 
 func TestOneShotOnTerminalIsSanitized(t *testing.T) {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -20,8 +21,8 @@ var themes = []string{"auto", "dark", "light", "notty"}
 
 // checkUsage rejects, as usage errors (exit 2), what the flags parse but
 // cannot mean: words after a command that takes none, numbers out of
-// range, an unknown theme.
-func checkUsage(cmd *cobra.Command, f *flags, cfg fileConfig, args []string, getenv func(string) string) error {
+// range, an unknown theme (the one in effect, s.Theme).
+func checkUsage(cmd *cobra.Command, f *flags, cfg fileConfig, s settings, args []string, getenv func(string) string) error {
 	if len(args) > 0 {
 		switch {
 		case f.list:
@@ -49,17 +50,20 @@ func checkUsage(cmd *cobra.Command, f *flags, cfg fileConfig, args []string, get
 	if m := cfg.MaxTokens; m < 0 || m > maxMaxTokens {
 		return usageErrorf("config: max_tokens %d is out of range: give a value from 1 to %d (0: the provider's default)", m, maxMaxTokens)
 	}
-	for _, name := range []string{"timeout", "idle-timeout"} {
-		if changed(name) && cmd.Flags().Lookup(name).Value.String()[0] == '-' {
-			return usageErrorf("--%s %s is negative: give a duration such as 90s or 5m (0: none)", name, cmd.Flags().Lookup(name).Value)
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"timeout", f.timeout}, {"idle-timeout", f.idleTimeout}} {
+		if changed(d.name) && d.v < 0 {
+			return usageErrorf("--%s %v is negative: give a duration such as 90s or 5m (0: none)", d.name, d.v)
 		}
 	}
-	theme, from := cfg.Theme, "config: theme"
-	if v := getenv("PARLEY_THEME"); v != "" {
-		theme, from = v, "PARLEY_THEME"
-	}
-	if theme != "" && !slices.Contains(themes, theme) {
-		return usageError{fmt.Errorf("%s %q is not a theme: use auto, dark or light", from, theme)}
+	if !slices.Contains(themes, s.Theme) {
+		from := "config: theme" // resolve lets PARLEY_THEME override it
+		if getenv("PARLEY_THEME") != "" {
+			from = "PARLEY_THEME"
+		}
+		return usageError{fmt.Errorf("%s %q is not a theme: use auto, dark or light", from, s.Theme)}
 	}
 	return nil
 }

@@ -57,14 +57,13 @@ func (b buildInfo) String() string {
 	return fmt.Sprintf("parley %s (%s%s %s/%s)", b.version, build, b.goVer, runtime.GOOS, runtime.GOARCH)
 }
 
-func init() {
-	httpx.UserAgent = "parley/" + readBuildInfo().version
-}
-
 // addVersion gives cmd a --version flag and a version command, which print
-// the same line.
+// the same line, and names this version in the User-Agent of requests: the
+// build info is read once.
 func addVersion(cmd *cobra.Command) {
-	line := readBuildInfo().String()
+	b := readBuildInfo()
+	httpx.UserAgent = "parley/" + b.version
+	line := b.String()
 	cmd.Version = line
 	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.AddCommand(&cobra.Command{
