@@ -85,11 +85,16 @@ func (e *Emitter) Lost(err error) error {
 	return ErrIncomplete
 }
 
+// send hands c to the reader. A delta goes as it is: the answer is the
+// model's, never scrubbed. Any other chunk first flushes what the joiners
+// hold back, and is scrubbed.
 func (e *Emitter) send(c Chunk) bool {
-	if c.Kind != KindText && c.Kind != KindReasoning && !e.flush() {
-		return false
+	if c.Kind != KindText && c.Kind != KindReasoning {
+		if !e.flush() {
+			return false
+		}
+		c = scrubChunk(c, e.secrets)
 	}
-	c = scrubChunk(c, e.secrets)
 	select {
 	case e.ch <- c:
 		return true
