@@ -224,18 +224,25 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 			}
 			notice := Chunk{Kind: KindNotice, Wait: wait, Err: err,
 				Text: fmt.Sprintf("%v (retry %d of %d)", err, attempt+1, policy.Max)}
-			if !e.send(notice) {
-				continue // cancelled: the next attempt reports it
-			}
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
+			if !e.send(notice) || !pause(ctx, wait) {
+				e.end(Chunk{Kind: KindError, Err: e.cancelled()})
+				return
 			}
 		}
 	}()
 	return ch
+}
+
+// pause waits d, and reports false if ctx ended first.
+func pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // wait returns how long to wait before retry number attempt+1 of err, or
