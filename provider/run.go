@@ -268,22 +268,24 @@ func pastDeadline(err error, timeout time.Duration) error {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		c := *apiErr
-		if c.Advice != "" {
-			c.Advice += "; "
-		}
-		c.Advice += why
+		c.Advice = alsoAdvise(c.Advice, why)
 		return &c
 	}
 	var netErr *NetError
 	if errors.As(err, &netErr) {
 		c := *netErr
-		if c.Advice != "" {
-			c.Advice += "; "
-		}
-		c.Advice += why
+		c.Advice = alsoAdvise(c.Advice, why)
 		return &c
 	}
 	return fmt.Errorf("%w (%s)", err, why)
+}
+
+// alsoAdvise returns advice with more after it.
+func alsoAdvise(advice, more string) string {
+	if advice == "" {
+		return more
+	}
+	return advice + "; " + more
 }
 
 func (p RetryPolicy) backoff(attempt int, err error) time.Duration {
