@@ -73,11 +73,3 @@ func (e *incomplete) Error() string { return e.err.Error() }
 
 // Unwrap returns the error and ErrIncomplete.
 func (e *incomplete) Unwrap() []error { return []error{e.err, ErrIncomplete} }
-
-// Advice returns the advice that ResponseError gives for an HTTP status:
-// keyEnv names the key's variable (401, 403), model the model (404), wait
-// the Retry-After delay (429). Backends that see statuses through another
-// client's errors use it.
-func Advice(status int, keyEnv, model string, wait time.Duration) string {
-	return advice(status, keyEnv, model, wait)
-}

@@ -159,7 +159,11 @@ func retryWhen(d time.Duration, now time.Time) string {
 	return "in " + FormatWait(d) + ", at " + clock
 }
 
-func advice(status int, keyEnv, model string, wait time.Duration) string {
+// Advice returns the advice that ResponseError gives for an HTTP status:
+// keyEnv names the key's variable (401, 403), model the model (404), wait
+// the Retry-After delay (429). Backends that see statuses through another
+// client's errors use it.
+func Advice(status int, keyEnv, model string, wait time.Duration) string {
 	return adviceAt(status, keyEnv, model, wait, time.Now())
 }
 

@@ -244,9 +244,9 @@ var temporaryTypes = map[string]bool{
 func StreamAdvice(typ string) string {
 	switch {
 	case typ == "rate_limit_error" || typ == "rate_limit_exceeded" || typ == "RESOURCE_EXHAUSTED":
-		return advice(http.StatusTooManyRequests, "", "", 0)
+		return Advice(http.StatusTooManyRequests, "", "", 0)
 	case temporaryTypes[typ]:
-		return advice(http.StatusInternalServerError, "", "", 0)
+		return Advice(http.StatusInternalServerError, "", "", 0)
 	}
 	return ""
 }

@@ -85,11 +85,16 @@ func (e *Emitter) Lost(err error) error {
 	return ErrIncomplete
 }
 
+// send hands c to the reader. A delta goes as it is: the answer is the
+// model's, never scrubbed. Any other chunk first flushes what the joiners
+// hold back, and is scrubbed.
 func (e *Emitter) send(c Chunk) bool {
-	if c.Kind != KindText && c.Kind != KindReasoning && !e.flush() {
-		return false
+	if c.Kind != KindText && c.Kind != KindReasoning {
+		if !e.flush() {
+			return false
+		}
+		c = scrubChunk(c, e.secrets)
 	}
-	c = scrubChunk(c, e.secrets)
 	select {
 	case e.ch <- c:
 		return true
@@ -219,18 +224,25 @@ func Run(ctx context.Context, policy RetryPolicy, fn RunFunc) <-chan Chunk {
 			}
 			notice := Chunk{Kind: KindNotice, Wait: wait, Err: err,
 				Text: fmt.Sprintf("%v (retry %d of %d)", err, attempt+1, policy.Max)}
-			if !e.send(notice) {
-				continue // cancelled: the next attempt reports it
-			}
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
+			if !e.send(notice) || !pause(ctx, wait) {
+				e.end(Chunk{Kind: KindError, Err: e.cancelled()})
+				return
 			}
 		}
 	}()
 	return ch
+}
+
+// pause waits d, and reports false if ctx ended first.
+func pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // wait returns how long to wait before retry number attempt+1 of err, or
@@ -256,22 +268,24 @@ func pastDeadline(err error, timeout time.Duration) error {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		c := *apiErr
-		if c.Advice != "" {
-			c.Advice += "; "
-		}
-		c.Advice += why
+		c.Advice = alsoAdvise(c.Advice, why)
 		return &c
 	}
 	var netErr *NetError
 	if errors.As(err, &netErr) {
 		c := *netErr
-		if c.Advice != "" {
-			c.Advice += "; "
-		}
-		c.Advice += why
+		c.Advice = alsoAdvise(c.Advice, why)
 		return &c
 	}
 	return fmt.Errorf("%w (%s)", err, why)
+}
+
+// alsoAdvise returns advice with more after it.
+func alsoAdvise(advice, more string) string {
+	if advice == "" {
+		return more
+	}
+	return advice + "; " + more
 }
 
 func (p RetryPolicy) backoff(attempt int, err error) time.Duration {

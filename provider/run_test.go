@@ -173,3 +173,28 @@ func TestRelayCancelUnderLoad(t *testing.T) {
 		cancelledAfter(t, n, last)
 	}
 }
+
+// TestRunCancelDuringBackoff cancels a request while it waits to be
+// retried: the stream ends with the cancellation at once, and the
+// request is not tried again with a dead context.
+func TestRunCancelDuringBackoff(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	attempts := 0
+	policy := RetryPolicy{Max: 2, Base: 30 * time.Second, Cap: 30 * time.Second}
+	ch := Run(ctx, policy, func(ctx context.Context, e *Emitter) (string, error) {
+		attempts++
+		return "", &APIError{Provider: "acme", Status: 503}
+	})
+	if c := <-ch; c.Kind != KindNotice || c.Wait == 0 {
+		t.Fatalf("first chunk %v, want the notice of a retry", c.Kind)
+	}
+	cancel()
+	_, last := drain(t, ch)
+	if last.Kind != KindError || !errors.Is(last.Err, context.Canceled) {
+		t.Fatalf("last chunk %v %v, want an error wrapping context.Canceled", last.Kind, last.Err)
+	}
+	if attempts != 1 {
+		t.Errorf("%d attempts, want 1: none after the cancellation", attempts)
+	}
+}

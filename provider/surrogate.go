@@ -38,11 +38,12 @@ var markLeadUTF8 = []byte(markLeadStr)
 // half that no high half precedes) and each U+FDD0 rewritten as a marker
 // that survives decoding; Emitter.Text and Emitter.Reasoning read the
 // markers back. A frame with neither comes back as it is, without a copy;
-// one with no backslash and no byte 0xEF costs two byte searches. A frame
-// that is not valid JSON stays invalid.
+// one with no \u escape (a \n or \" is no reason to look further) and no
+// byte 0xEF costs two searches. A frame that is not valid JSON stays
+// invalid.
 func KeepSurrogates(data []byte) []byte {
-	if bytes.IndexByte(data, '\\') < 0 && bytes.IndexByte(data, markLeadUTF8[0]) < 0 {
-		return data // most frames: no escape, and nothing in U+F000-U+FFFF
+	if !bytes.Contains(data, escapeU) && bytes.IndexByte(data, markLeadUTF8[0]) < 0 {
+		return data // most frames: no \u escape, and nothing in U+F000-U+FFFF
 	}
 	at, n, code := nextMark(data, 0)
 	if at < 0 {
