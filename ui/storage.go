@@ -170,16 +170,27 @@ type conversationsMsg struct {
 
 // openPicker lists the saved conversations and then opens the picker.
 func (m *Model) openPicker() tea.Cmd {
+	if m.opts.Store == nil {
+		m.flash = "saving is off (--no-save): no conversations to open"
+		return nil
+	}
+	return m.fromStore(func(ctx context.Context, st *store.Store) tea.Msg {
+		list, err := st.List(ctx, 500)
+		return conversationsMsg{list: list, err: err}
+	})
+}
+
+// fromStore returns the command that reads the store with read in the
+// background, or nil when saving is off.
+func (m *Model) fromStore(read func(context.Context, *store.Store) tea.Msg) tea.Cmd {
 	st := m.opts.Store
 	if st == nil {
-		m.flash = "saving is off (--no-save): no conversations to open"
 		return nil
 	}
 	ctx := m.ctx
 	return func() tea.Msg {
 		defer logPanic()
-		list, err := st.List(ctx, 500)
-		return conversationsMsg{list: list, err: err}
+		return read(ctx, st)
 	}
 }
 
@@ -209,18 +220,13 @@ type conversationMsg struct {
 	picked bool // opened from the picker: its model becomes the chat's
 }
 
-// loadConversation reads a saved conversation in the background.
-func (m *Model) loadConversation(id string) tea.Cmd {
-	st := m.opts.Store
-	if st == nil {
-		return nil
-	}
-	ctx := m.ctx
-	return func() tea.Msg {
-		defer logPanic()
+// loadConversation reads a saved conversation in the background; picked
+// says it was opened from the picker.
+func (m *Model) loadConversation(id string, picked bool) tea.Cmd {
+	return m.fromStore(func(ctx context.Context, st *store.Store) tea.Msg {
 		c, err := st.Get(ctx, id)
-		return conversationMsg{conv: c, err: err}
-	}
+		return conversationMsg{conv: c, err: err, picked: picked}
+	})
 }
 
 // conversationLoaded replaces the transcript with a saved conversation,
