@@ -111,9 +111,10 @@ func (s *Store) ReplaceAnswer(ctx context.Context, prompt, answer Message, from 
 // StartAnswer has its place from the start.
 func (sv *Saver) Placed() <-chan struct{} { return sv.placed }
 
-// PromptSeq is the Seq of the prompt saved with an answer made by
-// ReplaceAnswer, once Placed is closed; 0 when nothing was saved, and for
-// an answer made by StartAnswer.
+// PromptSeq is the Seq of the prompt saved with the answer, once Placed
+// is closed: by Begin, or by the first words of an answer made by
+// ReplaceAnswer; 0 when nothing was saved, and for an answer made by
+// StartAnswer alone.
 func (sv *Saver) PromptSeq() int {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()

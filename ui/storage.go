@@ -20,8 +20,8 @@ import (
 type slot struct {
 	done   chan struct{}
 	convID string       // the conversation; empty when nothing was saved
-	seq    int          // the Seq of the saved prompt; 0 when it was not saved
-	sv     *store.Saver // an exchange saved only with its first words: seq comes from sv
+	seq    int          // the Seq of the saved prompt; 0 when it was not saved (yet)
+	sv     *store.Saver // the answer's Saver, which knows the prompt's Seq once placed; nil when none
 }
 
 func newSlot() *slot { return &slot{done: make(chan struct{})} }
@@ -33,9 +33,10 @@ func savedSlot(convID string, seq int) *slot {
 	return sl
 }
 
-// wait returns where the exchange was saved once that is settled: at once
-// for most, when the answer's first words arrive or when it ends for one
-// that replaces others. ok is false when the chat ended first.
+// wait returns where the exchange was saved once that is settled (its
+// Saver placed): at once for most, when the answer's first words arrive or
+// when it ends for one that replaces others. ok is false when the chat
+// ended first.
 func (sl *slot) wait(ended <-chan struct{}) (convID string, seq int, ok bool) {
 	select {
 	case <-sl.done:
@@ -116,10 +117,7 @@ func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *st
 		ConversationID: convID, Prompt: r.prompt, Model: r.model, Provider: r.provider, System: r.system,
 		Replace: r.swap, From: from,
 	})
-	r.slot.convID, r.slot.seq = b.ConversationID, b.PromptSeq
-	if r.swap && convID != "" {
-		r.slot.sv = b.Saver
-	}
+	r.slot.convID, r.slot.seq, r.slot.sv = b.ConversationID, b.PromptSeq, b.Saver
 	return b.ConversationID, b.Saver, err
 }
 
