@@ -69,12 +69,12 @@ func (s *Store) StartAnswer(ctx context.Context, m Message) (*Saver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newSaver(ctx, s, m, start), nil
+	placed := make(chan struct{})
+	close(placed) // it has its place already
+	return newSaver(ctx, s, m, start, placed), nil
 }
 
-func newSaver(ctx context.Context, s *Store, m Message, start time.Time) *Saver {
-	placed := make(chan struct{})
-	close(placed)
+func newSaver(ctx context.Context, s *Store, m Message, start time.Time, placed chan struct{}) *Saver {
 	return &Saver{
 		store:     s,
 		ctx:       context.WithoutCancel(ctx),
@@ -100,9 +100,8 @@ func (s *Store) ReplaceAnswer(ctx context.Context, prompt, answer Message, from 
 	answer.Role = provider.RoleAssistant
 	answer.Status, answer.Error = StatusFailed, Unfinished
 	prompt.Role = provider.RoleUser
-	sv := newSaver(ctx, s, answer, time.Now())
+	sv := newSaver(ctx, s, answer, time.Now(), make(chan struct{}))
 	sv.swap = &swap{prompt: prompt, from: from}
-	sv.placed = make(chan struct{})
 	return sv
 }
 
