@@ -37,7 +37,9 @@ type Begun struct {
 // that keeps the rest of the answer. An exchange that replaces others
 // (e.Replace) writes nothing yet: its Saver writes the prompt and the
 // answer with the answer's first words, and its PromptSeq is known from
-// Saver.PromptSeq once Saver.Placed is closed. On an error, Begun says
+// Saver.PromptSeq once Saver.Placed is closed. Whichever it is, a caller
+// that waits for Placed reads the prompt's Seq from the Saver. On an
+// error, Begun says
 // what was saved before it.
 func (s *Store) Begin(ctx context.Context, e Exchange) (Begun, error) {
 	b := Begun{ConversationID: e.ConversationID}
@@ -63,5 +65,9 @@ func (s *Store) Begin(ctx context.Context, e Exchange) (Begun, error) {
 	}
 	b.PromptSeq = u.Seq
 	b.Saver, err = s.StartAnswer(ctx, answer)
-	return b, err
+	if err != nil {
+		return b, err
+	}
+	b.Saver.promptSeq = u.Seq
+	return b, nil
 }

@@ -92,7 +92,7 @@ func (s *Store) resolve(ctx context.Context, prefix string) (string, error) {
 	const show = 5
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT id, title FROM conversations WHERE id GLOB ? || '*'
-		ORDER BY updated_at DESC, rowid DESC LIMIT ?`, p, show+1)
+		ORDER BY `+usedLast+` LIMIT ?`, p, show+1)
 	if err != nil {
 		return "", fmt.Errorf("store: find conversation %q: %w", prefix, err)
 	}
@@ -129,12 +129,17 @@ func (s *Store) Get(ctx context.Context, idOrPrefix string) (*Conversation, erro
 	return s.load(ctx, id)
 }
 
+// usedLast orders conversations as every listing shows them: the one used
+// last first and, of those used at the same time, the one created last
+// (rowid), so that --list, -c, completions and the ambiguous-ID line agree.
+const usedLast = "updated_at DESC, rowid DESC"
+
 // Latest returns the conversation used last, with all its messages, or
 // ErrNotFound when there is none.
 func (s *Store) Latest(ctx context.Context) (*Conversation, error) {
 	var id string
 	err := s.db.QueryRowContext(ctx,
-		`SELECT id FROM conversations ORDER BY updated_at DESC, rowid DESC LIMIT 1`).Scan(&id)
+		`SELECT id FROM conversations ORDER BY `+usedLast+` LIMIT 1`).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w yet", ErrNotFound)
 	}
@@ -186,7 +191,7 @@ func (s *Store) List(ctx context.Context, limit int) ([]Conversation, error) {
 	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT id, title, model, provider, created_at, updated_at, message_count
-		FROM conversations ORDER BY updated_at DESC, rowid DESC LIMIT ?`, limit)
+		FROM conversations ORDER BY `+usedLast+` LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list conversations: %w", err)
 	}

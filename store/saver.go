@@ -69,12 +69,12 @@ func (s *Store) StartAnswer(ctx context.Context, m Message) (*Saver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newSaver(ctx, s, m, start), nil
+	placed := make(chan struct{})
+	close(placed) // it has its place already
+	return newSaver(ctx, s, m, start, placed), nil
 }
 
-func newSaver(ctx context.Context, s *Store, m Message, start time.Time) *Saver {
-	placed := make(chan struct{})
-	close(placed)
+func newSaver(ctx context.Context, s *Store, m Message, start time.Time, placed chan struct{}) *Saver {
 	return &Saver{
 		store:     s,
 		ctx:       context.WithoutCancel(ctx),
@@ -100,9 +100,8 @@ func (s *Store) ReplaceAnswer(ctx context.Context, prompt, answer Message, from 
 	answer.Role = provider.RoleAssistant
 	answer.Status, answer.Error = StatusFailed, Unfinished
 	prompt.Role = provider.RoleUser
-	sv := newSaver(ctx, s, answer, time.Now())
+	sv := newSaver(ctx, s, answer, time.Now(), make(chan struct{}))
 	sv.swap = &swap{prompt: prompt, from: from}
-	sv.placed = make(chan struct{})
 	return sv
 }
 
@@ -111,9 +110,10 @@ func (s *Store) ReplaceAnswer(ctx context.Context, prompt, answer Message, from 
 // StartAnswer has its place from the start.
 func (sv *Saver) Placed() <-chan struct{} { return sv.placed }
 
-// PromptSeq is the Seq of the prompt saved with an answer made by
-// ReplaceAnswer, once Placed is closed; 0 when nothing was saved, and for
-// an answer made by StartAnswer.
+// PromptSeq is the Seq of the prompt saved with the answer, once Placed
+// is closed: by Begin, or by the first words of an answer made by
+// ReplaceAnswer; 0 when nothing was saved, and for an answer made by
+// StartAnswer alone.
 func (sv *Saver) PromptSeq() int {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"context"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/store"
 )
 
 // promptsMsg carries the prompt history kept in the store.
@@ -11,19 +13,13 @@ type promptsMsg struct{ prompts []string }
 
 // loadPrompts reads the prompt history of earlier runs from the store.
 func (m *Model) loadPrompts() tea.Cmd {
-	st := m.opts.Store
-	if st == nil {
-		return nil
-	}
-	ctx := m.ctx
-	return func() tea.Msg {
-		defer logPanic()
+	return m.fromStore(func(ctx context.Context, st *store.Store) tea.Msg {
 		p, err := st.Prompts(ctx)
 		if err != nil {
 			return nil // the history of this run still works
 		}
 		return promptsMsg{prompts: p}
-	}
+	})
 }
 
 // promptsLoaded puts the stored history before the prompts of this run.

@@ -164,7 +164,7 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	if m.opts.Store != nil && m.convID != "" {
-		cmds = append(cmds, m.loadConversation(m.convID))
+		cmds = append(cmds, m.loadConversation(m.convID, false))
 	}
 	cmds = append(cmds, m.loadPrompts())
 	return tea.Batch(cmds...)

@@ -65,22 +65,7 @@ func silent() provider.Provider { return &fakeProvider{release: make(chan struct
 // Get shows them, and the texts History sends with the next prompt.
 func storedConversation(t *testing.T, st *store.Store) (msgs []store.Message, sent []string) {
 	t.Helper()
-	ctx := context.Background()
-	list, err := st.List(ctx, 0)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("List = %+v, %v; want one conversation", list, err)
-	}
-	c, err := st.Get(ctx, list[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := st.History(ctx, c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range h {
-		sent = append(sent, m.Content)
-	}
+	c, _, sent := storedOne(t, st)
 	return c.Messages, sent
 }
 

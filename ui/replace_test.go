@@ -41,20 +41,29 @@ func (h *harness) ask(prompt string, n int) {
 // count agrees.
 func storedTexts(t *testing.T, st *store.Store) (id string, shown, sent []string) {
 	t.Helper()
+	c, listed, sent := storedOne(t, st)
+	for _, m := range c.Messages {
+		shown = append(shown, m.Text)
+	}
+	if listed != len(shown) {
+		t.Errorf("listed with %d messages, holds %d", listed, len(shown))
+	}
+	return c.ID, shown, sent
+}
+
+// storedOne returns the one saved conversation as Get shows it, the
+// message count List gives it, and the texts History sends with the next
+// prompt.
+func storedOne(t *testing.T, st *store.Store) (c *store.Conversation, listed int, sent []string) {
+	t.Helper()
 	ctx := context.Background()
 	list, err := st.List(ctx, 0)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("List = %+v, %v; want one conversation", list, err)
 	}
-	c, err := st.Get(ctx, list[0].ID)
+	c, err = st.Get(ctx, list[0].ID)
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, m := range c.Messages {
-		shown = append(shown, m.Text)
-	}
-	if list[0].MessageCount != len(shown) {
-		t.Errorf("listed with %d messages, holds %d", list[0].MessageCount, len(shown))
 	}
 	h, err := st.History(ctx, c.ID)
 	if err != nil {
@@ -63,7 +72,7 @@ func storedTexts(t *testing.T, st *store.Store) (id string, shown, sent []string
 	for _, m := range h {
 		sent = append(sent, m.Content)
 	}
-	return c.ID, shown, sent
+	return c, list[0].MessageCount, sent
 }
 
 func TestReplacedExchangesLeaveTheStore(t *testing.T) {

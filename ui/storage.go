@@ -20,8 +20,8 @@ import (
 type slot struct {
 	done   chan struct{}
 	convID string       // the conversation; empty when nothing was saved
-	seq    int          // the Seq of the saved prompt; 0 when it was not saved
-	sv     *store.Saver // an exchange saved only with its first words: seq comes from sv
+	seq    int          // the Seq of the saved prompt; 0 when it was not saved (yet)
+	sv     *store.Saver // the answer's Saver, which knows the prompt's Seq once placed; nil when none
 }
 
 func newSlot() *slot { return &slot{done: make(chan struct{})} }
@@ -33,9 +33,10 @@ func savedSlot(convID string, seq int) *slot {
 	return sl
 }
 
-// wait returns where the exchange was saved once that is settled: at once
-// for most, when the answer's first words arrive or when it ends for one
-// that replaces others. ok is false when the chat ended first.
+// wait returns where the exchange was saved once that is settled (its
+// Saver placed): at once for most, when the answer's first words arrive or
+// when it ends for one that replaces others. ok is false when the chat
+// ended first.
 func (sl *slot) wait(ended <-chan struct{}) (convID string, seq int, ok bool) {
 	select {
 	case <-sl.done:
@@ -116,10 +117,7 @@ func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *st
 		ConversationID: convID, Prompt: r.prompt, Model: r.model, Provider: r.provider, System: r.system,
 		Replace: r.swap, From: from,
 	})
-	r.slot.convID, r.slot.seq = b.ConversationID, b.PromptSeq
-	if r.swap && convID != "" {
-		r.slot.sv = b.Saver
-	}
+	r.slot.convID, r.slot.seq, r.slot.sv = b.ConversationID, b.PromptSeq, b.Saver
 	return b.ConversationID, b.Saver, err
 }
 
@@ -170,16 +168,27 @@ type conversationsMsg struct {
 
 // openPicker lists the saved conversations and then opens the picker.
 func (m *Model) openPicker() tea.Cmd {
+	if m.opts.Store == nil {
+		m.flash = "saving is off (--no-save): no conversations to open"
+		return nil
+	}
+	return m.fromStore(func(ctx context.Context, st *store.Store) tea.Msg {
+		list, err := st.List(ctx, 500)
+		return conversationsMsg{list: list, err: err}
+	})
+}
+
+// fromStore returns the command that reads the store with read in the
+// background, or nil when saving is off.
+func (m *Model) fromStore(read func(context.Context, *store.Store) tea.Msg) tea.Cmd {
 	st := m.opts.Store
 	if st == nil {
-		m.flash = "saving is off (--no-save): no conversations to open"
 		return nil
 	}
 	ctx := m.ctx
 	return func() tea.Msg {
 		defer logPanic()
-		list, err := st.List(ctx, 500)
-		return conversationsMsg{list: list, err: err}
+		return read(ctx, st)
 	}
 }
 
@@ -209,18 +218,13 @@ type conversationMsg struct {
 	picked bool // opened from the picker: its model becomes the chat's
 }
 
-// loadConversation reads a saved conversation in the background.
-func (m *Model) loadConversation(id string) tea.Cmd {
-	st := m.opts.Store
-	if st == nil {
-		return nil
-	}
-	ctx := m.ctx
-	return func() tea.Msg {
-		defer logPanic()
+// loadConversation reads a saved conversation in the background; picked
+// says it was opened from the picker.
+func (m *Model) loadConversation(id string, picked bool) tea.Cmd {
+	return m.fromStore(func(ctx context.Context, st *store.Store) tea.Msg {
 		c, err := st.Get(ctx, id)
-		return conversationMsg{conv: c, err: err}
-	}
+		return conversationMsg{conv: c, err: err, picked: picked}
+	})
 }
 
 // conversationLoaded replaces the transcript with a saved conversation,

@@ -66,15 +66,7 @@ func (m *Model) picked(msg pickedMsg) tea.Cmd {
 	case pickModel:
 		return m.switchModel(msg.value)
 	case pickConversation:
-		cmd := m.loadConversation(msg.value)
-		if cmd == nil {
-			return nil
-		}
-		return func() tea.Msg {
-			msg := cmd().(conversationMsg)
-			msg.picked = true
-			return msg
-		}
+		return m.loadConversation(msg.value, true)
 	}
 	return nil
 }

@@ -205,9 +205,10 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 	}
 }
 
-// extend returns the lines of the open piece, which starts at start, made
-// live from the last glamour render, or false if glamour must render it.
-func (l *liveState) extend(r *Renderer, start int, piece string) ([]string, bool) {
+// extend appends to dst the lines of the open piece, which starts at
+// start, made live from the last glamour render, or returns false if
+// glamour must render it.
+func (l *liveState) extend(dst []string, start int, piece string) ([]string, bool) {
 	if !l.ok || start != l.start || len(piece) <= len(l.base) || piece[:len(l.base)] != l.base {
 		return nil, false
 	}
@@ -218,7 +219,8 @@ func (l *liveState) extend(r *Renderer, start int, piece string) ([]string, bool
 	st := l.style
 	var runs []string // the text added to lines[k], then that of each new line
 	var cur strings.Builder
-	width, space, word := l.width, l.space, l.word
+	width, space := l.width, l.space
+	word, from := l.word, 0 // the word being written is word + add[from:i+1]
 	for i := 0; i < len(add); i++ {
 		c := add[i]
 		switch {
@@ -226,7 +228,7 @@ func (l *liveState) extend(r *Renderer, start int, piece string) ([]string, bool
 			if space {
 				return nil, false
 			}
-			space, word = true, ""
+			space, word, from = true, "", i+1
 			continue
 		case space && width+2 <= st.limit:
 			cur.WriteByte(' ')
@@ -241,16 +243,16 @@ func (l *liveState) extend(r *Renderer, start int, piece string) ([]string, bool
 		cur.WriteByte(c)
 		width++
 		space = false
-		word += string(c)
-		if len(word) >= 4 && strings.Contains(strings.ToLower(word), "www.") {
+		// set refused a word that held "www." already, so it can only
+		// appear here as the end of the word, with a dot.
+		if c == '.' && strings.HasSuffix(strings.ToLower(word+add[from:i+1]), "www.") {
 			return nil, false // linkify may make it a link
 		}
 	}
 	if cur.Len() > 0 || len(runs) > 0 {
 		runs = append(runs, cur.String())
 	}
-	out := make([]string, 0, len(l.lines)+len(runs))
-	out = append(out, l.lines[:l.k]...)
+	out := append(dst, l.lines[:l.k]...)
 	for i, run := range runs {
 		line := st.next
 		if run != "" {

@@ -281,9 +281,9 @@ func (r *Renderer) frame() {
 		}
 	}
 	if !r.final {
-		if lines, ok := r.live.extend(r, r.doneEnd, piece); ok {
+		if lines, ok := r.live.extend(r.lines[:r.doneN], r.doneEnd, piece); ok {
 			r.sfx = "\n"
-			r.lines = append(r.lines[:r.doneN], lines...)
+			r.lines = lines
 			r.liveFrames++
 			return
 		}
