@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/creack/pty"
 
+	"github.com/parley-chat/parley/store/storetest"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
@@ -358,37 +358,6 @@ func TestEdgesSavedOnTerminal(t *testing.T) {
 	}
 }
 
-// damagePage overwrites the first half of the root page of table in the
-// database at path, as a bad sector or a torn copy would, leaving the
-// file's header and schema readable.
-func damagePage(t *testing.T, path, table string) {
-	t.Helper()
-	if _, err := os.Stat(path + "-wal"); err == nil {
-		t.Fatal("the database still has a WAL file: its pages may not be in the main file")
-	}
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pageSize, root int64
-	err = db.QueryRow("PRAGMA page_size").Scan(&pageSize)
-	if err == nil {
-		err = db.QueryRow("SELECT rootpage FROM sqlite_schema WHERE name = ?", table).Scan(&root)
-	}
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteAt(bytes.Repeat([]byte{0xA5}, int(pageSize/2)), (root-1)*pageSize); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestEdgesDamagedStore: a database with a damaged page is refused with
 // the move-it-aside line, and is not written to.
 func TestEdgesDamagedStore(t *testing.T) {
@@ -402,7 +371,7 @@ func TestEdgesDamagedStore(t *testing.T) {
 			t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 		}
 	}
-	damagePage(t, path, "messages")
+	storetest.DamagePage(t, path, "messages")
 	before, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
