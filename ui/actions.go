@@ -16,7 +16,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.c.keys.Quit):
 		return m.quitKey(armed)
-	case key.Matches(msg, m.c.keys.Interrupt) && m.stats.state.running():
+	case key.Matches(msg, m.c.keys.Interrupt) && m.ex.running():
 		return m.stop()
 	case key.Matches(msg, m.c.keys.Interrupt) && m.mode != modeChat:
 		m.mode, m.picker = modeChat, nil
@@ -61,7 +61,7 @@ func (m *Model) chatKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case key.Matches(msg, k.Interrupt):
 		return m.quit(), true // nothing is running: key stopped it otherwise
 	case key.Matches(msg, k.Stop):
-		if m.stats.state.running() {
+		if m.ex.running() {
 			return m.stop(), true
 		}
 		return nil, true
@@ -145,7 +145,7 @@ func (m *Model) quitKey(armed bool) tea.Cmd {
 // program ends, here and now: a command would not outlive the program.
 func (m *Model) quit() tea.Cmd {
 	m.stopIfRunning()
-	m.saving.Wait()
+	m.ex.saving.Wait()
 	m.end()
 	m.quitting = true
 	return tea.Quit
@@ -157,7 +157,7 @@ func (m *Model) submit() tea.Cmd {
 	if isBlank(prompt) {
 		return nil
 	}
-	if m.stats.state.running() {
+	if m.ex.running() {
 		m.flash = "an answer is still coming: esc stops it"
 		return nil
 	}
@@ -212,7 +212,7 @@ func (m *Model) editLast() tea.Cmd {
 	m.replace(last.saved)
 	m.in.SetValue(last.prompt)
 	m.fitInput()
-	m.stats = stats{progress: -1}
+	m.ex.clear()
 	return stopped
 }
 
@@ -234,14 +234,14 @@ func (m *Model) newConversation() tea.Cmd {
 	m.convSeq++
 	m.lastSlot, m.replaced, m.note = nil, nil, nil
 	m.tr.reset()
-	m.stats = stats{progress: -1}
+	m.ex.clear()
 	m.flash = "new conversation"
 	return stopped
 }
 
 // stopIfRunning stops a running answer and returns the command saving it.
 func (m *Model) stopIfRunning() tea.Cmd {
-	if m.stats.state.running() {
+	if m.ex.running() {
 		return m.stop()
 	}
 	return nil

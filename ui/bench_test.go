@@ -47,8 +47,8 @@ func streamingModel(b *testing.B, history int) *Model {
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
-	m.Update(streamOpenedMsg{gen: m.gen})
-	if !m.stats.state.running() {
+	m.Update(streamOpenedMsg{gen: m.ex.gen})
+	if !m.ex.running() {
 		b.Fatal("the exchange did not start")
 	}
 	return m
@@ -64,15 +64,15 @@ func BenchmarkFrame(b *testing.B) {
 			m := streamingModel(b, history)
 			// An answer of about 200 words is already on screen.
 			for i := 0; i < 200; i++ {
-				m.Update(chunksMsg{gen: m.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: "tok "}}})
+				m.Update(chunksMsg{gen: m.ex.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: "tok "}}})
 			}
-			m.Update(frameMsg{gen: m.gen})
+			m.Update(frameMsg{gen: m.ex.gen})
 			delta := []provider.Chunk{{Kind: provider.KindText, Text: "more "}}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				m.Update(chunksMsg{gen: m.gen, chunks: delta})
-				m.Update(frameMsg{gen: m.gen})
+				m.Update(chunksMsg{gen: m.ex.gen, chunks: delta})
+				m.Update(frameMsg{gen: m.ex.gen})
 				_ = m.View()
 			}
 		})
@@ -102,7 +102,7 @@ func BenchmarkChunks(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m.Update(chunksMsg{gen: m.gen, chunks: delta})
+		m.Update(chunksMsg{gen: m.ex.gen, chunks: delta})
 	}
 }
 
@@ -115,15 +115,15 @@ func BenchmarkFrameLongAnswer(b *testing.B) {
 			m := streamingModel(b, 0)
 			text := answerOf(words)
 			for _, w := range strings.SplitAfter(text, " ") {
-				m.Update(chunksMsg{gen: m.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: w}}})
+				m.Update(chunksMsg{gen: m.ex.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: w}}})
 			}
-			m.Update(frameMsg{gen: m.gen})
+			m.Update(frameMsg{gen: m.ex.gen})
 			delta := []provider.Chunk{{Kind: provider.KindText, Text: "more "}}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				m.Update(chunksMsg{gen: m.gen, chunks: delta})
-				m.Update(frameMsg{gen: m.gen})
+				m.Update(chunksMsg{gen: m.ex.gen, chunks: delta})
+				m.Update(frameMsg{gen: m.ex.gen})
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,6 +12,118 @@ import (
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/termsafe"
 )
+
+// exchange is the state of the running exchange, or of the last one once
+// it ended: which one it is, how to stop it, the answer it streams into and
+// where that is saved, what it replaces, the status line's measures and the
+// pacing of its frames. The Model holds one and hands it the exchange's
+// messages; a message of an exchange that ended (an earlier gen) changes
+// nothing.
+type exchange struct {
+	gen    int                // counts exchanges begun and ended
+	cancel context.CancelFunc // stops the request; nil once it ended
+	answer *entry             // the answer on screen; nil when none
+	saver  *store.Saver       // keeps the answer; nil with no store
+	saving sync.WaitGroup     // answers still being written, see finishSaver
+	pend   *pending           // what the exchange replaces, until its first words
+	stats  stats
+
+	framePending bool      // a frame of the answer is scheduled
+	lastFrame    time.Time // when the last frame of the answer was rendered
+}
+
+// begin starts an exchange that streams into answer a, at now, and returns
+// the context of its request. Messages of the exchange before are ignored
+// from now on.
+func (x *exchange) begin(parent context.Context, a *entry, now time.Time) context.Context {
+	x.gen++
+	ctx, cancel := context.WithCancel(parent)
+	x.cancel, x.answer = cancel, a
+	x.stats = stats{state: stateConnecting, started: now, progress: -1}
+	return ctx
+}
+
+// running reports whether an answer is being requested or streamed.
+func (x *exchange) running() bool { return x.stats.state.running() }
+
+// live reports whether gen is the exchange running now.
+func (x *exchange) live(gen int) bool { return gen == x.gen && x.running() }
+
+// end stops the request and puts the exchange in state s; its late chunks
+// and frames are ignored.
+func (x *exchange) end(s state) {
+	if x.cancel != nil {
+		x.cancel()
+		x.cancel = nil
+	}
+	x.gen++
+	x.framePending = false
+	x.stats.state = s
+}
+
+// clear forgets the measures of the last exchange, for a conversation
+// that starts afresh or is edited.
+func (x *exchange) clear() { x.stats = stats{progress: -1} }
+
+// delta counts a text or reasoning delta that arrived at now.
+func (x *exchange) delta(now time.Time) {
+	st := &x.stats
+	if st.first.IsZero() {
+		st.first = now
+	}
+	st.last, st.notice = now, notice{}
+	st.tokens++
+	st.state = stateStreaming
+}
+
+// nextFrame schedules the next frame of exchange gen, unless one is
+// scheduled already.
+func (x *exchange) nextFrame(gen int) tea.Cmd {
+	if x.framePending {
+		return nil
+	}
+	x.framePending = true
+	return frameTick(gen, x.lastFrame)
+}
+
+// framing takes the frame of exchange gen that was scheduled, and reports
+// whether that exchange is still the current one.
+func (x *exchange) framing(gen int) bool {
+	if gen != x.gen {
+		return false
+	}
+	x.framePending = false
+	return true
+}
+
+// save writes the end of the exchange that just ended in state s with
+// cause.
+func (x *exchange) save(s state, cause error) tea.Cmd {
+	sv := x.saver
+	x.saver = nil
+	if s == stateStopped {
+		cause = context.Canceled
+	}
+	return x.finishSaver(sv, s.status(), cause)
+}
+
+// finishSaver finishes sv in the background and returns the command that
+// reports the outcome. The write runs in its own goroutine, counted in
+// saving so that quitting waits for it: a command might never run once
+// the program ends.
+func (x *exchange) finishSaver(sv *store.Saver, status store.Status, cause error) tea.Cmd {
+	if sv == nil {
+		return nil
+	}
+	done := make(chan error, 1)
+	x.saving.Add(1)
+	go func() {
+		defer x.saving.Done()
+		_, err := sv.Finish(status, cause)
+		done <- err
+	}()
+	return func() tea.Msg { return savedMsg{err: <-done} }
+}
 
 // send adds prompt to the conversation and asks for an answer.
 func (m *Model) send(prompt string) tea.Cmd {
@@ -27,28 +140,24 @@ func (m *Model) ask(regen bool) tea.Cmd {
 		return nil
 	}
 	m.dropNote()
-	m.pend = m.newPending(regen)
+	m.ex.pend = m.newPending(regen)
 	req := m.req
 	req.Messages = m.messages()
 	a := newAnswer(m.c.wrap, m.c.styles.Theme)
 	a.md.SetBudget(frameBudget)
 	m.turns[len(m.turns)-1].answer = a
-	m.answer = a
 	m.tr.add(a)
 	m.tr.toBottom()
-	m.gen++
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.cancel = cancel
-	m.stats = stats{state: stateConnecting, started: m.c.now(), progress: -1}
+	ctx := m.ex.begin(m.ctx, a, m.c.now())
 	t := &m.turns[len(m.turns)-1]
 	rec := record{
 		convID: m.convID, convSeq: m.convSeq, prompt: t.prompt,
 		model: req.Model, provider: m.prov.Name(), system: req.System,
 		slot: newSlot(), after: m.lastSlot, replace: m.replaced,
-		swap: m.pend != nil, ended: m.ended,
+		swap: m.ex.pend != nil, ended: m.ended,
 	}
 	t.saved, m.lastSlot, m.replaced = rec.slot, rec.slot, nil
-	return tea.Batch(openStream(ctx, m.prov, req, m.gen, m.opts.Store, rec), waitTick(m.gen))
+	return tea.Batch(openStream(ctx, m.prov, req, m.ex.gen, m.opts.Store, rec), waitTick(m.ex.gen))
 }
 
 // messages is the conversation as the provider sees it. A turn whose answer
@@ -100,25 +209,25 @@ func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
 	if msg.convID != "" && msg.convSeq == m.convSeq {
 		m.convID = msg.convID // the next prompt goes to the same conversation
 	}
-	if msg.gen != m.gen || !m.stats.state.running() {
+	if !m.ex.live(msg.gen) {
 		// Stopped while connecting: what was saved is marked stopped.
-		return m.finishSaver(msg.saver, store.StatusStopped, context.Canceled)
+		return m.ex.finishSaver(msg.saver, store.StatusStopped, context.Canceled)
 	}
-	m.saver = msg.saver
+	m.ex.saver = msg.saver
 	if msg.saveErr != nil {
 		m.flash = "not saved: " + termsafe.Sanitize(msg.saveErr.Error())
 	}
 	if msg.err != nil {
 		return m.fail(msg.err)
 	}
-	m.stats.state = stateWaiting
+	m.ex.stats.state = stateWaiting
 	return readChunks(msg.ch, msg.gen)
 }
 
 // received applies a batch of chunks. Rendering waits for the next frame,
 // except for the last chunk, which is shown at once.
 func (m *Model) received(msg chunksMsg) tea.Cmd {
-	if msg.gen != m.gen || !m.stats.state.running() {
+	if !m.ex.live(msg.gen) {
 		return nil // a stopped or replaced exchange
 	}
 	for _, c := range msg.chunks {
@@ -130,31 +239,21 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 		// Neither a Finish nor an Error: never taken for a whole answer.
 		return m.fail(provider.ErrIncomplete)
 	}
-	cmds := []tea.Cmd{readChunks(msg.ch, msg.gen)}
-	if !m.framePending {
-		m.framePending = true
-		cmds = append(cmds, frameTick(msg.gen, m.lastFrame))
-	}
-	return tea.Batch(cmds...)
+	return tea.Batch(readChunks(msg.ch, msg.gen), m.ex.nextFrame(msg.gen))
 }
 
 // apply applies one chunk; done is true once the exchange has ended.
 func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
-	a, st := m.answer, &m.stats
-	if m.saver != nil {
-		m.saver.Chunk(c)
+	a, st := m.ex.answer, &m.ex.stats
+	if m.ex.saver != nil {
+		m.ex.saver.Chunk(c)
 	}
 	switch c.Kind {
 	case provider.KindText, provider.KindReasoning:
 		now := m.c.now()
-		if st.first.IsZero() {
-			st.first = now
-		}
-		st.last, st.notice = now, notice{}
-		st.tokens++
-		st.state = stateStreaming
+		m.ex.delta(now)
 		if c.Kind == provider.KindText {
-			if m.pend != nil && c.Text != "" {
+			if m.ex.pend != nil && c.Text != "" {
 				m.settle() // the first words: the new answer takes the old one's place
 			}
 			a.appendText(c.Text)
@@ -183,7 +282,7 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 // waited keeps the waiting time in the status line current until the
 // first token arrives.
 func (m *Model) waited(msg waitTickMsg) tea.Cmd {
-	if msg.gen != m.gen || !m.stats.state.running() || !m.stats.first.IsZero() {
+	if !m.ex.live(msg.gen) || !m.ex.stats.first.IsZero() {
 		return nil
 	}
 	return waitTick(msg.gen)
@@ -192,12 +291,11 @@ func (m *Model) waited(msg waitTickMsg) tea.Cmd {
 // frame renders the streaming answer if deltas arrived since the last one,
 // or if it shows less than it has (a burst larger than frameBudget).
 func (m *Model) frame(msg frameMsg) tea.Cmd {
-	if msg.gen != m.gen {
+	if !m.ex.framing(msg.gen) {
 		return nil
 	}
-	m.framePending = false
-	defer func() { m.lastFrame = time.Now() }()
-	if a := m.answer; a != nil && (a.dirty || a.md.Behind()) {
+	defer func() { m.ex.lastFrame = time.Now() }()
+	if a := m.ex.answer; a != nil && (a.dirty || a.md.Behind()) {
 		return m.step(a)
 	}
 	return nil
@@ -250,7 +348,7 @@ func (m *Model) fail(err error) tea.Cmd {
 	if errors.Is(err, context.Canceled) {
 		return m.stop()
 	}
-	if m.pend != nil {
+	if m.ex.pend != nil {
 		return m.finish(stateFailed, err) // nothing arrived: what it replaces comes back
 	}
 	title, detail := describe(err)
@@ -264,15 +362,9 @@ func (m *Model) fail(err error) tea.Cmd {
 // finish ends the running exchange in state s (with cause when it failed):
 // it cancels the request, renders the final frame and saves the exchange.
 func (m *Model) finish(s state, cause error) tea.Cmd {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
-	}
-	m.gen++ // late chunks and frames of this exchange are ignored
-	m.framePending = false
-	m.stats.state = s
-	a := m.answer
-	if m.pend != nil {
+	m.ex.end(s)
+	a := m.ex.answer
+	if m.ex.pend != nil {
 		m.revert(s, cause)
 		a = nil // gone from the screen
 	}
@@ -288,7 +380,7 @@ func (m *Model) finish(s state, cause error) tea.Cmd {
 		a.dirty = true
 	}
 	m.tr.layout()
-	return tea.Batch(exact, m.save(s, cause))
+	return tea.Batch(exact, m.ex.save(s, cause))
 }
 
 // exactMsg asks for the exact final render of a finished answer.

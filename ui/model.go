@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 	"github.com/parley-chat/parley/provider"
-	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/termsafe"
 	"github.com/parley-chat/parley/ui/markdown"
 )
@@ -38,8 +37,9 @@ type turn struct {
 }
 
 // Model is the root Bubble Tea model of the chat. It owns the conversation
-// and the running exchange, and routes messages to its children: the
-// transcript, the input, the status line, the help and the pickers.
+// and routes messages: the state of the running exchange is in ex, the
+// rest in its children: the transcript, the input, the status line, the
+// help and the pickers.
 type Model struct {
 	opts Options
 	ctx  context.Context
@@ -60,15 +60,7 @@ type Model struct {
 	histIdx int    // len(history) when not browsing
 	draft   string // the input as it was when browsing began
 
-	// The running (or last) exchange.
-	gen          int
-	cancel       context.CancelFunc
-	answer       *entry
-	saver        *store.Saver   // keeps the running answer; nil with no store
-	saving       sync.WaitGroup // answers being written by finishSaver
-	stats        stats
-	framePending bool
-	lastFrame    time.Time // when the last frame of a streaming answer was rendered
+	ex exchange // the running exchange, or the last one
 
 	resizeSeq  int
 	flash      string // a one-off notice in the status line, cleared by the next key
@@ -77,7 +69,6 @@ type Model struct {
 	convSeq    int           // counts conversations shown: new and opened ones
 	lastSlot   *slot         // the exchange begun last in this conversation
 	replaced   *slot         // the first stored exchange dropped (edit, regenerate); the next one saved replaces it
-	pend       *pending      // what the running exchange replaces, until its first words
 	note       *entry        // the notice of a replacement that failed, at the end of the transcript
 	ended      chan struct{} // closed when the chat ends: saving in order gives up waiting
 	endOnce    sync.Once
@@ -119,7 +110,7 @@ func New(opts Options) *Model {
 	m.help.Styles = c.styles.Help
 	m.in = newInput(c)
 	m.inputView = m.in.View()
-	m.stats.progress = -1
+	m.ex.clear()
 	if opts.Store == nil || opts.ConversationID == "" {
 		for _, msg := range opts.Request.Messages {
 			m.restore(msg)
@@ -195,9 +186,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case chunksMsg:
 		// The hot path: the status line waits for the next frame unless
 		// the state changed.
-		before := m.stats.state
+		before := m.ex.stats.state
 		cmd := m.received(msg)
-		if m.stats.state != before {
+		if m.ex.stats.state != before {
 			m.refreshStatus()
 			m.compose()
 		}
@@ -321,7 +312,7 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) {
 }
 
 func (m *Model) refreshStatus() {
-	m.st.update(&m.stats, !m.tr.atBottom(), m.tr.newBelow, m.flash)
+	m.st.update(&m.ex.stats, !m.tr.atBottom(), m.tr.newBelow, m.flash)
 }
 
 // framed finishes the update of a streaming answer's frame: the input is

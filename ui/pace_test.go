@@ -23,10 +23,10 @@ func TestBurstIsShownInSteps(t *testing.T) {
 		fmt.Fprintf(&b, "Paragraph %d says a few words about nothing much, to fill the screen.\n\n", i)
 	}
 	b.WriteString("The last word is Ptarmigan.\n")
-	m.Update(chunksMsg{gen: m.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: b.String()}}})
+	m.Update(chunksMsg{gen: m.ex.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: b.String()}}})
 
-	_, cmd := m.Update(frameMsg{gen: m.gen})
-	if !m.answer.md.Behind() || strings.Contains(screenOf(m), "Ptarmigan") {
+	_, cmd := m.Update(frameMsg{gen: m.ex.gen})
+	if !m.ex.answer.md.Behind() || strings.Contains(screenOf(m), "Ptarmigan") {
 		t.Fatal("the first frame showed the whole burst")
 	}
 	steps := 0
@@ -38,10 +38,10 @@ func TestBurstIsShownInSteps(t *testing.T) {
 		steps++
 		_, cmd = m.Update(msg)
 	}
-	if m.answer.md.Behind() || !strings.Contains(screenOf(m), "Ptarmigan") || steps < 2 {
-		t.Fatalf("after %d steps: behind %v, screen:\n%s", steps, m.answer.md.Behind(), screenOf(m))
+	if m.ex.answer.md.Behind() || !strings.Contains(screenOf(m), "Ptarmigan") || steps < 2 {
+		t.Fatalf("after %d steps: behind %v, screen:\n%s", steps, m.ex.answer.md.Behind(), screenOf(m))
 	}
-	if got := m.answer.answerText(); got != b.String() {
+	if got := m.ex.answer.answerText(); got != b.String() {
 		t.Error("the answer's text is not all that arrived")
 	}
 }

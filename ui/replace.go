@@ -31,8 +31,8 @@ func (m *Model) newPending(regen bool) *pending {
 // settle completes the replacement: the new answer has its first words,
 // so the old one leaves the screen (the Saver swaps them in the store).
 func (m *Model) settle() {
-	p := m.pend
-	m.pend = nil
+	p := m.ex.pend
+	m.ex.pend = nil
 	if p.regen {
 		m.tr.remove(p.old.answer, p.old.failed)
 	}
@@ -43,19 +43,19 @@ func (m *Model) settle() {
 // screen goes back to what it showed before, with a notice of what
 // happened.
 func (m *Model) revert(s state, cause error) {
-	p := m.pend
-	m.pend = nil
+	p := m.ex.pend
+	m.ex.pend = nil
 	m.replaced = p.replaced
 	t := &m.turns[len(m.turns)-1]
 	what, kept, flash := "Regenerating", "the answer above is kept", "the answer above is kept"
 	if p.regen {
 		m.tr.remove(t.answer)
 		*t = p.old
-		m.answer = t.answer
+		m.ex.answer = t.answer
 	} else { // an edited prompt sent again: back to editing it
 		m.tr.remove(t.user, t.answer)
 		m.turns = m.turns[:len(m.turns)-1]
-		m.answer = nil
+		m.ex.answer = nil
 		what, kept, flash = "Sending the edited prompt", "the exchange it replaces is kept; Up recalls your edit", "Up recalls your edit"
 		if m.in.Value() == "" {
 			m.in.SetValue(t.prompt)

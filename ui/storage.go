@@ -124,34 +124,6 @@ func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *st
 // savedMsg reports that an answer was written in full, or why it was not.
 type savedMsg struct{ err error }
 
-// save writes the end of the exchange that just ended in state s with
-// cause. The write runs in its own goroutine, counted in m.saving so that
-// quitting waits for it: a command might never run once the program ends.
-func (m *Model) save(s state, cause error) tea.Cmd {
-	sv := m.saver
-	m.saver = nil
-	if s == stateStopped {
-		cause = context.Canceled
-	}
-	return m.finishSaver(sv, s.status(), cause)
-}
-
-// finishSaver finishes sv in the background and returns the command that
-// reports the outcome.
-func (m *Model) finishSaver(sv *store.Saver, status store.Status, cause error) tea.Cmd {
-	if sv == nil {
-		return nil
-	}
-	done := make(chan error, 1)
-	m.saving.Add(1)
-	go func() {
-		defer m.saving.Done()
-		_, err := sv.Finish(status, cause)
-		done <- err
-	}()
-	return func() tea.Msg { return savedMsg{err: <-done} }
-}
-
 func (m *Model) saved(msg savedMsg) {
 	// An answer replaced (regenerated, edited) before its end was written
 	// is gone from the store on purpose.
@@ -237,7 +209,7 @@ func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 	stopped := m.stopIfRunning()
 	m.turns = nil
 	m.tr.reset()
-	m.stats = stats{progress: -1}
+	m.ex.clear()
 	m.convID = msg.conv.ID
 	m.convSeq++
 	m.lastSlot, m.replaced, m.note = nil, nil, nil

@@ -91,7 +91,7 @@ func (m *Model) switchModel(spec string) tea.Cmd {
 	if m.opts.Switch == nil {
 		return nil
 	}
-	resolve, gen := m.opts.Switch, m.gen
+	resolve, gen := m.opts.Switch, m.ex.gen
 	return func() tea.Msg {
 		defer logPanic()
 		p, req, err := resolve(spec)
@@ -108,7 +108,7 @@ func (m *Model) modelSwitched(msg switchedMsg) tea.Cmd {
 	}
 	m.applyModel(msg.spec, msg.prov, msg.req)
 	var stopped tea.Cmd
-	if msg.gen == m.gen {
+	if msg.gen == m.ex.gen {
 		stopped = m.stopIfRunning()
 	}
 	m.flash = "now talking to " + termsafe.Sanitize(msg.spec)

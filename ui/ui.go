@@ -2,9 +2,10 @@
 // streamed markdown as it arrives, an input line, a status line, help and
 // pickers, built on Bubble Tea.
 //
-// The root Model owns the conversation and the running exchange and routes
-// messages to its children, which share one common value for the screen
-// size, the styles and the keys. A streamed answer reaches the view as
+// The root Model owns the conversation and routes messages: those of the
+// running exchange to its exchange value (generation, cancel, answer,
+// saver, measures, frames), the others to its children, which share one
+// common value for the screen size, the styles and the keys. A streamed answer reaches the view as
 // coalesced batches of chunks and is rendered at most once per frame; View
 // only assembles strings rendered beforehand.
 package ui
@@ -95,14 +96,14 @@ func Run(ctx context.Context, opts Options) error {
 	p := tea.NewProgram(m, progOpts...)
 	resetCrashLog()
 	_, err := p.Run()
-	if m.cancel != nil {
-		m.cancel()
+	if m.ex.cancel != nil {
+		m.ex.cancel()
 	}
 	// Killed by ctx or a panic mid-answer: keep what arrived.
-	if m.saver != nil {
+	if m.ex.saver != nil {
 		m.finish(stateStopped, nil)
 	}
-	m.saving.Wait()
+	m.ex.saving.Wait()
 	m.end()
 	if path := crashLog(); path != "" {
 		return fmt.Errorf("ui: parley crashed; details are in %s", path)
