@@ -84,6 +84,7 @@ type Model struct {
 // New returns the chat's root model for opts. Run uses it; tests drive it
 // with teatest.
 func New(opts Options) *Model {
+	oneAtATime(&opts)
 	theme, auto := resolveTheme(opts.Theme, opts.NoColor)
 	c := &common{styles: newStyles(theme), keys: DefaultKeyMap(), now: opts.Now}
 	if c.now == nil {

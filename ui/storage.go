@@ -185,17 +185,29 @@ func (m *Model) conversationsListed(msg conversationsMsg) tea.Cmd {
 
 // conversationMsg carries a saved conversation to show and continue.
 type conversationMsg struct {
-	conv   *store.Conversation
-	err    error
-	picked bool // opened from the picker: its model becomes the chat's
+	conv *store.Conversation
+	err  error
+	// model is the model the conversation was held with, resolved, when it
+	// was opened from the picker and that model is not the chat's; nil
+	// otherwise.
+	model *switchedMsg
 }
 
 // loadConversation reads a saved conversation in the background; picked
-// says it was opened from the picker.
+// says it was opened from the picker, and then the same command resolves
+// the model the conversation was held with (see conversationModel).
 func (m *Model) loadConversation(id string, picked bool) tea.Cmd {
+	var model func(*store.Conversation) *switchedMsg
+	if picked {
+		model = m.conversationModel()
+	}
 	return m.fromStore(func(ctx context.Context, st *store.Store) tea.Msg {
 		c, err := st.Get(ctx, id)
-		return conversationMsg{conv: c, err: err, picked: picked}
+		msg := conversationMsg{conv: c, err: err}
+		if err == nil && model != nil {
+			msg.model = model(c)
+		}
+		return msg
 	})
 }
 
@@ -218,8 +230,8 @@ func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 	}
 	m.tr.toBottom()
 	m.flash = "opened “" + termsafe.Sanitize(msg.conv.Title) + "”"
-	if msg.picked {
-		m.flash += m.useConversationModel(msg.conv)
+	if msg.model != nil {
+		m.flash += m.useConversationModel(*msg.model)
 	}
 	return stopped
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -9,6 +10,27 @@ import (
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/termsafe"
 )
+
+// oneAtATime makes the calls of opts.Switch and opts.Models wait for each
+// other: both run in commands, which may overlap, and the caller's
+// resolver is not expected to be safe for concurrent use.
+func oneAtATime(opts *Options) {
+	var mu sync.Mutex
+	if sw := opts.Switch; sw != nil {
+		opts.Switch = func(spec string) (provider.Provider, provider.Request, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return sw(spec)
+		}
+	}
+	if list := opts.Models; list != nil {
+		opts.Models = func(ctx context.Context) ([]string, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return list(ctx)
+		}
+	}
+}
 
 // modelsMsg carries the specs the model picker offers.
 type modelsMsg struct {
@@ -118,17 +140,6 @@ func (m *Model) modelSwitched(msg switchedMsg) tea.Cmd {
 	return stopped
 }
 
-// useModel makes spec the model of the next exchanges. A running answer
-// keeps the provider it started with.
-func (m *Model) useModel(spec string) error {
-	p, req, err := m.opts.Switch(spec)
-	if err != nil {
-		return err
-	}
-	m.applyModel(spec, p, req)
-	return nil
-}
-
 // applyModel puts a resolved model in place for the next exchanges.
 func (m *Model) applyModel(spec string, p provider.Provider, req provider.Request) {
 	req.Messages = nil
@@ -136,25 +147,43 @@ func (m *Model) applyModel(spec string, p provider.Provider, req provider.Reques
 	m.st.model = termsafe.Sanitize(spec)
 }
 
-// useConversationModel switches to the model a conversation opened from
-// the picker was held with, as -c and --resume do; it returns a note for
-// the status line when that model cannot be used.
-func (m *Model) useConversationModel(c *store.Conversation) string {
-	if m.opts.Switch == nil || c.Model == "" {
-		return ""
+// conversationModel returns what resolves the model a conversation opened
+// from the picker was held with, as -c and --resume use it; nil when the
+// chat cannot switch. It runs in the command that reads the conversation,
+// off the event loop (resolving may run api_key_cmd), and returns nil
+// when the conversation's model is the chat's already.
+func (m *Model) conversationModel() func(*store.Conversation) *switchedMsg {
+	if m.opts.Switch == nil {
+		return nil
 	}
-	if c.Model == m.req.Model && (c.Provider == "" || m.prov == nil || c.Provider == m.prov.Name()) {
-		return ""
+	resolve, model, spec := m.opts.Switch, m.req.Model, m.opts.Model
+	prov := ""
+	if m.prov != nil {
+		prov = m.prov.Name()
 	}
-	spec := c.Model
-	if c.Provider != "" {
-		spec = c.Provider + ":" + c.Model
+	return func(c *store.Conversation) *switchedMsg {
+		if c.Model == "" || (c.Model == model && (c.Provider == "" || prov == "" || c.Provider == prov)) {
+			return nil
+		}
+		want := c.Model
+		if c.Provider != "" {
+			want = c.Provider + ":" + c.Model
+		}
+		if want == spec {
+			return nil
+		}
+		p, req, err := resolve(want)
+		return &switchedMsg{spec: want, prov: p, req: req, err: err}
 	}
-	if spec == m.opts.Model {
-		return ""
+}
+
+// useConversationModel puts the model of an opened conversation in place
+// and returns the note the status line adds to "opened": with which model
+// it continues, or why the chat's model was kept.
+func (m *Model) useConversationModel(sw switchedMsg) string {
+	if sw.err != nil {
+		return " · kept " + m.st.model + ": " + termsafe.Sanitize(sw.err.Error())
 	}
-	if err := m.useModel(spec); err != nil {
-		return " · kept " + m.st.model + ": " + termsafe.Sanitize(err.Error())
-	}
+	m.applyModel(sw.spec, sw.prov, sw.req)
 	return " · with " + m.st.model
 }

@@ -44,9 +44,11 @@ type Options struct {
 	// AnswerDone, if not nil, is called after each answer has had its
 	// final render: the caller fits the process's memory limit there.
 	AnswerDone func()
-	// Switch resolves a "provider:model" spec picked in the model picker.
-	// The returned Request is a template as above; its Messages are
-	// ignored. Nil disables switching.
+	// Switch resolves a "provider:model" spec picked in the model picker,
+	// or the model of a conversation opened from the picker. The returned
+	// Request is a template as above; its Messages are ignored. Nil
+	// disables switching. Switch and Models are called from commands, off
+	// the event loop, and never at the same time.
 	Switch func(spec string) (provider.Provider, provider.Request, error)
 	// Models lists the specs the model picker offers (aliases and listed
 	// models). Nil offers only the current model.
