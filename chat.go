@@ -24,6 +24,8 @@ func runChat(ctx context.Context, env *environment, s settings, w *setup, conv *
 		Models:         w.models,
 		Store:          conv.st,
 		ConversationID: conv.conv.ID,
+		Editor:         editorCommand(env.getenv),
+		StateHome:      env.getenv("XDG_STATE_HOME"),
 	})
 }
 

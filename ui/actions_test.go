@@ -106,9 +106,9 @@ func TestEditorReplacesInput(t *testing.T) {
 	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf 'written in the editor' > \"$1\"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("VISUAL", "")
-	t.Setenv("EDITOR", script)
-	h := start(t, Options{Provider: &fakeProvider{}}, 80, 24)
+	t.Setenv("VISUAL", "false") // the chat reads no environment: the caller passes Editor
+	t.Setenv("EDITOR", "false")
+	h := start(t, Options{Provider: &fakeProvider{}, Editor: []string{script}}, 80, 24)
 	h.typeText("draft")
 	h.press('x', tea.ModCtrl)
 	h.waitText("› written in the editor")
@@ -170,11 +170,11 @@ func (panicky) Stream(context.Context, provider.Request) (<-chan provider.Chunk,
 
 func TestRunLogsPanicAndRestores(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("XDG_STATE_HOME", dir)
+	t.Setenv("XDG_STATE_HOME", t.TempDir()) // the chat reads no environment: the caller passes StateHome
 	in, out := newScriptedInput("hello\r"), &bytes.Buffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := Run(ctx, Options{Provider: panicky{}, Model: "p:m", Theme: ThemeNone, Input: in, Output: out})
+	err := Run(ctx, Options{Provider: panicky{}, Model: "p:m", Theme: ThemeNone, Input: in, Output: out, StateHome: dir})
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "parley")) {
 		t.Fatalf("Run = %v, want an error naming the crash log under %s", err, dir)
 	}

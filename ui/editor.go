@@ -15,8 +15,8 @@ type editorDoneMsg struct {
 	err  error
 }
 
-// openEditor hands the input to $VISUAL or $EDITOR (vi if neither is set)
-// and takes the edited text back when it exits.
+// openEditor hands the input to the editor of Options.Editor (vi when
+// none is set) and takes the edited text back when it exits.
 func (m *Model) openEditor() tea.Cmd {
 	f, err := os.CreateTemp("", "parley-*.md")
 	if err != nil {
@@ -33,18 +33,12 @@ func (m *Model) openEditor() tea.Cmd {
 		m.flash = "cannot start the editor: " + werr.Error()
 		return nil
 	}
-	args := editorCommand()
+	args := m.opts.Editor
+	if len(args) == 0 {
+		args = []string{"vi"}
+	}
 	cmd := exec.Command(args[0], append(args[1:], path)...)
 	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{path: path, err: err} })
-}
-
-func editorCommand() []string {
-	for _, v := range []string{"VISUAL", "EDITOR"} {
-		if f := strings.Fields(os.Getenv(v)); len(f) > 0 {
-			return f
-		}
-	}
-	return []string{"vi"}
 }
 
 func (m *Model) editorDone(msg editorDoneMsg) tea.Cmd {

@@ -11,7 +11,8 @@ import (
 
 var crash struct {
 	sync.Mutex
-	path string
+	path      string
+	stateHome string // Options.StateHome of the chat running
 }
 
 // logPanic logs a panic to a file and panics again, so that Bubble Tea
@@ -32,7 +33,7 @@ func writeCrashLog(r any, stack []byte) {
 	if crash.path != "" {
 		return
 	}
-	dir := stateDir()
+	dir := stateDir(crash.stateHome)
 	name := "parley-crash-" + time.Now().Format("20060102-150405") + ".log"
 	path := filepath.Join(dir, name)
 	body := fmt.Sprintf("parley panicked at %s: %v\n\n%s", time.Now().Format(time.RFC3339), r, stack)
@@ -42,11 +43,12 @@ func writeCrashLog(r any, stack []byte) {
 	crash.path = path
 }
 
-// resetCrashLog forgets an earlier crash, at the start of a Run.
-func resetCrashLog() {
+// resetCrashLog forgets an earlier crash, at the start of a Run, and
+// takes the state directory of the chat that starts.
+func resetCrashLog(stateHome string) {
 	crash.Lock()
 	defer crash.Unlock()
-	crash.path = ""
+	crash.path, crash.stateHome = "", stateHome
 }
 
 // crashLog returns the path of the crash log written since the last
@@ -57,8 +59,10 @@ func crashLog() string {
 	return crash.path
 }
 
-func stateDir() string {
-	dir := os.Getenv("XDG_STATE_HOME")
+// stateDir is the parley folder of stateHome ($XDG_STATE_HOME, else
+// ~/.local/state), made if needed, or the temporary directory.
+func stateDir(stateHome string) string {
+	dir := stateHome
 	if dir == "" {
 		if home, err := os.UserHomeDir(); err == nil {
 			dir = filepath.Join(home, ".local", "state")

@@ -60,6 +60,12 @@ type Options struct {
 	// ConversationID is a saved conversation to show and continue; it
 	// needs Store, and replaces Request.Messages.
 	ConversationID string
+	// Editor is the command, with its arguments, that edits the prompt
+	// (the file's path is added): $VISUAL, else $EDITOR. Empty means vi.
+	Editor []string
+	// StateHome is $XDG_STATE_HOME: a crash log goes to its parley
+	// folder. Empty means ~/.local/state.
+	StateHome string
 
 	// Context bounds the whole session; nil means context.Background.
 	Context context.Context
@@ -96,7 +102,7 @@ func Run(ctx context.Context, opts Options) error {
 		progOpts = append(progOpts, tea.WithColorProfile(lipgloss.Writer.Profile))
 	}
 	p := tea.NewProgram(m, progOpts...)
-	resetCrashLog()
+	resetCrashLog(opts.StateHome)
 	_, err := p.Run()
 	if m.ex.cancel != nil {
 		m.ex.cancel()
