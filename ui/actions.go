@@ -2,8 +2,6 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
-	"strconv"
-
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -165,26 +163,6 @@ func (m *Model) submit() tea.Cmd {
 	m.fitInput()
 	m.remember(prompt)
 	return m.send(prompt)
-}
-
-// copyAnswer copies the last answer, or its last code block, with OSC 52.
-func (m *Model) copyAnswer(code bool) tea.Cmd {
-	text := ""
-	for i := len(m.turns) - 1; i >= 0 && text == ""; i-- {
-		if a := m.turns[i].answer; a != nil {
-			text = a.answerText()
-		}
-	}
-	what := "answer"
-	if code {
-		text, what = lastCodeBlock(text), "code block"
-	}
-	if text == "" {
-		m.flash = "no " + what + " to copy"
-		return nil
-	}
-	m.flash = "copied the " + what + " (" + strconv.Itoa(len([]rune(text))) + " characters)"
-	return tea.SetClipboard(text)
 }
 
 // regenerate asks for the last answer again.

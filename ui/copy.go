@@ -1,6 +1,31 @@
 package ui
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// copyAnswer copies the last answer, or its last code block, with OSC 52.
+func (m *Model) copyAnswer(code bool) tea.Cmd {
+	text := ""
+	for i := len(m.turns) - 1; i >= 0 && text == ""; i-- {
+		if a := m.turns[i].answer; a != nil {
+			text = a.answerText()
+		}
+	}
+	what := "answer"
+	if code {
+		text, what = lastCodeBlock(text), "code block"
+	}
+	if text == "" {
+		m.flash = "no " + what + " to copy"
+		return nil
+	}
+	m.flash = "copied the " + what + " (" + strconv.Itoa(len([]rune(text))) + " characters)"
+	return tea.SetClipboard(text)
+}
 
 // lastCodeBlock returns the contents of the last fenced code block of a
 // markdown text, without its fences; a block left open runs to the end.

@@ -72,7 +72,7 @@ func (x *exchange) delta(now time.Time) {
 		st.first = now
 	}
 	st.last, st.notice = now, notice{}
-	st.tokens++
+	st.deltas++
 	st.state = stateStreaming
 }
 

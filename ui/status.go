@@ -64,7 +64,7 @@ type stats struct {
 	started  time.Time
 	first    time.Time // first text or reasoning delta
 	last     time.Time // latest delta
-	tokens   int       // text and reasoning deltas
+	deltas   int       // text and reasoning deltas received
 	usage    *provider.Usage
 	notice   notice
 	progress float64 // -1 when no progress was reported
@@ -184,9 +184,10 @@ func (st *stats) fields() []string {
 	if !st.first.IsZero() {
 		f = append(f, "first token "+formatDuration(st.first.Sub(st.started)))
 		// Under a tenth of a second the rate says more about buffering
-		// than about the model.
-		if d := st.last.Sub(st.first); d >= 100*time.Millisecond && st.tokens > 1 {
-			f = append(f, fmt.Sprintf("%.0f tok/s", float64(st.tokens-1)/d.Seconds()))
+		// than about the model. It counts deltas: a token each on the
+		// OpenAI-style wires, sometimes a few on others.
+		if d := st.last.Sub(st.first); d >= 100*time.Millisecond && st.deltas > 1 {
+			f = append(f, fmt.Sprintf("%.0f tok/s", float64(st.deltas-1)/d.Seconds()))
 		}
 	}
 	if st.usage != nil {
@@ -195,8 +196,8 @@ func (st *stats) fields() []string {
 			u += " (" + strconv.Itoa(st.usage.ReasoningTokens) + " thinking)"
 		}
 		f = append(f, u+" tokens")
-	} else if st.tokens > 0 {
-		f = append(f, strconv.Itoa(st.tokens)+" chunks")
+	} else if st.deltas > 0 {
+		f = append(f, strconv.Itoa(st.deltas)+" chunks")
 	}
 	return f
 }
