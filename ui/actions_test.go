@@ -22,8 +22,7 @@ import (
 func TestCopyUsesOSC52(t *testing.T) {
 	f := &fakeProvider{script: words(codeAnswer)}
 	h := start(t, Options{Provider: f}, 80, 24)
-	h.typeText("q")
-	h.press(tea.KeyEnter, 0)
+	h.send("q")
 	h.waitText("done")
 	h.press('y', tea.ModAlt)
 	h.waitText("copied the code block")
@@ -71,8 +70,7 @@ func TestSwitchModelFromPicker(t *testing.T) {
 	}
 	h.press(tea.KeyEnter, 0)
 	h.waitText("now talking to b:y")
-	h.typeText("hi")
-	h.press(tea.KeyEnter, 0)
+	h.send("hi")
 	if req := <-second.reqs; req.Model != "y" {
 		t.Errorf("request model = %q, want y", req.Model)
 	}
@@ -81,18 +79,11 @@ func TestSwitchModelFromPicker(t *testing.T) {
 }
 
 func TestOpenSavedConversationFromPicker(t *testing.T) {
-	st := openStore(t)
-	ctx := context.Background()
-	c, err := st.CreateConversation(ctx, store.Conversation{Title: "about otters"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.AddMessage(ctx, store.Message{ConversationID: c.ID, Role: provider.RoleUser, Text: "tell me about otters"})
-	st.AddMessage(ctx, store.Message{ConversationID: c.ID, Role: provider.RoleAssistant, Text: "Otters hold hands.", Status: store.StatusStopped})
-	h := start(t, Options{Provider: &fakeProvider{}, Store: st}, 80, 24)
-	h.press('o', tea.ModCtrl)
-	h.waitText("about otters")
-	h.press(tea.KeyEnter, 0)
+	h, st := chatSaving(t, &fakeProvider{})
+	saveConversation(t, st, store.Conversation{Title: "about otters"},
+		store.Message{Role: provider.RoleUser, Text: "tell me about otters"},
+		store.Message{Role: provider.RoleAssistant, Text: "Otters hold hands.", Status: store.StatusStopped})
+	h.open("about otters")
 	s := h.waitText("Otters hold hands.")
 	if !strings.Contains(s, "stopped") {
 		t.Errorf("a stopped answer is not marked as stopped:\n%s", s)
@@ -118,8 +109,7 @@ func TestEditorReplacesInput(t *testing.T) {
 func TestStatusShowsProgressNoticeAndUsage(t *testing.T) {
 	p := newPipe()
 	h := start(t, Options{Provider: p}, 120, 24)
-	h.typeText("q")
-	h.press(tea.KeyEnter, 0)
+	h.send("q")
 	p.out <- provider.Chunk{Kind: provider.KindNotice, Text: "rate limited (retry 1 of 2)", Wait: 2 * time.Second}
 	h.waitText("rate limited (retry 1 of 2); retrying in 2s")
 	p.out <- provider.Chunk{Kind: provider.KindProgress, Percent: 40, Text: "indexing"}
@@ -250,8 +240,7 @@ func TestRetryNoticeCountsDown(t *testing.T) {
 	now := func() time.Time { return fixedNow().Add(time.Duration(clock.Load()) * time.Second) }
 	p := newPipe()
 	h := start(t, Options{Provider: p, Now: now}, 120, 24)
-	h.typeText("q")
-	h.press(tea.KeyEnter, 0)
+	h.send("q")
 	p.out <- provider.Chunk{Kind: provider.KindNotice, Text: "openai: 429 Too Many Requests (retry 1 of 2)", Wait: 2500 * time.Millisecond}
 	h.waitText("(retry 1 of 2); retrying in 3s")
 	clock.Store(2)

@@ -54,6 +54,32 @@ func streamingModel(b *testing.B, history int) *Model {
 	return m
 }
 
+// deliver gives m's streaming answer text, a word a batch, and renders a
+// frame.
+func deliver(m *Model, text string) {
+	for _, w := range strings.SplitAfter(text, " ") {
+		if w != "" {
+			m.Update(chunksMsg{gen: m.ex.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: w}}})
+		}
+	}
+	m.Update(frameMsg{gen: m.ex.gen})
+}
+
+// frames measures b.N frames of m's streaming answer, each a delta and
+// the frame that renders it (and View when view is set).
+func frames(b *testing.B, m *Model, view bool) {
+	delta := []provider.Chunk{{Kind: provider.KindText, Text: "more "}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(chunksMsg{gen: m.ex.gen, chunks: delta})
+		m.Update(frameMsg{gen: m.ex.gen})
+		if view {
+			_ = m.View()
+		}
+	}
+}
+
 // BenchmarkFrame measures one frame of a streaming answer (a batch of
 // deltas, then the frame that renders it, then View) as the conversation
 // above it grows. A frame should cost the visible window and the streaming
@@ -63,18 +89,8 @@ func BenchmarkFrame(b *testing.B) {
 		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
 			m := streamingModel(b, history)
 			// An answer of about 200 words is already on screen.
-			for i := 0; i < 200; i++ {
-				m.Update(chunksMsg{gen: m.ex.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: "tok "}}})
-			}
-			m.Update(frameMsg{gen: m.ex.gen})
-			delta := []provider.Chunk{{Kind: provider.KindText, Text: "more "}}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				m.Update(chunksMsg{gen: m.ex.gen, chunks: delta})
-				m.Update(frameMsg{gen: m.ex.gen})
-				_ = m.View()
-			}
+			deliver(m, strings.Repeat("tok ", 200))
+			frames(b, m, true)
 		})
 	}
 }
@@ -113,18 +129,8 @@ func BenchmarkFrameLongAnswer(b *testing.B) {
 	for _, words := range []int{100, 10_000} {
 		b.Run(fmt.Sprintf("answer=%d", words), func(b *testing.B) {
 			m := streamingModel(b, 0)
-			text := answerOf(words)
-			for _, w := range strings.SplitAfter(text, " ") {
-				m.Update(chunksMsg{gen: m.ex.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: w}}})
-			}
-			m.Update(frameMsg{gen: m.ex.gen})
-			delta := []provider.Chunk{{Kind: provider.KindText, Text: "more "}}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				m.Update(chunksMsg{gen: m.ex.gen, chunks: delta})
-				m.Update(frameMsg{gen: m.ex.gen})
-			}
+			deliver(m, answerOf(words))
+			frames(b, m, false)
 		})
 	}
 }

@@ -25,12 +25,34 @@ func openStore(t *testing.T) *store.Store {
 	return st
 }
 
-func TestStopKeepsPartialAnswerAndSavesIt(t *testing.T) {
+// chatSaving starts the chat at 80×24 with p and a store of its own.
+func chatSaving(t *testing.T, p provider.Provider) (*harness, *store.Store) {
+	t.Helper()
 	st := openStore(t)
-	f := &fakeProvider{script: words("Half of an answer"), release: make(chan struct{})}
-	h := start(t, Options{Provider: f, Store: st}, 80, 24)
-	h.typeText("question")
-	h.press(tea.KeyEnter, 0)
+	return start(t, Options{Provider: p, Store: st}, 80, 24), st
+}
+
+// saveConversation saves conv with msgs in st, as an earlier session did.
+func saveConversation(t *testing.T, st *store.Store, conv store.Conversation, msgs ...store.Message) store.Conversation {
+	t.Helper()
+	ctx := context.Background()
+	c, err := st.CreateConversation(ctx, conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		m.ConversationID = c.ID
+		if _, err := st.AddMessage(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+func TestStopKeepsPartialAnswerAndSavesIt(t *testing.T) {
+	f := held("Half of an answer")
+	h, st := chatSaving(t, f)
+	h.send("question")
 	h.waitText("Half of an answer")
 	h.press(tea.KeyEscape, 0)
 	s := h.waitText("stopped")
@@ -58,24 +80,13 @@ func TestStopKeepsPartialAnswerAndSavesIt(t *testing.T) {
 
 func TestResumeShowsSavedConversationAndContinuesIt(t *testing.T) {
 	st := openStore(t)
-	ctx := context.Background()
-	c, err := st.CreateConversation(ctx, store.Conversation{Title: "old"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range []store.Message{
-		{ConversationID: c.ID, Role: provider.RoleUser, Text: "earlier question"},
-		{ConversationID: c.ID, Role: provider.RoleAssistant, Text: "earlier answer"},
-	} {
-		if _, err := st.AddMessage(ctx, m); err != nil {
-			t.Fatal(err)
-		}
-	}
+	c := saveConversation(t, st, store.Conversation{Title: "old"},
+		store.Message{Role: provider.RoleUser, Text: "earlier question"},
+		store.Message{Role: provider.RoleAssistant, Text: "earlier answer"})
 	f := &fakeProvider{script: words("new answer"), reqs: make(chan provider.Request, 1)}
 	h := start(t, Options{Provider: f, Store: st, ConversationID: c.ID}, 80, 24)
 	h.waitText("earlier answer")
-	h.typeText("next")
-	h.press(tea.KeyEnter, 0)
+	h.send("next")
 	req := <-f.reqs
 	h.waitText("new answer")
 	h.quit()
@@ -88,7 +99,7 @@ func TestResumeShowsSavedConversationAndContinuesIt(t *testing.T) {
 	if got != want {
 		t.Errorf("request messages = %s, want %s", got, want)
 	}
-	conv, err := st.Get(ctx, c.ID)
+	conv, err := st.Get(context.Background(), c.ID)
 	if err != nil || len(conv.Messages) != 4 {
 		t.Fatalf("conversation after resume: %v, %v; want 4 messages", conv, err)
 	}
@@ -101,8 +112,7 @@ func TestAnswerCannotDriveTheTerminal(t *testing.T) {
 		{Kind: provider.KindText, Text: "bA==\x07clip \x1b[2Jclear \x9b31mred\u202Eend"},
 	}
 	h := start(t, Options{Provider: &fakeProvider{script: evil}, Theme: ThemeNone}, 80, 24)
-	h.typeText("go")
-	h.press(tea.KeyEnter, 0)
+	h.send("go")
 	h.waitText("done")
 	raw := h.rawScreen()
 	h.quit()
@@ -121,8 +131,7 @@ func TestAnswerCannotDriveTheTerminal(t *testing.T) {
 func TestFollowTailAndNewContentBelow(t *testing.T) {
 	p := newPipe()
 	h := start(t, Options{Provider: p}, 80, 24)
-	h.typeText("count")
-	h.press(tea.KeyEnter, 0)
+	h.send("count")
 	var b strings.Builder
 	for i := 1; i <= 60; i++ {
 		fmt.Fprintf(&b, "line %d\n\n", i)
@@ -153,8 +162,7 @@ func TestFollowTailAndNewContentBelow(t *testing.T) {
 func TestHistoryRegenerateAndEditLast(t *testing.T) {
 	f := &fakeProvider{script: words("an answer"), reqs: make(chan provider.Request, 4)}
 	h := start(t, Options{Provider: f}, 80, 24)
-	h.typeText("first prompt")
-	h.press(tea.KeyEnter, 0)
+	h.send("first prompt")
 	<-f.reqs
 	h.waitText("done")
 
@@ -175,8 +183,7 @@ func TestHistoryRegenerateAndEditLast(t *testing.T) {
 	if strings.Contains(s, "an answer") {
 		t.Errorf("edit kept the old answer in view:\n%s", s)
 	}
-	h.typeText(" again")
-	h.press(tea.KeyEnter, 0)
+	h.send(" again")
 	req = <-f.reqs
 	if len(req.Messages) != 1 || req.Messages[0].Content != "first prompt again" {
 		t.Errorf("resend sent %v, want the edited prompt alone", req.Messages)
@@ -186,10 +193,9 @@ func TestHistoryRegenerateAndEditLast(t *testing.T) {
 }
 
 func TestCtrlCStopsThenQuits(t *testing.T) {
-	f := &fakeProvider{script: words("partial"), release: make(chan struct{})}
+	f := held("partial")
 	h := start(t, Options{Provider: f}, 80, 24)
-	h.typeText("q")
-	h.press(tea.KeyEnter, 0)
+	h.send("q")
 	h.waitText("partial")
 	h.press('c', tea.ModCtrl)
 	h.waitText("stopped")
@@ -201,8 +207,7 @@ func TestReasoningToggle(t *testing.T) {
 	script := []provider.Chunk{{Kind: provider.KindReasoning, Text: "secret plan"}}
 	script = append(script, words("visible answer")...)
 	h := start(t, Options{Provider: &fakeProvider{script: script}}, 80, 24)
-	h.typeText("q")
-	h.press(tea.KeyEnter, 0)
+	h.send("q")
 	s := h.waitText("done")
 	if strings.Contains(s, "secret plan") || !strings.Contains(s, "▸ Thought · ctrl+t shows it") {
 		t.Fatalf("reasoning is not collapsed:\n%s", s)
@@ -245,8 +250,7 @@ func TestLastCodeBlock(t *testing.T) {
 func TestResizeRewrapsOnceSettled(t *testing.T) {
 	f := &fakeProvider{script: words(strings.Repeat("wrapped words go here ", 12))}
 	h := start(t, Options{Provider: f}, 120, 24)
-	h.typeText("q")
-	h.press(tea.KeyEnter, 0)
+	h.send("q")
 	h.waitText("done")
 	h.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 24})
 	// At once the old lines are clipped to the new width; once the size
@@ -269,8 +273,7 @@ func TestNewlineKeysAndWheel(t *testing.T) {
 	h.press(tea.KeyEnter, tea.ModAlt)
 	h.typeText("two")
 	h.press(tea.KeyEnter, tea.ModShift)
-	h.typeText("three")
-	h.press(tea.KeyEnter, 0)
+	h.send("three")
 	if got := (<-f.reqs).Messages[0].Content; got != "one\ntwo\nthree" {
 		t.Errorf("sent %q, want three lines", got)
 	}
@@ -294,8 +297,7 @@ func TestFastStreamIsCoalescedIntoFrames(t *testing.T) {
 	}
 	script[n-1].Text = "last"
 	h := start(t, Options{Provider: &fakeProvider{script: script}}, 80, 24)
-	h.typeText("go")
-	h.press(tea.KeyEnter, 0)
+	h.send("go")
 	h.waitFor("the last token", func(s string) bool {
 		return strings.Contains(s, "last") && strings.Contains(s, "done")
 	})
@@ -368,11 +370,9 @@ func (s *slowOpen) Stream(ctx context.Context, req provider.Request) (<-chan pro
 }
 
 func TestStopWhileConnectingKeepsOneConversation(t *testing.T) {
-	st := openStore(t)
 	p := &slowOpen{release: make(chan struct{}), fakeProvider: fakeProvider{script: words("second answer")}}
-	h := start(t, Options{Provider: p, Store: st}, 80, 24)
-	h.typeText("one")
-	h.press(tea.KeyEnter, 0)
+	h, st := chatSaving(t, p)
+	h.send("one")
 	h.waitText("connecting")
 	h.press(tea.KeyEscape, 0)
 	h.waitText("stopped")
@@ -387,8 +387,7 @@ func TestStopWhileConnectingKeepsOneConversation(t *testing.T) {
 			t.Fatal("the conversation saved for the stopped prompt was never adopted")
 		}
 	}
-	h.typeText("two")
-	h.press(tea.KeyEnter, 0)
+	h.send("two")
 	h.waitText("second answer")
 	h.waitText("done")
 	h.quit()

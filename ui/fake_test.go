@@ -56,6 +56,11 @@ func (f *fakeProvider) Stream(ctx context.Context, req provider.Request) (<-chan
 	return provider.Relay(ctx, ch, nil), nil // the contract of a real stream
 }
 
+// held streams text and then waits for its release to finish.
+func held(text string) *fakeProvider {
+	return &fakeProvider{script: words(text), release: make(chan struct{})}
+}
+
 // words splits text into text chunks of one word each, spaces kept.
 func words(text string) []provider.Chunk {
 	var out []provider.Chunk
@@ -146,6 +151,19 @@ func (h *harness) waitText(sub string) string {
 }
 
 func (h *harness) typeText(s string) { h.tm.Type(s) }
+
+// open opens the saved conversation titled title from the picker.
+func (h *harness) open(title string) {
+	h.press('o', tea.ModCtrl)
+	h.waitText(title)
+	h.press(tea.KeyEnter, 0)
+}
+
+// send types prompt after what the input holds and presses Enter.
+func (h *harness) send(prompt string) {
+	h.typeText(prompt)
+	h.press(tea.KeyEnter, 0)
+}
 
 func (h *harness) press(code rune, mod tea.KeyMod) {
 	h.tm.Send(tea.KeyPressMsg{Code: code, Mod: mod})

@@ -45,8 +45,7 @@ func TestCtrlDOnEmptyInputQuits(t *testing.T) {
 func TestStopBeforeFirstTokenSaysSo(t *testing.T) {
 	f := &fakeProvider{release: make(chan struct{})}
 	h := start(t, Options{Provider: f}, 80, 24)
-	h.typeText("question")
-	h.press(tea.KeyEnter, 0)
+	h.send("question")
 	h.waitText("question")
 	h.press(tea.KeyEscape, 0)
 	s := h.waitText("stopped")
@@ -106,8 +105,7 @@ func TestThoughtCountsAreHonest(t *testing.T) {
 	}
 	script = append(script, words("Here is the plan.")...)
 	h := start(t, Options{Provider: &fakeProvider{script: script}, Store: st}, 80, 24)
-	h.typeText("plan it")
-	h.press(tea.KeyEnter, 0)
+	h.send("plan it")
 	h.waitText("Here is the plan.")
 	live := h.waitText("Thought · 42 tokens")
 	if strings.Contains(live, "· 2 tokens") || strings.Contains(live, "(2 tokens)") {
@@ -127,8 +125,7 @@ func TestThoughtCountsAreHonest(t *testing.T) {
 	// Without usage, no number at all rather than a count of deltas.
 	one := []provider.Chunk{{Kind: provider.KindReasoning, Text: "Hmm."}, {Kind: provider.KindText, Text: "Yes."}}
 	h = start(t, Options{Provider: &fakeProvider{script: one}}, 80, 24)
-	h.typeText("well?")
-	h.press(tea.KeyEnter, 0)
+	h.send("well?")
 	s := h.waitText("Thought · ctrl+t shows it")
 	if strings.Contains(s, "1 tokens") {
 		t.Errorf("one delta shown as a token count:\n%s", s)
@@ -148,8 +145,7 @@ func TestThinkingShowsSeconds(t *testing.T) {
 	}
 	p := newPipe()
 	h := start(t, Options{Provider: p, Now: now}, 80, 24)
-	h.typeText("think")
-	h.press(tea.KeyEnter, 0)
+	h.send("think")
 	p.out <- provider.Chunk{Kind: provider.KindReasoning, Text: "first "}
 	h.waitText("Thinking…")
 	mu.Lock()
@@ -166,15 +162,12 @@ func TestThinkingShowsSeconds(t *testing.T) {
 // store; ↑ and ↓ recall them from the first and last row of a draft,
 // and the draft comes back past the newest prompt.
 func TestPromptHistoryPersistsAcrossRuns(t *testing.T) {
-	st := openStore(t)
-	h := start(t, Options{Provider: &fakeProvider{script: words("ok")}, Store: st}, 80, 24)
-	h.typeText("first prompt")
-	h.press(tea.KeyEnter, 0)
+	h, st := chatSaving(t, &fakeProvider{script: words("ok")})
+	h.send("first prompt")
 	h.waitText("done")
 	h.typeText("second")
 	h.press(tea.KeyEnter, tea.ModAlt)
-	h.typeText("two lines")
-	h.press(tea.KeyEnter, 0)
+	h.send("two lines")
 	h.waitFor("two answers", func(s string) bool { return strings.Count(s, "ok") >= 2 })
 	h.quit()
 
@@ -200,25 +193,14 @@ func TestPromptHistoryPersistsAcrossRuns(t *testing.T) {
 // and --resume do.
 func TestOpenSwitchesToTheConversationsModel(t *testing.T) {
 	st := openStore(t)
-	ctx := context.Background()
-	c, err := st.CreateConversation(ctx, store.Conversation{Title: "held elsewhere", Model: "big", Provider: "other"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.AddMessage(ctx, store.Message{ConversationID: c.ID, Role: provider.RoleUser, Text: "old q"}); err != nil {
-		t.Fatal(err)
-	}
+	saveConversation(t, st, store.Conversation{Title: "held elsewhere", Model: "big", Provider: "other"},
+		store.Message{Role: provider.RoleUser, Text: "old q"})
 	switched := make(chan string, 1)
 	h := start(t, Options{
 		Provider: &fakeProvider{}, Model: "fake:small", Request: provider.Request{Model: "small"}, Store: st,
-		Switch: func(spec string) (provider.Provider, provider.Request, error) {
-			switched <- spec
-			return &fakeProvider{}, provider.Request{Model: "big"}, nil
-		},
+		Switch: recordSwitch(switched, "big"),
 	}, 80, 24)
-	h.press('o', tea.ModCtrl)
-	h.waitText("held elsewhere")
-	h.press(tea.KeyEnter, 0)
+	h.open("held elsewhere")
 	h.waitText("old q")
 	if got := recv(t, switched); got != "other:big" {
 		t.Errorf("switched to %q, want other:big", got)
@@ -234,10 +216,7 @@ func TestModelPickerTakesATypedName(t *testing.T) {
 	h := start(t, Options{
 		Provider: &fakeProvider{}, Model: "a:x",
 		Models: func(context.Context) ([]string, error) { return []string{"a:x", "b:y"}, nil },
-		Switch: func(spec string) (provider.Provider, provider.Request, error) {
-			switched <- spec
-			return &fakeProvider{}, provider.Request{Model: "brand-new"}, nil
-		},
+		Switch: recordSwitch(switched, "brand-new"),
 	}, 80, 24)
 	h.press('l', tea.ModCtrl)
 	h.waitText("Switch model")
@@ -249,6 +228,15 @@ func TestModelPickerTakesATypedName(t *testing.T) {
 	}
 	h.waitText("now talking to c:brand-new")
 	h.quit()
+}
+
+// recordSwitch is a Switch that sends each spec it is asked for on specs
+// and answers with a fakeProvider for model.
+func recordSwitch(specs chan<- string, model string) func(string) (provider.Provider, provider.Request, error) {
+	return func(spec string) (provider.Provider, provider.Request, error) {
+		specs <- spec
+		return &fakeProvider{}, provider.Request{Model: model}, nil
+	}
 }
 
 // recv waits for a value on ch, failing the test after 5 seconds.
@@ -266,26 +254,21 @@ func recv(t *testing.T, ch <-chan string) string {
 // Editing the first prompt and sending it again retitles the
 // conversation after the new first prompt; editing a later one does not.
 func TestEditFirstPromptRetitles(t *testing.T) {
-	st := openStore(t)
-	h := start(t, Options{Provider: &fakeProvider{script: words("fine")}, Store: st}, 80, 24)
-	h.typeText("a typo'd first question")
-	h.press(tea.KeyEnter, 0)
+	h, st := chatSaving(t, &fakeProvider{script: words("fine")})
+	h.send("a typo'd first question")
 	h.waitText("done")
 	h.press('e', tea.ModAlt)
 	h.waitText("› a typo'd first question")
 	h.press('u', tea.ModCtrl)
-	h.typeText("the corrected question")
-	h.press(tea.KeyEnter, 0)
+	h.send("the corrected question")
 	h.waitText("the corrected question")
 	h.waitText("done")
-	h.typeText("a follow-up")
-	h.press(tea.KeyEnter, 0)
+	h.send("a follow-up")
 	h.waitFor("the follow-up's answer", func(s string) bool { return strings.Count(s, "fine") >= 2 })
 	h.press('e', tea.ModAlt)
 	h.waitText("› a follow-up")
 	h.press('u', tea.ModCtrl)
-	h.typeText("another follow-up")
-	h.press(tea.KeyEnter, 0)
+	h.send("another follow-up")
 	h.waitFor("the second answer again", func(s string) bool {
 		return strings.Contains(s, "another follow-up") && strings.Count(s, "fine") >= 2 && strings.Contains(s, "done")
 	})

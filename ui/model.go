@@ -120,6 +120,27 @@ func New(opts Options) *Model {
 	return m
 }
 
+// oneAtATime makes the calls of opts.Switch and opts.Models wait for each
+// other: both run in commands, which may overlap, and the caller's
+// resolver is not expected to be safe for concurrent use.
+func oneAtATime(opts *Options) {
+	var mu sync.Mutex
+	if sw := opts.Switch; sw != nil {
+		opts.Switch = func(spec string) (provider.Provider, provider.Request, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return sw(spec)
+		}
+	}
+	if list := opts.Models; list != nil {
+		opts.Models = func(ctx context.Context) ([]string, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return list(ctx)
+		}
+	}
+}
+
 // resolveTheme maps the configured theme to a concrete one, and whether
 // the terminal's background may still change it. NO_COLOR turns colour off
 // unless the configuration names a theme explicitly.

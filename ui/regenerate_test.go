@@ -102,8 +102,7 @@ func TestRegenerateThatFailsKeepsTheOldAnswer(t *testing.T) {
 			st := openStore(t)
 			p := &steps{list: []provider.Provider{answers("the old answer"), tc.again, answers("the new answer")}}
 			h := start(t, Options{Provider: p, Store: st}, 80, 24)
-			h.typeText("q")
-			h.press(tea.KeyEnter, 0)
+			h.send("q")
 			h.waitText("done")
 			h.press('r', tea.ModCtrl)
 			s := h.waitText("Regenerating failed: " + tc.why)
@@ -128,11 +127,9 @@ func TestRegenerateThatFailsKeepsTheOldAnswer(t *testing.T) {
 }
 
 func TestRegenerateStoppedBeforeItsFirstWordsKeepsTheOldAnswer(t *testing.T) {
-	st := openStore(t)
 	p := &steps{list: []provider.Provider{answers("the old answer"), silent()}, reqs: make(chan provider.Request, 2)}
-	h := start(t, Options{Provider: p, Store: st}, 80, 24)
-	h.typeText("q")
-	h.press(tea.KeyEnter, 0)
+	h, st := chatSaving(t, p)
+	h.send("q")
 	<-p.reqs
 	h.waitText("done")
 	h.press('r', tea.ModCtrl)
@@ -156,8 +153,7 @@ func TestRegenerateReplacesTheOldAnswerWithItsFirstWords(t *testing.T) {
 	second := newPipe()
 	p := &steps{list: []provider.Provider{answers("the old answer"), second}}
 	h := start(t, Options{Provider: p, Store: st}, 80, 24)
-	h.typeText("q")
-	h.press(tea.KeyEnter, 0)
+	h.send("q")
 	h.waitText("done")
 	h.press('r', tea.ModCtrl)
 	second.text("first words")
@@ -220,8 +216,7 @@ func TestResendingAnEditThatFailsKeepsTheOldExchange(t *testing.T) {
 			h.ask("q2", 2)
 			h.press('e', tea.ModAlt)
 			h.waitText("› q2")
-			h.typeText(" edited")
-			h.press(tea.KeyEnter, 0)
+			h.send(" edited")
 			s := tc.act(h)
 			if !strings.Contains(s, "› q2 edited") || strings.Contains(s, "The answer failed") {
 				t.Errorf("after the edit failed the screen shows:\n%s\nwant the edit back in the input", s)
@@ -250,8 +245,7 @@ func TestHistoryHoldsTheRawAnswer(t *testing.T) {
 		answers("second"), answers("third"),
 	}, reqs: reqs}
 	h := start(t, Options{Provider: p, Store: st, Theme: ThemeNone}, 80, 24)
-	h.typeText("q1")
-	h.press(tea.KeyEnter, 0)
+	h.send("q1")
 	<-reqs
 	h.waitText("done")
 	screen := h.rawScreen()
@@ -260,8 +254,7 @@ func TestHistoryHoldsTheRawAnswer(t *testing.T) {
 			t.Errorf("the screen holds %q:\n%q", bad, screen)
 		}
 	}
-	h.typeText("q2")
-	h.press(tea.KeyEnter, 0)
+	h.send("q2")
 	req := <-reqs
 	h.waitText("second")
 	h.waitText("done")
@@ -277,8 +270,7 @@ func TestHistoryHoldsTheRawAnswer(t *testing.T) {
 	// Resumed in the chat, the conversation sends the raw answer too.
 	h = start(t, Options{Provider: p, Store: st, ConversationID: msgs[0].ConversationID, Theme: ThemeNone}, 80, 24)
 	h.waitText("second")
-	h.typeText("q3")
-	h.press(tea.KeyEnter, 0)
+	h.send("q3")
 	req = <-reqs
 	h.waitText("third")
 	h.quit()

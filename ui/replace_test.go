@@ -30,8 +30,7 @@ func (p *numbered) Stream(ctx context.Context, req provider.Request) (<-chan pro
 // the answer numbered n.
 func (h *harness) ask(prompt string, n int) {
 	h.t.Helper()
-	h.typeText(prompt)
-	h.press(tea.KeyEnter, 0)
+	h.send(prompt)
 	h.waitText(fmt.Sprintf("answer %d", n))
 	h.waitText("done")
 }
@@ -151,8 +150,7 @@ func TestReplacedExchangesLeaveTheStore(t *testing.T) {
 			p.reqs = make(chan provider.Request, 1)
 			h = start(t, Options{Provider: p, Store: st, ConversationID: id}, 80, 24)
 			h.waitText(tc.want[len(tc.want)-1])
-			h.typeText("next")
-			h.press(tea.KeyEnter, 0)
+			h.send("next")
 			req := <-p.reqs
 			h.waitText("done")
 			h.quit()
@@ -168,11 +166,9 @@ func TestReplacedExchangesLeaveTheStore(t *testing.T) {
 }
 
 func TestRegenerateWhileConnectingKeepsOneExchange(t *testing.T) {
-	st := openStore(t)
 	p := &slowOpen{release: make(chan struct{}), fakeProvider: fakeProvider{script: words("the answer")}}
-	h := start(t, Options{Provider: p, Store: st}, 80, 24)
-	h.typeText("q")
-	h.press(tea.KeyEnter, 0)
+	h, st := chatSaving(t, p)
+	h.send("q")
 	h.waitText("connecting")
 	h.press('r', tea.ModCtrl) // before the first request's conversation is known
 	close(p.release)
@@ -187,11 +183,9 @@ func TestRegenerateWhileConnectingKeepsOneExchange(t *testing.T) {
 }
 
 func TestRegenerateWhileStreamingReplacesThePartialAnswer(t *testing.T) {
-	st := openStore(t)
-	f := &fakeProvider{script: words("partial"), release: make(chan struct{})}
-	h := start(t, Options{Provider: f, Store: st}, 80, 24)
-	h.typeText("q")
-	h.press(tea.KeyEnter, 0)
+	f := held("partial")
+	h, st := chatSaving(t, f)
+	h.send("q")
 	h.waitText("partial")
 	h.press('r', tea.ModCtrl)
 	h.waitText("partial")

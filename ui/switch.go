@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -10,27 +9,6 @@ import (
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/termsafe"
 )
-
-// oneAtATime makes the calls of opts.Switch and opts.Models wait for each
-// other: both run in commands, which may overlap, and the caller's
-// resolver is not expected to be safe for concurrent use.
-func oneAtATime(opts *Options) {
-	var mu sync.Mutex
-	if sw := opts.Switch; sw != nil {
-		opts.Switch = func(spec string) (provider.Provider, provider.Request, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			return sw(spec)
-		}
-	}
-	if list := opts.Models; list != nil {
-		opts.Models = func(ctx context.Context) ([]string, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			return list(ctx)
-		}
-	}
-}
 
 // modelsMsg carries the specs the model picker offers.
 type modelsMsg struct {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +15,7 @@ import (
 // run api_key_cmd), and the switch applies when its message comes back.
 func TestOpenedConversationsModelIsResolvedOffUpdate(t *testing.T) {
 	st := openStore(t)
-	c, err := st.CreateConversation(context.Background(), store.Conversation{Title: "held elsewhere", Model: "big", Provider: "other"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := saveConversation(t, st, store.Conversation{Title: "held elsewhere", Model: "big", Provider: "other"})
 	asked, release := make(chan string, 1), make(chan struct{})
 	m := New(Options{
 		Provider: &fakeProvider{}, Model: "fake:small", Request: provider.Request{Model: "small"},
