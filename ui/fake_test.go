@@ -159,6 +159,14 @@ func (h *harness) open(title string) {
 	h.press(tea.KeyEnter, 0)
 }
 
+// editLast takes the last prompt back into the input (Alt+E) and waits
+// until it shows there.
+func (h *harness) editLast(prompt string) {
+	h.t.Helper()
+	h.press('e', tea.ModAlt)
+	h.waitText("› " + prompt)
+}
+
 // send types prompt after what the input holds and presses Enter.
 func (h *harness) send(prompt string) {
 	h.typeText(prompt)

@@ -214,8 +214,7 @@ func TestResendingAnEditThatFailsKeepsTheOldExchange(t *testing.T) {
 			h := start(t, Options{Provider: p, Store: st}, 80, 24)
 			h.ask("q1", 1)
 			h.ask("q2", 2)
-			h.press('e', tea.ModAlt)
-			h.waitText("› q2")
+			h.editLast("q2")
 			h.send(" edited")
 			s := tc.act(h)
 			if !strings.Contains(s, "› q2 edited") || strings.Contains(s, "The answer failed") {

@@ -35,6 +35,14 @@ func (h *harness) ask(prompt string, n int) {
 	h.waitText("done")
 }
 
+// regenerate asks for the last answer again and waits for it, numbered n.
+func (h *harness) regenerate(n int) {
+	h.t.Helper()
+	h.press('r', tea.ModCtrl)
+	h.waitText(fmt.Sprintf("answer %d", n))
+	h.waitText("done")
+}
+
 // storedTexts returns the texts of the one saved conversation as Get shows
 // them and as History sends them, after checking that its listed message
 // count agrees.
@@ -83,17 +91,14 @@ func TestReplacedExchangesLeaveTheStore(t *testing.T) {
 		{
 			name: "regenerate",
 			act: func(h *harness) {
-				h.press('r', tea.ModCtrl)
-				h.waitText("answer 3")
-				h.waitText("done")
+				h.regenerate(3)
 			},
 			want: []string{"q1", "answer 1", "q2", "answer 3"},
 		},
 		{
 			name: "edit and resend",
 			act: func(h *harness) {
-				h.press('e', tea.ModAlt)
-				h.waitText("› q2")
+				h.editLast("q2")
 				h.ask(" edited", 3)
 			},
 			want: []string{"q1", "answer 1", "q2 edited", "answer 3"},
@@ -101,10 +106,8 @@ func TestReplacedExchangesLeaveTheStore(t *testing.T) {
 		{
 			name: "edit twice and resend",
 			act: func(h *harness) {
-				h.press('e', tea.ModAlt)
-				h.waitText("› q2")
-				h.press('e', tea.ModAlt)
-				h.waitText("› q1")
+				h.editLast("q2")
+				h.editLast("q1")
 				h.ask(" edited", 3)
 			},
 			want: []string{"q1 edited", "answer 3"},
@@ -112,19 +115,15 @@ func TestReplacedExchangesLeaveTheStore(t *testing.T) {
 		{
 			name: "edit, then regenerate the one before",
 			act: func(h *harness) {
-				h.press('e', tea.ModAlt)
-				h.waitText("› q2")
-				h.press('r', tea.ModCtrl)
-				h.waitText("answer 3")
-				h.waitText("done")
+				h.editLast("q2")
+				h.regenerate(3)
 			},
 			want: []string{"q1", "answer 3"},
 		},
 		{
 			name: "edit never sent",
 			act: func(h *harness) {
-				h.press('e', tea.ModAlt)
-				h.waitText("› q2")
+				h.editLast("q2")
 			},
 			want: []string{"q1", "answer 1", "q2", "answer 2"},
 		},
