@@ -151,6 +151,17 @@ func BenchmarkFenceLanguage(b *testing.B) {
 	}
 }
 
+// appendEvery appends toks to r, one by one, and calls frame after every
+// every of them, as the chat's frames come.
+func appendEvery(r *Renderer, toks []string, every int, frame func()) {
+	for i, tok := range toks {
+		r.Append(tok)
+		if (i+1)%every == 0 {
+			frame()
+		}
+	}
+}
+
 // BenchmarkStream is a whole answer of 10,000 tokens as the chat shows it:
 // appended token by token, a frame (Lines) after every tokens/frames of them,
 // then Finish and the final frame; with a budget, as many more frames as
@@ -172,13 +183,7 @@ func BenchmarkStream(b *testing.B) {
 				for b.Loop() {
 					r := New(Options{Width: 120, Style: "dark"})
 					r.SetBudget(budget)
-					for i, tok := range toks {
-						r.Append(tok)
-						if (i+1)%every == 0 {
-							r.Advance()
-							r.Lines()
-						}
-					}
+					appendEvery(r, toks, every, func() { r.Advance(); r.Lines() })
 					r.Finish()
 					for r.Advance() || r.Behind() {
 						r.Lines()
@@ -202,12 +207,7 @@ func BenchmarkPaced(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					r := New(Options{Width: 120, Style: "dark", Live: live})
-					for i, tok := range toks {
-						r.Append(tok)
-						if (i+1)%every == 0 {
-							r.Lines()
-						}
-					}
+					appendEvery(r, toks, every, func() { r.Lines() })
 					r.Finish()
 					r.Lines()
 				}
