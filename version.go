@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-chat/parley/internal/usage"
 	"github.com/parley-chat/parley/provider/httpx"
 )
 
@@ -69,19 +70,10 @@ func addVersion(cmd *cobra.Command) {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and Go version",
-		Args:  noArgs,
+		Args:  usage.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintln(cmd.OutOrStdout(), line)
 			return err
 		},
 	})
-}
-
-// noArgs is the Args of a command that takes none: a word after it is a
-// usage error (exit 2), not an unknown command.
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usageErrorf("%s takes no arguments (got %q)", cmd.CommandPath(), args[0])
-	}
-	return nil
 }

@@ -1,7 +1,6 @@
-package main
+package config
 
 import (
-	_ "embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,44 +10,33 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/parley-chat/parley/internal/usage"
 )
 
-// exampleConfig is config.example.toml, every key documented: what
-// `parley config init` writes, so that a go install user has it too.
-//
-//go:embed config.example.toml
-var exampleConfig []byte
-
-// configPath is the config file the run reads: PARLEY_CONFIG, else the
-// default path.
-func configPath(env *environment) string {
-	if p := env.getenv("PARLEY_CONFIG"); p != "" {
-		return p
-	}
-	return defaultConfigPath(env.getenv)
-}
-
-// newConfigCommand is `parley config`: print the config path, write the
-// example there (init) or open it in the editor (edit).
-func newConfigCommand(env *environment) *cobra.Command {
+// Command is `parley config`: print the config path, write the example
+// there (init) or open it in the editor (edit). example is
+// config.example.toml, every key documented, which the binary carries so
+// that a go install user has it too.
+func Command(getenv func(string) string, example []byte) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Print the config file's path; init writes the example there, edit opens it",
-		Args:  noArgs,
+		Args:  usage.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintln(cmd.OutOrStdout(), configPath(env))
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), Path(getenv))
 			return err
 		},
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "init",
 		Short: "Write the documented example config to the config path (never over a file)",
-		Args:  noArgs,
+		Args:  usage.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			path := configPath(env)
-			if err := writeExampleConfig(path); err != nil {
+			path := Path(getenv)
+			if err := writeExample(path, example); err != nil {
 				if errors.Is(err, fs.ErrExist) {
-					return usageErrorf("%s exists: edit it with parley config edit, or move it aside first", path)
+					return usage.Errorf("%s exists: edit it with parley config edit, or move it aside first", path)
 				}
 				return err
 			}
@@ -59,13 +47,13 @@ func newConfigCommand(env *environment) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "edit",
 		Short: "Open the config file in $VISUAL or $EDITOR (vi if neither is set), writing the example first if there is none",
-		Args:  noArgs,
+		Args:  usage.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			path := configPath(env)
-			if err := writeExampleConfig(path); err != nil && !errors.Is(err, fs.ErrExist) {
+			path := Path(getenv)
+			if err := writeExample(path, example); err != nil && !errors.Is(err, fs.ErrExist) {
 				return err
 			}
-			args := editorCommand(env.getenv)
+			args := editorCommand(getenv)
 			ed := exec.CommandContext(cmd.Context(), args[0], append(args[1:], path)...)
 			ed.Stdin, ed.Stdout, ed.Stderr = os.Stdin, os.Stdout, os.Stderr
 			if err := ed.Run(); err != nil {
@@ -77,10 +65,10 @@ func newConfigCommand(env *environment) *cobra.Command {
 	return cmd
 }
 
-// writeExampleConfig writes the example config at path, making its
+// writeExample writes the example config at path, making its
 // directory; an existing file is left alone and is an fs.ErrExist. The
 // file is private: it may come to hold a key.
-func writeExampleConfig(path string) error {
+func writeExample(path string, example []byte) error {
 	if path == "" {
 		return errors.New("no config path: set PARLEY_CONFIG or HOME")
 	}
@@ -91,7 +79,7 @@ func writeExampleConfig(path string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(commentedExample()); err != nil {
+	if _, err := f.Write(commentedExample(example)); err != nil {
 		f.Close()
 		return err
 	}
@@ -113,10 +101,10 @@ func editorCommand(getenv func(string) string) []string {
 // out: the documentation of every key, which changes nothing until the
 // user uncomments what they want (the example's own values, such as
 // model = "demo", are examples, not advice).
-func commentedExample() []byte {
+func commentedExample(example []byte) []byte {
 	var b strings.Builder
 	b.WriteString("# Written by parley config init. Every setting is commented out: uncomment\n# and change what you need.\n\n")
-	for line := range strings.Lines(string(exampleConfig)) {
+	for line := range strings.Lines(string(example)) {
 		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
 			line = "# " + line
 		}
