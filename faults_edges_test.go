@@ -33,41 +33,30 @@ type edgeRun struct {
 	took        time.Duration
 }
 
+// edgeEnv is the environment of the edge runs, before their own env.
+func edgeEnv(t *testing.T, env []string) []string {
+	return cleanEnv(t, append([]string{"PARLEY_CONFIG=/dev/null", "TERM=xterm-256color"}, env...))
+}
+
 // command returns the binary's command with a clean environment and env.
 func command(t *testing.T, ctx context.Context, env []string, args ...string) *exec.Cmd {
 	t.Helper()
-	home := t.TempDir()
 	cmd := exec.CommandContext(ctx, binary(t), args...)
-	cmd.Env = append([]string{
-		"HOME=" + home,
-		"PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
-		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
-		"OLLAMA_HOST=127.0.0.1:1",
-		"PARLEY_CONFIG=/dev/null",
-		"TERM=xterm-256color",
-	}, env...)
+	cmd.Env = edgeEnv(t, env)
 	return cmd
 }
 
-// piped runs the binary with stdout and stderr on pipes, for at most limit.
+// piped runs the command line in this process with stdout and stderr on
+// pipes, for at most limit.
 func piped(t *testing.T, limit time.Duration, env []string, args ...string) edgeRun {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), limit)
 	defer cancel()
-	cmd := command(t, ctx, env, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
-	r := edgeRun{out: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
+	res := inProcess(ctx, t, "", edgeEnv(t, env), args...)
+	r := edgeRun{out: res.stdout, stderr: res.stderr, code: res.code, took: time.Since(start)}
 	if ctx.Err() != nil {
 		t.Fatalf("still running after %v; stdout %q, stderr %q", limit, r.out, r.stderr)
-	}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
 	}
 	return r
 }

@@ -420,7 +420,8 @@ func TestFaultsStreamContent(t *testing.T) {
 		t.Run(b.name+"/huge line", func(t *testing.T) {
 			t.Parallel()
 			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")), streamtest.Repeat("x", 50<<20), streamtest.Write("\n\n")))
-			r := parley(t, "", append([]string{noRetry(t)}, b.key...), "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
+			// The binary: the test is about the process's peak memory.
+			r := measured(t, append([]string{noRetry(t)}, b.key...), "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
 			rss := r.peakRSS
 			if r.code != 1 || r.stdout != "Hello" {
 				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)

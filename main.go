@@ -55,20 +55,22 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
-
-// run executes the command line and returns the exit status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Ctrl+C, kill and a closed terminal all stop the run the same way:
 	// what reached the user is saved as stopped, and the status is 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
 	// A closed stdout (| head) makes writes fail with EPIPE instead of
 	// killing the process, so that what was written is saved first. The
 	// signals themselves are dropped: the channel is never read.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	env := newEnvironment(stdin, stdout, stderr, os.Getenv)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line with the given streams and environment,
+// and returns the exit status; ctx ends with an interruption.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	env := newEnvironment(stdin, stdout, stderr, getenv)
 	cmd := newRootCommand(env)
 	cmd.SetArgs(args)
 	cmd.SetIn(stdin)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"log"
@@ -44,6 +45,9 @@ func binary(t testing.TB) string {
 }
 
 func TestMain(m *testing.M) {
+	if bin := os.Getenv(measureBin); bin != "" {
+		os.Exit(measure(bin, os.Args[1:]))
+	}
 	dir, err := os.MkdirTemp("", "parley-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -67,18 +71,96 @@ type result struct {
 	peakRSS        int64 // bytes
 }
 
-// parley runs the built binary with a clean environment.
+// parley runs the command line in this process, as the binary would run
+// it with a clean environment (see cleanEnv), with stdin a pipe holding
+// stdin when it is not empty. Tests about processes, signals and
+// terminals run the binary instead (parleyBinary).
 func parley(t *testing.T, stdin string, env []string, args ...string) result {
 	t.Helper()
+	return inProcess(t.Context(), t, stdin, cleanEnv(t, env), args...)
+}
+
+// inProcess calls run with the streams of a pipe and the environment env,
+// whose last value of a name wins, as for a process.
+func inProcess(ctx context.Context, t *testing.T, stdin string, env []string, args ...string) result {
+	vars := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	var in io.Reader
+	if stdin != "" {
+		in = strings.NewReader(stdin)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, args, in, &stdout, &stderr, func(k string) string { return vars[k] })
+	return result{stdout: stdout.String(), stderr: stderr.String(), code: code}
+}
+
+// cleanEnv is the environment of a run: a home of its own, with env last.
+func cleanEnv(t *testing.T, env []string) []string {
 	home := t.TempDir()
-	cmd := exec.Command(binary(t), args...)
-	cmd.Env = append([]string{
+	return append([]string{
 		"HOME=" + home,
 		"PATH=" + os.Getenv("PATH"),
 		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
 		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
 		"OLLAMA_HOST=127.0.0.1:1",
 	}, env...)
+}
+
+// parleyBinary runs the built binary with a clean environment.
+func parleyBinary(t *testing.T, stdin string, env []string, args ...string) result {
+	t.Helper()
+	return runBinary(t, exec.Command(binary(t), args...), stdin, cleanEnv(t, env))
+}
+
+// measured runs the built binary as parleyBinary does, and measures its
+// peak memory. On Linux a process started from this one counts this one's
+// peak too (its memory is shared until the exec), and in-process runs make
+// that large: so the binary is started from a new, small copy of the test
+// binary (see measure), which reports the peak.
+func measured(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rss := filepath.Join(t.TempDir(), "rss")
+	r := runBinary(t, exec.Command(self, args...), "", append(cleanEnv(t, env), measureBin+"="+binary(t), measureOut+"="+rss))
+	data, err := os.ReadFile(rss)
+	if err != nil {
+		t.Fatalf("no peak memory measured: %v; stderr %q", err, r.stderr)
+	}
+	fmt.Sscan(string(data), &r.peakRSS)
+	return r
+}
+
+// The variables that make the test binary run measure instead of the tests.
+const measureBin, measureOut = "PARLEY_TEST_MEASURE", "PARLEY_TEST_MEASURE_OUT"
+
+// measure runs bin with args and this process's streams and environment
+// (less the two variables), writes its peak memory to the file that
+// measureOut names, and returns its exit status.
+func measure(bin string, args []string) int {
+	out := os.Getenv(measureOut)
+	os.Unsetenv(measureBin)
+	os.Unsetenv(measureOut)
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	os.WriteFile(out, []byte(fmt.Sprint(peakRSS(cmd.ProcessState))), 0o600)
+	return cmd.ProcessState.ExitCode()
+}
+
+// runBinary runs cmd with stdin and env, and returns what it left behind.
+func runBinary(t *testing.T, cmd *exec.Cmd, stdin string, env []string) result {
+	t.Helper()
+	cmd.Env = env
 	if stdin != "" {
 		cmd.Stdin = strings.NewReader(stdin)
 	}
@@ -91,9 +173,7 @@ func parley(t *testing.T, stdin string, env []string, args ...string) result {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	r := result{stdout: stdout.String(), stderr: stderr.String(), code: code}
-	r.peakRSS = peakRSS(cmd.ProcessState)
-	return r
+	return result{stdout: stdout.String(), stderr: stderr.String(), code: code}
 }
 
 // chatServer serves an OpenAI-style stream of tokens to the key sk-test

@@ -48,7 +48,7 @@ func TestLoadTwentyAtOnce(t *testing.T) {
 	results := make([]result, procs)
 	for i := range procs {
 		wg.Go(func() {
-			results[i] = parley(t, "", []string{"OPENAI_API_KEY=sk-test"}, "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
+			results[i] = parleyBinary(t, "", []string{"OPENAI_API_KEY=sk-test"}, "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
 		})
 	}
 	wg.Wait()

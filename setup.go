@@ -97,11 +97,13 @@ func (w *setup) use(ctx context.Context, env *environment, spec string) error {
 	return nil
 }
 
-// close releases what the setup holds open: the debug log.
+// close releases what the setup holds open: the debug log, and the
+// connections kept for another request.
 func (w *setup) close() {
 	if w.logFile != nil {
 		w.logFile.Close()
 	}
+	w.opts.HTTPClient.CloseIdleConnections()
 }
 
 // listModels prints the models of the chosen provider, one a line: as the

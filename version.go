@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -63,7 +64,7 @@ func (b buildInfo) String() string {
 // build info is read once.
 func addVersion(cmd *cobra.Command) {
 	b := readBuildInfo()
-	httpx.UserAgent = "parley/" + b.version
+	setUserAgent(b.version)
 	line := b.String()
 	cmd.Version = line
 	cmd.SetVersionTemplate("{{.Version}}\n")
@@ -76,4 +77,12 @@ func addVersion(cmd *cobra.Command) {
 			return err
 		},
 	})
+}
+
+// userAgent names this version in the User-Agent of requests, once per
+// process: run may be called more than once, and at once, as the tests do.
+var userAgent sync.Once
+
+func setUserAgent(version string) {
+	userAgent.Do(func() { httpx.UserAgent = "parley/" + version })
 }

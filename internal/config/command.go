@@ -55,7 +55,7 @@ func Command(getenv func(string) string, example []byte) *cobra.Command {
 			}
 			args := editorCommand(getenv)
 			ed := exec.CommandContext(cmd.Context(), args[0], append(args[1:], path)...)
-			ed.Stdin, ed.Stdout, ed.Stderr = os.Stdin, os.Stdout, os.Stderr
+			ed.Stdin, ed.Stdout, ed.Stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := ed.Run(); err != nil {
 				return fmt.Errorf("editor %s: %v", args[0], err)
 			}
