@@ -4,34 +4,21 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
-
-func writeConfig(t *testing.T, text string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 // TestAliasAndDefaultModel runs the binary with a config that names an
 // alias and a default model, and checks which model each request asks for.
 func TestAliasAndDefaultModel(t *testing.T) {
 	var models []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		var body struct{ Model string }
 		json.NewDecoder(r.Body).Decode(&body)
 		models = append(models, body.Model)
 		w.Header().Set("Content-Type", "text/event-stream")
 		io.WriteString(w, "data: {\"choices\":[{\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
-	}))
-	defer srv.Close()
+	})
 	path := writeConfig(t, "model = \"work:default-model\"\n[aliases]\nquick = \"work:aliased-model\"\n"+
 		"[providers.work]\ntype = \"openai\"\nbase_url = \""+srv.URL+"\"\napi_key_env = \"WORK_KEY\"\n")
 	env := []string{"PARLEY_CONFIG=" + path, "WORK_KEY=k"}

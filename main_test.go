@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -176,6 +178,40 @@ func runBinary(t *testing.T, cmd *exec.Cmd, stdin string, env []string) result {
 	return result{stdout: stdout.String(), stderr: stderr.String(), code: code}
 }
 
+// serve starts a test server with h, closed when the test ends.
+func serve(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// writeConfig writes text to a private config file and returns its path.
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	return writeFile(t, "config.toml", []byte(text))
+}
+
+// writeFile writes data to a private file called name in a directory of
+// its own, and returns its path.
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// selfSigned returns the URL of an HTTPS server whose certificate nobody
+// trusts, closed when the test ends.
+func selfSigned(t *testing.T) string {
+	srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
 // chatServer serves an OpenAI-style stream of tokens to the key sk-test
 // (internal/chatserver), and records the prompts it receives in prompts
 // when not nil. Without finish, the stream ends after the tokens, as a
@@ -299,10 +335,7 @@ func TestDemoOffline(t *testing.T) {
 	}
 	// A provider's name means the provider, whatever the default provider
 	// (here with its default model made the fast one).
-	cfg := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(cfg, []byte("default_provider = \"openai\"\n[providers.demo]\nmodel = \"fast\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, "default_provider = \"openai\"\n[providers.demo]\nmodel = \"fast\"\n")
 	r = parley(t, "", []string{"PARLEY_CONFIG=" + cfg}, "-m", "demo", "-p", "hello")
 	if r.code != 0 || !strings.Contains(r.stdout, "# Hello from the Parley demo") {
 		t.Fatalf("-m demo with openai as the default provider: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
@@ -310,13 +343,9 @@ func TestDemoOffline(t *testing.T) {
 }
 
 func TestOneShotNetworkFaults(t *testing.T) {
-	tlsSrv := httptest.NewUnstartedServer(http.NotFoundHandler())
-	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
-	tlsSrv.StartTLS()
-	t.Cleanup(tlsSrv.Close)
 	tests := []struct{ name, url, stderr string }{
 		{"refused", "http://127.0.0.1:1", "parley: cannot connect to 127.0.0.1:1: connection refused (is the server running? check the base URL)\n"},
-		{"self-signed", tlsSrv.URL, "parley: TLS certificate not trusted: x509: certificate signed by unknown authority (for a private CA, set ca_file in the config)\n"},
+		{"self-signed", selfSigned(t), "parley: TLS certificate not trusted: x509: certificate signed by unknown authority (for a private CA, set ca_file in the config)\n"},
 		{"no such host", "http://no-such-host.invalid", "parley: cannot resolve host no-such-host.invalid (check the base URL and your network)\n"},
 	}
 	for _, tt := range tests {
@@ -346,5 +375,50 @@ func TestOneShotRetriesBeforeTheFirstToken(t *testing.T) {
 	r := parley(t, "", []string{"OPENAI_API_KEY=sk-test"}, "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
 	if r.code != 0 || r.stdout != "after retry" || calls.Load() != 2 {
 		t.Fatalf("exit %d, stdout %q, stderr %q, %d calls", r.code, r.stdout, r.stderr, calls.Load())
+	}
+}
+
+// TestLoadTwentyAtOnce runs 20 one-shot processes at once against a server
+// streaming 1,000 tokens a second to each: every one must print exactly
+// the streamed text.
+func TestLoadTwentyAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test")
+	}
+	const procs, tokens = 20, 1000
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for i := range tokens {
+			b, _ := json.Marshal(map[string]any{"choices": []any{map[string]any{"delta": map[string]string{"content": fmt.Sprintf("t%d ", i)}}}})
+			fmt.Fprintf(w, "data: %s\n\n", b)
+			if i%10 == 9 { // 10 tokens a flush, 100 flushes a second
+				w.(http.Flusher).Flush()
+				select {
+				case <-tick.C:
+				case <-r.Context().Done():
+					return
+				}
+			}
+		}
+		fmt.Fprint(w, "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+	})
+	var want strings.Builder
+	for i := range tokens {
+		fmt.Fprintf(&want, "t%d ", i)
+	}
+	var wg sync.WaitGroup
+	results := make([]result, procs)
+	for i := range procs {
+		wg.Go(func() {
+			results[i] = parleyBinary(t, "", []string{"OPENAI_API_KEY=sk-test"}, "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
+		})
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.code != 0 || r.stdout != want.String() {
+			t.Errorf("process %d: exit %d, %d bytes of %d, stderr %q", i, r.code, len(r.stdout), want.Len(), r.stderr)
+		}
 	}
 }
