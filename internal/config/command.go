@@ -19,21 +19,18 @@ import (
 // config.example.toml, every key documented, which the binary carries so
 // that a go install user has it too.
 func Command(getenv func(string) string, example []byte) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "config",
-		Short: "Print the config file's path; init writes the example there, edit opens it",
-		Args:  usage.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintln(cmd.OutOrStdout(), Path(getenv))
-			return err
-		},
+	// Each command acts on the path of the config file.
+	command := func(use, short string, do func(cmd *cobra.Command, path string) error) *cobra.Command {
+		return &cobra.Command{Use: use, Short: short, Args: usage.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error { return do(cmd, Path(getenv)) }}
 	}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "init",
-		Short: "Write the documented example config to the config path (never over a file)",
-		Args:  usage.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			path := Path(getenv)
+	cmd := command("config", "Print the config file's path; init writes the example there, edit opens it",
+		func(cmd *cobra.Command, path string) error {
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), path)
+			return err
+		})
+	cmd.AddCommand(command("init", "Write the documented example config to the config path (never over a file)",
+		func(cmd *cobra.Command, path string) error {
 			if err := writeExample(path, example); err != nil {
 				if errors.Is(err, fs.ErrExist) {
 					return usage.Errorf("%s exists: edit it with parley config edit, or move it aside first", path)
@@ -42,14 +39,9 @@ func Command(getenv func(string) string, example []byte) *cobra.Command {
 			}
 			_, err := fmt.Fprintln(cmd.OutOrStdout(), "Wrote "+path)
 			return err
-		},
-	})
-	cmd.AddCommand(&cobra.Command{
-		Use:   "edit",
-		Short: "Open the config file in $VISUAL or $EDITOR (vi if neither is set), writing the example first if there is none",
-		Args:  usage.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			path := Path(getenv)
+		}))
+	cmd.AddCommand(command("edit", "Open the config file in $VISUAL or $EDITOR (vi if neither is set), writing the example first if there is none",
+		func(cmd *cobra.Command, path string) error {
 			if err := writeExample(path, example); err != nil && !errors.Is(err, fs.ErrExist) {
 				return err
 			}
@@ -60,8 +52,7 @@ func Command(getenv func(string) string, example []byte) *cobra.Command {
 				return fmt.Errorf("editor %s: %v", args[0], err)
 			}
 			return nil
-		},
-	})
+		}))
 	return cmd
 }
 

@@ -1,7 +1,6 @@
 package saved
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -70,8 +69,8 @@ func newSavedFixture(t *testing.T) *savedFixture {
 }
 
 // cmd returns a savedCmd printing to a buffer, as if to a terminal or not.
-func (fx *savedFixture) cmd(tty, asJSON bool) (*Cmd, *bytes.Buffer) {
-	var buf bytes.Buffer
+func (fx *savedFixture) cmd(tty, asJSON bool) (*Cmd, *strings.Builder) {
+	var buf strings.Builder
 	c := New(fx.st, &buf, tty, asJSON, 80, "dark")
 	c.now, c.style = fx.now, "notty"
 	return c, &buf
@@ -136,7 +135,7 @@ func TestListEmpty(t *testing.T) {
 		{true, false, "No saved conversations yet.\n"},
 		{false, true, "[]\n"},
 	} {
-		var buf bytes.Buffer
+		var buf strings.Builder
 		if err := New(st, &buf, tc.tty, tc.json, 80, "dark").list(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +152,7 @@ func TestListJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []store.Conversation
-	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 3 || got[2].ID != fx.ids[0] || got[2].MessageCount != 2 || got[2].Messages != nil {
@@ -210,7 +209,7 @@ func TestShowJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got store.Conversation
-	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.ID != fx.ids[1] || len(got.Messages) != 2 || got.Messages[1].Status != store.StatusStopped ||
