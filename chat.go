@@ -4,12 +4,13 @@ import (
 	"context"
 	"slices"
 
+	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/ui"
 )
 
 // runChat opens the full-screen chat.
-func runChat(ctx context.Context, env *environment, s settings, w *setup, conv *conversation) error {
+func runChat(ctx context.Context, env *environment, s config.Settings, w *setup, conv *conversation) error {
 	req := w.request
 	req.Messages = conv.history
 	fitMemory(env.getenv)
@@ -44,7 +45,7 @@ func (w *setup) switchTo(ctx context.Context, env *environment, spec string) (pr
 // of the current provider when it can list them.
 func (w *setup) models(ctx context.Context) ([]string, error) {
 	var specs []string
-	for alias := range w.s.aliases {
+	for alias := range w.s.Aliases {
 		specs = append(specs, alias)
 	}
 	slices.Sort(specs)

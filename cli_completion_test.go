@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -42,11 +41,8 @@ func has(lines []string, want string) bool {
 
 func TestCompletions(t *testing.T) {
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(cfg, []byte("[aliases]\nfast = \"groq:llama-3.3-70b-versatile\"\n"+
-		"[roles]\nreviewer = \"You are a careful code reviewer.\\nPoint out bugs first.\"\npoet = \"Answer in verse.\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, "[aliases]\nfast = \"groq:llama-3.3-70b-versatile\"\n"+
+		"[roles]\nreviewer = \"You are a careful code reviewer.\\nPoint out bugs first.\"\npoet = \"Answer in verse.\"\n")
 	env := []string{"PARLEY_CONFIG=" + cfg, "XDG_CACHE_HOME=" + filepath.Join(dir, "cache"), "PARLEY_DATA_DIR=" + twinStore(t)}
 
 	// -m: providers and aliases at once; models once --list-models ran.

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/provider"
 )
 
 func TestConfigCommand(t *testing.T) {
@@ -35,7 +38,8 @@ func TestConfigCommand(t *testing.T) {
 			t.Errorf("written config lacks %q", key)
 		}
 	}
-	if cfg, _, err := loadConfig(path, true); err != nil || cfg.Model != "" || len(cfg.Providers) != 0 {
+	noEnv := func(string) string { return "" }
+	if cfg, _, err := config.Load(config.Flags{ConfigPath: path}, noEnv); err != nil || cfg.Model != "" || len(cfg.Endpoints) != len(provider.Presets()) {
 		t.Errorf("written config loads as %+v, %v; want an empty config", cfg, err)
 	}
 	// A run with it works as without it.

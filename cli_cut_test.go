@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 
 	"github.com/parley-chat/parley/provider"
 )
@@ -20,13 +17,12 @@ import (
 // OpenAI does at the token limit.
 func cutServer(t *testing.T) string {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		b := backends[0]
 		io.WriteString(w, b.token("Some")+b.token(" words")+
 			"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n")
-	}))
-	t.Cleanup(srv.Close)
+	})
 	return srv.URL
 }
 
@@ -42,12 +38,7 @@ func runSplit(t *testing.T, outTTY, errTTY bool, env []string, args ...string) (
 		var w *os.File
 		var r *os.File
 		if tty {
-			ptmx, pts, err := pty.Open()
-			if err != nil {
-				t.Skipf("no pseudo-terminal: %v", err)
-			}
-			pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 100})
-			r, w = ptmx, pts
+			r, w = openPTY(t, 40, 100)
 		} else {
 			pr, pw, err := os.Pipe()
 			if err != nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,7 +33,7 @@ func wireServers(t *testing.T) (map[string]*wireServer, []string) {
 			continue
 		}
 		ws := &wireServer{b: b}
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 			body, _ := io.ReadAll(r.Body)
 			ws.mu.Lock()
 			ws.got = append(ws.got, r)
@@ -42,8 +41,7 @@ func wireServers(t *testing.T) (map[string]*wireServer, []string) {
 			ws.mu.Unlock()
 			w.Header().Set("Content-Type", b.ctype)
 			io.WriteString(w, b.body("ok"))
-		}))
-		t.Cleanup(srv.Close)
+		})
 		ws.url = srv.URL
 		servers[b.name] = ws
 		env = append(env, varName+"="+srv.URL)
@@ -65,6 +63,22 @@ func requests(servers map[string]*wireServer) string {
 	return strings.Join(words, " ")
 }
 
+// askWire asks a one-shot question with args and env of the wire servers,
+// and fails the test unless the answer is their "ok" and only the server
+// of want was asked, once.
+func askWire(t *testing.T, want string, env []string, args ...string) (map[string]*wireServer, result) {
+	t.Helper()
+	servers, wenv := wireServers(t)
+	r := parley(t, "", append(wenv, env...), append(args, "-p", "q")...)
+	if r.code != 0 || r.stdout != "ok" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if got := requests(servers); got != want+"=1" {
+		t.Errorf("requests: %s, want %s=1", got, want)
+	}
+	return servers, r
+}
+
 func TestBareModelNames(t *testing.T) {
 	keys := map[string]string{}
 	for _, b := range backends {
@@ -72,33 +86,28 @@ func TestBareModelNames(t *testing.T) {
 			keys[b.name] = b.key[0]
 		}
 	}
-	tests := []struct{ model, key, want string }{
-		{"gpt-4o", "openai", "openai"},
-		{"o3-mini", "openai", "openai"},
-		{"gpt-5-mini", "openai", "openai"},
-		{"claude-sonnet-4-5", "anthropic", "anthropic"},
-		{"gemini-2.5-flash", "gemini", "gemini"},
-		// No family: the only provider with a key.
-		{"my-finetune", "anthropic", "anthropic"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.model, func(t *testing.T) {
+	// The provider each model goes to, with only that provider's key set.
+	for model, want := range map[string]string{
+		"gpt-4o":            "openai",
+		"o3-mini":           "openai",
+		"gpt-5-mini":        "openai",
+		"claude-sonnet-4-5": "anthropic",
+		"gemini-2.5-flash":  "gemini",
+		"my-finetune":       "anthropic", // no family: the only provider with a key
+	} {
+		t.Run(model, func(t *testing.T) {
 			t.Parallel()
-			servers, env := wireServers(t)
 			log := filepath.Join(t.TempDir(), "debug.log")
-			r := parley(t, "", append(env, keys[tt.key]), "-m", tt.model, "--debug", log, "-p", "q")
-			if r.code != 0 || r.stdout != "ok" || r.stderr != "" {
-				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			servers, r := askWire(t, want, []string{keys[want]}, "-m", model, "--debug", log)
+			if r.stderr != "" {
+				t.Fatalf("stderr %q", r.stderr)
 			}
-			if got := requests(servers); got != tt.want+"=1" {
-				t.Errorf("requests: %s, want %s=1", got, tt.want)
-			}
-			ws := servers[tt.want]
-			if !strings.Contains(ws.bodies[0], tt.model) && !strings.Contains(ws.got[0].URL.Path, tt.model) {
-				t.Errorf("the request does not name %s: %s %s", tt.model, ws.got[0].URL.Path, ws.bodies[0])
+			ws := servers[want]
+			if !strings.Contains(ws.bodies[0], model) && !strings.Contains(ws.got[0].URL.Path, model) {
+				t.Errorf("the request does not name %s: %s %s", model, ws.got[0].URL.Path, ws.bodies[0])
 			}
 			data, _ := os.ReadFile(log)
-			if !strings.Contains(string(data), "provider picked") || !strings.Contains(string(data), "provider="+tt.want) {
+			if !strings.Contains(string(data), "provider picked") || !strings.Contains(string(data), "provider="+want) {
 				t.Errorf("debug log does not say which provider was picked:\n%s", data)
 			}
 		})
@@ -106,10 +115,7 @@ func TestBareModelNames(t *testing.T) {
 }
 
 func TestBareModelNamePrecedence(t *testing.T) {
-	cfg := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(cfg, []byte("default_provider = \"gemini\"\n[aliases]\nfast = \"anthropic:claude-haiku-4-5\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, "default_provider = \"gemini\"\n[aliases]\nfast = \"anthropic:claude-haiku-4-5\"\n")
 	all := []string{"OPENAI_API_KEY=sk-test-faults", "ANTHROPIC_API_KEY=sk-ant-test-faults", "GEMINI_API_KEY=gm-test-faults", "PARLEY_CONFIG=" + cfg}
 	tests := []struct {
 		name, model, want string
@@ -122,14 +128,7 @@ func TestBareModelNamePrecedence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			servers, env := wireServers(t)
-			r := parley(t, "", append(env, all...), "-m", tt.model, "-p", "q")
-			if r.code != 0 || r.stdout != "ok" {
-				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
-			}
-			if got := requests(servers); got != tt.want+"=1" {
-				t.Errorf("requests: %s, want %s=1", got, tt.want)
-			}
+			askWire(t, tt.want, all, "-m", tt.model)
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -79,15 +78,14 @@ func TestProviderOptions(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			ws := &wireServer{b: b}
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 				body, _ := io.ReadAll(r.Body)
 				ws.mu.Lock()
 				ws.bodies = append(ws.bodies, string(body))
 				ws.mu.Unlock()
 				w.Header().Set("Content-Type", b.ctype)
 				io.WriteString(w, b.body("ok"))
-			}))
-			defer srv.Close()
+			})
 			r := b.run(t, srv.URL, "--temperature", "0.5", "-o", "top_p=0.9", "-o", "seed=7", "-o", `stop=["END"]`, "-o", "user=bob smith", "-o", "num_ctx=8192")
 			if r.code != 0 {
 				t.Fatalf("exit %d: %q", r.code, r.stderr)

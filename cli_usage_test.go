@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -33,10 +32,7 @@ func twinStore(t *testing.T) string {
 func TestUsageErrors(t *testing.T) {
 	data := "PARLEY_DATA_DIR=" + twinStore(t)
 	empty := "PARLEY_DATA_DIR=" + t.TempDir()
-	cfg := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(cfg, []byte("theme = \"purple\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, "theme = \"purple\"\n")
 	tests := []struct {
 		name   string
 		env    []string

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/parley-chat/parley/internal/config"
 )
 
 func TestVersion(t *testing.T) {
@@ -56,7 +58,7 @@ func TestHelpDefaultsAndEnvironment(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 	idle := regexp.MustCompile(`--idle-timeout duration .*\(default 5m\)\n`)
-	if !idle.MatchString(r.stdout) || defaultIdleTimeout.String() != "5m0s" {
+	if !idle.MatchString(r.stdout) || config.DefaultIdleTimeout.String() != "5m0s" {
 		t.Errorf("help does not show the idle timeout's default of 5m:\n%s", r.stdout)
 	}
 	for _, v := range []string{"Environment:", "PARLEY_MODEL", "PARLEY_DEFAULT_PROVIDER", "PARLEY_CONFIG", "PARLEY_DATA_DIR",

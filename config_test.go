@@ -4,142 +4,21 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 )
-
-func writeConfig(t *testing.T, text string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func TestLoadConfigErrors(t *testing.T) {
-	tests := []struct{ name, text, want string }{
-		{"unknown key", "model = \"demo\"\nbogus = 1\n", `:2: unknown key "bogus"`},
-		{"unknown nested key", "[providers.x]\ntype = \"openai\"\nurl = \"x\"\n", `:3: unknown key "providers.x.url"`},
-		{"bad duration", "timeout = \"soon\"\n", `key "timeout": "soon" is not a duration`},
-		{"bad syntax", "model = \n", `:1:`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := writeConfig(t, tt.text)
-			_, _, err := loadConfig(path, true)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
-				t.Fatalf("error = %v, want it to name %s and contain %q", err, path, tt.want)
-			}
-			if strings.Count(err.Error(), "\n") > 0 {
-				t.Errorf("error is not one line: %q", err)
-			}
-		})
-	}
-}
-
-func TestMissingConfig(t *testing.T) {
-	if _, _, err := loadConfig(filepath.Join(t.TempDir(), "none.toml"), false); err != nil {
-		t.Errorf("a missing default config is an error: %v", err)
-	}
-	if _, _, err := loadConfig(filepath.Join(t.TempDir(), "none.toml"), true); err == nil {
-		t.Error("a missing --config file is not an error")
-	}
-}
-
-func TestExampleConfigLoads(t *testing.T) {
-	cfg, _, err := loadConfig("config.example.toml", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cfg.Providers["work"].Type != "openai" || cfg.Aliases["local"] != "ollama:llama3.2" {
-		t.Errorf("example config read as %+v", cfg)
-	}
-}
-
-func TestKeyInReadableConfigWarns(t *testing.T) {
-	path := writeConfig(t, "[providers.x]\ntype = \"openai\"\napi_key = \"sk-x\"\n")
-	if _, w, _ := loadConfig(path, true); len(w) != 0 {
-		t.Errorf("warnings for a private file: %q", w)
-	}
-	os.Chmod(path, 0o644)
-	if _, w, _ := loadConfig(path, true); len(w) != 1 || !strings.Contains(w[0], "chmod 600") || strings.Contains(w[0], "sk-x") {
-		t.Errorf("warnings = %q", w)
-	}
-}
-
-// TestPrecedence checks flags > environment > file > defaults.
-func TestPrecedence(t *testing.T) {
-	cfg, _, err := loadConfig(writeConfig(t, "model = \"file-model\"\nidle_timeout = \"1m\"\ntimeout = \"2m\"\ntheme = \"light\"\nsystem = \"file system\"\nrole = \"r\"\n[roles]\nr = \"role prompt\"\n"), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{"PARLEY_MODEL": "env-model", "PARLEY_IDLE_TIMEOUT": "30s"}
-	getenv := func(k string) string { return env[k] }
-	noFlags := &flags{temperature: -1, timeout: -1, idleTimeout: -1}
-
-	s, err := resolve(noFlags, fileConfig{}, func(string) string { return "" })
-	if err != nil || s.IdleTimeout != defaultIdleTimeout || s.Theme != "auto" || s.Retries != defaultRetries {
-		t.Errorf("defaults: %+v, %v", s, err)
-	}
-	s, err = resolve(noFlags, cfg, getenv)
-	if err != nil || s.Model != "env-model" || s.IdleTimeout != 30*time.Second || s.Timeout != 2*time.Minute || s.Theme != "light" || s.System != "role prompt" {
-		t.Errorf("file+env: model %q idle %v timeout %v theme %q system %q, %v", s.Model, s.IdleTimeout, s.Timeout, s.Theme, s.System, err)
-	}
-	f := &flags{model: "flag-model", system: "flag system", temperature: 0.5, timeout: -1, idleTimeout: 0}
-	s, err = resolve(f, cfg, getenv)
-	if err != nil || s.Model != "flag-model" || s.IdleTimeout != 0 || s.System != "flag system" || s.Temperature == nil || *s.Temperature != 0.5 {
-		t.Errorf("flags: %+v, %v", s, err)
-	}
-	if _, err := resolve(&flags{role: "nope", temperature: -1, timeout: -1, idleTimeout: -1}, cfg, getenv); err == nil {
-		t.Error("an unknown role is not an error")
-	}
-}
-
-// FuzzLoadConfig feeds arbitrary files to the config loader: it may refuse
-// them, in one line, but never panics.
-func FuzzLoadConfig(f *testing.F) {
-	example, err := os.ReadFile("config.example.toml")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(example)
-	f.Add([]byte("model = \"demo\"\n[providers.x]\ntype = \"openai\"\n"))
-	f.Add([]byte("timeout = \"5m\"\nretries = -3\n[aliases]\na = \"b\"\n"))
-	dir := f.TempDir()
-	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(dir, "c.toml")
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cfg, _, err := loadConfig(path, true)
-		if err != nil {
-			if strings.Contains(err.Error(), "\n") {
-				t.Fatalf("error is not one line: %q", err)
-			}
-			return
-		}
-		resolve(&flags{temperature: -1, timeout: -1, idleTimeout: -1}, cfg, func(string) string { return "" })
-	})
-}
 
 // TestAliasAndDefaultModel runs the binary with a config that names an
 // alias and a default model, and checks which model each request asks for.
 func TestAliasAndDefaultModel(t *testing.T) {
 	var models []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		var body struct{ Model string }
 		json.NewDecoder(r.Body).Decode(&body)
 		models = append(models, body.Model)
 		w.Header().Set("Content-Type", "text/event-stream")
 		io.WriteString(w, "data: {\"choices\":[{\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
-	}))
-	defer srv.Close()
+	})
 	path := writeConfig(t, "model = \"work:default-model\"\n[aliases]\nquick = \"work:aliased-model\"\n"+
 		"[providers.work]\ntype = \"openai\"\nbase_url = \""+srv.URL+"\"\napi_key_env = \"WORK_KEY\"\n")
 	env := []string{"PARLEY_CONFIG=" + path, "WORK_KEY=k"}
@@ -150,22 +29,5 @@ func TestAliasAndDefaultModel(t *testing.T) {
 	}
 	if want := []string{"default-model", "aliased-model", "explicit"}; strings.Join(models, " ") != strings.Join(want, " ") {
 		t.Errorf("models asked for: %q, want %q", models, want)
-	}
-}
-
-func TestAPIKeyCmdTimeout(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("api_key_cmd runs under sh")
-	}
-	start := time.Now()
-	key, err := apiKeyFromCommand(t.Context(), "openai", "sleep 10; echo sk-late", 200*time.Millisecond)
-	if key != "" || err == nil || err.Error() != "api_key_cmd of provider openai did not finish within 200ms" {
-		t.Errorf("a hanging api_key_cmd: key %q, error %v", key, err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("a hanging api_key_cmd held the run for %v", d)
-	}
-	if key, err := apiKeyFromCommand(t.Context(), "openai", "echo sk-test", time.Minute); key != "sk-test" || err != nil {
-		t.Errorf("api_key_cmd: key %q, error %v", key, err)
 	}
 }

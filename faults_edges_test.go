@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,43 +32,50 @@ type edgeRun struct {
 	took        time.Duration
 }
 
+// edgeEnv is the environment of the edge runs, before their own env.
+func edgeEnv(t *testing.T, env []string) []string {
+	return cleanEnv(t, append([]string{"PARLEY_CONFIG=/dev/null", "TERM=xterm-256color"}, env...))
+}
+
 // command returns the binary's command with a clean environment and env.
 func command(t *testing.T, ctx context.Context, env []string, args ...string) *exec.Cmd {
 	t.Helper()
-	home := t.TempDir()
 	cmd := exec.CommandContext(ctx, binary(t), args...)
-	cmd.Env = append([]string{
-		"HOME=" + home,
-		"PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
-		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
-		"OLLAMA_HOST=127.0.0.1:1",
-		"PARLEY_CONFIG=/dev/null",
-		"TERM=xterm-256color",
-	}, env...)
+	cmd.Env = edgeEnv(t, env)
 	return cmd
 }
 
-// piped runs the binary with stdout and stderr on pipes, for at most limit.
+// piped runs the command line in this process with stdout and stderr on
+// pipes, for at most limit.
 func piped(t *testing.T, limit time.Duration, env []string, args ...string) edgeRun {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), limit)
 	defer cancel()
-	cmd := command(t, ctx, env, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
-	r := edgeRun{out: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
+	res := inProcess(ctx, t, "", edgeEnv(t, env), args...)
+	r := edgeRun{out: res.stdout, stderr: res.stderr, code: res.code, took: time.Since(start)}
 	if ctx.Err() != nil {
 		t.Fatalf("still running after %v; stdout %q, stderr %q", limit, r.out, r.stderr)
 	}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
 	return r
+}
+
+// openPTY opens a pseudo-terminal of rows×cols (0: the default size), or
+// skips the test where there is none. The master is closed when the test
+// ends.
+func openPTY(t *testing.T, rows, cols uint16) (ptmx, tty *os.File) {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { ptmx.Close() })
+	if rows > 0 {
+		if err := pty.Setsize(ptmx, &pty.Winsize{Rows: rows, Cols: cols}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ptmx, tty
 }
 
 // onTerminal runs the binary with stdout and stderr on a 100x40
@@ -79,14 +85,7 @@ func onTerminal(t *testing.T, limit time.Duration, env []string, args ...string)
 	ctx, cancel := context.WithTimeout(t.Context(), limit)
 	defer cancel()
 	cmd := command(t, ctx, env, args...)
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer ptmx.Close()
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 100}); err != nil {
-		t.Fatal(err)
-	}
+	ptmx, tty := openPTY(t, 40, 100)
 	cmd.Stdout, cmd.Stderr = tty, tty
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -99,7 +98,7 @@ func onTerminal(t *testing.T, limit time.Duration, env []string, args ...string)
 		io.Copy(&out, ptmx) // ends with EIO when the child exits
 		close(done)
 	}()
-	err = cmd.Wait()
+	err := cmd.Wait()
 	took := time.Since(start)
 	select {
 	case <-done:
@@ -241,11 +240,10 @@ func TestEdgesListModelsOnTerminal(t *testing.T) {
 			if b.name == "gemini" { // the name with its "models/" prefix
 				body = strings.Replace(body, `"models/"+"`, `"models/`, 1)
 			}
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			srv := serve(t, func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				io.WriteString(w, body)
-			}))
-			t.Cleanup(srv.Close)
+			})
 			args := []string{"-m", b.name + ":m", "--base-url", srv.URL, "--list-models"}
 			r := onTerminal(t, 30*time.Second, b.key, args...)
 			noRaw(t, "--list-models", r.out)
@@ -313,10 +311,7 @@ func TestEdgesOneShotOnTerminal(t *testing.T) {
 			msg := "no" + evil + "thanks"
 			srv := streamtest.NewServer(t, streamtest.Status(tc.status, "application/json", backends[0].errBody(msg)),
 				streamtest.Status(tc.status, "application/json", backends[0].errBody(msg)))
-			cfg := filepath.Join(t.TempDir(), "config.toml")
-			if err := os.WriteFile(cfg, []byte(tc.config), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			cfg := writeConfig(t, tc.config)
 			r := onTerminal(t, 30*time.Second, append(key, "PARLEY_CONFIG="+cfg), "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
 			noRaw(t, tc.name, r.out)
 			if r.code != 1 || strings.Count(r.out, "nothanks") != len(srv.Requests()) || strings.Contains(r.out, "PWNED") {

@@ -43,11 +43,7 @@ func secretOf(b backend) (key string, env []string, config, header string) {
 func keyed(t *testing.T, b backend, top string, extraEnv []string, args ...string) result {
 	t.Helper()
 	_, env, cfg, _ := secretOf(b)
-	path := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(path, []byte(top+cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env = append(append([]string{"PARLEY_CONFIG=" + path}, env...), extraEnv...)
+	env = append(append([]string{"PARLEY_CONFIG=" + writeConfig(t, top+cfg)}, env...), extraEnv...)
 	return parley(t, "", env, args...)
 }
 
@@ -61,7 +57,7 @@ type recorder struct {
 
 func newRecorder(t *testing.T, b backend) *recorder {
 	rec := &recorder{}
-	rec.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	rec.srv = serve(t, func(w http.ResponseWriter, r *http.Request) {
 		rec.mu.Lock()
 		rec.seen = append(rec.seen, r.Header.Clone())
 		rec.mu.Unlock()
@@ -72,8 +68,7 @@ func newRecorder(t *testing.T, b backend) *recorder {
 		}
 		w.Header().Set("Content-Type", b.ctype)
 		io.WriteString(w, b.body("stolen"))
-	}))
-	t.Cleanup(rec.srv.Close)
+	})
 	return rec
 }
 
@@ -86,10 +81,9 @@ func (rec *recorder) requests() []http.Header {
 // redirector answers every request with a redirect of status code to the
 // same path and query at to.
 func redirector(t *testing.T, code int, to string) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, to+r.URL.RequestURI(), code)
-	}))
-	t.Cleanup(srv.Close)
+	})
 	return srv
 }
 
@@ -272,14 +266,13 @@ func TestFaultsKeyEchoInStream(t *testing.T) {
 // rateLimited is a server that answers every request with a 429 in b's
 // words and the given Retry-After, and counts the requests.
 func rateLimited(t *testing.T, b backend, retryAfter string, calls *atomic.Int32) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		w.Header().Set("Retry-After", retryAfter)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusTooManyRequests)
 		io.WriteString(w, b.errBody("slow down, please"))
-	}))
-	t.Cleanup(srv.Close)
+	})
 	return srv
 }
 
@@ -408,20 +401,55 @@ func TestFaultsRetryRule(t *testing.T) {
 			t.Run(b.name+"/"+name, func(t *testing.T) {
 				t.Parallel()
 				var calls atomic.Int32
-				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 					if calls.Add(1) == 1 {
 						fault(w)
 						return
 					}
 					w.Header().Set("Content-Type", b.ctype)
 					io.WriteString(w, b.body("Hello", ", world"))
-				}))
-				t.Cleanup(srv.Close)
+				})
 				r := keyed(t, b, "retries = 1\n", nil, "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
 				if r.code != 0 || r.stdout != "Hello, world" || calls.Load() != 2 {
 					t.Errorf("exit %d, stdout %q, stderr %q, %d requests; want the answer on the second", r.code, r.stdout, r.stderr, calls.Load())
 				}
 			})
+		}
+	}
+}
+
+// TestKeyNeverShown checks that the API key appears nowhere: not in the
+// error line, not in --json output, not in the debug log, not in the store.
+func TestKeyNeverShown(t *testing.T) {
+	const key = "sk-SECRET-0123456789"
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		// A hostile or careless server quotes the key back.
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"error":{"message":"Incorrect API key provided: %s","type":"invalid_request_error"}}`, r.Header.Get("Authorization"))
+	})
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "debug.log")
+	for _, args := range [][]string{
+		{"-m", "openai:m", "--base-url", srv.URL, "-p", "q", "--debug", logPath},
+		{"-m", "openai:m", "--base-url", srv.URL, "-p", "q", "--json", "--debug", logPath},
+	} {
+		r := parley(t, "", []string{"OPENAI_API_KEY=" + key, "PARLEY_DATA_DIR=" + dir}, args...)
+		if r.code != 1 {
+			t.Fatalf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+		if strings.Contains(r.stdout+r.stderr, "SECRET") {
+			t.Errorf("%v: the key is shown: stdout %q, stderr %q", args, r.stdout, r.stderr)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), "SECRET") {
+			t.Errorf("the key is in %s", e.Name())
 		}
 	}
 }

@@ -14,8 +14,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/creack/pty"
-
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
@@ -250,14 +248,7 @@ func TestChatSignals(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			srv := slowAnswer(t, b, "partial", " words")
 			data := t.TempDir()
-			ptmx, tty, err := pty.Open()
-			if err != nil {
-				t.Skipf("no pseudo-terminal: %v", err)
-			}
-			defer ptmx.Close()
-			if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 30, Cols: 100}); err != nil {
-				t.Fatal(err)
-			}
+			ptmx, tty := openPTY(t, 30, 100)
 			cmd := exec.Command(binary(t), "-m", "openai:m", "--base-url", srv.URL)
 			cmd.Env = append([]string{"HOME=" + t.TempDir(), "PARLEY_CONFIG=/dev/null", "PARLEY_DATA_DIR=" + data,
 				"TERM=xterm-256color"}, b.key...)
@@ -321,11 +312,7 @@ func TestFaultsHangUpOnTerminal(t *testing.T) {
 	b := backends[0]
 	srv := slowAnswer(t, b, "partial", " words")
 	data := t.TempDir()
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer ptmx.Close()
+	ptmx, tty := openPTY(t, 0, 0)
 	cmd := exec.Command(binary(t), "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
 	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PARLEY_CONFIG=/dev/null", "PARLEY_DATA_DIR=" + data, "TERM=xterm-256color"}, b.key...)
 	cmd.Stdout, cmd.Stderr = tty, tty

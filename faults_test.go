@@ -4,12 +4,7 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"encoding/pem"
-	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -121,11 +116,7 @@ func (b backend) partial(tokens ...string) string {
 // refused connection fails at once.
 func noRetry(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(path, []byte("retries = 0\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return "PARLEY_CONFIG=" + path
+	return "PARLEY_CONFIG=" + writeConfig(t, "retries = 0\n")
 }
 
 // run runs a one-shot question to b at url with extra flags.
@@ -154,13 +145,9 @@ func saysOnce(t *testing.T, r result, want ...string) {
 // under .invalid, which fails without asking the network), is one clear
 // line and exit 1, not a crash.
 func TestFaultsNetwork(t *testing.T) {
-	tlsSrv := httptest.NewUnstartedServer(http.NotFoundHandler())
-	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	tlsSrv.StartTLS()
-	t.Cleanup(tlsSrv.Close)
 	faults := []struct{ name, url, stderr string }{
 		{"refused", "http://127.0.0.1:1", "parley: cannot connect to 127.0.0.1:1: connection refused (is the server running? check the base URL)\n"},
-		{"self-signed", tlsSrv.URL, "parley: TLS certificate not trusted: x509: certificate signed by unknown authority (for a private CA, set ca_file in the config)\n"},
+		{"self-signed", selfSigned(t), "parley: TLS certificate not trusted: x509: certificate signed by unknown authority (for a private CA, set ca_file in the config)\n"},
 		{"no such host", "http://no-such-host.invalid", "parley: cannot resolve host no-such-host.invalid (check the base URL and your network)\n"},
 		{"no such host with port", "http://parley-test.invalid:8080", "parley: cannot resolve host parley-test.invalid (check the base URL and your network)\n"},
 		{"invalid port", "http://127.0.0.1:99999", "parley: cannot connect to 127.0.0.1:99999: invalid port (check the base URL)\n"},
@@ -292,17 +279,8 @@ func TestFaultsHTTP2Reset(t *testing.T) {
 // srv's certificate through ca_file and turns retries off.
 func trusting(t *testing.T, srv *streamtest.Server) string {
 	t.Helper()
-	dir := t.TempDir()
-	ca := filepath.Join(dir, "ca.pem")
-	cert := srvCertificate(t, srv)
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(cfg, []byte("retries = 0\nca_file = "+strconv.Quote(ca)+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return "PARLEY_CONFIG=" + cfg
+	ca := writeFile(t, "ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srvCertificate(t, srv)}))
+	return "PARLEY_CONFIG=" + writeConfig(t, "retries = 0\nca_file = "+strconv.Quote(ca)+"\n")
 }
 
 // srvCertificate returns the DER certificate that srv presents.
@@ -420,7 +398,8 @@ func TestFaultsStreamContent(t *testing.T) {
 		t.Run(b.name+"/huge line", func(t *testing.T) {
 			t.Parallel()
 			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")), streamtest.Repeat("x", 50<<20), streamtest.Write("\n\n")))
-			r := parley(t, "", append([]string{noRetry(t)}, b.key...), "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
+			// The binary: the test is about the process's peak memory.
+			r := measured(t, append([]string{noRetry(t)}, b.key...), "-m", b.name+":m", "--base-url", srv.URL, "-p", "q")
 			rss := r.peakRSS
 			if r.code != 1 || r.stdout != "Hello" {
 				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)

@@ -39,7 +39,6 @@ func TestFaultsFinishThenSilence(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello", ", world")+b.finishOnly()), streamtest.Stall()))
-			binary(t) // built before the clock starts
 			start := time.Now()
 			r := b.run(t, srv.URL, "--timeout", "10s")
 			took := time.Since(start)
@@ -59,7 +58,6 @@ func TestFaultsFinishThenSilence(t *testing.T) {
 		b := backends[0]
 		usage := `data: {"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":3}}` + "\n\n"
 		srv := streamtest.NewServer(t, b.stream(streamtest.Write(b.partial("Hello")+b.finishOnly()+usage), streamtest.Stall()))
-		binary(t)
 		start := time.Now()
 		r := b.run(t, srv.URL, "--timeout", "10s", "--json")
 		took := time.Since(start)

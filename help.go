@@ -26,7 +26,7 @@ Environment:
 // environment.
 func addHelp(cmd *cobra.Command) {
 	// The idle timeout's flag default is "not given" (-1), which stands
-	// for the built-in defaultIdleTimeout unless the config or the
+	// for the built-in config.DefaultIdleTimeout unless the config or the
 	// environment says otherwise: show that. TestHelp keeps the two equal.
 	cmd.Flags().Lookup("idle-timeout").DefValue = "5m"
 	cmd.SetUsageTemplate(cmd.UsageTemplate() + helpEnvironment)

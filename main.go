@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parley-chat/parley/internal/complete"
+	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/ssecmd"
+	"github.com/parley-chat/parley/internal/usage"
 	"github.com/parley-chat/parley/ui/markdown"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -50,20 +55,22 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
-
-// run executes the command line and returns the exit status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Ctrl+C, kill and a closed terminal all stop the run the same way:
 	// what reached the user is saved as stopped, and the status is 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
 	// A closed stdout (| head) makes writes fail with EPIPE instead of
 	// killing the process, so that what was written is saved first. The
 	// signals themselves are dropped: the channel is never read.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	env := newEnvironment(stdin, stdout, stderr, os.Getenv)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line with the given streams and environment,
+// and returns the exit status; ctx ends with an interruption.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	env := newEnvironment(stdin, stdout, stderr, getenv)
 	cmd := newRootCommand(env)
 	cmd.SetArgs(args)
 	cmd.SetIn(stdin)
@@ -168,32 +175,64 @@ func newRootCommand(env *environment) *cobra.Command {
 	for _, name := range []string{"temperature", "timeout", "idle-timeout"} {
 		fl.Lookup(name).DefValue = "0"
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage.Errorf("%v", err) })
 	cmd.AddCommand(newSSECommand(env))
 	addVersion(cmd)
-	cmd.AddCommand(newConfigCommand(env))
+	cmd.AddCommand(config.Command(env.getenv, exampleConfig))
 	addHelp(cmd)
-	addCompletions(cmd, env, f)
+	complete.Register(cmd, func() (config.Settings, bool) {
+		s, _, err := config.Load(f.config(cmd, nil), env.getenv)
+		return s, err == nil
+	}, env.getenv)
 	return cmd
+}
+
+// newSSECommand is `parley sse`, whose time limits read as the root's.
+func newSSECommand(env *environment) *cobra.Command {
+	return ssecmd.New(ssecmd.Options{TTY: env.stdoutTTY, TimeoutHelp: helpTimeout,
+		IdleTimeoutHelp: helpIdleTimeout, IdleTimeout: config.DefaultIdleTimeout})
+}
+
+// exampleConfig is config.example.toml, every key documented: what
+// `parley config init` writes.
+//
+//go:embed config.example.toml
+var exampleConfig []byte
+
+// config is the command line's part in the settings; args are the words
+// after the flags.
+func (f *flags) config(cmd *cobra.Command, args []string) config.Flags {
+	c := config.Flags{Model: f.model, System: f.system, Role: f.role, BaseURL: f.baseURL,
+		NoSave: f.noSave, Options: f.options, ConfigPath: f.configPath,
+		Raw: f.raw, JSON: f.json, Continue: f.cont, Resume: f.resume, Debug: f.debug, ListModels: f.listModels,
+		Saved: config.Saved{List: f.list, Show: f.show, Delete: f.del, Search: f.search}, Args: args}
+	changed := cmd.Flags().Changed
+	if changed("temperature") {
+		c.Temperature = &f.temperature
+	}
+	if changed("max-tokens") {
+		c.MaxTokens = &f.maxTokens
+	}
+	if changed("timeout") {
+		c.Timeout = &f.timeout
+	}
+	if changed("idle-timeout") {
+		c.IdleTimeout = &f.idleTimeout
+	}
+	return c
 }
 
 // runRoot decides between the chat, a one-shot answer and the store's
 // commands.
 func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command, args []string) error {
-	cfg, s, warnings, err := loadSettings(env, f)
+	s, warnings, err := config.Resolve(f.config(cmd, args), env.getenv)
 	for _, w := range warnings {
 		fmt.Fprintln(env.stderr, "parley: warning: "+w)
 	}
 	if err != nil {
 		return err
 	}
-	if f.raw && f.json {
-		return usageErrorf("--raw and --json do not go together")
-	}
-	if err := checkUsage(cmd, f, cfg, s, args, env.getenv); err != nil {
-		return err
-	}
-	if done, err := runSavedCommands(ctx, env, f, s); done {
+	if done, err := runSavedCommands(ctx, env, s); done {
 		return storeError(err)
 	}
 
@@ -201,12 +240,12 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	if err != nil {
 		return err
 	}
-	if prompt == "" && !f.listModels && (!env.stdinTTY || !env.stdoutTTY) {
-		return usageErrorf("no prompt: give one with -p, as words, or on stdin (or run on a terminal for the chat)")
+	if prompt == "" && !s.ListModels && (!env.stdinTTY || !env.stdoutTTY) {
+		return usage.Errorf("no prompt: give one with -p, as words, or on stdin (or run on a terminal for the chat)")
 	}
 	conv := &conversation{}
-	if !f.listModels {
-		if conv, err = openConversation(ctx, env, f, s); err != nil {
+	if !s.ListModels {
+		if conv, err = openConversation(ctx, env, s); err != nil {
 			return storeError(err)
 		}
 		defer conv.close()
@@ -215,18 +254,18 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 			s.Model = conv.conv.Provider + ":" + conv.conv.Model
 		}
 	}
-	w, err := newSetup(ctx, env, f, s)
+	w, err := newSetup(ctx, env, s)
 	if err != nil {
 		return err
 	}
 	defer w.close()
-	if f.listModels {
+	if s.ListModels {
 		return listModels(ctx, env, w)
 	}
 	if prompt == "" {
 		return runChat(ctx, env, s, w, conv)
 	}
-	return runOneShot(ctx, env, f, s, w, conv, prompt)
+	return runOneShot(ctx, env, s, w, conv, prompt)
 }
 
 // readPrompt joins -p, the positional words and piped stdin.
@@ -245,7 +284,7 @@ func readPrompt(env *environment, p string, args []string) (string, error) {
 				return "", fmt.Errorf("reading stdin: %w", err)
 			}
 			if len(data) > maxStdin {
-				return "", usageErrorf("stdin is larger than %d MiB", maxStdin>>20)
+				return "", usage.Errorf("stdin is larger than %d MiB", maxStdin>>20)
 			}
 			if s := strings.TrimRight(string(data), "\n"); strings.TrimSpace(s) != "" {
 				parts = append(parts, s)
@@ -270,14 +309,6 @@ func isPipeOrFile(f *os.File) bool {
 	return m&os.ModeNamedPipe != 0 || m.IsRegular()
 }
 
-// usageError is bad usage or config: exit status 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usageErrorf(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
-
 // Exit statuses.
 const (
 	exitFailed      = 1
@@ -288,9 +319,8 @@ const (
 
 // exitCode maps the error that ended a run to its exit status.
 func exitCode(ctx context.Context, err error) int {
-	var ue usageError
 	switch {
-	case errors.As(err, &ue):
+	case usage.Is(err):
 		return exitUsage
 	case ctx.Err() != nil, errors.Is(err, errInterrupted):
 		return exitInterrupted

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -14,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -44,6 +47,9 @@ func binary(t testing.TB) string {
 }
 
 func TestMain(m *testing.M) {
+	if bin := os.Getenv(measureBin); bin != "" {
+		os.Exit(measure(bin, os.Args[1:]))
+	}
 	dir, err := os.MkdirTemp("", "parley-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -67,18 +73,96 @@ type result struct {
 	peakRSS        int64 // bytes
 }
 
-// parley runs the built binary with a clean environment.
+// parley runs the command line in this process, as the binary would run
+// it with a clean environment (see cleanEnv), with stdin a pipe holding
+// stdin when it is not empty. Tests about processes, signals and
+// terminals run the binary instead (parleyBinary).
 func parley(t *testing.T, stdin string, env []string, args ...string) result {
 	t.Helper()
+	return inProcess(t.Context(), t, stdin, cleanEnv(t, env), args...)
+}
+
+// inProcess calls run with the streams of a pipe and the environment env,
+// whose last value of a name wins, as for a process.
+func inProcess(ctx context.Context, t *testing.T, stdin string, env []string, args ...string) result {
+	vars := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	var in io.Reader
+	if stdin != "" {
+		in = strings.NewReader(stdin)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, args, in, &stdout, &stderr, func(k string) string { return vars[k] })
+	return result{stdout: stdout.String(), stderr: stderr.String(), code: code}
+}
+
+// cleanEnv is the environment of a run: a home of its own, with env last.
+func cleanEnv(t *testing.T, env []string) []string {
 	home := t.TempDir()
-	cmd := exec.Command(binary(t), args...)
-	cmd.Env = append([]string{
+	return append([]string{
 		"HOME=" + home,
 		"PATH=" + os.Getenv("PATH"),
 		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
 		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
 		"OLLAMA_HOST=127.0.0.1:1",
 	}, env...)
+}
+
+// parleyBinary runs the built binary with a clean environment.
+func parleyBinary(t *testing.T, stdin string, env []string, args ...string) result {
+	t.Helper()
+	return runBinary(t, exec.Command(binary(t), args...), stdin, cleanEnv(t, env))
+}
+
+// measured runs the built binary as parleyBinary does, and measures its
+// peak memory. On Linux a process started from this one counts this one's
+// peak too (its memory is shared until the exec), and in-process runs make
+// that large: so the binary is started from a new, small copy of the test
+// binary (see measure), which reports the peak.
+func measured(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rss := filepath.Join(t.TempDir(), "rss")
+	r := runBinary(t, exec.Command(self, args...), "", append(cleanEnv(t, env), measureBin+"="+binary(t), measureOut+"="+rss))
+	data, err := os.ReadFile(rss)
+	if err != nil {
+		t.Fatalf("no peak memory measured: %v; stderr %q", err, r.stderr)
+	}
+	fmt.Sscan(string(data), &r.peakRSS)
+	return r
+}
+
+// The variables that make the test binary run measure instead of the tests.
+const measureBin, measureOut = "PARLEY_TEST_MEASURE", "PARLEY_TEST_MEASURE_OUT"
+
+// measure runs bin with args and this process's streams and environment
+// (less the two variables), writes its peak memory to the file that
+// measureOut names, and returns its exit status.
+func measure(bin string, args []string) int {
+	out := os.Getenv(measureOut)
+	os.Unsetenv(measureBin)
+	os.Unsetenv(measureOut)
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	os.WriteFile(out, []byte(fmt.Sprint(peakRSS(cmd.ProcessState))), 0o600)
+	return cmd.ProcessState.ExitCode()
+}
+
+// runBinary runs cmd with stdin and env, and returns what it left behind.
+func runBinary(t *testing.T, cmd *exec.Cmd, stdin string, env []string) result {
+	t.Helper()
+	cmd.Env = env
 	if stdin != "" {
 		cmd.Stdin = strings.NewReader(stdin)
 	}
@@ -91,9 +175,41 @@ func parley(t *testing.T, stdin string, env []string, args ...string) result {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	r := result{stdout: stdout.String(), stderr: stderr.String(), code: code}
-	r.peakRSS = peakRSS(cmd.ProcessState)
-	return r
+	return result{stdout: stdout.String(), stderr: stderr.String(), code: code}
+}
+
+// serve starts a test server with h, closed when the test ends.
+func serve(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// writeConfig writes text to a private config file and returns its path.
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	return writeFile(t, "config.toml", []byte(text))
+}
+
+// writeFile writes data to a private file called name in a directory of
+// its own, and returns its path.
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// selfSigned returns the URL of an HTTPS server whose certificate nobody
+// trusts, closed when the test ends.
+func selfSigned(t *testing.T) string {
+	srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // chatServer serves an OpenAI-style stream of tokens to the key sk-test
@@ -219,10 +335,7 @@ func TestDemoOffline(t *testing.T) {
 	}
 	// A provider's name means the provider, whatever the default provider
 	// (here with its default model made the fast one).
-	cfg := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(cfg, []byte("default_provider = \"openai\"\n[providers.demo]\nmodel = \"fast\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := writeConfig(t, "default_provider = \"openai\"\n[providers.demo]\nmodel = \"fast\"\n")
 	r = parley(t, "", []string{"PARLEY_CONFIG=" + cfg}, "-m", "demo", "-p", "hello")
 	if r.code != 0 || !strings.Contains(r.stdout, "# Hello from the Parley demo") {
 		t.Fatalf("-m demo with openai as the default provider: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
@@ -230,13 +343,9 @@ func TestDemoOffline(t *testing.T) {
 }
 
 func TestOneShotNetworkFaults(t *testing.T) {
-	tlsSrv := httptest.NewUnstartedServer(http.NotFoundHandler())
-	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
-	tlsSrv.StartTLS()
-	t.Cleanup(tlsSrv.Close)
 	tests := []struct{ name, url, stderr string }{
 		{"refused", "http://127.0.0.1:1", "parley: cannot connect to 127.0.0.1:1: connection refused (is the server running? check the base URL)\n"},
-		{"self-signed", tlsSrv.URL, "parley: TLS certificate not trusted: x509: certificate signed by unknown authority (for a private CA, set ca_file in the config)\n"},
+		{"self-signed", selfSigned(t), "parley: TLS certificate not trusted: x509: certificate signed by unknown authority (for a private CA, set ca_file in the config)\n"},
 		{"no such host", "http://no-such-host.invalid", "parley: cannot resolve host no-such-host.invalid (check the base URL and your network)\n"},
 	}
 	for _, tt := range tests {
@@ -266,5 +375,50 @@ func TestOneShotRetriesBeforeTheFirstToken(t *testing.T) {
 	r := parley(t, "", []string{"OPENAI_API_KEY=sk-test"}, "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
 	if r.code != 0 || r.stdout != "after retry" || calls.Load() != 2 {
 		t.Fatalf("exit %d, stdout %q, stderr %q, %d calls", r.code, r.stdout, r.stderr, calls.Load())
+	}
+}
+
+// TestLoadTwentyAtOnce runs 20 one-shot processes at once against a server
+// streaming 1,000 tokens a second to each: every one must print exactly
+// the streamed text.
+func TestLoadTwentyAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test")
+	}
+	const procs, tokens = 20, 1000
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for i := range tokens {
+			b, _ := json.Marshal(map[string]any{"choices": []any{map[string]any{"delta": map[string]string{"content": fmt.Sprintf("t%d ", i)}}}})
+			fmt.Fprintf(w, "data: %s\n\n", b)
+			if i%10 == 9 { // 10 tokens a flush, 100 flushes a second
+				w.(http.Flusher).Flush()
+				select {
+				case <-tick.C:
+				case <-r.Context().Done():
+					return
+				}
+			}
+		}
+		fmt.Fprint(w, "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+	})
+	var want strings.Builder
+	for i := range tokens {
+		fmt.Fprintf(&want, "t%d ", i)
+	}
+	var wg sync.WaitGroup
+	results := make([]result, procs)
+	for i := range procs {
+		wg.Go(func() {
+			results[i] = parleyBinary(t, "", []string{"OPENAI_API_KEY=sk-test"}, "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
+		})
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.code != 0 || r.stdout != want.String() {
+			t.Errorf("process %d: exit %d, %d bytes of %d, stderr %q", i, r.code, len(r.stdout), want.Len(), r.stderr)
+		}
 	}
 }

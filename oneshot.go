@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/termsafe"
@@ -20,7 +19,7 @@ import (
 // runOneShot sends prompt and streams the answer to stdout. What is saved
 // is what reached stdout: when the output fails or the run is interrupted,
 // the answer is kept as far as it was written, and marked stopped.
-func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *setup, conv *conversation, prompt string) error {
+func runOneShot(ctx context.Context, env *environment, s config.Settings, w *setup, conv *conversation, prompt string) error {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // a failed write stops the stream too
@@ -31,12 +30,13 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 		return err
 	}
 	a := &oneShotAnswer{sv: conv.start(ctx, env, w, prompt)}
+	asJSON := s.Output == config.OutputJSON
 	switch {
-	case f.json:
+	case asJSON:
 		a.out = newJSONPrinter(env.stdout, env.stdoutTTY)
 	case !env.stdoutTTY:
 		a.out = &rawPrinter{w: env.stdout}
-	case f.raw:
+	case s.Output == config.OutputRaw:
 		a.out = &rawPrinter{w: env.stdout, sanitize: new(termsafe.Sanitizer)}
 	default:
 		a.out = newTermPrinter(env, s.Theme)
@@ -46,8 +46,8 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	// rate limit, an overloaded server), so that a script's log says why
 	// the answer is late, and a cut at the token limit, so that it does not
 	// pass for a whole answer (see mustSay). --json has them all on stdout.
-	notices := !f.json && env.stderrTTY
-	waits := !f.json
+	notices := !asJSON && env.stderrTTY
+	waits := !asJSON
 	stopSpinner := func() {}
 	if notices {
 		stopSpinner = startSpinner(env.stderr, "waiting for "+termsafe.Sanitize(w.spec))
@@ -81,7 +81,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	switch {
 	case endErr == nil:
 		return nil
-	case f.json && a.writeErr == nil:
+	case asJSON && a.writeErr == nil:
 		return silentError{endErr} // already reported on stdout
 	}
 	return failure(endErr, s, saved)
@@ -311,7 +311,7 @@ func (p *rawPrinter) shown() int { return p.done }
 type jsonPrinter struct {
 	w     io.Writer
 	buf   []byte // the lines of the batch, written by flush
-	enc   *jsonOut
+	enc   *termsafe.JSON
 	ended bool // a finish or error object was written
 	cut   bool // the token limit cut the answer: its finish says so
 
@@ -325,38 +325,9 @@ type jsonPrinter struct {
 type jsonEnd struct{ end, text int }
 
 func newJSONPrinter(w io.Writer, tty bool) *jsonPrinter {
-	p := &jsonPrinter{w: w, enc: newJSONOut(tty)}
+	p := &jsonPrinter{w: w, enc: termsafe.NewJSON(tty)}
 	p.enc.SetEscapeHTML(false)
 	return p
-}
-
-// jsonOut encodes values as JSON for the reader of the output: on a
-// terminal the encoding is sanitized, since JSON escapes C0 controls but
-// not C1 ones (U+009B is CSI to some terminals) or bidirectional
-// overrides. Set the Encoder's options before the first encode.
-type jsonOut struct {
-	*json.Encoder // into buf
-	buf           bytes.Buffer
-	tty           bool
-}
-
-func newJSONOut(tty bool) *jsonOut {
-	o := &jsonOut{tty: tty}
-	o.Encoder = json.NewEncoder(&o.buf)
-	return o
-}
-
-// encode returns v encoded, with its newline. The bytes are valid until
-// the next encode.
-func (o *jsonOut) encode(v any) ([]byte, error) {
-	o.buf.Reset()
-	if err := o.Encode(v); err != nil {
-		return nil, err
-	}
-	if o.tty {
-		return []byte(termsafe.Sanitize(o.buf.String())), nil
-	}
-	return o.buf.Bytes(), nil
 }
 
 // jsonChunk is the --json form of a chunk.
@@ -399,7 +370,7 @@ func (p *jsonPrinter) chunk(c provider.Chunk) error {
 }
 
 func (p *jsonPrinter) write(j jsonChunk) error {
-	line, err := p.enc.encode(j)
+	line, err := p.enc.Encode(j)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"strings"
+
+	"github.com/parley-chat/parley/internal/config"
 )
 
 // oneShotFailure is the error a failed one-shot ends with: its cause, and
@@ -40,7 +42,7 @@ func (e oneShotFailure) words(msg string) string {
 }
 
 // failure returns the error a one-shot that failed with err ends with.
-func failure(err error, s settings, saved bool) error {
+func failure(err error, s config.Settings, saved bool) error {
 	if err == nil || errors.Is(err, errInterrupted) || errors.Is(err, errPipeClosed) {
 		return err
 	}

@@ -4,24 +4,37 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"strings"
 
+	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/saved"
+	"github.com/parley-chat/parley/internal/usage"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 )
 
-// storePath is where conversations are saved: data_dir (or
-// PARLEY_DATA_DIR) from the settings, else the store's default.
-func storePath(env *environment, s settings) (string, error) {
-	if s.DataDir != "" {
-		return filepath.Join(s.DataDir, "parley.db"), nil
+// runSavedCommands runs --list, --show, --delete or --search, if one was
+// given, and reports whether it did.
+func runSavedCommands(ctx context.Context, env *environment, s config.Settings) (bool, error) {
+	switch asked := s.Saved.Asked(); len(asked) {
+	case 0:
+		return false, nil
+	case 1:
+	default:
+		return true, usage.Errorf("%s do not go together", strings.Join(asked, " and "))
 	}
-	return store.DefaultPath(env.getenv)
+	st, err := openStore(env, s)
+	if err != nil {
+		return true, err
+	}
+	defer st.Close()
+	c := saved.New(st, env.stdout, env.stdoutTTY, s.Output == config.OutputJSON, env.width, env.glamourStyle(s.Theme))
+	return true, c.Run(ctx, s.Saved)
 }
 
 // openStore opens the conversation database.
-func openStore(env *environment, s settings) (*store.Store, error) {
-	path, err := storePath(env, s)
+func openStore(env *environment, s config.Settings) (*store.Store, error) {
+	path, err := s.StorePath(env.getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -40,8 +53,8 @@ type conversation struct {
 // --continue or --resume, loads the conversation to continue. A database
 // that cannot be opened only costs the saving, with a warning, unless a
 // conversation was to be continued from it.
-func openConversation(ctx context.Context, env *environment, f *flags, s settings) (*conversation, error) {
-	resuming := f.cont || f.resume != ""
+func openConversation(ctx context.Context, env *environment, s config.Settings) (*conversation, error) {
+	resuming := s.Continue || s.Resume != ""
 	if s.NoSave && !resuming {
 		return &conversation{}, nil
 	}
@@ -58,13 +71,13 @@ func openConversation(ctx context.Context, env *environment, f *flags, s setting
 		return c, nil
 	}
 	var conv *store.Conversation
-	if f.cont {
+	if s.Continue {
 		conv, err = st.Latest(ctx)
 	} else {
-		conv, err = st.Get(ctx, f.resume)
+		conv, err = st.Get(ctx, s.Resume)
 	}
-	if errors.Is(err, store.ErrNotFound) && f.cont {
-		err = usageErrorf("no saved conversation to continue")
+	if errors.Is(err, store.ErrNotFound) && s.Continue {
+		err = usage.Errorf("no saved conversation to continue")
 	}
 	if err != nil {
 		st.Close()

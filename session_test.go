@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -43,14 +42,13 @@ func TestContinueSendsTheHistory(t *testing.T) {
 // that arrived are printed and saved as stopped, and the exit status is 130.
 func TestInterruptKeepsThePartialAnswer(t *testing.T) {
 	sent := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		fmt.Fprint(w, "data: {\"choices\":[{\"delta\":{\"content\":\"partial words\"}}]}\n\n")
 		w.(http.Flusher).Flush()
 		close(sent)
 		<-r.Context().Done()
-	}))
-	defer srv.Close()
+	})
 	data := t.TempDir()
 	cmd := exec.Command(binary(t), "-m", "openai:m", "--base-url", srv.URL, "-p", "q")
 	cmd.Env = []string{"HOME=" + t.TempDir(), "OPENAI_API_KEY=sk-test", "PARLEY_DATA_DIR=" + data, "PARLEY_CONFIG=/dev/null"}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/parley-chat/parley/internal/usage"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -44,7 +45,7 @@ func storeError(err error) error {
 	pe := plain(err)
 	var amb *store.AmbiguousError
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrNoTerms) || errors.As(err, &amb) {
-		return usageError{pe}
+		return usage.Error{Err: pe}
 	}
 	return pe
 }

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-chat/parley/internal/usage"
 	"github.com/parley-chat/parley/provider/httpx"
 )
 
@@ -62,14 +64,14 @@ func (b buildInfo) String() string {
 // build info is read once.
 func addVersion(cmd *cobra.Command) {
 	b := readBuildInfo()
-	httpx.UserAgent = "parley/" + b.version
+	setUserAgent(b.version)
 	line := b.String()
 	cmd.Version = line
 	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and Go version",
-		Args:  noArgs,
+		Args:  usage.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintln(cmd.OutOrStdout(), line)
 			return err
@@ -77,11 +79,10 @@ func addVersion(cmd *cobra.Command) {
 	})
 }
 
-// noArgs is the Args of a command that takes none: a word after it is a
-// usage error (exit 2), not an unknown command.
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usageErrorf("%s takes no arguments (got %q)", cmd.CommandPath(), args[0])
-	}
-	return nil
+// userAgent names this version in the User-Agent of requests, once per
+// process: run may be called more than once, and at once, as the tests do.
+var userAgent sync.Once
+
+func setUserAgent(version string) {
+	userAgent.Do(func() { httpx.UserAgent = "parley/" + version })
 }

@@ -1,4 +1,12 @@
-package main
+// Package saved is the command line's view of the saved conversations:
+// --list, --show, --delete and --search. It prints for two readers. On a
+// terminal: a table with relative times, a rendered transcript, search
+// matches in reverse video, all sanitized so that stored text cannot drive
+// the terminal. Piped: one tab-separated line per conversation or match,
+// with full IDs and RFC 3339 times, the transcript as raw markdown, and
+// search matches between « and ». With --json: one JSON document (an array
+// for --list and --search).
+package saved
 
 import (
 	"bufio"
@@ -10,55 +18,28 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/parley-chat/parley/internal/config"
+	"github.com/parley-chat/parley/internal/usage"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/termsafe"
 )
 
-// The store's commands print for two readers. On a terminal: a table with
-// relative times, a rendered transcript, search matches in reverse video,
-// all sanitized so that stored text cannot drive the terminal. Piped: one
-// tab-separated line per conversation or match, with full IDs and RFC 3339
-// times, the transcript as raw markdown, and search matches between « and ».
-// With --json: one JSON document (an array for --list and --search).
-
-// runSavedCommands runs --list, --show, --delete or --search, if one was
-// given, and reports whether it did.
-func runSavedCommands(ctx context.Context, env *environment, f *flags, s settings) (bool, error) {
-	var asked []string
-	for _, flag := range []struct {
-		name string
-		on   bool
-	}{{"--list", f.list}, {"--show", f.show != ""}, {"--delete", f.del != ""}, {"--search", f.search != ""}} {
-		if flag.on {
-			asked = append(asked, flag.name)
-		}
-	}
-	switch len(asked) {
-	case 0:
-		return false, nil
-	case 1:
-	default:
-		return true, usageErrorf("%s do not go together", strings.Join(asked, " and "))
-	}
-	st, err := openStore(env, s)
-	if err != nil {
-		return true, err
-	}
-	defer st.Close()
-	c := newSavedCmd(st, env.stdout, env.stdoutTTY, f.json, env.width, env.glamourStyle(s.Theme))
+// Run does what q asks, which is one of --list, --show, --delete and
+// --search.
+func (c *Cmd) Run(ctx context.Context, q config.Saved) error {
 	switch {
-	case f.list:
-		return true, c.list(ctx)
-	case f.show != "":
-		return true, c.show(ctx, f.show)
-	case f.del != "":
-		return true, c.remove(ctx, f.del)
+	case q.List:
+		return c.list(ctx)
+	case q.Show != "":
+		return c.show(ctx, q.Show)
+	case q.Delete != "":
+		return c.remove(ctx, q.Delete)
 	}
-	return true, c.search(ctx, f.search)
+	return c.search(ctx, q.Search)
 }
 
-// savedCmd prints what the store holds.
-type savedCmd struct {
+// Cmd prints what the store holds.
+type Cmd struct {
 	st    *store.Store
 	w     io.Writer
 	tty   bool   // w is a terminal
@@ -68,15 +49,15 @@ type savedCmd struct {
 	now   time.Time
 }
 
-// newSavedCmd returns a savedCmd printing to w; tty says whether w is a
+// New returns a Cmd printing to w; tty says whether w is a
 // terminal, asJSON whether to print JSON, width is the terminal's and
 // style the glamour style for transcripts.
-func newSavedCmd(st *store.Store, w io.Writer, tty, asJSON bool, width int, style string) *savedCmd {
-	return &savedCmd{st: st, w: w, tty: tty, json: asJSON, width: width, style: style, now: time.Now()}
+func New(st *store.Store, w io.Writer, tty, asJSON bool, width int, style string) *Cmd {
+	return &Cmd{st: st, w: w, tty: tty, json: asJSON, width: width, style: style, now: time.Now()}
 }
 
 // list prints every saved conversation, the one used last first.
-func (c *savedCmd) list(ctx context.Context) error {
+func (c *Cmd) list(ctx context.Context) error {
 	list, err := c.st.List(ctx, 0)
 	if err != nil {
 		return err
@@ -104,12 +85,12 @@ func (c *savedCmd) list(ctx context.Context) error {
 // table writes conversations as a table that fits the terminal: each
 // column as wide as its widest entry, models at most 24 cells, titles cut
 // to what the terminal has left.
-func (c *savedCmd) table(w io.Writer, list []store.Conversation) {
+func (c *Cmd) table(w io.Writer, list []store.Conversation) {
 	rows := make([][5]string, 0, len(list)+1)
 	rows = append(rows, [5]string{"ID", "TITLE", "MODEL", "LAST USED", "MESSAGES"})
 	widths := [5]int{store.ShortLen, 0, 0, 0, 0}
 	for _, conv := range list {
-		rows = append(rows, [5]string{store.ShortID(conv.ID), clean(conv.Title), clean(modelName(conv)),
+		rows = append(rows, [5]string{store.ShortID(conv.ID), termsafe.Cell(conv.Title), termsafe.Cell(modelName(conv)),
 			ago(conv.UpdatedAt, c.now), fmt.Sprint(conv.MessageCount)})
 	}
 	for _, r := range rows {
@@ -131,9 +112,9 @@ func (c *savedCmd) table(w io.Writer, list []store.Conversation) {
 
 // remove deletes one conversation. It wants at least minDeletePrefix
 // digits of its ID, so that a slip of the finger deletes nothing.
-func (c *savedCmd) remove(ctx context.Context, idOrPrefix string) error {
+func (c *Cmd) remove(ctx context.Context, idOrPrefix string) error {
 	if p := strings.TrimSpace(idOrPrefix); len(p) < minDeletePrefix {
-		return usageErrorf("--delete wants at least %d digits of the ID, not %q (see --list)", minDeletePrefix, p)
+		return usage.Errorf("--delete wants at least %d digits of the ID, not %q (see --list)", minDeletePrefix, p)
 	}
 	conv, err := c.st.Get(ctx, idOrPrefix)
 	if err != nil {
@@ -154,10 +135,10 @@ const minDeletePrefix = 4
 
 // writeJSON writes v as indented JSON: sanitized on a terminal, since
 // JSON escapes C0 controls but not C1 ones or bidirectional overrides.
-func (c *savedCmd) writeJSON(v any) error {
-	enc := newJSONOut(c.tty)
+func (c *Cmd) writeJSON(v any) error {
+	enc := termsafe.NewJSON(c.tty)
 	enc.SetIndent("", "  ")
-	b, err := enc.encode(v)
+	b, err := enc.Encode(v)
 	if err != nil {
 		return err
 	}
@@ -167,15 +148,12 @@ func (c *savedCmd) writeJSON(v any) error {
 
 // text makes a line of stored text fit to print: sanitized on a terminal,
 // on one line everywhere.
-func (c *savedCmd) text(s string) string {
+func (c *Cmd) text(s string) string {
 	if c.tty {
-		return clean(s)
+		return termsafe.Cell(s)
 	}
 	return oneLine(s)
 }
-
-// clean sanitizes s for the terminal and puts it on one line.
-func clean(s string) string { return oneLine(termsafe.Sanitize(s)) }
 
 // oneLine replaces tabs and line breaks with spaces.
 func oneLine(s string) string {

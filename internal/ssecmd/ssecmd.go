@@ -1,4 +1,8 @@
-package main
+// Package ssecmd is `parley sse URL`, a debugging aid: it prints each event
+// of any server-sent event endpoint as one JSON line and reconnects as a
+// browser's EventSource does. It shares the providers' transport and time
+// limits, and nothing else of a chat.
+package ssecmd
 
 import (
 	"context"
@@ -13,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-chat/parley/internal/usage"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/httpx"
 	"github.com/parley-chat/parley/stream"
@@ -30,18 +35,27 @@ type sseFlags struct {
 	idleTimeout   time.Duration
 }
 
-// newSSECommand returns `parley sse URL`, a debugging aid that prints each
+// Options are what the command takes from the root: whether stdout is a
+// terminal, and the words and default of the time limits, which the root's
+// own flags share.
+type Options struct {
+	TTY                          bool
+	TimeoutHelp, IdleTimeoutHelp string
+	IdleTimeout                  time.Duration
+}
+
+// New returns `parley sse URL`, a debugging aid that prints each
 // event of any server-sent event endpoint as one JSON line
 // {"event", "data", "id"} and reconnects as a browser's EventSource does.
 //
-// Its RunE returns a usageError (exit 2) for a bad URL, header or flag
+// Its RunE returns a usage.Error (exit 2) for a bad URL, header or flag
 // value, and any other error (exit 1) for a failure of the stream: an HTTP
 // status other than 200 or 204, a response that is not text/event-stream,
 // a network error with reconnection off, or reconnections used up. A
 // cancelled context (Ctrl+C) makes it return the context's error, which the
 // root maps to 130. A 204, or the end of the body with --no-reconnect, is a
 // clean end: nil.
-func newSSECommand(env *environment) *cobra.Command {
+func New(o Options) *cobra.Command {
 	f := &sseFlags{}
 	cmd := &cobra.Command{
 		Use:   "sse URL",
@@ -63,7 +77,7 @@ func newSSECommand(env *environment) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSSE(cmd, f, args[0], env.stdoutTTY)
+			return run(cmd, f, args[0], o.TTY)
 		},
 	}
 	fl := cmd.Flags()
@@ -74,16 +88,16 @@ func newSSECommand(env *environment) *cobra.Command {
 	fl.BoolVar(&f.noReconnect, "no-reconnect", false, "stop at the end of the body (exit 0) instead of reconnecting")
 	fl.IntVar(&f.maxReconnects, "max-reconnects", stream.DefaultMaxReconnects,
 		"give up after this many reconnections in a row that bring no event with a new ID (0: never reconnect)")
-	fl.DurationVar(&f.timeout, "timeout", 0, helpTimeout)
-	fl.DurationVar(&f.idleTimeout, "idle-timeout", defaultIdleTimeout, helpIdleTimeout)
+	fl.DurationVar(&f.timeout, "timeout", 0, o.TimeoutHelp)
+	fl.DurationVar(&f.idleTimeout, "idle-timeout", o.IdleTimeout, o.IdleTimeoutHelp)
 	return cmd
 }
 
-// runSSE runs `parley sse`; tty says whether stdout is a terminal.
-func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string, tty bool) error {
+// run runs `parley sse`; tty says whether stdout is a terminal.
+func run(cmd *cobra.Command, f *sseFlags, rawURL string, tty bool) error {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usageErrorf("sse: %q is not an http or https URL", rawURL)
+		return usage.Errorf("sse: %q is not an http or https URL", rawURL)
 	}
 	header, err := parseHeaders(f.headers)
 	if err != nil {
@@ -103,10 +117,10 @@ func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string, tty bool) error {
 		}
 	}
 	if f.maxReconnects < 0 {
-		return usageErrorf("sse: --max-reconnects must be 0 or more, not %d", f.maxReconnects)
+		return usage.Errorf("sse: --max-reconnects must be 0 or more, not %d", f.maxReconnects)
 	}
 	if f.timeout < 0 || f.idleTimeout < 0 {
-		return usageErrorf("sse: --timeout and --idle-timeout must be 0 (none) or more")
+		return usage.Errorf("sse: --timeout and --idle-timeout must be 0 (none) or more")
 	}
 	// The providers' transport and bounds: proxies from the environment, the
 	// wait for each response's headers and the silence within a body bounded
@@ -130,11 +144,11 @@ func runSSE(cmd *cobra.Command, f *sseFlags, rawURL string, tty bool) error {
 	c := stream.NewClient(ctx, httpx.StreamClient(popts), stream.NewRequestFunc(method, u.String(), body, header), opts)
 	defer c.Close()
 	out := cmd.OutOrStdout()
-	enc := newJSONOut(tty)
+	enc := termsafe.NewJSON(tty)
 	enc.SetEscapeHTML(false)
 	for c.Next() {
 		ev := c.Event()
-		b, err := enc.encode(struct {
+		b, err := enc.Encode(struct {
 			Event string `json:"event"`
 			Data  string `json:"data"`
 			ID    string `json:"id"`
@@ -175,7 +189,7 @@ func parseHeaders(lines []string) (http.Header, error) {
 		k, v, ok := strings.Cut(l, ":")
 		k = strings.TrimSpace(k)
 		if !ok || k == "" || strings.ContainsAny(k, " \t") {
-			return nil, usageErrorf("sse: header %q is not 'Key: Value'", l)
+			return nil, usage.Errorf("sse: header %q is not 'Key: Value'", l)
 		}
 		h.Add(k, strings.TrimSpace(v))
 	}
@@ -199,7 +213,7 @@ func readBody(arg string, stdin io.Reader) ([]byte, error) {
 		b, err = os.ReadFile(name)
 	}
 	if err != nil {
-		return nil, usageErrorf("sse: reading the body: %v", err)
+		return nil, usage.Errorf("sse: reading the body: %v", err)
 	}
 	return b, nil
 }

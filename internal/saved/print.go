@@ -1,4 +1,4 @@
-package main
+package saved
 
 import (
 	"cmp"
@@ -17,7 +17,7 @@ import (
 
 // show prints one conversation: rendered on a terminal, raw markdown when
 // piped, the whole structure with --json.
-func (c *savedCmd) show(ctx context.Context, idOrPrefix string) error {
+func (c *Cmd) show(ctx context.Context, idOrPrefix string) error {
 	conv, err := c.st.Get(ctx, idOrPrefix)
 	if err != nil {
 		return err
@@ -118,7 +118,7 @@ type searchHit struct {
 // search prints the messages that match text, best first, with the
 // matching words highlighted: in reverse video on a terminal, between «
 // and » when piped, listed apart with --json.
-func (c *savedCmd) search(ctx context.Context, text string) error {
+func (c *Cmd) search(ctx context.Context, text string) error {
 	hits, err := c.st.Search(ctx, text, searchLimit)
 	if err != nil {
 		return err
@@ -138,7 +138,7 @@ func (c *savedCmd) search(ctx context.Context, text string) error {
 		return c.writeJSON(out)
 	}
 	if len(hits) == 0 && c.tty {
-		_, err := fmt.Fprintf(c.w, "No matches for %q.\n", clean(text))
+		_, err := fmt.Fprintf(c.w, "No matches for %q.\n", termsafe.Cell(text))
 		return err
 	}
 	for _, h := range hits {
@@ -149,14 +149,14 @@ func (c *savedCmd) search(ctx context.Context, text string) error {
 	return nil
 }
 
-func (c *savedCmd) printHit(h store.Hit) error {
+func (c *Cmd) printHit(h store.Hit) error {
 	var snip strings.Builder
 	for _, f := range h.Fragments() {
 		switch {
 		case !f.Match:
 			snip.WriteString(c.text(f.Text))
 		case c.tty:
-			snip.WriteString(reverse(clean(f.Text)))
+			snip.WriteString(reverse(termsafe.Cell(f.Text)))
 		default:
 			snip.WriteString("«" + oneLine(f.Text) + "»")
 		}
@@ -170,6 +170,6 @@ func (c *savedCmd) printHit(h store.Hit) error {
 		who = string(h.Role)
 	}
 	_, err := fmt.Fprintf(c.w, "%s  %s  (%s, %s)\n    %s\n", bold(store.ShortID(h.ConversationID)),
-		ansi.Truncate(clean(h.Title), max(c.width-30, 20), "…"), who, ago(h.CreatedAt, c.now), snip.String())
+		ansi.Truncate(termsafe.Cell(h.Title), max(c.width-30, 20), "…"), who, ago(h.CreatedAt, c.now), snip.String())
 	return err
 }
