@@ -25,7 +25,7 @@ func runChat(ctx context.Context, env *environment, s config.Settings, w *setup,
 		Models:         w.models,
 		Store:          conv.st,
 		ConversationID: conv.conv.ID,
-		Editor:         editorCommand(env.getenv),
+		Editor:         config.EditorCommand(env.getenv),
 		StateHome:      env.getenv("XDG_STATE_HOME"),
 	})
 }

@@ -45,7 +45,7 @@ func Command(getenv func(string) string, example []byte) *cobra.Command {
 			if err := writeExample(path, example); err != nil && !errors.Is(err, fs.ErrExist) {
 				return err
 			}
-			args := editorCommand(getenv)
+			args := EditorCommand(getenv)
 			ed := exec.CommandContext(cmd.Context(), args[0], append(args[1:], path)...)
 			ed.Stdin, ed.Stdout, ed.Stderr = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := ed.Run(); err != nil {
@@ -77,9 +77,9 @@ func writeExample(path string, example []byte) error {
 	return f.Close()
 }
 
-// editorCommand is $VISUAL, else $EDITOR, else vi, split into words
+// EditorCommand is $VISUAL, else $EDITOR, else vi, split into words
 // ("code --wait").
-func editorCommand(getenv func(string) string) []string {
+func EditorCommand(getenv func(string) string) []string {
 	for _, v := range []string{"VISUAL", "EDITOR"} {
 		if f := strings.Fields(getenv(v)); len(f) > 0 {
 			return f
