@@ -68,7 +68,7 @@ func TestChatTypeAheadIsSent(t *testing.T) {
 		t.Fatal("the prompt typed ahead was never sent")
 	}
 	time.Sleep(300 * time.Millisecond) // the answer shows
-	ptmx.Write([]byte{4, 4})          // ctrl+d twice: quit
+	ptmx.Write([]byte{4, 4})           // ctrl+d twice: quit
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("the chat ended with %v", err)
 	}
