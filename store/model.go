@@ -70,6 +70,10 @@ type Message struct {
 	Provider       string         `json:"provider,omitempty"`
 	TimeToFirst    time.Duration  `json:"time_to_first_token_ns,omitempty"`
 	Duration       time.Duration  `json:"duration_ns,omitempty"`
+	// Thinking is how long the model reasoned: from its first reasoning
+	// delta to the first words of the answer after it (or to its last
+	// reasoning delta when no words followed). 0 without reasoning.
+	Thinking time.Duration `json:"thinking_ns,omitempty"`
 	Usage          provider.Usage `json:"usage"`
 	Status         Status         `json:"status"`
 	Error          string         `json:"error,omitempty"`

@@ -39,8 +39,9 @@ type entry struct {
 	raw       strings.Builder
 	reasoning *markdown.Renderer
 	thinkToks int       // reasoning tokens as the provider's usage counts them; 0 when not reported
-	thinkFrom time.Time // the first and the last reasoning delta, live only
+	thinkFrom time.Time // the first and the last reasoning delta (or the first words after them), live only
 	thinkTo   time.Time
+	thought   time.Duration // how long the model thought, as stored, for a restored answer
 	status    store.Status // how the answer ended; empty while it streams
 	reason    string       // provider stop reason on a finished answer
 
@@ -111,21 +112,43 @@ func (e *entry) appendReasoning(s string, width int, theme string, now time.Time
 	e.dirty = true
 }
 
+// thoughtUntil ends the thinking time at now when the answer's first
+// words come after reasoning, as the store's Saver does.
+func (e *entry) thoughtUntil(now time.Time) {
+	if !e.thinkFrom.IsZero() && e.raw.Len() == 0 {
+		e.thinkTo = now
+	}
+}
+
+// thinkingTime is how long the model thought: measured live, or as stored.
+func (e *entry) thinkingTime() time.Duration {
+	if !e.thinkFrom.IsZero() {
+		return e.thinkTo.Sub(e.thinkFrom)
+	}
+	return e.thought
+}
+
 // thinkingNote is what the reasoning's header says after its title: while
-// the model thinks, for how long so far; once the answer ended, the
-// reasoning tokens when the provider counted them, which a reopened
-// conversation shows alike. A count of deltas is never shown as tokens.
+// the model thinks, for how long so far; once the answer ended, for how
+// long it thought and the reasoning tokens when the provider counted them,
+// which a reopened conversation shows alike, from the store. A count of
+// deltas is never shown as tokens, nor a time under a second.
 func (e *entry) thinkingNote() string {
+	secs := int(e.thinkingTime().Round(time.Second) / time.Second)
 	if e.status == "" {
-		if d := e.thinkTo.Sub(e.thinkFrom); d >= time.Second {
-			return " (" + strconv.Itoa(int(d.Seconds())) + " s)"
+		if secs >= 1 {
+			return " (" + strconv.Itoa(secs) + " s)"
 		}
 		return ""
 	}
-	if e.thinkToks > 0 {
-		return " · " + strconv.Itoa(e.thinkToks) + " tokens"
+	note := ""
+	if secs >= 1 {
+		note = " for " + strconv.Itoa(secs) + " s"
 	}
-	return ""
+	if e.thinkToks > 0 {
+		note += " · " + strconv.Itoa(e.thinkToks) + " tokens"
+	}
+	return note
 }
 
 // fresh reports whether the cached lines are valid for c and the

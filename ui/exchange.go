@@ -45,7 +45,7 @@ func (m *Model) ask(regen bool) tea.Cmd {
 		convID: m.convID, convSeq: m.convSeq, prompt: t.prompt,
 		model: req.Model, provider: m.prov.Name(), system: req.System,
 		slot: newSlot(), after: m.lastSlot, replace: m.replaced,
-		swap: m.pend != nil, ended: m.ended,
+		swap: m.pend != nil, ended: m.ended, now: m.c.now,
 	}
 	t.saved, m.lastSlot, m.replaced = rec.slot, rec.slot, nil
 	return tea.Batch(openStream(ctx, m.prov, req, m.gen, m.opts.Store, rec), waitTick(m.gen))
@@ -157,6 +157,7 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 			if m.pend != nil && c.Text != "" {
 				m.settle() // the first words: the new answer takes the old one's place
 			}
+			a.thoughtUntil(now)
 			a.appendText(c.Text)
 		} else {
 			a.appendReasoning(c.Text, m.c.wrap, m.c.styles.Theme, now)
