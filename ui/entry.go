@@ -42,8 +42,8 @@ type entry struct {
 	thinkFrom time.Time // the first and the last reasoning delta (or the first words after them), live only
 	thinkTo   time.Time
 	thought   time.Duration // how long the model thought, as stored, for a restored answer
-	status    store.Status // how the answer ended; empty while it streams
-	reason    string       // provider stop reason on a finished answer
+	status    store.Status  // how the answer ended; empty while it streams
+	reason    string        // provider stop reason on a finished answer
 
 	// The cache: lines as rendered for width, theme and showRsn, unless
 	// dirty.
