@@ -60,24 +60,25 @@ type Conversation struct {
 
 // Message is one message of a conversation.
 type Message struct {
-	ID             int64         `json:"id"`
-	ConversationID string        `json:"conversation_id"`
-	Seq            int           `json:"seq"`
-	Role           provider.Role `json:"role"`
-	Text           string        `json:"text"`
-	Reasoning      string        `json:"reasoning,omitempty"`
-	Model          string        `json:"model,omitempty"`
-	Provider       string        `json:"provider,omitempty"`
-	TimeToFirst    time.Duration `json:"time_to_first_token_ns,omitempty"`
-	Duration       time.Duration `json:"duration_ns,omitempty"`
+	ID             int64          `json:"id"`
+	ConversationID string         `json:"conversation_id"`
+	Seq            int            `json:"seq"`
+	Role           provider.Role  `json:"role"`
+	Text           string         `json:"text"`
+	Reasoning      string         `json:"reasoning,omitempty"`
+	Model          string         `json:"model,omitempty"`
+	Provider       string         `json:"provider,omitempty"`
+	TimeToFirst    time.Duration  `json:"time_to_first_token_ns,omitempty"`
+	Duration       time.Duration  `json:"duration_ns,omitempty"`
+	Usage          provider.Usage `json:"usage"`
+	Status         Status         `json:"status"`
+	Error          string         `json:"error,omitempty"`
+	CreatedAt      time.Time      `json:"created_at"`
+
 	// Thinking is how long the model reasoned: from its first reasoning
 	// delta to the first words of the answer after it (or to its last
 	// reasoning delta when no words followed). 0 without reasoning.
-	Thinking  time.Duration  `json:"thinking_ns,omitempty"`
-	Usage     provider.Usage `json:"usage"`
-	Status    Status         `json:"status"`
-	Error     string         `json:"error,omitempty"`
-	CreatedAt time.Time      `json:"created_at"`
+	Thinking time.Duration `json:"thinking_ns,omitempty"`
 }
 
 // titleLen is the longest title, in characters, that Title makes.
