@@ -17,7 +17,8 @@ import (
 // In the built binary: the model picker (Ctrl+L) lists the aliases and
 // the models of every provider that can answer, not only the current
 // one: here the current Ollama server's, and OpenAI's, whose key is set,
-// from a second server. Each is asked at once with its own time limit.
+// from a second server. Each is asked at once with its own time limit. A
+// name typed in full that the list lacks is taken as typed.
 func TestChatModelPickerListsEveryProvider(t *testing.T) {
 	openai := httptest.NewServer(chatserver.NewHandler(chatserver.Options{Key: "sk-test", Model: "gpt-one"}))
 	t.Cleanup(openai.Close)
@@ -51,6 +52,14 @@ func TestChatModelPickerListsEveryProvider(t *testing.T) {
 	}
 	keys("gpt-one", "Enter")
 	waitScreen(t, screen, "now talking to openai:gpt-one", 10*time.Second)
+	// A name typed in full that nothing in the list matches is taken as
+	// typed.
+	keys("C-l")
+	waitScreen(t, screen, "Switch model", 10*time.Second)
+	keys("openai:brand-new-model")
+	waitScreen(t, screen, "enter uses", 5*time.Second)
+	keys("Enter")
+	waitScreen(t, screen, "now talking to openai:brand-new-model", 10*time.Second)
 	keys("C-d")
 	waitExit(t, exitFile, screen)
 }

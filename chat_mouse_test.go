@@ -9,19 +9,26 @@ import (
 	"time"
 )
 
-// tmuxFormat expands a tmux format (such as "#{mouse_button_flag}") in the
-// pane of the chat that tmuxChat started with exitFile.
-func tmuxFormat(t *testing.T, exitFile, format string) string {
+// tmuxRun runs a tmux command on the server of the chat that tmuxChat
+// started with exitFile, and returns its output.
+func tmuxRun(t *testing.T, exitFile string, args ...string) string {
 	t.Helper()
 	sock, err := os.ReadFile(filepath.Join(filepath.Dir(exitFile), "socket"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("tmux", "-L", string(sock), "display-message", "-p", "-t", "t", format).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-L", string(sock)}, args...)...).CombinedOutput()
 	if err != nil {
-		t.Fatalf("tmux display-message: %v\n%s", err, out)
+		t.Fatalf("tmux %v: %v\n%s", args, err, out)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// tmuxFormat expands a tmux format (such as "#{mouse_any_flag}") in the
+// pane of the chat that tmuxChat started with exitFile.
+func tmuxFormat(t *testing.T, exitFile, format string) string {
+	t.Helper()
+	return tmuxRun(t, exitFile, "display-message", "-p", "-t", "t", format)
 }
 
 // In the built binary: the chat asks the terminal for mouse buttons and
