@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parley-chat/parley/provider"
 )
 
 // In the built binary: opening a saved conversation with Ctrl+O switches
@@ -119,5 +121,22 @@ func TestChatHelpOnASmallTerminal(t *testing.T) {
 	keys("Escape") // alone: tmux would send Escape and C-d as one Alt+Ctrl+D
 	waitScreen(t, screen, "Ask anything", 5*time.Second)
 	keys("C-d")
+	waitExit(t, exitFile, screen)
+}
+
+// In the built binary: an answer cut at the token limit says so under the
+// answer in the chat in the words of the one-shot's stderr and --json.
+func TestChatCutAtMaxTokens(t *testing.T) {
+	env := []string{noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir(), "OPENAI_API_KEY=sk-test"}
+	keys, screen, exitFile := tmuxChat(t, env, "-m", "openai:m", "--base-url", cutServer(t))
+	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys("q", "Enter")
+	waitScreen(t, screen, "done", 15*time.Second)
+	keys("x") // any key clears the status line's notice: the note stays
+	s := waitScreen(t, screen, "■ "+provider.MsgMaxTokens, 5*time.Second)
+	if !strings.Contains(s, "Some words") {
+		t.Errorf("the answer is missing:\n%s", s)
+	}
+	keys("C-d", "C-d")
 	waitExit(t, exitFile, screen)
 }

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/ui/markdown"
 )
@@ -44,6 +45,7 @@ type entry struct {
 	thought   time.Duration // how long the model thought, as stored, for a restored answer
 	status    store.Status  // how the answer ended; empty while it streams
 	reason    string        // provider stop reason on a finished answer
+	cut       bool          // the backend said the answer reached the token limit
 
 	// The cache: lines as rendered for width, theme and showRsn, unless
 	// dirty.
@@ -249,8 +251,9 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 			lines = append(lines, s.Note.Render("  ■ stopped: the answer above is incomplete"))
 		}
 	case store.StatusComplete:
-		if e.reason == "length" || e.reason == "max_tokens" {
-			lines = append(lines, s.Note.Render("  ■ cut off: the model reached its token limit"))
+		if e.cut || e.reason == "length" || e.reason == "max_tokens" {
+			// In the words of the one-shot's stderr and --json.
+			lines = append(lines, s.Note.Render("  ■ "+provider.MsgMaxTokens))
 		}
 	}
 	return lines

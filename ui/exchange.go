@@ -171,6 +171,9 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 			a.thinkToks, a.dirty = u.ReasoningTokens, true
 		}
 	case provider.KindNotice:
+		if c.Text == provider.MsgMaxTokens {
+			a.cut = true
+		}
 		st.notice = newNotice(termsafe.Sanitize(c.Text), c.Wait, m.c.now())
 	case provider.KindFinish:
 		a.reason = c.Reason
