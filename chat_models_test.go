@@ -40,8 +40,8 @@ func TestChatModelPickerListsEveryProvider(t *testing.T) {
 	keys, screen, exitFile := tmuxChat(t, env, "-m", "ollama:llama-two:3b")
 	waitScreen(t, screen, "Ask anything", 15*time.Second)
 	keys("C-l")
-	s := waitScreen(t, screen, "Switch model", 10*time.Second)
-	s = waitScreen(t, screen, "openai:gpt-one", 10*time.Second)
+	waitScreen(t, screen, "Switch model", 10*time.Second)
+	s := waitScreen(t, screen, "openai:gpt-one", 10*time.Second)
 	for _, want := range []string{"ollama:llama-two:3b  (current)", "quick"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the picker does not list %q:\n%s", want, s)
