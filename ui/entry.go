@@ -130,14 +130,18 @@ func (e *entry) thinkingTime() time.Duration {
 	return e.thought
 }
 
+// thinkingNow reports that the model is still thinking: the answer is
+// running and has no words yet.
+func (e *entry) thinkingNow() bool { return e.status == "" && e.raw.Len() == 0 }
+
 // thinkingNote is what the reasoning's header says after its title: while
-// the model thinks, for how long so far; once the answer ended, for how
+// the model thinks, for how long so far; once the answer began, for how
 // long it thought and the reasoning tokens when the provider counted them,
 // which a reopened conversation shows alike, from the store. A count of
 // deltas is never shown as tokens, nor a time under a second.
 func (e *entry) thinkingNote() string {
 	secs := int(e.thinkingTime().Round(time.Second) / time.Second)
-	if e.status == "" {
+	if e.thinkingNow() {
 		if secs >= 1 {
 			return " (" + strconv.Itoa(secs) + " s)"
 		}
@@ -221,7 +225,7 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 		switch {
 		case showReasoning:
 			title := "▾ Thought"
-			if e.status == "" {
+			if e.thinkingNow() {
 				title = "▾ Thinking"
 			}
 			lines = append(lines, s.Thinking.Render(title+n))

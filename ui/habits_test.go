@@ -165,6 +165,7 @@ func TestThinkingShowsSeconds(t *testing.T) {
 	tick(3 * time.Second)
 	p.text("Done thinking.")
 	h.waitText("Done thinking.")
+	h.waitText("▸ Thought for 12 s") // the answer began: the thinking is over
 	tick(5 * time.Second) // the answer's own time is not thinking
 	p.out <- provider.Chunk{Kind: provider.KindFinish, Reason: "stop"}
 	h.waitText("▸ Thought for 12 s · ctrl+t shows it")
