@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"slices"
 
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/provider"
@@ -22,7 +21,7 @@ func runChat(ctx context.Context, env *environment, s config.Settings, w *setup,
 		NoColor:        env.noColor,
 		AnswerDone:     func() { fitMemory(env.getenv) },
 		Switch:         func(spec string) (provider.Provider, provider.Request, error) { return w.switchTo(ctx, env, spec) },
-		Models:         w.models,
+		Models:         func(ctx context.Context) ([]string, error) { return w.models(ctx, env) },
 		Store:          conv.st,
 		ConversationID: conv.conv.ID,
 		Editor:         config.EditorCommand(env.getenv),
@@ -39,24 +38,4 @@ func (w *setup) switchTo(ctx context.Context, env *environment, spec string) (pr
 	}
 	*w = next
 	return w.prov, w.request, nil
-}
-
-// models lists what the model picker offers: the aliases, then the models
-// of the current provider when it can list them.
-func (w *setup) models(ctx context.Context) ([]string, error) {
-	var specs []string
-	for alias := range w.s.Aliases {
-		specs = append(specs, alias)
-	}
-	slices.Sort(specs)
-	if lister, ok := w.prov.(provider.ModelLister); ok {
-		models, err := lister.ListModels(ctx)
-		if err != nil {
-			return specs, err
-		}
-		for _, m := range models {
-			specs = append(specs, w.prov.Name()+":"+m)
-		}
-	}
-	return specs, nil
 }

@@ -23,6 +23,7 @@ func tmuxChat(t *testing.T, env []string, args ...string) (keys func(...string),
 	}
 	dir := t.TempDir()
 	sock := fmt.Sprintf("parley-test-%d-%d", os.Getpid(), time.Now().UnixNano())
+	os.WriteFile(filepath.Join(dir, "socket"), []byte(sock), 0o600) // for tmuxRun
 	tmux := func(a ...string) string {
 		out, err := exec.Command("tmux", append([]string{"-L", sock}, a...)...).CombinedOutput()
 		if err != nil {

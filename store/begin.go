@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/parley-chat/parley/provider"
 )
@@ -23,6 +24,10 @@ type Exchange struct {
 	// conversation.
 	Replace bool
 	From    int
+
+	// Now is the clock the answer's thinking time is measured with; nil
+	// means time.Now.
+	Now func() time.Time
 }
 
 // Begun is where Begin saved an exchange.
@@ -47,6 +52,7 @@ func (s *Store) Begin(ctx context.Context, e Exchange) (Begun, error) {
 	answer := Message{ConversationID: b.ConversationID, Model: e.Model, Provider: e.Provider}
 	if e.Replace && b.ConversationID != "" {
 		b.Saver = s.ReplaceAnswer(ctx, prompt, answer, e.From)
+		b.Saver.setClock(e.Now)
 		return b, nil
 	}
 	if b.ConversationID == "" {
@@ -69,5 +75,6 @@ func (s *Store) Begin(ctx context.Context, e Exchange) (Begun, error) {
 		return b, err
 	}
 	b.Saver.promptSeq = u.Seq
+	b.Saver.setClock(e.Now)
 	return b, nil
 }

@@ -43,14 +43,15 @@ func addMessage(ctx context.Context, tx *sql.Tx, m Message) (Message, error) {
 	}
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO messages (conversation_id, seq, role, text, reasoning, model, provider,
-			ttft_ms, duration_ms, input_tokens, output_tokens, reasoning_tokens, status, error, created_at)
+			ttft_ms, duration_ms, input_tokens, output_tokens, reasoning_tokens, status, error, created_at,
+			thinking_ms)
 		VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?1),
-			?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+			?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
 		RETURNING id, seq`,
 		m.ConversationID, string(m.Role), m.Text, m.Reasoning, m.Model, m.Provider,
 		m.TimeToFirst.Milliseconds(), m.Duration.Milliseconds(),
 		m.Usage.InputTokens, m.Usage.OutputTokens, m.Usage.ReasoningTokens,
-		string(m.Status), m.Error, millis(m.CreatedAt)).Scan(&m.ID, &m.Seq)
+		string(m.Status), m.Error, millis(m.CreatedAt), m.Thinking.Milliseconds()).Scan(&m.ID, &m.Seq)
 	if err != nil {
 		return Message{}, fmt.Errorf("store: add message: %w", err)
 	}
@@ -104,11 +105,12 @@ func (s *Store) UpdateMessage(ctx context.Context, m Message) error {
 	}
 	res, err := s.db.ExecContext(ctx, `
 		UPDATE messages SET text = ?, reasoning = ?, ttft_ms = ?, duration_ms = ?,
-			input_tokens = ?, output_tokens = ?, reasoning_tokens = ?, status = ?, error = ?
+			input_tokens = ?, output_tokens = ?, reasoning_tokens = ?, status = ?, error = ?,
+			thinking_ms = ?
 		WHERE id = ?`,
 		m.Text, m.Reasoning, m.TimeToFirst.Milliseconds(), m.Duration.Milliseconds(),
 		m.Usage.InputTokens, m.Usage.OutputTokens, m.Usage.ReasoningTokens,
-		string(m.Status), m.Error, m.ID)
+		string(m.Status), m.Error, m.Thinking.Milliseconds(), m.ID)
 	if err != nil {
 		return fmt.Errorf("store: update message %d: %w", m.ID, err)
 	}
@@ -125,7 +127,7 @@ func messages(ctx context.Context, q interface {
 	rows, err := q.QueryContext(ctx, `
 		SELECT id, conversation_id, seq, role, text, reasoning, model, provider,
 			ttft_ms, duration_ms, input_tokens, output_tokens, reasoning_tokens,
-			status, error, created_at
+			status, error, created_at, thinking_ms
 		FROM messages WHERE conversation_id = ? ORDER BY seq`, convID)
 	if err != nil {
 		return nil, err
@@ -134,14 +136,15 @@ func messages(ctx context.Context, q interface {
 	var list []Message
 	for rows.Next() {
 		var m Message
-		var ttft, dur, created int64
+		var ttft, dur, created, thinking int64
 		if err := rows.Scan(&m.ID, &m.ConversationID, &m.Seq, &m.Role, &m.Text, &m.Reasoning,
 			&m.Model, &m.Provider, &ttft, &dur, &m.Usage.InputTokens, &m.Usage.OutputTokens,
-			&m.Usage.ReasoningTokens, &m.Status, &m.Error, &created); err != nil {
+			&m.Usage.ReasoningTokens, &m.Status, &m.Error, &created, &thinking); err != nil {
 			return nil, err
 		}
 		m.TimeToFirst = time.Duration(ttft) * time.Millisecond
 		m.Duration = time.Duration(dur) * time.Millisecond
+		m.Thinking = time.Duration(thinking) * time.Millisecond
 		m.CreatedAt = fromMillis(created)
 		list = append(list, m)
 	}

@@ -74,6 +74,11 @@ type Message struct {
 	Status         Status         `json:"status"`
 	Error          string         `json:"error,omitempty"`
 	CreatedAt      time.Time      `json:"created_at"`
+
+	// Thinking is how long the model reasoned: from its first reasoning
+	// delta to the first words of the answer after it (or to its last
+	// reasoning delta when no words followed). 0 without reasoning.
+	Thinking time.Duration `json:"thinking_ns,omitempty"`
 }
 
 // titleLen is the longest title, in characters, that Title makes.

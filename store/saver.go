@@ -29,6 +29,7 @@ type Saver struct {
 	ctx      context.Context // not cancelled when the stream is
 	interval time.Duration
 	start    time.Time
+	now      func() time.Time // the clock of the thinking time
 
 	writing sync.Mutex     // one database write at a time, in order
 	pending sync.WaitGroup // a scheduled or running background write
@@ -39,6 +40,8 @@ type Saver struct {
 	reasoning strings.Builder
 	timer     *time.Timer // the scheduled background write, if any
 	lastWrite time.Time
+	thinkFrom time.Time // the first reasoning delta
+	thinkTo   time.Time // the last one, or the first words after them
 	finished  bool
 	err       error // the first failed background write
 
@@ -83,6 +86,7 @@ func newSaver(ctx context.Context, s *Store, m Message, start time.Time, placed 
 		msg:       m,
 		lastWrite: start,
 		placed:    placed,
+		now:       time.Now,
 	}
 }
 
@@ -165,8 +169,25 @@ func (sv *Saver) add(b *strings.Builder, delta string) {
 	if sv.msg.TimeToFirst == 0 {
 		sv.msg.TimeToFirst = max(time.Since(sv.start), time.Millisecond)
 	}
+	sv.thinking(b == &sv.reasoning)
 	b.WriteString(delta)
 	sv.changed()
+}
+
+// thinking keeps the time the model reasoned: from its first reasoning
+// delta to its last, or to the first words of the answer after them.
+// Called with sv.mu held, before the delta is appended.
+func (sv *Saver) thinking(reasoning bool) {
+	switch {
+	case reasoning:
+		now := sv.now()
+		if sv.thinkFrom.IsZero() {
+			sv.thinkFrom = now
+		}
+		sv.thinkTo = now
+	case !sv.thinkFrom.IsZero() && sv.text.Len() == 0:
+		sv.thinkTo = sv.now() // the answer begins: the thinking ended
+	}
 }
 
 // changed schedules a background write unless one is already due. Called
@@ -232,6 +253,7 @@ func (sv *Saver) snapshot() Message {
 	m := sv.msg
 	m.Text, m.Reasoning = sv.text.String(), sv.reasoning.String()
 	m.Duration = time.Since(sv.start)
+	m.Thinking = sv.thinkTo.Sub(sv.thinkFrom)
 	return m
 }
 
@@ -283,4 +305,13 @@ func (sv *Saver) Finish(status Status, cause error) (Message, error) {
 	m.ID, m.Seq, m.CreatedAt = sv.msg.ID, sv.msg.Seq, sv.msg.CreatedAt
 	sv.msg = m
 	return m, err
+}
+
+// setClock makes now the clock of the thinking time, unless it is nil.
+func (sv *Saver) setClock(now func() time.Time) {
+	if now != nil {
+		sv.mu.Lock()
+		sv.now = now
+		sv.mu.Unlock()
+	}
 }

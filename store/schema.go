@@ -88,6 +88,11 @@ CREATE TABLE prompts (
 	created_at INTEGER NOT NULL
 ) STRICT;
 `,
+	// 3: how long the model reasoned before its answer, in milliseconds,
+	// so that a reopened conversation says what the live one said.
+	`
+ALTER TABLE messages ADD COLUMN thinking_ms INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // SchemaVersion returns the schema version this Parley writes.

@@ -111,6 +111,9 @@ func (m *Model) actionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 		return nil, true
 	case key.Matches(msg, k.Model):
 		return m.modelPicker(), true
+	case key.Matches(msg, k.Mouse):
+		m.toggleMouse()
+		return nil, true
 	}
 	return nil, false
 }

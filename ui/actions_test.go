@@ -118,7 +118,7 @@ func TestStatusShowsProgressNoticeAndUsage(t *testing.T) {
 	p.out <- provider.Chunk{Kind: provider.KindUsage, Usage: provider.Usage{InputTokens: 7, OutputTokens: 9}}
 	p.out <- provider.Chunk{Kind: provider.KindFinish, Reason: "length"}
 	s := h.waitText("done")
-	for _, want := range []string{"↑7 ↓9 tokens", "cut off"} {
+	for _, want := range []string{"↑7 ↓9 tokens", "■ " + provider.MsgMaxTokens} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}

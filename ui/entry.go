@@ -7,6 +7,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/ui/markdown"
 )
@@ -39,10 +40,12 @@ type entry struct {
 	raw       strings.Builder
 	reasoning *markdown.Renderer
 	thinkToks int       // reasoning tokens as the provider's usage counts them; 0 when not reported
-	thinkFrom time.Time // the first and the last reasoning delta, live only
+	thinkFrom time.Time // the first and the last reasoning delta (or the first words after them), live only
 	thinkTo   time.Time
-	status    store.Status // how the answer ended; empty while it streams
-	reason    string       // provider stop reason on a finished answer
+	thought   time.Duration // how long the model thought, as stored, for a restored answer
+	status    store.Status  // how the answer ended; empty while it streams
+	reason    string        // provider stop reason on a finished answer
+	cut       bool          // the backend said the answer reached the token limit
 
 	// The cache: lines as rendered for width, theme and showRsn, unless
 	// dirty.
@@ -111,21 +114,47 @@ func (e *entry) appendReasoning(s string, width int, theme string, now time.Time
 	e.dirty = true
 }
 
+// thoughtUntil ends the thinking time at now when the answer's first
+// words come after reasoning, as the store's Saver does.
+func (e *entry) thoughtUntil(now time.Time) {
+	if !e.thinkFrom.IsZero() && e.raw.Len() == 0 {
+		e.thinkTo = now
+	}
+}
+
+// thinkingTime is how long the model thought: measured live, or as stored.
+func (e *entry) thinkingTime() time.Duration {
+	if !e.thinkFrom.IsZero() {
+		return e.thinkTo.Sub(e.thinkFrom)
+	}
+	return e.thought
+}
+
+// thinkingNow reports that the model is still thinking: the answer is
+// running and has no words yet.
+func (e *entry) thinkingNow() bool { return e.status == "" && e.raw.Len() == 0 }
+
 // thinkingNote is what the reasoning's header says after its title: while
-// the model thinks, for how long so far; once the answer ended, the
-// reasoning tokens when the provider counted them, which a reopened
-// conversation shows alike. A count of deltas is never shown as tokens.
+// the model thinks, for how long so far; once the answer began, for how
+// long it thought and the reasoning tokens when the provider counted them,
+// which a reopened conversation shows alike, from the store. A count of
+// deltas is never shown as tokens, nor a time under a second.
 func (e *entry) thinkingNote() string {
-	if e.status == "" {
-		if d := e.thinkTo.Sub(e.thinkFrom); d >= time.Second {
-			return " (" + strconv.Itoa(int(d.Seconds())) + " s)"
+	secs := int(e.thinkingTime().Round(time.Second) / time.Second)
+	if e.thinkingNow() {
+		if secs >= 1 {
+			return " (" + strconv.Itoa(secs) + " s)"
 		}
 		return ""
 	}
-	if e.thinkToks > 0 {
-		return " · " + strconv.Itoa(e.thinkToks) + " tokens"
+	note := ""
+	if secs >= 1 {
+		note = " for " + strconv.Itoa(secs) + " s"
 	}
-	return ""
+	if e.thinkToks > 0 {
+		note += " · " + strconv.Itoa(e.thinkToks) + " tokens"
+	}
+	return note
 }
 
 // fresh reports whether the cached lines are valid for c and the
@@ -196,7 +225,7 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 		switch {
 		case showReasoning:
 			title := "▾ Thought"
-			if e.status == "" {
+			if e.thinkingNow() {
 				title = "▾ Thinking"
 			}
 			lines = append(lines, s.Thinking.Render(title+n))
@@ -226,8 +255,9 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 			lines = append(lines, s.Note.Render("  ■ stopped: the answer above is incomplete"))
 		}
 	case store.StatusComplete:
-		if e.reason == "length" || e.reason == "max_tokens" {
-			lines = append(lines, s.Note.Render("  ■ cut off: the model reached its token limit"))
+		if e.cut || e.reason == "length" || e.reason == "max_tokens" {
+			// In the words of the one-shot's stderr and --json.
+			lines = append(lines, s.Note.Render("  ■ "+provider.MsgMaxTokens))
 		}
 	}
 	return lines

@@ -154,7 +154,7 @@ func (m *Model) ask(regen bool) tea.Cmd {
 		convID: m.convID, convSeq: m.convSeq, prompt: t.prompt,
 		model: req.Model, provider: m.prov.Name(), system: req.System,
 		slot: newSlot(), after: m.lastSlot, replace: m.replaced,
-		swap: m.ex.pend != nil, ended: m.ended,
+		swap: m.ex.pend != nil, ended: m.ended, now: m.c.now,
 	}
 	t.saved, m.lastSlot, m.replaced = rec.slot, rec.slot, nil
 	return tea.Batch(openStream(ctx, m.prov, req, m.ex.gen, m.opts.Store, rec), waitTick(m.ex.gen))
@@ -256,6 +256,7 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 			if m.ex.pend != nil && c.Text != "" {
 				m.settle() // the first words: the new answer takes the old one's place
 			}
+			a.thoughtUntil(now)
 			a.appendText(c.Text)
 		} else {
 			a.appendReasoning(c.Text, m.c.wrap, m.c.styles.Theme, now)
@@ -269,6 +270,9 @@ func (m *Model) apply(c provider.Chunk) (tea.Cmd, bool) {
 			a.thinkToks, a.dirty = u.ReasoningTokens, true
 		}
 	case provider.KindNotice:
+		if c.Text == provider.MsgMaxTokens {
+			a.cut = true
+		}
 		st.notice = newNotice(termsafe.Sanitize(c.Text), c.Wait, m.c.now())
 	case provider.KindFinish:
 		a.reason = c.Reason

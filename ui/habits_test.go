@@ -134,7 +134,8 @@ func TestThoughtCountsAreHonest(t *testing.T) {
 }
 
 // While the model thinks, the header says for how long, from its first
-// reasoning delta to its last.
+// reasoning delta; once the answer began, "Thought for 12 s", and a
+// reopened conversation says the same, from the store.
 func TestThinkingShowsSeconds(t *testing.T) {
 	var mu sync.Mutex
 	clock := fixedNow()
@@ -143,18 +144,36 @@ func TestThinkingShowsSeconds(t *testing.T) {
 		defer mu.Unlock()
 		return clock
 	}
+	tick := func(d time.Duration) {
+		mu.Lock()
+		clock = clock.Add(d)
+		mu.Unlock()
+	}
+	st := openStore(t)
 	p := newPipe()
-	h := start(t, Options{Provider: p, Now: now}, 80, 24)
+	h := start(t, Options{Provider: p, Now: now, Store: st}, 80, 24)
 	h.send("think")
 	p.out <- provider.Chunk{Kind: provider.KindReasoning, Text: "first "}
 	h.waitText("Thinking…")
-	mu.Lock()
-	clock = clock.Add(12 * time.Second)
-	mu.Unlock()
+	tick(9 * time.Second)
 	p.out <- provider.Chunk{Kind: provider.KindReasoning, Text: "second"}
-	h.waitText("Thinking… (12 s)")
+	h.waitText("Thinking… (9 s)")
+	tick(3 * time.Second)
+	p.text("Done thinking.")
+	h.waitText("Done thinking.")
+	h.waitText("▸ Thought for 12 s") // the answer began: the thinking is over
+	tick(5 * time.Second)            // the answer's own time is not thinking
 	p.out <- provider.Chunk{Kind: provider.KindFinish, Reason: "stop"}
-	h.waitText("Thought ·")
+	h.waitText("▸ Thought for 12 s · ctrl+t shows it")
+	h.quit()
+
+	list, err := st.List(context.Background(), 0)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+	h = start(t, Options{Provider: &fakeProvider{}, Store: st, ConversationID: list[0].ID}, 80, 24)
+	h.waitText("Done thinking.")
+	h.waitText("▸ Thought for 12 s · ctrl+t shows it")
 	h.quit()
 }
 

@@ -27,6 +27,7 @@ type KeyMap struct {
 	Open       key.Binding
 	Reasoning  key.Binding
 	Model      key.Binding
+	Mouse      key.Binding // lets the terminal have the mouse (drag selects text), and takes it back
 	Help       key.Binding
 	Close      key.Binding // leaves the help or a picker
 	Choose     key.Binding // picks the selected item of a picker
@@ -60,6 +61,7 @@ func DefaultKeyMap() KeyMap {
 		Open:       b("ctrl+o", "open saved conversation", "ctrl+o"),
 		Reasoning:  b("ctrl+t", "show/hide thinking", "ctrl+t"),
 		Model:      b("ctrl+l", "switch model", "ctrl+l"),
+		Mouse:      b("f2", "mouse off/on: select text", "f2", "alt+m"),
 		Help:       b("?/f1", "help", "f1", "?"),
 		Close:      b("esc", "close", "esc", "f1"),
 		Choose:     b("enter", "choose", "enter"),
@@ -77,7 +79,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Send, k.Newline, k.Stop, k.Interrupt, k.Quit, k.Help},
-		{k.PageUp, k.PageDown, k.Follow, k.History, k.Editor, k.Reasoning},
+		{k.PageUp, k.PageDown, k.Follow, k.History, k.Editor, k.Reasoning, k.Mouse},
 		{k.CopyAnswer, k.CopyCode, k.Regenerate, k.EditLast, k.New, k.Open, k.Model},
 	}
 }

@@ -74,6 +74,7 @@ type Model struct {
 	endOnce    sync.Once
 	quitting   bool
 	quitArmed  bool        // Ctrl+D was pressed once with a draft in the input
+	mouseOff   bool        // the terminal has the mouse: a drag selects text, the wheel does not scroll
 	helpTop    int         // the first line of the help on screen
 	screenRows int         // rows given to the transcript
 	inputView  string      // the input, rendered by fitInput
@@ -378,7 +379,7 @@ func (m *Model) composeScreen() {
 func (m *Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
-	v.MouseMode = tea.MouseModeCellMotion
+	v.MouseMode = m.mouseMode()
 	v.WindowTitle = "parley · " + m.st.model
 	if m.quitting {
 		return v

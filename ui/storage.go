@@ -72,6 +72,7 @@ type record struct {
 	replace *slot // the first stored exchange this one replaces, or nil
 	swap    bool  // a regenerate or an edit sent again: written with its first words
 	ended   <-chan struct{}
+	now     func() time.Time // the chat's clock, which times the thinking
 }
 
 // begin prepares the saving of an exchange and returns the Saver that
@@ -115,7 +116,7 @@ func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *st
 	}
 	b, err := s.Begin(ctx, store.Exchange{
 		ConversationID: convID, Prompt: r.prompt, Model: r.model, Provider: r.provider, System: r.system,
-		Replace: r.swap, From: from,
+		Replace: r.swap, From: from, Now: r.now,
 	})
 	r.slot.convID, r.slot.seq, r.slot.sv = b.ConversationID, b.PromptSeq, b.Saver
 	return b.ConversationID, b.Saver, err
@@ -250,6 +251,7 @@ func (m *Model) restoreStored(sm store.Message) {
 	if sm.Reasoning != "" {
 		a.appendReasoning(sm.Reasoning, m.c.wrap, m.c.styles.Theme, time.Time{})
 		a.thinkToks = sm.Usage.ReasoningTokens
+		a.thought = sm.Thinking
 		a.finish()
 	}
 	if sm.Status != "" {

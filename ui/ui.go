@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -88,6 +89,14 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	opts.Context = ctx
 	m := New(opts)
+	var model tea.Model = m
+	if opts.Input == nil {
+		typed, restore := readTypeAhead(os.Stdin)
+		defer restore()
+		if keys := typeAheadKeys(typed); len(keys) > 0 {
+			model = &typeAhead{Model: m, keys: keys}
+		}
+	}
 	// Signals are the caller's to turn into ctx: Bubble Tea's own handler
 	// would race it and end a chat killed by SIGTERM as if the user quit.
 	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
@@ -101,7 +110,7 @@ func Run(ctx context.Context, opts Options) error {
 		// it again costs a terminfo lookup and, in tmux, a tmux process.
 		progOpts = append(progOpts, tea.WithColorProfile(lipgloss.Writer.Profile))
 	}
-	p := tea.NewProgram(m, progOpts...)
+	p := tea.NewProgram(model, progOpts...)
 	resetCrashLog(opts.StateHome)
 	_, err := p.Run()
 	if m.ex.cancel != nil {
