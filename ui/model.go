@@ -146,12 +146,8 @@ func oneAtATime(opts *Options) {
 // the terminal's background may still change it. NO_COLOR turns colour off
 // unless the configuration names a theme explicitly.
 func resolveTheme(theme string, noColor bool) (resolved string, auto bool) {
-	switch theme {
-	case ThemeDark, ThemeLight, ThemeNone:
-		return theme, false
-	}
-	style := markdown.StyleFor(ThemeAuto, noColor) // dark, or none under NO_COLOR
-	return style, style == ThemeDark
+	style := markdown.StyleFor(theme, noColor)
+	return style, style == ThemeDark && (theme == ThemeAuto || theme == "")
 }
 
 func newInput(c *common) textarea.Model {

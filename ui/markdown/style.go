@@ -8,15 +8,20 @@ const (
 )
 
 // StyleFor returns the glamour style of rendered output for a configured
-// theme: StyleNone when the user asked for no colour (NO_COLOR, read once
-// into the run's environment), StyleLight for a light theme, else
-// StyleDark.
+// theme. A theme the user named wins: "dark" and "light" keep their
+// colours even under NO_COLOR, as the NO_COLOR convention lets
+// configuration override it, and "notty" (or StyleNone) has none. "auto"
+// or nothing is StyleNone when NO_COLOR is set (noColor, read once into
+// the run's environment), else StyleDark.
 func StyleFor(theme string, noColor bool) string {
-	switch {
-	case noColor:
+	switch theme {
+	case StyleDark, StyleLight:
+		return theme
+	case StyleNone, "notty":
 		return StyleNone
-	case theme == StyleLight:
-		return StyleLight
+	}
+	if noColor {
+		return StyleNone
 	}
 	return StyleDark
 }

@@ -12,8 +12,12 @@ func TestStyleFor(t *testing.T) {
 		{"auto", false, StyleDark},
 		{"dark", false, StyleDark},
 		{"light", false, StyleLight},
-		{"light", true, StyleNone},
-		{"dark", true, StyleNone},
+		{"light", true, StyleLight}, // a theme the user named beats NO_COLOR
+		{"dark", true, StyleDark},
+		{"auto", true, StyleNone},
+		{"", true, StyleNone},
+		{"notty", false, StyleNone},
+		{StyleNone, false, StyleNone},
 	} {
 		if got := StyleFor(tc.theme, tc.noColor); got != tc.want {
 			t.Errorf("StyleFor(%q, noColor %v) = %q, want %q", tc.theme, tc.noColor, got, tc.want)
