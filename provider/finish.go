@@ -73,3 +73,13 @@ func (e *incomplete) Error() string { return e.err.Error() }
 
 // Unwrap returns the error and ErrIncomplete.
 func (e *incomplete) Unwrap() []error { return []error{e.err, ErrIncomplete} }
+
+// EndAnswer sends what closes a complete answer before its Finish chunk:
+// its usage, when u is not nil, and MsgMaxTokens when atLimit says that it
+// stopped at its token limit. It returns ErrStopped when s went away.
+func EndAnswer(s Sink, u *Usage, atLimit bool) error {
+	if u != nil && !s.Usage(*u) {
+		return ErrStopped
+	}
+	return Stopped(!atLimit || s.Notice(MsgMaxTokens))
+}
