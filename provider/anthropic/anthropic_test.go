@@ -11,19 +11,21 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 const testKey = "sk-ant-test-0123456789abcdef"
 
 func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return New(providertest.Preset(srv, "anthropic", testKey, o))
+}
+
+func newProvider(srv *streamtest.Server, o provider.Options) provider.Provider {
+	return newClient(srv, o)
 }
 
 var hello = provider.Request{
@@ -33,26 +35,13 @@ var hello = provider.Request{
 }
 
 func TestTranscripts(t *testing.T) {
-	tests := []struct {
-		file, text, reasoning, reason string
-		usage                         provider.Usage
-		notice                        string
-	}{
-		{file: "text.sse", text: "Hello, world! Ünïcode ✓", reason: "end_turn", usage: provider.Usage{InputTokens: 25, OutputTokens: 15}},
-		{file: "thinking.sse", text: "27 * 453 = **12,231**", reasoning: "Let me work out 27 * 453.\n27 * 453 = 12231.",
-			reason: "end_turn", usage: provider.Usage{InputTokens: 40, OutputTokens: 62}},
-		{file: "max_tokens.sse", text: "Once upon a", reason: "max_tokens", usage: provider.Usage{InputTokens: 12, OutputTokens: 4},
-			notice: provider.MsgMaxTokens},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			// Split every transcript into 7-byte writes: events must not
-			// depend on how the bytes arrive.
-			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, tt.file), 7)))
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			providertest.Finished(t, r, providertest.Answer{Text: tt.text, Reasoning: tt.reasoning, Reason: tt.reason, Usage: tt.usage, Notice: tt.notice})
-		})
-	}
+	providertest.Transcripts(t, newProvider, hello, "", []int{7},
+		providertest.Case{File: "text.sse", Answer: providertest.Answer{Text: "Hello, world! Ünïcode ✓", Reason: "end_turn",
+			Usage: provider.Usage{InputTokens: 25, OutputTokens: 15}}},
+		providertest.Case{File: "thinking.sse", Answer: providertest.Answer{Text: "27 * 453 = **12,231**",
+			Reasoning: "Let me work out 27 * 453.\n27 * 453 = 12231.", Reason: "end_turn", Usage: provider.Usage{InputTokens: 40, OutputTokens: 62}}},
+		providertest.Case{File: "max_tokens.sse", Answer: providertest.Answer{Text: "Once upon a", Reason: "max_tokens",
+			Usage: provider.Usage{InputTokens: 12, OutputTokens: 4}, Notice: provider.MsgMaxTokens}})
 }
 
 func TestRequest(t *testing.T) {
@@ -215,7 +204,7 @@ func TestHTTPFaults(t *testing.T) {
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "text.sse"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+	providertest.Faults(t, newProvider, hello, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    len(frames) - 1, // message_delta with the stop_reason

@@ -8,19 +8,21 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 const testKey = "AIzaSy-test-0123456789abcdef"
 
 func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return New(providertest.Preset(srv, "gemini", testKey, o))
+}
+
+func newProvider(srv *streamtest.Server, o provider.Options) provider.Provider {
+	return newClient(srv, o)
 }
 
 var temp = 0.5
@@ -34,25 +36,14 @@ var hello = provider.Request{
 }
 
 func TestTranscripts(t *testing.T) {
-	tests := []struct {
-		file, text, reasoning, reason string
-		usage                         provider.Usage
-		notice                        string
-	}{
-		{file: "text.sse", text: "The sky is blue because of Rayleigh scattering.", reason: "STOP",
-			usage: provider.Usage{InputTokens: 9, OutputTokens: 11}},
-		{file: "thinking.sse", text: "There are **3** r's in \"strawberry\".", reasoning: "**Counting letters**\n\nI need to count the r's in strawberry.",
-			reason: "STOP", usage: provider.Usage{InputTokens: 12, OutputTokens: 81, ReasoningTokens: 68}},
-		{file: "max_tokens.sse", text: "Chapter one. It was a dark", reason: "MAX_TOKENS",
-			usage: provider.Usage{InputTokens: 5, OutputTokens: 8}, notice: provider.MsgMaxTokens},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, tt.file), 5)))
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			providertest.Finished(t, r, providertest.Answer{Text: tt.text, Reasoning: tt.reasoning, Reason: tt.reason, Usage: tt.usage, Notice: tt.notice})
-		})
-	}
+	providertest.Transcripts(t, newProvider, hello, "", []int{5},
+		providertest.Case{File: "text.sse", Answer: providertest.Answer{Text: "The sky is blue because of Rayleigh scattering.", Reason: "STOP",
+			Usage: provider.Usage{InputTokens: 9, OutputTokens: 11}}},
+		providertest.Case{File: "thinking.sse", Answer: providertest.Answer{Text: "There are **3** r's in \"strawberry\".",
+			Reasoning: "**Counting letters**\n\nI need to count the r's in strawberry.", Reason: "STOP",
+			Usage: provider.Usage{InputTokens: 12, OutputTokens: 81, ReasoningTokens: 68}}},
+		providertest.Case{File: "max_tokens.sse", Answer: providertest.Answer{Text: "Chapter one. It was a dark", Reason: "MAX_TOKENS",
+			Usage: provider.Usage{InputTokens: 5, OutputTokens: 8}, Notice: provider.MsgMaxTokens}})
 }
 
 func TestRequest(t *testing.T) {
@@ -187,7 +178,7 @@ func TestHTTPFaults(t *testing.T) {
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "text.sse"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+	providertest.Faults(t, newProvider, hello, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    len(frames), // the chunk with the finishReason

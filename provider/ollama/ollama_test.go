@@ -7,14 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 const ndjson = "application/x-ndjson"
 
@@ -32,22 +30,14 @@ var hello = provider.Request{
 }
 
 func TestTranscripts(t *testing.T) {
-	tests := []struct {
-		file, text, reasoning, reason string
-		usage                         provider.Usage
-		notice                        string
-	}{
-		{file: "chat.ndjson", text: "The sky is blue.", reason: "stop", usage: provider.Usage{InputTokens: 26, OutputTokens: 4}},
-		{file: "thinking.ndjson", text: "Hello! 👋", reasoning: "The user greets me. Reply kindly.", reason: "stop", usage: provider.Usage{InputTokens: 11, OutputTokens: 30}},
-		{file: "length.ndjson", text: "Once upon a", reason: "length", usage: provider.Usage{InputTokens: 8, OutputTokens: 3}, notice: provider.MsgMaxTokens},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			srv := streamtest.NewServer(t, ndStream(streamtest.Chunks(providertest.Transcript(t, tt.file), 9)))
-			r := providertest.Stream(t, newClient(srv), hello)
-			providertest.Finished(t, r, providertest.Answer{Text: tt.text, Reasoning: tt.reasoning, Reason: tt.reason, Usage: tt.usage, Notice: tt.notice})
-		})
-	}
+	newProvider := func(srv *streamtest.Server, _ provider.Options) provider.Provider { return newClient(srv) }
+	providertest.Transcripts(t, newProvider, hello, ndjson, []int{9},
+		providertest.Case{File: "chat.ndjson", Answer: providertest.Answer{Text: "The sky is blue.", Reason: "stop",
+			Usage: provider.Usage{InputTokens: 26, OutputTokens: 4}}},
+		providertest.Case{File: "thinking.ndjson", Answer: providertest.Answer{Text: "Hello! 👋", Reasoning: "The user greets me. Reply kindly.",
+			Reason: "stop", Usage: provider.Usage{InputTokens: 11, OutputTokens: 30}}},
+		providertest.Case{File: "length.ndjson", Answer: providertest.Answer{Text: "Once upon a", Reason: "length",
+			Usage: provider.Usage{InputTokens: 8, OutputTokens: 3}, Notice: provider.MsgMaxTokens}})
 }
 
 func TestRequest(t *testing.T) {

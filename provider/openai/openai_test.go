@@ -8,14 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 const testKey = "sk-test-0123456789abcdef"
 
@@ -25,42 +23,26 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return New(ep, o)
 }
 
+func newProvider(srv *streamtest.Server, o provider.Options) provider.Provider {
+	return newClient(srv, o)
+}
+
 var hello = provider.Request{Model: "gpt-4o-mini", System: "Be brief.", Messages: []provider.Message{{Role: provider.RoleUser, Content: "hi"}}}
 
 func TestTranscripts(t *testing.T) {
-	tests := []struct {
-		file, text, reasoning, reason string
-		usage                         *provider.Usage
-		notice                        string
-	}{
-		{file: "basic.sse", text: "Hello, world", reason: "stop", usage: &provider.Usage{InputTokens: 9, OutputTokens: 3}},
-		{file: "reasoning_content.sse", text: "9.9 is larger.", reasoning: "9.11 vs 9.9: 0.90 > 0.11.", reason: "stop",
-			usage: &provider.Usage{InputTokens: 15, OutputTokens: 120, ReasoningTokens: 100}},
-		{file: "reasoning.sse", text: "9.9", reasoning: "Compare tenths.", reason: "stop",
-			usage: &provider.Usage{InputTokens: 20, OutputTokens: 70, ReasoningTokens: 64}},
-		{file: "think_tags.sse", text: "Hello! Use <think> tags freely.", reasoning: "\nThe user says hi. Answer briefly.\n", reason: "stop",
-			usage: &provider.Usage{InputTokens: 6, OutputTokens: 25}},
-		{file: "length.sse", text: "Once upon", reason: "length", usage: &provider.Usage{InputTokens: 5, OutputTokens: 2}, notice: provider.MsgMaxTokens},
-		{file: "groq.sse", text: "Fast.", reason: "stop", usage: &provider.Usage{InputTokens: 40, OutputTokens: 3}},
-	}
-	for _, tt := range tests {
-		for _, size := range []int{1, 7, 1 << 20} {
-			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, tt.file), size)))
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			if r.Err != nil {
-				t.Fatalf("%s/%d: error %v", tt.file, size, r.Err)
-			}
-			if r.Text != tt.text || r.Reasoning != tt.reasoning || r.Reason != tt.reason {
-				t.Errorf("%s/%d: text %q, reasoning %q, reason %q", tt.file, size, r.Text, r.Reasoning, r.Reason)
-			}
-			if (r.Usage == nil) != (tt.usage == nil) || (r.Usage != nil && *r.Usage != *tt.usage) {
-				t.Errorf("%s/%d: usage %+v, want %+v", tt.file, size, r.Usage, tt.usage)
-			}
-			if tt.notice != "" && (len(r.Notices) != 1 || r.Notices[0] != tt.notice) {
-				t.Errorf("%s/%d: notices %q", tt.file, size, r.Notices)
-			}
-		}
-	}
+	type answer = providertest.Answer
+	type usage = provider.Usage
+	providertest.Transcripts(t, newProvider, hello, "", []int{1, 7, 1 << 20},
+		providertest.Case{File: "basic.sse", Answer: answer{Text: "Hello, world", Reason: "stop", Usage: usage{InputTokens: 9, OutputTokens: 3}}},
+		providertest.Case{File: "reasoning_content.sse", Answer: answer{Text: "9.9 is larger.", Reasoning: "9.11 vs 9.9: 0.90 > 0.11.", Reason: "stop",
+			Usage: usage{InputTokens: 15, OutputTokens: 120, ReasoningTokens: 100}}},
+		providertest.Case{File: "reasoning.sse", Answer: answer{Text: "9.9", Reasoning: "Compare tenths.", Reason: "stop",
+			Usage: usage{InputTokens: 20, OutputTokens: 70, ReasoningTokens: 64}}},
+		providertest.Case{File: "think_tags.sse", Answer: answer{Text: "Hello! Use <think> tags freely.", Reasoning: "\nThe user says hi. Answer briefly.\n",
+			Reason: "stop", Usage: usage{InputTokens: 6, OutputTokens: 25}}},
+		providertest.Case{File: "length.sse", Answer: answer{Text: "Once upon", Reason: "length", Usage: usage{InputTokens: 5, OutputTokens: 2},
+			Notice: provider.MsgMaxTokens}},
+		providertest.Case{File: "groq.sse", Answer: answer{Text: "Fast.", Reason: "stop", Usage: usage{InputTokens: 40, OutputTokens: 3}}})
 }
 
 func TestRequest(t *testing.T) {
@@ -304,7 +286,7 @@ func TestHTTPFaults(t *testing.T) {
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "basic.sse"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+	providertest.Faults(t, newProvider, hello, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    5, // the chunk with the finish_reason

@@ -10,15 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 const testKey = "sse-key-0123456789abcdef"
 
