@@ -24,9 +24,8 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return New(providertest.Preset(srv, "anthropic", testKey, o))
 }
 
-func newProvider(srv *streamtest.Server, o provider.Options) provider.Provider {
-	return newClient(srv, o)
-}
+// backend is this backend for the shared tests of providertest.
+var backend = providertest.Backend{New: providertest.For(newClient), Request: hello, Key: testKey}
 
 var hello = provider.Request{
 	Model:    "claude-sonnet-4-5",
@@ -35,7 +34,7 @@ var hello = provider.Request{
 }
 
 func TestTranscripts(t *testing.T) {
-	providertest.Transcripts(t, newProvider, hello, "", []int{7},
+	providertest.Transcripts(t, backend, "", []int{7},
 		providertest.Case{File: "text.sse", Answer: providertest.Answer{Text: "Hello, world! Ünïcode ✓", Reason: "end_turn",
 			Usage: provider.Usage{InputTokens: 25, OutputTokens: 15}}},
 		providertest.Case{File: "thinking.sse", Answer: providertest.Answer{Text: "27 * 453 = **12,231**",
@@ -199,12 +198,12 @@ func TestCancel(t *testing.T) {
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
+	providertest.HTTPFaults(t, backend)
 }
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "text.sse"))
-	providertest.Faults(t, newProvider, hello, providertest.Wire{
+	providertest.Faults(t, backend, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    len(frames) - 1, // message_delta with the stop_reason
@@ -250,7 +249,7 @@ func TestSplitSurrogates(t *testing.T) {
 	text := providertest.Transcript(t, "text.sse")
 	head := text[:strings.Index(text, "event: ping")]
 	tail := text[strings.Index(text, "event: content_block_stop"):]
-	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello, provider.MediaEventStream,
+	providertest.Surrogates(t, backend, provider.MediaEventStream,
 		func(literals ...string) string {
 			var b strings.Builder
 			b.WriteString(head)

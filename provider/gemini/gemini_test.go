@@ -21,9 +21,8 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return New(providertest.Preset(srv, "gemini", testKey, o))
 }
 
-func newProvider(srv *streamtest.Server, o provider.Options) provider.Provider {
-	return newClient(srv, o)
-}
+// backend is this backend for the shared tests of providertest.
+var backend = providertest.Backend{New: providertest.For(newClient), Request: hello, Key: testKey}
 
 var temp = 0.5
 
@@ -36,7 +35,7 @@ var hello = provider.Request{
 }
 
 func TestTranscripts(t *testing.T) {
-	providertest.Transcripts(t, newProvider, hello, "", []int{5},
+	providertest.Transcripts(t, backend, "", []int{5},
 		providertest.Case{File: "text.sse", Answer: providertest.Answer{Text: "The sky is blue because of Rayleigh scattering.", Reason: "STOP",
 			Usage: provider.Usage{InputTokens: 9, OutputTokens: 11}}},
 		providertest.Case{File: "thinking.sse", Answer: providertest.Answer{Text: "There are **3** r's in \"strawberry\".",
@@ -173,12 +172,12 @@ func TestResendWithoutThinking(t *testing.T) {
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
+	providertest.HTTPFaults(t, backend)
 }
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "text.sse"))
-	providertest.Faults(t, newProvider, hello, providertest.Wire{
+	providertest.Faults(t, backend, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    len(frames), // the chunk with the finishReason
@@ -213,7 +212,7 @@ func TestUsageAfterFinish(t *testing.T) {
 }
 
 func TestSplitSurrogates(t *testing.T) {
-	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello, provider.MediaEventStream,
+	providertest.Surrogates(t, backend, provider.MediaEventStream,
 		func(literals ...string) string {
 			var b strings.Builder
 			for _, lit := range literals {

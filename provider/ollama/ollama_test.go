@@ -16,9 +16,12 @@ func TestMain(m *testing.M) { providertest.Main(m) }
 
 const ndjson = "application/x-ndjson"
 
-func newClient(srv *streamtest.Server) *Client {
-	return New(providertest.Preset(srv, "ollama", "", provider.Options{}))
+func newClient(srv *streamtest.Server, o provider.Options) *Client {
+	return New(providertest.Preset(srv, "ollama", "", o))
 }
+
+// backend is this backend for the shared tests of providertest.
+var backend = providertest.Backend{New: providertest.For(newClient), Request: hello}
 
 func ndStream(steps ...streamtest.Step) streamtest.Response {
 	return streamtest.Response{Header: http.Header{"Content-Type": {ndjson}}, Steps: steps}
@@ -30,8 +33,7 @@ var hello = provider.Request{
 }
 
 func TestTranscripts(t *testing.T) {
-	newProvider := func(srv *streamtest.Server, _ provider.Options) provider.Provider { return newClient(srv) }
-	providertest.Transcripts(t, newProvider, hello, ndjson, []int{9},
+	providertest.Transcripts(t, backend, ndjson, []int{9},
 		providertest.Case{File: "chat.ndjson", Answer: providertest.Answer{Text: "The sky is blue.", Reason: "stop",
 			Usage: provider.Usage{InputTokens: 26, OutputTokens: 4}}},
 		providertest.Case{File: "thinking.ndjson", Answer: providertest.Answer{Text: "Hello! 👋", Reasoning: "The user greets me. Reply kindly.",
@@ -45,7 +47,7 @@ func TestRequest(t *testing.T) {
 	temp := 0.2
 	req := hello
 	req.Temperature, req.MaxTokens = &temp, 64
-	providertest.Stream(t, newClient(srv), req)
+	providertest.Stream(t, newClient(srv, provider.Options{}), req)
 	got := srv.Requests()[0]
 	if got.Method != http.MethodPost || got.Path != "/api/chat" {
 		t.Errorf("request %s %s", got.Method, got.Path)
@@ -90,7 +92,7 @@ func TestFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := streamtest.NewServer(t, tt.resp)
-			r := providertest.Stream(t, newClient(srv), hello)
+			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial})
 		})
 	}
@@ -129,7 +131,7 @@ func TestBaseURL(t *testing.T) {
 
 func TestListModels(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Status(200, "application/json; charset=utf-8", providertest.Transcript(t, "tags.json")))
-	ids, err := newClient(srv).ListModels(t.Context())
+	ids, err := newClient(srv, provider.Options{}).ListModels(t.Context())
 	if err != nil || strings.Join(ids, ",") != "deepseek-r1:8b,llama3.2:latest" {
 		t.Fatalf("ListModels = %v, %v", ids, err)
 	}
@@ -154,14 +156,12 @@ func FuzzParseLine(f *testing.F) {
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, "", func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello)
+	providertest.HTTPFaults(t, backend)
 }
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.LineFrames(providertest.Transcript(t, "chat.ndjson"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
-		return New(providertest.Preset(srv, "ollama", "", o))
-	}, hello, providertest.Wire{
+	providertest.Faults(t, backend, providertest.Wire{
 		ContentType: ndjson,
 		Frames:      frames,
 		Finished:    len(frames), // the line with done: true
@@ -172,7 +172,7 @@ func TestFaultMatrix(t *testing.T) {
 }
 
 func TestSplitSurrogates(t *testing.T) {
-	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello, ndjson,
+	providertest.Surrogates(t, backend, ndjson,
 		func(literals ...string) string {
 			var b strings.Builder
 			for _, lit := range literals {

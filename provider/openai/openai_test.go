@@ -23,16 +23,15 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return New(ep, o)
 }
 
-func newProvider(srv *streamtest.Server, o provider.Options) provider.Provider {
-	return newClient(srv, o)
-}
+// backend is this backend for the shared tests of providertest.
+var backend = providertest.Backend{New: providertest.For(newClient), Request: hello, Key: testKey}
 
 var hello = provider.Request{Model: "gpt-4o-mini", System: "Be brief.", Messages: []provider.Message{{Role: provider.RoleUser, Content: "hi"}}}
 
 func TestTranscripts(t *testing.T) {
 	type answer = providertest.Answer
 	type usage = provider.Usage
-	providertest.Transcripts(t, newProvider, hello, "", []int{1, 7, 1 << 20},
+	providertest.Transcripts(t, backend, "", []int{1, 7, 1 << 20},
 		providertest.Case{File: "basic.sse", Answer: answer{Text: "Hello, world", Reason: "stop", Usage: usage{InputTokens: 9, OutputTokens: 3}}},
 		providertest.Case{File: "reasoning_content.sse", Answer: answer{Text: "9.9 is larger.", Reasoning: "9.11 vs 9.9: 0.90 > 0.11.", Reason: "stop",
 			Usage: usage{InputTokens: 15, OutputTokens: 120, ReasoningTokens: 100}}},
@@ -185,7 +184,7 @@ func TestUsageAfterFinishEndsTheAnswer(t *testing.T) {
 }
 
 func TestSplitSurrogates(t *testing.T) {
-	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello, provider.MediaEventStream,
+	providertest.Surrogates(t, backend, provider.MediaEventStream,
 		func(literals ...string) string {
 			var b strings.Builder
 			for _, lit := range literals {
@@ -281,12 +280,12 @@ func TestUnfixable400(t *testing.T) {
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
+	providertest.HTTPFaults(t, backend)
 }
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "basic.sse"))
-	providertest.Faults(t, newProvider, hello, providertest.Wire{
+	providertest.Faults(t, backend, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    5, // the chunk with the finish_reason

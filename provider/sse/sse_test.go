@@ -27,6 +27,9 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return c
 }
 
+// backend is this backend for the shared tests of providertest.
+var backend = providertest.Backend{New: providertest.For(newClient), Request: hello, Key: testKey}
+
 // oneRetry is a budget of one retry, quickly made.
 var oneRetry = &provider.RetryPolicy{Max: 1, Base: time.Millisecond, Cap: time.Millisecond}
 
@@ -174,7 +177,7 @@ func TestCancel(t *testing.T) {
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
+	providertest.HTTPFaults(t, backend)
 }
 
 func TestTimeout(t *testing.T) {
@@ -188,7 +191,7 @@ func TestTimeout(t *testing.T) {
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "answer.sse"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+	providertest.Faults(t, backend, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    len(frames), // the done event
