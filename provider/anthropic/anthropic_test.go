@@ -70,42 +70,30 @@ func TestRequest(t *testing.T) {
 func TestFaults(t *testing.T) {
 	text := providertest.Transcript(t, "text.sse")
 	cut := strings.Index(text, "event: content_block_stop") // after two deltas
-	tests := []struct {
-		name    string
-		resp    []streamtest.Response
-		want    []string // substrings of the error
-		wantIs  error
-		partial string
-	}{
-		{name: "401", resp: []streamtest.Response{streamtest.Status(401, "application/json",
-			`{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`)},
-			want: []string{"401", "invalid x-api-key", "ANTHROPIC_API_KEY"}},
-		{name: "404 model", resp: []streamtest.Response{streamtest.Status(404, "application/json",
-			`{"type":"error","error":{"type":"not_found_error","message":"model: claude-nope"}}`)},
-			want: []string{"404", "model: claude-nope", `"claude-sonnet-4-5"`}},
-		{name: "529 overloaded", resp: []streamtest.Response{streamtest.Status(529, "application/json",
-			`{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`)},
-			want: []string{"529", "Overloaded"}},
-		{name: "html 200", resp: []streamtest.Response{streamtest.Status(200, "text/html", "<html><body>Gateway login</body></html>")},
-			want: []string{"expected text/event-stream, got text/html", "Gateway login"}},
-		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "overloaded.sse")))},
-			want: []string{"Overloaded", "try again"}, partial: "Partial"},
-		{name: "drop", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:cut]), streamtest.Drop())},
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world! Ünïcode ✓"},
-		{name: "no stop_reason", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: message_delta")]))},
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world! Ünïcode ✓"},
-		{name: "empty body", resp: []streamtest.Response{streamtest.Stream()}, wantIs: provider.ErrIncomplete},
-		{name: "malformed", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:cut] +
-			"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\n\n"))},
-			want: []string{"malformed content_block_delta event after 2 tokens"}, partial: "Hello, world! Ünïcode ✓"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := streamtest.NewServer(t, tt.resp...)
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial, Secret: testKey})
-		})
-	}
+	providertest.Failures(t, backend, []providertest.Fault{
+		{Name: "401",
+			Resp: streamtest.Status(401, "application/json",
+				`{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`), Want: []string{"401", "invalid x-api-key", "ANTHROPIC_API_KEY"}},
+		{Name: "404 model",
+			Resp: streamtest.Status(404, "application/json",
+				`{"type":"error","error":{"type":"not_found_error","message":"model: claude-nope"}}`), Want: []string{"404", "model: claude-nope", `"claude-sonnet-4-5"`}},
+		{Name: "529 overloaded",
+			Resp: streamtest.Status(529, "application/json",
+				`{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`), Want: []string{"529", "Overloaded"}},
+		{Name: "html 200", Resp: streamtest.Status(200, "text/html", "<html><body>Gateway login</body></html>"),
+			Want: []string{"expected text/event-stream, got text/html", "Gateway login"}},
+		{Name: "error event", Resp: streamtest.Stream(streamtest.Write(providertest.Transcript(t, "overloaded.sse"))),
+			Want: []string{"Overloaded", "try again"}, Partial: "Partial"},
+		{Name: "drop", Resp: streamtest.Stream(streamtest.Write(text[:cut]), streamtest.Drop()),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "Hello, world! Ünïcode ✓"},
+		{Name: "no stop_reason", Resp: streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: message_delta")])),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "Hello, world! Ünïcode ✓"},
+		{Name: "empty body", Resp: streamtest.Stream(), Is: provider.ErrIncomplete},
+		{Name: "malformed",
+			Resp: streamtest.Stream(streamtest.Write(text[:cut] +
+				"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\n\n")),
+			Want: []string{"malformed content_block_delta event after 2 tokens"}, Partial: "Hello, world! Ünïcode ✓"},
+	}...)
 }
 
 func TestRetryBeforeFirstToken(t *testing.T) {

@@ -65,37 +65,24 @@ func TestFaults(t *testing.T) {
 	chat := providertest.Transcript(t, "chat.ndjson")
 	three := chat[:strings.LastIndex(chat[:len(chat)-1], "\n")+1] // three lines, no "done"
 	const partial = "The sky is blue."
-	tests := []struct {
-		name    string
-		resp    streamtest.Response
-		want    []string
-		wantIs  error
-		partial string
-	}{
-		{name: "not pulled", resp: streamtest.Status(404, "application/json", `{"error":"model \"llama3.2\" not found, try pulling it first"}`),
-			want: []string{"404", "model llama3.2 is not available here; run: ollama pull llama3.2"}},
-		{name: "error line", resp: ndStream(streamtest.Write(providertest.Transcript(t, "error_line.ndjson"))),
-			want: []string{"ollama: an error was encountered while running the model: unexpected EOF"}, partial: "Partial"},
-		{name: "500", resp: streamtest.Status(500, "application/json", `{"error":"llama runner process has terminated: signal: killed"}`),
-			want: []string{"500", "llama runner process has terminated"}},
-		{name: "html 200", resp: streamtest.Status(200, "text/html", "<html>proxy login</html>"),
-			want: []string{"expected application/x-ndjson, got text/html", "proxy login"}},
-		{name: "drop", resp: ndStream(streamtest.Write(three), streamtest.Drop()),
-			want: []string{"connection lost after 3 tokens"}, wantIs: provider.ErrIncomplete, partial: partial},
-		{name: "no done", resp: ndStream(streamtest.Write(three)),
-			want: []string{"connection lost after 3 tokens"}, wantIs: provider.ErrIncomplete, partial: partial},
-		{name: "malformed", resp: ndStream(streamtest.Write(three + "{\"message\":{\"content\":\n")),
-			want: []string{"malformed line after 3 tokens"}, partial: partial},
-		{name: "not json", resp: ndStream(streamtest.Write(three + "Internal Server Error\n")),
-			want: []string{"malformed line after 3 tokens"}, partial: partial},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := streamtest.NewServer(t, tt.resp)
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial})
-		})
-	}
+	providertest.Failures(t, backend, []providertest.Fault{
+		{Name: "not pulled", Resp: streamtest.Status(404, "application/json", `{"error":"model \"llama3.2\" not found, try pulling it first"}`),
+			Want: []string{"404", "model llama3.2 is not available here; run: ollama pull llama3.2"}},
+		{Name: "error line", Resp: ndStream(streamtest.Write(providertest.Transcript(t, "error_line.ndjson"))),
+			Want: []string{"ollama: an error was encountered while running the model: unexpected EOF"}, Partial: "Partial"},
+		{Name: "500", Resp: streamtest.Status(500, "application/json", `{"error":"llama runner process has terminated: signal: killed"}`),
+			Want: []string{"500", "llama runner process has terminated"}},
+		{Name: "html 200", Resp: streamtest.Status(200, "text/html", "<html>proxy login</html>"),
+			Want: []string{"expected application/x-ndjson, got text/html", "proxy login"}},
+		{Name: "drop", Resp: ndStream(streamtest.Write(three), streamtest.Drop()),
+			Want: []string{"connection lost after 3 tokens"}, Is: provider.ErrIncomplete, Partial: partial},
+		{Name: "no done", Resp: ndStream(streamtest.Write(three)),
+			Want: []string{"connection lost after 3 tokens"}, Is: provider.ErrIncomplete, Partial: partial},
+		{Name: "malformed", Resp: ndStream(streamtest.Write(three + "{\"message\":{\"content\":\n")),
+			Want: []string{"malformed line after 3 tokens"}, Partial: partial},
+		{Name: "not json", Resp: ndStream(streamtest.Write(three + "Internal Server Error\n")),
+			Want: []string{"malformed line after 3 tokens"}, Partial: partial},
+	}...)
 }
 
 func TestNotRunning(t *testing.T) {

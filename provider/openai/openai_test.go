@@ -84,48 +84,40 @@ func TestFaults(t *testing.T) {
 	two = two[:strings.LastIndex(two, "data: ")] // the role chunk and two deltas
 	think := providertest.Transcript(t, "think_tags.sse")
 	inThink := think[:strings.Index(think, `{"content":". Answer`)-len("data: ")]
-	tests := []struct {
-		name      string
-		resp      streamtest.Response
-		want      []string
-		wantIs    error
-		partial   string
-		reasoning string
-	}{
-		{name: "401", resp: streamtest.Status(401, "application/json",
-			`{"error":{"message":"Incorrect API key provided: `+testKey+`. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}`),
-			want: []string{"401 Unauthorized: Incorrect API key provided: [key]", "check the API key in OPENAI_API_KEY"}},
-		{name: "404", resp: streamtest.Status(404, "application/json",
-			`{"error":{"message":"The model `+"`gpt-5-nope`"+` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}`),
-			want: []string{"404", "does not exist", `"gpt-4o-mini"`}},
-		{name: "429", resp: streamtest.Response{Status: 429, Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"20"}},
-			Steps: []streamtest.Step{streamtest.Write(`{"error":{"message":"Rate limit reached for gpt-4o-mini","type":"requests","code":"rate_limit_exceeded"}}`)}},
-			want: []string{"429", "Rate limit reached", "retry after 20s"}},
-		{name: "413", resp: streamtest.Status(413, "text/plain", "request entity too large"), want: []string{"413", "shorten the prompt"}},
-		{name: "503", resp: streamtest.Status(503, "text/html", "<html><h1>503 Service Temporarily Unavailable</h1></html>"),
-			want: []string{"503", "Service Temporarily Unavailable", "try again shortly"}},
-		{name: "html 200", resp: streamtest.Status(200, "text/html", "<html><body>Bad gateway</body></html>"),
-			want: []string{"expected text/event-stream, got text/html: <html><body>Bad gateway</body></html>"}},
-		{name: "error object", resp: streamtest.Stream(streamtest.Write(two + "data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\"}}\n\n")),
-			want: []string{"The server had an error", "try again shortly"}, partial: "Hello, world"},
-		{name: "drop", resp: streamtest.Stream(streamtest.Write(two), streamtest.Drop()),
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world"},
-		{name: "no finish", resp: streamtest.Stream(streamtest.Write(two)),
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world"},
-		{name: "drop in think", resp: streamtest.Stream(streamtest.Write(inThink), streamtest.Drop()),
-			want: []string{"connection lost after"}, wantIs: provider.ErrIncomplete, reasoning: "\nThe user says hi"},
-		{name: "malformed", resp: streamtest.Stream(streamtest.Write(two + "data: {\"choices\":[{\"delta\":\n\n")),
-			want: []string{"malformed chunk after 2 tokens"}, partial: "Hello, world"},
-		{name: "content filter", resp: streamtest.Stream(streamtest.Write(two + `data: {"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]}` + "\n\ndata: [DONE]\n\n")),
-			want: []string{"content filter"}, partial: "Hello, world"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := streamtest.NewServer(t, tt.resp)
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial, Reasoning: &tt.reasoning, Secret: testKey})
-		})
-	}
+	providertest.Failures(t, backend, []providertest.Fault{
+		{Name: "401",
+			Resp: streamtest.Status(401, "application/json",
+				`{"error":{"message":"Incorrect API key provided: `+testKey+`. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}`),
+			Want: []string{"401 Unauthorized: Incorrect API key provided: [key]", "check the API key in OPENAI_API_KEY"}},
+		{Name: "404",
+			Resp: streamtest.Status(404, "application/json",
+				`{"error":{"message":"The model `+"`gpt-5-nope`"+` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}`),
+			Want: []string{"404", "does not exist", `"gpt-4o-mini"`}},
+		{Name: "429",
+			Resp: streamtest.Response{Status: 429, Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"20"}},
+				Steps: []streamtest.Step{streamtest.Write(`{"error":{"message":"Rate limit reached for gpt-4o-mini","type":"requests","code":"rate_limit_exceeded"}}`)}},
+			Want: []string{"429", "Rate limit reached", "retry after 20s"}},
+		{Name: "413", Resp: streamtest.Status(413, "text/plain", "request entity too large"),
+			Want: []string{"413", "shorten the prompt"}},
+		{Name: "503", Resp: streamtest.Status(503, "text/html", "<html><h1>503 Service Temporarily Unavailable</h1></html>"),
+			Want: []string{"503", "Service Temporarily Unavailable", "try again shortly"}},
+		{Name: "html 200", Resp: streamtest.Status(200, "text/html", "<html><body>Bad gateway</body></html>"),
+			Want: []string{"expected text/event-stream, got text/html: <html><body>Bad gateway</body></html>"}},
+		{Name: "error object",
+			Resp: streamtest.Stream(streamtest.Write(two + "data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\"}}\n\n")),
+			Want: []string{"The server had an error", "try again shortly"}, Partial: "Hello, world"},
+		{Name: "drop", Resp: streamtest.Stream(streamtest.Write(two), streamtest.Drop()),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "Hello, world"},
+		{Name: "no finish", Resp: streamtest.Stream(streamtest.Write(two)),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "Hello, world"},
+		{Name: "drop in think", Resp: streamtest.Stream(streamtest.Write(inThink), streamtest.Drop()),
+			Want: []string{"connection lost after"}, Is: provider.ErrIncomplete, Reasoning: "\nThe user says hi"},
+		{Name: "malformed", Resp: streamtest.Stream(streamtest.Write(two + "data: {\"choices\":[{\"delta\":\n\n")),
+			Want: []string{"malformed chunk after 2 tokens"}, Partial: "Hello, world"},
+		{Name: "content filter",
+			Resp: streamtest.Stream(streamtest.Write(two + `data: {"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]}` + "\n\ndata: [DONE]\n\n")),
+			Want: []string{"content filter"}, Partial: "Hello, world"},
+	}...)
 }
 
 func TestFinishWithoutDone(t *testing.T) {

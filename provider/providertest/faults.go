@@ -43,3 +43,39 @@ func HTTPFaults(t *testing.T, b Backend) {
 		})
 	}
 }
+
+// Fault is a scripted answer to a backend's request and the failure it
+// must end in, for Failures.
+type Fault struct {
+	Name string
+	// Resp answers the request; More answers the requests that follow
+	// it (a retry, a reconnection), in order. The backend must make no
+	// other request.
+	Resp streamtest.Response
+	More []streamtest.Response
+	// Options are the backend's (no retries unless Retry is set).
+	Options provider.Options
+	// Want, Is and Partial are as in Failure; Reasoning is the reasoning
+	// that arrived before the failure, always checked.
+	Want      []string
+	Is        error
+	Partial   string
+	Reasoning string
+}
+
+// Failures streams b's request from a server that gives each fault's
+// answers, and checks that the stream fails as the fault says, with b's
+// key nowhere in the error, after as many requests as the fault scripts.
+func Failures(t *testing.T, b Backend, faults ...Fault) {
+	t.Helper()
+	for _, f := range faults {
+		t.Run(f.Name, func(t *testing.T) {
+			srv := streamtest.NewServer(t, append([]streamtest.Response{f.Resp}, f.More...)...)
+			r := b.stream(t, srv, f.Options)
+			Failed(t, r, Failure{Want: f.Want, Is: f.Is, Partial: f.Partial, Reasoning: &f.Reasoning, Secret: b.Key})
+			if n := len(srv.Requests()); n != 1+len(f.More) {
+				t.Errorf("%d requests for %d scripted answers", n, 1+len(f.More))
+			}
+		})
+	}
+}
