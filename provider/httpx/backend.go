@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -129,7 +130,7 @@ type Holder interface {
 // its finish marker has arrived: from then on the body is read only until
 // it ends, or for at most provider.FinishGrace (see provider.Tail), and a
 // fault loses nothing of the answer. A body that ends before the finish
-// marker is a lost connection (see provider.ReadFailed).
+// marker is a lost connection (see ReadFailed).
 func (b *Backend) ReadEvents(rc io.ReadCloser, e *provider.Emitter, d EventDecoder) (string, error) {
 	defer rc.Close()
 	tail := provider.NewTail(rc)
@@ -154,9 +155,30 @@ func (b *Backend) ReadEvents(rc io.ReadCloser, e *provider.Emitter, d EventDecod
 	if !done && d.Reason() == "" {
 		flush()
 		if err := sd.Err(); err != nil {
-			return "", provider.ReadFailed(e, b.Name(), err)
+			return "", ReadFailed(e, b.Name(), err)
 		}
 		return "", e.Lost(nil) // the body ended before the finish marker
 	}
 	return d.Finish(e)
 }
+
+// ReadFailed reports the read error that ended a stream before its finish
+// marker. An event or line over the decoder's bound says so, with the
+// tokens that arrived; any other fault is a lost connection (see
+// provider.Emitter.Lost). name prefixes the message. Either way the error
+// is provider.ErrIncomplete.
+func ReadFailed(e *provider.Emitter, name string, err error) error {
+	if errors.Is(err, stream.ErrTooLarge) {
+		return &incomplete{fmt.Errorf("%s: %w (after %d tokens)", name, err, e.Deltas())}
+	}
+	return e.Lost(fmt.Errorf("%s: %w", name, err))
+}
+
+// incomplete marks an error that ended an answer early as
+// provider.ErrIncomplete, without changing its message.
+type incomplete struct{ err error }
+
+func (e *incomplete) Error() string { return e.err.Error() }
+
+// Unwrap returns the error and provider.ErrIncomplete.
+func (e *incomplete) Unwrap() []error { return []error{e.err, provider.ErrIncomplete} }

@@ -113,7 +113,7 @@ func (c *Client) decode(nd *stream.NDJSONReader, e *provider.Emitter, model stri
 			if errors.As(err, &le) {
 				return "", fmt.Errorf("%s: malformed line after %d tokens: %w", c.Name(), e.Deltas(), err)
 			}
-			return "", provider.ReadFailed(e, c.Name(), err)
+			return "", httpx.ReadFailed(e, c.Name(), err)
 		}
 		return "", e.Lost(nil) // the body ended without a "done" line
 	}
