@@ -1,12 +1,8 @@
 package provider
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"time"
-
-	"github.com/parley-chat/parley/stream"
 )
 
 // MsgMaxTokens is the Notice a backend sends just before the Finish chunk
@@ -53,23 +49,12 @@ func (t *Tail) Stop() {
 	}
 }
 
-// ReadFailed reports the read error that ended a stream before its finish
-// marker. An event or line over the decoder's bound says so, with the
-// tokens that arrived; any other fault is a lost connection (see
-// Emitter.Lost). name prefixes the message. Either way the error is
-// ErrIncomplete.
-func ReadFailed(e *Emitter, name string, err error) error {
-	if errors.Is(err, stream.ErrTooLarge) {
-		return &incomplete{fmt.Errorf("%s: %w (after %d tokens)", name, err, e.Deltas())}
+// EndAnswer sends what closes a complete answer before its Finish chunk:
+// its usage, when u is not nil, and MsgMaxTokens when atLimit says that it
+// stopped at its token limit. It returns ErrStopped when s went away.
+func EndAnswer(s Sink, u *Usage, atLimit bool) error {
+	if u != nil && !s.Usage(*u) {
+		return ErrStopped
 	}
-	return e.Lost(fmt.Errorf("%s: %w", name, err))
+	return Stopped(!atLimit || s.Notice(MsgMaxTokens))
 }
-
-// incomplete marks an error that ended an answer early as ErrIncomplete,
-// without changing its message.
-type incomplete struct{ err error }
-
-func (e *incomplete) Error() string { return e.err.Error() }
-
-// Unwrap returns the error and ErrIncomplete.
-func (e *incomplete) Unwrap() []error { return []error{e.err, ErrIncomplete} }

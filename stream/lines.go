@@ -144,21 +144,28 @@ func (d *Decoder) fill() {
 		size := min(max(2*len(d.buf), 32<<10), d.max+2)
 		d.shift(make([]byte, size))
 	}
+	var n int
+	n, d.eof, d.rerr = readSome(d.r, d.buf[d.end:])
+	d.end += n
+}
+
+// readSome reads into buf until a read brings bytes or an error. It
+// reports eof when r has nothing more, with r's error (nil for io.EOF);
+// after 100 reads that bring neither, it gives up with io.ErrNoProgress,
+// as bufio does.
+func readSome(r io.Reader, buf []byte) (n int, eof bool, err error) {
 	for range 100 {
-		n, err := d.r.Read(d.buf[d.end:])
-		d.end += n
-		if err != nil {
-			d.eof = true
-			if err != io.EOF {
-				d.rerr = err
-			}
-			return
-		}
-		if n > 0 {
-			return
+		k, err := r.Read(buf)
+		switch {
+		case err == io.EOF:
+			return k, true, nil
+		case err != nil:
+			return k, true, err
+		case k > 0:
+			return k, false, nil
 		}
 	}
-	d.eof, d.rerr = true, io.ErrNoProgress
+	return 0, true, io.ErrNoProgress
 }
 
 // shift moves buf[start:end] to the start of nb, which becomes buf.

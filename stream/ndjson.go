@@ -136,21 +136,9 @@ func (n *NDJSONReader) fill() {
 		n.end = copy(nb, n.buf[n.start:n.end])
 		n.buf, n.start = nb, 0
 	}
-	for range 100 {
-		k, err := n.r.Read(n.buf[n.end:])
-		n.end += k
-		if err != nil {
-			n.eof = true
-			if err != io.EOF {
-				n.rerr = err
-			}
-			return
-		}
-		if k > 0 {
-			return
-		}
-	}
-	n.eof, n.rerr = true, io.ErrNoProgress
+	var k int
+	k, n.eof, n.rerr = readSome(n.r, n.buf[n.end:])
+	n.end += k
 }
 
 // snippet returns the start of b, at most n runes, quoted so that it is

@@ -6,14 +6,12 @@ package anthropic
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/httpx"
-	"github.com/parley-chat/parley/stream"
 )
 
 const (
@@ -54,9 +52,9 @@ func (c *Client) header() http.Header {
 
 // Stream sends req to /v1/messages and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	body, err := provider.Body(newMessagesRequest(req), req.Extra, provider.Nest{})
+	body, err := c.b.Body(newMessagesRequest(req), req.Extra, provider.Nest{})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.Name(), err)
+		return nil, err
 	}
 	call := httpx.Call{
 		Method: http.MethodPost, URL: c.b.Base + "/v1/messages",
@@ -67,39 +65,8 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		if err != nil {
 			return "", err
 		}
-		return httpx.Events(rc, func(sd *stream.Decoder, tail *provider.Tail) (string, error) {
-			return c.decode(sd, e, tail)
-		})
+		return c.b.ReadEvents(rc, e, &decoder{name: c.Name()})
 	}), nil
-}
-
-// decode reads events until message_stop or the end of the body. The
-// message_delta with the stop_reason comes after the last content block
-// has ended: the answer is complete, and message_stop is waited for only
-// until the body ends or provider.FinishGrace has passed.
-func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.Tail) (string, error) {
-	d := decoder{name: c.Name()}
-	for sd.Next() {
-		ev := sd.Event()
-		done, err := d.handle(ev.Type, []byte(ev.Data), e)
-		if err != nil {
-			return "", err
-		}
-		if done {
-			return d.reason, nil
-		}
-		if d.reason != "" {
-			tail.Finished()
-		}
-	}
-	if d.reason != "" {
-		// A fault after the stop_reason loses nothing of the answer.
-		return d.reason, d.finish(e)
-	}
-	if err := sd.Err(); err != nil {
-		return "", provider.ReadFailed(e, c.Name(), err)
-	}
-	return "", e.Lost(nil) // the body ended before the stop_reason
 }
 
 // ListModels returns the IDs that GET /v1/models lists, following its

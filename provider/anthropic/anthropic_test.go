@@ -11,20 +11,21 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 const testKey = "sk-ant-test-0123456789abcdef"
 
 func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return New(providertest.Preset(srv, "anthropic", testKey, o))
 }
+
+// backend is this backend for the shared tests of providertest.
+var backend = providertest.Backend{New: providertest.For(newClient), Request: hello, Key: testKey}
 
 var hello = provider.Request{
 	Model:    "claude-sonnet-4-5",
@@ -33,26 +34,13 @@ var hello = provider.Request{
 }
 
 func TestTranscripts(t *testing.T) {
-	tests := []struct {
-		file, text, reasoning, reason string
-		usage                         provider.Usage
-		notice                        string
-	}{
-		{file: "text.sse", text: "Hello, world! Ünïcode ✓", reason: "end_turn", usage: provider.Usage{InputTokens: 25, OutputTokens: 15}},
-		{file: "thinking.sse", text: "27 * 453 = **12,231**", reasoning: "Let me work out 27 * 453.\n27 * 453 = 12231.",
-			reason: "end_turn", usage: provider.Usage{InputTokens: 40, OutputTokens: 62}},
-		{file: "max_tokens.sse", text: "Once upon a", reason: "max_tokens", usage: provider.Usage{InputTokens: 12, OutputTokens: 4},
-			notice: provider.MsgMaxTokens},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			// Split every transcript into 7-byte writes: events must not
-			// depend on how the bytes arrive.
-			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, tt.file), 7)))
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			providertest.Finished(t, r, providertest.Answer{Text: tt.text, Reasoning: tt.reasoning, Reason: tt.reason, Usage: tt.usage, Notice: tt.notice})
-		})
-	}
+	providertest.Transcripts(t, backend, "", []int{7},
+		providertest.Case{File: "text.sse", Answer: providertest.Answer{Text: "Hello, world! Ünïcode ✓", Reason: "end_turn",
+			Usage: provider.Usage{InputTokens: 25, OutputTokens: 15}}},
+		providertest.Case{File: "thinking.sse", Answer: providertest.Answer{Text: "27 * 453 = **12,231**",
+			Reasoning: "Let me work out 27 * 453.\n27 * 453 = 12231.", Reason: "end_turn", Usage: provider.Usage{InputTokens: 40, OutputTokens: 62}}},
+		providertest.Case{File: "max_tokens.sse", Answer: providertest.Answer{Text: "Once upon a", Reason: "max_tokens",
+			Usage: provider.Usage{InputTokens: 12, OutputTokens: 4}, Notice: provider.MsgMaxTokens}})
 }
 
 func TestRequest(t *testing.T) {
@@ -82,42 +70,30 @@ func TestRequest(t *testing.T) {
 func TestFaults(t *testing.T) {
 	text := providertest.Transcript(t, "text.sse")
 	cut := strings.Index(text, "event: content_block_stop") // after two deltas
-	tests := []struct {
-		name    string
-		resp    []streamtest.Response
-		want    []string // substrings of the error
-		wantIs  error
-		partial string
-	}{
-		{name: "401", resp: []streamtest.Response{streamtest.Status(401, "application/json",
-			`{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`)},
-			want: []string{"401", "invalid x-api-key", "ANTHROPIC_API_KEY"}},
-		{name: "404 model", resp: []streamtest.Response{streamtest.Status(404, "application/json",
-			`{"type":"error","error":{"type":"not_found_error","message":"model: claude-nope"}}`)},
-			want: []string{"404", "model: claude-nope", `"claude-sonnet-4-5"`}},
-		{name: "529 overloaded", resp: []streamtest.Response{streamtest.Status(529, "application/json",
-			`{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`)},
-			want: []string{"529", "Overloaded"}},
-		{name: "html 200", resp: []streamtest.Response{streamtest.Status(200, "text/html", "<html><body>Gateway login</body></html>")},
-			want: []string{"expected text/event-stream, got text/html", "Gateway login"}},
-		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "overloaded.sse")))},
-			want: []string{"Overloaded", "try again"}, partial: "Partial"},
-		{name: "drop", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:cut]), streamtest.Drop())},
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world! Ünïcode ✓"},
-		{name: "no stop_reason", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: message_delta")]))},
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world! Ünïcode ✓"},
-		{name: "empty body", resp: []streamtest.Response{streamtest.Stream()}, wantIs: provider.ErrIncomplete},
-		{name: "malformed", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(text[:cut] +
-			"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\n\n"))},
-			want: []string{"malformed content_block_delta event after 2 tokens"}, partial: "Hello, world! Ünïcode ✓"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := streamtest.NewServer(t, tt.resp...)
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial, Secret: testKey})
-		})
-	}
+	providertest.Failures(t, backend, []providertest.Fault{
+		{Name: "401",
+			Resp: streamtest.Status(401, "application/json",
+				`{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`), Want: []string{"401", "invalid x-api-key", "ANTHROPIC_API_KEY"}},
+		{Name: "404 model",
+			Resp: streamtest.Status(404, "application/json",
+				`{"type":"error","error":{"type":"not_found_error","message":"model: claude-nope"}}`), Want: []string{"404", "model: claude-nope", `"claude-sonnet-4-5"`}},
+		{Name: "529 overloaded",
+			Resp: streamtest.Status(529, "application/json",
+				`{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`), Want: []string{"529", "Overloaded"}},
+		{Name: "html 200", Resp: streamtest.Status(200, "text/html", "<html><body>Gateway login</body></html>"),
+			Want: []string{"expected text/event-stream, got text/html", "Gateway login"}},
+		{Name: "error event", Resp: streamtest.Stream(streamtest.Write(providertest.Transcript(t, "overloaded.sse"))),
+			Want: []string{"Overloaded", "try again"}, Partial: "Partial"},
+		{Name: "drop", Resp: streamtest.Stream(streamtest.Write(text[:cut]), streamtest.Drop()),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "Hello, world! Ünïcode ✓"},
+		{Name: "no stop_reason", Resp: streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: message_delta")])),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "Hello, world! Ünïcode ✓"},
+		{Name: "empty body", Resp: streamtest.Stream(), Is: provider.ErrIncomplete},
+		{Name: "malformed",
+			Resp: streamtest.Stream(streamtest.Write(text[:cut] +
+				"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\n\n")),
+			Want: []string{"malformed content_block_delta event after 2 tokens"}, Partial: "Hello, world! Ünïcode ✓"},
+	}...)
 }
 
 func TestRetryBeforeFirstToken(t *testing.T) {
@@ -210,12 +186,12 @@ func TestCancel(t *testing.T) {
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
+	providertest.HTTPFaults(t, backend)
 }
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "text.sse"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+	providertest.Faults(t, backend, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    len(frames) - 1, // message_delta with the stop_reason
@@ -261,7 +237,7 @@ func TestSplitSurrogates(t *testing.T) {
 	text := providertest.Transcript(t, "text.sse")
 	head := text[:strings.Index(text, "event: ping")]
 	tail := text[strings.Index(text, "event: content_block_stop"):]
-	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello, provider.MediaEventStream,
+	providertest.Surrogates(t, backend, provider.MediaEventStream,
 		func(literals ...string) string {
 			var b strings.Builder
 			b.WriteString(head)

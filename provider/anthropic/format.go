@@ -2,9 +2,9 @@ package anthropic
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/stream"
 )
 
 // messagesRequest is the body of POST /v1/messages.
@@ -80,6 +80,17 @@ type decoder struct {
 	stopped bool
 }
 
+// Event handles one event for httpx.Backend.ReadEvents. The message_delta
+// with the stop_reason comes after the last content block has ended: the
+// answer is complete then, and message_stop is waited for only until the
+// body ends or provider.FinishGrace has passed.
+func (d *decoder) Event(ev stream.Event, s provider.Sink) (bool, error) {
+	return d.handle(ev.Type, []byte(ev.Data), s)
+}
+
+// Reason returns the stop_reason, once one arrived.
+func (d *decoder) Reason() string { return d.reason }
+
 // handle processes one event. It reports done at message_stop; an error
 // event, malformed data or a cancelled sink end the stream with an error.
 func (d *decoder) handle(typ string, data []byte, s provider.Sink) (done bool, err error) {
@@ -87,8 +98,8 @@ func (d *decoder) handle(typ string, data []byte, s provider.Sink) (done bool, e
 		return false, nil
 	}
 	var ev event
-	if err := json.Unmarshal(provider.KeepSurrogates(data), &ev); err != nil {
-		return false, fmt.Errorf("%s: malformed %s event after %d tokens: %v: %s", d.name, typ, s.Deltas(), err, provider.Snippet(data, 80))
+	if err := provider.DecodeFrame(d.name, typ+" event", data, s, &ev); err != nil {
+		return false, err
 	}
 	if ev.Type == "" {
 		ev.Type = typ
@@ -122,8 +133,7 @@ func (d *decoder) handle(typ string, data []byte, s provider.Sink) (done bool, e
 		}
 	case "message_stop":
 		d.stopped = true
-		err := d.finish(s)
-		return err == nil, err
+		return true, nil
 	case "error":
 		var raw event // as sent, without markers
 		json.Unmarshal(data, &raw)
@@ -134,14 +144,10 @@ func (d *decoder) handle(typ string, data []byte, s provider.Sink) (done bool, e
 	return false, provider.Stopped(ok)
 }
 
-// finish ends a complete answer with its usage and, when it reached its
+// Finish ends a complete answer with its usage and, when it reached its
 // token limit, a notice saying so.
-func (d *decoder) finish(s provider.Sink) error {
-	ok := s.Usage(d.usage)
-	if ok && d.reason == "max_tokens" {
-		ok = s.Notice(provider.MsgMaxTokens)
-	}
-	return provider.Stopped(ok)
+func (d *decoder) Finish(s provider.Sink) (string, error) {
+	return d.reason, provider.EndAnswer(s, &d.usage, d.reason == "max_tokens")
 }
 
 func (d *decoder) addUsage(u usage) {

@@ -2,9 +2,9 @@ package gemini
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/stream"
 )
 
 // generateRequest is the body of POST models/{model}:streamGenerateContent.
@@ -96,8 +96,8 @@ type decoder struct {
 func (d *decoder) handle(data []byte, s provider.Sink) error {
 	finished := d.reason != ""
 	var r response
-	if err := json.Unmarshal(provider.KeepSurrogates(data), &r); err != nil {
-		return fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Deltas(), err, provider.Snippet(data, 80))
+	if err := provider.DecodeFrame(d.name, "chunk", data, s, &r); err != nil {
+		return err
 	}
 	if len(r.Error) > 0 && string(r.Error) != "null" {
 		typ, msg := provider.ErrorMessage(data)
@@ -137,6 +137,30 @@ func (d *decoder) handle(data []byte, s provider.Sink) error {
 		d.usageAfter = finished
 	}
 	return nil
+}
+
+// Event handles one event for httpx.Backend.ReadEvents. The stream has no
+// end marker of its own: the answer is complete once a finishReason
+// arrived, and then the body ended, or usage came in a later event, or
+// provider.FinishGrace passed.
+func (d *decoder) Event(ev stream.Event, s provider.Sink) (bool, error) {
+	err := d.handle([]byte(ev.Data), s)
+	return d.usageAfter, err
+}
+
+// Reason returns the finishReason, once one arrived.
+func (d *decoder) Reason() string { return d.reason }
+
+// Finish ends a complete answer with its usage, unless its finishReason
+// says something other than its token limit cut it short.
+func (d *decoder) Finish(s provider.Sink) (string, error) {
+	if err := provider.EndAnswer(s, d.usage, d.reason == "MAX_TOKENS"); err != nil {
+		return "", err
+	}
+	if err := d.finishError(); err != nil {
+		return "", err
+	}
+	return d.reason, nil
 }
 
 // finishError reports a finish reason that means the answer was cut short

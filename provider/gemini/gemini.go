@@ -7,7 +7,6 @@ package gemini
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/httpx"
-	"github.com/parley-chat/parley/stream"
 )
 
 // DefaultBaseURL is the Gemini API's root.
@@ -45,9 +43,9 @@ func (c *Client) header() http.Header { return c.b.KeyHeader("x-goog-api-key", "
 // Stream sends req to streamGenerateContent and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	gr := newGenerateRequest(req)
-	body, err := provider.Body(gr, req.Extra, nest)
+	body, err := c.b.Body(gr, req.Extra, nest)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.Name(), err)
+		return nil, err
 	}
 	gr.GenerationConfig.ThinkingConfig = nil // what a model that cannot think is sent
 	model := strings.TrimPrefix(req.Model, "models/")
@@ -67,9 +65,7 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 		if err != nil {
 			return "", c.advise(err)
 		}
-		return httpx.Events(rc, func(sd *stream.Decoder, tail *provider.Tail) (string, error) {
-			return c.decode(sd, e, tail)
-		})
+		return c.b.ReadEvents(rc, e, &decoder{name: c.Name()})
 	}), nil
 }
 
@@ -78,42 +74,6 @@ func rejectsThinking(err error) bool {
 	var ae *provider.APIError
 	return errors.As(err, &ae) && ae.Status == http.StatusBadRequest &&
 		(strings.Contains(ae.Message, "hinking") || strings.Contains(ae.Message, "includeThoughts"))
-}
-
-// decode reads events to the end of the body. The stream has no end
-// marker of its own: the answer is complete once a finishReason arrived,
-// and then the body ended, or usage came in a later event, or
-// provider.FinishGrace passed.
-func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.Tail) (string, error) {
-	d := decoder{name: c.Name()}
-	for sd.Next() {
-		if err := d.handle([]byte(sd.Event().Data), e); err != nil {
-			return "", err
-		}
-		if d.usageAfter {
-			break
-		}
-		if d.reason != "" {
-			tail.Finished()
-		}
-	}
-	if d.reason == "" {
-		if err := sd.Err(); err != nil {
-			return "", provider.ReadFailed(e, c.Name(), err)
-		}
-		return "", e.Lost(nil)
-	}
-	// A fault after the finishReason loses nothing of the answer.
-	if d.usage != nil && !e.Usage(*d.usage) {
-		return "", provider.ErrStopped
-	}
-	if err := d.finishError(); err != nil {
-		return "", err
-	}
-	if d.reason == "MAX_TOKENS" && !e.Notice(provider.MsgMaxTokens) {
-		return "", provider.ErrStopped
-	}
-	return d.reason, nil
 }
 
 // advise adds the advice that the generic one misses: Gemini answers a bad

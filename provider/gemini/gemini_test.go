@@ -8,20 +8,21 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 const testKey = "AIzaSy-test-0123456789abcdef"
 
 func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return New(providertest.Preset(srv, "gemini", testKey, o))
 }
+
+// backend is this backend for the shared tests of providertest.
+var backend = providertest.Backend{New: providertest.For(newClient), Request: hello, Key: testKey}
 
 var temp = 0.5
 
@@ -34,25 +35,14 @@ var hello = provider.Request{
 }
 
 func TestTranscripts(t *testing.T) {
-	tests := []struct {
-		file, text, reasoning, reason string
-		usage                         provider.Usage
-		notice                        string
-	}{
-		{file: "text.sse", text: "The sky is blue because of Rayleigh scattering.", reason: "STOP",
-			usage: provider.Usage{InputTokens: 9, OutputTokens: 11}},
-		{file: "thinking.sse", text: "There are **3** r's in \"strawberry\".", reasoning: "**Counting letters**\n\nI need to count the r's in strawberry.",
-			reason: "STOP", usage: provider.Usage{InputTokens: 12, OutputTokens: 81, ReasoningTokens: 68}},
-		{file: "max_tokens.sse", text: "Chapter one. It was a dark", reason: "MAX_TOKENS",
-			usage: provider.Usage{InputTokens: 5, OutputTokens: 8}, notice: provider.MsgMaxTokens},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, tt.file), 5)))
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			providertest.Finished(t, r, providertest.Answer{Text: tt.text, Reasoning: tt.reasoning, Reason: tt.reason, Usage: tt.usage, Notice: tt.notice})
-		})
-	}
+	providertest.Transcripts(t, backend, "", []int{5},
+		providertest.Case{File: "text.sse", Answer: providertest.Answer{Text: "The sky is blue because of Rayleigh scattering.", Reason: "STOP",
+			Usage: provider.Usage{InputTokens: 9, OutputTokens: 11}}},
+		providertest.Case{File: "thinking.sse", Answer: providertest.Answer{Text: "There are **3** r's in \"strawberry\".",
+			Reasoning: "**Counting letters**\n\nI need to count the r's in strawberry.", Reason: "STOP",
+			Usage: provider.Usage{InputTokens: 12, OutputTokens: 81, ReasoningTokens: 68}}},
+		providertest.Case{File: "max_tokens.sse", Answer: providertest.Answer{Text: "Chapter one. It was a dark", Reason: "MAX_TOKENS",
+			Usage: provider.Usage{InputTokens: 5, OutputTokens: 8}, Notice: provider.MsgMaxTokens}})
 }
 
 func TestRequest(t *testing.T) {
@@ -83,47 +73,38 @@ func TestRequest(t *testing.T) {
 func TestFaults(t *testing.T) {
 	text := providertest.Transcript(t, "text.sse")
 	two := text[:strings.LastIndex(text, "data: ")] // both text chunks, no finishReason
-	tests := []struct {
-		name    string
-		resp    []streamtest.Response
-		want    []string
-		wantIs  error
-		partial string
-	}{
-		{name: "bad key", resp: []streamtest.Response{streamtest.Status(400, "application/json",
-			`{"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT"}}`)},
-			want: []string{"400", "API key not valid", "GEMINI_API_KEY or GOOGLE_API_KEY"}},
-		{name: "403", resp: []streamtest.Response{streamtest.Status(403, "application/json",
-			`{"error": {"code": 403, "message": "Method doesn't allow unregistered callers.", "status": "PERMISSION_DENIED"}}`)},
-			want: []string{"403", "unregistered callers", "GEMINI_API_KEY"}},
-		{name: "404 model", resp: []streamtest.Response{streamtest.Status(404, "application/json",
-			`{"error": {"code": 404, "message": "models/gemini-nope is not found for API version v1beta", "status": "NOT_FOUND"}}`)},
-			want: []string{"404", "is not found", "--list-models"}},
-		{name: "429", resp: []streamtest.Response{{Status: 429, Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"30"}},
-			Steps: []streamtest.Step{streamtest.Write(`[{"error": {"code": 429, "message": "Resource has been exhausted (e.g. check quota).", "status": "RESOURCE_EXHAUSTED"}}]`)}}},
-			want: []string{"429", "Resource has been exhausted", "retry after 30s"}},
-		{name: "html 200", resp: []streamtest.Response{streamtest.Status(200, "text/html; charset=utf-8", "<!DOCTYPE html><title>Sign in</title>")},
-			want: []string{"expected text/event-stream, got text/html", "Sign in"}},
-		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "error_event.sse")))},
-			want: []string{"overloaded", "try again shortly"}, partial: "Partial"},
-		{name: "safety", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "safety.sse")))},
-			want: []string{"SAFETY"}, partial: "Here is how"},
-		{name: "blocked prompt", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "blocked_prompt.sse")))},
-			want: []string{"prompt was blocked (SAFETY)"}},
-		{name: "drop", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(two), streamtest.Drop())},
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "The sky is blue because of Rayleigh scattering."},
-		{name: "no finishReason", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(two))},
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "The sky is blue because of Rayleigh scattering."},
-		{name: "malformed", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(two + "data: {\"candidates\": [\n\n"))},
-			want: []string{"malformed chunk after 2 tokens"}, partial: "The sky is blue because of Rayleigh scattering."},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := streamtest.NewServer(t, tt.resp...)
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial, Secret: testKey})
-		})
-	}
+	providertest.Failures(t, backend, []providertest.Fault{
+		{Name: "bad key",
+			Resp: streamtest.Status(400, "application/json",
+				`{"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT"}}`),
+			Want: []string{"400", "API key not valid", "GEMINI_API_KEY or GOOGLE_API_KEY"}},
+		{Name: "403",
+			Resp: streamtest.Status(403, "application/json",
+				`{"error": {"code": 403, "message": "Method doesn't allow unregistered callers.", "status": "PERMISSION_DENIED"}}`),
+			Want: []string{"403", "unregistered callers", "GEMINI_API_KEY"}},
+		{Name: "404 model",
+			Resp: streamtest.Status(404, "application/json",
+				`{"error": {"code": 404, "message": "models/gemini-nope is not found for API version v1beta", "status": "NOT_FOUND"}}`),
+			Want: []string{"404", "is not found", "--list-models"}},
+		{Name: "429",
+			Resp: streamtest.Response{Status: 429, Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"30"}},
+				Steps: []streamtest.Step{streamtest.Write(`[{"error": {"code": 429, "message": "Resource has been exhausted (e.g. check quota).", "status": "RESOURCE_EXHAUSTED"}}]`)}},
+			Want: []string{"429", "Resource has been exhausted", "retry after 30s"}},
+		{Name: "html 200", Resp: streamtest.Status(200, "text/html; charset=utf-8", "<!DOCTYPE html><title>Sign in</title>"),
+			Want: []string{"expected text/event-stream, got text/html", "Sign in"}},
+		{Name: "error event", Resp: streamtest.Stream(streamtest.Write(providertest.Transcript(t, "error_event.sse"))),
+			Want: []string{"overloaded", "try again shortly"}, Partial: "Partial"},
+		{Name: "safety", Resp: streamtest.Stream(streamtest.Write(providertest.Transcript(t, "safety.sse"))),
+			Want: []string{"SAFETY"}, Partial: "Here is how"},
+		{Name: "blocked prompt", Resp: streamtest.Stream(streamtest.Write(providertest.Transcript(t, "blocked_prompt.sse"))),
+			Want: []string{"prompt was blocked (SAFETY)"}},
+		{Name: "drop", Resp: streamtest.Stream(streamtest.Write(two), streamtest.Drop()),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "The sky is blue because of Rayleigh scattering."},
+		{Name: "no finishReason", Resp: streamtest.Stream(streamtest.Write(two)),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "The sky is blue because of Rayleigh scattering."},
+		{Name: "malformed", Resp: streamtest.Stream(streamtest.Write(two + "data: {\"candidates\": [\n\n")),
+			Want: []string{"malformed chunk after 2 tokens"}, Partial: "The sky is blue because of Rayleigh scattering."},
+	}...)
 }
 
 func TestTimeout(t *testing.T) {
@@ -182,12 +163,12 @@ func TestResendWithoutThinking(t *testing.T) {
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
+	providertest.HTTPFaults(t, backend)
 }
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "text.sse"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+	providertest.Faults(t, backend, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    len(frames), // the chunk with the finishReason
@@ -222,7 +203,7 @@ func TestUsageAfterFinish(t *testing.T) {
 }
 
 func TestSplitSurrogates(t *testing.T) {
-	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello, provider.MediaEventStream,
+	providertest.Surrogates(t, backend, provider.MediaEventStream,
 		func(literals ...string) string {
 			var b strings.Builder
 			for _, lit := range literals {

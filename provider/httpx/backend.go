@@ -2,6 +2,8 @@ package httpx
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,6 +58,16 @@ func NewBackend(ep provider.Endpoint, o provider.Options, name, base, suffix str
 	return Backend{Endpoint: ep, Options: o, Base: root}
 }
 
+// Body marshals v, a request body, with the options of extra merged in
+// where n says (see provider.Body); its error names the endpoint.
+func (b *Backend) Body(v any, extra map[string]any, n provider.Nest) ([]byte, error) {
+	body, err := provider.Body(v, extra, n)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", b.Name(), err)
+	}
+	return body, nil
+}
+
 // Name returns the endpoint's name.
 func (b *Backend) Name() string { return b.Endpoint.Name }
 
@@ -91,12 +103,82 @@ func (b *Backend) GetJSON(ctx context.Context, c Call, v any) error {
 	return GetJSON(ctx, b.Options, c, v)
 }
 
-// Events reads rc, a body that Open returned, as server-sent events with
-// decode, and closes it. The Tail that decode is given closes rc a
-// moment after decode calls Finished (see provider.Tail).
-func Events(rc io.ReadCloser, decode func(*stream.Decoder, *provider.Tail) (string, error)) (string, error) {
+// EventDecoder follows the server-sent events of one answer for
+// Backend.ReadEvents. Its methods write what the answer carries to the
+// Sink they are given.
+type EventDecoder interface {
+	// Event handles one event. done says that nothing more is to be
+	// read: the wire's end marker, or what may follow the finish marker
+	// (usage) has arrived.
+	Event(ev stream.Event, s provider.Sink) (done bool, err error)
+	// Reason is the stop reason, once the finish marker has arrived.
+	Reason() string
+	// Finish ends a complete answer (what the decoder still holds, the
+	// usage) and returns its stop reason.
+	Finish(s provider.Sink) (reason string, err error)
+}
+
+// A Holder is an EventDecoder that holds back part of what arrived (the
+// start of a tag, say). Before an error ends the answer, ReadEvents hands
+// that over with Flush: what arrived is shown, whatever ended it.
+type Holder interface {
+	Flush(s provider.Sink) bool
+}
+
+// ReadEvents reads rc, a body that Open returned, as server-sent events
+// with d, and closes it. The answer is complete at d's end marker or once
+// its finish marker has arrived: from then on the body is read only until
+// it ends, or for at most provider.FinishGrace (see provider.Tail), and a
+// fault loses nothing of the answer. A body that ends before the finish
+// marker is a lost connection (see ReadFailed).
+func (b *Backend) ReadEvents(rc io.ReadCloser, e *provider.Emitter, d EventDecoder) (string, error) {
 	defer rc.Close()
 	tail := provider.NewTail(rc)
 	defer tail.Stop()
-	return decode(stream.NewDecoder(rc), tail)
+	flush := func() {
+		if h, ok := d.(Holder); ok {
+			h.Flush(e)
+		}
+	}
+	sd := stream.NewDecoder(rc)
+	done := false
+	for !done && sd.Next() {
+		var err error
+		if done, err = d.Event(sd.Event(), e); err != nil {
+			flush()
+			return "", err
+		}
+		if !done && d.Reason() != "" {
+			tail.Finished()
+		}
+	}
+	if !done && d.Reason() == "" {
+		flush()
+		if err := sd.Err(); err != nil {
+			return "", ReadFailed(e, b.Name(), err)
+		}
+		return "", e.Lost(nil) // the body ended before the finish marker
+	}
+	return d.Finish(e)
 }
+
+// ReadFailed reports the read error that ended a stream before its finish
+// marker. An event or line over the decoder's bound says so, with the
+// tokens that arrived; any other fault is a lost connection (see
+// provider.Emitter.Lost). name prefixes the message. Either way the error
+// is provider.ErrIncomplete.
+func ReadFailed(e *provider.Emitter, name string, err error) error {
+	if errors.Is(err, stream.ErrTooLarge) {
+		return &incomplete{fmt.Errorf("%s: %w (after %d tokens)", name, err, e.Deltas())}
+	}
+	return e.Lost(fmt.Errorf("%s: %w", name, err))
+}
+
+// incomplete marks an error that ended an answer early as
+// provider.ErrIncomplete, without changing its message.
+type incomplete struct{ err error }
+
+func (e *incomplete) Error() string { return e.err.Error() }
+
+// Unwrap returns the error and provider.ErrIncomplete.
+func (e *incomplete) Unwrap() []error { return []error{e.err, provider.ErrIncomplete} }

@@ -226,12 +226,14 @@ func (c *Client) finish(e *provider.Emitter, resp *llms.ContentResponse, streame
 	if ch.StopReason == "" {
 		return "", e.Lost(fmt.Errorf("%s: %w", c.ep.Name, errNoStop))
 	}
-	if u, ok := usage(ch.GenerationInfo); ok {
-		e.Usage(u)
+	var u *provider.Usage
+	if pu, ok := usage(ch.GenerationInfo); ok {
+		u = &pu
 	}
+	atLimit := false
 	switch ch.StopReason {
 	case "max_tokens", "length", "MAX_TOKENS":
-		e.Notice(provider.MsgMaxTokens)
+		atLimit = true
 	}
-	return ch.StopReason, nil
+	return ch.StopReason, provider.EndAnswer(e, u, atLimit)
 }

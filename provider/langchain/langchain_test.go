@@ -9,13 +9,12 @@ import (
 	"time"
 
 	"github.com/tmc/langchaingo/llms"
-	"go.uber.org/goleak"
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 // fakeModel scripts a langchaingo model's behaviour.
 type fakeModel struct {

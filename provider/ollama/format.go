@@ -2,7 +2,6 @@ package ollama
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/parley-chat/parley/provider"
 )
@@ -59,8 +58,8 @@ type decoder struct {
 // that error.
 func (d *decoder) handle(line []byte, s provider.Sink) error {
 	var l chatLine
-	if err := json.Unmarshal(provider.KeepSurrogates(line), &l); err != nil {
-		return fmt.Errorf("%s: malformed line after %d tokens: %v: %s", d.name, s.Deltas(), err, provider.Snippet(line, 80))
+	if err := provider.DecodeFrame(d.name, "line", line, s, &l); err != nil {
+		return err
 	}
 	if len(l.Error) > 0 && string(l.Error) != "null" {
 		_, msg := provider.ErrorMessage(line)

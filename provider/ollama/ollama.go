@@ -81,9 +81,9 @@ func (c *Client) header() http.Header { return c.b.KeyHeader("Authorization", "B
 
 // Stream sends req to /api/chat and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	body, err := provider.Body(newChatRequest(req), req.Extra, nest)
+	body, err := c.b.Body(newChatRequest(req), req.Extra, nest)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.Name(), err)
+		return nil, err
 	}
 	call := httpx.Call{
 		Method: http.MethodPost, URL: c.b.Base + "/api/chat",
@@ -113,17 +113,11 @@ func (c *Client) decode(nd *stream.NDJSONReader, e *provider.Emitter, model stri
 			if errors.As(err, &le) {
 				return "", fmt.Errorf("%s: malformed line after %d tokens: %w", c.Name(), e.Deltas(), err)
 			}
-			return "", provider.ReadFailed(e, c.Name(), err)
+			return "", httpx.ReadFailed(e, c.Name(), err)
 		}
 		return "", e.Lost(nil) // the body ended without a "done" line
 	}
-	if !e.Usage(d.usage) {
-		return "", provider.ErrStopped
-	}
-	if d.reason == "length" && !e.Notice(provider.MsgMaxTokens) {
-		return "", provider.ErrStopped
-	}
-	return d.reason, nil
+	return d.reason, provider.EndAnswer(e, &d.usage, d.reason == "length")
 }
 
 var notFound = regexp.MustCompile(`model ['"]?[^'"]*['"]? not found`)

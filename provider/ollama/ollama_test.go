@@ -7,20 +7,21 @@ import (
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 const ndjson = "application/x-ndjson"
 
-func newClient(srv *streamtest.Server) *Client {
-	return New(providertest.Preset(srv, "ollama", "", provider.Options{}))
+func newClient(srv *streamtest.Server, o provider.Options) *Client {
+	return New(providertest.Preset(srv, "ollama", "", o))
 }
+
+// backend is this backend for the shared tests of providertest.
+var backend = providertest.Backend{New: providertest.For(newClient), Request: hello}
 
 func ndStream(steps ...streamtest.Step) streamtest.Response {
 	return streamtest.Response{Header: http.Header{"Content-Type": {ndjson}}, Steps: steps}
@@ -32,22 +33,13 @@ var hello = provider.Request{
 }
 
 func TestTranscripts(t *testing.T) {
-	tests := []struct {
-		file, text, reasoning, reason string
-		usage                         provider.Usage
-		notice                        string
-	}{
-		{file: "chat.ndjson", text: "The sky is blue.", reason: "stop", usage: provider.Usage{InputTokens: 26, OutputTokens: 4}},
-		{file: "thinking.ndjson", text: "Hello! 👋", reasoning: "The user greets me. Reply kindly.", reason: "stop", usage: provider.Usage{InputTokens: 11, OutputTokens: 30}},
-		{file: "length.ndjson", text: "Once upon a", reason: "length", usage: provider.Usage{InputTokens: 8, OutputTokens: 3}, notice: provider.MsgMaxTokens},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			srv := streamtest.NewServer(t, ndStream(streamtest.Chunks(providertest.Transcript(t, tt.file), 9)))
-			r := providertest.Stream(t, newClient(srv), hello)
-			providertest.Finished(t, r, providertest.Answer{Text: tt.text, Reasoning: tt.reasoning, Reason: tt.reason, Usage: tt.usage, Notice: tt.notice})
-		})
-	}
+	providertest.Transcripts(t, backend, ndjson, []int{9},
+		providertest.Case{File: "chat.ndjson", Answer: providertest.Answer{Text: "The sky is blue.", Reason: "stop",
+			Usage: provider.Usage{InputTokens: 26, OutputTokens: 4}}},
+		providertest.Case{File: "thinking.ndjson", Answer: providertest.Answer{Text: "Hello! 👋", Reasoning: "The user greets me. Reply kindly.",
+			Reason: "stop", Usage: provider.Usage{InputTokens: 11, OutputTokens: 30}}},
+		providertest.Case{File: "length.ndjson", Answer: providertest.Answer{Text: "Once upon a", Reason: "length",
+			Usage: provider.Usage{InputTokens: 8, OutputTokens: 3}, Notice: provider.MsgMaxTokens}})
 }
 
 func TestRequest(t *testing.T) {
@@ -55,7 +47,7 @@ func TestRequest(t *testing.T) {
 	temp := 0.2
 	req := hello
 	req.Temperature, req.MaxTokens = &temp, 64
-	providertest.Stream(t, newClient(srv), req)
+	providertest.Stream(t, newClient(srv, provider.Options{}), req)
 	got := srv.Requests()[0]
 	if got.Method != http.MethodPost || got.Path != "/api/chat" {
 		t.Errorf("request %s %s", got.Method, got.Path)
@@ -73,37 +65,24 @@ func TestFaults(t *testing.T) {
 	chat := providertest.Transcript(t, "chat.ndjson")
 	three := chat[:strings.LastIndex(chat[:len(chat)-1], "\n")+1] // three lines, no "done"
 	const partial = "The sky is blue."
-	tests := []struct {
-		name    string
-		resp    streamtest.Response
-		want    []string
-		wantIs  error
-		partial string
-	}{
-		{name: "not pulled", resp: streamtest.Status(404, "application/json", `{"error":"model \"llama3.2\" not found, try pulling it first"}`),
-			want: []string{"404", "model llama3.2 is not available here; run: ollama pull llama3.2"}},
-		{name: "error line", resp: ndStream(streamtest.Write(providertest.Transcript(t, "error_line.ndjson"))),
-			want: []string{"ollama: an error was encountered while running the model: unexpected EOF"}, partial: "Partial"},
-		{name: "500", resp: streamtest.Status(500, "application/json", `{"error":"llama runner process has terminated: signal: killed"}`),
-			want: []string{"500", "llama runner process has terminated"}},
-		{name: "html 200", resp: streamtest.Status(200, "text/html", "<html>proxy login</html>"),
-			want: []string{"expected application/x-ndjson, got text/html", "proxy login"}},
-		{name: "drop", resp: ndStream(streamtest.Write(three), streamtest.Drop()),
-			want: []string{"connection lost after 3 tokens"}, wantIs: provider.ErrIncomplete, partial: partial},
-		{name: "no done", resp: ndStream(streamtest.Write(three)),
-			want: []string{"connection lost after 3 tokens"}, wantIs: provider.ErrIncomplete, partial: partial},
-		{name: "malformed", resp: ndStream(streamtest.Write(three + "{\"message\":{\"content\":\n")),
-			want: []string{"malformed line after 3 tokens"}, partial: partial},
-		{name: "not json", resp: ndStream(streamtest.Write(three + "Internal Server Error\n")),
-			want: []string{"malformed line after 3 tokens"}, partial: partial},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := streamtest.NewServer(t, tt.resp)
-			r := providertest.Stream(t, newClient(srv), hello)
-			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial})
-		})
-	}
+	providertest.Failures(t, backend, []providertest.Fault{
+		{Name: "not pulled", Resp: streamtest.Status(404, "application/json", `{"error":"model \"llama3.2\" not found, try pulling it first"}`),
+			Want: []string{"404", "model llama3.2 is not available here; run: ollama pull llama3.2"}},
+		{Name: "error line", Resp: ndStream(streamtest.Write(providertest.Transcript(t, "error_line.ndjson"))),
+			Want: []string{"ollama: an error was encountered while running the model: unexpected EOF"}, Partial: "Partial"},
+		{Name: "500", Resp: streamtest.Status(500, "application/json", `{"error":"llama runner process has terminated: signal: killed"}`),
+			Want: []string{"500", "llama runner process has terminated"}},
+		{Name: "html 200", Resp: streamtest.Status(200, "text/html", "<html>proxy login</html>"),
+			Want: []string{"expected application/x-ndjson, got text/html", "proxy login"}},
+		{Name: "drop", Resp: ndStream(streamtest.Write(three), streamtest.Drop()),
+			Want: []string{"connection lost after 3 tokens"}, Is: provider.ErrIncomplete, Partial: partial},
+		{Name: "no done", Resp: ndStream(streamtest.Write(three)),
+			Want: []string{"connection lost after 3 tokens"}, Is: provider.ErrIncomplete, Partial: partial},
+		{Name: "malformed", Resp: ndStream(streamtest.Write(three + "{\"message\":{\"content\":\n")),
+			Want: []string{"malformed line after 3 tokens"}, Partial: partial},
+		{Name: "not json", Resp: ndStream(streamtest.Write(three + "Internal Server Error\n")),
+			Want: []string{"malformed line after 3 tokens"}, Partial: partial},
+	}...)
 }
 
 func TestNotRunning(t *testing.T) {
@@ -139,7 +118,7 @@ func TestBaseURL(t *testing.T) {
 
 func TestListModels(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Status(200, "application/json; charset=utf-8", providertest.Transcript(t, "tags.json")))
-	ids, err := newClient(srv).ListModels(t.Context())
+	ids, err := newClient(srv, provider.Options{}).ListModels(t.Context())
 	if err != nil || strings.Join(ids, ",") != "deepseek-r1:8b,llama3.2:latest" {
 		t.Fatalf("ListModels = %v, %v", ids, err)
 	}
@@ -164,14 +143,12 @@ func FuzzParseLine(f *testing.F) {
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, "", func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello)
+	providertest.HTTPFaults(t, backend)
 }
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.LineFrames(providertest.Transcript(t, "chat.ndjson"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider {
-		return New(providertest.Preset(srv, "ollama", "", o))
-	}, hello, providertest.Wire{
+	providertest.Faults(t, backend, providertest.Wire{
 		ContentType: ndjson,
 		Frames:      frames,
 		Finished:    len(frames), // the line with done: true
@@ -182,7 +159,7 @@ func TestFaultMatrix(t *testing.T) {
 }
 
 func TestSplitSurrogates(t *testing.T) {
-	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv) }, hello, ndjson,
+	providertest.Surrogates(t, backend, ndjson,
 		func(literals ...string) string {
 			var b strings.Builder
 			for _, lit := range literals {

@@ -2,9 +2,9 @@ package openai
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/stream"
 )
 
 // chatRequest is the body of POST /chat/completions.
@@ -76,7 +76,6 @@ func (u *usage) usage() provider.Usage {
 type decoder struct {
 	name   string
 	reason string // the finish_reason, once one arrived
-	done   bool   // [DONE] arrived
 	// usageAfter is set when usage arrived in a chunk after the one with
 	// the finish_reason: nothing more is to come.
 	usageAfter bool
@@ -87,7 +86,6 @@ type decoder struct {
 // handle processes the data of one event; it reports done at [DONE].
 func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
 	if string(data) == "[DONE]" {
-		d.done = true
 		return true, nil
 	}
 	finished := d.reason != ""
@@ -95,7 +93,7 @@ func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
 	if marked := provider.KeepSurrogates(data); !parseFast(marked, &ch) {
 		ch = chunk{}
 		if err := json.Unmarshal(marked, &ch); err != nil {
-			return false, fmt.Errorf("%s: malformed chunk after %d tokens: %v: %s", d.name, s.Deltas(), err, provider.Snippet(data, 80))
+			return false, provider.Malformed(d.name, "chunk", s, err, data)
 		}
 	}
 	if len(ch.Error) > 0 && string(ch.Error) != "null" {
@@ -129,22 +127,32 @@ func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
 	return false, nil
 }
 
-// finish ends a complete answer: what the think splitter holds back, the
+// Event handles one event for httpx.Backend.ReadEvents. The answer ends at
+// [DONE] or at the end of the body; once the finish_reason has arrived it
+// is read on only until the usage chunk that may follow it.
+func (d *decoder) Event(ev stream.Event, s provider.Sink) (bool, error) {
+	done, err := d.handle([]byte(ev.Data), s)
+	return done || d.usageAfter, err
+}
+
+// Reason returns the finish_reason, once one arrived.
+func (d *decoder) Reason() string { return d.reason }
+
+// Flush hands over what the think splitter holds back.
+func (d *decoder) Flush(s provider.Sink) bool { return d.think.flush(s) }
+
+// Finish ends a complete answer: what the think splitter holds back, the
 // usage, and the stop reason.
-func (d *decoder) finish(s provider.Sink) (string, error) {
+func (d *decoder) Finish(s provider.Sink) (string, error) {
 	if !d.think.flush(s) {
 		return "", provider.ErrStopped
 	}
-	if d.usage != nil && !s.Usage(*d.usage) {
-		return "", provider.ErrStopped
+	if err := provider.EndAnswer(s, d.usage, d.reason == "length"); err != nil {
+		return "", err
 	}
 	switch d.reason {
 	case "":
 		return "stop", nil // [DONE] without a finish_reason
-	case "length":
-		if !s.Notice(provider.MsgMaxTokens) {
-			return "", provider.ErrStopped
-		}
 	case "content_filter":
 		return "", &provider.APIError{Provider: d.name, Type: d.reason,
 			Message: "the provider's content filter stopped the answer"}

@@ -78,7 +78,7 @@ func FuzzParseChunk(f *testing.F) {
 			t.Fatalf("done=%v err=%v for %q", done, err, data)
 		}
 		if err == nil {
-			d.finish(s)
+			d.Finish(s)
 		}
 	})
 }

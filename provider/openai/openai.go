@@ -13,14 +13,12 @@ package openai
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/httpx"
-	"github.com/parley-chat/parley/stream"
 )
 
 // DefaultBaseURL is OpenAI's own endpoint.
@@ -53,9 +51,9 @@ func (c *Client) header() http.Header { return c.b.KeyHeader("Authorization", "B
 // sent again (see fixes).
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	cr := newChatRequest(c.b.Endpoint, req)
-	first, err := provider.Body(cr, req.Extra, provider.Nest{})
+	first, err := c.b.Body(cr, req.Extra, provider.Nest{})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.Name(), err)
+		return nil, err
 	}
 	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		r, body := cr, first
@@ -113,38 +111,7 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, body []byte, 
 	if err != nil {
 		return "", err
 	}
-	return httpx.Events(rc, func(sd *stream.Decoder, tail *provider.Tail) (string, error) {
-		return c.decode(sd, e, tail)
-	})
-}
-
-// decode reads the answer's events until [DONE] or the end of the body.
-// Once the finish_reason has arrived it reads on only until the usage
-// chunk that may follow, and for at most provider.FinishGrace.
-func (c *Client) decode(sd *stream.Decoder, e *provider.Emitter, tail *provider.Tail) (string, error) {
-	d := decoder{name: c.Name()}
-	for sd.Next() {
-		done, err := d.handle([]byte(sd.Event().Data), e)
-		if err != nil {
-			d.think.flush(e) // what arrived is shown, whatever ended it
-			return "", err
-		}
-		if done || d.usageAfter {
-			break
-		}
-		if d.reason != "" {
-			tail.Finished()
-		}
-	}
-	if !d.done && d.reason == "" {
-		d.think.flush(e)
-		if err := sd.Err(); err != nil {
-			return "", provider.ReadFailed(e, c.Name(), err)
-		}
-		return "", e.Lost(nil) // neither a finish_reason nor [DONE]
-	}
-	// A fault after the finish_reason loses nothing of the answer.
-	return d.finish(e)
+	return c.b.ReadEvents(rc, e, &decoder{name: c.Name()})
 }
 
 // ListModels returns the IDs that GET /models lists, sorted.

@@ -8,14 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 const testKey = "sk-test-0123456789abcdef"
 
@@ -25,42 +23,25 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	return New(ep, o)
 }
 
+// backend is this backend for the shared tests of providertest.
+var backend = providertest.Backend{New: providertest.For(newClient), Request: hello, Key: testKey}
+
 var hello = provider.Request{Model: "gpt-4o-mini", System: "Be brief.", Messages: []provider.Message{{Role: provider.RoleUser, Content: "hi"}}}
 
 func TestTranscripts(t *testing.T) {
-	tests := []struct {
-		file, text, reasoning, reason string
-		usage                         *provider.Usage
-		notice                        string
-	}{
-		{file: "basic.sse", text: "Hello, world", reason: "stop", usage: &provider.Usage{InputTokens: 9, OutputTokens: 3}},
-		{file: "reasoning_content.sse", text: "9.9 is larger.", reasoning: "9.11 vs 9.9: 0.90 > 0.11.", reason: "stop",
-			usage: &provider.Usage{InputTokens: 15, OutputTokens: 120, ReasoningTokens: 100}},
-		{file: "reasoning.sse", text: "9.9", reasoning: "Compare tenths.", reason: "stop",
-			usage: &provider.Usage{InputTokens: 20, OutputTokens: 70, ReasoningTokens: 64}},
-		{file: "think_tags.sse", text: "Hello! Use <think> tags freely.", reasoning: "\nThe user says hi. Answer briefly.\n", reason: "stop",
-			usage: &provider.Usage{InputTokens: 6, OutputTokens: 25}},
-		{file: "length.sse", text: "Once upon", reason: "length", usage: &provider.Usage{InputTokens: 5, OutputTokens: 2}, notice: provider.MsgMaxTokens},
-		{file: "groq.sse", text: "Fast.", reason: "stop", usage: &provider.Usage{InputTokens: 40, OutputTokens: 3}},
-	}
-	for _, tt := range tests {
-		for _, size := range []int{1, 7, 1 << 20} {
-			srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, tt.file), size)))
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			if r.Err != nil {
-				t.Fatalf("%s/%d: error %v", tt.file, size, r.Err)
-			}
-			if r.Text != tt.text || r.Reasoning != tt.reasoning || r.Reason != tt.reason {
-				t.Errorf("%s/%d: text %q, reasoning %q, reason %q", tt.file, size, r.Text, r.Reasoning, r.Reason)
-			}
-			if (r.Usage == nil) != (tt.usage == nil) || (r.Usage != nil && *r.Usage != *tt.usage) {
-				t.Errorf("%s/%d: usage %+v, want %+v", tt.file, size, r.Usage, tt.usage)
-			}
-			if tt.notice != "" && (len(r.Notices) != 1 || r.Notices[0] != tt.notice) {
-				t.Errorf("%s/%d: notices %q", tt.file, size, r.Notices)
-			}
-		}
-	}
+	type answer = providertest.Answer
+	type usage = provider.Usage
+	providertest.Transcripts(t, backend, "", []int{1, 7, 1 << 20},
+		providertest.Case{File: "basic.sse", Answer: answer{Text: "Hello, world", Reason: "stop", Usage: usage{InputTokens: 9, OutputTokens: 3}}},
+		providertest.Case{File: "reasoning_content.sse", Answer: answer{Text: "9.9 is larger.", Reasoning: "9.11 vs 9.9: 0.90 > 0.11.", Reason: "stop",
+			Usage: usage{InputTokens: 15, OutputTokens: 120, ReasoningTokens: 100}}},
+		providertest.Case{File: "reasoning.sse", Answer: answer{Text: "9.9", Reasoning: "Compare tenths.", Reason: "stop",
+			Usage: usage{InputTokens: 20, OutputTokens: 70, ReasoningTokens: 64}}},
+		providertest.Case{File: "think_tags.sse", Answer: answer{Text: "Hello! Use <think> tags freely.", Reasoning: "\nThe user says hi. Answer briefly.\n",
+			Reason: "stop", Usage: usage{InputTokens: 6, OutputTokens: 25}}},
+		providertest.Case{File: "length.sse", Answer: answer{Text: "Once upon", Reason: "length", Usage: usage{InputTokens: 5, OutputTokens: 2},
+			Notice: provider.MsgMaxTokens}},
+		providertest.Case{File: "groq.sse", Answer: answer{Text: "Fast.", Reason: "stop", Usage: usage{InputTokens: 40, OutputTokens: 3}}})
 }
 
 func TestRequest(t *testing.T) {
@@ -103,48 +84,40 @@ func TestFaults(t *testing.T) {
 	two = two[:strings.LastIndex(two, "data: ")] // the role chunk and two deltas
 	think := providertest.Transcript(t, "think_tags.sse")
 	inThink := think[:strings.Index(think, `{"content":". Answer`)-len("data: ")]
-	tests := []struct {
-		name      string
-		resp      streamtest.Response
-		want      []string
-		wantIs    error
-		partial   string
-		reasoning string
-	}{
-		{name: "401", resp: streamtest.Status(401, "application/json",
-			`{"error":{"message":"Incorrect API key provided: `+testKey+`. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}`),
-			want: []string{"401 Unauthorized: Incorrect API key provided: [key]", "check the API key in OPENAI_API_KEY"}},
-		{name: "404", resp: streamtest.Status(404, "application/json",
-			`{"error":{"message":"The model `+"`gpt-5-nope`"+` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}`),
-			want: []string{"404", "does not exist", `"gpt-4o-mini"`}},
-		{name: "429", resp: streamtest.Response{Status: 429, Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"20"}},
-			Steps: []streamtest.Step{streamtest.Write(`{"error":{"message":"Rate limit reached for gpt-4o-mini","type":"requests","code":"rate_limit_exceeded"}}`)}},
-			want: []string{"429", "Rate limit reached", "retry after 20s"}},
-		{name: "413", resp: streamtest.Status(413, "text/plain", "request entity too large"), want: []string{"413", "shorten the prompt"}},
-		{name: "503", resp: streamtest.Status(503, "text/html", "<html><h1>503 Service Temporarily Unavailable</h1></html>"),
-			want: []string{"503", "Service Temporarily Unavailable", "try again shortly"}},
-		{name: "html 200", resp: streamtest.Status(200, "text/html", "<html><body>Bad gateway</body></html>"),
-			want: []string{"expected text/event-stream, got text/html: <html><body>Bad gateway</body></html>"}},
-		{name: "error object", resp: streamtest.Stream(streamtest.Write(two + "data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\"}}\n\n")),
-			want: []string{"The server had an error", "try again shortly"}, partial: "Hello, world"},
-		{name: "drop", resp: streamtest.Stream(streamtest.Write(two), streamtest.Drop()),
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world"},
-		{name: "no finish", resp: streamtest.Stream(streamtest.Write(two)),
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "Hello, world"},
-		{name: "drop in think", resp: streamtest.Stream(streamtest.Write(inThink), streamtest.Drop()),
-			want: []string{"connection lost after"}, wantIs: provider.ErrIncomplete, reasoning: "\nThe user says hi"},
-		{name: "malformed", resp: streamtest.Stream(streamtest.Write(two + "data: {\"choices\":[{\"delta\":\n\n")),
-			want: []string{"malformed chunk after 2 tokens"}, partial: "Hello, world"},
-		{name: "content filter", resp: streamtest.Stream(streamtest.Write(two + `data: {"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]}` + "\n\ndata: [DONE]\n\n")),
-			want: []string{"content filter"}, partial: "Hello, world"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := streamtest.NewServer(t, tt.resp)
-			r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial, Reasoning: &tt.reasoning, Secret: testKey})
-		})
-	}
+	providertest.Failures(t, backend, []providertest.Fault{
+		{Name: "401",
+			Resp: streamtest.Status(401, "application/json",
+				`{"error":{"message":"Incorrect API key provided: `+testKey+`. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}`),
+			Want: []string{"401 Unauthorized: Incorrect API key provided: [key]", "check the API key in OPENAI_API_KEY"}},
+		{Name: "404",
+			Resp: streamtest.Status(404, "application/json",
+				`{"error":{"message":"The model `+"`gpt-5-nope`"+` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}`),
+			Want: []string{"404", "does not exist", `"gpt-4o-mini"`}},
+		{Name: "429",
+			Resp: streamtest.Response{Status: 429, Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"20"}},
+				Steps: []streamtest.Step{streamtest.Write(`{"error":{"message":"Rate limit reached for gpt-4o-mini","type":"requests","code":"rate_limit_exceeded"}}`)}},
+			Want: []string{"429", "Rate limit reached", "retry after 20s"}},
+		{Name: "413", Resp: streamtest.Status(413, "text/plain", "request entity too large"),
+			Want: []string{"413", "shorten the prompt"}},
+		{Name: "503", Resp: streamtest.Status(503, "text/html", "<html><h1>503 Service Temporarily Unavailable</h1></html>"),
+			Want: []string{"503", "Service Temporarily Unavailable", "try again shortly"}},
+		{Name: "html 200", Resp: streamtest.Status(200, "text/html", "<html><body>Bad gateway</body></html>"),
+			Want: []string{"expected text/event-stream, got text/html: <html><body>Bad gateway</body></html>"}},
+		{Name: "error object",
+			Resp: streamtest.Stream(streamtest.Write(two + "data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\"}}\n\n")),
+			Want: []string{"The server had an error", "try again shortly"}, Partial: "Hello, world"},
+		{Name: "drop", Resp: streamtest.Stream(streamtest.Write(two), streamtest.Drop()),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "Hello, world"},
+		{Name: "no finish", Resp: streamtest.Stream(streamtest.Write(two)),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "Hello, world"},
+		{Name: "drop in think", Resp: streamtest.Stream(streamtest.Write(inThink), streamtest.Drop()),
+			Want: []string{"connection lost after"}, Is: provider.ErrIncomplete, Reasoning: "\nThe user says hi"},
+		{Name: "malformed", Resp: streamtest.Stream(streamtest.Write(two + "data: {\"choices\":[{\"delta\":\n\n")),
+			Want: []string{"malformed chunk after 2 tokens"}, Partial: "Hello, world"},
+		{Name: "content filter",
+			Resp: streamtest.Stream(streamtest.Write(two + `data: {"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]}` + "\n\ndata: [DONE]\n\n")),
+			Want: []string{"content filter"}, Partial: "Hello, world"},
+	}...)
 }
 
 func TestFinishWithoutDone(t *testing.T) {
@@ -203,7 +176,7 @@ func TestUsageAfterFinishEndsTheAnswer(t *testing.T) {
 }
 
 func TestSplitSurrogates(t *testing.T) {
-	providertest.Surrogates(t, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello, provider.MediaEventStream,
+	providertest.Surrogates(t, backend, provider.MediaEventStream,
 		func(literals ...string) string {
 			var b strings.Builder
 			for _, lit := range literals {
@@ -299,12 +272,12 @@ func TestUnfixable400(t *testing.T) {
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
+	providertest.HTTPFaults(t, backend)
 }
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "basic.sse"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+	providertest.Faults(t, backend, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    5, // the chunk with the finish_reason

@@ -89,13 +89,13 @@ const (
 // Whatever happens, the stream keeps its contract (see Collect), never
 // reports as finished an answer whose finish marker did not arrive, and
 // shows only a prefix of the true answer.
-func Faults(t *testing.T, newProvider NewFunc, req provider.Request, w Wire) {
+func Faults(t *testing.T, b Backend, w Wire) {
 	t.Helper()
 	if w.Finished < 1 || w.Finished > len(w.Frames) {
 		t.Fatalf("Wire.Finished = %d with %d frames", w.Finished, len(w.Frames))
 	}
 	body := strings.Join(w.Frames, "")
-	f := &matrix{newProvider: newProvider, req: req, w: w}
+	f := &matrix{newProvider: b.New, req: b.Request, w: w}
 	f.sub(t, "whole", func(t *testing.T) {
 		f.complete(t, f.run(t, provider.Options{}, streamtest.Write(body)))
 	})

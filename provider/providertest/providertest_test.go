@@ -6,12 +6,10 @@ import (
 	"reflect"
 	"testing"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { Main(m) }
 
 func TestFrames(t *testing.T) {
 	if got, want := SSEFrames("data: a\n\n: ping\n\nevent: x\ndata: b\n\ntail"), []string{"data: a\n\n", ": ping\n\n", "event: x\ndata: b\n\n", "tail"}; !reflect.DeepEqual(got, want) {

@@ -17,7 +17,7 @@ type Deltas func(literals ...string) string
 // UTF-16 code unit, as JavaScript servers do: the halves of a pair split
 // across two text deltas make one character, and a lone half, also one
 // held back when the answer ends, is U+FFFD. The answer must finish.
-func Surrogates(t *testing.T, newProvider func(srv *streamtest.Server) provider.Provider, req provider.Request, contentType string, body Deltas) {
+func Surrogates(t *testing.T, b Backend, contentType string, body Deltas) {
 	t.Helper()
 	tests := []struct {
 		name   string
@@ -36,7 +36,7 @@ func Surrogates(t *testing.T, newProvider func(srv *streamtest.Server) provider.
 		t.Run(tt.name, func(t *testing.T) {
 			srv := streamtest.NewServer(t, streamtest.Response{Header: http.Header{"Content-Type": {contentType}},
 				Steps: []streamtest.Step{streamtest.Chunks(body(tt.deltas...), 5)}})
-			r := Stream(t, newProvider(srv), req)
+			r := b.stream(t, srv, provider.Options{})
 			if r.Err != nil || !r.Finished || r.Text != tt.text {
 				t.Errorf("got text %q, finished %v, error %v; want %q finished", r.Text, r.Finished, r.Err, tt.text)
 			}

@@ -3,7 +3,6 @@ package sse
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -33,7 +32,7 @@ func handle(name, typ, data string, s provider.Sink) (done bool, err error) {
 	case "progress":
 		pct, label, err := parseProgress(data)
 		if err != nil {
-			return false, fmt.Errorf("%s: malformed progress event after %d tokens: %v: %s", name, s.Deltas(), err, provider.Snippet([]byte(data), 80))
+			return false, provider.Malformed(name, "progress event", s, err, []byte(data))
 		}
 		ok = s.Progress(pct, label)
 	case "usage":

@@ -83,9 +83,9 @@ var (
 
 // Stream POSTs req to the endpoint and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	body, err := provider.Body(newChatRequest(req), req.Extra, provider.Nest{})
+	body, err := c.b.Body(newChatRequest(req), req.Extra, provider.Nest{})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.Name(), err)
+		return nil, err
 	}
 	h := c.b.KeyHeader("Authorization", "Bearer ")
 	h.Set("Content-Type", "application/json")

@@ -10,15 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/providertest"
 	"github.com/parley-chat/parley/stream"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { providertest.Main(m) }
 
 const testKey = "sse-key-0123456789abcdef"
 
@@ -28,6 +26,9 @@ func newClient(srv *streamtest.Server, o provider.Options) *Client {
 	c.Reconnect = stream.Options{Retry: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
 	return c
 }
+
+// backend is this backend for the shared tests of providertest.
+var backend = providertest.Backend{New: providertest.For(newClient), Request: hello, Key: testKey}
 
 // oneRetry is a budget of one retry, quickly made.
 var oneRetry = &provider.RetryPolicy{Max: 1, Base: time.Millisecond, Cap: time.Millisecond}
@@ -88,47 +89,29 @@ func TestResumeAfterDrop(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	noIDs := "data: The answer\n\ndata:  is\n\n"
-	tests := []struct {
-		name    string
-		resp    []streamtest.Response
-		opts    provider.Options
-		want    []string
-		wantIs  error
-		partial string
-	}{
-		{name: "drop without ids", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(noIDs), streamtest.Drop())},
-			want: []string{"connection lost after 2 tokens"}, wantIs: provider.ErrIncomplete, partial: "The answer is"},
-		{name: "end without done", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(noIDs))},
-			want: []string{"connection lost after 2 tokens", "server closed the stream"}, wantIs: provider.ErrIncomplete, partial: "The answer is"},
-		{name: "resume refused", resp: []streamtest.Response{
-			streamtest.Stream(streamtest.Write("id: 7\ndata: Hello\n\n"), streamtest.Drop()),
-			streamtest.Status(410, "text/plain", "stream expired")},
-			opts: provider.Options{Retry: oneRetry},
-			want: []string{"acme: 410 Gone: stream expired"}, partial: "Hello"},
-		{name: "error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write(providertest.Transcript(t, "error.sse")))},
-			want: []string{"acme: quota exceeded for this project"}, partial: "Partial"},
-		{name: "json error event", resp: []streamtest.Response{streamtest.Stream(streamtest.Write("event: error\ndata: {\"error\":{\"message\":\"model melted\",\"type\":\"server_error\"}}\n\n"))},
-			want: []string{"acme: model melted"}},
-		{name: "401", resp: []streamtest.Response{streamtest.Status(401, "application/json", `{"error":"bad token `+testKey+`"}`)},
-			want: []string{"401", "bad token [key]", "ACME_KEY"}},
-		{name: "html", resp: []streamtest.Response{streamtest.Status(200, "text/html", "<html>Sign in</html>")},
-			want: []string{"expected text/event-stream, got text/html", "Sign in"}},
-		{name: "bad progress", resp: []streamtest.Response{streamtest.Stream(streamtest.Write("event: progress\ndata: lots\n\n"))},
-			want: []string{"malformed progress event"}},
-		{name: "idle without ids", opts: provider.Options{IdleTimeout: 200 * time.Millisecond},
-			resp: []streamtest.Response{streamtest.Stream(streamtest.Write(noIDs), streamtest.Stall())},
-			want: []string{"answer incomplete after 2 tokens", "--idle-timeout"}, partial: "The answer is"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := streamtest.NewServer(t, tt.resp...)
-			r := providertest.Stream(t, newClient(srv, tt.opts), hello)
-			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Is: tt.wantIs, Partial: tt.partial, Secret: testKey})
-			if len(srv.Requests()) != len(tt.resp) {
-				t.Errorf("%d requests for %d scripted responses", len(srv.Requests()), len(tt.resp))
-			}
-		})
-	}
+	providertest.Failures(t, backend, []providertest.Fault{
+		{Name: "drop without ids", Resp: streamtest.Stream(streamtest.Write(noIDs), streamtest.Drop()),
+			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "The answer is"},
+		{Name: "end without done", Resp: streamtest.Stream(streamtest.Write(noIDs)),
+			Want: []string{"connection lost after 2 tokens", "server closed the stream"}, Is: provider.ErrIncomplete, Partial: "The answer is"},
+		{Name: "resume refused", Resp: streamtest.Stream(streamtest.Write("id: 7\ndata: Hello\n\n"), streamtest.Drop()),
+			More: []streamtest.Response{streamtest.Status(410, "text/plain", "stream expired")}, Options: provider.Options{Retry: oneRetry},
+			Want: []string{"acme: 410 Gone: stream expired"}, Partial: "Hello"},
+		{Name: "error event", Resp: streamtest.Stream(streamtest.Write(providertest.Transcript(t, "error.sse"))),
+			Want: []string{"acme: quota exceeded for this project"}, Partial: "Partial"},
+		{Name: "json error event",
+			Resp: streamtest.Stream(streamtest.Write("event: error\ndata: {\"error\":{\"message\":\"model melted\",\"type\":\"server_error\"}}\n\n")),
+			Want: []string{"acme: model melted"}},
+		{Name: "401", Resp: streamtest.Status(401, "application/json", `{"error":"bad token `+testKey+`"}`),
+			Want: []string{"401", "bad token [key]", "ACME_KEY"}},
+		{Name: "html", Resp: streamtest.Status(200, "text/html", "<html>Sign in</html>"),
+			Want: []string{"expected text/event-stream, got text/html", "Sign in"}},
+		{Name: "bad progress", Resp: streamtest.Stream(streamtest.Write("event: progress\ndata: lots\n\n")),
+			Want: []string{"malformed progress event"}},
+		{Name: "idle without ids", Options: provider.Options{IdleTimeout: 200 * time.Millisecond},
+			Resp: streamtest.Stream(streamtest.Write(noIDs), streamtest.Stall()), Want: []string{"answer incomplete after 2 tokens", "--idle-timeout"},
+			Partial: "The answer is"},
+	}...)
 }
 
 func TestNoURL(t *testing.T) {
@@ -176,7 +159,7 @@ func TestCancel(t *testing.T) {
 }
 
 func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, testKey, func(srv *streamtest.Server) provider.Provider { return newClient(srv, provider.Options{}) }, hello)
+	providertest.HTTPFaults(t, backend)
 }
 
 func TestTimeout(t *testing.T) {
@@ -190,7 +173,7 @@ func TestTimeout(t *testing.T) {
 
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "answer.sse"))
-	providertest.Faults(t, func(srv *streamtest.Server, o provider.Options) provider.Provider { return newClient(srv, o) }, hello, providertest.Wire{
+	providertest.Faults(t, backend, providertest.Wire{
 		ContentType: provider.MediaEventStream,
 		Frames:      frames,
 		Finished:    len(frames), // the done event
