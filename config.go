@@ -13,6 +13,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/parley-chat/parley/attach"
 	"github.com/parley-chat/parley/provider"
 )
 
@@ -32,6 +33,7 @@ type fileConfig struct {
 	DataDir         string                    `toml:"data_dir"`
 	NoSave          bool                      `toml:"no_save"`
 	CAFile          string                    `toml:"ca_file"`
+	Attach          attachConfig              `toml:"attach"`
 	Aliases         map[string]string         `toml:"aliases"`
 	Roles           map[string]string         `toml:"roles"`
 	Providers       map[string]providerConfig `toml:"providers"`
@@ -48,6 +50,23 @@ type providerConfig struct {
 	Flavor    string `toml:"flavor"`
 	// MaxTokensField: see provider.Endpoint.MaxTokensField.
 	MaxTokensField maxTokensField `toml:"max_tokens_field"`
+}
+
+// attachConfig is the [attach] table: the limits of -a.
+type attachConfig struct {
+	MaxFile  size `toml:"max_file"`
+	MaxImage size `toml:"max_image"`
+	MaxTotal size `toml:"max_total"`
+}
+
+// size is a number of bytes written as "512KiB", "4MiB" or "4096".
+type size int64
+
+// UnmarshalText parses a size.
+func (n *size) UnmarshalText(b []byte) error {
+	v, err := attach.ParseSize(string(b))
+	*n = size(v)
+	return err
 }
 
 // duration is a time.Duration written as a Go duration string ("90s").
@@ -159,6 +178,8 @@ type settings struct {
 	DataDir         string
 	NoSave          bool
 	CAFile          string
+	// Attach bounds what -a attaches; zero fields take attach.Defaults.
+	Attach attach.Limits
 	// Extra holds the provider options of -o KEY=VALUE.
 	Extra map[string]any
 	// TimeoutFrom and IdleTimeoutFrom name where the limits came from, for
@@ -214,6 +235,7 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 	setStr(&s.DataDir, cfg.DataDir)
 	s.NoSave = cfg.NoSave
 	setStr(&s.CAFile, cfg.CAFile)
+	s.Attach = attach.Limits{File: int64(cfg.Attach.MaxFile), Image: int64(cfg.Attach.MaxImage), Total: int64(cfg.Attach.MaxTotal)}
 	for k, v := range cfg.Aliases {
 		s.aliases[k] = v
 	}
