@@ -9,7 +9,7 @@ import (
 )
 
 // runChat opens the full-screen chat.
-func runChat(ctx context.Context, env *environment, s settings, w *setup, conv *conversation) error {
+func runChat(ctx context.Context, env *environment, s settings, w *setup, conv *conversation, files []provider.Attachment) error {
 	req := w.request
 	req.Messages = conv.history
 	fitMemory(env.getenv)
@@ -24,6 +24,7 @@ func runChat(ctx context.Context, env *environment, s settings, w *setup, conv *
 		Models:         w.models,
 		Store:          conv.st,
 		ConversationID: conv.conv.ID,
+		Attach:         files,
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/ui/markdown"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -33,6 +34,7 @@ type flags struct {
 	noSave, listModels                   bool
 	configPath, debug                    string
 	options                              []string
+	attach                               []string
 }
 
 // Flag help: config.example.toml uses the same words.
@@ -47,6 +49,7 @@ const (
 	helpOption      = "provider option KEY=VALUE put in the request body, repeatable (-o top_p=0.9 -o seed=7); VALUE is JSON when it parses, else a string"
 	helpTimeout     = "limit for the whole request, e.g. 90s or 5m (0: none)"
 	helpIdleTimeout = "longest silence allowed between bytes of an answer (0: none)"
+	helpAttach      = "attach a file, a folder's text files, or an image (PNG, JPEG, GIF, WebP) to the prompt, repeatable"
 )
 
 func main() {
@@ -131,7 +134,8 @@ func newRootCommand(env *environment) *cobra.Command {
 			"chat; with a prompt (-p, words, or piped stdin) it streams the answer to stdout and exits.",
 		Example: "  parley -m demo\n" +
 			"  parley -m openai:gpt-4o-mini -p \"why is the sky blue?\"\n" +
-			"  git diff | parley -p \"review this\"",
+			"  git diff | parley -p \"review this\"\n" +
+			"  parley -a main.go -p \"review this\"",
 		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -143,6 +147,7 @@ func newRootCommand(env *environment) *cobra.Command {
 	fl.SortFlags = false
 	fl.StringVarP(&f.model, "model", "m", "", helpModel)
 	fl.StringVarP(&f.prompt, "prompt", "p", "", helpPrompt)
+	fl.StringArrayVarP(&f.attach, "attach", "a", nil, helpAttach)
 	fl.StringVarP(&f.system, "system", "s", "", helpSystem)
 	fl.StringVar(&f.role, "role", "", helpRole)
 	fl.StringVar(&f.baseURL, "base-url", "", helpBaseURL)
@@ -204,6 +209,10 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	if prompt == "" && !f.listModels && (!env.stdinTTY || !env.stdoutTTY) {
 		return usageErrorf("no prompt: give one with -p, as words, or on stdin (or run on a terminal for the chat)")
 	}
+	files, err := loadAttachments(env, f.attach, s.Attach)
+	if err != nil {
+		return err
+	}
 	conv := &conversation{}
 	if !f.listModels {
 		if conv, err = openConversation(ctx, env, f, s); err != nil {
@@ -224,9 +233,9 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 		return listModels(ctx, env, w)
 	}
 	if prompt == "" {
-		return runChat(ctx, env, s, w, conv)
+		return runChat(ctx, env, s, w, conv, files)
 	}
-	return runOneShot(ctx, env, f, s, w, conv, prompt)
+	return runOneShot(ctx, env, f, s, w, conv, prompt, files)
 }
 
 // readPrompt joins -p, the positional words and piped stdin.
@@ -290,7 +299,7 @@ const (
 func exitCode(ctx context.Context, err error) int {
 	var ue usageError
 	switch {
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, provider.ErrNoImages):
 		return exitUsage
 	case ctx.Err() != nil, errors.Is(err, errInterrupted):
 		return exitInterrupted

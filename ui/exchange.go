@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -15,9 +16,19 @@ import (
 // send adds prompt to the conversation and asks for an answer.
 func (m *Model) send(prompt string) tea.Cmd {
 	u := &entry{kind: entryUser, text: termsafe.Sanitize(prompt), dirty: true}
-	m.turns = append(m.turns, turn{prompt: prompt, user: u})
+	m.turns = append(m.turns, turn{prompt: prompt, user: u, files: m.opts.Attach})
+	m.opts.Attach = nil // with the first prompt only
 	m.tr.add(u)
 	return m.ask(false)
+}
+
+// attachedNames lists the names of files for a one-line notice.
+func attachedNames(files []provider.Attachment) string {
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = termsafe.Line(f.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // ask requests an answer to the last turn, again when regen is set.
@@ -65,7 +76,7 @@ func (m *Model) messages() []provider.Message {
 		if !last && text == "" {
 			continue
 		}
-		msgs = append(msgs, provider.Message{Role: provider.RoleUser, Content: t.prompt})
+		msgs = append(msgs, provider.Message{Role: provider.RoleUser, Content: t.prompt, Attachments: t.files})
 		if !last {
 			msgs = append(msgs, provider.Message{Role: provider.RoleAssistant, Content: text})
 		}

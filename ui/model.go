@@ -31,6 +31,7 @@ const resizeSettle = 100 * time.Millisecond
 // them.
 type turn struct {
 	prompt string
+	files  []provider.Attachment // sent with the prompt
 	user   *entry
 	answer *entry
 	failed *entry // the error shown under the answer, if any
@@ -118,6 +119,9 @@ func New(opts Options) *Model {
 	m.help = help.New()
 	m.help.Styles = c.styles.Help
 	m.in = newInput(c)
+	if len(opts.Attach) > 0 {
+		m.in.Placeholder = "Ask about " + attachedNames(opts.Attach) + "…"
+	}
 	m.inputView = m.in.View()
 	m.stats.progress = -1
 	if opts.Store == nil || opts.ConversationID == "" {

@@ -57,6 +57,8 @@ type Options struct {
 	// ConversationID is a saved conversation to show and continue; it
 	// needs Store, and replaces Request.Messages.
 	ConversationID string
+	// Attach are files (-a) that go with the first prompt of the session.
+	Attach []provider.Attachment
 
 	// Context bounds the whole session; nil means context.Background.
 	Context context.Context
