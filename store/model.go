@@ -74,6 +74,9 @@ type Message struct {
 	Status         Status         `json:"status"`
 	Error          string         `json:"error,omitempty"`
 	CreatedAt      time.Time      `json:"created_at"`
+	// Attachments are the files sent with the message (a prompt's), in
+	// the order attached.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // titleLen is the longest title, in characters, that Title makes.
