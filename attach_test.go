@@ -3,12 +3,16 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley/internal/chatserver"
 	"github.com/parley-chat/parley/stream/streamtest"
 )
 
@@ -291,10 +295,18 @@ func TestAttachErrors(t *testing.T) {
 }
 
 // TestAttachChatFirstMessage: in the chat, -a goes with the first prompt,
-// which the input's placeholder names, and not with the next one.
+// which the input's placeholder names, and again when its answer is
+// regenerated, but not with the next prompt.
 func TestAttachChatFirstMessage(t *testing.T) {
-	var prompts []string
-	srv := chatServer(t, []string{"an", " answer"}, true, &prompts)
+	srv, requests := recordingServer(t)
+	sentSoFar := func(n int) []string {
+		t.Helper()
+		var prompts []string
+		for _, r := range requests(n) {
+			prompts = append(prompts, r.Prompt())
+		}
+		return prompts
+	}
 	notes, err := filepath.Abs("testdata/attach/notes.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -304,14 +316,82 @@ func TestAttachChatFirstMessage(t *testing.T) {
 	waitScreen(t, screen, "Ask about ", 15*time.Second)
 	waitScreen(t, screen, "notes.txt…", time.Second)
 	keys("what is on it?", "Enter")
-	waitScreen(t, screen, "an answer", 15*time.Second)
-	waitScreen(t, screen, "done", 5*time.Second)
+	waitScreen(t, screen, "done", 15*time.Second)
+	sentSoFar(1)
+	keys("C-r")
+	sentSoFar(2)
+	time.Sleep(300 * time.Millisecond) // the status said done before the regenerate too
+	waitScreen(t, screen, "done", 15*time.Second)
 	keys("and then?", "Enter")
+	got := sentSoFar(3)
 	waitScreenCount(t, screen, "an answer", 2, 15*time.Second)
 	keys("C-d")
 	waitExit(t, exitFile, screen)
-	if len(prompts) != 2 || !strings.HasSuffix(prompts[0], "notes.txt\">\nremember the milk\n</file>\n\nwhat is on it?") || prompts[1] != "and then?" {
-		t.Errorf("prompts sent %q; want the file with the first only", prompts)
+	withFile := "notes.txt\">\nremember the milk\n</file>\n\nwhat is on it?"
+	if len(got) != 3 || !strings.HasSuffix(got[0], withFile) || got[1] != got[0] || got[2] != "and then?" {
+		t.Errorf("prompts sent %q; want the file with the first, and with its regenerated answer, only", got)
+	}
+}
+
+// recordingServer serves a short answer to every request, and returns a
+// function that waits (up to 15 s) for n requests and returns those
+// received by then.
+func recordingServer(t *testing.T) (*httptest.Server, func(n int) []chatserver.Request) {
+	var mu sync.Mutex
+	var reqs []chatserver.Request
+	srv := httptest.NewServer(chatserver.NewHandler(chatserver.Options{Key: "sk-test",
+		AnswerFor: func(r chatserver.Request) chatserver.Answer {
+			mu.Lock()
+			reqs = append(reqs, r)
+			mu.Unlock()
+			return chatserver.Answer{Tokens: []string{"an", " answer"}}
+		}}))
+	t.Cleanup(srv.Close)
+	return srv, func(n int) []chatserver.Request {
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			mu.Lock()
+			got := slices.Clone(reqs)
+			mu.Unlock()
+			if len(got) >= n || time.Now().After(deadline) {
+				return got
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// TestAttachChatSavedAndResumed: a chat's attachments are saved with its
+// prompt, and a conversation continued in the chat sends those of its
+// history again.
+func TestAttachChatSavedAndResumed(t *testing.T) {
+	srv, requests := recordingServer(t)
+	notes, err := filepath.Abs("testdata/attach/notes.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := []string{noRetry(t), "OPENAI_API_KEY=sk-test", "PARLEY_DATA_DIR=" + t.TempDir()}
+	base := []string{"-m", "openai:m", "--base-url", srv.URL}
+	keys, screen, exitFile := tmuxChat(t, env, append(base, "-a", notes)...)
+	waitScreen(t, screen, "notes.txt…", 15*time.Second)
+	keys("what is on it?", "Enter")
+	waitScreen(t, screen, "done", 15*time.Second)
+	keys("C-d")
+	waitExit(t, exitFile, screen)
+	if r := parley(t, "", env, "--search", "milk"); r.code != 0 || !strings.Contains(r.stdout, "\twhat is on it?\t") || !strings.Contains(r.stdout, "notes.txt: remember the «milk»") {
+		t.Fatalf("--search milk after the chat: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+
+	keys, screen, exitFile = tmuxChat(t, env, append(base, "-c")...)
+	waitScreen(t, screen, "what is on it?", 15*time.Second)
+	keys("and then?", "Enter")
+	got := requests(2)
+	waitScreen(t, screen, "done", 15*time.Second)
+	keys("C-d")
+	waitExit(t, exitFile, screen)
+	if len(got) != 2 || len(got[1].Messages) != 3 || !strings.HasSuffix(got[1].Messages[0].Content, "remember the milk\n</file>\n\nwhat is on it?") ||
+		got[1].Prompt() != "and then?" {
+		t.Errorf("the continued chat sent %+v; want the history with its file, then the new prompt", got)
 	}
 }
 
@@ -329,4 +409,116 @@ func waitScreenCount(t *testing.T, screen func() string, want string, n int, wit
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// TestAttachContinued: the attachments are saved with their prompt, so
+// -c sends them again with the history; --show lists them, --show --json
+// holds them, and --search finds the words of an attached text file.
+func TestAttachContinued(t *testing.T) {
+	png, err := os.ReadFile("testdata/attach/pixel.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			files := []string{"-a", "testdata/attach/notes.txt", "-a", "testdata/attach/pixel.png"}
+			if b.name == "sse" {
+				files = files[:2] // it takes no images
+			}
+			resp := b.stream(streamtest.Write(b.body("ok")))
+			srv := streamtest.NewServer(t, resp, resp)
+			env := append([]string{noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()}, b.key...)
+			base := []string{"-m", b.name + ":m", "--base-url", srv.URL}
+			if r := parley(t, "", env, append(append(base, files...), "-p", "what is on the list?")...); r.code != 0 {
+				t.Fatalf("first run: exit %d, stderr %q", r.code, r.stderr)
+			}
+			if r := parley(t, "", env, append(base, "-c", "-p", "and after that?")...); r.code != 0 || r.stdout != "ok" {
+				t.Fatalf("-c: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			reqs := srv.Requests()
+			if len(reqs) != 2 {
+				t.Fatalf("%d requests", len(reqs))
+			}
+			first := firstUser(t, b.name, reqs[1].Body)
+			if want := notesBlock + "\n\nwhat is on the list?"; first.text != want {
+				t.Errorf("-c sent the first prompt as %q, want %q", first.text, want)
+			}
+			if b.name != "sse" && (len(first.images) != 1 || first.images[0] != "image/png;"+base64.StdEncoding.EncodeToString(png)) {
+				t.Errorf("-c sent the first prompt's images as %q", first.images)
+			}
+			if last := lastUser(t, b.name, reqs[1].Body); last.text != "and after that?" || len(last.images) != 0 {
+				t.Errorf("-c sent %+v as the new prompt", last)
+			}
+
+			search := parley(t, "", env, "--search", "milk")
+			if search.code != 0 || !strings.Contains(search.stdout, "\t1\tuser\twhat is on the list?\ttestdata/attach/notes.txt: remember the «milk»") {
+				t.Errorf("--search milk: exit %d, stdout %q", search.code, search.stdout)
+			}
+			id, _, _ := strings.Cut(search.stdout, "\t")
+			show := parley(t, "", env, "--show", id)
+			if show.code != 0 {
+				t.Fatalf("--show: exit %d, stderr %q", show.code, show.stderr)
+			}
+			want := "*Attached:* `testdata/attach/notes.txt` (18 B), `testdata/attach/pixel.png` (69 B)\n\nwhat is on the list?"
+			if b.name == "sse" {
+				want = "*Attached:* `testdata/attach/notes.txt` (18 B)\n\nwhat is on the list?"
+			}
+			if !strings.Contains(show.stdout, want) || strings.Contains(show.stdout, "remember the milk") {
+				t.Errorf("--show prints\n%s\nwant %q and not the file's text", show.stdout, want)
+			}
+			js := parley(t, "", env, "--show", id, "--json")
+			var conv struct {
+				Messages []struct {
+					Attachments []struct {
+						Name, MediaType, Text string
+						Size                  int64
+						Data                  []byte
+					}
+				}
+			}
+			if err := json.Unmarshal([]byte(js.stdout), &conv); err != nil || len(conv.Messages) != 4 || len(conv.Messages[0].Attachments) != len(files)/2 {
+				t.Fatalf("--show --json: %v: %s", err, js.stdout)
+			}
+			if a := conv.Messages[0].Attachments[0]; a.Name != "testdata/attach/notes.txt" || a.Text != "remember the milk\n" || a.Size != 18 {
+				t.Errorf("--show --json has the text file as %+v", a)
+			}
+			if b.name != "sse" {
+				if a := conv.Messages[0].Attachments[1]; a.Name != "testdata/attach/pixel.png" || string(a.Data) != string(png) {
+					t.Errorf("--show --json has the image as %+v", a)
+				}
+			}
+
+		})
+	}
+}
+
+// firstUser reads the first user message of a request body.
+func firstUser(t *testing.T, wire string, body []byte) sent {
+	t.Helper()
+	var req map[string]json.RawMessage
+	if err := json.Unmarshal(body, &req); err != nil {
+		t.Fatal(err)
+	}
+	key := "messages"
+	if wire == "gemini" {
+		key = "contents"
+	}
+	var msgs []json.RawMessage
+	json.Unmarshal(req[key], &msgs)
+	if len(msgs) == 0 {
+		t.Fatalf("no messages: %s", body)
+	}
+	if wire == "openai" || wire == "ollama" || wire == "sse" { // their first may be the system prompt
+		for _, m := range msgs {
+			var r struct{ Role string }
+			json.Unmarshal(m, &r)
+			if r.Role == "user" {
+				msgs[0] = m
+				break
+			}
+		}
+	}
+	one, _ := json.Marshal(map[string][]json.RawMessage{key: msgs[:1]})
+	return lastUser(t, wire, one)
 }

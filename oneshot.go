@@ -30,7 +30,7 @@ func runOneShot(ctx context.Context, env *environment, f *flags, s settings, w *
 	if err != nil {
 		return err
 	}
-	a := &oneShotAnswer{sv: conv.start(ctx, env, w, prompt)}
+	a := &oneShotAnswer{sv: conv.start(ctx, env, w, prompt, files)}
 	switch {
 	case f.json:
 		a.out = newJSONPrinter(env.stdout, env.stdoutTTY)

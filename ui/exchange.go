@@ -53,7 +53,7 @@ func (m *Model) ask(regen bool) tea.Cmd {
 	m.stats = stats{state: stateConnecting, started: m.c.now(), progress: -1}
 	t := &m.turns[len(m.turns)-1]
 	rec := record{
-		convID: m.convID, convSeq: m.convSeq, prompt: t.prompt,
+		convID: m.convID, convSeq: m.convSeq, prompt: t.prompt, files: t.files,
 		model: req.Model, provider: m.prov.Name(), system: req.System,
 		slot: newSlot(), after: m.lastSlot, replace: m.replaced,
 		swap: m.pend != nil, ended: m.ended,
@@ -90,7 +90,7 @@ func (m *Model) restore(msg provider.Message) {
 	switch msg.Role {
 	case provider.RoleUser:
 		u := &entry{kind: entryUser, text: termsafe.Sanitize(msg.Content), dirty: true}
-		m.turns = append(m.turns, turn{prompt: msg.Content, user: u})
+		m.turns = append(m.turns, turn{prompt: msg.Content, user: u, files: msg.Attachments})
 		m.history = append(m.history, msg.Content)
 		m.histIdx = len(m.history)
 		m.tr.entries = append(m.tr.entries, u)
