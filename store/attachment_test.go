@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,22 +129,7 @@ func TestSearchFindsAttachedText(t *testing.T) {
 // its conversations, and takes attachments.
 func TestSchemaTwoMigratesToAttachments(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v2.db")
-	db, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{migrations[0], migrations[1], "PRAGMA user_version = 2",
-		fmt.Sprintf("PRAGMA application_id = %d", applicationID),
-		`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('abc', 'old one', 1, 1)`,
-		`INSERT INTO messages (conversation_id, seq, role, text, created_at) VALUES ('abc', 1, 'user', 'hello', 1)`,
-	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
-	s, err := Open(path)
+	s, err := Open(oldDatabase(t, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,4 +144,27 @@ func TestSchemaTwoMigratesToAttachments(t *testing.T) {
 		len(c.Messages[1].Attachments) != 1 || c.Messages[1].Attachments[0].Name != "notes.txt" {
 		t.Fatalf("after migration: %+v, %v", c, err)
 	}
+}
+
+// oldDatabase writes a database of the given schema version, made by its
+// migrations, holding one conversation ("abc", titled "old one") with one
+// prompt ("hello"), and returns its path.
+func oldDatabase(t *testing.T, version int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("v%d.db", version))
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stmts := append(slices.Clone(migrations[:version]), fmt.Sprintf("PRAGMA user_version = %d", version),
+		fmt.Sprintf("PRAGMA application_id = %d", applicationID),
+		`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('abc', 'old one', 1, 1)`,
+		`INSERT INTO messages (conversation_id, seq, role, text, created_at) VALUES ('abc', 1, 'user', 'hello', 1)`)
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -102,7 +103,7 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, erro
 			SELECT id, rank FROM recent ORDER BY rank, id DESC LIMIT ?3
 		)
 		SELECT m.conversation_id, c.title, m.id, m.seq, m.role, m.created_at,
-			snippet(messages_fts, 0, ?4, ?5, '…', ?6), best.rank
+			snippet(messages_fts, 0, ?4, ?5, '…', ?6), best.rank, ''
 		FROM messages_fts
 		CROSS JOIN best ON best.id = messages_fts.rowid
 		JOIN messages m ON m.id = best.id
@@ -113,22 +114,10 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, erro
 	if err != nil {
 		return nil, fmt.Errorf("store: search %q: %w", text, err)
 	}
-	defer rows.Close()
-	var hits []Hit
-	for rows.Next() {
-		var h Hit
-		var created int64
-		if err := rows.Scan(&h.ConversationID, &h.Title, &h.MessageID, &h.Seq, &h.Role,
-			&created, &h.Snippet, &h.Rank); err != nil {
-			return nil, fmt.Errorf("store: search %q: %w", text, err)
-		}
-		h.CreatedAt = fromMillis(created)
-		hits = append(hits, h)
-	}
-	if err := rows.Err(); err != nil {
+	hits, err := scanHits(rows)
+	if err != nil {
 		return nil, fmt.Errorf("store: search %q: %w", text, err)
 	}
-	rows.Close()
 	inFiles, err := s.searchAttachments(ctx, query, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: search %q: %w", text, err)
@@ -157,6 +146,11 @@ func (s *Store) searchAttachments(ctx context.Context, query string, limit int) 
 	if err != nil {
 		return nil, err
 	}
+	return scanHits(rows)
+}
+
+// scanHits reads the hits of a search query and closes rows.
+func scanHits(rows *sql.Rows) ([]Hit, error) {
 	defer rows.Close()
 	var hits []Hit
 	for rows.Next() {
