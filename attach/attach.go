@@ -119,7 +119,7 @@ func (l *loader) load(p string) error {
 	if l.seen[abs] {
 		return nil
 	}
-	a, no, err := l.read(abs, info)
+	a, no, err := l.read(abs, info, false)
 	if err != nil {
 		return pathError(p, err)
 	}
@@ -156,7 +156,9 @@ type refusal struct{ long, short string }
 // read reads the file at abs and tells what it is; a refusal says why it
 // cannot be attached (a binary, an unsupported image, over a limit), err
 // is an error reading it.
-func (l *loader) read(abs string, info fs.FileInfo) (provider.Attachment, *refusal, error) {
+// With textOnly (a file met in a folder), an image is refused before it is
+// read whole.
+func (l *loader) read(abs string, info fs.FileInfo, textOnly bool) (provider.Attachment, *refusal, error) {
 	a := provider.Attachment{Name: l.name(abs)}
 	f, err := os.Open(abs)
 	if err != nil {
@@ -172,6 +174,8 @@ func (l *loader) read(abs string, info fs.FileInfo) (provider.Attachment, *refus
 	ct := http.DetectContentType(head)
 	image := slices.Contains(Images, ct)
 	switch {
+	case image && textOnly:
+		return a, &refusal{"an image", "an image: attach it by name"}, nil
 	case image:
 		a.MediaType = ct
 	case strings.HasPrefix(ct, "image/"):

@@ -61,16 +61,16 @@ func (l *loader) file(abs string, info os.FileInfo) {
 	if l.seen[abs] {
 		return
 	}
-	a, no, err := l.read(abs, info)
+	if l.total+info.Size() > l.lim.Total {
+		l.skip(abs, "over "+Size(l.lim.Total)+" in all") // known without reading it
+		return
+	}
+	a, no, err := l.read(abs, info, true)
 	switch {
 	case err != nil:
 		l.skip(abs, "unreadable")
 	case no != nil:
 		l.skip(abs, no.short)
-	case a.IsImage():
-		l.skip(abs, "an image: attach it by name")
-	case l.total+int64(len(a.Data)) > l.lim.Total:
-		l.skip(abs, "over "+Size(l.lim.Total)+" in all")
 	default:
 		l.add(abs, a)
 	}
