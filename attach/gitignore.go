@@ -64,7 +64,12 @@ func parseIgnore(data []byte) []rule {
 		line = strings.TrimPrefix(line, "/")
 		// git writes a negated class [!a]; path.Match wants [^a].
 		line = strings.ReplaceAll(line, "[!", "[^")
-		r.segs = strings.Split(line, "/")
+		for _, seg := range strings.Split(line, "/") {
+			if seg == "**" && len(r.segs) > 0 && r.segs[len(r.segs)-1] == "**" {
+				continue // "**/**" is "**", and costs less to match
+			}
+			r.segs = append(r.segs, seg)
+		}
 		rules = append(rules, r)
 	}
 	return rules

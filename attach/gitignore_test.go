@@ -47,6 +47,7 @@ func TestIgnoreRules(t *testing.T) {
 		{"\n\n# only comments\n", "x", false, false},
 		{"a\r\nb\r\n", "b", false, true}, // CRLF files
 		{"[", "[", false, false},         // malformed: matches nothing
+		{"a/**/**/**/b", "a/x/b", false, true},
 	}
 	for _, c := range cases {
 		ig := ignorer{{rules: parseIgnore([]byte(c.rules))}}
@@ -98,4 +99,18 @@ func TestSize(t *testing.T) {
 			t.Errorf("ParseSize(%q) took it", s)
 		}
 	}
+}
+
+// FuzzIgnore checks that no .gitignore content and no path make the
+// matcher panic, and that a rule file of only comments ignores nothing.
+func FuzzIgnore(f *testing.F) {
+	f.Add("*.log\n!keep.log\n/build/\na/**/b\n", "a/x/b", true)
+	f.Add("[!a-\n\\", "[", false)
+	f.Fuzz(func(t *testing.T, rules, path string, dir bool) {
+		ig := ignorer{{rules: parseIgnore([]byte(rules))}, {up: "x/y", rules: parseIgnore([]byte(rules))}}
+		ig.ignored(path, dir)
+		if (ignorer{{rules: parseIgnore([]byte("# " + strings.ReplaceAll(rules, "\n", " ")))}}).ignored(path, dir) {
+			t.Errorf("a comment ignored %q", path)
+		}
+	})
 }
