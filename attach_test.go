@@ -522,3 +522,16 @@ func firstUser(t *testing.T, wire string, body []byte) sent {
 	one, _ := json.Marshal(map[string][]json.RawMessage{key: msgs[:1]})
 	return lastUser(t, wire, one)
 }
+
+// TestAttachFlag: --help names -a and its PATH, and the shell completes
+// it with file names.
+func TestAttachFlag(t *testing.T) {
+	help := parley(t, "", nil, "--help")
+	if !strings.Contains(help.stdout, "-a, --attach PATH ") {
+		t.Errorf("--help does not show -a, --attach PATH:\n%s", help.stdout)
+	}
+	comp := parley(t, "", nil, "__complete", "-a", "")
+	if comp.code != 0 || !strings.HasSuffix(strings.TrimSpace(comp.stdout), ":0") {
+		t.Errorf("completing -a: exit %d, stdout %q; want the shell's file completion (:0)", comp.code, comp.stdout)
+	}
+}

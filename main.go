@@ -49,7 +49,7 @@ const (
 	helpOption      = "provider option KEY=VALUE put in the request body, repeatable (-o top_p=0.9 -o seed=7); VALUE is JSON when it parses, else a string"
 	helpTimeout     = "limit for the whole request, e.g. 90s or 5m (0: none)"
 	helpIdleTimeout = "longest silence allowed between bytes of an answer (0: none)"
-	helpAttach      = "attach a file, a folder's text files, or an image (PNG, JPEG, GIF, WebP) to the prompt, repeatable"
+	helpAttach      = "attach the file, the folder's text files, or the image (PNG, JPEG, GIF, WebP) at `PATH` to the prompt, repeatable"
 )
 
 func main() {
