@@ -317,6 +317,9 @@ func TestAttachChatFirstMessage(t *testing.T) {
 	waitScreen(t, screen, "notes.txt…", time.Second)
 	keys("what is on it?", "Enter")
 	waitScreen(t, screen, "done", 15*time.Second)
+	if s := screen(); !strings.Contains(s, "notes.txt (18 B)") || strings.Contains(s, "remember the milk") {
+		t.Errorf("the transcript shows:\n%s\nwant the file by name and size, not its text", s)
+	}
 	sentSoFar(1)
 	keys("C-r")
 	sentSoFar(2)
@@ -384,6 +387,7 @@ func TestAttachChatSavedAndResumed(t *testing.T) {
 
 	keys, screen, exitFile = tmuxChat(t, env, append(base, "-c")...)
 	waitScreen(t, screen, "what is on it?", 15*time.Second)
+	waitScreen(t, screen, "notes.txt (18 B)", time.Second)
 	keys("and then?", "Enter")
 	got := requests(2)
 	waitScreen(t, screen, "done", 15*time.Second)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/attach"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/termsafe"
@@ -15,11 +16,25 @@ import (
 
 // send adds prompt to the conversation and asks for an answer.
 func (m *Model) send(prompt string) tea.Cmd {
-	u := &entry{kind: entryUser, text: termsafe.Sanitize(prompt), dirty: true}
+	u := &entry{kind: entryUser, text: termsafe.Sanitize(prompt), detail: attachedLine(m.opts.Attach), dirty: true}
 	m.turns = append(m.turns, turn{prompt: prompt, user: u, files: m.opts.Attach})
 	m.opts.Attach = nil // with the first prompt only
 	m.tr.add(u)
 	return m.ask(false)
+}
+
+// attachedLine shows the files sent with a prompt, by name and size, not
+// their content: "attached: main.go (1.2 KiB) · shot.png (80 KiB)"; "" for
+// none.
+func attachedLine(files []provider.Attachment) string {
+	if len(files) == 0 {
+		return ""
+	}
+	parts := make([]string, len(files))
+	for i, f := range files {
+		parts[i] = termsafe.Line(f.Name) + " (" + attach.Size(int64(len(f.Data))) + ")"
+	}
+	return "attached: " + strings.Join(parts, " · ")
 }
 
 // attachedNames lists the names of files for a one-line notice.
@@ -89,7 +104,7 @@ func (m *Model) messages() []provider.Message {
 func (m *Model) restore(msg provider.Message) {
 	switch msg.Role {
 	case provider.RoleUser:
-		u := &entry{kind: entryUser, text: termsafe.Sanitize(msg.Content), dirty: true}
+		u := &entry{kind: entryUser, text: termsafe.Sanitize(msg.Content), detail: attachedLine(msg.Attachments), dirty: true}
 		m.turns = append(m.turns, turn{prompt: msg.Content, user: u, files: msg.Attachments})
 		m.history = append(m.history, msg.Content)
 		m.histIdx = len(m.history)
