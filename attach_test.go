@@ -149,7 +149,7 @@ func TestAttachFolder(t *testing.T) {
 			if r.code != 0 || r.stdout != "ok" {
 				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 			}
-			if want := "parley: skipped 1 file: testdata/attach/project/tool.bin (binary)\n"; r.stderr != want {
+			if want := "parley: skipped testdata/attach/project/tool.bin (binary)\n"; r.stderr != want {
 				t.Errorf("stderr %q, want %q", r.stderr, want)
 			}
 			want := "<file name=\"testdata/attach/project/main.go\">\npackage main\n\nfunc main() {}\n</file>\n\n" +
@@ -253,7 +253,7 @@ func TestAttachErrors(t *testing.T) {
 		{"oversized total", "[attach]\nmax_total = \"1KiB\"\n", []string{"-a", big, "-a", big2},
 			"parley: cannot attach " + big2 + ": the attachments would come to 1.2 KiB, over the limit of 1 KiB in all (attach.max_total)\n"},
 		{"nothing left", limits, []string{"-a", "testdata/attach/project"},
-			"parley: nothing to attach from testdata/attach/project: skipped 3 files: testdata/attach/project/main.go (over 10 B), testdata/attach/project/sub/util.go (over 10 B), testdata/attach/project/tool.bin (binary)\n"},
+			"parley: nothing to attach from testdata/attach/project: skipped testdata/attach/project/main.go (over 10 B), testdata/attach/project/sub/util.go (over 10 B), testdata/attach/project/tool.bin (binary)\n"},
 		{"bad limit", "[attach]\nmax_file = \"lots\"\n", []string{"-a", "testdata/attach/notes.txt"}, "lots"},
 	}
 	if os.Getuid() != 0 { // root reads it anyway

@@ -112,7 +112,7 @@ func (l *loader) load(p string) error {
 			return pathError(p, err)
 		}
 		if len(l.res.Attachments) == attached && len(l.res.Skipped) == skipped {
-			l.res.Skipped = append(l.res.Skipped, Skip{Name: l.name(abs), Why: "no text files"})
+			l.res.Skipped = append(l.res.Skipped, Skip{Name: l.name(abs), Why: "a folder with no text files"})
 		}
 		return nil
 	}
@@ -244,8 +244,8 @@ func pathError(p string, err error) error {
 	return fmt.Errorf("cannot attach %s: %s", p, why)
 }
 
-// Summary says in a few words what was skipped and why, the first few
-// names given: "3 files: a.bin (binary), ...".
+// Summary says in one line what was skipped and why, the first few by
+// name: "skipped a.bin (binary), big.log (over 1 MiB), and 3 more".
 func (r Result) Summary() string {
 	if len(r.Skipped) == 0 {
 		return "nothing found"
@@ -259,9 +259,5 @@ func (r Result) Summary() string {
 		}
 		parts = append(parts, s.Name+" ("+s.Why+")")
 	}
-	n := "1 file"
-	if len(r.Skipped) != 1 {
-		n = fmt.Sprintf("%d files", len(r.Skipped))
-	}
-	return "skipped " + n + ": " + strings.Join(parts, ", ")
+	return "skipped " + strings.Join(parts, ", ")
 }
