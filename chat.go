@@ -9,7 +9,7 @@ import (
 )
 
 // runChat opens the full-screen chat.
-func runChat(ctx context.Context, env *environment, s config.Settings, w *setup, conv *conversation) error {
+func runChat(ctx context.Context, env *environment, s config.Settings, w *setup, conv *conversation, files []provider.Attachment) error {
 	req := w.request
 	req.Messages = conv.history
 	fitMemory(env.getenv)
@@ -26,6 +26,7 @@ func runChat(ctx context.Context, env *environment, s config.Settings, w *setup,
 		ConversationID: conv.conv.ID,
 		Editor:         config.EditorCommand(env.getenv),
 		StateHome:      env.getenv("XDG_STATE_HOME"),
+		Attach:         files,
 	})
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/internal/ssecmd"
 	"github.com/parley-chat/parley/internal/usage"
+	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/ui/markdown"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -38,6 +39,7 @@ type flags struct {
 	noSave, listModels                   bool
 	configPath, debug                    string
 	options                              []string
+	attach                               []string
 }
 
 // Flag help: config.example.toml uses the same words.
@@ -52,6 +54,7 @@ const (
 	helpOption      = "provider option KEY=VALUE put in the request body, repeatable (-o top_p=0.9 -o seed=7); VALUE is JSON when it parses, else a string"
 	helpTimeout     = "limit for the whole request, e.g. 90s or 5m (0: none)"
 	helpIdleTimeout = "longest silence allowed between bytes of an answer (0: none)"
+	helpAttach      = "attach the file, the folder's text files, or the image (PNG, JPEG, GIF, WebP) at `PATH` to the prompt, repeatable"
 )
 
 func main() {
@@ -138,7 +141,8 @@ func newRootCommand(env *environment) *cobra.Command {
 			"chat; with a prompt (-p, words, or piped stdin) it streams the answer to stdout and exits.",
 		Example: "  parley -m demo\n" +
 			"  parley -m openai:gpt-4o-mini -p \"why is the sky blue?\"\n" +
-			"  git diff | parley -p \"review this\"",
+			"  git diff | parley -p \"review this\"\n" +
+			"  parley -a main.go -p \"review this\"",
 		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -150,6 +154,7 @@ func newRootCommand(env *environment) *cobra.Command {
 	fl.SortFlags = false
 	fl.StringVarP(&f.model, "model", "m", "", helpModel)
 	fl.StringVarP(&f.prompt, "prompt", "p", "", helpPrompt)
+	fl.StringArrayVarP(&f.attach, "attach", "a", nil, helpAttach)
 	fl.StringVarP(&f.system, "system", "s", "", helpSystem)
 	fl.StringVar(&f.role, "role", "", helpRole)
 	fl.StringVar(&f.baseURL, "base-url", "", helpBaseURL)
@@ -243,6 +248,10 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	if prompt == "" && !s.ListModels && (!env.stdinTTY || !env.stdoutTTY) {
 		return usage.Errorf("no prompt: give one with -p, as words, or on stdin (or run on a terminal for the chat)")
 	}
+	files, err := loadAttachments(env, f.attach, s.Attach)
+	if err != nil {
+		return err
+	}
 	conv := &conversation{}
 	if !s.ListModels {
 		if conv, err = openConversation(ctx, env, s); err != nil {
@@ -263,9 +272,9 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 		return listModels(ctx, env, w)
 	}
 	if prompt == "" {
-		return runChat(ctx, env, s, w, conv)
+		return runChat(ctx, env, s, w, conv, files)
 	}
-	return runOneShot(ctx, env, s, w, conv, prompt)
+	return runOneShot(ctx, env, s, w, conv, prompt, files)
 }
 
 // readPrompt joins -p, the positional words and piped stdin.
@@ -320,7 +329,7 @@ const (
 // exitCode maps the error that ended a run to its exit status.
 func exitCode(ctx context.Context, err error) int {
 	switch {
-	case usage.Is(err):
+	case usage.Is(err), errors.Is(err, provider.ErrNoImages):
 		return exitUsage
 	case ctx.Err() != nil, errors.Is(err, errInterrupted):
 		return exitInterrupted

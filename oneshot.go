@@ -19,17 +19,17 @@ import (
 // runOneShot sends prompt and streams the answer to stdout. What is saved
 // is what reached stdout: when the output fails or the run is interrupted,
 // the answer is kept as far as it was written, and marked stopped.
-func runOneShot(ctx context.Context, env *environment, s config.Settings, w *setup, conv *conversation, prompt string) error {
+func runOneShot(ctx context.Context, env *environment, s config.Settings, w *setup, conv *conversation, prompt string, files []provider.Attachment) error {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // a failed write stops the stream too
 	req := w.request
-	req.Messages = append(conv.history, provider.Message{Role: provider.RoleUser, Content: prompt})
+	req.Messages = append(conv.history, provider.Message{Role: provider.RoleUser, Content: prompt, Attachments: files})
 	ch, err := w.prov.Stream(ctx, req)
 	if err != nil {
 		return err
 	}
-	a := &oneShotAnswer{sv: conv.start(ctx, env, w, prompt)}
+	a := &oneShotAnswer{sv: conv.start(ctx, env, w, prompt, files)}
 	asJSON := s.Output == config.OutputJSON
 	switch {
 	case asJSON:

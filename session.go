@@ -106,13 +106,14 @@ func (c *conversation) close() {
 // start saves prompt and starts saving the answer to it. It returns nil
 // when nothing is saved; a failure to save is a warning, never the end of
 // the answer.
-func (c *conversation) start(ctx context.Context, env *environment, w *setup, prompt string) *store.Saver {
+func (c *conversation) start(ctx context.Context, env *environment, w *setup, prompt string, files []provider.Attachment) *store.Saver {
 	if c.st == nil {
 		return nil
 	}
 	b, err := c.st.Begin(ctx, store.Exchange{
 		ConversationID: c.conv.ID, Prompt: prompt,
 		Model: w.request.Model, Provider: w.prov.Name(), System: w.request.System,
+		Attachments: files,
 	})
 	c.conv.ID = b.ConversationID
 	if err != nil {

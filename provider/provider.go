@@ -36,6 +36,10 @@ const (
 type Message struct {
 	Role    Role   `json:"role"`
 	Content string `json:"content"`
+	// Attachments are the files that go with the message. They are not
+	// marshalled with it: each wire puts them in its own form, text files
+	// through Text, images through Images.
+	Attachments []Attachment `json:"-"`
 }
 
 // Request is what one chat turn sends to a model.

@@ -17,6 +17,8 @@ type Exchange struct {
 	Model          string // the provider's model name
 	Provider       string
 	System         string // the system prompt of a new conversation
+	// Attachments are the files sent with the prompt, saved with it.
+	Attachments []provider.Attachment
 
 	// Replace makes an exchange that takes the place of the end of its
 	// conversation, from the message whose Seq is From on (nothing when
@@ -48,7 +50,8 @@ type Begun struct {
 // what was saved before it.
 func (s *Store) Begin(ctx context.Context, e Exchange) (Begun, error) {
 	b := Begun{ConversationID: e.ConversationID}
-	prompt := Message{ConversationID: b.ConversationID, Role: provider.RoleUser, Text: e.Prompt}
+	prompt := Message{ConversationID: b.ConversationID, Role: provider.RoleUser, Text: e.Prompt,
+		Attachments: AttachmentsOf(e.Attachments)}
 	answer := Message{ConversationID: b.ConversationID, Model: e.Model, Provider: e.Provider}
 	if e.Replace && b.ConversationID != "" {
 		b.Saver = s.ReplaceAnswer(ctx, prompt, answer, e.From)

@@ -232,7 +232,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 // are too, since the system prompt travels in provider.Request.System.
 func (s *Store) History(ctx context.Context, convID string) ([]provider.Message, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT role, text FROM messages
+		SELECT id, role, text FROM messages
 		WHERE conversation_id = ? AND (role = 'user' OR (role = 'assistant' AND text != ''))
 		ORDER BY seq`, convID)
 	if err != nil {
@@ -240,15 +240,27 @@ func (s *Store) History(ctx context.Context, convID string) ([]provider.Message,
 	}
 	defer rows.Close()
 	var h []provider.Message
+	var ids []int64
 	for rows.Next() {
 		var m provider.Message
-		if err := rows.Scan(&m.Role, &m.Content); err != nil {
+		var id int64
+		if err := rows.Scan(&id, &m.Role, &m.Content); err != nil {
 			return nil, fmt.Errorf("store: history of %s: %w", convID, err)
 		}
-		h = append(h, m)
+		h, ids = append(h, m), append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: history of %s: %w", convID, err)
+	}
+	rows.Close()
+	files, err := attachmentsIn(ctx, s.db, convID)
+	if err != nil {
+		return nil, fmt.Errorf("store: history of %s: %w", convID, err)
+	}
+	for i, id := range ids {
+		for _, a := range files[id] {
+			h[i].Attachments = append(h[i].Attachments, a.Provider())
+		}
 	}
 	return h, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -225,7 +226,7 @@ func TestHistory(t *testing.T) {
 		{Role: "user", Content: "q2"}, {Role: "user", Content: "q3"},
 		{Role: "assistant", Content: "partial"},
 	}
-	if !slices.Equal(h, want) {
+	if !reflect.DeepEqual(h, want) { // a Message is not comparable: it holds its attachments
 		t.Errorf("History = %v, want %v", h, want)
 	}
 }

@@ -55,6 +55,9 @@ func addMessage(ctx context.Context, tx *sql.Tx, m Message) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("store: add message: %w", err)
 	}
+	if err := addAttachments(ctx, tx, m.ID, m.Attachments); err != nil {
+		return Message{}, err
+	}
 	return m, nil
 }
 
@@ -121,9 +124,7 @@ func (s *Store) UpdateMessage(ctx context.Context, m Message) error {
 }
 
 // messages reads the messages of one conversation, oldest first.
-func messages(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, convID string) ([]Message, error) {
+func messages(ctx context.Context, q querier, convID string) ([]Message, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT id, conversation_id, seq, role, text, reasoning, model, provider,
 			ttft_ms, duration_ms, input_tokens, output_tokens, reasoning_tokens,
@@ -148,7 +149,18 @@ func messages(ctx context.Context, q interface {
 		m.CreatedAt = fromMillis(created)
 		list = append(list, m)
 	}
-	return list, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close() // before the next query, for a transaction's one connection
+	files, err := attachmentsIn(ctx, q, convID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		list[i].Attachments = files[list[i].ID]
+	}
+	return list, nil
 }
 
 // DeleteMessages removes the messages of conversation convID whose Seq is

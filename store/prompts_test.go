@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -46,21 +45,7 @@ func TestPromptsKeepOrderSkipRepeatsAndStayBounded(t *testing.T) {
 // and gains the prompt history.
 func TestSchemaOneMigratesToPrompts(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v1.db")
-	db, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{migrations[0], "PRAGMA user_version = 1",
-		fmt.Sprintf("PRAGMA application_id = %d", applicationID),
-		`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('abc', 'old one', 1, 1)`,
-		`INSERT INTO messages (conversation_id, seq, role, text, created_at) VALUES ('abc', 1, 'user', 'hello', 1)`,
-	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
+	path := oldDatabase(t, 1)
 	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -79,6 +79,9 @@ type Message struct {
 	// delta to the first words of the answer after it (or to its last
 	// reasoning delta when no words followed). 0 without reasoning.
 	Thinking time.Duration `json:"thinking_ns,omitempty"`
+	// Attachments are the files sent with the message (a prompt's), in
+	// the order attached.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // titleLen is the longest title, in characters, that Title makes.

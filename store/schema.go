@@ -93,6 +93,50 @@ CREATE TABLE prompts (
 	`
 ALTER TABLE messages ADD COLUMN thinking_ms INTEGER NOT NULL DEFAULT 0;
 `,
+	// 4: the files attached to a message (-a): a text file's content in
+	// the row, indexed for search; an image's bytes in blobs, one row per
+	// distinct content (SHA-256), removed with the last attachment that
+	// uses it.
+	`
+CREATE TABLE blobs (
+	hash TEXT PRIMARY KEY, -- SHA-256 of data, in hex
+	data BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE attachments (
+	id         INTEGER PRIMARY KEY,
+	message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	pos        INTEGER NOT NULL,
+	name       TEXT NOT NULL,
+	media_type TEXT NOT NULL,
+	size       INTEGER NOT NULL,
+	text       TEXT NOT NULL DEFAULT '',
+	blob       TEXT REFERENCES blobs (hash),
+	UNIQUE (message_id, pos)
+) STRICT;
+
+CREATE INDEX attachments_by_blob ON attachments (blob) WHERE blob IS NOT NULL;
+
+CREATE TRIGGER attachments_blob_delete AFTER DELETE ON attachments
+WHEN old.blob IS NOT NULL AND NOT EXISTS (SELECT 1 FROM attachments WHERE blob = old.blob) BEGIN
+	DELETE FROM blobs WHERE hash = old.blob;
+END;
+
+CREATE VIRTUAL TABLE attachments_fts USING fts5 (
+	text,
+	content = 'attachments',
+	content_rowid = 'id',
+	tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER attachments_fts_insert AFTER INSERT ON attachments WHEN new.text != '' BEGIN
+	INSERT INTO attachments_fts (rowid, text) VALUES (new.id, new.text);
+END;
+
+CREATE TRIGGER attachments_fts_delete AFTER DELETE ON attachments WHEN old.text != '' BEGIN
+	INSERT INTO attachments_fts (attachments_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+`,
 }
 
 // SchemaVersion returns the schema version this Parley writes.

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -30,6 +33,9 @@ type Hit struct {
 	Snippet string `json:"snippet"`
 	// Rank is the bm25 score: lower is a better match.
 	Rank float64 `json:"rank"`
+	// Attachment names the attached file the match is in, when it is in
+	// one rather than in the message's own text.
+	Attachment string `json:"attachment,omitempty"`
 }
 
 // Fragments splits the snippet into its plain and matching parts, in order.
@@ -97,7 +103,7 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, erro
 			SELECT id, rank FROM recent ORDER BY rank, id DESC LIMIT ?3
 		)
 		SELECT m.conversation_id, c.title, m.id, m.seq, m.role, m.created_at,
-			snippet(messages_fts, 0, ?4, ?5, '…', ?6), best.rank
+			snippet(messages_fts, 0, ?4, ?5, '…', ?6), best.rank, ''
 		FROM messages_fts
 		CROSS JOIN best ON best.id = messages_fts.rowid
 		JOIN messages m ON m.id = best.id
@@ -108,22 +114,56 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, erro
 	if err != nil {
 		return nil, fmt.Errorf("store: search %q: %w", text, err)
 	}
+	hits, err := scanHits(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: search %q: %w", text, err)
+	}
+	inFiles, err := s.searchAttachments(ctx, query, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: search %q: %w", text, err)
+	}
+	if len(inFiles) == 0 {
+		return hits, nil
+	}
+	hits = append(hits, inFiles...)
+	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(a.Rank, b.Rank) })
+	return hits[:min(len(hits), limit)], nil
+}
+
+// searchAttachments finds the attached text files that match query, best
+// first, up to limit of them, as hits on the messages they were sent with.
+func (s *Store) searchAttachments(ctx context.Context, query string, limit int) ([]Hit, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT m.conversation_id, c.title, m.id, m.seq, m.role, m.created_at,
+			snippet(attachments_fts, 0, ?2, ?3, '…', ?4), bm25(attachments_fts), a.name
+		FROM attachments_fts
+		JOIN attachments a ON a.id = attachments_fts.rowid
+		JOIN messages m ON m.id = a.message_id
+		JOIN conversations c ON c.id = m.conversation_id
+		WHERE attachments_fts MATCH ?1
+		ORDER BY bm25(attachments_fts), a.id DESC LIMIT ?5`,
+		query, MarkStart, MarkEnd, snippetTokens, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanHits(rows)
+}
+
+// scanHits reads the hits of a search query and closes rows.
+func scanHits(rows *sql.Rows) ([]Hit, error) {
 	defer rows.Close()
 	var hits []Hit
 	for rows.Next() {
 		var h Hit
 		var created int64
 		if err := rows.Scan(&h.ConversationID, &h.Title, &h.MessageID, &h.Seq, &h.Role,
-			&created, &h.Snippet, &h.Rank); err != nil {
-			return nil, fmt.Errorf("store: search %q: %w", text, err)
+			&created, &h.Snippet, &h.Rank, &h.Attachment); err != nil {
+			return nil, err
 		}
 		h.CreatedAt = fromMillis(created)
 		hits = append(hits, h)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: search %q: %w", text, err)
-	}
-	return hits, nil
+	return hits, rows.Err()
 }
 
 // ftsQuery turns what a person typed into an FTS5 query that cannot be a

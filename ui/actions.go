@@ -191,6 +191,7 @@ func (m *Model) editLast() tea.Cmd {
 	m.tr.remove(last.user, last.answer, last.failed)
 	m.turns = m.turns[:len(m.turns)-1]
 	m.replace(last.saved)
+	m.opts.Attach = last.files // they go again with the edited prompt
 	m.in.SetValue(last.prompt)
 	m.fitInput()
 	m.ex.clear()

@@ -29,7 +29,7 @@ type entry struct {
 	kind entryKind
 	text string // the prompt, the error's title or the info line
 
-	detail string // the error's explanation and advice
+	detail string // the error's explanation and advice; a prompt's attachments
 
 	// Answers only.
 	// md and reasoning sanitize what they are given (escape sequences and
@@ -200,6 +200,9 @@ func (e *entry) render(c *common, showReasoning bool) []string {
 	switch e.kind {
 	case entryUser:
 		e.lines = barred(wrap(e.text, c.wrap-2), s.UserBar.Render("▌ "), s.User)
+		if e.detail != "" {
+			e.lines = append(e.lines, barred(wrap(e.detail, c.wrap-2), s.UserBar.Render("▌ "), s.Note)...)
+		}
 	case entryAnswer:
 		e.lines = e.renderAnswer(c, showReasoning)
 		e.renders++

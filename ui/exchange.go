@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/parley-chat/parley/attach"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/termsafe"
@@ -127,10 +129,34 @@ func (x *exchange) finishSaver(sv *store.Saver, status store.Status, cause error
 
 // send adds prompt to the conversation and asks for an answer.
 func (m *Model) send(prompt string) tea.Cmd {
-	u := &entry{kind: entryUser, text: termsafe.Sanitize(prompt), dirty: true}
-	m.turns = append(m.turns, turn{prompt: prompt, user: u})
+	u := &entry{kind: entryUser, text: termsafe.Sanitize(prompt), detail: attachedLine(m.opts.Attach), dirty: true}
+	m.turns = append(m.turns, turn{prompt: prompt, user: u, files: m.opts.Attach})
+	m.opts.Attach = nil // with the first prompt only
 	m.tr.add(u)
 	return m.ask(false)
+}
+
+// attachedLine shows the files sent with a prompt, by name and size, not
+// their content: "attached: main.go (1.2 KiB) · shot.png (80 KiB)"; "" for
+// none.
+func attachedLine(files []provider.Attachment) string {
+	if len(files) == 0 {
+		return ""
+	}
+	parts := make([]string, len(files))
+	for i, f := range files {
+		parts[i] = termsafe.Line(f.Name) + " (" + attach.Size(int64(len(f.Data))) + ")"
+	}
+	return "attached: " + strings.Join(parts, " · ")
+}
+
+// attachedNames lists the names of files for a one-line notice.
+func attachedNames(files []provider.Attachment) string {
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = termsafe.Line(f.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // ask requests an answer to the last turn, again when regen is set.
@@ -151,7 +177,7 @@ func (m *Model) ask(regen bool) tea.Cmd {
 	ctx := m.ex.begin(m.ctx, a, m.c.now())
 	t := &m.turns[len(m.turns)-1]
 	rec := record{
-		convID: m.convID, convSeq: m.convSeq, prompt: t.prompt,
+		convID: m.convID, convSeq: m.convSeq, prompt: t.prompt, files: t.files,
 		model: req.Model, provider: m.prov.Name(), system: req.System,
 		slot: newSlot(), after: m.lastSlot, replace: m.replaced,
 		swap: m.ex.pend != nil, ended: m.ended, now: m.c.now,
@@ -174,7 +200,7 @@ func (m *Model) messages() []provider.Message {
 		if !last && text == "" {
 			continue
 		}
-		msgs = append(msgs, provider.Message{Role: provider.RoleUser, Content: t.prompt})
+		msgs = append(msgs, provider.Message{Role: provider.RoleUser, Content: t.prompt, Attachments: t.files})
 		if !last {
 			msgs = append(msgs, provider.Message{Role: provider.RoleAssistant, Content: text})
 		}
@@ -187,8 +213,8 @@ func (m *Model) messages() []provider.Message {
 func (m *Model) restore(msg provider.Message) {
 	switch msg.Role {
 	case provider.RoleUser:
-		u := &entry{kind: entryUser, text: termsafe.Sanitize(msg.Content), dirty: true}
-		m.turns = append(m.turns, turn{prompt: msg.Content, user: u})
+		u := &entry{kind: entryUser, text: termsafe.Sanitize(msg.Content), detail: attachedLine(msg.Attachments), dirty: true}
+		m.turns = append(m.turns, turn{prompt: msg.Content, user: u, files: msg.Attachments})
 		m.history = append(m.history, msg.Content)
 		m.histIdx = len(m.history)
 		m.tr.entries = append(m.tr.entries, u)

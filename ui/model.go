@@ -30,6 +30,7 @@ const resizeSettle = 100 * time.Millisecond
 // them.
 type turn struct {
 	prompt string
+	files  []provider.Attachment // sent with the prompt
 	user   *entry
 	answer *entry
 	failed *entry // the error shown under the answer, if any
@@ -111,6 +112,9 @@ func New(opts Options) *Model {
 	m.help = help.New()
 	m.help.Styles = c.styles.Help
 	m.in = newInput(c)
+	if len(opts.Attach) > 0 {
+		m.in.Placeholder = "Ask about " + attachedNames(opts.Attach) + "…"
+	}
 	m.inputView = m.in.View()
 	m.ex.clear()
 	if opts.Store == nil || opts.ConversationID == "" {

@@ -63,7 +63,8 @@ type record struct {
 	convID   string // empty: the conversation of after, else a new one
 	convSeq  int    // which conversation of the session, see Model.convSeq
 	prompt   string
-	model    string // the provider's model name
+	files    []provider.Attachment // sent with the prompt
+	model    string                // the provider's model name
 	provider string
 	system   string
 
@@ -116,7 +117,7 @@ func begin(ctx context.Context, s *store.Store, r record) (convID string, sv *st
 	}
 	b, err := s.Begin(ctx, store.Exchange{
 		ConversationID: convID, Prompt: r.prompt, Model: r.model, Provider: r.provider, System: r.system,
-		Replace: r.swap, From: from, Now: r.now,
+		Replace: r.swap, From: from, Now: r.now, Attachments: r.files,
 	})
 	r.slot.convID, r.slot.seq, r.slot.sv = b.ConversationID, b.PromptSeq, b.Saver
 	return b.ConversationID, b.Saver, err
@@ -239,7 +240,11 @@ func (m *Model) conversationLoaded(msg conversationMsg) tea.Cmd {
 
 // restoreStored adds a stored message to the transcript, with how it ended.
 func (m *Model) restoreStored(sm store.Message) {
-	m.restore(provider.Message{Role: sm.Role, Content: sm.Text})
+	msg := provider.Message{Role: sm.Role, Content: sm.Text}
+	for _, a := range sm.Attachments {
+		msg.Attachments = append(msg.Attachments, a.Provider())
+	}
+	m.restore(msg)
 	if sm.Role == provider.RoleUser {
 		m.turns[len(m.turns)-1].saved = savedSlot(sm.ConversationID, sm.Seq)
 	}

@@ -67,6 +67,8 @@ type Options struct {
 	// StateHome is $XDG_STATE_HOME: a crash log goes to its parley
 	// folder. Empty means ~/.local/state.
 	StateHome string
+	// Attach are files (-a) that go with the first prompt of the session.
+	Attach []provider.Attachment
 
 	// Context bounds the whole session; nil means context.Background.
 	Context context.Context

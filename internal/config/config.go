@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/parley-chat/parley/attach"
 )
 
 // fileConfig is the TOML configuration file. config.example.toml documents
@@ -35,6 +37,7 @@ type fileConfig struct {
 	DataDir         string                    `toml:"data_dir"`
 	NoSave          bool                      `toml:"no_save"`
 	CAFile          string                    `toml:"ca_file"`
+	Attach          attachConfig              `toml:"attach"`
 	Aliases         map[string]string         `toml:"aliases"`
 	Roles           map[string]string         `toml:"roles"`
 	Providers       map[string]providerConfig `toml:"providers"`
@@ -51,6 +54,23 @@ type providerConfig struct {
 	Flavor    string `toml:"flavor"`
 	// MaxTokensField: see provider.Endpoint.MaxTokensField.
 	MaxTokensField maxTokensField `toml:"max_tokens_field"`
+}
+
+// attachConfig is the [attach] table: the limits of -a.
+type attachConfig struct {
+	MaxFile  size `toml:"max_file"`
+	MaxImage size `toml:"max_image"`
+	MaxTotal size `toml:"max_total"`
+}
+
+// size is a number of bytes written as "512KiB", "4MiB" or "4096".
+type size int64
+
+// UnmarshalText parses a size.
+func (n *size) UnmarshalText(b []byte) error {
+	v, err := attach.ParseSize(string(b))
+	*n = size(v)
+	return err
 }
 
 // duration is a time.Duration written as a Go duration string ("90s").

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/parley-chat/parley/attach"
 	"github.com/parley-chat/parley/internal/usage"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
@@ -77,6 +78,8 @@ type Settings struct {
 	DataDir         string
 	NoSave          bool
 	CAFile          string
+	// Attach bounds what -a attaches; zero fields take attach.Defaults.
+	Attach attach.Limits
 	// Extra holds the provider options of -o KEY=VALUE.
 	Extra map[string]any
 	// TimeoutFrom and IdleTimeoutFrom name where the limits came from, for
@@ -206,6 +209,7 @@ func resolve(f Flags, cfg fileConfig, getenv func(string) string) (Settings, err
 	setStr(&s.DataDir, cfg.DataDir)
 	s.NoSave = cfg.NoSave
 	setStr(&s.CAFile, cfg.CAFile)
+	s.Attach = attach.Limits{File: int64(cfg.Attach.MaxFile), Image: int64(cfg.Attach.MaxImage), Total: int64(cfg.Attach.MaxTotal)}
 	for k, v := range cfg.Aliases {
 		s.Aliases[k] = v
 	}

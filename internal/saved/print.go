@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/parley-chat/parley/attach"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/termsafe"
@@ -51,6 +52,9 @@ func transcript(conv *store.Conversation) string {
 	}
 	for _, m := range conv.Messages {
 		b.WriteString("---\n\n" + byline(conv, m) + "\n\n")
+		if len(m.Attachments) > 0 {
+			b.WriteString(attachedLine(m.Attachments) + "\n\n")
+		}
 		if m.Reasoning != "" {
 			b.WriteString(quote("*Reasoning*\n\n"+m.Reasoning) + "\n")
 		}
@@ -66,6 +70,16 @@ func transcript(conv *store.Conversation) string {
 		}
 	}
 	return b.String()
+}
+
+// attachedLine lists a message's attachments by name and size, not their
+// content: "*Attached:* `main.go` (1.2 KiB), `shot.png` (80 KiB)".
+func attachedLine(files []store.Attachment) string {
+	parts := make([]string, len(files))
+	for i, f := range files {
+		parts[i] = "`" + oneLine(f.Name) + "` (" + attach.Size(f.Size) + ")"
+	}
+	return "*Attached:* " + strings.Join(parts, ", ")
 }
 
 // byline names who wrote a message, and for an answer the model, how long
@@ -162,12 +176,19 @@ func (c *Cmd) printHit(h store.Hit) error {
 		}
 	}
 	if !c.tty {
-		_, err := fmt.Fprintf(c.w, "%s\t%d\t%s\t%s\t%s\n", h.ConversationID, h.Seq, h.Role, oneLine(h.Title), snip.String())
+		in := ""
+		if h.Attachment != "" {
+			in = oneLine(h.Attachment) + ": "
+		}
+		_, err := fmt.Fprintf(c.w, "%s\t%d\t%s\t%s\t%s%s\n", h.ConversationID, h.Seq, h.Role, oneLine(h.Title), in, snip.String())
 		return err
 	}
 	who := "you"
 	if h.Role != provider.RoleUser {
 		who = string(h.Role)
+	}
+	if h.Attachment != "" {
+		who += ", in " + termsafe.Cell(h.Attachment)
 	}
 	_, err := fmt.Fprintf(c.w, "%s  %s  (%s, %s)\n    %s\n", bold(store.ShortID(h.ConversationID)),
 		ansi.Truncate(termsafe.Cell(h.Title), max(c.width-30, 20), "…"), who, ago(h.CreatedAt, c.now), snip.String())

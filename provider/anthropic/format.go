@@ -1,6 +1,7 @@
 package anthropic
 
 import (
+	"encoding/base64"
 	"encoding/json"
 
 	"github.com/parley-chat/parley/provider"
@@ -9,12 +10,51 @@ import (
 
 // messagesRequest is the body of POST /v1/messages.
 type messagesRequest struct {
-	Model       string             `json:"model"`
-	MaxTokens   int                `json:"max_tokens"`
-	System      string             `json:"system,omitempty"`
-	Messages    []provider.Message `json:"messages"`
-	Temperature *float64           `json:"temperature,omitempty"`
-	Stream      bool               `json:"stream"`
+	Model       string    `json:"model"`
+	MaxTokens   int       `json:"max_tokens"`
+	System      string    `json:"system,omitempty"`
+	Messages    []message `json:"messages"`
+	Temperature *float64  `json:"temperature,omitempty"`
+	Stream      bool      `json:"stream"`
+}
+
+// message is one message of the request. Content is a string, or, for a
+// message with images, a list of content blocks.
+type message struct {
+	Role    provider.Role `json:"role"`
+	Content any           `json:"content"`
+}
+
+// block is a text or image content block.
+type block struct {
+	Type   string       `json:"type"`
+	Text   string       `json:"text,omitempty"`
+	Source *imageSource `json:"source,omitempty"`
+}
+
+// imageSource is an image block's data, base64-encoded.
+type imageSource struct {
+	Type      string `json:"type"` // "base64"
+	MediaType string `json:"media_type"`
+	Data      string `json:"data"`
+}
+
+// newMessage converts m: attached text files join the text
+// (provider.Message.Text), images go as image blocks before it.
+func newMessage(m provider.Message) message {
+	imgs := m.Images()
+	if len(imgs) == 0 {
+		return message{Role: m.Role, Content: m.Text()}
+	}
+	blocks := make([]block, 0, len(imgs)+1)
+	for _, img := range imgs {
+		blocks = append(blocks, block{Type: "image", Source: &imageSource{
+			Type: "base64", MediaType: img.MediaType, Data: base64.StdEncoding.EncodeToString(img.Data)}})
+	}
+	if text := m.Text(); text != "" {
+		blocks = append(blocks, block{Type: "text", Text: text})
+	}
+	return message{Role: m.Role, Content: blocks}
 }
 
 func newMessagesRequest(req provider.Request) messagesRequest {
@@ -22,14 +62,14 @@ func newMessagesRequest(req provider.Request) messagesRequest {
 	if maxTokens <= 0 {
 		maxTokens = DefaultMaxTokens
 	}
-	msgs := make([]provider.Message, 0, len(req.Messages))
+	msgs := make([]message, 0, len(req.Messages))
 	for _, m := range req.Messages {
-		if m.Role == provider.RoleSystem || m.Content == "" {
+		if m.Role == provider.RoleSystem || m.Empty() {
 			// The system prompt is top-level here, and the API refuses
 			// empty messages (an answer cancelled before its first token).
 			continue
 		}
-		msgs = append(msgs, m)
+		msgs = append(msgs, newMessage(m))
 	}
 	return messagesRequest{
 		Model:       req.Model,

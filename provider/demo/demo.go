@@ -50,6 +50,9 @@ func (c *Client) ListModels(context.Context) ([]string, error) {
 // Stream starts a loopback server (internal/chatserver) for this answer
 // and reads it back with the OpenAI client.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
+	if err := provider.RefuseImages("demo", req); err != nil {
+		return nil, err // its canned answers have no eyes
+	}
 	delay := c.Delay
 	switch {
 	case delay < 0:

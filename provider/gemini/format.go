@@ -1,6 +1,7 @@
 package gemini
 
 import (
+	"encoding/base64"
 	"encoding/json"
 
 	"github.com/parley-chat/parley/provider"
@@ -19,9 +20,31 @@ type content struct {
 	Parts []part `json:"parts"`
 }
 
+// part is a text part or, in a request, an image in InlineData.
 type part struct {
-	Text    string `json:"text"`
-	Thought bool   `json:"thought,omitempty"`
+	Text       string      `json:"text,omitempty"`
+	Thought    bool        `json:"thought,omitempty"`
+	InlineData *inlineData `json:"inlineData,omitempty"`
+}
+
+// inlineData is an image sent with the request, base64-encoded.
+type inlineData struct {
+	MimeType string `json:"mimeType"`
+	Data     string `json:"data"`
+}
+
+// parts converts m: images as inlineData parts, then the text, to which
+// attached text files join (provider.Message.Text).
+func parts(m provider.Message) []part {
+	imgs := m.Images()
+	ps := make([]part, 0, len(imgs)+1)
+	for _, img := range imgs {
+		ps = append(ps, part{InlineData: &inlineData{MimeType: img.MediaType, Data: base64.StdEncoding.EncodeToString(img.Data)}})
+	}
+	if text := m.Text(); text != "" {
+		ps = append(ps, part{Text: text})
+	}
+	return ps
 }
 
 type generationConfig struct {
@@ -50,10 +73,10 @@ func newGenerateRequest(req provider.Request) generateRequest {
 		case provider.RoleSystem:
 			continue // see SystemInstruction
 		}
-		if m.Content == "" {
+		if m.Empty() {
 			continue // the API refuses empty parts (a cancelled answer)
 		}
-		g.Contents = append(g.Contents, content{Role: role, Parts: []part{{Text: m.Content}}})
+		g.Contents = append(g.Contents, content{Role: role, Parts: parts(m)})
 	}
 	if req.System != "" {
 		g.SystemInstruction = &content{Parts: []part{{Text: req.System}}}

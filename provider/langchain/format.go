@@ -1,7 +1,9 @@
 package langchain
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/tmc/langchaingo/llms"
 
@@ -9,8 +11,15 @@ import (
 )
 
 // messages converts a request to langchaingo's messages: the system prompt
-// first, then the history, text only.
-func messages(req provider.Request) []llms.MessageContent {
+// first, then the history. Attached text files join the text
+// (provider.Message.Text); images go as binary parts before it where the
+// backend passes them on (takesImages), and are refused elsewhere.
+func messages(ep provider.Endpoint, req provider.Request) ([]llms.MessageContent, error) {
+	if !takesImages(ep, req.Model) {
+		if err := provider.RefuseImages(fmt.Sprintf("%s (model %s)", ep.Name, req.Model), req); err != nil {
+			return nil, err
+		}
+	}
 	chat := req.Chat()
 	msgs := make([]llms.MessageContent, 0, len(chat))
 	for _, m := range chat {
@@ -21,9 +30,21 @@ func messages(req provider.Request) []llms.MessageContent {
 		case provider.RoleSystem:
 			role = llms.ChatMessageTypeSystem
 		}
-		msgs = append(msgs, llms.TextParts(role, m.Content))
+		mc := llms.MessageContent{Role: role}
+		for _, img := range m.Images() {
+			mc.Parts = append(mc.Parts, llms.BinaryPart(img.MediaType, img.Data))
+		}
+		mc.Parts = append(mc.Parts, llms.TextContent{Text: m.Text()})
+		msgs = append(msgs, mc)
 	}
-	return msgs
+	return msgs, nil
+}
+
+// takesImages reports whether langchaingo passes images on to the model:
+// its Bedrock client sends them to Anthropic's Claude and Amazon's Nova
+// models, and folds every other family's messages into one prompt string.
+func takesImages(ep provider.Endpoint, model string) bool {
+	return ep.Flavor == "bedrock" && (strings.Contains(model, "anthropic") || strings.Contains(model, ".nova-"))
 }
 
 // callOptions sets the model and sampling parameters, and never any tools.

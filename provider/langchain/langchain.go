@@ -97,7 +97,10 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	if len(req.Extra) > 0 {
 		return nil, fmt.Errorf("%s: -o options are not passed to langchaingo backends", c.ep.Name)
 	}
-	msgs := messages(req)
+	msgs, err := messages(c.ep, req)
+	if err != nil {
+		return nil, err
+	}
 	return provider.Start(ctx, c.ep, c.opts, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		return c.generate(ctx, e, msgs, callOptions(req))
 	}), nil

@@ -1,6 +1,7 @@
 package ollama
 
 import (
+	"encoding/base64"
 	"encoding/json"
 
 	"github.com/parley-chat/parley/provider"
@@ -8,10 +9,18 @@ import (
 
 // chatRequest is the body of POST /api/chat.
 type chatRequest struct {
-	Model    string             `json:"model"`
-	Messages []provider.Message `json:"messages"`
-	Stream   bool               `json:"stream"`
-	Options  *options           `json:"options,omitempty"`
+	Model    string    `json:"model"`
+	Messages []message `json:"messages"`
+	Stream   bool      `json:"stream"`
+	Options  *options  `json:"options,omitempty"`
+}
+
+// message is one message of the request: attached text files join the
+// content (provider.Message.Text), images go base64-encoded in Images.
+type message struct {
+	Role    provider.Role `json:"role"`
+	Content string        `json:"content"`
+	Images  []string      `json:"images,omitempty"`
 }
 
 type options struct {
@@ -25,7 +34,16 @@ type options struct {
 var nest = provider.Nest{Under: "options", Top: []string{"format", "keep_alive", "think", "tools"}}
 
 func newChatRequest(req provider.Request) chatRequest {
-	r := chatRequest{Model: req.Model, Messages: req.Chat(), Stream: true}
+	chat := req.Chat()
+	msgs := make([]message, 0, len(chat))
+	for _, m := range chat {
+		msg := message{Role: m.Role, Content: m.Text()}
+		for _, img := range m.Images() {
+			msg.Images = append(msg.Images, base64.StdEncoding.EncodeToString(img.Data))
+		}
+		msgs = append(msgs, msg)
+	}
+	r := chatRequest{Model: req.Model, Messages: msgs, Stream: true}
 	if req.Temperature != nil || req.MaxTokens > 0 {
 		r.Options = &options{Temperature: req.Temperature, NumPredict: req.MaxTokens}
 	}

@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"encoding/base64"
 	"encoding/json"
 
 	"github.com/parley-chat/parley/provider"
@@ -9,12 +10,12 @@ import (
 
 // chatRequest is the body of POST /chat/completions.
 type chatRequest struct {
-	Model         string             `json:"model"`
-	Messages      []provider.Message `json:"messages"`
-	Stream        bool               `json:"stream"`
-	StreamOptions *streamOptions     `json:"stream_options,omitempty"`
-	Temperature   *float64           `json:"temperature,omitempty"`
-	MaxTokens     int                `json:"max_tokens,omitempty"`
+	Model         string         `json:"model"`
+	Messages      []message      `json:"messages"`
+	Stream        bool           `json:"stream"`
+	StreamOptions *streamOptions `json:"stream_options,omitempty"`
+	Temperature   *float64       `json:"temperature,omitempty"`
+	MaxTokens     int            `json:"max_tokens,omitempty"`
 	// MaxCompletionTokens replaces MaxTokens for the models that want it.
 	MaxCompletionTokens int `json:"max_completion_tokens,omitempty"`
 }
@@ -23,10 +24,53 @@ type streamOptions struct {
 	IncludeUsage bool `json:"include_usage"`
 }
 
+// message is one message of the request. Content is a string, or, for a
+// message with images, a list of content parts.
+type message struct {
+	Role    provider.Role `json:"role"`
+	Content any           `json:"content"`
+}
+
+// contentPart is a text or image_url part of a message's content.
+type contentPart struct {
+	Type     string    `json:"type"`
+	Text     string    `json:"text,omitempty"`
+	ImageURL *imageURL `json:"image_url,omitempty"`
+}
+
+type imageURL struct {
+	URL string `json:"url"`
+}
+
+// messages converts the conversation: attached text files join the text
+// (provider.Message.Text), and images go as image_url parts with a data:
+// URL, before the text.
+func messages(req provider.Request) []message {
+	chat := req.Chat()
+	out := make([]message, 0, len(chat))
+	for _, m := range chat {
+		imgs := m.Images()
+		if len(imgs) == 0 {
+			out = append(out, message{Role: m.Role, Content: m.Text()})
+			continue
+		}
+		parts := make([]contentPart, 0, len(imgs)+1)
+		for _, img := range imgs {
+			url := "data:" + img.MediaType + ";base64," + base64.StdEncoding.EncodeToString(img.Data)
+			parts = append(parts, contentPart{Type: "image_url", ImageURL: &imageURL{URL: url}})
+		}
+		if text := m.Text(); text != "" {
+			parts = append(parts, contentPart{Type: "text", Text: text})
+		}
+		out = append(out, message{Role: m.Role, Content: parts})
+	}
+	return out
+}
+
 func newChatRequest(ep provider.Endpoint, req provider.Request) chatRequest {
 	r := chatRequest{
 		Model:         req.Model,
-		Messages:      req.Chat(),
+		Messages:      messages(req),
 		Stream:        true,
 		StreamOptions: &streamOptions{IncludeUsage: true},
 		Temperature:   req.Temperature,

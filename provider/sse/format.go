@@ -15,8 +15,19 @@ type chatRequest struct {
 	Messages []provider.Message `json:"messages"`
 }
 
-func newChatRequest(req provider.Request) chatRequest {
-	return chatRequest{Model: req.Model, Messages: req.Chat()}
+// newChatRequest builds the body: attached text files join each message's
+// content (provider.Message.Text); images are refused, as an endpoint of
+// this kind has no agreed form for them.
+func newChatRequest(name string, req provider.Request) (chatRequest, error) {
+	if err := provider.RefuseImages(name, req); err != nil {
+		return chatRequest{}, err
+	}
+	chat := req.Chat()
+	msgs := make([]provider.Message, 0, len(chat))
+	for _, m := range chat {
+		msgs = append(msgs, provider.Message{Role: m.Role, Content: m.Text()})
+	}
+	return chatRequest{Model: req.Model, Messages: msgs}, nil
 }
 
 // handle processes one event of the given type. It reports done at a

@@ -83,7 +83,11 @@ var (
 
 // Stream POSTs req to the endpoint and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	body, err := c.b.Body(newChatRequest(req), req.Extra, provider.Nest{})
+	cr, err := newChatRequest(c.Name(), req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := c.b.Body(cr, req.Extra, provider.Nest{})
 	if err != nil {
 		return nil, err
 	}
