@@ -119,7 +119,14 @@ func TestChatHelpOnASmallTerminal(t *testing.T) {
 		}
 	}
 	keys("Escape") // alone: tmux would send Escape and C-d as one Alt+Ctrl+D
-	waitScreen(t, screen, "Ask anything", 5*time.Second)
+	// The input shows under the help too: wait for the help to close, so
+	// that Ctrl+D does not follow Escape so closely that it reads as one key.
+	for deadline := time.Now().Add(5 * time.Second); strings.Contains(screen(), "switch model"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("Escape did not close the help:\n%s", screen())
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
 	keys("C-d")
 	waitExit(t, exitFile, screen)
 }
