@@ -8,6 +8,9 @@ import (
 // key handles a key press according to what has the keyboard. Ctrl+D
 // and Ctrl+C work everywhere.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := m.offerKey(msg); ok {
+		return cmd
+	}
 	m.flash = ""
 	armed := m.quitArmed
 	m.quitArmed = false
@@ -18,6 +21,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.stop()
 	case key.Matches(msg, m.c.keys.Interrupt) && m.mode != modeChat:
 		m.mode, m.picker = modeChat, nil
+		m.fitInput()
 		return nil
 	}
 	switch m.mode {
@@ -26,6 +30,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case modePicker:
 		return m.picker.update(msg)
+	case modeAttach:
+		return m.attachKey(msg)
 	}
 	if cmd, ok := m.chatKey(msg); ok {
 		return cmd
@@ -114,6 +120,12 @@ func (m *Model) actionKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case key.Matches(msg, k.Mouse):
 		m.toggleMouse()
 		return nil, true
+	case key.Matches(msg, k.Attach):
+		m.openAttach()
+		return nil, true
+	case key.Matches(msg, k.Detach):
+		m.detach()
+		return nil, true
 	}
 	return nil, false
 }
@@ -134,7 +146,7 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 // on Ctrl+D with a line typed, the first press only says that a second one
 // quits and drops the draft.
 func (m *Model) quitKey(armed bool) tea.Cmd {
-	if armed || m.mode != modeChat || isBlank(m.in.Value()) {
+	if armed || (m.mode != modeChat && m.mode != modeAttach) || isBlank(m.in.Value()) {
 		return m.quit()
 	}
 	m.quitArmed = true
@@ -191,7 +203,7 @@ func (m *Model) editLast() tea.Cmd {
 	m.tr.remove(last.user, last.answer, last.failed)
 	m.turns = m.turns[:len(m.turns)-1]
 	m.replace(last.saved)
-	m.opts.Attach = last.files // they go again with the edited prompt
+	m.restorePending(last.files) // they go again with the edited prompt
 	m.in.SetValue(last.prompt)
 	m.fitInput()
 	m.ex.clear()

@@ -129,9 +129,9 @@ func (x *exchange) finishSaver(sv *store.Saver, status store.Status, cause error
 
 // send adds prompt to the conversation and asks for an answer.
 func (m *Model) send(prompt string) tea.Cmd {
-	u := &entry{kind: entryUser, text: termsafe.Sanitize(prompt), detail: attachedLine(m.opts.Attach), dirty: true}
-	m.turns = append(m.turns, turn{prompt: prompt, user: u, files: m.opts.Attach})
-	m.opts.Attach = nil // with the first prompt only
+	files := m.takePending()
+	u := &entry{kind: entryUser, text: termsafe.Sanitize(prompt), detail: attachedLine(files), dirty: true}
+	m.turns = append(m.turns, turn{prompt: prompt, user: u, files: files})
 	m.tr.add(u)
 	return m.ask(false)
 }

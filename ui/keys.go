@@ -28,6 +28,9 @@ type KeyMap struct {
 	Reasoning  key.Binding
 	Model      key.Binding
 	Mouse      key.Binding // lets the terminal have the mouse (drag selects text), and takes it back
+	Attach     key.Binding // opens the attach prompt
+	Detach     key.Binding // removes the last pending attachment
+	Complete   key.Binding // completes the attach prompt's path
 	Help       key.Binding
 	Close      key.Binding // leaves the help or a picker
 	Choose     key.Binding // picks the selected item of a picker
@@ -62,6 +65,9 @@ func DefaultKeyMap() KeyMap {
 		Reasoning:  b("ctrl+t", "show/hide thinking", "ctrl+t"),
 		Model:      b("ctrl+l", "switch model", "ctrl+l"),
 		Mouse:      b("f2", "mouse off/on: select text", "f2", "alt+m"),
+		Attach:     b("alt+a", "attach a file or folder", "alt+a"),
+		Detach:     b("alt+x", "remove last attachment", "alt+x"),
+		Complete:   b("tab", "complete the path", "tab"),
 		Help:       b("?/f1", "help", "f1", "?"),
 		Close:      b("esc", "close", "esc", "f1"),
 		Choose:     b("enter", "choose", "enter"),
@@ -78,7 +84,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp is the help view, one column per group.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Send, k.Newline, k.Stop, k.Interrupt, k.Quit, k.Help},
+		{k.Send, k.Newline, k.Stop, k.Interrupt, k.Quit, k.Help, k.Attach, k.Detach},
 		{k.PageUp, k.PageDown, k.Follow, k.History, k.Editor, k.Reasoning, k.Mouse},
 		{k.CopyAnswer, k.CopyCode, k.Regenerate, k.EditLast, k.New, k.Open, k.Model},
 	}

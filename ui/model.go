@@ -20,6 +20,7 @@ const (
 	modeChat mode = iota
 	modeHelp
 	modePicker
+	modeAttach // the attach prompt, in the input's place
 )
 
 // resizeSettle is how long the width must stay put before the transcript
@@ -61,7 +62,8 @@ type Model struct {
 	histIdx int    // len(history) when not browsing
 	draft   string // the input as it was when browsing began
 
-	ex exchange // the running exchange, or the last one
+	ex  exchange // the running exchange, or the last one
+	att attacher // the attachments of the next prompt, the attach prompt
 
 	resizeSeq  int
 	flash      string // a one-off notice in the status line, cleared by the next key
@@ -112,9 +114,8 @@ func New(opts Options) *Model {
 	m.help = help.New()
 	m.help.Styles = c.styles.Help
 	m.in = newInput(c)
-	if len(opts.Attach) > 0 {
-		m.in.Placeholder = "Ask about " + attachedNames(opts.Attach) + "…"
-	}
+	m.att.pending = opts.Attach
+	m.namePending()
 	m.inputView = m.in.View()
 	m.ex.clear()
 	if opts.Store == nil || opts.ConversationID == "" {
@@ -227,12 +228,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		cmd = m.key(msg)
 	case tea.PasteMsg:
-		if m.mode == modePicker {
-			cmd = m.picker.update(msg)
-		} else {
-			m.in, cmd = m.in.Update(msg)
-			m.fitInput()
-		}
+		cmd = m.paste(msg)
 	case tea.MouseWheelMsg:
 		m.wheel(msg)
 	default:
@@ -264,6 +260,12 @@ func (m *Model) other(msg tea.Msg) tea.Cmd {
 		m.saved(msg)
 	case promptsMsg:
 		m.promptsLoaded(msg)
+	case attachedMsg:
+		m.attached(msg)
+	case completedMsg:
+		m.completed(msg)
+	case pastedFileMsg:
+		m.pastedFile(msg)
 	case tea.FocusMsg, tea.BlurMsg:
 	}
 	return nil
@@ -290,11 +292,13 @@ func (m *Model) resize(w, h int) tea.Cmd {
 	return tea.Tick(resizeSettle, func(time.Time) tea.Msg { return resizeSettledMsg{seq: seq} })
 }
 
-// fitInput renders the input after a change and gives the transcript
-// whatever rows the input and the status line leave.
+// fitInput renders the input (with the attachments above it) after a
+// change and gives the transcript whatever rows it and the status line
+// leave.
 func (m *Model) fitInput() {
-	m.inputView = m.in.View()
-	rows := max(m.c.height-m.in.Height()-1, 1)
+	view, inputRows := m.inputArea()
+	m.inputView = view
+	rows := max(m.c.height-inputRows-1, 1)
 	if rows != m.screenRows {
 		m.screenRows = rows
 		m.tr.setHeight(rows)
@@ -351,11 +355,9 @@ func (m *Model) framed(cmd tea.Cmd) tea.Cmd {
 func (m *Model) compose() {
 	m.composeScreen()
 	m.cursor = nil
-	if m.mode == modeChat {
-		if cur := m.in.Cursor(); cur != nil {
-			cur.Position.Y += m.screenRows + 1
-			m.cursor = cur
-		}
+	if cur := m.inputCursor(); cur != nil {
+		cur.Position.Y += m.screenRows + 1
+		m.cursor = cur
 	}
 }
 

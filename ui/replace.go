@@ -55,7 +55,7 @@ func (m *Model) revert(s state, cause error) {
 	} else { // an edited prompt sent again: back to editing it
 		m.tr.remove(t.user, t.answer)
 		m.turns = m.turns[:len(m.turns)-1]
-		m.opts.Attach = t.files // for the edit when it is sent again
+		m.restorePending(t.files) // for the edit when it is sent again
 		m.ex.answer = nil
 		what, kept, flash = "Sending the edited prompt", "the exchange it replaces is kept; Up recalls your edit", "Up recalls your edit"
 		if m.in.Value() == "" {

@@ -20,6 +20,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/parley-chat/parley/attach"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 )
@@ -67,8 +68,15 @@ type Options struct {
 	// StateHome is $XDG_STATE_HOME: a crash log goes to its parley
 	// folder. Empty means ~/.local/state.
 	StateHome string
-	// Attach are files (-a) that go with the first prompt of the session.
+	// Attach are files (-a) that go with the first prompt of the session,
+	// shown as pending attachments until then.
 	Attach []provider.Attachment
+	// AttachLimits bound what the chat's attach key and a pasted path
+	// attach; zero fields take attach.Defaults.
+	AttachLimits attach.Limits
+	// WorkDir is where the paths typed or pasted in the chat start; empty
+	// means the process's working directory.
+	WorkDir string
 
 	// Context bounds the whole session; nil means context.Background.
 	Context context.Context
