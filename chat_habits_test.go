@@ -29,11 +29,8 @@ func waitExit(t *testing.T, exitFile string, screen func() string) {
 func TestChatDraftAndPromptHistoryAcrossRuns(t *testing.T) {
 	srv := chatServer(t, []string{"an", " answer"}, true, nil)
 	data := t.TempDir()
-	env := []string{noRetry(t), "PARLEY_DATA_DIR=" + data, "OPENAI_API_KEY=sk-test"}
-	args := []string{"-m", "openai:m", "--base-url", srv.URL}
 
-	keys, screen, exitFile := tmuxChat(t, env, args...)
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, _ := openaiChat(t, srv.URL, data)
 	keys("remember this prompt", "Enter")
 	waitScreen(t, screen, "done", 15*time.Second)
 	keys("a draft", "C-d")
@@ -45,15 +42,13 @@ func TestChatDraftAndPromptHistoryAcrossRuns(t *testing.T) {
 	keys("C-d")
 	waitExit(t, exitFile, screen)
 
-	keys, screen, exitFile = tmuxChat(t, env, append(args, "--no-save")...)
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, _ = openaiChat(t, srv.URL, data, "--no-save")
 	keys("a secret prompt", "Enter")
 	waitScreen(t, screen, "done", 15*time.Second)
 	keys("C-d")
 	waitExit(t, exitFile, screen)
 
-	keys, screen, exitFile = tmuxChat(t, env, args...)
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, _ = openaiChat(t, srv.URL, data)
 	keys("Up")
 	s := waitScreen(t, screen, "› remember this prompt", 5*time.Second)
 	if strings.Contains(s, "secret") {
