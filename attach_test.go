@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -383,17 +384,9 @@ func TestAttachChatSavedAndResumed(t *testing.T) {
 // waitScreenCount polls the screen until it shows want n times.
 func waitScreenCount(t *testing.T, screen func() string, want string, n int, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		s := screen()
-		if strings.Count(s, want) >= n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %d of %q; screen:\n%s", within, n, want, s)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	var s string
+	pollUntil(t, within, func() bool { s = screen(); return strings.Count(s, want) >= n },
+		func() string { return fmt.Sprintf("waited %v for %d of %q; screen:\n%s", within, n, want, s) })
 }
 
 // TestAttachContinued: the attachments are saved with their prompt, so

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -10,17 +11,9 @@ import (
 // waitExit waits for the chat in tmux to end with status 0.
 func waitExit(t *testing.T, exitFile string, screen func() string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		b, _ := os.ReadFile(exitFile)
-		if strings.TrimSpace(string(b)) == "0" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the chat did not quit with status 0: %q; screen:\n%s", b, screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	var b []byte
+	pollUntil(t, 10*time.Second, func() bool { b, _ = os.ReadFile(exitFile); return strings.TrimSpace(string(b)) == "0" },
+		func() string { return fmt.Sprintf("the chat did not quit with status 0: %q; screen:\n%s", b, screen()) })
 }
 
 // In the built binary: Ctrl+D with a draft asks before quitting; the

@@ -57,20 +57,26 @@ func openaiChat(t *testing.T, url, data string, args ...string) (keys func(...st
 	return keys, screen, exitFile, env
 }
 
-// waitScreen polls the screen until it shows want.
-func waitScreen(t *testing.T, screen func() string, want string, within time.Duration) string {
+// pollUntil calls done every 50 ms until it reports true, and fails the
+// test in the words of failure once within has passed.
+func pollUntil(t *testing.T, within time.Duration, done func() bool, failure func() string) {
 	t.Helper()
 	deadline := time.Now().Add(within)
-	for {
-		s := screen()
-		if strings.Contains(s, want) {
-			return s
-		}
+	for !done() {
 		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %q; screen:\n%s", within, want, s)
+			t.Fatal(failure())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// waitScreen polls the screen until it shows want, and returns it.
+func waitScreen(t *testing.T, screen func() string, want string, within time.Duration) string {
+	t.Helper()
+	var s string
+	pollUntil(t, within, func() bool { s = screen(); return strings.Contains(s, want) },
+		func() string { return fmt.Sprintf("waited %v for %q; screen:\n%s", within, want, s) })
+	return s
 }
 
 // A regenerate that cannot reach the server leaves the answer it was to
