@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -123,41 +124,39 @@ func attachRun(t *testing.T, b backend, stdin string, flags ...string) (result, 
 
 const notesBlock = "<file name=\"testdata/attach/notes.txt\">\nremember the milk\n</file>"
 
-func TestAttachTextFile(t *testing.T) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			r, s := attachRun(t, b, "", "-a", "testdata/attach/notes.txt", "-p", "what is on the list?")
-			if r.code != 0 || r.stdout != "ok" || r.stderr != "" {
-				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
-			}
-			if want := notesBlock + "\n\nwhat is on the list?"; s.text != want || len(s.images) != 0 {
-				t.Errorf("sent %q and %d images, want %q", s.text, len(s.images), want)
-			}
-		})
+// TestAttachText: the text of attached files goes before the prompt, and
+// piped stdin still joins it, after -p; a folder's text files go, in
+// order, and what it left out (hidden, .gitignored) is not sent, while the
+// binary it skipped is said in one line on stderr.
+func TestAttachText(t *testing.T) {
+	cases := []struct {
+		name, stdin string
+		args        []string
+		stderr      string
+		want        string
+	}{
+		{"file", "", []string{"-a", "testdata/attach/notes.txt", "-p", "what is on the list?"},
+			"", notesBlock + "\n\nwhat is on the list?"},
+		{"file with stdin", "line 1 of the log\n", []string{"-a", "testdata/attach/notes.txt", "-p", "explain"},
+			"", notesBlock + "\n\nexplain\n\nline 1 of the log"},
+		{"folder", "", []string{"-a", "testdata/attach/project", "-p", "review this"},
+			"parley: skipped testdata/attach/project/tool.bin (binary)\n",
+			"<file name=\"testdata/attach/project/main.go\">\npackage main\n\nfunc main() {}\n</file>\n\n" +
+				"<file name=\"testdata/attach/project/sub/util.go\">\npackage sub\n</file>\n\nreview this"},
 	}
-}
-
-// TestAttachFolder: a folder's text files go, in order, and what it left
-// out (hidden, .gitignored) is not sent; the binary it skipped is said in
-// one line on stderr.
-func TestAttachFolder(t *testing.T) {
 	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			r, s := attachRun(t, b, "", "-a", "testdata/attach/project", "-p", "review this")
-			if r.code != 0 || r.stdout != "ok" {
-				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
-			}
-			if want := "parley: skipped testdata/attach/project/tool.bin (binary)\n"; r.stderr != want {
-				t.Errorf("stderr %q, want %q", r.stderr, want)
-			}
-			want := "<file name=\"testdata/attach/project/main.go\">\npackage main\n\nfunc main() {}\n</file>\n\n" +
-				"<file name=\"testdata/attach/project/sub/util.go\">\npackage sub\n</file>\n\nreview this"
-			if s.text != want {
-				t.Errorf("sent %q, want %q", s.text, want)
-			}
-		})
+		for _, c := range cases {
+			t.Run(b.name+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
+				r, s := attachRun(t, b, c.stdin, c.args...)
+				if r.code != 0 || r.stdout != "ok" || r.stderr != c.stderr {
+					t.Fatalf("exit %d, stdout %q, stderr %q; want 0, %q, %q", r.code, r.stdout, r.stderr, "ok", c.stderr)
+				}
+				if s.text != c.want || len(s.images) != 0 {
+					t.Errorf("sent %q and %d images, want %q", s.text, len(s.images), c.want)
+				}
+			})
+		}
 	}
 }
 
@@ -203,23 +202,6 @@ func TestAttachImage(t *testing.T) {
 		}
 		saysOnce(t, r, "demo does not take images: cannot send testdata/attach/pixel.png")
 	})
-}
-
-// TestAttachWithStdin: piped stdin still joins the prompt, after -p, with
-// the attached file before both.
-func TestAttachWithStdin(t *testing.T) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			r, s := attachRun(t, b, "line 1 of the log\n", "-a", "testdata/attach/notes.txt", "-p", "explain")
-			if r.code != 0 || r.stdout != "ok" || r.stderr != "" {
-				t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
-			}
-			if want := notesBlock + "\n\nexplain\n\nline 1 of the log"; s.text != want {
-				t.Errorf("sent %q, want %q", s.text, want)
-			}
-		})
-	}
 }
 
 // TestAttachErrors: every path that cannot be attached is one line naming
@@ -402,17 +384,9 @@ func TestAttachChatSavedAndResumed(t *testing.T) {
 // waitScreenCount polls the screen until it shows want n times.
 func waitScreenCount(t *testing.T, screen func() string, want string, n int, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		s := screen()
-		if strings.Count(s, want) >= n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %d of %q; screen:\n%s", within, n, want, s)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	var s string
+	pollUntil(t, within, func() bool { s = screen(); return strings.Count(s, want) >= n },
+		func() string { return fmt.Sprintf("waited %v for %d of %q; screen:\n%s", within, n, want, s) })
 }
 
 // TestAttachContinued: the attachments are saved with their prompt, so

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -10,17 +11,9 @@ import (
 // waitExit waits for the chat in tmux to end with status 0.
 func waitExit(t *testing.T, exitFile string, screen func() string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		b, _ := os.ReadFile(exitFile)
-		if strings.TrimSpace(string(b)) == "0" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the chat did not quit with status 0: %q; screen:\n%s", b, screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	var b []byte
+	pollUntil(t, 10*time.Second, func() bool { b, _ = os.ReadFile(exitFile); return strings.TrimSpace(string(b)) == "0" },
+		func() string { return fmt.Sprintf("the chat did not quit with status 0: %q; screen:\n%s", b, screen()) })
 }
 
 // In the built binary: Ctrl+D with a draft asks before quitting; the
@@ -29,11 +22,8 @@ func waitExit(t *testing.T, exitFile string, screen func() string) {
 func TestChatDraftAndPromptHistoryAcrossRuns(t *testing.T) {
 	srv := chatServer(t, []string{"an", " answer"}, true, nil)
 	data := t.TempDir()
-	env := []string{noRetry(t), "PARLEY_DATA_DIR=" + data, "OPENAI_API_KEY=sk-test"}
-	args := []string{"-m", "openai:m", "--base-url", srv.URL}
 
-	keys, screen, exitFile := tmuxChat(t, env, args...)
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, _ := openaiChat(t, srv.URL, data)
 	keys("remember this prompt", "Enter")
 	waitScreen(t, screen, "done", 15*time.Second)
 	keys("a draft", "C-d")
@@ -45,15 +35,13 @@ func TestChatDraftAndPromptHistoryAcrossRuns(t *testing.T) {
 	keys("C-d")
 	waitExit(t, exitFile, screen)
 
-	keys, screen, exitFile = tmuxChat(t, env, append(args, "--no-save")...)
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, _ = openaiChat(t, srv.URL, data, "--no-save")
 	keys("a secret prompt", "Enter")
 	waitScreen(t, screen, "done", 15*time.Second)
 	keys("C-d")
 	waitExit(t, exitFile, screen)
 
-	keys, screen, exitFile = tmuxChat(t, env, args...)
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, _ = openaiChat(t, srv.URL, data)
 	keys("Up")
 	s := waitScreen(t, screen, "› remember this prompt", 5*time.Second)
 	if strings.Contains(s, "secret") {

@@ -48,9 +48,7 @@ func TestChatStopBeforeTheFirstToken(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	env := []string{noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir(), "OPENAI_API_KEY=sk-test"}
-	keys, screen, exitFile := tmuxChat(t, env, "-m", "openai:m", "--base-url", srv.URL)
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, _ := openaiChat(t, srv.URL, t.TempDir())
 	keys("a question", "Enter")
 	waitScreen(t, screen, "waiting", 10*time.Second)
 	keys("Escape")
@@ -67,9 +65,7 @@ func TestChatStopBeforeTheFirstToken(t *testing.T) {
 func TestChatEditFirstPromptRetitles(t *testing.T) {
 	srv := chatServer(t, []string{"fine"}, true, nil)
 	data := t.TempDir()
-	env := []string{noRetry(t), "PARLEY_DATA_DIR=" + data, "OPENAI_API_KEY=sk-test"}
-	keys, screen, exitFile := tmuxChat(t, env, "-m", "openai:m", "--base-url", srv.URL)
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, _ := openaiChat(t, srv.URL, data)
 	keys("a typoed question", "Enter")
 	waitScreen(t, screen, "done", 15*time.Second)
 	keys("M-e")
@@ -134,9 +130,7 @@ func TestChatHelpOnASmallTerminal(t *testing.T) {
 // In the built binary: an answer cut at the token limit says so under the
 // answer in the chat in the words of the one-shot's stderr and --json.
 func TestChatCutAtMaxTokens(t *testing.T) {
-	env := []string{noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir(), "OPENAI_API_KEY=sk-test"}
-	keys, screen, exitFile := tmuxChat(t, env, "-m", "openai:m", "--base-url", cutServer(t))
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, _ := openaiChat(t, cutServer(t), t.TempDir())
 	keys("q", "Enter")
 	waitScreen(t, screen, "done", 15*time.Second)
 	keys("x") // any key clears the status line's notice: the note stays

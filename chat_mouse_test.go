@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,17 +42,13 @@ func TestChatMouseKeyGivesTheMouseBack(t *testing.T) {
 	waitScreen(t, screen, "Ask anything", 15*time.Second)
 	flag := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			got := tmuxFormat(t, exitFile, "#{mouse_any_flag}#{mouse_button_flag}#{mouse_all_flag}")
-			if got == want {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("tmux mouse flags (any, button, all motion) = %q, want %q; screen:\n%s", got, want, screen())
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		var got string
+		pollUntil(t, 5*time.Second, func() bool {
+			got = tmuxFormat(t, exitFile, "#{mouse_any_flag}#{mouse_button_flag}#{mouse_all_flag}")
+			return got == want
+		}, func() string {
+			return fmt.Sprintf("tmux mouse flags (any, button, all motion) = %q, want %q; screen:\n%s", got, want, screen())
+		})
 	}
 	flag("110")
 	keys("F2")

@@ -45,20 +45,38 @@ func tmuxChat(t *testing.T, env []string, args ...string) (keys func(...string),
 	return keys, screen, exitFile
 }
 
-// waitScreen polls the screen until it shows want.
-func waitScreen(t *testing.T, screen func() string, want string, within time.Duration) string {
+// openaiChat runs the chat (tmuxChat) on openai:m against the
+// OpenAI-style server at url, with no retries and its data in data, and
+// waits for its first prompt. env is what it ran with, for the runs that
+// follow on the same data.
+func openaiChat(t *testing.T, url, data string, args ...string) (keys func(...string), screen func() string, exitFile string, env []string) {
+	t.Helper()
+	env = []string{noRetry(t), "PARLEY_DATA_DIR=" + data, "OPENAI_API_KEY=sk-test"}
+	keys, screen, exitFile = tmuxChat(t, env, append([]string{"-m", "openai:m", "--base-url", url}, args...)...)
+	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	return keys, screen, exitFile, env
+}
+
+// pollUntil calls done every 50 ms until it reports true, and fails the
+// test in the words of failure once within has passed.
+func pollUntil(t *testing.T, within time.Duration, done func() bool, failure func() string) {
 	t.Helper()
 	deadline := time.Now().Add(within)
-	for {
-		s := screen()
-		if strings.Contains(s, want) {
-			return s
-		}
+	for !done() {
 		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %q; screen:\n%s", within, want, s)
+			t.Fatal(failure())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// waitScreen polls the screen until it shows want, and returns it.
+func waitScreen(t *testing.T, screen func() string, want string, within time.Duration) string {
+	t.Helper()
+	var s string
+	pollUntil(t, within, func() bool { s = screen(); return strings.Contains(s, want) },
+		func() string { return fmt.Sprintf("waited %v for %q; screen:\n%s", within, want, s) })
+	return s
 }
 
 // A regenerate that cannot reach the server leaves the answer it was to
@@ -66,9 +84,7 @@ func waitScreen(t *testing.T, screen func() string, want string, within time.Dur
 func TestChatRegenerateWithTheServerDownKeepsTheAnswer(t *testing.T) {
 	srv := chatServer(t, []string{"the old", " answer"}, true, nil)
 	data := t.TempDir()
-	env := []string{noRetry(t), "PARLEY_DATA_DIR=" + data, "OPENAI_API_KEY=sk-test"}
-	keys, screen, exitFile := tmuxChat(t, env, "-m", "openai:m", "--base-url", srv.URL)
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, env := openaiChat(t, srv.URL, data)
 	keys("the question", "Enter")
 	waitScreen(t, screen, "the old answer", 15*time.Second)
 	waitScreen(t, screen, "done", 5*time.Second)

@@ -18,12 +18,9 @@ func TestChatThinkingTimeSurvivesReopening(t *testing.T) {
 		Pause: 700 * time.Millisecond,
 	}}))
 	t.Cleanup(srv.Close)
-	env := []string{noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir(), "OPENAI_API_KEY=sk-test"}
-	args := []string{"-m", "openai:m", "--base-url", srv.URL}
 	header := regexp.MustCompile(`Thought for (\d+) s`)
 
-	keys, screen, exitFile := tmuxChat(t, env, args...)
-	waitScreen(t, screen, "Ask anything", 15*time.Second)
+	keys, screen, exitFile, env := openaiChat(t, srv.URL, t.TempDir())
 	keys("2+2?", "Enter")
 	s := waitScreen(t, screen, "done", 15*time.Second)
 	live := header.FindString(s)
@@ -33,7 +30,7 @@ func TestChatThinkingTimeSurvivesReopening(t *testing.T) {
 	keys("C-d")
 	waitExit(t, exitFile, screen)
 
-	keys, screen, exitFile = tmuxChat(t, env, append(args, "-c")...)
+	keys, screen, exitFile = tmuxChat(t, env, "-m", "openai:m", "--base-url", srv.URL, "-c")
 	s = waitScreen(t, screen, "Four.", 15*time.Second)
 	if got := header.FindString(s); got != live {
 		t.Errorf("reopened with -c the header says %q, live it said %q:\n%s", got, live, s)

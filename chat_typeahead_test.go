@@ -4,11 +4,9 @@ import (
 	"context"
 	"io"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
 	"github.com/parley-chat/parley/internal/chatserver"
 )
 
@@ -29,30 +27,13 @@ func TestChatTypeAheadIsSent(t *testing.T) {
 	defer cancel()
 	cmd := command(t, ctx, []string{"OPENAI_API_KEY=sk-test", "PARLEY_DATA_DIR=" + t.TempDir()},
 		"-m", "openai:m", "--base-url", srv.URL)
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer ptmx.Close()
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 30, Cols: 100}); err != nil {
-		t.Fatal(err)
-	}
+	ptmx, tty := openPTY(t, 30, 100)
 	// Typed before the program even runs: the terminal is in its cooked
 	// mode, and its line discipline makes the Enter a "\n" there and then.
 	if _, err := ptmx.Write([]byte("hello there\r")); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	tty.Close()
-	var screen strings.Builder
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		io.Copy(&screen, ptmx) // ends with EIO when the child exits
-	}()
+	done := startOnPTY(t, cmd, ptmx, tty, true, io.Discard) // what the chat shows is not looked at
 	defer func() {
 		cancel()
 		cmd.Wait()

@@ -78,6 +78,28 @@ func openPTY(t *testing.T, rows, cols uint16) (ptmx, tty *os.File) {
 	return ptmx, tty
 }
 
+// startOnPTY starts cmd with its stdout and stderr, and its stdin when
+// stdin is true, on the terminal tty, closes tty (the child holds it now)
+// and copies all the terminal shows to w. The channel closes when the
+// child's side is gone and w has it all.
+func startOnPTY(t *testing.T, cmd *exec.Cmd, ptmx, tty *os.File, stdin bool, w io.Writer) <-chan struct{} {
+	t.Helper()
+	if stdin {
+		cmd.Stdin = tty
+	}
+	cmd.Stdout, cmd.Stderr = tty, tty
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		io.Copy(w, ptmx) // ends with EIO when the child exits
+	}()
+	return done
+}
+
 // onTerminal runs the binary with stdout and stderr on a 100x40
 // pseudo-terminal, for at most limit, and returns all the terminal got.
 func onTerminal(t *testing.T, limit time.Duration, env []string, args ...string) edgeRun {
@@ -86,18 +108,9 @@ func onTerminal(t *testing.T, limit time.Duration, env []string, args ...string)
 	defer cancel()
 	cmd := command(t, ctx, env, args...)
 	ptmx, tty := openPTY(t, 40, 100)
-	cmd.Stdout, cmd.Stderr = tty, tty
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	tty.Close()
 	var out bytes.Buffer
-	done := make(chan struct{})
-	go func() {
-		io.Copy(&out, ptmx) // ends with EIO when the child exits
-		close(done)
-	}()
+	start := time.Now()
+	done := startOnPTY(t, cmd, ptmx, tty, false, &out)
 	err := cmd.Wait()
 	took := time.Since(start)
 	select {

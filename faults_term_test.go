@@ -252,18 +252,9 @@ func TestChatSignals(t *testing.T) {
 			cmd := exec.Command(binary(t), "-m", "openai:m", "--base-url", srv.URL)
 			cmd.Env = append([]string{"HOME=" + t.TempDir(), "PARLEY_CONFIG=/dev/null", "PARLEY_DATA_DIR=" + data,
 				"TERM=xterm-256color"}, b.key...)
-			cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			tty.Close()
-			defer cmd.Process.Kill()
 			screen := &syncBuffer{}
-			copied := make(chan struct{})
-			go func() {
-				io.Copy(screen, ptmx) // ends with EIO when the child exits
-				close(copied)
-			}()
+			copied := startOnPTY(t, cmd, ptmx, tty, true, screen)
+			defer cmd.Process.Kill()
 			waitFor(t, screen, "Ask anything") // the chat is up
 			io.WriteString(ptmx, "hello\r")
 			waitFor(t, screen, "words")

@@ -27,24 +27,28 @@ func count(t *testing.T, s *Store, table string) int {
 	return n
 }
 
-// TestAttachmentsSaved: a prompt's attachments come back with it, from Get
-// and from History, in order; the same image sent twice is kept once, and
-// goes with the last message that uses it.
-func TestAttachmentsSaved(t *testing.T) {
-	ctx := context.Background()
-	s := openTemp(t)
-	b, err := s.Begin(ctx, Exchange{Prompt: "what is this?", Model: "m", Provider: "p", Attachments: []provider.Attachment{notes, shot}})
+// answered saves ex as an exchange whose answer completed (empty), and
+// returns what Begin returned.
+func answered(t *testing.T, s *Store, ex Exchange) Begun {
+	t.Helper()
+	b, err := s.Begin(context.Background(), ex)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.Saver.Finish(StatusComplete, nil); err != nil {
 		t.Fatal(err)
 	}
-	b2, err := s.Begin(ctx, Exchange{ConversationID: b.ConversationID, Prompt: "again", Model: "m", Provider: "p", Attachments: []provider.Attachment{shot}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b2.Saver.Finish(StatusComplete, nil)
+	return b
+}
+
+// TestAttachmentsSaved: a prompt's attachments come back with it, from Get
+// and from History, in order; the same image sent twice is kept once, and
+// goes with the last message that uses it.
+func TestAttachmentsSaved(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	b := answered(t, s, Exchange{Prompt: "what is this?", Model: "m", Provider: "p", Attachments: []provider.Attachment{notes, shot}})
+	answered(t, s, Exchange{ConversationID: b.ConversationID, Prompt: "again", Model: "m", Provider: "p", Attachments: []provider.Attachment{shot}})
 	if n := count(t, s, "blobs"); n != 1 {
 		t.Errorf("%d blobs for one image sent twice", n)
 	}
@@ -91,13 +95,8 @@ func TestAttachmentsSaved(t *testing.T) {
 func TestSearchFindsAttachedText(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	b, err := s.Begin(ctx, Exchange{Prompt: "when?", Model: "m", Provider: "p", Attachments: []provider.Attachment{notes, shot}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.Saver.Finish(StatusComplete, nil)
-	other, _ := s.Begin(ctx, Exchange{Prompt: "a zeppelin in the text", Model: "m", Provider: "p"})
-	other.Saver.Finish(StatusComplete, nil)
+	b := answered(t, s, Exchange{Prompt: "when?", Model: "m", Provider: "p", Attachments: []provider.Attachment{notes, shot}})
+	answered(t, s, Exchange{Prompt: "a zeppelin in the text", Model: "m", Provider: "p"})
 
 	hits, err := s.Search(ctx, "zeppelins", 0)
 	if err != nil {

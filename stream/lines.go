@@ -130,23 +130,49 @@ func (n *nextByte) shift(k int) {
 	}
 }
 
-// fill reads more input into buf, moving or growing it as needed. It sets
-// d.eof when the reader has nothing more, keeping the reader's error (nil
-// for io.EOF) in d.rerr.
-func (d *Decoder) fill() {
-	d.keepData() // buf is about to change
-	if d.start > 0 && (d.start == d.end || d.end == len(d.buf)) {
-		d.shift(d.buf)
+// window is the read buffer of a line reader (the SSE Decoder, the
+// NDJSONReader): buf[start:end] holds the bytes read but not yet
+// consumed, and a line may be max bytes long.
+type window struct {
+	r          io.Reader
+	buf        []byte
+	start, end int
+	max        int
+	eof        bool  // the reader has nothing more
+	rerr       error // the error that ended the reader (nil for io.EOF), reported once buf is used up
+}
+
+// fill reads more input into buf. When buf is full, its content moves to
+// the front, or, when it fills buf from the front, into a buffer twice as
+// large, of at least least bytes and at most max+term: the reader has
+// made sure that end-start <= max, so a longest line and its terminator
+// (of up to term bytes) fit. fill returns how far the content moved to
+// the left, for the positions in buf that the reader keeps.
+func (w *window) fill(least, term int) (moved int) {
+	if w.start > 0 && (w.start == w.end || w.end == len(w.buf)) {
+		moved = w.start
+		w.end = copy(w.buf, w.buf[w.start:w.end])
+		w.start = 0
 	}
-	if d.end == len(d.buf) {
-		// line has made sure that end-start <= max, so there is room to
-		// grow below max plus a CR LF.
-		size := min(max(2*len(d.buf), 32<<10), d.max+2)
-		d.shift(make([]byte, size))
+	if w.end == len(w.buf) { // start is 0
+		nb := make([]byte, min(max(2*len(w.buf), least), w.max+term))
+		w.end = copy(nb, w.buf[:w.end])
+		w.buf = nb
 	}
 	var n int
-	n, d.eof, d.rerr = readSome(d.r, d.buf[d.end:])
-	d.end += n
+	n, w.eof, w.rerr = readSome(w.r, w.buf[w.end:])
+	w.end += n
+	return moved
+}
+
+// fill reads more input into buf, as window.fill does, for lines that end
+// in a CR LF at the most.
+func (d *Decoder) fill() {
+	d.keepData() // buf is about to change
+	if k := d.window.fill(32<<10, 2); k > 0 {
+		d.lf.shift(k)
+		d.cr.shift(k)
+	}
 }
 
 // readSome reads into buf until a read brings bytes or an error. It
@@ -166,13 +192,4 @@ func readSome(r io.Reader, buf []byte) (n int, eof bool, err error) {
 		}
 	}
 	return 0, true, io.ErrNoProgress
-}
-
-// shift moves buf[start:end] to the start of nb, which becomes buf.
-func (d *Decoder) shift(nb []byte) {
-	k := d.start
-	d.end = copy(nb, d.buf[d.start:d.end])
-	d.buf, d.start = nb, 0
-	d.lf.shift(k)
-	d.cr.shift(k)
 }

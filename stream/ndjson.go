@@ -34,22 +34,16 @@ func (e *LineError) Unwrap() error { return ErrNotJSON }
 // Lines end with LF or CRLF; blank lines are skipped; a final line without
 // a newline counts when the stream ends cleanly.
 type NDJSONReader struct {
-	r     io.Reader
-	buf   []byte
-	start int
-	end   int
-	max   int
-	eof   bool
-	rerr  error
-	err   error
-	line  int // number of the current line
-	cur   []byte
+	window
+	err  error
+	line int // number of the current line
+	cur  []byte
 }
 
 // NewNDJSON returns an NDJSONReader reading from r, with lines bounded by
 // DefaultMaxEventSize.
 func NewNDJSON(r io.Reader) *NDJSONReader {
-	return &NDJSONReader{r: r, max: DefaultMaxEventSize}
+	return &NDJSONReader{window: window{r: r, max: DefaultMaxEventSize}}
 }
 
 // SetMaxLineSize bounds the length of a line; a longer one ends the stream
@@ -122,23 +116,8 @@ func (n *NDJSONReader) next() ([]byte, bool) {
 			n.start = n.end
 			return line, true
 		}
-		n.fill()
+		n.fill(16<<10, 1) // nothing here keeps a position in buf
 	}
-}
-
-func (n *NDJSONReader) fill() {
-	if n.start > 0 && (n.start == n.end || n.end == len(n.buf)) {
-		n.end = copy(n.buf, n.buf[n.start:n.end])
-		n.start = 0
-	}
-	if n.end == len(n.buf) {
-		nb := make([]byte, min(max(2*len(n.buf), 16<<10), n.max+1))
-		n.end = copy(nb, n.buf[n.start:n.end])
-		n.buf, n.start = nb, 0
-	}
-	var k int
-	k, n.eof, n.rerr = readSome(n.r, n.buf[n.end:])
-	n.end += k
 }
 
 // snippet returns the start of b, at most n runes, quoted so that it is

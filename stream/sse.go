@@ -88,16 +88,10 @@ type Event struct {
 // bufio.Scanner: call Next until it returns false, read each Event, then
 // check Err.
 type Decoder struct {
-	r   io.Reader
-	buf []byte // buf[start:end] holds bytes read but not yet consumed
-	start,
-	end int
-	max int
+	window
 
 	started bool  // the BOM check has been done
 	skipLF  bool  // the previous line ended in CR; a following LF belongs to it
-	eof     bool  // the reader has nothing more
-	rerr    error // the error that ended the reader, reported once buf is used up
 	err     error // the error that ended the stream
 	lf, cr  nextByte
 
@@ -119,7 +113,7 @@ type Decoder struct {
 
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
-	return &Decoder{r: r, max: DefaultMaxEventSize, lf: nextByte{at: -1}, cr: nextByte{at: -1}}
+	return &Decoder{window: window{r: r, max: DefaultMaxEventSize}, lf: nextByte{at: -1}, cr: nextByte{at: -1}}
 }
 
 // SetMaxEventSize bounds the length of a line and of an event's data; a

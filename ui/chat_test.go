@@ -32,6 +32,24 @@ func chatSaving(t *testing.T, p provider.Provider) (*harness, *store.Store) {
 	return start(t, Options{Provider: p, Store: st}, 80, 24), st
 }
 
+// onlyConversation returns the one conversation st holds, failing the
+// test when it holds another number.
+func onlyConversation(t *testing.T, st *store.Store) store.Conversation {
+	t.Helper()
+	list, err := st.List(context.Background(), 0)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List = %+v, %v; want one conversation", list, err)
+	}
+	return list[0]
+}
+
+// reopen starts the chat at 80×24 again on the one conversation st holds,
+// as a later run that resumes it.
+func reopen(t *testing.T, st *store.Store) *harness {
+	t.Helper()
+	return start(t, Options{Provider: &fakeProvider{}, Store: st, ConversationID: onlyConversation(t, st).ID}, 80, 24)
+}
+
 // saveConversation saves conv with msgs in st, as an earlier session did.
 func saveConversation(t *testing.T, st *store.Store, conv store.Conversation, msgs ...store.Message) store.Conversation {
 	t.Helper()
@@ -61,11 +79,7 @@ func TestStopKeepsPartialAnswerAndSavesIt(t *testing.T) {
 	}
 	h.quit()
 
-	list, err := st.List(context.Background(), 0)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("List = %v, %v; want one conversation", list, err)
-	}
-	c, err := st.Get(context.Background(), list[0].ID)
+	c, err := st.Get(context.Background(), onlyConversation(t, st).ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,9 +405,8 @@ func TestStopWhileConnectingKeepsOneConversation(t *testing.T) {
 	h.waitText("second answer")
 	h.waitText("done")
 	h.quit()
-	list, err := st.List(context.Background(), 0)
-	if err != nil || len(list) != 1 || list[0].MessageCount != 4 {
-		t.Fatalf("conversations = %+v, %v; want one with 4 messages", list, err)
+	if c := onlyConversation(t, st); c.MessageCount != 4 {
+		t.Fatalf("the conversation has %d messages, want 4", c.MessageCount)
 	}
 }
 

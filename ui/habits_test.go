@@ -113,11 +113,7 @@ func TestThoughtCountsAreHonest(t *testing.T) {
 	}
 	h.quit()
 
-	list, err := st.List(context.Background(), 0)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("List = %v, %v", list, err)
-	}
-	h = start(t, Options{Provider: &fakeProvider{}, Store: st, ConversationID: list[0].ID}, 80, 24)
+	h = reopen(t, st)
 	h.waitText("Here is the plan.")
 	h.waitText("Thought · 42 tokens")
 	h.quit()
@@ -167,11 +163,7 @@ func TestThinkingShowsSeconds(t *testing.T) {
 	h.waitText("▸ Thought for 12 s · ctrl+t shows it")
 	h.quit()
 
-	list, err := st.List(context.Background(), 0)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("List = %v, %v", list, err)
-	}
-	h = start(t, Options{Provider: &fakeProvider{}, Store: st, ConversationID: list[0].ID}, 80, 24)
+	h = reopen(t, st)
 	h.waitText("Done thinking.")
 	h.waitText("▸ Thought for 12 s · ctrl+t shows it")
 	h.quit()
@@ -290,11 +282,7 @@ func TestEditFirstPromptRetitles(t *testing.T) {
 		return strings.Contains(s, "another follow-up") && strings.Count(s, "fine") >= 2 && strings.Contains(s, "done")
 	})
 	h.quit()
-	list, err := st.List(context.Background(), 0)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("List = %v, %v", list, err)
-	}
-	if list[0].Title != "the corrected question" {
-		t.Errorf("title = %q, want the edited first prompt", list[0].Title)
+	if c := onlyConversation(t, st); c.Title != "the corrected question" {
+		t.Errorf("title = %q, want the edited first prompt", c.Title)
 	}
 }

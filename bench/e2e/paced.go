@@ -226,15 +226,12 @@ func (c *cpuMeter) share() float64 {
 // same cases: the same steps with the flag, on the main screen.
 func (r *runner) pacedChat(srv *pacedServer) (sample, error) {
 	var s sample
-	p, err := r.openChat(&s, srv.URL)
+	p, err := r.openTyped(&s, srv.URL)
 	if err != nil {
 		return s, err
 	}
 	defer p.close()
 	t := p.t
-	if err := p.typePrompt(); err != nil {
-		return s, err
-	}
 	marks := &markers{t: t}
 	srv.setHook(marks.sent)
 	defer srv.setHook(nil)

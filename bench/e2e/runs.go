@@ -83,15 +83,12 @@ func (r *runner) onTerminal(baseURL string) (sample, error) {
 // Enter.
 func (r *runner) interactive(baseURL string) (sample, error) {
 	var s sample
-	p, err := r.openChat(&s, baseURL)
+	p, err := r.openTyped(&s, baseURL)
 	if err != nil {
 		return s, err
 	}
 	defer p.close()
 	t := p.t
-	if err := p.typePrompt(); err != nil {
-		return s, err
-	}
 	// The chat follows the end of the answer: when its first frame holds
 	// more than a screen, the first word has scrolled off already, and
 	// what shows is a later part of it, which has a landmark.
@@ -135,17 +132,25 @@ func (r *runner) openChat(s *sample, baseURL string) (*ptyRun, error) {
 	return p, nil
 }
 
-// typePrompt types the prompt into the chat, without sending it, and
-// waits until it shows.
-func (p *ptyRun) typePrompt() error {
+// openTyped opens the chat as openChat does and types the prompt into it,
+// without sending it, and waits until it shows: what a measure of an
+// answer starts from. The caller closes the run when err is nil.
+func (r *runner) openTyped(s *sample, baseURL string) (*ptyRun, error) {
+	p, err := r.openChat(s, baseURL)
+	if err != nil {
+		return nil, err
+	}
 	echo := p.t.watch(prompt)
-	if err := p.t.send(prompt); err != nil {
-		return p.fail("typing", err)
+	err = p.t.send(prompt)
+	if err == nil {
+		_, err = p.t.wait(echo, r.timeout)
 	}
-	if _, err := p.t.wait(echo, p.r.timeout); err != nil {
-		return p.fail("typing", err)
+	if err != nil {
+		err = p.fail("typing", err)
+		p.close()
+		return nil, err
 	}
-	return nil
+	return p, nil
 }
 
 // quit presses Ctrl+D and waits for the chat to exit.

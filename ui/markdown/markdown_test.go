@@ -335,19 +335,26 @@ func TestRandomDocuments(t *testing.T) {
 		"| a | b |", "|---|---|", ": definition", "Term", "[ref]", "[ref]: /url", "\t\ttab",
 		"func f() {", "}", "x := `raw", "end`", "/* c", "*/",
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	docs := 30
-	if raceEnabled {
-		docs = 8
-	}
-	for doc := range docs {
+	feedRandom(t, rand.NewPCG(1, 2), 30, 8, func(rng *rand.Rand) (string, int) {
 		var b strings.Builder
 		for range 8 + rng.IntN(25) {
 			b.WriteString(lines[rng.IntN(len(lines))])
 			b.WriteByte('\n')
 		}
-		text := strings.ReplaceAll(b.String(), "\\t", "\t")
-		step := 1 + rng.IntN(9)
+		return strings.ReplaceAll(b.String(), "\\t", "\t"), 1 + rng.IntN(9)
+	})
+}
+
+// feedRandom feeds docs documents (raceDocs under the race detector, which
+// is slow) at a width of 40, each in a subtest of its own: gen makes each
+// from the one generator seeded with src, with the size of its pieces.
+func feedRandom(t *testing.T, src rand.Source, docs, raceDocs int, gen func(rng *rand.Rand) (text string, step int)) {
+	rng := rand.New(src)
+	if raceEnabled {
+		docs = raceDocs
+	}
+	for doc := range docs {
+		text, step := gen(rng)
 		t.Run(itoa(doc), func(t *testing.T) {
 			t.Parallel()
 			feed(t, text, step, 40)
@@ -392,12 +399,7 @@ func TestRandomCodeBlocks(t *testing.T) {
 		`s = "a\`, `b"`, "#include <x>", "```",
 	}
 	langs := []string{"go", "python", "c", "js", "rust", "bash", "yaml", "json", "html"}
-	rng := rand.New(rand.NewPCG(3, 4))
-	docs := 12
-	if raceEnabled {
-		docs = 3
-	}
-	for doc := range docs {
+	feedRandom(t, rand.NewPCG(3, 4), 12, 3, func(rng *rand.Rand) (string, int) {
 		var b strings.Builder
 		b.WriteString("Intro\n\n```" + langs[rng.IntN(len(langs))] + "\n")
 		for range 30 + rng.IntN(50) {
@@ -407,10 +409,6 @@ func TestRandomCodeBlocks(t *testing.T) {
 		if rng.IntN(2) == 0 {
 			b.WriteString("```\n\nAfter.\n")
 		}
-		text, step := b.String(), 1+rng.IntN(12)
-		t.Run(itoa(doc), func(t *testing.T) {
-			t.Parallel()
-			feed(t, text, step, 40)
-		})
-	}
+		return b.String(), 1 + rng.IntN(12)
+	})
 }
