@@ -102,12 +102,19 @@ func newEnvironment(stdin io.Reader, stdout, stderr io.Writer, getenv func(strin
 		width: 80, height: 24,
 		noColor: getenv("NO_COLOR") != "",
 	}
-	if f, ok := stdout.(interface{ Fd() uintptr }); ok && env.stdoutTTY {
+	env.width, env.height = env.size()
+	return env
+}
+
+// size is the size of the terminal on stdout now, for a printer that
+// follows a resize; the size found at the start when it cannot be read.
+func (env *environment) size() (width, height int) {
+	if f, ok := env.stdout.(interface{ Fd() uintptr }); ok && env.stdoutTTY {
 		if w, h, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
-			env.width, env.height = w, h
+			return w, h
 		}
 	}
-	return env
+	return env.width, env.height
 }
 
 // isTerminal reports whether f is a terminal.
