@@ -8,7 +8,8 @@ import (
 	"github.com/parley-chat/parley/ui"
 )
 
-// runChat opens the full-screen chat.
+// runChat opens the chat: full screen, or inline in the terminal's
+// scrollback.
 func runChat(ctx context.Context, env *environment, s settings, w *setup, conv *conversation) error {
 	req := w.request
 	req.Messages = conv.history
@@ -24,6 +25,7 @@ func runChat(ctx context.Context, env *environment, s settings, w *setup, conv *
 		Models:         w.models,
 		Store:          conv.st,
 		ConversationID: conv.conv.ID,
+		Inline:         s.Inline,
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ type fileConfig struct {
 	Theme           string                    `toml:"theme"`
 	DataDir         string                    `toml:"data_dir"`
 	NoSave          bool                      `toml:"no_save"`
+	Inline          bool                      `toml:"inline"`
 	CAFile          string                    `toml:"ca_file"`
 	Aliases         map[string]string         `toml:"aliases"`
 	Roles           map[string]string         `toml:"roles"`
@@ -158,6 +160,7 @@ type settings struct {
 	Theme           string
 	DataDir         string
 	NoSave          bool
+	Inline          bool
 	CAFile          string
 	// Extra holds the provider options of -o KEY=VALUE.
 	Extra map[string]any
@@ -213,6 +216,7 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 	setStr(&s.Theme, cfg.Theme)
 	setStr(&s.DataDir, cfg.DataDir)
 	s.NoSave = cfg.NoSave
+	s.Inline = cfg.Inline
 	setStr(&s.CAFile, cfg.CAFile)
 	for k, v := range cfg.Aliases {
 		s.aliases[k] = v
@@ -233,6 +237,13 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 	setStr(&s.DefaultProvider, getenv("PARLEY_DEFAULT_PROVIDER"))
 	setStr(&s.Theme, getenv("PARLEY_THEME"))
 	setStr(&s.DataDir, getenv("PARLEY_DATA_DIR"))
+	if v := getenv("PARLEY_INLINE"); v != "" {
+		inline, err := strconv.ParseBool(v)
+		if err != nil {
+			return s, usageErrorf("PARLEY_INLINE=%q is not a boolean such as 1 or 0", v)
+		}
+		s.Inline = inline
+	}
 	for _, env := range []struct {
 		name string
 		dst  *time.Duration
@@ -267,6 +278,9 @@ func resolve(f *flags, cfg fileConfig, getenv func(string) string) (settings, er
 	}
 	if f.noSave {
 		s.NoSave = true
+	}
+	if f.inline {
+		s.Inline = true
 	}
 	extra, err := parseOptions(f.options)
 	if err != nil {

@@ -30,7 +30,7 @@ type flags struct {
 	resume                               string
 	list                                 bool
 	show, del, search                    string
-	noSave, listModels                   bool
+	noSave, listModels, inline           bool
 	configPath, debug                    string
 	options                              []string
 }
@@ -39,6 +39,7 @@ type flags struct {
 const (
 	helpModel       = "model as provider:model, a provider alone, an alias from the config, or a bare model name (gpt-*, claude-*, gemini-*... find their provider)"
 	helpPrompt      = "send this prompt, stream the answer to stdout and exit"
+	helpInline      = "chat on the main screen: the conversation goes into the terminal's scrollback and stays there"
 	helpSystem      = "system prompt"
 	helpRole        = "named system prompt from [roles] in the config"
 	helpBaseURL     = "endpoint of the chosen provider (also OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST, GEMINI_BASE_URL)"
@@ -167,6 +168,7 @@ func newRootCommand(env *environment) *cobra.Command {
 	fl.StringVar(&f.del, "delete", "", "delete a saved conversation")
 	fl.StringVar(&f.search, "search", "", "search saved conversations")
 	fl.BoolVar(&f.noSave, "no-save", false, "keep nothing of this exchange")
+	fl.BoolVar(&f.inline, "inline", false, helpInline)
 	fl.BoolVar(&f.listModels, "list-models", false, "list the models the provider offers")
 	fl.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/parley/config.toml)")
 	fl.StringVar(&f.debug, "debug", "", "write a debug log to this file (never to the terminal)")

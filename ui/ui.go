@@ -58,6 +58,12 @@ type Options struct {
 	// needs Store, and replaces Request.Messages.
 	ConversationID string
 
+	// Inline runs the chat on the terminal's main screen: the conversation
+	// is printed into the terminal's scrollback as it becomes final, and
+	// stays there after the chat ends; only the answer's open tail, the
+	// status line and the input are drawn at the bottom.
+	Inline bool
+
 	// Context bounds the whole session; nil means context.Background.
 	Context context.Context
 	// Input and Output replace the terminal, for tests.
@@ -67,7 +73,7 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Run runs the chat full screen until the user quits. It returns nil when
+// Run runs the chat full screen (or inline, see Options.Inline) until the user quits. It returns nil when
 // the user quits (Ctrl+D, or Ctrl+C with nothing running), and ctx.Err()
 // when ctx ends the chat. It does not handle signals: the caller cancels
 // ctx on those it means to stop the chat. A running answer is saved as stopped either way.
@@ -92,7 +98,11 @@ func Run(ctx context.Context, opts Options) error {
 		// it again costs a terminfo lookup and, in tmux, a tmux process.
 		progOpts = append(progOpts, tea.WithColorProfile(lipgloss.Writer.Profile))
 	}
-	p := tea.NewProgram(m, progOpts...)
+	var model tea.Model = m
+	if opts.Inline {
+		model = newInlineModel(m)
+	}
+	p := tea.NewProgram(model, progOpts...)
 	resetCrashLog()
 	_, err := p.Run()
 	if m.cancel != nil {

@@ -1,0 +1,248 @@
+package ui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// inlineModel is the chat on the terminal's main screen (Options.Inline):
+// the same Model, whose transcript is printed into the terminal's
+// scrollback as it becomes final (prompts, answers as their blocks
+// finish, errors, notices) instead of being drawn. Only the open tail of
+// the streaming answer, the status line and the input (or the help, or a
+// picker) are drawn, at the bottom, by Bubble Tea.
+type inlineModel struct {
+	m  *Model
+	pr inlinePrinter
+}
+
+// inlinePrinter follows the transcript and prints what became final, in
+// order, once.
+type inlinePrinter struct {
+	printed  map[*entry]bool
+	answered map[*entry]bool // prompts whose answer was printed
+	any      bool            // something was printed
+	convSeq  int             // the conversation printed last
+
+	answer *entry      // the answer printed as it streams
+	sb     *Scrollback // its render
+	fed    int         // bytes of its text given to sb
+	headed bool        // its reasoning line is printed
+
+	pend *pending // the replacement pending at the last sync
+	held []string // entries waiting for a pending replacement, drawn below
+	tail []string // the open tail of the answer, drawn below
+
+	queue []string // lines to print, in order
+	busy  bool     // a print is on its way to the terminal
+	quit  tea.Cmd  // the quit to run once everything is printed
+}
+
+// inlinePrintedMsg says that the last lines given to Bubble Tea are
+// printed: the next ones may go.
+type inlinePrintedMsg struct{}
+
+func newInlineModel(m *Model) *inlineModel {
+	return &inlineModel{m: m, pr: inlinePrinter{printed: map[*entry]bool{}, answered: map[*entry]bool{}}}
+}
+
+// Init implements tea.Model.
+func (im *inlineModel) Init() tea.Cmd { return im.m.Init() }
+
+// Update lets the chat handle msg, then prints what became final.
+func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if _, ok := msg.(inlinePrintedMsg); ok {
+		im.pr.busy = false
+	} else {
+		_, cmd = im.m.Update(msg)
+	}
+	m := im.m
+	if m.quitting && cmd != nil {
+		im.pr.quit, cmd = cmd, nil // after the last lines
+	}
+	im.pr.sync(m)
+	return im, tea.Batch(cmd, im.pr.next())
+}
+
+// next returns the command that prints the queued lines, one print at a
+// time so that they reach the terminal in order, or the quit once all are
+// printed.
+func (p *inlinePrinter) next() tea.Cmd {
+	if p.busy {
+		return nil
+	}
+	if len(p.queue) == 0 {
+		q := p.quit
+		p.quit = nil
+		return q
+	}
+	text := strings.Join(p.queue, "\n")
+	p.queue, p.busy = nil, true
+	return tea.Sequence(tea.Println(text), func() tea.Msg { return inlinePrintedMsg{} })
+}
+
+// print queues lines, with a blank line before each entry but the first.
+func (p *inlinePrinter) print(lines ...string) {
+	if p.any {
+		p.queue = append(p.queue, "")
+	}
+	p.any = true
+	p.queue = append(p.queue, lines...)
+}
+
+// sync prints the entries of the transcript that became final since the
+// last call, and the stable part of the streaming answer.
+func (p *inlinePrinter) sync(m *Model) {
+	c := m.c
+	if c.width <= 0 {
+		return // no size yet
+	}
+	if m.convSeq != p.convSeq {
+		p.convSeq = m.convSeq
+		if p.any {
+			p.print(c.styles.Note.Render(strings.Repeat("─", max(min(c.width, maxWrap)-2, 1))))
+		}
+	}
+	was := p.pend
+	p.pend = m.pend
+	if m.quitting {
+		p.pend = nil
+	}
+	p.held, p.tail = p.held[:0], nil
+	var prompt *entry // the last prompt before the entry at hand
+	for _, e := range m.tr.entries {
+		if p.printed[e] {
+			if e.kind == entryUser {
+				prompt = e
+			}
+			continue
+		}
+		if p.pend != nil { // printed once the replacement has its first words
+			p.held = append(p.held, e.render(c, false)...)
+			continue
+		}
+		switch e.kind {
+		case entryAnswer:
+			if e != p.answer && p.answered[prompt] {
+				p.print(c.styles.Note.Render("  ↻ a new answer: it replaces the one above"))
+			}
+			if !p.stream(m, e, prompt) {
+				return // later entries wait for the answer
+			}
+		case entryUser:
+			if was != nil && !was.regen && p.answered[prompt] {
+				p.print(c.styles.Note.Render("  ↻ the prompt edited and sent again: this exchange replaces the last one above"))
+			}
+			prompt = e
+			fallthrough
+		default:
+			p.print(e.render(c, false)...)
+			p.printed[e] = true
+		}
+	}
+}
+
+// stream prints what is stable of answer e, all of it once e ended (or the
+// chat is quitting), and reports whether it ended.
+func (p *inlinePrinter) stream(m *Model, e *entry, prompt *entry) bool {
+	c := m.c
+	if e != p.answer {
+		p.answer, p.fed, p.headed = e, 0, false
+		p.sb = NewScrollback(c.width, c.styles.Theme)
+	}
+	p.sb.SetWidth(c.width)
+	if raw := e.rawText(); len(raw) > p.fed {
+		p.sb.Append(raw[p.fed:])
+		p.fed = len(raw)
+	}
+	final := e.status != "" || m.quitting
+	if final {
+		p.sb.Finish()
+	}
+	stable, tail := p.sb.Take(final)
+	stable, tail = trimBlankEdge(stable, tail, p.headed)
+	if !p.headed && (len(stable) > 0 || final) {
+		head := []string{}
+		if e.reasoning != nil {
+			head = append(head, c.styles.Thinking.Render("▸ Thought"+e.thinkingNote()))
+		}
+		p.print(head...)
+		p.headed = true
+		if len(head) > 0 && len(stable) > 0 {
+			p.queue = append(p.queue, "")
+		}
+		p.queue = append(p.queue, stable...)
+	} else {
+		p.queue = append(p.queue, stable...)
+	}
+	if !final {
+		if len(tail) == 0 && e.reasoning != nil && !p.headed {
+			tail = []string{c.styles.Thinking.Render("▸ Thinking…" + e.thinkingNote())}
+		}
+		p.tail = tail
+		return false
+	}
+	if note := e.endNote(p.sb.Empty() && p.fed == 0); note != "" {
+		p.queue = append(p.queue, c.styles.Note.Render(note))
+	}
+	p.printed[e], p.answered[prompt], p.answer = true, true, nil
+	return true
+}
+
+// trimBlankEdge drops the blank lines glamour puts before an answer, which
+// the printer spaces itself: those at the start of the first lines given.
+func trimBlankEdge(stable, tail []string, started bool) ([]string, []string) {
+	if started {
+		return stable, tail
+	}
+	blank := func(l string) bool { return strings.TrimSpace(ansi.Strip(l)) == "" }
+	for len(stable) > 0 && blank(stable[0]) {
+		stable = stable[1:]
+	}
+	if len(stable) == 0 {
+		for len(tail) > 0 && blank(tail[0]) {
+			tail = tail[1:]
+		}
+	}
+	return stable, tail
+}
+
+// View draws the bottom region: what waits to be printed, the status line
+// and the input, or the help or a picker in their place.
+func (im *inlineModel) View() tea.View {
+	m := im.m
+	var v tea.View
+	if m.quitting {
+		return v
+	}
+	var top []string
+	switch m.mode {
+	case modeHelp:
+		top = []string{m.helpView()}
+	case modePicker:
+		top = []string{m.picker.view()}
+	default:
+		top = append(append(top, im.pr.held...), im.pr.tail...)
+		if room := max(m.c.height-m.in.Height()-2, 1); len(top) > room {
+			top = top[len(top)-room:] // the latest rows of a tall tail
+		}
+	}
+	screen := m.st.view() + "\n" + m.inputView
+	rows := 0
+	if len(top) > 0 {
+		joined := strings.Join(top, "\n")
+		rows = strings.Count(joined, "\n") + 1
+		screen = joined + "\n" + screen
+	}
+	v.SetContent(screen)
+	if m.mode == modeChat {
+		if cur := m.in.Cursor(); cur != nil {
+			cur.Position.Y += rows + 1
+			v.Cursor = cur
+		}
+	}
+	return v
+}
