@@ -37,7 +37,7 @@ func startTmux(t *testing.T, width, height int, env []string, args ...string) *t
 	tt := &tmuxTerm{t: t, sock: fmt.Sprintf("parley-test-%d-%d", os.Getpid(), time.Now().UnixNano()),
 		exitFile: filepath.Join(dir, "exit")}
 	conf := filepath.Join(dir, "tmux.conf")
-	if err := os.WriteFile(conf, []byte("set -g history-limit 100000\n"), 0o600); err != nil {
+	if err := os.WriteFile(conf, []byte("set -g history-limit 100000\nset -g set-clipboard on\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	words := []string{"env", "-i", "HOME=" + dir, "TERM=xterm-256color"}
@@ -59,12 +59,21 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 
 func (tt *tmuxTerm) tmux(a ...string) string {
 	tt.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", tt.sock}, a...)...).CombinedOutput()
+	out, err := execTmux(tt.sock, a...)
 	if err != nil {
 		tt.t.Fatalf("tmux %v: %v\n%s", a, err, out)
 	}
-	return string(out)
+	return out
 }
+
+// execTmux runs a command of the tmux server on sock.
+func execTmux(sock string, a ...string) (string, error) {
+	out, err := exec.Command("tmux", append([]string{"-L", sock}, a...)...).CombinedOutput()
+	return string(out), err
+}
+
+// keys types keys as tmux send-keys names them.
+func (tt *tmuxTerm) keys(k ...string) { tt.tmux(append([]string{"send-keys", "-t", "t"}, k...)...) }
 
 // screen is what the window shows now.
 func (tt *tmuxTerm) screen() string { return tt.tmux("capture-pane", "-p", "-t", "t") }

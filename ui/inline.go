@@ -220,10 +220,10 @@ func (im *inlineModel) View() tea.View {
 	}
 	var top []string
 	switch m.mode {
-	case modeHelp:
-		top = []string{m.helpView()}
+	case modeHelp: // as tall as it needs, not the screen: a region as tall as the screen scrolls
+		top = trimBlank(strings.Split(m.helpView(), "\n"))
 	case modePicker:
-		top = []string{m.picker.view()}
+		top = trimBlank(strings.Split(m.picker.view(), "\n"))
 	default:
 		top = append(append(top, im.pr.held...), im.pr.tail...)
 		if room := max(m.c.height-m.in.Height()-2, 1); len(top) > room {
