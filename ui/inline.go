@@ -35,9 +35,10 @@ type inlinePrinter struct {
 	held []string // entries waiting for a pending replacement, drawn below
 	tail []string // the open tail of the answer, drawn below
 
-	queue []string // lines to print, in order
-	busy  bool     // a print is on its way to the terminal
-	quit  tea.Cmd  // the quit to run once everything is printed
+	width, height int      // of the terminal
+	queue         []string // lines to print, in order
+	busy          bool     // a print is on its way to the terminal
+	quit          tea.Cmd  // the quit to run once everything is printed
 }
 
 // inlinePrintedMsg says that the last lines given to Bubble Tea are
@@ -45,6 +46,8 @@ type inlinePrinter struct {
 type inlinePrintedMsg struct{}
 
 func newInlineModel(m *Model) *inlineModel {
+	m.in.SetVirtualCursor(true) // the terminal's cursor stays at the region's top: see View
+	m.inputView = m.in.View()
 	return &inlineModel{m: m, pr: inlinePrinter{printed: map[*entry]bool{}, answered: map[*entry]bool{}}}
 }
 
@@ -79,9 +82,26 @@ func (p *inlinePrinter) next() tea.Cmd {
 		p.quit = nil
 		return q
 	}
-	text := strings.Join(p.queue, "\n")
+	// Bubble Tea makes room for printed lines above its region by
+	// scrolling, and writes them from the region's old top: lines that do
+	// not fit above the region (which is at most half the screen, see
+	// View) are lost. So they go in pieces that fit.
+	var cmds []tea.Cmd
+	room := max(p.height-p.height/2-1, 1)
+	for len(p.queue) > 0 {
+		n, rows := 0, 0
+		for n < len(p.queue) {
+			r := Rows(p.queue[n:n+1], p.width)
+			if n > 0 && rows+r > room {
+				break
+			}
+			n, rows = n+1, rows+r
+		}
+		cmds = append(cmds, tea.Println(strings.Join(p.queue[:n], "\n")))
+		p.queue = p.queue[n:]
+	}
 	p.queue, p.busy = nil, true
-	return tea.Sequence(tea.Println(text), func() tea.Msg { return inlinePrintedMsg{} })
+	return tea.Sequence(append(cmds, func() tea.Msg { return inlinePrintedMsg{} })...)
 }
 
 // print queues lines, with a blank line before each entry but the first.
@@ -100,6 +120,7 @@ func (p *inlinePrinter) sync(m *Model) {
 	if c.width <= 0 {
 		return // no size yet
 	}
+	p.width, p.height = c.width, c.height
 	if m.convSeq != p.convSeq {
 		p.convSeq = m.convSeq
 		if p.any {
@@ -226,23 +247,29 @@ func (im *inlineModel) View() tea.View {
 		top = trimBlank(strings.Split(m.picker.view(), "\n"))
 	default:
 		top = append(append(top, im.pr.held...), im.pr.tail...)
-		if room := max(m.c.height-m.in.Height()-2, 1); len(top) > room {
+	}
+	// The region is at most half the screen: lines printed above it must
+	// fit in the other half (see next).
+	if room := max(m.c.height/2-m.in.Height()-2, 1); len(top) > room {
+		if m.mode == modeChat {
 			top = top[len(top)-room:] // the latest rows of a tall tail
+		} else {
+			top = top[:room]
 		}
 	}
-	screen := m.st.view() + "\n" + m.inputView
-	rows := 0
+	// The region starts with a blank row, where the terminal's cursor
+	// stays (the input draws its own). A terminal narrowed while the region
+	// is on screen re-wraps its rows; Bubble Tea then moves up from where it
+	// left the cursor, by the rows it drew, to erase the region: from the
+	// region's first row nothing above the cursor can have re-wrapped, so
+	// the erase takes the whole old region and nothing else. (With the
+	// cursor in the input, the rows above it that re-wrapped were left
+	// behind, in the scrollback: partial copies of the answer's tail.)
+	screen := "\n"
 	if len(top) > 0 {
-		joined := strings.Join(top, "\n")
-		rows = strings.Count(joined, "\n") + 1
-		screen = joined + "\n" + screen
+		screen += strings.Join(top, "\n") + "\n"
 	}
-	v.SetContent(screen)
-	if m.mode == modeChat {
-		if cur := m.in.Cursor(); cur != nil {
-			cur.Position.Y += rows + 1
-			v.Cursor = cur
-		}
-	}
+	v.SetContent(screen + m.st.view() + "\n" + m.inputView)
+	v.Cursor = tea.NewCursor(0, 0)
 	return v
 }
