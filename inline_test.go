@@ -185,3 +185,30 @@ func TestInlineResizedMidAnswer(t *testing.T) {
 		})
 	}
 }
+
+// -c prints the conversation it continues before the input; a new
+// conversation (Ctrl+N) is marked by a rule.
+func TestInlineContinueAndNewConversation(t *testing.T) {
+	srv := inlineServer(t)
+	env := []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()}
+	args := []string{"--inline", "-m", "openai:m", "--base-url", srv.URL}
+	tt := startTmux(t, 100, 30, env, args...)
+	tt.wait("Ask anything", 15*time.Second)
+	tt.keys("first", "Enter")
+	tt.wait("words about first.", 15*time.Second)
+	tt.wait("done", 5*time.Second)
+	tt.quit()
+
+	tt = startTmux(t, 100, 30, env, append(args, "-c")...)
+	tt.wait("words about first.", 15*time.Second)
+	tt.keys("second", "Enter")
+	tt.wait("words about second.", 15*time.Second)
+	tt.wait("done", 5*time.Second)
+	tt.keys("C-n")
+	tt.wait("───", 5*time.Second)
+	tt.keys("third", "Enter")
+	tt.wait("words about third.", 15*time.Second)
+	tt.wait("done", 5*time.Second)
+	sb := tt.quit()
+	inOrder(t, sb, "▌ first", "Answer 1 to first", "▌ second", "Answer 2 to second", "──\n", "▌ third", "Answer 3 to third")
+}
