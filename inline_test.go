@@ -212,3 +212,42 @@ func TestInlineContinueAndNewConversation(t *testing.T) {
 	sb := tt.quit()
 	inOrder(t, sb, "▌ first", "Answer 1 to first", "▌ second", "Answer 2 to second", "──\n", "▌ third", "Answer 3 to third")
 }
+
+// --inline, inline = true and PARLEY_INLINE each turn the inline chat on;
+// PARLEY_INLINE=0 turns off what the config turned on.
+func TestInlineSettings(t *testing.T) {
+	tests := []struct {
+		flag, file bool
+		env        string
+		want       bool
+	}{
+		{false, false, "", false},
+		{true, false, "", true},
+		{false, true, "", true},
+		{false, false, "1", true},
+		{false, true, "0", false},
+		{true, false, "0", true},
+	}
+	for _, tt := range tests {
+		f := &flags{inline: tt.flag, temperature: -1, timeout: -1, idleTimeout: -1}
+		getenv := func(k string) string {
+			if k == "PARLEY_INLINE" {
+				return tt.env
+			}
+			return ""
+		}
+		s, err := resolve(f, fileConfig{Inline: tt.file}, getenv)
+		if err != nil || s.Inline != tt.want {
+			t.Errorf("flag %v, file %v, PARLEY_INLINE=%q: inline %v, %v; want %v", tt.flag, tt.file, tt.env, s.Inline, err, tt.want)
+		}
+	}
+	_, err := resolve(&flags{temperature: -1, timeout: -1, idleTimeout: -1}, fileConfig{}, func(k string) string {
+		if k == "PARLEY_INLINE" {
+			return "maybe"
+		}
+		return ""
+	})
+	if err == nil || !strings.Contains(err.Error(), "PARLEY_INLINE") {
+		t.Errorf("PARLEY_INLINE=maybe: %v, want an error that names it", err)
+	}
+}
