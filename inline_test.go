@@ -251,3 +251,32 @@ func TestInlineSettings(t *testing.T) {
 		t.Errorf("PARLEY_INLINE=maybe: %v, want an error that names it", err)
 	}
 }
+
+// Edit & resend prints the new exchange below the old one with a note;
+// the reasoning's summary and an error are printed too.
+func TestInlineEditReasoningError(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(chatserver.NewHandler(chatserver.Options{Key: "sk-test",
+		AnswerFor: func(r chatserver.Request) chatserver.Answer {
+			text := fmt.Sprintf("## Answer %d to %s\n\nSome words.\n", n.Add(1), r.Prompt())
+			return chatserver.Answer{Reasoning: []string{"let", " me", " think"}, Tokens: chatserver.Words(text), Pause: 5 * time.Millisecond}
+		}}))
+	t.Cleanup(srv.Close)
+	tt := inlineChat(t, srv, 100)
+	tt.keys("first", "Enter")
+	tt.wait("Answer 1 to first", 15*time.Second)
+	tt.wait("done", 5*time.Second)
+	tt.keys("M-e")
+	tt.wait("› first", 5*time.Second)
+	tt.keys(" again", "Enter")
+	tt.wait("Answer 2 to first again", 15*time.Second)
+	tt.wait("done", 5*time.Second)
+	srv.Close()
+	tt.keys("third", "Enter")
+	tt.wait("✗", 15*time.Second)
+	sb := tt.quit()
+	inOrder(t, sb, "▌ first\n", "Answer 1 to first", "edited and sent again", "▌ first again", "Answer 2 to first again", "▌ third", "✗")
+	if c := strings.Count(sb, "▸ Thought"); c != 2 {
+		t.Errorf("%d reasoning summaries in the scrollback, want 2:\n%s", c, sb)
+	}
+}

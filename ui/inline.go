@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -30,6 +31,9 @@ type inlinePrinter struct {
 	sb     *Scrollback // its render
 	fed    int         // bytes of its text given to sb
 	headed bool        // its reasoning line is printed
+
+	lastTake time.Time // when its render was last taken
+	lastTail []string  // the tail it gave then
 
 	pend *pending // the replacement pending at the last sync
 	held []string // entries waiting for a pending replacement, drawn below
@@ -154,7 +158,7 @@ func (p *inlinePrinter) sync(m *Model) {
 				return // later entries wait for the answer
 			}
 		case entryUser:
-			if was != nil && !was.regen && p.answered[prompt] {
+			if was != nil && !was.regen && p.any {
 				p.print(c.styles.Note.Render("  ↻ the prompt edited and sent again: this exchange replaces the last one above"))
 			}
 			prompt = e
@@ -171,7 +175,7 @@ func (p *inlinePrinter) sync(m *Model) {
 func (p *inlinePrinter) stream(m *Model, e *entry, prompt *entry) bool {
 	c := m.c
 	if e != p.answer {
-		p.answer, p.fed, p.headed = e, 0, false
+		p.answer, p.fed, p.headed, p.lastTake, p.lastTail = e, 0, false, time.Time{}, nil
 		p.sb = NewScrollback(c.width, c.styles.Theme)
 	}
 	p.sb.SetWidth(c.width)
@@ -182,6 +186,11 @@ func (p *inlinePrinter) stream(m *Model, e *entry, prompt *entry) bool {
 	final := e.status != "" || m.quitting
 	if final {
 		p.sb.Finish()
+	} else if now := time.Now(); now.Sub(p.lastTake) < frameInterval {
+		p.tail = p.lastTail // at most a render a frame, however often chunks come
+		return false
+	} else {
+		p.lastTake = now
 	}
 	stable, tail := p.sb.Take(final)
 	stable, tail = trimBlankEdge(stable, tail, p.headed)
@@ -203,7 +212,7 @@ func (p *inlinePrinter) stream(m *Model, e *entry, prompt *entry) bool {
 		if len(tail) == 0 && e.reasoning != nil && !p.headed {
 			tail = []string{c.styles.Thinking.Render("▸ Thinking…" + e.thinkingNote())}
 		}
-		p.tail = tail
+		p.tail, p.lastTail = tail, tail
 		return false
 	}
 	if note := e.endNote(p.sb.Empty() && p.fed == 0); note != "" {
