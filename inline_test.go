@@ -263,6 +263,7 @@ func TestInlineEditReasoningError(t *testing.T) {
 		}}))
 	t.Cleanup(srv.Close)
 	tt := inlineChat(t, srv, 100)
+	tt.keys("C-t") // show the reasoning
 	tt.keys("first", "Enter")
 	tt.wait("Answer 1 to first", 15*time.Second)
 	tt.wait("done", 5*time.Second)
@@ -276,6 +277,9 @@ func TestInlineEditReasoningError(t *testing.T) {
 	tt.wait("✗", 15*time.Second)
 	sb := tt.quit()
 	inOrder(t, sb, "▌ first\n", "Answer 1 to first", "edited and sent again", "▌ first again", "Answer 2 to first again", "▌ third", "✗")
+	if c := len(regexp.MustCompile(`│ +let me think`).FindAllString(sb, -1)); c != 2 {
+		t.Errorf("%d reasonings in the scrollback, want 2:\n%s", c, sb)
+	}
 	if c := strings.Count(sb, "▸ Thought"); c != 2 {
 		t.Errorf("%d reasoning summaries in the scrollback, want 2:\n%s", c, sb)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -198,6 +199,9 @@ func (p *inlinePrinter) stream(m *Model, e *entry, prompt *entry) bool {
 		head := []string{}
 		if e.reasoning != nil {
 			head = append(head, c.styles.Thinking.Render("▸ Thought"+e.thinkingNote()))
+			if m.tr.showReasoning { // shown (Ctrl+T): printed whole
+				head = append(head, reasoningLines(c, e)...)
+			}
 		}
 		p.print(head...)
 		p.headed = true
@@ -211,6 +215,9 @@ func (p *inlinePrinter) stream(m *Model, e *entry, prompt *entry) bool {
 	if !final {
 		if len(tail) == 0 && e.reasoning != nil && !p.headed {
 			tail = []string{c.styles.Thinking.Render("▸ Thinking…" + e.thinkingNote())}
+			if m.tr.showReasoning {
+				tail = append(tail, reasoningLines(c, e)...)
+			}
 		}
 		p.tail, p.lastTail = tail, tail
 		return false
@@ -220,6 +227,18 @@ func (p *inlinePrinter) stream(m *Model, e *entry, prompt *entry) bool {
 	}
 	p.printed[e], p.answered[prompt], p.answer = true, true, nil
 	return true
+}
+
+// reasoningLines is the reasoning of answer e as shown under its header,
+// with a bar before each line.
+func reasoningLines(c *common, e *entry) []string {
+	e.reasoning.SetWidth(answerWidth(c.wrap) - 2) // as the transcript has it: no render twice
+	e.reasoning.SetStyle(c.styles.Theme)
+	lines := trimBlank(append([]string(nil), e.reasoning.Lines()...))
+	for i, l := range lines {
+		lines[i] = Fit(l, c.width-2)
+	}
+	return barred(lines, c.styles.ThinkingBar.Render("│ "), lipgloss.NewStyle())
 }
 
 // trimBlankEdge drops the blank lines glamour puts before an answer, which
