@@ -35,6 +35,14 @@ func inlineChat(t *testing.T, srv *httptest.Server, width int, args ...string) *
 	return tt
 }
 
+// exchange sends prompt and waits for want and the end of the answer.
+func (tt *tmuxTerm) exchange(prompt, want string) {
+	tt.t.Helper()
+	tt.keys(prompt, "Enter")
+	tt.wait(want, 15*time.Second)
+	tt.wait("done", 5*time.Second)
+}
+
 // quit ends the chat with Ctrl+D and returns the scrollback once the
 // shell's prompt shows.
 func (tt *tmuxTerm) quit() string {
@@ -67,12 +75,8 @@ func inOrder(t *testing.T, scrollback string, want ...string) {
 // order, and the shell's prompt follows on a line of its own.
 func TestInlineTwoExchangesStayInTheScrollback(t *testing.T) {
 	tt := inlineChat(t, inlineServer(t), 100)
-	tt.keys("first", "Enter")
-	tt.wait("words about first.", 15*time.Second)
-	tt.wait("done", 5*time.Second)
-	tt.keys("second", "Enter")
-	tt.wait("words about second.", 15*time.Second)
-	tt.wait("done", 5*time.Second)
+	tt.exchange("first", "words about first.")
+	tt.exchange("second", "words about second.")
 	sb := tt.quit()
 	inOrder(t, sb, "▌ first", "Answer 1 to first", "Some bold words about first.",
 		"▌ second", "Answer 2 to second", "Some bold words about second.")
@@ -116,9 +120,7 @@ func TestInlineStopKeepsWhatArrived(t *testing.T) {
 // puts the answer on the clipboard (OSC 52, which tmux keeps as a buffer).
 func TestInlineRegenerateHelpCopy(t *testing.T) {
 	tt := inlineChat(t, inlineServer(t), 100)
-	tt.keys("first", "Enter")
-	tt.wait("words about first.", 15*time.Second)
-	tt.wait("done", 5*time.Second)
+	tt.exchange("first", "words about first.")
 	tt.keys("C-r")
 	tt.wait("Answer 2 to first", 15*time.Second)
 	tt.wait("done", 5*time.Second)
@@ -170,12 +172,7 @@ func TestInlineResizedMidAnswer(t *testing.T) {
 		t.Run(fmt.Sprintf("%d-%d", widths[0], widths[1]), func(t *testing.T) {
 			tt := inlineChat(t, srv, widths[0])
 			tt.keys("the question", "Enter")
-			tt.wait("Section 2", 15*time.Second)
-			tt.resize(widths[1])
-			tt.wait("Section 3", 15*time.Second)
-			tt.resize(widths[0])
-			tt.wait("Section 4", 15*time.Second)
-			tt.resize(widths[1])
+			tt.resizeMidAnswer(widths[0], widths[1])
 			tt.wait("done", 30*time.Second)
 			sb := tt.quit()
 			checkShownOnce(t, sb, answer)
@@ -194,21 +191,15 @@ func TestInlineContinueAndNewConversation(t *testing.T) {
 	args := []string{"--inline", "-m", "openai:m", "--base-url", srv.URL}
 	tt := startTmux(t, 100, 30, env, args...)
 	tt.wait("Ask anything", 15*time.Second)
-	tt.keys("first", "Enter")
-	tt.wait("words about first.", 15*time.Second)
-	tt.wait("done", 5*time.Second)
+	tt.exchange("first", "words about first.")
 	tt.quit()
 
 	tt = startTmux(t, 100, 30, env, append(args, "-c")...)
 	tt.wait("words about first.", 15*time.Second)
-	tt.keys("second", "Enter")
-	tt.wait("words about second.", 15*time.Second)
-	tt.wait("done", 5*time.Second)
+	tt.exchange("second", "words about second.")
 	tt.keys("C-n")
 	tt.wait("───", 5*time.Second)
-	tt.keys("third", "Enter")
-	tt.wait("words about third.", 15*time.Second)
-	tt.wait("done", 5*time.Second)
+	tt.exchange("third", "words about third.")
 	sb := tt.quit()
 	inOrder(t, sb, "▌ first", "Answer 1 to first", "▌ second", "Answer 2 to second", "──\n", "▌ third", "Answer 3 to third")
 }
@@ -264,14 +255,10 @@ func TestInlineEditReasoningError(t *testing.T) {
 	t.Cleanup(srv.Close)
 	tt := inlineChat(t, srv, 100)
 	tt.keys("C-t") // show the reasoning
-	tt.keys("first", "Enter")
-	tt.wait("Answer 1 to first", 15*time.Second)
-	tt.wait("done", 5*time.Second)
+	tt.exchange("first", "Answer 1 to first")
 	tt.keys("M-e")
 	tt.wait("› first", 5*time.Second)
-	tt.keys(" again", "Enter")
-	tt.wait("Answer 2 to first again", 15*time.Second)
-	tt.wait("done", 5*time.Second)
+	tt.exchange(" again", "Answer 2 to first again")
 	srv.Close()
 	tt.keys("third", "Enter")
 	tt.wait("✗", 15*time.Second)

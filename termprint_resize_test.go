@@ -89,6 +89,17 @@ func (tt *tmuxTerm) resize(width int) {
 	tt.tmux("resize-window", "-t", "t", "-x", fmt.Sprint(width))
 }
 
+// resizeMidAnswer resizes the window from width a to b, back, and to b
+// again, as the sections of a chatserver.Markdown answer of five sections
+// arrive.
+func (tt *tmuxTerm) resizeMidAnswer(a, b int) {
+	tt.t.Helper()
+	for i, w := range []int{b, a, b} {
+		tt.wait(fmt.Sprintf("Section %d", i+2), 15*time.Second)
+		tt.resize(w)
+	}
+}
+
 // wait polls the screen until it shows want.
 func (tt *tmuxTerm) wait(want string, within time.Duration) string {
 	tt.t.Helper()
@@ -172,12 +183,7 @@ func TestOneShotResizedMidAnswer(t *testing.T) {
 		t.Run(fmt.Sprintf("%d-%d", widths[0], widths[1]), func(t *testing.T) {
 			tt := startTmux(t, widths[0], 30, []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()},
 				"-m", "openai:m", "--base-url", srv.URL, "-p", "the question")
-			tt.wait("Section 2", 15*time.Second)
-			tt.resize(widths[1])
-			tt.wait("Section 3", 15*time.Second)
-			tt.resize(widths[0])
-			tt.wait("Section 4", 15*time.Second)
-			tt.resize(widths[1])
+			tt.resizeMidAnswer(widths[0], widths[1])
 			if code := tt.exited(30 * time.Second); code != "0" {
 				t.Fatalf("exit status %s; screen:\n%s", code, tt.screen())
 			}
