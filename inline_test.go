@@ -167,12 +167,12 @@ var sectionRE = regexp.MustCompile(`Section \d+`)
 // every heading and paragraph once in the scrollback.
 func TestInlineResizedMidAnswer(t *testing.T) {
 	answer := chatserver.Markdown(1500)
-	srv := slowServer(t, answer, 3*time.Millisecond)
 	for _, widths := range [][2]int{{100, 60}, {120, 80}, {60, 100}} {
 		t.Run(fmt.Sprintf("%d-%d", widths[0], widths[1]), func(t *testing.T) {
-			tt := inlineChat(t, srv, widths[0])
+			srv := newStallServer(t, answer, time.Millisecond)
+			tt := inlineChat(t, srv.Server, widths[0])
 			tt.keys("the question", "Enter")
-			tt.resizeMidAnswer(widths[0], widths[1])
+			tt.resizeMidAnswer(srv, widths[0], widths[1])
 			tt.wait("done", 30*time.Second)
 			sb := tt.quit()
 			checkShownOnce(t, sb, answer)

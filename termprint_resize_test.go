@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -89,14 +90,67 @@ func (tt *tmuxTerm) resize(width int) {
 	tt.tmux("resize-window", "-t", "t", "-x", fmt.Sprint(width))
 }
 
+// stallServer streams answer, a token every pause, to every request,
+// and holds the stream before each of the tokens at stalls until the
+// test lets it go on (see resizeMidAnswer).
+type stallServer struct {
+	*httptest.Server
+	reached chan int      // a stall is reached: the stream waits
+	goOn    chan struct{} // the stream may go on
+	stalls  []int
+}
+
+func newStallServer(t *testing.T, answer []string, pause time.Duration) *stallServer {
+	t.Helper()
+	s := &stallServer{reached: make(chan int), goOn: make(chan struct{})}
+	// In the middle of the first paragraph of sections 2, 3 and 4: the
+	// open tail on screen then holds whole lines of it.
+	text := ""
+	for i, tok := range answer {
+		text += tok
+		for _, n := range []int{2, 3, 4} {
+			if strings.HasSuffix(text, fmt.Sprintf("Section %d", n)) {
+				s.stalls = append(s.stalls, i+30)
+			}
+		}
+	}
+	stop := make(chan struct{})
+	s.Server = httptest.NewServer(chatserver.NewHandler(chatserver.Options{Key: "sk-test",
+		Answer: chatserver.Answer{Tokens: answer, Pause: pause},
+		OnDelta: func(i int) {
+			if slices.Contains(s.stalls, i) {
+				select {
+				case s.reached <- i:
+					select {
+					case <-s.goOn:
+					case <-stop:
+					}
+				case <-stop:
+				}
+			}
+		}}))
+	t.Cleanup(func() { close(stop); s.Close() })
+	return s
+}
+
 // resizeMidAnswer resizes the window from width a to b, back, and to b
-// again, as the sections of a chatserver.Markdown answer of five sections
-// arrive.
-func (tt *tmuxTerm) resizeMidAnswer(a, b int) {
+// again, each time while srv holds the answer in the middle of a
+// paragraph, once the open tail is drawn; the answer then goes on. (A
+// resize that lands while the terminal is still taking in a frame cannot
+// be told from one before it: such a frame is erased by the rows it took
+// at the width the printer last read; that race is not tested.)
+func (tt *tmuxTerm) resizeMidAnswer(srv *stallServer, a, b int) {
 	tt.t.Helper()
-	for i, w := range []int{b, a, b} {
-		tt.wait(fmt.Sprintf("Section %d", i+2), 15*time.Second)
+	for _, w := range []int{b, a, b} {
+		select {
+		case <-srv.reached:
+		case <-time.After(20 * time.Second):
+			tt.t.Fatalf("the answer did not reach a stall; screen:\n%s", tt.screen())
+		}
+		time.Sleep(300 * time.Millisecond) // the tail is drawn
 		tt.resize(w)
+		time.Sleep(300 * time.Millisecond) // the terminal re-wrapped it
+		srv.goOn <- struct{}{}
 	}
 }
 
@@ -178,12 +232,12 @@ func checkShownOnce(t *testing.T, scrollback string, answer []string) {
 // printed again.
 func TestOneShotResizedMidAnswer(t *testing.T) {
 	answer := chatserver.Markdown(1500) // five sections
-	srv := slowServer(t, answer, 3*time.Millisecond)
 	for _, widths := range [][2]int{{100, 60}, {120, 80}, {60, 100}} {
 		t.Run(fmt.Sprintf("%d-%d", widths[0], widths[1]), func(t *testing.T) {
+			srv := newStallServer(t, answer, time.Millisecond)
 			tt := startTmux(t, widths[0], 30, []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()},
 				"-m", "openai:m", "--base-url", srv.URL, "-p", "the question")
-			tt.resizeMidAnswer(widths[0], widths[1])
+			tt.resizeMidAnswer(srv, widths[0], widths[1])
 			if code := tt.exited(30 * time.Second); code != "0" {
 				t.Fatalf("exit status %s; screen:\n%s", code, tt.screen())
 			}
