@@ -271,3 +271,14 @@ func TestInlineEditReasoningError(t *testing.T) {
 		t.Errorf("%d reasoning summaries in the scrollback, want 2:\n%s", c, sb)
 	}
 }
+
+// Quitting while an answer streams prints what arrived, marked stopped,
+// before the shell's prompt.
+func TestInlineQuitMidAnswer(t *testing.T) {
+	answer := chatserver.Markdown(2000)
+	tt := inlineChat(t, slowServer(t, answer, 5*time.Millisecond), 100)
+	tt.keys("the question", "Enter")
+	tt.wait("Section 2", 15*time.Second)
+	sb := tt.quit()
+	inOrder(t, sb, "▌ the question", chatserver.FirstWord, "Section 1", "Section 2", "stopped: the answer above is incomplete", "shell$")
+}

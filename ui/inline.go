@@ -265,8 +265,8 @@ func trimBlankEdge(stable, tail []string, started bool) ([]string, []string) {
 func (im *inlineModel) View() tea.View {
 	m := im.m
 	var v tea.View
-	if m.quitting {
-		return v
+	if m.quitting && im.pr.quit == nil && !im.pr.busy {
+		return v // nothing left to print: the region goes
 	}
 	var top []string
 	switch m.mode {
