@@ -204,7 +204,7 @@ func (r *Renderer) reconfigure() {
 // uncommit drops the committed output, back to what is sealed.
 func (r *Renderer) uncommit() {
 	r.next, r.doneEnd, r.doneN, r.doneTail = 0, r.base, 0, r.baseTail
-	for r.next < len(r.cuts) && r.cuts[r.next] <= r.base {
+	for r.base > 0 && r.next < len(r.cuts) && r.cuts[r.next] <= r.base {
 		r.next++
 	}
 	r.lines = r.lines[:0]
