@@ -9,7 +9,8 @@ import (
 	"github.com/parley-chat/parley/ui"
 )
 
-// runChat opens the full-screen chat.
+// runChat opens the chat: full screen, or inline in the terminal's
+// scrollback.
 func runChat(ctx context.Context, env *environment, s config.Settings, w *setup, conv *conversation, files []provider.Attachment) error {
 	req := w.request
 	req.Messages = conv.history
@@ -31,6 +32,7 @@ func runChat(ctx context.Context, env *environment, s config.Settings, w *setup,
 		Attach:         files,
 		AttachLimits:   s.Attach,
 		WorkDir:        wd,
+		Inline:         s.Inline,
 	})
 }
 

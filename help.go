@@ -11,6 +11,7 @@ Environment:
   PARLEY_CONFIG             config file, as --config
   PARLEY_DATA_DIR           where conversations are saved (default $XDG_DATA_HOME/parley)
   PARLEY_THEME              auto, dark or light (config: theme); NO_COLOR turns colour off
+  PARLEY_INLINE             1 runs the chat inline, as --inline (config: inline)
   PARLEY_TIMEOUT            limit for the whole request, as --timeout (default none)
   PARLEY_IDLE_TIMEOUT       longest silence between bytes, as --idle-timeout (default 5m)
   PARLEY_SSE_API_KEY        key of the sse provider

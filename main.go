@@ -36,7 +36,7 @@ type flags struct {
 	resume                               string
 	list                                 bool
 	show, del, search                    string
-	noSave, listModels                   bool
+	noSave, listModels, inline           bool
 	configPath, debug                    string
 	options                              []string
 	attach                               []string
@@ -46,6 +46,7 @@ type flags struct {
 const (
 	helpModel       = "model as provider:model, a provider alone, an alias from the config, or a bare model name (gpt-*, claude-*, gemini-*... find their provider)"
 	helpPrompt      = "send this prompt, stream the answer to stdout and exit"
+	helpInline      = "chat on the main screen: the conversation goes into the terminal's scrollback and stays there"
 	helpSystem      = "system prompt"
 	helpRole        = "named system prompt from [roles] in the config"
 	helpBaseURL     = "endpoint of the chosen provider (also OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST, GEMINI_BASE_URL)"
@@ -112,12 +113,19 @@ func newEnvironment(stdin io.Reader, stdout, stderr io.Writer, getenv func(strin
 		width: 80, height: 24,
 		noColor: getenv("NO_COLOR") != "",
 	}
-	if f, ok := stdout.(interface{ Fd() uintptr }); ok && env.stdoutTTY {
+	env.width, env.height = env.size()
+	return env
+}
+
+// size is the size of the terminal on stdout now, for a printer that
+// follows a resize; the size found at the start when it cannot be read.
+func (env *environment) size() (width, height int) {
+	if f, ok := env.stdout.(interface{ Fd() uintptr }); ok && env.stdoutTTY {
 		if w, h, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
-			env.width, env.height = w, h
+			return w, h
 		}
 	}
-	return env
+	return env.width, env.height
 }
 
 // isTerminal reports whether f is a terminal.
@@ -172,6 +180,7 @@ func newRootCommand(env *environment) *cobra.Command {
 	fl.StringVar(&f.del, "delete", "", "delete a saved conversation")
 	fl.StringVar(&f.search, "search", "", "search saved conversations")
 	fl.BoolVar(&f.noSave, "no-save", false, "keep nothing of this exchange")
+	fl.BoolVar(&f.inline, "inline", false, helpInline)
 	fl.BoolVar(&f.listModels, "list-models", false, "list the models the provider offers")
 	fl.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/parley/config.toml)")
 	fl.StringVar(&f.debug, "debug", "", "write a debug log to this file (never to the terminal)")
@@ -208,7 +217,7 @@ var exampleConfig []byte
 // after the flags.
 func (f *flags) config(cmd *cobra.Command, args []string) config.Flags {
 	c := config.Flags{Model: f.model, System: f.system, Role: f.role, BaseURL: f.baseURL,
-		NoSave: f.noSave, Options: f.options, ConfigPath: f.configPath,
+		NoSave: f.noSave, Inline: f.inline, Options: f.options, ConfigPath: f.configPath,
 		Raw: f.raw, JSON: f.json, Continue: f.cont, Resume: f.resume, Debug: f.debug, ListModels: f.listModels,
 		Saved: config.Saved{List: f.list, Show: f.show, Delete: f.del, Search: f.search}, Args: args}
 	changed := cmd.Flags().Changed

@@ -14,6 +14,7 @@ import (
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/termsafe"
+	"github.com/parley-chat/parley/ui"
 )
 
 // runOneShot sends prompt and streams the answer to stdout. What is saved
@@ -39,7 +40,9 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 	case s.Output == config.OutputRaw:
 		a.out = &rawPrinter{w: env.stdout, sanitize: new(termsafe.Sanitizer)}
 	default:
-		a.out = newTermPrinter(env, s.Theme)
+		a.out = termPrinter{ui.NewTermPrinter(ui.TermOptions{
+			Out: env.stdout, Err: env.stderr, ErrTTY: env.stderrTTY, Size: env.size, Style: env.glamourStyle(s.Theme),
+		})}
 	}
 	// Notices are for the person watching, not for the output: all of them
 	// on a terminal; on a pipe, only a wait that the provider asked for (a
@@ -252,6 +255,15 @@ type printer interface {
 	// been written out.
 	shown() int
 }
+
+// termPrinter is ui's terminal printer: stable lines once, the open tail
+// redrawn, re-wrapped when the terminal is resized.
+type termPrinter struct{ *ui.TermPrinter }
+
+func (p termPrinter) chunk(c provider.Chunk) error { return p.Chunk(c) }
+func (p termPrinter) flush() error                 { return p.Flush() }
+func (p termPrinter) close(err error) error        { return p.Close(err) }
+func (p termPrinter) shown() int                   { return p.Shown() }
 
 // rawPrinter writes exactly the text of the answer, nothing added: the
 // output of a pipe is data. On a terminal (--raw) it is sanitized, since

@@ -250,20 +250,28 @@ func (e *entry) renderAnswer(c *common, showReasoning bool) []string {
 		lines = append(lines, "")
 	}
 	lines = append(lines, body...)
+	if note := e.endNote(len(body) == 0); note != "" {
+		lines = append(lines, s.Note.Render(note))
+	}
+	return lines
+}
+
+// endNote is the line under an answer that did not end whole, if any:
+// stopped (empty says no text had arrived), or cut at the token limit.
+func (e *entry) endNote(empty bool) string {
 	switch e.status {
 	case store.StatusStopped:
-		if len(body) == 0 {
-			lines = append(lines, s.Note.Render("  ■ stopped before the answer began"))
-		} else {
-			lines = append(lines, s.Note.Render("  ■ stopped: the answer above is incomplete"))
+		if empty {
+			return "  ■ stopped before the answer began"
 		}
+		return "  ■ stopped: the answer above is incomplete"
 	case store.StatusComplete:
 		if e.cut || e.reason == "length" || e.reason == "max_tokens" {
 			// In the words of the one-shot's stderr and --json.
-			lines = append(lines, s.Note.Render("  ■ "+provider.MsgMaxTokens))
+			return "  ■ " + provider.MsgMaxTokens
 		}
 	}
-	return lines
+	return ""
 }
 
 // tabLines copies r's rendered lines into buf (r owns its slice) and

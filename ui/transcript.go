@@ -26,6 +26,7 @@ type transcript struct {
 	follow        bool // keep the bottom in view as content grows
 	newBelow      bool // content arrived below the window while not following: set by add and by the model's frames
 	showReasoning bool
+	hidden        bool // not drawn: the inline chat prints the entries itself
 
 	window string // the composed visible lines, returned by view
 }
@@ -71,8 +72,8 @@ func (t *transcript) remove(gone ...*entry) {
 // layout renders the entries the window needs and composes it. It costs
 // one comparison per entry plus the rendering of stale visible entries.
 func (t *transcript) layout() {
-	if t.c.wrap <= 0 {
-		return // no size yet: nothing to lay out
+	if t.c.wrap <= 0 || t.hidden {
+		return // no size yet, or not drawn: nothing to lay out
 	}
 	t.measure()
 	if t.follow {

@@ -66,8 +66,8 @@ func escapeLen(b []byte) int {
 // chat started: after the first size it learns, or before the first key
 // typed since, whichever comes first.
 type typeAhead struct {
-	*Model
-	keys []tea.Msg
+	tea.Model // the chat, full screen or inline
+	keys      []tea.Msg
 }
 
 // Update replays the keys typed ahead, then handles msg as the chat does.

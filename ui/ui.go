@@ -78,6 +78,12 @@ type Options struct {
 	// means the process's working directory.
 	WorkDir string
 
+	// Inline runs the chat on the terminal's main screen: the conversation
+	// is printed into the terminal's scrollback as it becomes final, and
+	// stays there after the chat ends; only the answer's open tail, the
+	// status line and the input are drawn at the bottom.
+	Inline bool
+
 	// Context bounds the whole session; nil means context.Background.
 	Context context.Context
 	// Input and Output replace the terminal, for tests.
@@ -87,7 +93,7 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Run runs the chat full screen until the user quits. It returns nil when
+// Run runs the chat full screen (or inline, see Options.Inline) until the user quits. It returns nil when
 // the user quits (Ctrl+D, or Ctrl+C with nothing running), and ctx.Err()
 // when ctx ends the chat. It does not handle signals: the caller cancels
 // ctx on those it means to stop the chat. A running answer is saved as stopped either way.
@@ -100,11 +106,14 @@ func Run(ctx context.Context, opts Options) error {
 	opts.Context = ctx
 	m := New(opts)
 	var model tea.Model = m
+	if opts.Inline {
+		model = newInlineModel(m)
+	}
 	if opts.Input == nil {
 		typed, restore := readTypeAhead(os.Stdin)
 		defer restore()
 		if keys := typeAheadKeys(typed); len(keys) > 0 {
-			model = &typeAhead{Model: m, keys: keys}
+			model = &typeAhead{Model: model, keys: keys}
 		}
 	}
 	// Signals are the caller's to turn into ctx: Bubble Tea's own handler

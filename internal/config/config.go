@@ -36,6 +36,7 @@ type fileConfig struct {
 	Theme           string                    `toml:"theme"`
 	DataDir         string                    `toml:"data_dir"`
 	NoSave          bool                      `toml:"no_save"`
+	Inline          bool                      `toml:"inline"`
 	CAFile          string                    `toml:"ca_file"`
 	Attach          attachConfig              `toml:"attach"`
 	Aliases         map[string]string         `toml:"aliases"`

@@ -141,3 +141,42 @@ func TestAPIKeyCmdTimeout(t *testing.T) {
 		t.Errorf("api_key_cmd: key %q, error %v", key, err)
 	}
 }
+
+// --inline, inline = true and PARLEY_INLINE each turn the inline chat on;
+// PARLEY_INLINE=0 turns off what the config turned on.
+func TestInlineSettings(t *testing.T) {
+	tests := []struct {
+		flag, file bool
+		env        string
+		want       bool
+	}{
+		{false, false, "", false},
+		{true, false, "", true},
+		{false, true, "", true},
+		{false, false, "1", true},
+		{false, true, "0", false},
+		{true, false, "0", true},
+	}
+	for _, tt := range tests {
+		f := Flags{Inline: tt.flag}
+		getenv := func(k string) string {
+			if k == "PARLEY_INLINE" {
+				return tt.env
+			}
+			return ""
+		}
+		s, err := resolve(f, fileConfig{Inline: tt.file}, getenv)
+		if err != nil || s.Inline != tt.want {
+			t.Errorf("flag %v, file %v, PARLEY_INLINE=%q: inline %v, %v; want %v", tt.flag, tt.file, tt.env, s.Inline, err, tt.want)
+		}
+	}
+	_, err := resolve(Flags{}, fileConfig{}, func(k string) string {
+		if k == "PARLEY_INLINE" {
+			return "maybe"
+		}
+		return ""
+	})
+	if err == nil || !strings.Contains(err.Error(), "PARLEY_INLINE") {
+		t.Errorf("PARLEY_INLINE=maybe: %v, want an error that names it", err)
+	}
+}

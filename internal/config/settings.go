@@ -2,6 +2,7 @@ package config
 
 import (
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/parley-chat/parley/attach"
@@ -17,7 +18,7 @@ type Flags struct {
 	Temperature                  *float64
 	MaxTokens                    *int
 	Timeout, IdleTimeout         *time.Duration
-	NoSave                       bool
+	NoSave, Inline               bool
 	Options                      []string // -o KEY=VALUE
 	ConfigPath                   string   // --config
 
@@ -77,6 +78,7 @@ type Settings struct {
 	Theme           string
 	DataDir         string
 	NoSave          bool
+	Inline          bool // the chat on the main screen, into the scrollback
 	CAFile          string
 	// Attach bounds what -a attaches; zero fields take attach.Defaults.
 	Attach attach.Limits
@@ -208,6 +210,7 @@ func resolve(f Flags, cfg fileConfig, getenv func(string) string) (Settings, err
 	setStr(&s.Theme, cfg.Theme)
 	setStr(&s.DataDir, cfg.DataDir)
 	s.NoSave = cfg.NoSave
+	s.Inline = cfg.Inline
 	setStr(&s.CAFile, cfg.CAFile)
 	s.Attach = attach.Limits{File: int64(cfg.Attach.MaxFile), Image: int64(cfg.Attach.MaxImage), Total: int64(cfg.Attach.MaxTotal)}
 	for k, v := range cfg.Aliases {
@@ -229,6 +232,13 @@ func resolve(f Flags, cfg fileConfig, getenv func(string) string) (Settings, err
 	setStr(&s.DefaultProvider, getenv("PARLEY_DEFAULT_PROVIDER"))
 	setStr(&s.Theme, getenv("PARLEY_THEME"))
 	setStr(&s.DataDir, getenv("PARLEY_DATA_DIR"))
+	if v := getenv("PARLEY_INLINE"); v != "" {
+		inline, err := strconv.ParseBool(v)
+		if err != nil {
+			return s, usage.Errorf("PARLEY_INLINE=%q is not a boolean such as 1 or 0", v)
+		}
+		s.Inline = inline
+	}
 	for _, env := range []struct {
 		name string
 		dst  *time.Duration
@@ -263,6 +273,9 @@ func resolve(f Flags, cfg fileConfig, getenv func(string) string) (Settings, err
 	}
 	if f.NoSave {
 		s.NoSave = true
+	}
+	if f.Inline {
+		s.Inline = true
 	}
 	extra, err := parseOptions(f.Options)
 	if err != nil {

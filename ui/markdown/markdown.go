@@ -107,6 +107,12 @@ type Renderer struct {
 	live       liveState // the open piece's last glamour render, for live frames
 	liveFrames int       // frames made live, for tests
 
+	// Sealed output (see Seal): text[:base] was rendered and its lines
+	// given away for good; what follows is rendered after it, as the
+	// document goes on after output ending with the partial line baseTail.
+	base     int
+	baseTail string
+
 	budget   int // bytes each Advance shows, or 0 for all (see pace.go)
 	limit    int // with a budget, the text shown is text[:limit]
 	rendered int // the last frame rendered text[:rendered]
@@ -195,12 +201,42 @@ func (r *Renderer) reconfigure() {
 	r.dirty = true
 }
 
-// uncommit drops the committed output.
+// uncommit drops the committed output, back to what is sealed.
 func (r *Renderer) uncommit() {
-	r.next, r.doneEnd, r.doneN, r.doneTail = 0, 0, 0, ""
+	r.next, r.doneEnd, r.doneN, r.doneTail = 0, r.base, 0, r.baseTail
+	for r.base > 0 && r.next < len(r.cuts) && r.cuts[r.next] <= r.base {
+		r.next++
+	}
 	r.lines = r.lines[:0]
 	r.code, r.list, r.chunked = codeCache{}, listCache{}, nil
 	r.live.ok = false
+}
+
+// Seal gives away the Stable lines, for a printer that has printed them
+// where they cannot be taken back (a terminal's scrollback): from then on
+// Lines holds only what follows them, and a change of width or style
+// re-renders only that, as the continuation of what was sealed. Memory
+// for the sealed lines is freed. Rendered whole, the text would differ
+// from the sealed lines plus Lines only where the width or style changed,
+// or where a reference definition after the seal would have changed a
+// link before it.
+func (r *Renderer) Seal() {
+	r.frame()
+	if r.doneN == 0 || r.full {
+		return
+	}
+	r.base, r.baseTail = r.doneEnd, r.doneTail
+	n := copy(r.lines, r.lines[r.doneN:])
+	clear(r.lines[n:])
+	r.lines, r.doneN = r.lines[:n], 0
+	kept := r.chunked[:0]
+	for _, p := range r.chunked {
+		if p.start >= r.base {
+			kept = append(kept, p)
+		}
+	}
+	r.chunked = kept
+	r.stale = true
 }
 
 // Render returns the rendered answer, rendering only if something changed
@@ -254,6 +290,9 @@ func (r *Renderer) frame() {
 	r.rendered = n
 	if r.eng == nil && r.engErr == nil {
 		r.eng, r.engErr = newEngine(r.opts)
+		if r.eng != nil && r.base > 0 && !r.eng.canFollow(r.baseTail) {
+			r.baseTail, r.doneTail = "", "" // the tails do not depend on the width: never seen
+		}
 	}
 	if r.eng == nil {
 		r.plain(src)
@@ -472,6 +511,16 @@ func (r *Renderer) whole(src string) {
 	r.full = true
 	r.dirty = r.dirty || r.shown() > len(src) // from now on, all of it
 	r.uncommit()
+	if r.base > 0 { // what is sealed stays as it was; the rest follows it
+		out, err := r.eng.piece(false, r.baseTail, src[r.base:])
+		if err != nil {
+			r.plain(src)
+			return
+		}
+		r.sfx = "\n"
+		r.lines = appendLines(r.lines[:0], r.baseTail+out)
+		return
+	}
 	out, err := r.eng.render(src)
 	if err != nil {
 		r.plain(src)
@@ -488,5 +537,5 @@ func (r *Renderer) whole(src string) {
 func (r *Renderer) plain(src string) {
 	r.uncommit()
 	r.sfx = ""
-	r.lines = strings.Split(src, "\n")
+	r.lines = strings.Split(src[r.base:], "\n")
 }

@@ -1,0 +1,305 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// inlineModel is the chat on the terminal's main screen (Options.Inline):
+// the same Model, whose transcript is printed into the terminal's
+// scrollback as it becomes final (prompts, answers as their blocks
+// finish, errors, notices) instead of being drawn. Only the open tail of
+// the streaming answer, the status line and the input (or the help, or a
+// picker) are drawn, at the bottom, by Bubble Tea.
+type inlineModel struct {
+	m  *Model
+	pr inlinePrinter
+}
+
+// inlinePrinter follows the transcript and prints what became final, in
+// order, once.
+type inlinePrinter struct {
+	printed  map[*entry]bool
+	answered map[*entry]bool // prompts whose answer was printed
+	any      bool            // something was printed
+	convSeq  int             // the conversation printed last
+
+	answer *entry      // the answer printed as it streams
+	sb     *Scrollback // its render
+	fed    int         // bytes of its text given to sb
+	headed bool        // its reasoning line is printed
+
+	lastTake time.Time // when its render was last taken
+	lastTail []string  // the tail it gave then
+
+	pend *pending // the replacement pending at the last sync
+	held []string // entries waiting for a pending replacement, drawn below
+	tail []string // the open tail of the answer, drawn below
+
+	width, height int      // of the terminal
+	queue         []string // lines to print, in order
+	busy          bool     // a print is on its way to the terminal
+	quit          tea.Cmd  // the quit to run once everything is printed
+}
+
+// inlinePrintedMsg says that the last lines given to Bubble Tea are
+// printed: the next ones may go.
+type inlinePrintedMsg struct{}
+
+func newInlineModel(m *Model) *inlineModel {
+	m.in.SetVirtualCursor(true) // the terminal's cursor stays at the region's top: see View
+	m.att.prompt.SetVirtualCursor(true)
+	m.tr.hidden = true // answers are rendered once, by the printer's Scrollback
+	m.inputView = m.in.View()
+	return &inlineModel{m: m, pr: inlinePrinter{printed: map[*entry]bool{}, answered: map[*entry]bool{}}}
+}
+
+// Init implements tea.Model.
+func (im *inlineModel) Init() tea.Cmd { return im.m.Init() }
+
+// Update lets the chat handle msg, then prints what became final.
+func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if _, ok := msg.(inlinePrintedMsg); ok {
+		im.pr.busy = false
+	} else {
+		_, cmd = im.m.Update(msg)
+	}
+	m := im.m
+	if m.quitting && cmd != nil {
+		im.pr.quit, cmd = cmd, nil // after the last lines
+	}
+	im.pr.sync(m)
+	return im, tea.Batch(cmd, im.pr.next())
+}
+
+// next returns the command that prints the queued lines, one print at a
+// time so that they reach the terminal in order, or the quit once all are
+// printed.
+func (p *inlinePrinter) next() tea.Cmd {
+	if p.busy {
+		return nil
+	}
+	if len(p.queue) == 0 {
+		q := p.quit
+		p.quit = nil
+		return q
+	}
+	// Bubble Tea makes room for printed lines above its region by
+	// scrolling, and writes them from the region's old top: lines that do
+	// not fit above the region (which is at most half the screen, see
+	// View) are lost. So they go in pieces that fit.
+	var cmds []tea.Cmd
+	room := max(p.height-p.height/2-1, 1)
+	for len(p.queue) > 0 {
+		n, rows := 0, 0
+		for n < len(p.queue) {
+			r := Rows(p.queue[n:n+1], p.width)
+			if n > 0 && rows+r > room {
+				break
+			}
+			n, rows = n+1, rows+r
+		}
+		cmds = append(cmds, tea.Println(strings.Join(p.queue[:n], "\n")))
+		p.queue = p.queue[n:]
+	}
+	p.queue, p.busy = nil, true
+	return tea.Sequence(append(cmds, func() tea.Msg { return inlinePrintedMsg{} })...)
+}
+
+// print queues lines, with a blank line before each entry but the first.
+func (p *inlinePrinter) print(lines ...string) {
+	if p.any {
+		p.queue = append(p.queue, "")
+	}
+	p.any = true
+	p.queue = append(p.queue, lines...)
+}
+
+// sync prints the entries of the transcript that became final since the
+// last call, and the stable part of the streaming answer.
+func (p *inlinePrinter) sync(m *Model) {
+	c := m.c
+	if c.width <= 0 {
+		return // no size yet
+	}
+	p.width, p.height = c.width, c.height
+	if m.convSeq != p.convSeq {
+		p.convSeq = m.convSeq
+		if p.any {
+			p.print(c.styles.Note.Render(strings.Repeat("─", max(min(c.width, maxWrap)-2, 1))))
+		}
+	}
+	was := p.pend
+	p.pend = m.ex.pend
+	if m.quitting {
+		p.pend = nil
+	}
+	p.held, p.tail = p.held[:0], nil
+	var prompt *entry // the last prompt before the entry at hand
+	for _, e := range m.tr.entries {
+		if p.printed[e] {
+			if e.kind == entryUser {
+				prompt = e
+			}
+			continue
+		}
+		if p.pend != nil { // printed once the replacement has its first words
+			p.held = append(p.held, e.render(c, false)...)
+			continue
+		}
+		switch e.kind {
+		case entryAnswer:
+			if e != p.answer && p.answered[prompt] {
+				p.print(c.styles.Note.Render("  ↻ a new answer: it replaces the one above"))
+			}
+			if !p.stream(m, e, prompt) {
+				return // later entries wait for the answer
+			}
+		case entryUser:
+			if was != nil && !was.regen && p.any {
+				p.print(c.styles.Note.Render("  ↻ the prompt edited and sent again: this exchange replaces the last one above"))
+			}
+			prompt = e
+			fallthrough
+		default:
+			p.print(e.render(c, false)...)
+			p.printed[e] = true
+		}
+	}
+}
+
+// stream prints what is stable of answer e, all of it once e ended (or the
+// chat is quitting), and reports whether it ended.
+func (p *inlinePrinter) stream(m *Model, e *entry, prompt *entry) bool {
+	c := m.c
+	if e != p.answer {
+		p.answer, p.fed, p.headed, p.lastTake, p.lastTail = e, 0, false, time.Time{}, nil
+		p.sb = NewScrollback(c.width, c.styles.Theme)
+	}
+	p.sb.SetWidth(c.width)
+	if raw := e.rawText(); len(raw) > p.fed {
+		p.sb.Append(raw[p.fed:])
+		p.fed = len(raw)
+	}
+	final := e.status != "" || m.quitting
+	if final {
+		p.sb.Finish()
+	} else if now := time.Now(); now.Sub(p.lastTake) < frameInterval {
+		p.tail = p.lastTail // at most a render a frame, however often chunks come
+		return false
+	} else {
+		p.lastTake = now
+	}
+	stable, tail := p.sb.Take(final)
+	stable, tail = trimBlankEdge(stable, tail, p.headed)
+	if !p.headed && (len(stable) > 0 || final) {
+		head := []string{}
+		if e.reasoning != nil {
+			head = append(head, c.styles.Thinking.Render("▸ Thought"+e.thinkingNote()))
+			if m.tr.showReasoning { // shown (Ctrl+T): printed whole
+				head = append(head, reasoningLines(c, e)...)
+			}
+		}
+		p.print(head...)
+		p.headed = true
+		if len(head) > 0 && len(stable) > 0 {
+			p.queue = append(p.queue, "")
+		}
+		p.queue = append(p.queue, stable...)
+	} else {
+		p.queue = append(p.queue, stable...)
+	}
+	if !final {
+		if len(tail) == 0 && e.reasoning != nil && !p.headed {
+			tail = []string{c.styles.Thinking.Render("▸ Thinking…" + e.thinkingNote())}
+			if m.tr.showReasoning {
+				tail = append(tail, reasoningLines(c, e)...)
+			}
+		}
+		p.tail, p.lastTail = tail, tail
+		return false
+	}
+	if note := e.endNote(p.sb.Empty() && p.fed == 0); note != "" {
+		p.queue = append(p.queue, c.styles.Note.Render(note))
+	}
+	p.printed[e], p.answered[prompt], p.answer = true, true, nil
+	return true
+}
+
+// reasoningLines is the reasoning of answer e as shown under its header,
+// with a bar before each line.
+func reasoningLines(c *common, e *entry) []string {
+	e.reasoning.SetWidth(answerWidth(c.wrap) - 2) // as the transcript has it: no render twice
+	e.reasoning.SetStyle(c.styles.Theme)
+	lines := trimBlank(append([]string(nil), e.reasoning.Lines()...))
+	for i, l := range lines {
+		lines[i] = Fit(l, c.width-2)
+	}
+	return barred(lines, c.styles.ThinkingBar.Render("│ "), lipgloss.NewStyle())
+}
+
+// trimBlankEdge drops the blank lines glamour puts before an answer, which
+// the printer spaces itself: those at the start of the first lines given.
+func trimBlankEdge(stable, tail []string, started bool) ([]string, []string) {
+	if started {
+		return stable, tail
+	}
+	blank := func(l string) bool { return strings.TrimSpace(ansi.Strip(l)) == "" }
+	for len(stable) > 0 && blank(stable[0]) {
+		stable = stable[1:]
+	}
+	if len(stable) == 0 {
+		for len(tail) > 0 && blank(tail[0]) {
+			tail = tail[1:]
+		}
+	}
+	return stable, tail
+}
+
+// View draws the bottom region: what waits to be printed, the status line
+// and the input, or the help or a picker in their place.
+func (im *inlineModel) View() tea.View {
+	m := im.m
+	var v tea.View
+	if m.quitting && im.pr.quit == nil && !im.pr.busy {
+		return v // nothing left to print: the region goes
+	}
+	var top []string
+	switch m.mode {
+	case modeHelp: // as tall as it needs, not the screen: a region as tall as the screen scrolls
+		top = trimBlank(strings.Split(m.helpView(), "\n"))
+	case modePicker:
+		top = trimBlank(strings.Split(m.picker.view(), "\n"))
+	default:
+		top = append(append(top, im.pr.held...), im.pr.tail...)
+	}
+	// The region is at most half the screen: lines printed above it must
+	// fit in the other half (see next).
+	if room := max(m.c.height/2-m.in.Height()-2, 1); len(top) > room {
+		if m.mode == modeChat {
+			top = top[len(top)-room:] // the latest rows of a tall tail
+		} else {
+			top = top[:room]
+		}
+	}
+	// The region starts with a blank row, where the terminal's cursor
+	// stays (the input draws its own). A terminal narrowed while the region
+	// is on screen re-wraps its rows; Bubble Tea then moves up from where it
+	// left the cursor, by the rows it drew, to erase the region: from the
+	// region's first row nothing above the cursor can have re-wrapped, so
+	// the erase takes the whole old region and nothing else. (With the
+	// cursor in the input, the rows above it that re-wrapped were left
+	// behind, in the scrollback: partial copies of the answer's tail.)
+	screen := "\n"
+	if len(top) > 0 {
+		screen += strings.Join(top, "\n") + "\n"
+	}
+	v.SetContent(screen + m.st.view() + "\n" + m.inputView)
+	v.Cursor = tea.NewCursor(0, 0)
+	return v
+}

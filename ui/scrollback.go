@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/parley-chat/parley/ui/markdown"
+)
+
+// Scrollback is the render of a streaming answer for an output that
+// cannot take back what it printed, such as a terminal's scrollback: the
+// lines of finished blocks are given once, to be printed for good, and
+// the open tail of the answer is given at every frame, to be redrawn
+// below them. The one-shot terminal printer (TermPrinter) and the inline
+// chat both print through it.
+//
+// A change of width re-wraps only the open tail: what was given for good
+// stays as it was printed, so nothing is given twice.
+type Scrollback struct {
+	md    *markdown.Renderer
+	width int // of the terminal, in cells; the render is at most 120
+}
+
+// maxWrap is the widest an answer is wrapped, however wide the terminal:
+// longer lines are hard to read.
+const maxWrap = 120
+
+// NewScrollback returns a Scrollback for a terminal width cells wide, in
+// the glamour style given.
+func NewScrollback(width int, style string) *Scrollback {
+	width = max(width, 1)
+	return &Scrollback{width: width, md: markdown.New(markdown.Options{Width: min(width, maxWrap), Style: style, Live: true})}
+}
+
+// Append adds a delta of the answer; it is sanitized.
+func (s *Scrollback) Append(delta string) { s.md.Append(delta) }
+
+// Finish marks the end of the answer: Take then gives all of it for good.
+func (s *Scrollback) Finish() { s.md.Finish() }
+
+// Empty reports whether no text arrived yet.
+func (s *Scrollback) Empty() bool { return s.md.Text() == "" }
+
+// Width is the terminal's width the render is for.
+func (s *Scrollback) Width() int { return s.width }
+
+// SetWidth re-wraps the open tail for a terminal width cells wide.
+func (s *Scrollback) SetWidth(width int) {
+	if width <= 0 || width == s.width {
+		return
+	}
+	s.width = width
+	s.md.SetWidth(min(width, maxWrap))
+}
+
+// Take returns the lines that became stable since the last call, to be
+// printed once, and the open tail, to be drawn below them until the next
+// call; after Finish all the lines are stable and the tail is empty.
+// Lines are fitted to the terminal (see Fit). Blank lines at the end of
+// the render are left out until more follows them.
+func (s *Scrollback) Take(final bool) (stable, tail []string) {
+	lines := s.md.Lines()
+	n := len(lines)
+	for n > 0 && lines[n-1] == "" {
+		n--
+	}
+	cut := n
+	if !final {
+		cut = min(s.md.Stable(), n)
+	}
+	stable = make([]string, 0, cut)
+	for _, l := range lines[:cut] {
+		stable = append(stable, Fit(l, s.width))
+	}
+	tail = make([]string, 0, n-cut)
+	for _, l := range lines[cut:n] {
+		tail = append(tail, Fit(l, s.width))
+	}
+	if final {
+		s.md.Reset()
+	} else {
+		s.md.Seal()
+	}
+	return stable, tail
+}
+
+// Fit returns line l as it is printed on a terminal width cells wide:
+// tabs expanded, and the padding that glamour added past the width (which
+// would wrap into a blank row) cut off. Text past the width is kept: the
+// terminal wraps it (glamour does not wrap code).
+func Fit(l string, width int) string {
+	l = markdown.ExpandTabs(l)
+	if width > 0 && ansi.StringWidth(l) > width {
+		if plain := ansi.Strip(l); ansi.StringWidth(strings.TrimRight(plain, " ")) <= width {
+			return ansi.Truncate(l, width, "")
+		}
+	}
+	return l
+}
+
+// Rows is how many rows of a terminal width cells wide the lines take,
+// each ended by a newline: a terminal that re-wraps its lines on a resize
+// (as tmux, VTE, kitty, iTerm2 and Windows Terminal do) shows a line of n
+// cells on ceil(n/width) rows, however wide it was when it was written.
+func Rows(lines []string, width int) int {
+	rows := 0
+	for _, l := range lines {
+		w := ansi.StringWidth(l)
+		if width <= 0 || w <= width {
+			rows++
+			continue
+		}
+		rows += (w + width - 1) / width
+	}
+	return rows
+}

@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/termsafe"
+)
+
+// TermPrinter prints a one-shot answer on a terminal as rendered
+// markdown, progressively: lines that can no longer change are printed
+// once, so the terminal's own scrollback and selection keep working, and
+// the open tail is redrawn in place below them. Reasoning goes to the
+// error stream when it is a terminal.
+type TermPrinter struct {
+	opts TermOptions
+	sb   *Scrollback
+	rsn  termsafe.Sanitizer
+
+	tail      []string // the open tail on screen, as written
+	last      time.Time
+	reasoning bool // a reasoning line is open on the error stream
+	fed, done int  // bytes of the answer's text given, and drawn
+}
+
+// TermOptions configure a TermPrinter.
+type TermOptions struct {
+	Out, Err io.Writer
+	// ErrTTY says that Err is a terminal: reasoning is shown there.
+	ErrTTY bool
+	// Size returns the terminal's size in cells now; it is asked at every
+	// frame, so that a resize re-wraps the open tail.
+	Size func() (width, height int)
+	// Style is the glamour style of the render.
+	Style string
+}
+
+// NewTermPrinter returns a printer for the terminal opts describe.
+func NewTermPrinter(opts TermOptions) *TermPrinter {
+	w, _ := opts.Size()
+	return &TermPrinter{opts: opts, sb: NewScrollback(w, opts.Style)}
+}
+
+// Chunk takes one chunk of the stream; text is drawn at the next Flush.
+func (p *TermPrinter) Chunk(c provider.Chunk) error {
+	switch c.Kind {
+	case provider.KindText:
+		p.sb.Append(c.Text) // the renderer sanitizes
+		p.fed += len(c.Text)
+	case provider.KindReasoning:
+		if p.opts.ErrTTY {
+			if !p.reasoning {
+				io.WriteString(p.opts.Err, "\x1b[2mThinking: ")
+				p.reasoning = true
+			}
+			io.WriteString(p.opts.Err, strings.ReplaceAll(p.rsn.Feed(c.Text), "\n", " "))
+		}
+	case provider.KindNotice:
+		p.endReasoning()
+	}
+	return nil
+}
+
+func (p *TermPrinter) endReasoning() {
+	if p.reasoning {
+		io.WriteString(p.opts.Err, "\x1b[0m\n")
+		p.reasoning = false
+	}
+}
+
+// Flush draws a frame, at most one per frameInterval, as the chat does.
+func (p *TermPrinter) Flush() error {
+	if time.Since(p.last) < frameInterval || p.sb.Empty() {
+		return nil
+	}
+	p.last = time.Now()
+	return p.Draw(false)
+}
+
+// Close draws the whole answer for good.
+func (p *TermPrinter) Close(error) error {
+	p.sb.Finish()
+	p.endReasoning()
+	return p.Draw(true)
+}
+
+// Draw prints the lines that became stable, then the open tail (all of it
+// when final). The old tail is erased first: on a terminal that re-wrapped
+// it to a new width, it takes the rows it takes at that width. A tail as
+// tall as the screen is not drawn until it settles, since the cursor
+// cannot move back above the screen.
+func (p *TermPrinter) Draw(final bool) error {
+	if p.sb.Empty() {
+		return nil
+	}
+	p.endReasoning()
+	width, height := p.opts.Size()
+	var b strings.Builder
+	if rows := Rows(p.tail, width); rows > 0 {
+		b.WriteString(eraseUp(rows))
+	}
+	p.tail = nil
+	p.sb.SetWidth(width)
+	stable, tail := p.sb.Take(final)
+	for _, l := range stable {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if Rows(tail, width) < height-1 {
+		for _, l := range tail {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+		p.tail = tail
+	}
+	fed := p.fed
+	if _, err := io.WriteString(p.opts.Out, b.String()); err != nil {
+		return err
+	}
+	p.done = fed
+	return nil
+}
+
+// Shown is how many bytes of the answer's text, as it arrived, have been
+// drawn: in full or as part of the open tail.
+func (p *TermPrinter) Shown() int { return p.done }
+
+// eraseUp moves the cursor from the start of the row below rows rows of
+// text to the first of them, and erases them. It does not erase below
+// from the first row, as "\x1b[J" there would do: on the screen's top
+// row that is a clear screen, which tmux (scroll-on-clear) copies into the
+// scrollback first. It clears that row, and erases below from the next.
+func eraseUp(rows int) string {
+	return "\r\x1b[" + strconv.Itoa(rows) + "A\x1b[2K\x1b[B\x1b[J\x1b[A"
+}

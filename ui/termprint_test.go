@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"charm.land/glamour/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/parley-chat/parley/internal/chatserver"
+	"github.com/parley-chat/parley/provider"
+	"github.com/parley-chat/parley/provider/demo"
+	"github.com/parley-chat/parley/ui/markdown"
+)
+
+// reflowTerm replays what a TermPrinter writes on a terminal that never
+// scrolls and that re-wraps its lines when its width changes, as tmux
+// does. It understands exactly the sequences the printer uses (CR, LF,
+// cursor up, erase below), and fails the test when the cursor moves up
+// into the middle of a wrapped line or past the top of the screen: the
+// erase would then leave part of a line behind, or take a line printed
+// for good.
+type reflowTerm struct {
+	t             *testing.T
+	width, height int
+	lines         []string // the lines written, each ended by a newline but the last
+}
+
+var (
+	seq   = regexp.MustCompile(`^\x1b\[([0-9;]*)([A-Za-z])`)
+	erase = regexp.MustCompile(`^\r\x1b\[([0-9]+)A\x1b\[2K\x1b\[B\x1b\[J\x1b\[A`)
+)
+
+func (tm *reflowTerm) size() (int, int) { return tm.width, tm.height }
+
+func (tm *reflowTerm) Write(p []byte) (int, error) {
+	tm.t.Helper()
+	out := string(p)
+	if len(tm.lines) == 0 {
+		tm.lines = []string{""}
+	}
+	for len(out) > 0 {
+		if m := erase.FindStringSubmatch(out); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			tm.up(n)
+			out = out[len(m[0]):]
+			continue
+		}
+		switch {
+		case out[0] == '\r':
+			if tm.lines[len(tm.lines)-1] != "" {
+				tm.t.Fatalf("carriage return in the middle of a line")
+			}
+			out = out[1:]
+		case out[0] == '\n':
+			tm.lines = append(tm.lines, "")
+			out = out[1:]
+		case out[0] == '\x1b':
+			m := seq.FindStringSubmatch(out)
+			if m == nil {
+				tm.t.Fatalf("unexpected escape sequence at %q", out[:min(len(out), 10)])
+			}
+			switch m[2] {
+			case "m": // colours: part of the line
+				tm.lines[len(tm.lines)-1] += m[0]
+			default:
+				tm.t.Fatalf("unexpected sequence %q", m[0])
+			}
+			out = out[len(m[0]):]
+		default:
+			end := strings.IndexAny(out, "\r\n\x1b")
+			if end < 0 {
+				end = len(out)
+			}
+			tm.lines[len(tm.lines)-1] += out[:end]
+			out = out[end:]
+		}
+	}
+	return len(p), nil
+}
+
+// up moves the cursor up n rows and erases from there: the printer's
+// erase (see eraseUp).
+func (tm *reflowTerm) up(n int) {
+	tm.t.Helper()
+	if n >= tm.height {
+		tm.t.Fatalf("cursor up %d on a screen of %d rows", n, tm.height)
+	}
+	i := len(tm.lines) - 1 // the cursor's line, empty
+	for n > 0 {
+		i--
+		if i < 0 {
+			tm.t.Fatalf("cursor up past the first line")
+		}
+		n -= Rows(tm.lines[i:i+1], tm.width)
+	}
+	if n < 0 {
+		tm.t.Fatalf("cursor up lands inside the wrapped line %q", tm.lines[i])
+	}
+	tm.lines = append(tm.lines[:i], "")
+}
+
+// text is what the screen shows, less colours, trailing blank lines and
+// trailing spaces.
+func (tm *reflowTerm) text() string {
+	lines := make([]string, len(tm.lines))
+	for i, l := range tm.lines {
+		lines[i] = strings.TrimRight(ansi.Strip(l), " ")
+	}
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+// TestTermPrinterEndsWithTheFullRender feeds an answer token by token,
+// drawing a frame after each, and checks that the screen ends up holding
+// exactly a full render of it: every stable line printed once, every
+// redrawn tail taken back.
+func TestTermPrinterEndsWithTheFullRender(t *testing.T) {
+	text := demo.Answer("show me")
+	for every := 1; every <= 9; every++ { // frames after every N tokens
+		tm := &reflowTerm{t: t, width: 90, height: 1000}
+		p := NewTermPrinter(TermOptions{Out: tm, Err: &bytes.Buffer{}, Size: tm.size, Style: "dark"})
+		for i, tok := range demo.Tokens(text) {
+			p.Chunk(provider.Chunk{Kind: provider.KindText, Text: tok})
+			if i%every == 0 {
+				if err := p.Draw(false); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := p.Close(nil); err != nil {
+			t.Fatal(err)
+		}
+		want := (&reflowTerm{lines: strings.Split(markdown.ExpandTabs(render(t, text, 90)), "\n")}).text()
+		if got := tm.text(); got != want {
+			t.Fatalf("screen:\n%s\n\nwant:\n%s", got, want)
+		}
+	}
+}
+
+// A terminal narrowed and widened while the answer streams shows every
+// paragraph and heading once: the open tail is erased as the terminal
+// re-wrapped it, and drawn again at the new width.
+func TestTermPrinterResizedMidAnswer(t *testing.T) {
+	toks := chatserver.Markdown(1500)
+	for _, widths := range [][2]int{{100, 60}, {120, 80}, {60, 100}} {
+		tm := &reflowTerm{t: t, width: widths[0], height: 40}
+		p := NewTermPrinter(TermOptions{Out: tm, Err: &bytes.Buffer{}, Size: tm.size, Style: "dark"})
+		for i, tok := range toks {
+			if i%37 == 36 { // back and forth, at many points of the answer
+				tm.width = widths[0] + widths[1] - tm.width
+			}
+			p.Chunk(provider.Chunk{Kind: provider.KindText, Text: tok})
+			if err := p.Draw(false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.Close(nil); err != nil {
+			t.Fatal(err)
+		}
+		got := onlyLetters(tm.text())
+		if want := onlyLetters(ansi.Strip(render(t, strings.Join(toks, ""), tm.width))); got != want {
+			t.Errorf("%d then %d columns: the screen's letters are not a full render's\n%s", widths[0], widths[1], diffAt(want, got))
+		}
+	}
+}
+
+// render is glamour's render of text at width, less its padding.
+func render(t *testing.T, text string, width int) string {
+	tr, err := glamour.NewTermRenderer(markdown.GlamourOptions(markdown.Options{Width: width, Style: "dark"})...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := tr.Render(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return markdown.TrimPadding(full)
+}
+
+// onlyLetters keeps the letters and digits of s, in order.
+func onlyLetters(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func TestFitAndRows(t *testing.T) {
+	tests := []struct {
+		line, want string
+		rows       int
+	}{
+		{"short", "short", 1},
+		{"\treturn x" + strings.Repeat(" ", 11), "    return x" + strings.Repeat(" ", 8), 1}, // padding past the width is cut
+		{strings.Repeat("x", 30), strings.Repeat("x", 30), 2},                                // text past it wraps
+		{"\x1b[1mbold\x1b[m" + strings.Repeat(" ", 25), "\x1b[1mbold\x1b[m" + strings.Repeat(" ", 16), 1},
+		{"", "", 1},
+	}
+	for _, tt := range tests {
+		if got := Fit(tt.line, 20); got != tt.want {
+			t.Errorf("Fit(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+		if got := Rows([]string{Fit(tt.line, 20)}, 20); got != tt.rows {
+			t.Errorf("Rows(%q) = %d, want %d", tt.line, got, tt.rows)
+		}
+	}
+}
+
+// diffAt shows where two strings first differ.
+func diffAt(want, got string) string {
+	i := 0
+	for i < len(want) && i < len(got) && want[i] == got[i] {
+		i++
+	}
+	return "want …" + want[max(0, i-40):min(len(want), i+60)] + "\ngot  …" + got[max(0, i-40):min(len(got), i+60)]
+}
