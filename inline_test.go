@@ -133,6 +133,12 @@ func TestInlineRegenerateHelpCopy(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	tt.keys("F1")
+	tt.wait("Keys", 5*time.Second)
+	// The help is as tall as half the screen at most and scrolls there.
+	for i := 0; i < 40 && !strings.Contains(tt.screen(), "regenerate answer"); i++ {
+		tt.keys("Down")
+		time.Sleep(50 * time.Millisecond)
+	}
 	tt.wait("regenerate answer", 5*time.Second)
 	tt.keys("Escape")
 	waitGone(t, tt, "regenerate answer")

@@ -12,7 +12,7 @@ import (
 // the wheel), and a last line says there is more.
 func (m *Model) helpView() string {
 	lines := m.helpLines()
-	h, n := m.screenRows, len(lines)
+	h, n := m.helpHeight(), len(lines)
 	m.helpTop = min(max(m.helpTop, 0), max(n-h, 0))
 	lines = lines[m.helpTop:min(m.helpTop+h, n)]
 	if m.helpTop+h < n && len(lines) > 1 {
@@ -34,7 +34,16 @@ func (m *Model) helpLines() []string {
 
 // scrollHelp moves the help by delta lines; helpView keeps it in range.
 func (m *Model) scrollHelp(delta int) {
-	m.helpTop = min(max(m.helpTop+delta, 0), max(len(m.helpLines())-m.screenRows, 0))
+	m.helpTop = min(max(m.helpTop+delta, 0), max(len(m.helpLines())-m.helpHeight(), 0))
+}
+
+// helpHeight is how many rows the help is drawn in: the transcript's, or in
+// the inline chat the bottom region's room.
+func (m *Model) helpHeight() int {
+	if m.opts.Inline {
+		return m.inlineRoom()
+	}
+	return m.screenRows
 }
 
 // welcome is shown in place of an empty transcript: what to do first.

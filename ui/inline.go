@@ -269,18 +269,17 @@ func (im *inlineModel) View() tea.View {
 	if m.quitting && im.pr.quit == nil && !im.pr.busy {
 		return v // nothing left to print: the region goes
 	}
+	room := m.inlineRoom()
 	var top []string
 	switch m.mode {
-	case modeHelp: // as tall as it needs, not the screen: a region as tall as the screen scrolls
+	case modeHelp: // as tall as it needs, up to room, where it scrolls (helpHeight)
 		top = trimBlank(strings.Split(m.helpView(), "\n"))
 	case modePicker:
 		top = trimBlank(strings.Split(m.picker.view(), "\n"))
 	default:
 		top = append(append(top, im.pr.held...), im.pr.tail...)
 	}
-	// The region is at most half the screen: lines printed above it must
-	// fit in the other half (see next).
-	if room := max(m.c.height/2-m.in.Height()-2, 1); len(top) > room {
+	if len(top) > room {
 		if m.mode == modeChat {
 			top = top[len(top)-room:] // the latest rows of a tall tail
 		} else {
@@ -303,3 +302,8 @@ func (im *inlineModel) View() tea.View {
 	v.Cursor = tea.NewCursor(0, 0)
 	return v
 }
+
+// inlineRoom is the most rows the bottom region gives what is above the
+// status line and the input: the region is at most half the screen, so
+// that lines printed above it fit in the other half (see next).
+func (m *Model) inlineRoom() int { return max(m.c.height/2-m.in.Height()-2, 1) }
