@@ -52,6 +52,8 @@ func TestUsageErrors(t *testing.T) {
 		{"--show a b", []string{data}, []string{"--show", "abc1", "x"}, `parley: --show takes one value (got "x" too; quote a value with spaces)`},
 		{"--search a b", []string{data}, []string{"--search", "go", "maps"}, `parley: --search takes one value (got "maps" too; quote a value with spaces)`},
 		{"--list foo", []string{data}, []string{"--list", "foo"}, `parley: --list takes no arguments (got "foo")`},
+		{"-a with --list", []string{data}, []string{"--list", "-a", "main.go"}, "parley: -a attaches files to a prompt: it does not go with --list"},
+		{"-a with --show", []string{data}, []string{"--show", "abc1", "-a", "main.go"}, "parley: -a attaches files to a prompt: it does not go with --show"},
 		{"--list-models foo", nil, []string{"-m", "demo", "--list-models", "foo"}, `parley: --list-models takes no arguments (got "foo")`},
 		{"negative temperature", nil, []string{"-m", "demo", "--temperature", "-0.5", "-p", "q"}, "parley: --temperature -0.5 is out of range: give a value from 0 to 2"},
 		{"absurd temperature", nil, []string{"-m", "demo", "--temperature", "7", "-p", "q"}, "parley: --temperature 7 is out of range: give a value from 0 to 2"},

@@ -246,6 +246,9 @@ func runRoot(ctx context.Context, env *environment, f *flags, cmd *cobra.Command
 	if err != nil {
 		return err
 	}
+	if asked := s.Saved.Asked(); len(asked) > 0 && len(f.attach) > 0 {
+		return usage.Errorf("-a attaches files to a prompt: it does not go with %s", asked[0])
+	}
 	if done, err := runSavedCommands(ctx, env, s); done {
 		return storeError(err)
 	}
