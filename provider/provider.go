@@ -170,12 +170,7 @@ type LostError struct {
 }
 
 func (e *LostError) Error() string {
-	what := "connection lost" // unless a time limit ended it
-	var te *TimeoutError
-	if errors.As(e.Err, &te) {
-		what = "answer incomplete"
-	}
-	msg := what + " after " + strconv.Itoa(e.Deltas) + " tokens"
+	msg := e.lostWhat() + " after " + strconv.Itoa(e.Deltas) + " tokens"
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}

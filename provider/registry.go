@@ -130,13 +130,13 @@ func (ep Endpoint) FromEnv(getenv func(string) string) Endpoint {
 	return ep
 }
 
-// RequireKey returns an error wrapping ErrNoKey, naming the variable to
-// set, when ep needs a key and has none.
+// RequireKey returns a *KeyError, naming the variable to set, when ep
+// needs a key and has none.
 func (ep Endpoint) RequireKey() error {
 	if ep.APIKey != "" || ep.KeyOptional || ep.APIKeyEnv == "" {
 		return nil
 	}
-	return fmt.Errorf("%w for %s: set %s", ErrNoKey, ep.Name, ep.KeyVar(nil))
+	return &KeyError{Provider: ep.Name, Set: ep.KeyVar(nil)}
 }
 
 // Validate checks that ep names a registered Type and, if it has a base
