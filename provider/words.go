@@ -49,9 +49,10 @@ func (e *LostError) lostWhat() string {
 	return "connection lost"
 }
 
-// Title says that the connection was lost and after how many tokens.
+// Title is the start of Error as a headline: what ended the answer and
+// after how many tokens.
 func (e *LostError) Title() string {
-	return "Connection lost after " + strconv.Itoa(e.Deltas) + " tokens"
+	return capital(e.lostWhat()) + " after " + strconv.Itoa(e.Deltas) + " tokens"
 }
 
 // Explain names the cause, unless there is none or it is a cancellation.
@@ -125,7 +126,7 @@ func (e *NetError) Explain() string {
 	if e.Advice == "" {
 		return e.Words
 	}
-	return Sentences(e.Words, strings.ToUpper(e.Advice[:1])+e.Advice[1:])
+	return Sentences(e.Words, capital(e.Advice))
 }
 
 // Line is the one line the command line prints: the fault's own words,
@@ -172,4 +173,12 @@ func Sentences(a, b string) string {
 		a += "."
 	}
 	return a + " " + b
+}
+
+// capital returns s, a phrase in lower case, as the start of a sentence.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

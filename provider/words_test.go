@@ -38,7 +38,7 @@ func TestWords(t *testing.T) {
 			"Connection lost after 12 tokens", "Cause: openai: " + net.Error(),
 			"connection lost after 12 tokens: " + net.Error()},
 		{"lost to a time limit", &LostError{Deltas: 3, Err: &TimeoutError{Limit: time.Second}},
-			"Connection lost after 3 tokens", "Cause: request took longer than 1s (--timeout)",
+			"Answer incomplete after 3 tokens", "Cause: request took longer than 1s (--timeout)",
 			"answer incomplete after 3 tokens: request took longer than 1s (--timeout)"},
 		{"lost with no cause", &LostError{Deltas: 1}, "Connection lost after 1 tokens", "", "connection lost after 1 tokens"},
 		{"lost to a cancel", &LostError{Deltas: 2, Err: context.Canceled}, "Connection lost after 2 tokens", "", "connection lost after 2 tokens: context canceled"},
