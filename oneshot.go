@@ -443,14 +443,11 @@ func errorLine(err error) string {
 		return "" // nothing to tell: see exitCode
 	}
 	msg := err.Error()
-	var ne *provider.NetError
-	if errors.As(err, &ne) {
-		// A network fault, in the words the provider classified it with.
-		msg = ne.Error()
-		var lost *provider.LostError
-		if errors.As(err, &lost) {
-			msg = fmt.Sprintf("connection lost after %d tokens: %s", lost.Deltas, msg)
-		}
+	// A network fault, or a connection lost to one, in the words the
+	// provider classified it with (provider.NetError and LostError).
+	var line interface{ Line() string }
+	if errors.As(err, &line) {
+		msg = line.Line()
 	}
 	var of oneShotFailure
 	if errors.As(err, &of) {

@@ -1,12 +1,5 @@
 package provider
 
-import (
-	"errors"
-	"net"
-	"os"
-	"syscall"
-)
-
 // NetKind names what went wrong on the way to a server.
 type NetKind string
 
@@ -32,6 +25,10 @@ type NetError struct {
 	Words  string // what happened, in plain words: "cannot connect to host:1: connection refused"
 	Advice string // what the user can do about it; may be empty
 	Err    error  // the raw error
+	// Transient is set when sending again may succeed: a refused, reset
+	// or closed connection, a connection that timed out, a temporary
+	// failure of the name server.
+	Transient bool
 }
 
 func (e *NetError) Error() string {
@@ -44,18 +41,6 @@ func (e *NetError) Error() string {
 // Unwrap returns the raw error.
 func (e *NetError) Unwrap() error { return e.Err }
 
-// Temporary reports whether sending the request again may succeed: a
-// refused, reset or closed connection, a connection that timed out, or a
-// temporary failure of the name server.
-func (e *NetError) Temporary() bool {
-	switch e.Kind {
-	case NetRefused, NetReset, NetClosed:
-		return true
-	case NetConnect:
-		return errors.Is(e.Err, os.ErrDeadlineExceeded) || errors.Is(e.Err, syscall.ETIMEDOUT)
-	case NetDNS:
-		var dnsErr *net.DNSError
-		return errors.As(e.Err, &dnsErr) && (dnsErr.IsTemporary || dnsErr.IsTimeout)
-	}
-	return false
-}
+// Temporary reports whether sending the request again may succeed, as
+// the classifier, which saw the raw error, judged it (Transient).
+func (e *NetError) Temporary() bool { return e.Transient }

@@ -13,7 +13,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strconv"
 	"time"
 )
@@ -170,12 +169,7 @@ type LostError struct {
 }
 
 func (e *LostError) Error() string {
-	what := "connection lost" // unless a time limit ended it
-	var te *TimeoutError
-	if errors.As(e.Err, &te) {
-		what = "answer incomplete"
-	}
-	msg := what + " after " + strconv.Itoa(e.Deltas) + " tokens"
+	msg := e.lostWhat() + " after " + strconv.Itoa(e.Deltas) + " tokens"
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}
@@ -190,6 +184,7 @@ func (e *LostError) Unwrap() []error { return []error{ErrIncomplete, e.Err} }
 type APIError struct {
 	Provider   string        // provider name, e.g. "openai"
 	Status     int           // HTTP status; 0 for an error reported inside the stream
+	StatusText string        // the status in words, "Too Many Requests"; may be empty
 	Type       string        // the provider's error type or code, if any
 	Message    string        // the provider's own message
 	Advice     string        // what the user can do about it
@@ -200,8 +195,8 @@ func (e *APIError) Error() string {
 	msg := e.Provider + ": "
 	if e.Status != 0 {
 		msg += strconv.Itoa(e.Status) + " "
-		if t := http.StatusText(e.Status); t != "" {
-			msg += t + ": "
+		if e.StatusText != "" {
+			msg += e.StatusText + ": "
 		}
 	}
 	if e.Message != "" {
@@ -221,9 +216,9 @@ func (e *APIError) Error() string {
 // a provider's words (see temporaryTypes).
 func (e *APIError) Temporary() bool {
 	switch {
-	case e.Status == http.StatusTooManyRequests:
+	case e.Status == 429:
 		return true
-	case e.Status == http.StatusNotImplemented, e.Status == http.StatusHTTPVersionNotSupported:
+	case e.Status == 501, e.Status == 505:
 		return false
 	case e.Status >= 500:
 		return true
@@ -248,9 +243,9 @@ var temporaryTypes = map[string]bool{
 func StreamAdvice(typ string) string {
 	switch {
 	case typ == "rate_limit_error" || typ == "rate_limit_exceeded" || typ == "RESOURCE_EXHAUSTED":
-		return Advice(http.StatusTooManyRequests, "", "", 0)
+		return Advice(429, "", "", 0)
 	case temporaryTypes[typ]:
-		return Advice(http.StatusInternalServerError, "", "", 0)
+		return Advice(500, "", "", 0)
 	}
 	return ""
 }

@@ -29,7 +29,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -130,13 +129,13 @@ func (ep Endpoint) FromEnv(getenv func(string) string) Endpoint {
 	return ep
 }
 
-// RequireKey returns an error wrapping ErrNoKey, naming the variable to
-// set, when ep needs a key and has none.
+// RequireKey returns a *KeyError, naming the variable to set, when ep
+// needs a key and has none.
 func (ep Endpoint) RequireKey() error {
 	if ep.APIKey != "" || ep.KeyOptional || ep.APIKeyEnv == "" {
 		return nil
 	}
-	return fmt.Errorf("%w for %s: set %s", ErrNoKey, ep.Name, ep.KeyVar(nil))
+	return &KeyError{Provider: ep.Name, Set: ep.KeyVar(nil)}
 }
 
 // Validate checks that ep names a registered Type and, if it has a base
@@ -170,12 +169,12 @@ func RedactURL(s string) string {
 // configuration. The HTTP engine that obeys it is package httpx, the
 // stream engine Start and Run.
 type Options struct {
-	// HTTPClient sends every request; nil means a client from
-	// httpx.NewClient(""), which honours HTTPS_PROXY and NO_PROXY. It
+	// HTTPClient sends every request: an *http.Client; nil means a client
+	// from httpx.NewClient(""), which honours HTTPS_PROXY and NO_PROXY. It
 	// should have no Timeout of its own: Timeout and IdleTimeout bound a
 	// stream. Whichever client it is, the transport adds its own policies
 	// (see package httpx).
-	HTTPClient *http.Client
+	HTTPClient HTTPClient
 	// Retry says how a request is retried before its first token; nil
 	// means DefaultRetry, and a zero Max disables retries.
 	Retry *RetryPolicy
@@ -189,6 +188,12 @@ type Options struct {
 	// or headers); nil means none.
 	Debug *slog.Logger
 }
+
+// HTTPClient is the type of Options.HTTPClient: an *http.Client, which
+// package httpx sends with and refuses anything else. It is named here by
+// the one method the program calls on it directly, so that this package,
+// and the store that needs only its types, do not depend on net/http.
+type HTTPClient interface{ CloseIdleConnections() }
 
 // RetryPolicy returns the retry policy to use.
 func (o Options) RetryPolicy() RetryPolicy {

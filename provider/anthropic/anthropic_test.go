@@ -2,7 +2,6 @@ package anthropic
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"os"
@@ -44,20 +43,14 @@ func TestTranscripts(t *testing.T) {
 }
 
 func TestRequest(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "text.sse"))))
 	req := hello
 	req.Messages = []provider.Message{{Role: provider.RoleUser, Content: "Hi"}, {Role: provider.RoleAssistant}, {Role: provider.RoleUser, Content: "Hi?"}}
-	providertest.Stream(t, newClient(srv, provider.Options{}), req)
-	got := srv.Requests()[0]
+	got, body := providertest.Sent[map[string]any](t, backend, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "text.sse"))), req)
 	if got.Method != http.MethodPost || got.Path != "/v1/messages" {
 		t.Errorf("request %s %s", got.Method, got.Path)
 	}
 	if got.Header.Get("x-api-key") != testKey || got.Header.Get("anthropic-version") != Version {
 		t.Errorf("headers %v", got.Header)
-	}
-	var body map[string]any
-	if err := json.Unmarshal(got.Body, &body); err != nil {
-		t.Fatal(err)
 	}
 	if body["system"] != "Be brief." || body["max_tokens"] != float64(DefaultMaxTokens) || body["stream"] != true {
 		t.Errorf("body %s", got.Body)

@@ -46,18 +46,12 @@ func TestTranscripts(t *testing.T) {
 }
 
 func TestRequest(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "text.sse"))))
-	providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-	got := srv.Requests()[0]
+	got, body := providertest.Sent[generateRequest](t, backend, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "text.sse"))), hello)
 	if got.Method != http.MethodPost || got.Path != "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse" {
 		t.Errorf("request %s %s", got.Method, got.Path)
 	}
 	if got.Header.Get("x-goog-api-key") != testKey || strings.Contains(got.Path, testKey) {
 		t.Errorf("key not in its header: %v", got.Header)
-	}
-	var body generateRequest
-	if err := json.Unmarshal(got.Body, &body); err != nil {
-		t.Fatal(err)
 	}
 	if body.SystemInstruction == nil || body.SystemInstruction.Parts[0].Text != "Be brief." {
 		t.Errorf("system instruction: %s", got.Body)

@@ -59,10 +59,18 @@ var defaultClient = sync.OnceValue(func() *http.Client {
 // Client returns the HTTP client that o says to use: o.HTTPClient, or the
 // default one, with the policies every request of every backend obeys
 // (see guard): a key never follows a redirect to another origin, and
-// network faults are classified into *provider.NetError.
+// network faults are classified into *provider.NetError. o.HTTPClient
+// must be an *http.Client: anything else is a mistake of the program, and
+// panics.
 func Client(o provider.Options) *http.Client {
-	if o.HTTPClient != nil {
-		return guard(o.HTTPClient)
+	switch c := o.HTTPClient.(type) {
+	case nil:
+	case *http.Client:
+		if c != nil {
+			return guard(c)
+		}
+	default:
+		panic(fmt.Sprintf("httpx: Options.HTTPClient is a %T, not an *http.Client", c))
 	}
 	return defaultClient()
 }

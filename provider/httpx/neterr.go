@@ -36,7 +36,7 @@ func classifyNet(ctx context.Context, host string, err error, beforeHeaders bool
 	)
 	switch {
 	case errors.As(err, &dnsErr):
-		return &provider.NetError{Kind: provider.NetDNS, Host: dnsErr.Name, Err: err,
+		return &provider.NetError{Kind: provider.NetDNS, Host: dnsErr.Name, Err: err, Transient: dnsErr.IsTemporary || dnsErr.IsTimeout,
 			Words: "cannot resolve host " + dnsErr.Name, Advice: "check the base URL and your network"}
 	case errors.As(err, &certErr), errors.As(err, &uaErr), errors.As(err, &hostErr), errors.As(err, &invErr):
 		return &provider.NetError{Kind: provider.NetTLS, Host: host, Err: err,
@@ -51,18 +51,18 @@ func classifyNet(ctx context.Context, host string, err error, beforeHeaders bool
 		case errors.As(err, &addrErr):
 			e.Kind, reason, e.Advice = provider.NetAddress, addrErr.Err, "check the base URL"
 		case errors.Is(err, syscall.ECONNREFUSED):
-			e.Kind, reason = provider.NetRefused, "connection refused"
+			e.Kind, reason, e.Transient = provider.NetRefused, "connection refused", true
 		case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT):
-			reason = "timed out"
+			reason, e.Transient = "timed out", true
 		case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
 			reason, e.Advice = "unreachable", "check the base URL and your network"
 		}
 		e.Words = "cannot connect to " + host + ": " + reason
 		return e
 	case errors.Is(err, syscall.ECONNRESET):
-		return &provider.NetError{Kind: provider.NetReset, Host: host, Err: err, Words: "the server reset the connection"}
+		return &provider.NetError{Kind: provider.NetReset, Host: host, Err: err, Transient: true, Words: "the server reset the connection"}
 	case beforeHeaders && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
-		return &provider.NetError{Kind: provider.NetClosed, Host: host, Err: err, Words: "the server closed the connection before answering"}
+		return &provider.NetError{Kind: provider.NetClosed, Host: host, Err: err, Transient: true, Words: "the server closed the connection before answering"}
 	}
 	return err
 }

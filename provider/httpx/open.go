@@ -80,7 +80,7 @@ func Open(ctx context.Context, o provider.Options, c Call) (io.ReadCloser, error
 	ct := resp.Header.Get("Content-Type")
 	log.Debug("response", "provider", ep.Name, "status", resp.StatusCode, "content_type", ct, "after", time.Since(start).Round(time.Millisecond))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := provider.ResponseError(ep.Name, resp, ep.KeyVar(nil), c.Model)
+		apiErr := ResponseError(ep.Name, resp, ep.KeyVar(nil), c.Model)
 		body.Close()
 		log.Debug("api error", "provider", ep.Name, "err", ep.ScrubText(apiErr.Error()))
 		return nil, ep.Scrub(apiErr)

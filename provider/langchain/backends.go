@@ -76,6 +76,7 @@ func awsError(name string, err error) error {
 	default:
 		e.Advice = httpAdvice(e.Status, "check the AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID) and the model's access in the Bedrock console")
 	}
+	e.StatusText = http.StatusText(e.Status)
 	return e
 }
 

@@ -2,7 +2,6 @@ package langchain
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,7 +14,7 @@ import (
 const credentialsWait = 5 * time.Second
 
 // checkCredentials finds the AWS credentials before the first request, so
-// that an endpoint without any fails as one without a key does (ErrNoKey),
+// that an endpoint without any fails as one without a key does (a KeyError),
 // in one line saying what to set, rather than with the SDK's chain of
 // errors after the prompt was sent.
 func checkCredentials(ep provider.Endpoint, cfg aws.Config) error {
@@ -31,5 +30,5 @@ func checkCredentials(ep provider.Endpoint, cfg aws.Config) error {
 }
 
 func noCredentials(ep provider.Endpoint) error {
-	return fmt.Errorf("%w for %s: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (AWS credentials)", provider.ErrNoKey, ep.Name)
+	return &provider.KeyError{Provider: ep.Name, Set: "AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (AWS credentials)"}
 }

@@ -1,7 +1,6 @@
 package ollama
 
 import (
-	"encoding/json"
 	"net"
 	"net/http"
 	"strings"
@@ -43,18 +42,12 @@ func TestTranscripts(t *testing.T) {
 }
 
 func TestRequest(t *testing.T) {
-	srv := streamtest.NewServer(t, ndStream(streamtest.Write(providertest.Transcript(t, "chat.ndjson"))))
 	temp := 0.2
 	req := hello
 	req.Temperature, req.MaxTokens = &temp, 64
-	providertest.Stream(t, newClient(srv, provider.Options{}), req)
-	got := srv.Requests()[0]
+	got, body := providertest.Sent[chatRequest](t, backend, ndStream(streamtest.Write(providertest.Transcript(t, "chat.ndjson"))), req)
 	if got.Method != http.MethodPost || got.Path != "/api/chat" {
 		t.Errorf("request %s %s", got.Method, got.Path)
-	}
-	var body chatRequest
-	if err := json.Unmarshal(got.Body, &body); err != nil {
-		t.Fatal(err)
 	}
 	if !body.Stream || len(body.Messages) != 2 || body.Messages[0].Role != provider.RoleSystem || body.Options.NumPredict != 64 {
 		t.Errorf("body %s", got.Body)

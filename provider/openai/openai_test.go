@@ -1,7 +1,6 @@
 package openai
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -45,15 +44,9 @@ func TestTranscripts(t *testing.T) {
 }
 
 func TestRequest(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "basic.sse"))))
-	providertest.Stream(t, newClient(srv, provider.Options{}), hello)
-	got := srv.Requests()[0]
+	got, body := providertest.Sent[map[string]any](t, backend, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "basic.sse"))), hello)
 	if got.Path != "/v1/chat/completions" || got.Header.Get("Authorization") != "Bearer "+testKey {
 		t.Errorf("request %s %v", got.Path, got.Header)
-	}
-	var body map[string]any
-	if err := json.Unmarshal(got.Body, &body); err != nil {
-		t.Fatal(err)
 	}
 	msgs := body["messages"].([]any)
 	if body["stream"] != true || len(msgs) != 2 || msgs[0].(map[string]any)["role"] != "system" {

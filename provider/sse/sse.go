@@ -200,7 +200,7 @@ func (c *Client) cause(err error, model string) error {
 	if errors.As(err, &re) {
 		if re.StatusCode != http.StatusOK {
 			resp := &http.Response{StatusCode: re.StatusCode, Header: re.Header, Body: io.NopCloser(bytes.NewReader(re.Body))}
-			return provider.ResponseError(c.Name(), resp, c.b.Endpoint.KeyVar(nil), model)
+			return httpx.ResponseError(c.Name(), resp, c.b.Endpoint.KeyVar(nil), model)
 		}
 		ct := re.ContentType
 		if ct == "" {

@@ -2,7 +2,6 @@ package sse
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -52,10 +51,7 @@ func TestAnswer(t *testing.T) {
 		t.Errorf("progress %q", got)
 	}
 	req := srv.Requests()[0]
-	var body chatRequest
-	if err := json.Unmarshal(req.Body, &body); err != nil {
-		t.Fatal(err)
-	}
+	body := providertest.Decode[chatRequest](t, req)
 	if req.Path != "/v1/answer" || body.Model != "house-model" || len(body.Messages) != 2 || body.Messages[0].Role != provider.RoleSystem {
 		t.Errorf("request %s %s", req.Path, req.Body)
 	}

@@ -1,34 +1,15 @@
 package provider
 
+// The words of a provider's error: its own message, taken from the error
+// objects of the common APIs, and the advice for an HTTP status. Package
+// httpx reads the failed responses (httpx.ResponseError).
+
 import (
 	"encoding/json"
-	"errors"
-	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// maxErrorBody bounds how much of an error response is read.
-const maxErrorBody = 64 << 10
-
-// ResponseError turns a failed HTTP response into an *APIError holding the
-// provider's own message and advice for the user. keyEnv names the
-// environment variable the key comes from, for the advice on 401 and 403.
-// It reads (a bounded part of) the body but does not close it.
-func ResponseError(name string, resp *http.Response, keyEnv, model string) *APIError {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	e := &APIError{Provider: name, Status: resp.StatusCode}
-	e.Type, e.Message = ErrorMessage(body)
-	if e.Message == "" {
-		e.Message = Snippet(body, 200)
-	}
-	now := time.Now()
-	e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), now)
-	e.Advice = adviceAt(resp.StatusCode, keyEnv, model, e.RetryAfter, now)
-	return e
-}
 
 // ErrorMessage extracts the type and message of the error objects that the
 // common provider APIs return: {"error": {"type", "code", "message"}},
@@ -103,29 +84,6 @@ func Snippet(body []byte, n int) string {
 	return b.String()
 }
 
-// maxRetryAfter bounds the Retry-After delay that is kept, so that a huge
-// value neither overflows a time.Duration nor reads as nonsense.
-const maxRetryAfter = 366 * 24 * time.Hour
-
-// retryAfter reads a Retry-After header: seconds, or an HTTP date. 0 means
-// none (or one in the past).
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
-		if err != nil || secs > uint64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return min(t.Sub(now), maxRetryAfter)
-	}
-	return 0
-}
-
 // FormatWait says how long a wait is, to the second, without the zero
 // units of Go's form: "20s", "1m30s", "1h0m" (not "1h0m0s").
 func FormatWait(d time.Duration) string {
@@ -159,7 +117,7 @@ func retryWhen(d time.Duration, now time.Time) string {
 	return "in " + FormatWait(d) + ", at " + clock
 }
 
-// Advice returns the advice that ResponseError gives for an HTTP status:
+// Advice returns the advice that httpx.ResponseError gives for an HTTP status:
 // keyEnv names the key's variable (401, 403), model the model (404), wait
 // the Retry-After delay (429). Backends that see statuses through another
 // client's errors use it.
@@ -169,19 +127,19 @@ func Advice(status int, keyEnv, model string, wait time.Duration) string {
 
 func adviceAt(status int, keyEnv, model string, wait time.Duration, now time.Time) string {
 	switch status {
-	case http.StatusUnauthorized, http.StatusForbidden:
+	case 401, 403: // Unauthorized, Forbidden
 		if keyEnv != "" {
 			return "check the API key in " + keyEnv
 		}
 		return "check the API key"
-	case http.StatusNotFound:
+	case 404: // Not Found
 		if model != "" {
 			return "is the model name " + strconv.Quote(model) + " right? try --list-models"
 		}
 		return "check --base-url"
-	case http.StatusRequestEntityTooLarge:
+	case 413: // Content Too Large
 		return "the request is too large; shorten the prompt or the history"
-	case http.StatusTooManyRequests:
+	case 429: // Too Many Requests
 		if wait > 0 {
 			return "rate limited; retry " + retryWhen(wait, now)
 		}

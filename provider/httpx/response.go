@@ -1,0 +1,54 @@
+package httpx
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// maxErrorBody bounds how much of an error response is read.
+const maxErrorBody = 64 << 10
+
+// ResponseError turns a failed HTTP response into a *provider.APIError
+// holding the provider's own message and advice for the user. keyEnv names
+// the environment variable the key comes from, for the advice on 401 and
+// 403. It reads (a bounded part of) the body but does not close it.
+func ResponseError(name string, resp *http.Response, keyEnv, model string) *provider.APIError {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e := &provider.APIError{Provider: name, Status: resp.StatusCode, StatusText: http.StatusText(resp.StatusCode)}
+	e.Type, e.Message = provider.ErrorMessage(body)
+	if e.Message == "" {
+		e.Message = provider.Snippet(body, 200)
+	}
+	e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+	e.Advice = provider.Advice(resp.StatusCode, keyEnv, model, e.RetryAfter)
+	return e
+}
+
+// maxRetryAfter bounds the Retry-After delay that is kept, so that a huge
+// value neither overflows a time.Duration nor reads as nonsense.
+const maxRetryAfter = 366 * 24 * time.Hour
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date. 0 means
+// none (or one in the past).
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || secs > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return min(t.Sub(now), maxRetryAfter)
+	}
+	return 0
+}
