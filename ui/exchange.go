@@ -30,8 +30,7 @@ type exchange struct {
 	pend   *pending           // what the exchange replaces, until its first words
 	stats  stats
 
-	framePending bool      // a frame of the answer is scheduled
-	lastFrame    time.Time // when the last frame of the answer was rendered
+	lastFrame time.Time // when the last frame of the answer was rendered
 }
 
 // begin starts an exchange that streams into answer a, at now, and returns
@@ -59,7 +58,6 @@ func (x *exchange) end(s state) {
 		x.cancel = nil
 	}
 	x.gen++
-	x.framePending = false
 	x.stats.state = s
 }
 
@@ -78,25 +76,9 @@ func (x *exchange) delta(now time.Time) {
 	st.state = stateStreaming
 }
 
-// nextFrame schedules the next frame of exchange gen, unless one is
-// scheduled already.
-func (x *exchange) nextFrame(gen int) tea.Cmd {
-	if x.framePending {
-		return nil
-	}
-	x.framePending = true
-	return frameTick(gen, x.lastFrame)
-}
-
-// framing takes the frame of exchange gen that was scheduled, and reports
-// whether that exchange is still the current one.
-func (x *exchange) framing(gen int) bool {
-	if gen != x.gen {
-		return false
-	}
-	x.framePending = false
-	return true
-}
+// framing reports whether a frame of exchange gen is one of the current
+// exchange.
+func (x *exchange) framing(gen int) bool { return gen == x.gen }
 
 // save writes the end of the exchange that just ended in state s with
 // cause.
@@ -247,11 +229,12 @@ func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
 		return m.fail(msg.err)
 	}
 	m.ex.stats.state = stateWaiting
-	return readChunks(msg.ch, msg.gen)
+	return readChunks(msg.ch, msg.gen, time.Time{})
 }
 
-// received applies a batch of chunks. Rendering waits for the next frame,
-// except for the last chunk, which is shown at once.
+// received applies a batch of chunks and, when the message is a frame
+// (see readChunks), renders the answer; then it reads on. The last chunk
+// is shown at once.
 func (m *Model) received(msg chunksMsg) tea.Cmd {
 	if !m.ex.live(msg.gen) {
 		return nil // a stopped or replaced exchange
@@ -265,7 +248,11 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 		// Neither a Finish nor an Error: never taken for a whole answer.
 		return m.fail(provider.ErrIncomplete)
 	}
-	return tea.Batch(readChunks(msg.ch, msg.gen), m.ex.nextFrame(msg.gen))
+	var cmd tea.Cmd
+	if msg.frame {
+		cmd = m.frame(frameMsg{gen: msg.gen})
+	}
+	return tea.Batch(readChunks(msg.ch, msg.gen, m.ex.lastFrame.Add(frameInterval)), cmd)
 }
 
 // apply applies one chunk; done is true once the exchange has ended.

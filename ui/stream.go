@@ -55,41 +55,67 @@ func openStream(ctx context.Context, p provider.Provider, req provider.Request, 
 	}
 }
 
-// chunksMsg carries every chunk that was waiting on the stream of exchange
-// gen: the first one waited for, the others already buffered. closed says
-// the channel was closed.
+// chunksMsg carries the chunks of exchange gen that arrived since the last
+// message: the first one waited for, the others gathered until a frame was
+// due. closed says the channel was closed; frame, that the answer is to be
+// rendered with them.
 type chunksMsg struct {
 	gen    int
 	ch     <-chan provider.Chunk
 	chunks []provider.Chunk
 	closed bool
+	frame  bool
 }
 
-// readChunks blocks for the next chunk of ch, then drains whatever else is
-// already buffered without waiting, so that a fast stream arrives as a few
-// large messages instead of one message per token.
-func readChunks(ch <-chan provider.Chunk, gen int) tea.Cmd {
+// readChunks blocks for the next chunk of ch, then gathers what else
+// arrives until due, the time of the next frame (none when due is past:
+// the first token of a pause shows at once), and returns it all as one
+// message that is also the frame. A paced stream so costs one message, one
+// goroutine and one render a frame, however its tokens are spread. The last
+// chunk (finish, error), a closed channel or a full batch returns at once.
+func readChunks(ch <-chan provider.Chunk, gen int, due time.Time) tea.Cmd {
 	return func() tea.Msg {
 		defer logPanic()
-		msg := chunksMsg{gen: gen, ch: ch}
+		msg := chunksMsg{gen: gen, ch: ch, frame: true}
 		msg.chunks, msg.closed = provider.Batch(ch, nil, maxBatch)
+		msg.chunks, msg.closed = gather(ch, msg.chunks, msg.closed, due)
 		return msg
 	}
 }
 
+// gather appends to buf the chunks of ch that arrive until due, unless
+// the stream ended or buf is full.
+func gather(ch <-chan provider.Chunk, buf []provider.Chunk, closed bool, due time.Time) ([]provider.Chunk, bool) {
+	wait := time.Until(due)
+	if closed || wait <= 0 || len(buf) == 0 || len(buf) >= maxBatch || last(buf[len(buf)-1]) {
+		return buf, closed
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for len(buf) < maxBatch {
+		select {
+		case c, ok := <-ch:
+			if !ok {
+				return buf, true
+			}
+			buf = append(buf, c)
+			if last(c) {
+				return buf, false
+			}
+		case <-t.C:
+			return buf, false
+		}
+	}
+	return buf, false
+}
+
+// last reports whether c ends an answer: it is shown without waiting.
+func last(c provider.Chunk) bool {
+	return c.Kind == provider.KindFinish || c.Kind == provider.KindError
+}
+
 // frameMsg asks for a render of the streaming answer.
 type frameMsg struct{ gen int }
-
-// frameTick schedules the next frame of exchange gen, frameInterval after
-// the last one (at once when that is past: the first token shows without
-// waiting for a tick).
-func frameTick(gen int, last time.Time) tea.Cmd {
-	wait := frameInterval - time.Since(last)
-	if wait <= 0 {
-		return func() tea.Msg { return frameMsg{gen: gen} }
-	}
-	return tea.Tick(wait, func(time.Time) tea.Msg { return frameMsg{gen: gen} })
-}
 
 // waitInterval is how often the status line shows the time spent waiting
 // for the first token.
