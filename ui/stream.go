@@ -67,31 +67,31 @@ type chunksMsg struct {
 	frame  bool
 }
 
-// readChunks blocks for the next chunk of ch, then gathers what else
-// arrives until due, the time of the next frame (none when due is past:
-// the first token of a pause shows at once), and returns it all as one
-// message that is also the frame. A paced stream so costs one message, one
-// goroutine and one render a frame, however its tokens are spread. The last
-// chunk (finish, error), a closed channel or a full batch returns at once.
+// readChunks blocks for the next chunk of ch; when the next frame is not
+// due yet (due: none after a pause, so the first token of it shows at
+// once), it sleeps until it is, then takes whatever else the channel holds,
+// and returns it all as one message that is also the frame. A paced stream
+// so costs one message, one goroutine and one wake-up a frame instead of
+// one a token: the chunks wait in the channel's buffer, as they would have
+// waited for the frame. A full buffer makes the provider wait, as a slow
+// reader does.
 func readChunks(ch <-chan provider.Chunk, gen int, due time.Time) tea.Cmd {
 	return func() tea.Msg {
 		defer logPanic()
 		msg := chunksMsg{gen: gen, ch: ch, frame: true}
 		msg.chunks, msg.closed = provider.Batch(ch, nil, maxBatch)
-		msg.chunks, msg.closed = gather(ch, msg.chunks, msg.closed, due)
+		n := len(msg.chunks)
+		if wait := time.Until(due); wait > 0 && !msg.closed && n < maxBatch && !last(msg.chunks[n-1]) {
+			time.Sleep(wait)
+			msg.chunks, msg.closed = drain(ch, msg.chunks)
+		}
 		return msg
 	}
 }
 
-// gather appends to buf the chunks of ch that arrive until due, unless
-// the stream ended or buf is full.
-func gather(ch <-chan provider.Chunk, buf []provider.Chunk, closed bool, due time.Time) ([]provider.Chunk, bool) {
-	wait := time.Until(due)
-	if closed || wait <= 0 || len(buf) == 0 || len(buf) >= maxBatch || last(buf[len(buf)-1]) {
-		return buf, closed
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
+// drain appends to buf the chunks ch holds, without waiting for more, up
+// to maxBatch in all.
+func drain(ch <-chan provider.Chunk, buf []provider.Chunk) ([]provider.Chunk, bool) {
 	for len(buf) < maxBatch {
 		select {
 		case c, ok := <-ch:
@@ -99,10 +99,7 @@ func gather(ch <-chan provider.Chunk, buf []provider.Chunk, closed bool, due tim
 				return buf, true
 			}
 			buf = append(buf, c)
-			if last(c) {
-				return buf, false
-			}
-		case <-t.C:
+		default:
 			return buf, false
 		}
 	}
