@@ -233,8 +233,8 @@ func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
 }
 
 // received applies a batch of chunks and, when the message is a frame
-// (see readChunks), renders the answer; then it reads on. The last chunk
-// is shown at once.
+// (see readChunks), renders the answer; then it reads on. A finish or an
+// error ends the exchange with its final frame at once.
 func (m *Model) received(msg chunksMsg) tea.Cmd {
 	if !m.ex.live(msg.gen) {
 		return nil // a stopped or replaced exchange
