@@ -229,7 +229,7 @@ func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
 		return m.fail(msg.err)
 	}
 	m.ex.stats.state = stateWaiting
-	return readChunks(msg.ch, msg.gen, time.Time{})
+	return readChunks(msg.ch, msg.gen, time.Time{}, false)
 }
 
 // received applies a batch of chunks and, when the message is a frame
@@ -252,7 +252,7 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 	if msg.frame {
 		cmd = m.frame(frameMsg{gen: msg.gen})
 	}
-	return tea.Batch(readChunks(msg.ch, msg.gen, m.ex.lastFrame.Add(frameInterval)), cmd)
+	return tea.Batch(readChunks(msg.ch, msg.gen, m.ex.lastFrame.Add(frameInterval), msg.fast), cmd)
 }
 
 // apply applies one chunk; done is true once the exchange has ended.

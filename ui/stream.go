@@ -58,35 +58,66 @@ func openStream(ctx context.Context, p provider.Provider, req provider.Request, 
 // chunksMsg carries the chunks of exchange gen that arrived since the last
 // message: the first one waited for, the others gathered until a frame was
 // due. closed says the channel was closed; frame, that the answer is to be
-// rendered with them.
+// rendered with them; fast, that the channel filled up meanwhile.
 type chunksMsg struct {
 	gen    int
 	ch     <-chan provider.Chunk
 	chunks []provider.Chunk
 	closed bool
 	frame  bool
+	fast   bool
 }
 
-// readChunks blocks for the next chunk of ch; when the next frame is not
-// due yet (due: none after a pause, so the first token of it shows at
-// once), it sleeps until it is, then takes whatever else the channel holds,
-// and returns it all as one message that is also the frame. A paced stream
-// so costs one message, one goroutine and one wake-up a frame instead of
-// one a token: the chunks wait in the channel's buffer, as they would have
-// waited for the frame. A full buffer makes the provider wait, as a slow
-// reader does.
-func readChunks(ch <-chan provider.Chunk, gen int, due time.Time) tea.Cmd {
+// readChunks blocks for the next chunk of ch and, when the next frame is
+// not due yet (due: none after a pause, so the first token of it shows at
+// once), gathers what else comes until it is, then returns it all as one
+// message that is also the frame. It gathers by sleeping and then taking
+// what the channel holds: one wake-up a frame instead of one a token, as
+// the chunks wait in the channel's buffer as they would have waited for
+// the frame. A stream that fills the buffer meanwhile (fast, from the
+// message before) would be held back by that, so its chunks are taken as
+// they come instead.
+func readChunks(ch <-chan provider.Chunk, gen int, due time.Time, fast bool) tea.Cmd {
 	return func() tea.Msg {
 		defer logPanic()
 		msg := chunksMsg{gen: gen, ch: ch, frame: true}
 		msg.chunks, msg.closed = provider.Batch(ch, nil, maxBatch)
 		n := len(msg.chunks)
-		if wait := time.Until(due); wait > 0 && !msg.closed && n < maxBatch && !last(msg.chunks[n-1]) {
-			time.Sleep(wait)
-			msg.chunks, msg.closed = drain(ch, msg.chunks)
+		wait := time.Until(due)
+		if wait <= 0 || msg.closed || n >= maxBatch || last(msg.chunks[n-1]) {
+			return msg
 		}
+		if fast {
+			msg.chunks, msg.closed = gather(ch, msg.chunks, wait)
+			msg.fast = len(msg.chunks)-n >= cap(ch)
+			return msg
+		}
+		time.Sleep(wait)
+		msg.fast = len(ch) == cap(ch)
+		msg.chunks, msg.closed = drain(ch, msg.chunks)
 		return msg
 	}
+}
+
+// gather appends to buf the chunks of ch that come within wait, up to
+// maxBatch in all; a finish or an error returns at once.
+func gather(ch <-chan provider.Chunk, buf []provider.Chunk, wait time.Duration) ([]provider.Chunk, bool) {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for len(buf) < maxBatch {
+		select {
+		case c, ok := <-ch:
+			if !ok {
+				return buf, true
+			}
+			if buf = append(buf, c); last(c) {
+				return buf, false
+			}
+		case <-t.C:
+			return buf, false
+		}
+	}
+	return buf, false
 }
 
 // drain appends to buf the chunks ch holds, without waiting for more, up

@@ -1,0 +1,44 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/provider"
+)
+
+// TestReadChunksKeepsUpWithABurst checks that the chunk reader, which
+// sleeps until the frame is due while a paced stream's chunks wait in the
+// channel, does not hold a fast stream to a bufferful a frame: once the
+// buffer was found full, it takes the chunks as they come.
+func TestReadChunksKeepsUpWithABurst(t *testing.T) {
+	ch := make(chan provider.Chunk, 64)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // a stream as fast as the reader takes it
+		defer close(done)
+		defer close(ch)
+		for {
+			select {
+			case ch <- provider.Chunk{Kind: provider.KindText, Text: "word "}:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	defer func() {
+		close(stop)
+		for range ch {
+		}
+		<-done
+	}()
+	const frame = 30 * time.Millisecond
+	first := readChunks(ch, 1, time.Now().Add(frame), false)().(chunksMsg)
+	if !first.fast || !first.frame {
+		t.Fatalf("after sleeping on a full buffer: fast %v, frame %v; want both", first.fast, first.frame)
+	}
+	next := readChunks(ch, 1, time.Now().Add(frame), first.fast)().(chunksMsg)
+	if n := len(next.chunks); n <= cap(ch) {
+		t.Errorf("a fast stream gave %d chunks in a frame, no more than the buffer holds (%d)", n, cap(ch))
+	}
+}
