@@ -33,13 +33,13 @@ func TestReadChunksKeepsUpWithABurst(t *testing.T) {
 		}
 		<-done
 	}()
-	const frame = 30 * time.Millisecond
+	const frame = 200 * time.Millisecond // long enough to fill the buffer on a loaded machine
 	first := readChunks(ch, 1, time.Now().Add(frame), false)().(chunksMsg)
 	if !first.fast || !first.frame {
 		t.Fatalf("after sleeping on a full buffer: fast %v, frame %v; want both", first.fast, first.frame)
 	}
 	next := readChunks(ch, 1, time.Now().Add(frame), first.fast)().(chunksMsg)
-	if n := len(next.chunks); n <= cap(ch) {
-		t.Errorf("a fast stream gave %d chunks in a frame, no more than the buffer holds (%d)", n, cap(ch))
+	if n := len(next.chunks); n <= 2*cap(ch) {
+		t.Errorf("a fast stream gave %d chunks in a frame, about what the buffer holds (%d)", n, cap(ch))
 	}
 }
