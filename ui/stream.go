@@ -93,8 +93,12 @@ func readChunks(ch <-chan provider.Chunk, gen int, due time.Time, fast bool) tea
 			return msg
 		}
 		time.Sleep(wait)
-		msg.fast = len(ch) == cap(ch)
-		msg.chunks, msg.closed = drain(ch, msg.chunks)
+		if held := len(ch); held > 0 { // this reader alone takes from ch: Batch will not wait
+			msg.fast = held == cap(ch)
+			var more []provider.Chunk
+			more, msg.closed = provider.Batch(ch, nil, maxBatch-n)
+			msg.chunks = append(msg.chunks, more...)
+		}
 		return msg
 	}
 }
@@ -114,23 +118,6 @@ func gather(ch <-chan provider.Chunk, buf []provider.Chunk, wait time.Duration) 
 				return buf, false
 			}
 		case <-t.C:
-			return buf, false
-		}
-	}
-	return buf, false
-}
-
-// drain appends to buf the chunks ch holds, without waiting for more, up
-// to maxBatch in all.
-func drain(ch <-chan provider.Chunk, buf []provider.Chunk) ([]provider.Chunk, bool) {
-	for len(buf) < maxBatch {
-		select {
-		case c, ok := <-ch:
-			if !ok {
-				return buf, true
-			}
-			buf = append(buf, c)
-		default:
 			return buf, false
 		}
 	}
