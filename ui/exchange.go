@@ -30,7 +30,8 @@ type exchange struct {
 	pend   *pending           // what the exchange replaces, until its first words
 	stats  stats
 
-	lastFrame time.Time // when the last frame of the answer was rendered
+	framePending bool      // a frame of the answer is scheduled (a burst's: see readChunks)
+	lastFrame    time.Time // when the last frame of the answer was rendered
 }
 
 // begin starts an exchange that streams into answer a, at now, and returns
@@ -58,6 +59,7 @@ func (x *exchange) end(s state) {
 		x.cancel = nil
 	}
 	x.gen++
+	x.framePending = false
 	x.stats.state = s
 }
 
@@ -76,9 +78,25 @@ func (x *exchange) delta(now time.Time) {
 	st.state = stateStreaming
 }
 
-// framing reports whether a frame of exchange gen is one of the current
-// exchange.
-func (x *exchange) framing(gen int) bool { return gen == x.gen }
+// nextFrame schedules the next frame of exchange gen, unless one is
+// scheduled already.
+func (x *exchange) nextFrame(gen int) tea.Cmd {
+	if x.framePending {
+		return nil
+	}
+	x.framePending = true
+	return frameTick(gen, x.lastFrame)
+}
+
+// framing takes the frame of exchange gen that was scheduled, if any, and
+// reports whether that exchange is still the current one.
+func (x *exchange) framing(gen int) bool {
+	if gen != x.gen {
+		return false
+	}
+	x.framePending = false
+	return true
+}
 
 // save writes the end of the exchange that just ended in state s with
 // cause.
@@ -248,11 +266,11 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 		// Neither a Finish nor an Error: never taken for a whole answer.
 		return m.fail(provider.ErrIncomplete)
 	}
-	var cmd tea.Cmd
-	if msg.frame {
-		cmd = m.frame(frameMsg{gen: msg.gen})
+	read := readChunks(msg.ch, msg.gen, m.ex.lastFrame.Add(frameInterval), msg.fast)
+	if !msg.frame {
+		return tea.Batch(read, m.ex.nextFrame(msg.gen)) // a burst's batch: its frame on a tick
 	}
-	return tea.Batch(readChunks(msg.ch, msg.gen, m.ex.lastFrame.Add(frameInterval), msg.fast), cmd)
+	return tea.Batch(read, m.frame(frameMsg{gen: msg.gen}))
 }
 
 // apply applies one chunk; done is true once the exchange has ended.

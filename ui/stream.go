@@ -75,21 +75,24 @@ type chunksMsg struct {
 // what the channel holds: one wake-up a frame instead of one a token, as
 // the chunks wait in the channel's buffer as they would have waited for
 // the frame. A stream that fills the buffer meanwhile (fast, from the
-// message before) would be held back by that, so its chunks are taken as
-// they come instead.
+// message before) would be held back by that, and by the time a frame
+// takes to render, so its chunks are taken as they come, as a burst's
+// (see Model.received), until a batch finds only one.
 func readChunks(ch <-chan provider.Chunk, gen int, due time.Time, fast bool) tea.Cmd {
 	return func() tea.Msg {
 		defer logPanic()
 		msg := chunksMsg{gen: gen, ch: ch, frame: true}
 		msg.chunks, msg.closed = provider.Batch(ch, nil, maxBatch)
 		n := len(msg.chunks)
-		wait := time.Until(due)
-		if wait <= 0 || msg.closed || n >= maxBatch || last(msg.chunks[n-1]) {
+		if fast {
+			// As a burst arrives: a message per batch, the frames on
+			// their own ticks (Model.received), so that the channel is
+			// read while a frame renders.
+			msg.frame, msg.fast = false, n > 1
 			return msg
 		}
-		if fast {
-			msg.chunks, msg.closed = gather(ch, msg.chunks, wait)
-			msg.fast = len(msg.chunks)-n >= cap(ch)
+		wait := time.Until(due)
+		if wait <= 0 || msg.closed || n >= maxBatch || last(msg.chunks[n-1]) {
 			return msg
 		}
 		time.Sleep(wait)
@@ -103,27 +106,6 @@ func readChunks(ch <-chan provider.Chunk, gen int, due time.Time, fast bool) tea
 	}
 }
 
-// gather appends to buf the chunks of ch that come within wait, up to
-// maxBatch in all; a finish or an error returns at once.
-func gather(ch <-chan provider.Chunk, buf []provider.Chunk, wait time.Duration) ([]provider.Chunk, bool) {
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	for len(buf) < maxBatch {
-		select {
-		case c, ok := <-ch:
-			if !ok {
-				return buf, true
-			}
-			if buf = append(buf, c); last(c) {
-				return buf, false
-			}
-		case <-t.C:
-			return buf, false
-		}
-	}
-	return buf, false
-}
-
 // last reports whether c ends an answer: it is shown without waiting.
 func last(c provider.Chunk) bool {
 	return c.Kind == provider.KindFinish || c.Kind == provider.KindError
@@ -131,6 +113,16 @@ func last(c provider.Chunk) bool {
 
 // frameMsg asks for a render of the streaming answer.
 type frameMsg struct{ gen int }
+
+// frameTick schedules the next frame of exchange gen, frameInterval after
+// the last one (at once when that is past).
+func frameTick(gen int, last time.Time) tea.Cmd {
+	wait := frameInterval - time.Since(last)
+	if wait <= 0 {
+		return func() tea.Msg { return frameMsg{gen: gen} }
+	}
+	return tea.Tick(wait, func(time.Time) tea.Msg { return frameMsg{gen: gen} })
+}
 
 // waitInterval is how often the status line shows the time spent waiting
 // for the first token.
