@@ -266,11 +266,11 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 		// Neither a Finish nor an Error: never taken for a whole answer.
 		return m.fail(provider.ErrIncomplete)
 	}
-	read := readChunks(msg.ch, msg.gen, m.ex.lastFrame.Add(frameInterval), msg.fast)
-	if !msg.frame {
-		return tea.Batch(read, m.ex.nextFrame(msg.gen)) // a burst's batch: its frame on a tick
+	if !msg.frame { // a burst's batch: its frame on a tick
+		return tea.Batch(readChunks(msg.ch, msg.gen, time.Time{}, msg.fast), m.ex.nextFrame(msg.gen))
 	}
-	return tea.Batch(read, m.frame(frameMsg{gen: msg.gen}))
+	cmd := m.frame(frameMsg{gen: msg.gen}) // first: the next frame is due after this one
+	return tea.Batch(readChunks(msg.ch, msg.gen, m.ex.lastFrame.Add(frameInterval), msg.fast), cmd)
 }
 
 // apply applies one chunk; done is true once the exchange has ended.
