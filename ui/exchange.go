@@ -30,7 +30,7 @@ type exchange struct {
 	pend   *pending           // what the exchange replaces, until its first words
 	stats  stats
 
-	framePending bool      // a frame of the answer is scheduled (a burst's: see readChunks)
+	framePending bool      // a frame of the answer is scheduled
 	lastFrame    time.Time // when the last frame of the answer was rendered
 }
 
@@ -88,8 +88,8 @@ func (x *exchange) nextFrame(gen int) tea.Cmd {
 	return frameTick(gen, x.lastFrame)
 }
 
-// framing takes the frame of exchange gen that was scheduled, if any, and
-// reports whether that exchange is still the current one.
+// framing takes the frame of exchange gen that was scheduled, and reports
+// whether that exchange is still the current one.
 func (x *exchange) framing(gen int) bool {
 	if gen != x.gen {
 		return false
@@ -247,12 +247,11 @@ func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
 		return m.fail(msg.err)
 	}
 	m.ex.stats.state = stateWaiting
-	return readChunks(msg.ch, msg.gen, time.Time{}, false)
+	return readChunks(msg.ch, msg.gen)
 }
 
-// received applies a batch of chunks and, when the message is a frame
-// (see readChunks), renders the answer; then it reads on. A finish or an
-// error ends the exchange with its final frame at once.
+// received applies a batch of chunks. Rendering waits for the next frame,
+// except for the last chunk, which is shown at once.
 func (m *Model) received(msg chunksMsg) tea.Cmd {
 	if !m.ex.live(msg.gen) {
 		return nil // a stopped or replaced exchange
@@ -266,11 +265,7 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 		// Neither a Finish nor an Error: never taken for a whole answer.
 		return m.fail(provider.ErrIncomplete)
 	}
-	if !msg.frame { // a burst's batch: its frame on a tick
-		return tea.Batch(readChunks(msg.ch, msg.gen, time.Time{}, msg.fast), m.ex.nextFrame(msg.gen))
-	}
-	cmd := m.frame(frameMsg{gen: msg.gen}) // first: the next frame is due after this one
-	return tea.Batch(readChunks(msg.ch, msg.gen, m.ex.lastFrame.Add(frameInterval), msg.fast), cmd)
+	return tea.Batch(readChunks(msg.ch, msg.gen), m.ex.nextFrame(msg.gen))
 }
 
 // apply applies one chunk; done is true once the exchange has ended.

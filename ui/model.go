@@ -207,15 +207,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case streamOpenedMsg:
 		cmd = m.opened(msg)
 	case chunksMsg:
-		// The hot path: a frame (see readChunks), and the input's cursor
-		// kept unless the state changed.
+		// The hot path: the status line waits for the next frame unless
+		// the state changed.
 		before := m.ex.stats.state
 		cmd := m.received(msg)
 		if m.ex.stats.state != before {
 			m.refreshStatus()
 			m.compose()
-		} else if msg.frame {
-			cmd = m.framed(cmd)
 		}
 		return m, cmd
 	case frameMsg:

@@ -55,67 +55,34 @@ func openStream(ctx context.Context, p provider.Provider, req provider.Request, 
 	}
 }
 
-// chunksMsg carries the chunks of exchange gen that arrived since the last
-// message: the first one waited for, the others gathered until a frame was
-// due. closed says the channel was closed; frame, that the answer is to be
-// rendered with them; fast, that the channel filled up meanwhile.
+// chunksMsg carries every chunk that was waiting on the stream of exchange
+// gen: the first one waited for, the others already buffered. closed says
+// the channel was closed.
 type chunksMsg struct {
 	gen    int
 	ch     <-chan provider.Chunk
 	chunks []provider.Chunk
 	closed bool
-	frame  bool
-	fast   bool
 }
 
-// readChunks blocks for the next chunk of ch and, when the next frame is
-// not due yet (due: none after a pause, so the first token of it shows at
-// once), gathers what else comes until it is, then returns it all as one
-// message that is also the frame. It gathers by sleeping and then taking
-// what the channel holds: one wake-up a frame instead of one a token, as
-// the chunks wait in the channel's buffer as they would have waited for
-// the frame. A stream that fills the buffer meanwhile (fast, from the
-// message before) would be held back by that, and by the time a frame
-// takes to render, so its chunks are taken as they come, as a burst's
-// (see Model.received), until a batch finds only one.
-func readChunks(ch <-chan provider.Chunk, gen int, due time.Time, fast bool) tea.Cmd {
+// readChunks blocks for the next chunk of ch, then drains whatever else is
+// already buffered without waiting, so that a fast stream arrives as a few
+// large messages instead of one message per token.
+func readChunks(ch <-chan provider.Chunk, gen int) tea.Cmd {
 	return func() tea.Msg {
 		defer logPanic()
-		msg := chunksMsg{gen: gen, ch: ch, frame: true}
+		msg := chunksMsg{gen: gen, ch: ch}
 		msg.chunks, msg.closed = provider.Batch(ch, nil, maxBatch)
-		n := len(msg.chunks)
-		if fast {
-			// As a burst arrives: a message per batch, the frames on
-			// their own ticks (Model.received), so that the channel is
-			// read while a frame renders.
-			msg.frame, msg.fast = false, n > 1
-			return msg
-		}
-		wait := time.Until(due)
-		if wait <= 0 || msg.closed || n >= maxBatch || last(msg.chunks[n-1]) {
-			return msg
-		}
-		time.Sleep(wait)
-		if held := len(ch); held > 0 { // this reader alone takes from ch: Batch will not wait
-			msg.fast = held == cap(ch)
-			var more []provider.Chunk
-			more, msg.closed = provider.Batch(ch, nil, maxBatch-n)
-			msg.chunks = append(msg.chunks, more...)
-		}
 		return msg
 	}
-}
-
-// last reports whether c ends an answer: it is shown without waiting.
-func last(c provider.Chunk) bool {
-	return c.Kind == provider.KindFinish || c.Kind == provider.KindError
 }
 
 // frameMsg asks for a render of the streaming answer.
 type frameMsg struct{ gen int }
 
 // frameTick schedules the next frame of exchange gen, frameInterval after
-// the last one (at once when that is past).
+// the last one (at once when that is past: the first token shows without
+// waiting for a tick).
 func frameTick(gen int, last time.Time) tea.Cmd {
 	wait := frameInterval - time.Since(last)
 	if wait <= 0 {
