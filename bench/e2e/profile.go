@@ -57,8 +57,8 @@ func e2eExit(code int) {
 `
 
 // mainExit is the call in the product's main.go that the overlay routes
-// through e2eExit.
-const mainExit = "os.Exit(run("
+// through e2eExit: main's only exit, whatever it passes.
+const mainExit = "os.Exit("
 
 // profileOverlay writes, in dir, the files of an overlay that adds
 // profiling to the product at root, and returns the overlay's JSON file.
@@ -71,7 +71,7 @@ func profileOverlay(root, dir string) (string, error) {
 	if n := strings.Count(string(src), mainExit); n != 1 {
 		return "", fmt.Errorf("-profile: %s has %d calls %q, want one to route through the profiler", mainGo, n, mainExit)
 	}
-	patched := strings.Replace(string(src), mainExit, "e2eExit(run(", 1)
+	patched := strings.Replace(string(src), mainExit, "e2eExit(", 1)
 	files := map[string]string{
 		mainGo:                                   patched,
 		filepath.Join(root, "zz_e2e_profile.go"): profileSource,

@@ -12,7 +12,9 @@ import (
 // word or two at the end of a paragraph, and re-rendering the paragraph
 // through glamour is most of what such a frame costs. With Options.Live, a
 // frame whose open piece only grew by plain words (ASCII letters, digits,
-// single spaces and , . ; ! ? ' ") at the end of a top-level paragraph or
+// single spaces and , . ; ! ? ' ", and the marks of a code span or of
+// emphasis that no closer has met yet, which show as themselves: see
+// literalText) at the end of a top-level paragraph or
 // of a one-line item of a top-level list is made without glamour: the
 // words go after the last line of the piece's last glamour render, in the
 // block's text style, or onto new lines, where glamour's greedy word wrap
@@ -175,7 +177,7 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 		return // two spaces: goldmark keeps them, or makes a break
 	}
 	word := trimmed[strings.LastIndexAny(trimmed, " \n")+1:]
-	if word == "" || !plainText(word) || strings.Contains(strings.ToLower(word), "www.") {
+	if word == "" || !literalText(trimmed, len(trimmed)-len(word)) || strings.Contains(strings.ToLower(word), "www.") {
 		return
 	}
 	k := len(lines) - 1
@@ -213,7 +215,7 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 		return nil, false
 	}
 	add := piece[len(l.base):]
-	if !plainText(add) {
+	if !literalText(piece, len(l.base)) {
 		return nil, false
 	}
 	st := l.style
@@ -285,6 +287,49 @@ func plainText(s string) bool {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(` ,.;!?'"`, c) >= 0) {
 			return false
+		}
+	}
+	return true
+}
+
+// literalText reports whether piece[from:] shows as itself, as plain
+// text would, where piece's last block is one that lastBlock accepts: it
+// is plain text (plainText) but for marks that cannot be markup yet. A run
+// of * or _ after a space can only open emphasis, and shows as itself
+// until a closer comes, which is not plain; a backtick shows as itself
+// while no other backtick pairs with it: when its block has no run of two
+// and an even number before it. A closer comes in a delta that is not
+// literal, and that frame is glamour's.
+func literalText(piece string, from int) bool {
+	add := piece[from:]
+	if plainText(add) {
+		return true
+	}
+	block := piece[strings.LastIndexByte(piece, '\n')+1:]
+	if listMarker(block) == 0 {
+		block = piece[strings.LastIndex("\n\n"+piece, "\n\n"):]
+	}
+	if strings.Contains(block, "``") || strings.ContainsAny(block, "\\<") {
+		return false
+	}
+	if ticks := strings.Count(add, "`"); ticks > 1 || ticks == 1 && strings.Count(block, "`")%2 == 0 {
+		return false
+	}
+	for i := from; i < len(piece); i++ {
+		switch c := piece[i]; c {
+		case '*', '_':
+			k := i
+			for k > 0 && piece[k-1] == c {
+				k--
+			}
+			if k == 0 || piece[k-1] != ' ' {
+				return false // it may close, or be a list marker
+			}
+		case '`':
+		default:
+			if !plainText(piece[i : i+1]) {
+				return false
+			}
 		}
 	}
 	return true

@@ -112,3 +112,45 @@ func checkLive(t *testing.T, name string, toks []string, width int, style string
 func showsNothing(c *uv.Cell) bool {
 	return c.Equal(&uv.EmptyCell) || blank(c)
 }
+
+// TestLiveOpeningMarks checks that a frame in which a paragraph grew by a
+// code span or emphasis not yet closed is live (the marks show as
+// themselves until the closer comes), and that the closing frame is not.
+func TestLiveOpeningMarks(t *testing.T) {
+	for _, tc := range []struct{ base, open, close string }{
+		{"Of this", " `clear", "ly()` with"},
+		{"- Of this", " *mod", "el* with"},
+		{"Of this", " **che", "ck** more"},
+		{"Two `a` and", " `b", "` code"},
+	} {
+		r := New(Options{Width: 80, Style: "dark", Live: true})
+		r.Append(tc.base + " words")
+		r.Lines()
+		r.Append(tc.open)
+		want := fullRender(t, r.Text(), 80, "dark")
+		if got := r.Render(); r.liveFrames != 1 || got != want && !sameCells(got, want) {
+			t.Errorf("%q: %d live frames, want 1; frame %q, want %q", r.Text(), r.liveFrames, got, want)
+		}
+		r.Append(tc.close)
+		if n := r.liveFrames; r.Lines() != nil && r.liveFrames != n {
+			t.Errorf("%q: the closing frame was live", r.Text())
+		}
+	}
+}
+
+// sameCells reports whether two renders show the same cells.
+func sameCells(a, b string) bool {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	if len(al) != len(bl) {
+		return false
+	}
+	for n := range al {
+		g, w := cellsOf(al[n]), cellsOf(bl[n])
+		for x := range g {
+			if !g[x].Equal(&w[x]) && !(showsNothing(&g[x]) && showsNothing(&w[x])) {
+				return false
+			}
+		}
+	}
+	return true
+}
