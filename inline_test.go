@@ -29,7 +29,14 @@ func inlineServer(t *testing.T) *httptest.Server {
 // inlineChat runs the built binary's inline chat against srv in tmux.
 func inlineChat(t *testing.T, srv *httptest.Server, width int, args ...string) *tmuxTerm {
 	t.Helper()
-	env := []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()}
+	return inlineChatEnv(t, srv, width, nil, args...)
+}
+
+// inlineChatEnv is inlineChat with more of the environment: env's
+// variables are set too.
+func inlineChatEnv(t *testing.T, srv *httptest.Server, width int, env []string, args ...string) *tmuxTerm {
+	t.Helper()
+	env = append([]string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()}, env...)
 	tt := startTmux(t, width, 30, env, append([]string{"--inline", "-m", "openai:m", "--base-url", srv.URL}, args...)...)
 	tt.wait("Ask anything", 15*time.Second)
 	return tt
