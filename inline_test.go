@@ -256,3 +256,35 @@ func TestInlineQuitMidAnswer(t *testing.T) {
 	sb := tt.quit()
 	inOrder(t, sb, "▌ the question", chatserver.FirstWord, "Section 1", "Section 2", "stopped: the answer above is incomplete", "shell$")
 }
+
+// Quitting right after a long open block arrived prints all of it, in the
+// pieces that fit above the bottom region, before the shell's prompt: the
+// quit waits for the last piece (inlinePrinter.quit).
+func TestInlineQuitAfterLongTail(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Some words first.\n\n```\n")
+	var want []string
+	for i := 1; i <= 60; i++ {
+		fmt.Fprintf(&b, "codeline-%02d\n", i)
+		want = append(want, fmt.Sprintf("codeline-%02d", i))
+	}
+	tokens := append(chatserver.Words(b.String()), "the end\n```\n")
+	stop := make(chan struct{})
+	srv := httptest.NewServer(chatserver.NewHandler(chatserver.Options{Key: "sk-test",
+		Answer: chatserver.Answer{Tokens: tokens, Pause: time.Millisecond},
+		OnDelta: func(i int) {
+			if i == len(tokens)-1 { // the block stays open until the chat quits
+				<-stop
+			}
+		}}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) })
+	tt := inlineChat(t, srv, 100)
+	tt.keys("the question", "Enter")
+	tt.wait("codeline-60", 15*time.Second)
+	sb := tt.quit()
+	inOrder(t, sb, append(append([]string{"▌ the question", "Some words first."}, want...), "stopped", "shell$")...)
+	if strings.Contains(sb, "? help") {
+		t.Errorf("the status line was left in the scrollback:\n%s", sb)
+	}
+}
