@@ -67,15 +67,7 @@ func TestInlineModelPicker(t *testing.T) {
 // Opening a saved conversation (Ctrl+O) prints it into the scrollback,
 // and the chat continues it.
 func TestInlineOpenSaved(t *testing.T) {
-	srv := inlineServer(t)
-	env := []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()}
-	args := []string{"--inline", "-m", "openai:m", "--base-url", srv.URL}
-	tt := startTmux(t, 100, 30, env, args...)
-	tt.wait("Ask anything", 15*time.Second)
-	tt.exchange("first", "words about first.")
-	tt.quit()
-
-	tt = startTmux(t, 100, 30, env, args...)
+	tt := inlineAfterFirst(t)
 	tt.wait("Ask anything", 15*time.Second)
 	tt.keys("C-o")
 	tt.wait("first", 10*time.Second)

@@ -196,9 +196,10 @@ func TestInlineResizedMidAnswer(t *testing.T) {
 	}
 }
 
-// -c prints the conversation it continues before the input; a new
-// conversation (Ctrl+N) is marked by a rule.
-func TestInlineContinueAndNewConversation(t *testing.T) {
+// inlineAfterFirst runs an inline chat of one exchange ("first"), quits
+// it, and starts a second one on the same store with more args.
+func inlineAfterFirst(t *testing.T, more ...string) *tmuxTerm {
+	t.Helper()
 	srv := inlineServer(t)
 	env := []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()}
 	args := []string{"--inline", "-m", "openai:m", "--base-url", srv.URL}
@@ -206,8 +207,13 @@ func TestInlineContinueAndNewConversation(t *testing.T) {
 	tt.wait("Ask anything", 15*time.Second)
 	tt.exchange("first", "words about first.")
 	tt.quit()
+	return startTmux(t, 100, 30, env, append(args, more...)...)
+}
 
-	tt = startTmux(t, 100, 30, env, append(args, "-c")...)
+// -c prints the conversation it continues before the input; a new
+// conversation (Ctrl+N) is marked by a rule.
+func TestInlineContinueAndNewConversation(t *testing.T) {
+	tt := inlineAfterFirst(t, "-c")
 	tt.wait("words about first.", 15*time.Second)
 	tt.exchange("second", "words about second.")
 	tt.keys("C-n")
