@@ -29,7 +29,14 @@ func inlineServer(t *testing.T) *httptest.Server {
 // inlineChat runs the built binary's inline chat against srv in tmux.
 func inlineChat(t *testing.T, srv *httptest.Server, width int, args ...string) *tmuxTerm {
 	t.Helper()
-	env := []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()}
+	return inlineChatEnv(t, srv, width, nil, args...)
+}
+
+// inlineChatEnv is inlineChat with more of the environment: env's
+// variables are set too.
+func inlineChatEnv(t *testing.T, srv *httptest.Server, width int, env []string, args ...string) *tmuxTerm {
+	t.Helper()
+	env = append([]string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()}, env...)
 	tt := startTmux(t, width, 30, env, append([]string{"--inline", "-m", "openai:m", "--base-url", srv.URL}, args...)...)
 	tt.wait("Ask anything", 15*time.Second)
 	return tt
@@ -189,9 +196,10 @@ func TestInlineResizedMidAnswer(t *testing.T) {
 	}
 }
 
-// -c prints the conversation it continues before the input; a new
-// conversation (Ctrl+N) is marked by a rule.
-func TestInlineContinueAndNewConversation(t *testing.T) {
+// inlineAfterFirst runs an inline chat of one exchange ("first"), quits
+// it, and starts a second one on the same store with more args.
+func inlineAfterFirst(t *testing.T, more ...string) *tmuxTerm {
+	t.Helper()
 	srv := inlineServer(t)
 	env := []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()}
 	args := []string{"--inline", "-m", "openai:m", "--base-url", srv.URL}
@@ -199,8 +207,13 @@ func TestInlineContinueAndNewConversation(t *testing.T) {
 	tt.wait("Ask anything", 15*time.Second)
 	tt.exchange("first", "words about first.")
 	tt.quit()
+	return startTmux(t, 100, 30, env, append(args, more...)...)
+}
 
-	tt = startTmux(t, 100, 30, env, append(args, "-c")...)
+// -c prints the conversation it continues before the input; a new
+// conversation (Ctrl+N) is marked by a rule.
+func TestInlineContinueAndNewConversation(t *testing.T) {
+	tt := inlineAfterFirst(t, "-c")
 	tt.wait("words about first.", 15*time.Second)
 	tt.exchange("second", "words about second.")
 	tt.keys("C-n")
@@ -248,4 +261,36 @@ func TestInlineQuitMidAnswer(t *testing.T) {
 	tt.wait("Section 2", 15*time.Second)
 	sb := tt.quit()
 	inOrder(t, sb, "▌ the question", chatserver.FirstWord, "Section 1", "Section 2", "stopped: the answer above is incomplete", "shell$")
+}
+
+// Quitting right after a long open block arrived prints all of it, in the
+// pieces that fit above the bottom region, before the shell's prompt: the
+// quit waits for the last piece (inlinePrinter.quit).
+func TestInlineQuitAfterLongTail(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Some words first.\n\n```\n")
+	var want []string
+	for i := 1; i <= 60; i++ {
+		fmt.Fprintf(&b, "codeline-%02d\n", i)
+		want = append(want, fmt.Sprintf("codeline-%02d", i))
+	}
+	tokens := append(chatserver.Words(b.String()), "the end\n```\n")
+	stop := make(chan struct{})
+	srv := httptest.NewServer(chatserver.NewHandler(chatserver.Options{Key: "sk-test",
+		Answer: chatserver.Answer{Tokens: tokens, Pause: time.Millisecond},
+		OnDelta: func(i int) {
+			if i == len(tokens)-1 { // the block stays open until the chat quits
+				<-stop
+			}
+		}}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) })
+	tt := inlineChat(t, srv, 100)
+	tt.keys("the question", "Enter")
+	tt.wait("codeline-60", 15*time.Second)
+	sb := tt.quit()
+	inOrder(t, sb, append(append([]string{"▌ the question", "Some words first."}, want...), "stopped", "shell$")...)
+	if strings.Contains(sb, "? help") {
+		t.Errorf("the status line was left in the scrollback:\n%s", sb)
+	}
 }

@@ -136,9 +136,8 @@ func newStallServer(t *testing.T, answer []string, pause time.Duration) *stallSe
 // resizeMidAnswer resizes the window from width a to b, back, and to b
 // again, each time while srv holds the answer in the middle of a
 // paragraph, once the open tail is drawn; the answer then goes on. (A
-// resize that lands while the terminal is still taking in a frame cannot
-// be told from one before it: such a frame is erased by the rows it took
-// at the width the printer last read; that race is not tested.)
+// resize while frames are still on their way to the terminal is the race
+// described at TermPrinter.Draw: see TestOneShotResizedRace.)
 func (tt *tmuxTerm) resizeMidAnswer(srv *stallServer, a, b int) {
 	tt.t.Helper()
 	for _, w := range []int{b, a, b} {
@@ -245,4 +244,56 @@ func TestOneShotResizedMidAnswer(t *testing.T) {
 			checkShownOnce(t, tt.scrollback(), answer)
 		})
 	}
+}
+
+// The resize race (see TermPrinter.Draw): a terminal resized every 53ms,
+// 100 and 60 columns in turn, while a steady stream is drawn, one-shot and
+// inline. Both fail today, in every try (partial copies of paragraphs'
+// first lines, a heading lost), so they run only with
+// PARLEY_TEST_RESIZE_RACE=1: they are kept to measure a fix by.
+func TestOneShotResizedRace(t *testing.T) {
+	answer := chatserver.Markdown(1500)
+	tt := startTmux(t, 100, 30, []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()},
+		"-m", "openai:m", "--base-url", resizeRaceServer(t, answer).URL, "-p", "the question")
+	stop := tt.keepResizing()
+	tt.exited(60 * time.Second)
+	stop()
+	tt.wait("shell$", 5*time.Second)
+	checkShownOnce(t, tt.scrollback(), answer)
+}
+
+func TestInlineResizedRace(t *testing.T) {
+	answer := chatserver.Markdown(1500)
+	tt := inlineChat(t, resizeRaceServer(t, answer), 100)
+	tt.keys("the question", "Enter")
+	stop := tt.keepResizing()
+	tt.wait("done", 60*time.Second)
+	stop()
+	checkShownOnce(t, tt.quit(), answer)
+}
+
+func resizeRaceServer(t *testing.T, answer []string) *httptest.Server {
+	t.Helper()
+	if os.Getenv("PARLEY_TEST_RESIZE_RACE") == "" {
+		t.Skip("the resize race is known (see TermPrinter.Draw): PARLEY_TEST_RESIZE_RACE=1 runs it")
+	}
+	return slowServer(t, answer, 2*time.Millisecond)
+}
+
+// keepResizing resizes the window to 60 and 100 columns in turn, every
+// 53ms, until the function it returns is called.
+func (tt *tmuxTerm) keepResizing() (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-quit:
+				return
+			case <-time.After(53 * time.Millisecond):
+			}
+			execTmux(tt.sock, "resize-window", "-t", "t", "-x", fmt.Sprint(100-40*(1-i%2)))
+		}
+	}()
+	return func() { close(quit); <-done }
 }

@@ -294,6 +294,12 @@ func (im *inlineModel) View() tea.View {
 	// the erase takes the whole old region and nothing else. (With the
 	// cursor in the input, the rows above it that re-wrapped were left
 	// behind, in the scrollback: partial copies of the answer's tail.)
+	// A resize that the terminal takes in while frames are still on their
+	// way to it is not handled: the scrollback then holds partial copies
+	// of paragraphs' first lines, as with the one-shot printer (see
+	// TermPrinter.Draw, TestInlineResizedRace). Bubble Tea moves the cursor
+	// by rows counted at the width it last heard of; which of its moves
+	// goes wrong is not traced.
 	screen := "\n"
 	if len(top) > 0 {
 		screen += strings.Join(top, "\n") + "\n"

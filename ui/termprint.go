@@ -92,6 +92,27 @@ func (p *TermPrinter) Close(error) error {
 // it to a new width, it takes the rows it takes at that width. A tail as
 // tall as the screen is not drawn until it settles, since the cursor
 // cannot move back above the screen.
+//
+// A resize that the terminal takes in while a frame is still on its way to
+// it is not handled (TestOneShotResizedRace, run on demand, shows it: a
+// window resized every 53ms while a steady stream is drawn fails in every
+// try). The frame's erase counts the old tail's rows at the width read
+// here; the terminal runs it at the width it has when it reads the frame.
+// tmux reads the pty and handles resizes in one loop, so a resize it
+// handles before reading frames already written (when its output is busy)
+// makes those frames run at the new width: narrowed, the erase stops short
+// and leaves the first rows of the old tail above the new frame (partial
+// copies of a paragraph's first lines in the scrollback); widened, with
+// lines wider than the old width (code), it goes too far and may take
+// lines printed for good. No later frame can tell which width a frame ran at.
+// There is no sound fix with output alone: every way back to the tail's
+// start depends on the width at some instant the printer cannot see.
+// Counting rows has this race; parking the cursor at the tail's start
+// moves the count to the move up after the tail (the same race); a saved
+// cursor (DECSC) is not moved when the screen scrolls as the tail is
+// written below the last row; asking for the cursor's position (DSR) needs
+// the terminal's input and races too. A resize between frames, the common
+// case, is handled: TestOneShotResizedMidAnswer.
 func (p *TermPrinter) Draw(final bool) error {
 	if p.sb.Empty() {
 		return nil
