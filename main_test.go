@@ -76,9 +76,14 @@ type result struct {
 // parley runs the command line in this process, as the binary would run
 // it with a clean environment (see cleanEnv), with stdin a pipe holding
 // stdin when it is not empty. Tests about processes, signals and
-// terminals run the binary instead (parleyBinary).
+// terminals run the binary instead (parleyBinary). With
+// PARLEY_TEST_BINARY set, parley runs the built binary too: CI runs the
+// command-line tests both ways, so each holds for the binary a user runs.
 func parley(t *testing.T, stdin string, env []string, args ...string) result {
 	t.Helper()
+	if os.Getenv("PARLEY_TEST_BINARY") != "" {
+		return parleyBinary(t, stdin, env, args...)
+	}
 	return inProcess(t.Context(), t, stdin, cleanEnv(t, env), args...)
 }
 
