@@ -1,8 +1,8 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"os"
 
 	"github.com/parley-chat/parley/attach"
 	"github.com/parley-chat/parley/internal/usage"
@@ -17,11 +17,10 @@ func loadAttachments(env *environment, paths []string, lim attach.Limits) ([]pro
 	if len(paths) == 0 {
 		return nil, nil
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return nil, fmt.Errorf("the working directory: %w", err)
+	if env.workDir == "" {
+		return nil, errors.New("the working directory cannot be read")
 	}
-	res, err := attach.Load(paths, wd, lim)
+	res, err := attach.Load(paths, env.workDir, lim)
 	if err != nil {
 		return nil, usage.Error{Err: err}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 
 	"github.com/parley-chat/parley/internal/config"
 	"github.com/parley-chat/parley/provider"
@@ -15,7 +14,6 @@ func runChat(ctx context.Context, env *environment, s config.Settings, w *setup,
 	req := w.request
 	req.Messages = conv.history
 	fitMemory(env.getenv)
-	wd, _ := os.Getwd() // empty: the chat's paths start where the process is
 	return ui.Run(ctx, ui.Options{
 		Provider:       w.prov,
 		Model:          w.spec,
@@ -31,7 +29,7 @@ func runChat(ctx context.Context, env *environment, s config.Settings, w *setup,
 		StateHome:      env.getenv("XDG_STATE_HOME"),
 		Attach:         files,
 		AttachLimits:   s.Attach,
-		WorkDir:        wd,
+		WorkDir:        env.workDir,
 		Inline:         s.Inline,
 	})
 }

@@ -101,8 +101,9 @@ type environment struct {
 	getenv         func(string) string
 
 	stdinTTY, stdoutTTY, stderrTTY bool
-	width, height                  int  // of the terminal on stdout; 80×24 when unknown
-	noColor                        bool // NO_COLOR is set
+	width, height                  int    // of the terminal on stdout; 80×24 when unknown
+	noColor                        bool   // NO_COLOR is set
+	workDir                        string // where relative paths start; "" when it cannot be read
 }
 
 // newEnvironment looks at the streams and the environment once.
@@ -112,6 +113,7 @@ func newEnvironment(stdin io.Reader, stdout, stderr io.Writer, getenv func(strin
 		stdinTTY: isTerminal(stdin), stdoutTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr),
 		width: 80, height: 24,
 		noColor: getenv("NO_COLOR") != "",
+		workDir: workDir(),
 	}
 	env.width, env.height = env.size()
 	return env
@@ -353,3 +355,9 @@ func exitCode(ctx context.Context, err error) int {
 
 // errInterrupted ends a run that the user interrupted.
 var errInterrupted = errors.New("interrupted")
+
+// workDir is the process's working directory, "" when it cannot be read.
+func workDir() string {
+	wd, _ := os.Getwd()
+	return wd
+}
