@@ -1,6 +1,11 @@
 package markdown
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
+)
 
 // Invisible padding
 //
@@ -48,11 +53,27 @@ func trimPlain(l string) string {
 	if len(t) == len(l) {
 		return l
 	}
+	// A prepended concatenation mark such as U+0600 joins the space after
+	// it into one cell (Unicode's grapheme rule GB9b): that space stays.
+	if r, n := utf8.DecodeLastRuneInString(t); n > 0 && joinsSpace(r) {
+		t = l[:len(t)+1]
+		if len(t) == len(l) {
+			return l
+		}
+	}
 	i := strings.LastIndex(t, "\x1b[")
 	if i < 0 || strings.HasPrefix(t[i:], "\x1b[m") || strings.HasPrefix(t[i:], "\x1b[0m") {
 		return t
 	}
 	return l
+}
+
+// joinsSpace reports whether r and a space after it make one grapheme
+// cluster.
+func joinsSpace(r rune) bool {
+	s := string(r) + " "
+	cluster, _, _, _ := uniseg.FirstGraphemeClusterInString(s, -1)
+	return len(cluster) == len(s)
 }
 
 // trimRuns drops the runs of spaces in a glyph-only style at the end of l:
