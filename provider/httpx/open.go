@@ -85,12 +85,25 @@ func Open(ctx context.Context, o provider.Options, c Call) (io.ReadCloser, error
 		log.Debug("api error", "provider", ep.Name, "err", ep.ScrubText(apiErr.Error()))
 		return nil, ep.Scrub(apiErr)
 	}
-	if err := checkType(ct, c.Accept, body); err != nil {
+	head, err := checkType(ct, c.Accept, body)
+	if err != nil {
 		body.Close()
 		return nil, ep.Scrub(fmt.Errorf("%s: %w", ep.Name, err))
 	}
+	if head != nil {
+		log.Debug("mislabelled stream taken for what it is", "provider", ep.Name, "content_type", ct, "as", c.Accept[0])
+		return &sniffedBody{Reader: io.MultiReader(bytes.NewReader(head), body), body: body}, nil
+	}
 	return body, nil
 }
+
+// sniffedBody is a body whose first bytes were read to see what it is.
+type sniffedBody struct {
+	io.Reader
+	body io.Closer
+}
+
+func (s *sniffedBody) Close() error { return s.body.Close() }
 
 // GetJSON sends c (a GET unless c.Method says otherwise), bounded by
 // o.Timeout, and decodes its JSON response, of at most 16 MiB, into v.
@@ -116,25 +129,67 @@ func getJSON(ctx context.Context, o provider.Options, c Call, v any) error {
 	return nil
 }
 
-func checkType(ct string, accept []string, body io.Reader) error {
+// checkType checks that a successful response of type ct is one of
+// accept. A body labelled otherwise (no type, text/plain, a wrong one) is
+// still taken when its first line has the shape of the first accepted
+// type, as the vendors' own SDKs take any body: start is then what was
+// read of it, to be read again. Anything else (an HTML page from a proxy,
+// a JSON error) is an error that quotes its start.
+func checkType(ct string, accept []string, body io.Reader) (start []byte, err error) {
 	if len(accept) == 0 {
-		return nil
+		return nil, nil
 	}
 	mt, _, _ := mime.ParseMediaType(ct)
 	for _, a := range accept {
 		if strings.EqualFold(mt, a) {
-			return nil
+			return nil, nil
 		}
 	}
 	if mt == "" {
 		mt = "no content type"
 	}
-	start, _ := io.ReadAll(io.LimitReader(body, 512))
+	start = firstLine(body, 512)
+	if looksLike(accept[0], start) {
+		return start, nil
+	}
 	msg := fmt.Sprintf("expected %s, got %s", accept[0], mt)
 	if s := provider.Snippet(start, 120); s != "" {
 		msg += ": " + s
 	}
-	return errors.New(msg)
+	return nil, errors.New(msg)
+}
+
+// firstLine reads body up to its first non-blank line's end, or max
+// bytes, or its end, whichever comes first: never waiting for more than a
+// line, since a stream may pause after its first event.
+func firstLine(body io.Reader, max int) []byte {
+	buf := make([]byte, 0, max)
+	for len(buf) < max {
+		n, err := body.Read(buf[len(buf):max])
+		buf = buf[:len(buf)+n]
+		if t := bytes.TrimLeft(buf, "\r\n"); bytes.ContainsAny(t, "\r\n") || err != nil {
+			break
+		}
+	}
+	return buf
+}
+
+// looksLike reports whether start, the first line of a body, has the
+// shape of media type mt: a server-sent event field (data:, event:, id:,
+// retry:, or a comment), or a JSON object (application/x-ndjson).
+func looksLike(mt string, start []byte) bool {
+	line := bytes.TrimLeft(start, "\r\n")
+	switch mt {
+	case provider.MediaEventStream:
+		for _, field := range []string{"data:", "event:", "id:", "retry:", ":"} {
+			if bytes.HasPrefix(line, []byte(field)) {
+				return true
+			}
+		}
+	case "application/x-ndjson":
+		return bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte("{"))
+	}
+	return false
 }
 
 // watchedBody is a response body under stream.WatchIdle, whose read

@@ -67,6 +67,29 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
+// A mislabelled stream is taken as soon as its first line is in: a server
+// that pauses after its first event has that event read at once, and the
+// bytes read to tell what the body is are read again.
+func TestOpenMislabelledStreamIsNotHeldBack(t *testing.T) {
+	first := "data: {\"n\":1}\n\n"
+	srv := streamtest.NewServer(t, streamtest.Response{
+		Header: http.Header{"Content-Type": {"text/plain"}},
+		Steps:  []streamtest.Step{streamtest.Write(first), streamtest.Flush(), streamtest.Stall()},
+	})
+	o, c := testCall(srv)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	rc, err := Open(ctx, o, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	got := make([]byte, len(first))
+	if _, err := io.ReadFull(rc, got); err != nil || string(got) != first {
+		t.Fatalf("read %q, %v; want %q", got, err, first)
+	}
+}
+
 func TestOpenRequest(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("data: x\n\n")))
 	o, c := testCall(srv)

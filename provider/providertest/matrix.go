@@ -40,6 +40,10 @@ type Wire struct {
 	// Resumes is set for a backend that reconnects after a lost stream;
 	// its reconnections are answered with 503.
 	Resumes bool
+	// Strict is set for a backend under EventSource's rules, which
+	// refuses a successful response of another media type; the others
+	// take a mislabelled body whose first line has the stream's shape.
+	Strict bool
 	// Known maps the names of cases that the backend is known to fail
 	// (or the start of their names: "malformed") to why. They are skipped
 	// with that reason, so that the gap shows in the test log.
@@ -123,6 +127,20 @@ func Faults(t *testing.T, b Backend, w Wire) {
 		page := "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>"
 		r := f.collect(t, provider.Options{}, streamtest.Status(http.StatusOK, "text/html; charset=utf-8", page))
 		f.failed(t, r, "expected "+w.ContentType+", got text/html", "502 Bad Gateway")
+	})
+	f.sub(t, "mislabelled 200", func(t *testing.T) {
+		// Servers label streams text/plain, octet-stream or nothing; the
+		// vendors' SDKs read them all. A wire under EventSource's rules
+		// refuses them, as a browser does.
+		body := strings.Join(f.w.Frames, "")
+		for _, ct := range []string{"text/plain; charset=utf-8", "application/octet-stream", ""} {
+			resp := streamtest.Response{Header: http.Header{"Content-Type": {ct}}, Steps: []streamtest.Step{streamtest.Chunks(body, 3)}}
+			if r := f.collect(t, provider.Options{}, resp); f.w.Strict {
+				f.failed(t, r, "expected "+f.w.ContentType)
+			} else {
+				f.complete(t, r)
+			}
+		}
 	})
 	f.sub(t, "cancel", func(t *testing.T) { f.cancel(t) })
 	f.sub(t, "cancel under load", func(t *testing.T) { f.cancelUnderLoad(t) })

@@ -178,6 +178,7 @@ func TestFaultMatrix(t *testing.T) {
 		Unknown:     "event: future\ndata: {\"x\": 1}\n\n",
 		KeepAlive:   ": ping\n\n",
 		Resumes:     true,
+		Strict:      true,
 	})
 }
 
