@@ -281,7 +281,9 @@ func resizeRaceServer(t *testing.T, answer []string) *httptest.Server {
 }
 
 // keepResizing resizes the window to 60 and 100 columns in turn, every
-// 53ms, until the function it returns is called.
+// 53ms (PARLEY_TEST_RESIZE_EVERY, a duration, changes it), until the
+// function it returns is called. Every 400ms or 1s passes at load 10;
+// every 100ms or 200ms still leaves two to five partial copies.
 func (tt *tmuxTerm) keepResizing() (stop func()) {
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -290,10 +292,18 @@ func (tt *tmuxTerm) keepResizing() (stop func()) {
 			select {
 			case <-quit:
 				return
-			case <-time.After(53 * time.Millisecond):
+			case <-time.After(resizeEvery()):
 			}
 			execTmux(tt.sock, "resize-window", "-t", "t", "-x", fmt.Sprint(100-40*(1-i%2)))
 		}
 	}()
 	return func() { close(quit); <-done }
+}
+
+// resizeEvery is how often keepResizing resizes.
+func resizeEvery() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("PARLEY_TEST_RESIZE_EVERY")); err == nil {
+		return d
+	}
+	return 53 * time.Millisecond
 }
