@@ -28,19 +28,23 @@ type benchCase struct {
 var pacedRates = []int{20, 100, 1000}
 
 func init() {
+	inline := func(r *runner, srv *pacedServer) (sample, error) { return r.pacedChat(srv, "--inline") }
 	for _, rate := range pacedRates {
 		tokens := func(c *config) int { return pacedTokens(float64(rate), c.paced) }
 		cases = append(cases,
 			benchCase{name: fmt.Sprintf("chat-%d", rate), title: fmt.Sprintf("interactive, %%s tokens at %d/s", rate),
-				tokens: tokens, rate: float64(rate), paced: (*runner).pacedChat},
+				tokens: tokens, rate: float64(rate), paced: func(r *runner, srv *pacedServer) (sample, error) { return r.pacedChat(srv) }},
+			benchCase{name: fmt.Sprintf("inline-%d", rate), title: fmt.Sprintf("inline chat, %%s tokens at %d/s", rate),
+				tokens: tokens, rate: float64(rate), paced: inline},
 			benchCase{name: fmt.Sprintf("terminal-%d", rate), title: fmt.Sprintf("one-shot on a terminal, %%s tokens at %d/s", rate),
 				tokens: tokens, rate: float64(rate), paced: (*runner).pacedTerminal})
 	}
-	// TODO(issue 17): inline-20, inline-100, inline-1000 once the inline
-	// chat exists (see pacedChat).
-	cases = append(cases, benchCase{name: "idle", title: "interactive, idle (%s tokens: none asked for)",
-		tokens: func(*config) int { return chatserver.MinTokens }, rate: -1, // the server is never asked
-		paced: func(r *runner, _ *pacedServer) (sample, error) { return r.idle(r.pacedFor) }})
+	none := func(*config) int { return chatserver.MinTokens }
+	cases = append(cases,
+		benchCase{name: "idle", title: "interactive, idle (%s tokens: none asked for)", tokens: none, rate: -1, // the server is never asked
+			paced: func(r *runner, _ *pacedServer) (sample, error) { return r.idle(r.pacedFor) }},
+		benchCase{name: "idle-inline", title: "inline chat, idle (%s tokens: none asked for)", tokens: none, rate: -1,
+			paced: func(r *runner, _ *pacedServer) (sample, error) { return r.idle(r.pacedFor, "--inline") }})
 }
 
 var cases = []benchCase{

@@ -220,13 +220,11 @@ func (c *cpuMeter) share() float64 {
 
 // pacedChat opens the chat, sends the prompt and follows a paced answer:
 // the CPU share between the first and the last word on screen, each
-// marker's latency, then Ctrl+D.
-//
-// TODO(issue 17): the inline chat (--inline), once it exists, gets the
-// same cases: the same steps with the flag, on the main screen.
-func (r *runner) pacedChat(srv *pacedServer) (sample, error) {
+// marker's latency, then Ctrl+D. flags go to the chat's command line
+// (--inline for the inline chat's cases).
+func (r *runner) pacedChat(srv *pacedServer, flags ...string) (sample, error) {
 	var s sample
-	p, err := r.openTyped(&s, srv.URL)
+	p, err := r.openTyped(&s, srv.URL, flags...)
 	if err != nil {
 		return s, err
 	}
@@ -297,10 +295,11 @@ func (r *runner) followPaced(s *sample, p *ptyRun, first, last *watch, from time
 	return cpu, nil
 }
 
-// idle opens the chat and measures its CPU share while nothing happens.
-func (r *runner) idle(d time.Duration) (sample, error) {
+// idle opens the chat, with flags, and measures its CPU share while
+// nothing happens.
+func (r *runner) idle(d time.Duration, flags ...string) (sample, error) {
 	var s sample
-	p, err := r.openChat(&s, "http://127.0.0.1:9/v1")
+	p, err := r.openChat(&s, "http://127.0.0.1:9/v1", flags...)
 	if err != nil {
 		return s, err
 	}

@@ -103,10 +103,12 @@ var rows = []row{
 	// server writing a marker word to the word on screen.
 	{caseName: "idle", work: "CPU share, from 1 s after the first frame", m: mShare, target: target{max: 1}, paced: true},
 	{caseName: "idle", work: "peak RSS", m: mRSS, paced: true},
+	{caseName: "idle-inline", work: "CPU share, from 1 s after the first frame", m: mShare, target: target{max: 1}, paced: true},
+	{caseName: "idle-inline", work: "peak RSS", m: mRSS, paced: true},
 }
 
 func init() {
-	for _, kind := range []string{"chat", "terminal"} {
+	for _, kind := range []string{"chat", "inline", "terminal"} {
 		for _, rate := range pacedRates {
 			name := fmt.Sprintf("%s-%d", kind, rate)
 			var share target

@@ -115,10 +115,10 @@ func (r *runner) interactive(baseURL string) (sample, error) {
 // openChat starts the chat against baseURL on a new terminal and waits
 // for its first frame, the time to which is s.startup. The caller closes
 // the run when err is nil.
-func (r *runner) openChat(s *sample, baseURL string) (*ptyRun, error) {
+func (r *runner) openChat(s *sample, baseURL string, flags ...string) (*ptyRun, error) {
 	t := newTerminal(r.cols, r.rows)
 	frame := t.watch(spec)
-	p, err := r.startOn(t, "-m", spec, "--base-url", baseURL, "--no-save")
+	p, err := r.startOn(t, append([]string{"-m", spec, "--base-url", baseURL, "--no-save"}, flags...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +135,8 @@ func (r *runner) openChat(s *sample, baseURL string) (*ptyRun, error) {
 // openTyped opens the chat as openChat does and types the prompt into it,
 // without sending it, and waits until it shows: what a measure of an
 // answer starts from. The caller closes the run when err is nil.
-func (r *runner) openTyped(s *sample, baseURL string) (*ptyRun, error) {
-	p, err := r.openChat(s, baseURL)
+func (r *runner) openTyped(s *sample, baseURL string, flags ...string) (*ptyRun, error) {
+	p, err := r.openChat(s, baseURL, flags...)
 	if err != nil {
 		return nil, err
 	}
