@@ -97,6 +97,24 @@ func Open(ctx context.Context, o provider.Options, c Call) (io.ReadCloser, error
 	return body, nil
 }
 
+// Leading reads rc up to its first byte that is not white space and
+// returns that byte (0 if the body ends or fails first) and a body that
+// reads the same bytes as rc would have.
+func Leading(rc io.ReadCloser) (io.ReadCloser, byte) {
+	var head []byte
+	buf := make([]byte, 64)
+	for {
+		n, err := rc.Read(buf)
+		head = append(head, buf[:n]...)
+		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 {
+			return &sniffedBody{Reader: io.MultiReader(bytes.NewReader(head), rc), body: rc}, t[0]
+		}
+		if err != nil {
+			return &sniffedBody{Reader: io.MultiReader(bytes.NewReader(head), rc), body: rc}, 0
+		}
+	}
+}
+
 // sniffedBody is a body whose first bytes were read to see what it is.
 type sniffedBody struct {
 	io.Reader

@@ -91,13 +91,29 @@ type chunk struct {
 }
 
 type choice struct {
-	Index int `json:"index"`
-	Delta struct {
-		Content          string `json:"content"`
-		ReasoningContent string `json:"reasoning_content"`
-		Reasoning        string `json:"reasoning"`
-	} `json:"delta"`
+	Index        int     `json:"index"`
+	Delta        delta   `json:"delta"`
 	FinishReason *string `json:"finish_reason"`
+}
+
+// delta is what a chunk adds to the answer; a whole completion's message
+// has the same fields.
+type delta struct {
+	Content          string `json:"content"`
+	ReasoningContent string `json:"reasoning_content"`
+	Reasoning        string `json:"reasoning"`
+}
+
+// completion is a whole chat completion, not streamed: what a server that
+// ignores "stream": true answers, in one JSON document.
+type completion struct {
+	Choices []struct {
+		Index        int     `json:"index"`
+		Message      delta   `json:"message"`
+		FinishReason *string `json:"finish_reason"`
+	} `json:"choices"`
+	Usage *usage          `json:"usage"`
+	Error json.RawMessage `json:"error"`
 }
 
 type usage struct {
@@ -132,7 +148,6 @@ func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
 	if string(data) == "[DONE]" {
 		return true, nil
 	}
-	finished := d.reason != ""
 	var ch chunk
 	if marked := provider.KeepSurrogates(data); !parseFast(marked, &ch) {
 		ch = chunk{}
@@ -140,6 +155,26 @@ func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
 			return false, provider.Malformed(d.name, "chunk", s, err, data)
 		}
 	}
+	return false, d.apply(&ch, data, s)
+}
+
+// whole processes a whole completion, data, as the one chunk of an
+// answer.
+func (d *decoder) whole(data []byte, s provider.Sink) error {
+	var c completion
+	if err := json.Unmarshal(data, &c); err != nil {
+		return provider.Malformed(d.name, "completion", s, err, data)
+	}
+	ch := chunk{Usage: c.Usage, Error: c.Error}
+	for _, cc := range c.Choices {
+		ch.Choices = append(ch.Choices, choice{Index: cc.Index, Delta: cc.Message, FinishReason: cc.FinishReason})
+	}
+	return d.apply(&ch, data, s)
+}
+
+// apply takes in ch, parsed from data.
+func (d *decoder) apply(ch *chunk, data []byte, s provider.Sink) error {
+	finished := d.reason != ""
 	if len(ch.Error) > 0 && string(ch.Error) != "null" {
 		var raw struct{ Error json.RawMessage } // as sent, without markers
 		json.Unmarshal(data, &raw)
@@ -147,7 +182,7 @@ func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
 		if msg == "" {
 			msg = provider.Snippet(raw.Error, 200)
 		}
-		return false, &provider.APIError{Provider: d.name, Type: typ, Message: msg, Advice: provider.StreamAdvice(typ)}
+		return &provider.APIError{Provider: d.name, Type: typ, Message: msg, Advice: provider.StreamAdvice(typ)}
 	}
 	for _, c := range ch.Choices {
 		if c.Index != 0 {
@@ -155,7 +190,7 @@ func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
 		}
 		dl := c.Delta
 		if !s.Reasoning(dl.ReasoningContent) || !s.Reasoning(dl.Reasoning) || !d.think.feed(dl.Content, s) {
-			return false, provider.ErrStopped
+			return provider.ErrStopped
 		}
 		if c.FinishReason != nil && *c.FinishReason != "" {
 			d.reason = *c.FinishReason
@@ -168,7 +203,7 @@ func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
 		u := ch.XGroq.Usage.usage()
 		d.usage, d.usageAfter = &u, finished
 	}
-	return false, nil
+	return nil
 }
 
 // Event handles one event for httpx.Backend.ReadEvents. The answer ends at

@@ -13,12 +13,14 @@ package openai
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/provider/httpx"
+	"github.com/parley-chat/parley/stream"
 )
 
 // DefaultBaseURL is OpenAI's own endpoint.
@@ -106,12 +108,39 @@ func fix(r *chatRequest, err error) bool {
 func (c *Client) attempt(ctx context.Context, e *provider.Emitter, body []byte, model string) (string, error) {
 	rc, err := c.b.Open(ctx, httpx.Call{
 		Method: http.MethodPost, URL: c.b.Base + "/chat/completions",
-		Header: c.header(), Body: body, Model: model, Accept: []string{provider.MediaEventStream},
+		Header: c.header(), Body: body, Model: model, Accept: []string{provider.MediaEventStream, "application/json"},
 	})
 	if err != nil {
 		return "", err
 	}
+	// A server that ignores "stream": true answers with the whole
+	// completion, or a 200 with an error, as one JSON document.
+	rc, first := httpx.Leading(rc)
+	if first == '{' {
+		return c.readWhole(rc, e)
+	}
 	return c.b.ReadEvents(rc, e, &decoder{name: c.Name()})
+}
+
+// maxWhole bounds a completion that comes whole.
+const maxWhole = 16 << 20
+
+// readWhole reads an answer that came as one JSON document.
+func (c *Client) readWhole(rc io.ReadCloser, e *provider.Emitter) (string, error) {
+	defer rc.Close()
+	c.b.Logger().Debug("the answer came whole, not streamed", "provider", c.Name())
+	data, err := io.ReadAll(io.LimitReader(rc, maxWhole+1))
+	if err == nil && len(data) > maxWhole {
+		err = stream.ErrTooLarge
+	}
+	if err != nil {
+		return "", httpx.ReadFailed(e, c.Name(), err)
+	}
+	d := &decoder{name: c.Name()}
+	if err := d.whole(data, e); err != nil {
+		return "", err
+	}
+	return d.Finish(e)
 }
 
 // ListModels returns the IDs that GET /models lists, sorted.

@@ -43,6 +43,45 @@ func TestTranscripts(t *testing.T) {
 		providertest.Case{File: "groq.sse", Answer: answer{Text: "Fast.", Reason: "stop", Usage: usage{InputTokens: 40, OutputTokens: 3}}})
 }
 
+// A server that ignores "stream": true sends the whole completion as one
+// JSON document: it is the answer, with its reasoning, usage and finish
+// reason, as if streamed.
+func TestWholeCompletion(t *testing.T) {
+	type answer = providertest.Answer
+	type usage = provider.Usage
+	providertest.Transcripts(t, backend, "application/json", []int{1, 7, 1 << 20},
+		providertest.Case{File: "whole.json", Answer: answer{Text: "Hello, world", Reason: "stop", Usage: usage{InputTokens: 9, OutputTokens: 3}}},
+		providertest.Case{File: "whole_reasoning.json", Answer: answer{Text: "9.9 is larger.", Reasoning: "9.11 vs 9.9: 0.90 > 0.11.", Reason: "stop",
+			Usage: usage{InputTokens: 15, OutputTokens: 120, ReasoningTokens: 100}}},
+		providertest.Case{File: "whole_think.json", Answer: answer{Text: "Hello!", Reasoning: "\nThe user says hi.\n", Reason: "stop",
+			Usage: usage{InputTokens: 6, OutputTokens: 25}}},
+		providertest.Case{File: "whole_length.json", Answer: answer{Text: "Once upon", Reason: "length", Usage: usage{InputTokens: 5, OutputTokens: 2},
+			Notice: provider.MsgMaxTokens}})
+}
+
+// A 200 whose JSON body is an error, or not a completion, fails in the
+// server's words; a body cut short is lost, never an empty answer.
+func TestWholeCompletionFailures(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		resp streamtest.Response
+		want []string
+	}{
+		{"error", streamtest.Status(200, "application/json", `{"error":{"message":"The model is overloaded.","type":"server_error"}}`),
+			[]string{"openai", "The model is overloaded."}},
+		{"malformed", streamtest.Status(200, "application/json", `{"choices":[{"message":{"content":"Hel`),
+			[]string{"malformed"}},
+		{"cut", streamtest.Response{Header: http.Header{"Content-Type": {"application/json"}},
+			Steps: []streamtest.Step{streamtest.Write(`{"choices":[{"message":{"content":"Hel`), streamtest.Flush(), streamtest.Drop()}},
+			[]string{"openai: unexpected EOF"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := providertest.Stream(t, newClient(streamtest.NewServer(t, tt.resp), provider.Options{}), hello)
+			providertest.Failed(t, r, providertest.Failure{Want: tt.want, Secret: testKey})
+		})
+	}
+}
+
 func TestRequest(t *testing.T) {
 	got, body := providertest.Sent[map[string]any](t, backend, streamtest.Stream(streamtest.Write(providertest.Transcript(t, "basic.sse"))), hello)
 	if got.Path != "/v1/chat/completions" || got.Header.Get("Authorization") != "Bearer "+testKey {
