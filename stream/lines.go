@@ -32,15 +32,10 @@ func (d *Decoder) line() ([]byte, bool) {
 				return d.cut(eol)
 			}
 			scanned = d.end - d.start
-			if scanned > d.max {
-				d.err = &SizeError{Limit: d.max}
+			if !d.more() {
 				return nil, false
 			}
-		}
-		if d.eof {
-			d.err = d.rerr
-			return nil, false
-		}
+		} // not started yet: the input has not ended (see startStream)
 		d.fill()
 	}
 }
@@ -62,8 +57,7 @@ func (d *Decoder) startStream() {
 // terminator.
 func (d *Decoder) cut(eol int) ([]byte, bool) {
 	line := d.buf[d.start:eol]
-	if len(line) > d.max {
-		d.err = &SizeError{Limit: d.max}
+	if d.tooLong(line) {
 		return nil, false
 	}
 	next := eol + 1
@@ -140,6 +134,32 @@ type window struct {
 	max        int
 	eof        bool  // the reader has nothing more
 	rerr       error // the error that ended the reader (nil for io.EOF), reported once buf is used up
+	err        error // the error that ended the stream
+}
+
+// tooLong reports whether line is longer than a line may be, and then
+// ends the stream with a *SizeError.
+func (w *window) tooLong(line []byte) bool {
+	if len(line) > w.max {
+		w.err = &SizeError{Limit: w.max}
+		return true
+	}
+	return false
+}
+
+// more is asked when buf[start:end] holds no line terminator: it reports
+// whether to read on. It does not when those bytes are already too long
+// for a line (ending the stream with a *SizeError) or when the input has
+// ended (with the reader's error, nil for a clean end).
+func (w *window) more() bool {
+	if w.tooLong(w.buf[w.start:w.end]) {
+		return false
+	}
+	if w.eof {
+		w.err = w.rerr
+		return false
+	}
+	return true
 }
 
 // fill reads more input into buf. When buf is full, its content moves to

@@ -35,7 +35,6 @@ func (e *LineError) Unwrap() error { return ErrNotJSON }
 // a newline counts when the stream ends cleanly.
 type NDJSONReader struct {
 	window
-	err  error
 	line int // number of the current line
 	cur  []byte
 }
@@ -96,19 +95,13 @@ func (n *NDJSONReader) next() ([]byte, bool) {
 		if i := bytes.IndexByte(n.buf[n.start+scanned:n.end], '\n'); i >= 0 {
 			line := n.buf[n.start : n.start+scanned+i]
 			n.start += scanned + i + 1
-			if len(line) > n.max {
-				n.err = &SizeError{Limit: n.max}
+			if n.tooLong(line) {
 				return nil, false
 			}
 			return line, true
 		}
 		scanned = n.end - n.start
-		if scanned > n.max {
-			n.err = &SizeError{Limit: n.max}
-			return nil, false
-		}
-		if n.eof {
-			n.err = n.rerr
+		if !n.more() {
 			if n.err != nil || scanned == 0 {
 				return nil, false // a line cut by a failed read is not parsed
 			}

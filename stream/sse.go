@@ -90,9 +90,8 @@ type Event struct {
 type Decoder struct {
 	window
 
-	started bool  // the BOM check has been done
-	skipLF  bool  // the previous line ended in CR; a following LF belongs to it
-	err     error // the error that ended the stream
+	started bool // the BOM check has been done
+	skipLF  bool // the previous line ended in CR; a following LF belongs to it
 	lf, cr  nextByte
 
 	data      []byte // the data buffer, each line ending in LF

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -139,11 +137,7 @@ func TestListModels(t *testing.T) {
 
 func FuzzParseEvent(f *testing.F) {
 	for _, name := range []string{"text.sse", "thinking.sse", "max_tokens.sse", "overloaded.sse"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		for block := range strings.SplitSeq(string(b), "\n\n") {
+		for block := range strings.SplitSeq(providertest.Transcript(f, name), "\n\n") {
 			typ, data, _ := strings.Cut(block, "\ndata: ")
 			f.Add(strings.TrimPrefix(typ, "event: "), []byte(data))
 		}

@@ -15,39 +15,32 @@ func TestLimitField(t *testing.T) {
 	groq := provider.Presets()["groq"]
 	custom := provider.Endpoint{Name: "work", Type: provider.TypeOpenAI, MaxTokensField: "max_completion_tokens"}
 	tests := []struct {
-		ep    provider.Endpoint
-		model string
-		field string
+		ep     provider.Endpoint
+		field  string
+		models []string
 	}{
-		{openai, "gpt-4o-mini", "max_tokens"},
-		{openai, "gpt-4.1", "max_tokens"},
-		{openai, "o1", "max_completion_tokens"},
-		{openai, "o3-mini", "max_completion_tokens"},
-		{openai, "o4-mini-2025-04-16", "max_completion_tokens"},
-		{openai, "gpt-5", "max_completion_tokens"},
-		{openai, "gpt-5-mini", "max_completion_tokens"},
-		{openai, "gpt-5.1", "max_completion_tokens"},
-		{openai, "o3x", "max_tokens"},
-		{openai, "gpt-50", "max_tokens"},
-		{groq, "o3-mini", "max_tokens"},
-		{groq, "gpt-5", "max_tokens"},
-		{custom, "llama3", "max_completion_tokens"},
+		{openai, "max_tokens", []string{"gpt-4o-mini", "gpt-4.1", "o3x", "gpt-50"}},
+		{openai, "max_completion_tokens", []string{"o1", "o3-mini", "o4-mini-2025-04-16", "gpt-5", "gpt-5-mini", "gpt-5.1"}},
+		{groq, "max_tokens", []string{"o3-mini", "gpt-5"}},
+		{custom, "max_completion_tokens", []string{"llama3"}},
 	}
 	for _, tt := range tests {
-		req := hello
-		req.Model, req.MaxTokens = tt.model, 300
-		body, err := json.Marshal(newChatRequest(tt.ep, req))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
-		json.Unmarshal(body, &m)
 		other := "max_tokens"
 		if tt.field == other {
 			other = "max_completion_tokens"
 		}
-		if m[tt.field] != 300.0 || m[other] != nil {
-			t.Errorf("%s %s: body %s, want %s only", tt.ep.Name, tt.model, body, tt.field)
+		for _, model := range tt.models {
+			req := hello
+			req.Model, req.MaxTokens = model, 300
+			body, err := json.Marshal(newChatRequest(tt.ep, req))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			json.Unmarshal(body, &m)
+			if m[tt.field] != 300.0 || m[other] != nil {
+				t.Errorf("%s %s: body %s, want %s only", tt.ep.Name, model, body, tt.field)
+			}
 		}
 	}
 	// No limit, no field.
