@@ -52,6 +52,7 @@ type inlinePrintedMsg struct{}
 
 func newInlineModel(m *Model) *inlineModel {
 	m.in.SetVirtualCursor(true) // the terminal's cursor stays at the region's top: see View
+	m.styleInput()
 	m.att.prompt.SetVirtualCursor(true)
 	m.tr.hidden = true // answers are rendered once, by the printer's Scrollback
 	m.inputView = m.in.View()

@@ -308,13 +308,26 @@ func (m *Model) fitInput() {
 	}
 }
 
+// styleInput gives the input the styles of the theme. A virtual cursor
+// (the inline chat draws its own) is steady: the textarea would arm a
+// blink timer at every key that moves it, a wake-up that shows nothing,
+// as the chat does not route blink messages. The terminal's own cursor,
+// the full-screen chat's, blinks at no cost to us and is left as it is.
+func (m *Model) styleInput() {
+	st := m.c.styles.Input
+	if m.in.VirtualCursor() {
+		st.Cursor.Blink = false
+	}
+	m.in.SetStyles(st)
+}
+
 func (m *Model) setTheme(theme string) {
 	if theme == m.c.styles.Theme {
 		return
 	}
 	m.c.styles = newStyles(theme)
 	m.help.Styles = m.c.styles.Help
-	m.in.SetStyles(m.c.styles.Input)
+	m.styleInput()
 	m.fitInput()
 	m.tr.layout()
 }
