@@ -54,25 +54,26 @@ func streamingModel(b *testing.B, history int) *Model {
 	return m
 }
 
-// deliver gives m's streaming answer text, a word a chunk, in one frame.
+// deliver gives m's streaming answer text, a word a batch, and renders a
+// frame.
 func deliver(m *Model, text string) {
-	var chunks []provider.Chunk
 	for _, w := range strings.SplitAfter(text, " ") {
 		if w != "" {
-			chunks = append(chunks, provider.Chunk{Kind: provider.KindText, Text: w})
+			m.Update(chunksMsg{gen: m.ex.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: w}}})
 		}
 	}
-	m.Update(chunksMsg{gen: m.ex.gen, chunks: chunks})
+	m.Update(frameMsg{gen: m.ex.gen})
 }
 
-// frames measures b.N frames of m's streaming answer, each a delta that
-// renders it (and View when view is set).
+// frames measures b.N frames of m's streaming answer, each a delta and
+// the frame that renders it (and View when view is set).
 func frames(b *testing.B, m *Model, view bool) {
 	delta := []provider.Chunk{{Kind: provider.KindText, Text: "more "}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.Update(chunksMsg{gen: m.ex.gen, chunks: delta})
+		m.Update(frameMsg{gen: m.ex.gen})
 		if view {
 			_ = m.View()
 		}
@@ -106,6 +107,18 @@ func BenchmarkView(b *testing.B) {
 				_ = m.View()
 			}
 		})
+	}
+}
+
+// BenchmarkChunks measures the hot path between frames: a batch of deltas
+// is applied without rendering.
+func BenchmarkChunks(b *testing.B) {
+	m := streamingModel(b, 100)
+	delta := []provider.Chunk{{Kind: provider.KindText, Text: "tok "}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(chunksMsg{gen: m.ex.gen, chunks: delta})
 	}
 }
 

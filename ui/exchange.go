@@ -30,8 +30,8 @@ type exchange struct {
 	pend   *pending           // what the exchange replaces, until its first words
 	stats  stats
 
-	rd        *reader   // the stream's chunks, a frame at a time; nil before it opens
-	lastFrame time.Time // when the last frame of the answer was rendered
+	framePending bool      // a frame of the answer is scheduled
+	lastFrame    time.Time // when the last frame of the answer was rendered
 }
 
 // begin starts an exchange that streams into answer a, at now, and returns
@@ -40,7 +40,7 @@ type exchange struct {
 func (x *exchange) begin(parent context.Context, a *entry, now time.Time) context.Context {
 	x.gen++
 	ctx, cancel := context.WithCancel(parent)
-	x.cancel, x.answer, x.rd = cancel, a, nil
+	x.cancel, x.answer = cancel, a
 	x.stats = stats{state: stateConnecting, started: now, progress: -1}
 	return ctx
 }
@@ -59,6 +59,7 @@ func (x *exchange) end(s state) {
 		x.cancel = nil
 	}
 	x.gen++
+	x.framePending = false
 	x.stats.state = s
 }
 
@@ -75,6 +76,26 @@ func (x *exchange) delta(now time.Time) {
 	st.last, st.notice = now, notice{}
 	st.deltas++
 	st.state = stateStreaming
+}
+
+// nextFrame schedules the next frame of exchange gen, unless one is
+// scheduled already.
+func (x *exchange) nextFrame(gen int) tea.Cmd {
+	if x.framePending {
+		return nil
+	}
+	x.framePending = true
+	return frameTick(gen, x.lastFrame)
+}
+
+// framing takes the frame of exchange gen that was scheduled, and reports
+// whether that exchange is still the current one.
+func (x *exchange) framing(gen int) bool {
+	if gen != x.gen {
+		return false
+	}
+	x.framePending = false
+	return true
 }
 
 // save writes the end of the exchange that just ended in state s with
@@ -226,39 +247,25 @@ func (m *Model) opened(msg streamOpenedMsg) tea.Cmd {
 		return m.fail(msg.err)
 	}
 	m.ex.stats.state = stateWaiting
-	m.ex.rd = newReader(msg.ch)
-	return m.ex.rd.next(msg.gen, time.Time{})
+	return readChunks(msg.ch, msg.gen)
 }
 
-// received applies the chunks that arrived since the last frame and renders
-// the next one; the last chunk ends the exchange and is shown at once.
+// received applies a batch of chunks. Rendering waits for the next frame,
+// except for the last chunk, which is shown at once.
 func (m *Model) received(msg chunksMsg) tea.Cmd {
 	if !m.ex.live(msg.gen) {
 		return nil // a stopped or replaced exchange
 	}
-	if cmd, done := m.applyAll(msg.chunks); done {
-		return cmd
+	for _, c := range msg.chunks {
+		if cmd, done := m.apply(c); done {
+			return cmd
+		}
 	}
 	if msg.closed {
 		// Neither a Finish nor an Error: never taken for a whole answer.
 		return m.fail(provider.ErrIncomplete)
 	}
-	cmd := m.frame()
-	m.ex.lastFrame = time.Now()
-	if msg.r == nil {
-		return cmd // made by hand
-	}
-	return tea.Batch(cmd, msg.r.next(msg.gen, m.ex.lastFrame.Add(frameInterval)))
-}
-
-// applyAll applies chunks in turn; done is true once the exchange has ended.
-func (m *Model) applyAll(chunks []provider.Chunk) (tea.Cmd, bool) {
-	for _, c := range chunks {
-		if cmd, done := m.apply(c); done {
-			return cmd, true
-		}
-	}
-	return nil, false
+	return tea.Batch(readChunks(msg.ch, msg.gen), m.ex.nextFrame(msg.gen))
 }
 
 // apply applies one chunk; done is true once the exchange has ended.
@@ -313,7 +320,11 @@ func (m *Model) waited(msg waitTickMsg) tea.Cmd {
 
 // frame renders the streaming answer if deltas arrived since the last one,
 // or if it shows less than it has (a burst larger than frameBudget).
-func (m *Model) frame() tea.Cmd {
+func (m *Model) frame(msg frameMsg) tea.Cmd {
+	if !m.ex.framing(msg.gen) {
+		return nil
+	}
+	defer func() { m.ex.lastFrame = time.Now() }()
 	if a := m.ex.answer; a != nil && (a.dirty || a.md.Behind()) {
 		return m.step(a)
 	}
@@ -356,15 +367,8 @@ func (*Model) catchUp(a *entry) tea.Cmd {
 	return func() tea.Msg { return catchUpMsg{a} }
 }
 
-// stop cancels the running exchange and keeps what arrived, as it stands:
-// the chunks that came since the last frame too.
+// stop cancels the running exchange and keeps what arrived, as it stands.
 func (m *Model) stop() tea.Cmd {
-	if r := m.ex.rd; r != nil && m.ex.running() {
-		chunks, _ := r.take()
-		if cmd, done := m.applyAll(chunks); done {
-			return cmd // the stream ended meanwhile, or failed
-		}
-	}
 	return m.finish(stateStopped, nil)
 }
 

@@ -208,16 +208,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case streamOpenedMsg:
 		cmd = m.opened(msg)
 	case chunksMsg:
-		// The hot path: a frame of the streaming answer. The input and its
-		// cursor are as they were unless the state changed.
+		// The hot path: the status line waits for the next frame unless
+		// the state changed.
 		before := m.ex.stats.state
 		cmd := m.received(msg)
 		if m.ex.stats.state != before {
 			m.refreshStatus()
 			m.compose()
-			return m, cmd
 		}
-		return m, m.framed(cmd)
+		return m, cmd
+	case frameMsg:
+		return m, m.framed(m.frame(msg))
 	case catchUpMsg:
 		return m, m.framed(m.caughtUp(msg))
 	case exactMsg:

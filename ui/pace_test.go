@@ -23,7 +23,9 @@ func TestBurstIsShownInSteps(t *testing.T) {
 		fmt.Fprintf(&b, "Paragraph %d says a few words about nothing much, to fill the screen.\n\n", i)
 	}
 	b.WriteString("The last word is Ptarmigan.\n")
-	_, cmd := m.Update(chunksMsg{gen: m.ex.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: b.String()}}})
+	m.Update(chunksMsg{gen: m.ex.gen, chunks: []provider.Chunk{{Kind: provider.KindText, Text: b.String()}}})
+
+	_, cmd := m.Update(frameMsg{gen: m.ex.gen})
 	if !m.ex.answer.md.Behind() || strings.Contains(screenOf(m), "Ptarmigan") {
 		t.Fatal("the first frame showed the whole burst")
 	}

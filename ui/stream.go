@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,8 +10,7 @@ import (
 )
 
 // frameInterval is the shortest time between two renders of a streaming
-// answer, from the end of one to the start of the next: deltas arriving in
-// between are coalesced into one render.
+// answer: deltas arriving in between are coalesced into one render.
 const frameInterval = time.Second / 60
 
 // frameBudget is how much more of an answer's text a frame shows at most:
@@ -20,6 +18,10 @@ const frameInterval = time.Second / 60
 // that (a fast local server, a buffering proxy) appears in steps, with key
 // presses read between them, instead of in one long render.
 const frameBudget = 16 << 10
+
+// maxBatch bounds the chunks one message carries, so that a flood of
+// deltas still lets key presses through between two batches.
+const maxBatch = 4096
 
 // streamOpenedMsg reports that Provider.Stream returned for exchange gen,
 // and where the answer is being saved.
@@ -53,107 +55,40 @@ func openStream(ctx context.Context, p provider.Provider, req provider.Request, 
 	}
 }
 
-// chunksMsg carries the chunks of exchange gen's stream that arrived since
-// the last one, and is the answer's next frame. closed says the channel was
-// closed.
+// chunksMsg carries every chunk that was waiting on the stream of exchange
+// gen: the first one waited for, the others already buffered. closed says
+// the channel was closed.
 type chunksMsg struct {
 	gen    int
-	r      *reader // nil for a message made by hand
+	ch     <-chan provider.Chunk
 	chunks []provider.Chunk
 	closed bool
 }
 
-// reader takes an exchange's chunks off the provider's channel as they come,
-// in a goroutine of its own, and hands them to the chat a frame at a time.
-// The chat so wakes at most once a frame however fast tokens come (a
-// message per token costs a goroutine, an Update and a View each), and a
-// burst never waits in the channel's small buffer while a frame renders:
-// what arrives meanwhile is kept here, however much it is.
-//
-// The goroutine starts with the first read and ends when the channel is
-// closed, which a provider does promptly once the request's context is
-// cancelled (see provider.Provider): it never outlives its request.
-type reader struct {
-	ch    <-chan provider.Chunk
-	start sync.Once
-	ready chan struct{} // one slot: buf went from empty to not empty
-	done  chan struct{} // closed once the stream's final chunk came or its channel closed
-
-	mu     sync.Mutex
-	buf    []provider.Chunk // arrived, not taken yet
-	closed bool             // the channel was closed
-}
-
-func newReader(ch <-chan provider.Chunk) *reader {
-	return &reader{ch: ch, ready: make(chan struct{}, 1), done: make(chan struct{})}
-}
-
-// pump reads the channel to its end.
-func (r *reader) pump() {
-	defer logPanic()
-	ended := false
-	end := func() {
-		if !ended {
-			ended = true
-			close(r.done)
-		}
-	}
-	for c := range r.ch {
-		r.mu.Lock()
-		r.buf = append(r.buf, c)
-		first := len(r.buf) == 1
-		r.mu.Unlock()
-		if first {
-			select {
-			case r.ready <- struct{}{}:
-			default: // a wake-up is waiting already
-			}
-		}
-		if c.Kind == provider.KindFinish || c.Kind == provider.KindError {
-			end() // the last chunk: the chat takes it at once
-		}
-	}
-	r.mu.Lock()
-	r.closed = true
-	r.mu.Unlock()
-	end()
-}
-
-// take returns what arrived since the last take, and whether the channel
-// was closed.
-func (r *reader) take() ([]provider.Chunk, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	got := r.buf
-	r.buf = nil // the chat may hold got a while: never appended to again
-	return got, r.closed
-}
-
-// next waits for the next chunk of exchange gen, then until due, the time of
-// the next frame (at once when that is past: the first token after a pause
-// shows without waiting), and returns everything that arrived by then as one
-// message. The stream's last chunk, or the end of its channel, cuts the wait
-// short: the last words never wait for a frame.
-func (r *reader) next(gen int, due time.Time) tea.Cmd {
+// readChunks blocks for the next chunk of ch, then drains whatever else is
+// already buffered without waiting, so that a fast stream arrives as a few
+// large messages instead of one message per token.
+func readChunks(ch <-chan provider.Chunk, gen int) tea.Cmd {
 	return func() tea.Msg {
 		defer logPanic()
-		r.start.Do(func() { go r.pump() })
-		select {
-		case <-r.ready:
-		case <-r.done:
-		}
-		if wait := time.Until(due); wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-r.done:
-				t.Stop()
-			}
-		}
-		msg := chunksMsg{gen: gen, r: r}
-		msg.chunks, msg.closed = r.take()
+		msg := chunksMsg{gen: gen, ch: ch}
+		msg.chunks, msg.closed = provider.Batch(ch, nil, maxBatch)
 		return msg
 	}
+}
+
+// frameMsg asks for a render of the streaming answer.
+type frameMsg struct{ gen int }
+
+// frameTick schedules the next frame of exchange gen, frameInterval after
+// the last one (at once when that is past: the first token shows without
+// waiting for a tick).
+func frameTick(gen int, last time.Time) tea.Cmd {
+	wait := frameInterval - time.Since(last)
+	if wait <= 0 {
+		return func() tea.Msg { return frameMsg{gen: gen} }
+	}
+	return tea.Tick(wait, func(time.Time) tea.Msg { return frameMsg{gen: gen} })
 }
 
 // waitInterval is how often the status line shows the time spent waiting
