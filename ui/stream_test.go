@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/parley-chat/parley/store"
+)
+
+// TestBurstEndsAsAFullRender: an answer sent as fast as the provider can,
+// a word a chunk, through the running chat; once it ended, the answer on
+// screen is a full render of all its text.
+func TestBurstEndsAsAFullRender(t *testing.T) {
+	files, err := filepath.Glob("markdown/testdata/answers/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatal("no answers in markdown/testdata", err)
+	}
+	var b strings.Builder
+	for b.Len() < 2*frameBudget {
+		for _, f := range files {
+			if strings.Contains(f, "open-fence") {
+				continue // the rest would be code
+			}
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Write(data)
+			b.WriteString("\n\n")
+		}
+	}
+	text := b.String()
+	h := start(t, Options{Provider: &fakeProvider{script: words(text)}}, 120, 40)
+	h.send("everything")
+	var got []string
+	var c common
+	var status store.Status
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		h.inspect(func(m *Model) {
+			a := m.turns[0].answer
+			if a != nil && !m.ex.running() && !a.md.Behind() && a.status != "" {
+				got, c, status = append([]string(nil), a.render(m.c, false)...), *m.c, a.status
+			}
+		})
+		if got != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the answer did not end")
+		}
+	}
+	full := newAnswer(c.wrap, c.styles.Theme)
+	full.appendText(text)
+	full.finish()
+	full.status = status
+	want := full.render(&c, false)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the answer after a burst is not a full render of its text: %d lines, want %d", len(got), len(want))
+	}
+	screen := h.screen()
+	if last := strings.TrimSpace(ansi.Strip(want[len(want)-1])); !strings.Contains(screen, last) {
+		t.Errorf("the screen does not end with the answer's last line %q:\n%s", last, screen)
+	}
+	h.quit()
+}
