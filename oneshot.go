@@ -56,8 +56,23 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 		stopSpinner = startSpinner(env.stderr, "waiting for "+termsafe.Sanitize(w.spec))
 	}
 	defer stopSpinner()
-	for batch := range provider.Batches(ch, oneShotBatch) {
-		stopSpinner()
+	buf := make([]provider.Chunk, 0, oneShotBatch)
+	wake := time.NewTimer(time.Hour)
+	defer wake.Stop()
+	for closed := false; !closed; {
+		// A frame the printer held back (text came too soon after the
+		// last one) is drawn when it is due, even if the stream then
+		// pauses: words are never left off the screen while it waits.
+		var due <-chan time.Time
+		if d, ok := a.due(); ok {
+			wake.Reset(d)
+			due = wake.C
+		}
+		var batch []provider.Chunk
+		batch, closed = provider.BatchOr(ch, buf, oneShotBatch, due)
+		if len(batch) > 0 {
+			stopSpinner()
+		}
 		for _, c := range batch {
 			if c.Kind == provider.KindNotice && (notices || waits && mustSay(c)) {
 				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
@@ -146,6 +161,15 @@ func (a *oneShotAnswer) flush() error {
 	}
 	a.save()
 	return a.writeErr
+}
+
+// due says when the printer has a frame it held back: text it took but
+// has not drawn yet, to draw after the time it returns.
+func (a *oneShotAnswer) due() (time.Duration, bool) {
+	if p, ok := a.out.(termPrinter); ok && a.writeErr == nil {
+		return p.Due()
+	}
+	return 0, false
 }
 
 // save hands the saver the text that reached the output since last time.

@@ -1,6 +1,6 @@
 package provider
 
-import "iter"
+import "time"
 
 // Batch waits for the next chunk of ch, then takes whatever else is
 // already buffered there without waiting, up to limit chunks in all, so that
@@ -9,12 +9,23 @@ import "iter"
 // closed; the batch may hold chunks even then. Readers that render or
 // write once per batch pay for a burst once.
 func Batch(ch <-chan Chunk, buf []Chunk, limit int) (batch []Chunk, closed bool) {
+	return BatchOr(ch, buf, limit, nil)
+}
+
+// BatchOr is Batch that also gives up waiting for the first chunk when
+// wake fires: it then returns an empty batch, not closed. A nil wake
+// never fires.
+func BatchOr(ch <-chan Chunk, buf []Chunk, limit int, wake <-chan time.Time) (batch []Chunk, closed bool) {
 	buf = buf[:0]
-	c, ok := <-ch
-	if !ok {
-		return buf, true
+	select {
+	case c, ok := <-ch:
+		if !ok {
+			return buf, true
+		}
+		buf = append(buf, c)
+	case <-wake:
+		return buf, false
 	}
-	buf = append(buf, c)
 	for len(buf) < limit {
 		select {
 		case c, ok := <-ch:
@@ -27,23 +38,4 @@ func Batch(ch <-chan Chunk, buf []Chunk, limit int) (batch []Chunk, closed bool)
 		}
 	}
 	return buf, false
-}
-
-// Batches yields the chunks of ch in batches (see Batch) of at most limit
-// chunks until ch is closed. The slice it yields is reused by the next
-// batch.
-func Batches(ch <-chan Chunk, limit int) iter.Seq[[]Chunk] {
-	return func(yield func([]Chunk) bool) {
-		buf := make([]Chunk, 0, limit)
-		for {
-			var closed bool
-			buf, closed = Batch(ch, buf, limit)
-			if len(buf) > 0 && !yield(buf) {
-				return
-			}
-			if closed {
-				return
-			}
-		}
-	}
 }

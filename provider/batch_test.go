@@ -1,8 +1,8 @@
 package provider
 
 import (
-	"slices"
 	"testing"
+	"time"
 )
 
 func TestBatch(t *testing.T) {
@@ -29,21 +29,18 @@ func TestBatch(t *testing.T) {
 	}
 }
 
-func TestBatches(t *testing.T) {
+// BatchOr gives up waiting when wake fires first, with nothing taken and
+// the channel not closed; chunks then wait for the next call.
+func TestBatchOrWakes(t *testing.T) {
 	ch := make(chan Chunk, 10)
-	for i := range 7 {
-		ch <- Chunk{Kind: KindText, Text: string(rune('a' + i))}
+	wake := make(chan time.Time, 1)
+	wake <- time.Now()
+	if b, closed := BatchOr(ch, nil, 3, wake); len(b) != 0 || closed {
+		t.Fatalf("woken: %v, closed %v; want nothing, open", b, closed)
 	}
+	ch <- Chunk{Kind: KindText, Text: "a"}
 	close(ch)
-	var got []string
-	var sizes []int
-	for b := range Batches(ch, 3) {
-		sizes = append(sizes, len(b))
-		for _, c := range b {
-			got = append(got, c.Text)
-		}
-	}
-	if !slices.Equal(sizes, []int{3, 3, 1}) || len(got) != 7 || got[6] != "g" {
-		t.Fatalf("batches of %v: %v", sizes, got)
+	if b, closed := BatchOr(ch, nil, 3, wake); len(b) != 1 || !closed {
+		t.Fatalf("after the wake: %v, closed %v; want a, closed", b, closed)
 	}
 }

@@ -80,6 +80,15 @@ func (p *TermPrinter) Flush() error {
 	return p.Draw(false)
 }
 
+// Due reports whether text was taken that Flush has not drawn yet, and
+// how long until Flush will draw it (0: now).
+func (p *TermPrinter) Due() (time.Duration, bool) {
+	if p.fed == p.done || p.sb.Empty() {
+		return 0, false
+	}
+	return max(frameInterval-time.Since(p.last), 0), true
+}
+
 // Close draws the whole answer for good.
 func (p *TermPrinter) Close(error) error {
 	p.sb.Finish()
