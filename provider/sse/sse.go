@@ -2,12 +2,19 @@
 // usual shape of a custom AI service: it POSTs {"model", "messages"} as JSON
 // to the configured URL and reads server-sent events back.
 //
-//	(default) event   a delta of the answer; data is the text itself
-//	reasoning event   a delta of the model's reasoning
+//	(default) event   a delta of the answer; data is the text itself, or
+//	                  a JSON string literal of it
+//	reasoning event   a delta of the model's reasoning, the same way
 //	progress event    {"percent": 0-100, "label": "..."} or a bare number
 //	usage event       {"input_tokens": n, "output_tokens": n}
 //	done event        the answer is complete
 //	error event       the answer failed; data is the message (or a JSON error)
+//
+// Text comes either way, decided by the first text event: plain, or each
+// event's data a JSON string, as servers that JSON-encode every event send
+// it (better-sse's default, json.dumps in Python), which is the only way
+// some of them (better-sse writes "data:" with no space) can send a leading
+// space or a newline.
 //
 // A connection that drops is resumed with Last-Event-ID, when the stream
 // gave its events ids, so the answer goes on with no word lost or repeated.
@@ -146,9 +153,10 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	}
 	sc := stream.NewClient(ctx, httpx.StreamClient(c.b.Options), newReq, opts)
 	defer sc.Close()
+	d := decoder{name: c.Name()}
 	for sc.Next() {
 		ev := sc.Event()
-		done, err := handle(c.Name(), ev.Type, ev.Data, e)
+		done, err := d.handle(ev.Type, ev.Data, e)
 		if err != nil {
 			return "", err
 		}

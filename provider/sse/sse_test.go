@@ -60,6 +60,45 @@ func TestAnswer(t *testing.T) {
 	}
 }
 
+// TestJSONText reads the stream of a better-sse server (Node), which
+// JSON-encodes each event's data: the text of the strings, a surrogate pair
+// split across two events joined, and an error event's message unquoted.
+func TestJSONText(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, "better-sse.sse"), 7)))
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	if r.Err != nil || !r.Finished || r.Text != "The answer is\nforty-two 🎉 \"quoted\"." {
+		t.Fatalf("text %q, finished %v, error %v", r.Text, r.Finished, r.Err)
+	}
+	srv = streamtest.NewServer(t, streamtest.Stream(streamtest.Write(
+		"event:message\nid:1\ndata:\"Partial\"\n\nevent:error\nid:ad8bfdc6\ndata:\"quota exceeded\"\n\n")))
+	r = providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	providertest.Failed(t, r, providertest.Failure{Want: []string{"acme: quota exceeded"}, Partial: "Partial"})
+	if strings.Contains(r.Err.Error(), `"`) {
+		t.Errorf("error %q keeps the quotes of the JSON string", r.Err)
+	}
+}
+
+// TestPlainTextKeepsQuotes checks that a stream whose first text event is
+// plain text keeps a later delta that happens to be a JSON string literal.
+func TestPlainTextKeepsQuotes(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(
+		"data: x = \n\ndata: \"\"\n\ndata: \"a\\u0062\"\n\nevent: done\ndata:\n\n")))
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	if r.Err != nil || r.Text != `x = """a\u0062"` {
+		t.Fatalf("text %q, error %v", r.Text, r.Err)
+	}
+}
+
+func TestSplitSurrogates(t *testing.T) {
+	providertest.Surrogates(t, backend, provider.MediaEventStream, func(lits ...string) string {
+		var b strings.Builder
+		for i, l := range lits {
+			fmt.Fprintf(&b, "event:message\nid:%d\ndata:%s\n\n", i, l)
+		}
+		return b.String() + "event:done\ndata:\"\"\n\n"
+	})
+}
+
 func TestResumeAfterDrop(t *testing.T) {
 	full := providertest.Transcript(t, "answer.sse")
 	cut := strings.Index(full, ": keep-alive") // events 1 and 2 arrived
@@ -125,7 +164,7 @@ func FuzzParseEvent(f *testing.F) {
 	f.Add("done", "")
 	f.Add("usage", `{"input_tokens": 3}`)
 	f.Fuzz(func(t *testing.T, typ, data string) {
-		done, err := handle("sse", typ, data, &providertest.Sink{})
+		done, err := (&decoder{name: "sse"}).handle(typ, data, &providertest.Sink{})
 		if done && (err != nil || typ != "done") {
 			t.Fatalf("done=%v err=%v for %q", done, err, typ)
 		}
