@@ -146,6 +146,20 @@ func TestFaults(t *testing.T) {
 			Want: []string{"connection lost after"}, Is: provider.ErrIncomplete, Reasoning: "\nThe user says hi"},
 		{Name: "malformed", Resp: streamtest.Stream(streamtest.Write(two + "data: {\"choices\":[{\"delta\":\n\n")),
 			Want: []string{"malformed chunk after 2 tokens"}, Partial: "Hello, world"},
+		// openai-mock-api 0.4's answer that is a tool call: finish_reason "stop".
+		{Name: "tool call", Resp: streamtest.Response{Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Steps: []streamtest.Step{streamtest.Write(
+			`data: {"id":"chatcmpl-w8mz","object":"chat.completion.chunk","created":1796182983,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}]}` + "\n\n" +
+				`data: {"id":"chatcmpl-w8mz","object":"chat.completion.chunk","created":1796182983,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"tool_calls":[{"id":"call_abc123","type":"function","function":{"name":"get_weather","arguments":"{\"location\": \"San Francisco\"}"}}]},"finish_reason":null}]}` + "\n\n" +
+				`data: {"id":"chatcmpl-w8mz","object":"chat.completion.chunk","created":1796182983,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}` + "\n\n" +
+				"data: [DONE]\n\n")}},
+			Want: []string{"openai: the model asked to call get_weather instead of answering (parley runs no tools; leave out -o tools)"}},
+		// OpenAI's: text, then calls whose arguments come in pieces, finish_reason "tool_calls".
+		{Name: "text then tool calls", Resp: streamtest.Stream(streamtest.Write(two +
+			`data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]}` + "\n\n" +
+			`data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":\"Paris\"}"}}]},"finish_reason":null}]}` + "\n\n" +
+			`data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","type":"function","function":{"name":"get_time","arguments":"{}"}}]},"finish_reason":null}]}` + "\n\n" +
+			`data: {"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}` + "\n\ndata: [DONE]\n\n")),
+			Want: []string{"asked to call get_weather, get_time instead"}, Partial: "Hello, world"},
 		{Name: "content filter",
 			Resp: streamtest.Stream(streamtest.Write(two + `data: {"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]}` + "\n\ndata: [DONE]\n\n")),
 			Want: []string{"content filter"}, Partial: "Hello, world"},
