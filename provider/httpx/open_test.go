@@ -45,6 +45,9 @@ func TestOpenErrors(t *testing.T) {
 		{"no type", streamtest.Response{Header: http.Header{"Content-Type": {""}}, Steps: []streamtest.Step{streamtest.Write("hi")}},
 			[]string{"got no content type: hi"}},
 		{"404", streamtest.Status(404, "text/plain", "no such route"), []string{"404 Not Found: no such route", `"m1"`}},
+		// openai-mock-api 0.4 at a base URL with the wrong path.
+		{"404 route", streamtest.Status(404, "application/json; charset=utf-8", `{"error":"Not found"}`),
+			[]string{`404 Not Found: Not found (check --base-url: the server has nothing at /`, `; or is the model name "m1" wrong?)`}},
 		{"500", streamtest.Status(500, "application/json", `{"detail":"boom"}`), []string{"500", "boom", "try again shortly"}},
 	}
 	for _, tt := range tests {

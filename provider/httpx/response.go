@@ -27,6 +27,16 @@ func ResponseError(name string, resp *http.Response, keyEnv, model string) *prov
 	}
 	e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
 	e.Advice = provider.Advice(resp.StatusCode, keyEnv, model, e.RetryAfter)
+	if resp.StatusCode == http.StatusNotFound && model != "" && !strings.Contains(strings.ToLower(string(body)), "model") {
+		// A 404 that names no model is a path the server does not have
+		// (openai-mock-api's {"error":"Not found"}, FastAPI's "Not Found",
+		// Go's "404 page not found"): the base URL is the likelier fault.
+		e.Advice = "check --base-url"
+		if resp.Request != nil && resp.Request.URL != nil {
+			e.Advice += ": the server has nothing at " + resp.Request.URL.Path
+		}
+		e.Advice += "; or is the model name " + strconv.Quote(model) + " wrong?"
+	}
 	return e
 }
 
