@@ -16,9 +16,12 @@
 // some of them (better-sse writes "data:" with no space) can send a leading
 // space or a newline.
 //
-// A connection that drops is resumed with Last-Event-ID, when the stream
-// gave its events ids, so the answer goes on with no word lost or repeated.
-// A stream that cannot be resumed and ends without "done" is an error.
+// A connection that breaks (a body cut short, a reset, a silence beyond
+// the idle timeout) is resumed with Last-Event-ID, when the stream gave its
+// events ids, so the answer goes on with no word lost or repeated. A body
+// that the server ends cleanly without "done" is not resumed, since such a
+// server would mostly send the answer again from its start. A stream that
+// is not resumed and ends without "done" is an error.
 //
 // A request has one budget of retries, the provider's RetryPolicy.Max,
 // whichever layer spends it: before the first token a lost connection is
@@ -133,6 +136,14 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 			dropped = r.Err
 			cancel(errRetry)
 			return
+		case errors.Is(r.Err, stream.ErrEnded):
+			// The server ended the body itself, without "done". Resuming
+			// would mostly start the answer again: servers that give every
+			// event an id (better-sse does, a random one) seldom read
+			// Last-Event-ID. So the answer ends here, incomplete.
+			dropped = r.Err
+			cancel(errNoResume)
+			return
 		case r.Attempt == 1:
 			lost = r.Err
 		}
@@ -223,6 +234,9 @@ func (c *Client) cause(err error, model string) error {
 	var idle *stream.IdleError
 	if errors.As(err, &idle) {
 		err = &provider.TimeoutError{Limit: idle.Timeout, Idle: true, Err: err}
+	}
+	if errors.Is(err, stream.ErrEnded) {
+		return fmt.Errorf("%s: %w before a \"done\" event", c.Name(), err) // which a server may not know to send
 	}
 	return fmt.Errorf("%s: %w", c.Name(), err)
 }

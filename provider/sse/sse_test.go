@@ -129,6 +129,12 @@ func TestFaults(t *testing.T) {
 			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "The answer is"},
 		{Name: "end without done", Resp: streamtest.Stream(streamtest.Write(noIDs)),
 			Want: []string{"connection lost after 2 tokens", "server closed the stream"}, Is: provider.ErrIncomplete, Partial: "The answer is"},
+		// better-sse gives each event a random id; a server that ends its body
+		// without "done" and ignores Last-Event-ID would send it all again.
+		{Name: "clean end without done, ids", Options: provider.Options{Retry: oneRetry},
+			Resp: streamtest.Stream(streamtest.Write("event:message\nid:1a6f0c4e-9b1e-4c1d-8f55-0d8e0c1f2a3b\ndata:\"The answer\"\n\n" +
+				"event:message\nid:7d0b8e8a-2f44-4f0e-a1d3-5b5f1f3c9e21\ndata:\" is 42.\"\n\n")),
+			Want: []string{`connection lost after 2 tokens: acme: stream: server closed the stream before a "done" event`}, Is: provider.ErrIncomplete, Partial: "The answer is 42."},
 		{Name: "resume refused", Resp: streamtest.Stream(streamtest.Write("id: 7\ndata: Hello\n\n"), streamtest.Drop()),
 			More: []streamtest.Response{streamtest.Status(410, "text/plain", "stream expired")}, Options: provider.Options{Retry: oneRetry},
 			Want: []string{"acme: 410 Gone: stream expired"}, Partial: "Hello"},
