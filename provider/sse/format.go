@@ -1,8 +1,10 @@
 package sse
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -38,11 +40,25 @@ type decoder struct {
 	// servers that JSON-encode every event send it (better-sse's default
 	// serializer, json.dumps in Python), or as the text itself (false).
 	jsonText, known bool
+	// unread counts the events with data of a type not read, and other
+	// names the first such type: what an answer with no text says of them.
+	unread int
+	other  string
+}
+
+// unreadHint says, for an answer that brought no text, which events of
+// other types with data the server sent instead, if any: better-sse's
+// session.stream, say, names its events "stream".
+func (d *decoder) unreadHint() string {
+	if d.unread == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (it sent %d events of type %q, which are not text: text events have no event field, or event: message)", d.unread, d.other)
 }
 
 // handle processes one event of the given type. It reports done at a
 // "done" event; an "error" event or a malformed progress event ends the
-// stream with an error. Unknown types are ignored.
+// stream with an error. Unknown types are ignored, and counted.
 func (d *decoder) handle(typ, data string, s provider.Sink) (done bool, err error) {
 	ok := true
 	switch typ {
@@ -68,6 +84,11 @@ func (d *decoder) handle(typ, data string, s provider.Sink) (done bool, err erro
 			data = msg
 		}
 		return false, eventError(d.name, data)
+	default:
+		if data != "" {
+			d.unread++
+			d.other = cmp.Or(d.other, typ)
+		}
 	}
 	if !ok {
 		return false, provider.ErrStopped

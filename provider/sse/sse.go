@@ -10,6 +10,10 @@
 //	done event        the answer is complete
 //	error event       the answer failed; data is the message (or a JSON error)
 //
+// Events of other types are ignored; an answer that brings no text, but
+// events of another type with data, fails naming that type (better-sse's
+// session.stream names its events "stream").
+//
 // Text comes either way, decided by the first text event: plain, or each
 // event's data a JSON string, as servers that JSON-encode every event send
 // it (better-sse's default, json.dumps in Python), which is the only way
@@ -129,8 +133,15 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	if maxWait <= 0 {
 		maxWait = stream.DefaultMaxBackoff
 	}
+	d := decoder{name: c.Name()}
 	opts.OnReconnect = func(r stream.Reconnect) {
 		switch {
+		case e.Deltas() == 0 && d.unread > 0 && errors.Is(r.Err, stream.ErrEnded):
+			// Events the server meant as the answer, of a type not read: a
+			// retry would bring the same.
+			dropped = r.Err
+			cancel(errNoResume)
+			return
 		case e.Deltas() == 0:
 			// Nothing to resume: a retry of the request, which is Run's.
 			dropped = r.Err
@@ -164,7 +175,6 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	}
 	sc := stream.NewClient(ctx, httpx.StreamClient(c.b.Options), newReq, opts)
 	defer sc.Close()
-	d := decoder{name: c.Name()}
 	for sc.Next() {
 		ev := sc.Event()
 		done, err := d.handle(ev.Type, ev.Data, e)
@@ -172,6 +182,9 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 			return "", err
 		}
 		if done {
+			if e.Deltas() == 0 && d.unread > 0 {
+				return "", fmt.Errorf("%s: the answer has no text%s", c.Name(), d.unreadHint())
+			}
 			return "done", nil
 		}
 	}
@@ -185,7 +198,13 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	if err == nil {
 		err = stream.ErrEnded // a 204: the server has nothing (more) to say
 	}
-	return "", c.b.Endpoint.Scrub(c.fault(err, lost, e, model))
+	err = c.fault(err, lost, e, model)
+	if e.Deltas() == 0 {
+		if hint := d.unreadHint(); hint != "" {
+			err = fmt.Errorf("%w%s", err, hint)
+		}
+	}
+	return "", c.b.Endpoint.Scrub(err)
 }
 
 // resumeError reports an answer whose connection was lost and could not

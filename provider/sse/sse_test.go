@@ -124,6 +124,7 @@ func TestResumeAfterDrop(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	noIDs := "data: The answer\n\ndata:  is\n\n"
+	piped := "retry:2000\n\nevent:stream\nid:177811c2\ndata:\"The\"\n\nevent:stream\nid:f5a7542a\ndata:\" answer\"\n\n"
 	providertest.Failures(t, backend, []providertest.Fault{
 		{Name: "drop without ids", Resp: streamtest.Stream(streamtest.Write(noIDs), streamtest.Drop()),
 			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "The answer is"},
@@ -135,6 +136,11 @@ func TestFaults(t *testing.T) {
 			Resp: streamtest.Stream(streamtest.Write("event:message\nid:1a6f0c4e-9b1e-4c1d-8f55-0d8e0c1f2a3b\ndata:\"The answer\"\n\n" +
 				"event:message\nid:7d0b8e8a-2f44-4f0e-a1d3-5b5f1f3c9e21\ndata:\" is 42.\"\n\n")),
 			Want: []string{`connection lost after 2 tokens: acme: stream: server closed the stream before a "done" event`}, Is: provider.ErrIncomplete, Partial: "The answer is 42."},
+		// better-sse's session.stream(readable) names its events "stream".
+		{Name: "only unread events", Resp: streamtest.Stream(streamtest.Write(piped + "event:done\nid:9\ndata:\"\"\n\n")),
+			Want: []string{`acme: the answer has no text (it sent 2 events of type "stream", which are not text: text events have no event field, or event: message)`}},
+		{Name: "only unread events, no done", Resp: streamtest.Stream(streamtest.Write(piped)), Options: provider.Options{Retry: oneRetry},
+			Want: []string{`acme: stream: server closed the stream before a "done" event (it sent 2 events of type "stream"`}},
 		{Name: "resume refused", Resp: streamtest.Stream(streamtest.Write("id: 7\ndata: Hello\n\n"), streamtest.Drop()),
 			More: []streamtest.Response{streamtest.Status(410, "text/plain", "stream expired")}, Options: provider.Options{Retry: oneRetry},
 			Want: []string{"acme: 410 Gone: stream expired"}, Partial: "Hello"},
