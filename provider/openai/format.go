@@ -156,7 +156,9 @@ type decoder struct {
 
 // handle processes the data of one event; it reports done at [DONE].
 func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
-	if string(data) == "[DONE]" {
+	if string(data) == "[DONE]" || string(data) == `"[DONE]"` {
+		// The second as a server writes it whose SSE library JSON-encodes
+		// every event's data (better-sse's default serializer).
 		return true, nil
 	}
 	var ch chunk
