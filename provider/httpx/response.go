@@ -2,8 +2,11 @@ package httpx
 
 import (
 	"errors"
+	"html"
 	"io"
+	"mime"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +25,9 @@ func ResponseError(name string, resp *http.Response, keyEnv, model string) *prov
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	e := &provider.APIError{Provider: name, Status: resp.StatusCode, StatusText: http.StatusText(resp.StatusCode)}
 	e.Type, e.Message = provider.ErrorMessage(body)
+	if e.Message == "" && isHTML(resp.Header.Get("Content-Type")) {
+		e.Message = provider.Snippet(htmlText(body), 200)
+	}
 	if e.Message == "" {
 		e.Message = provider.Snippet(body, 200)
 	}
@@ -61,4 +67,25 @@ func retryAfter(v string, now time.Time) time.Duration {
 		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
+}
+
+func isHTML(contentType string) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	return mt == "text/html"
+}
+
+var (
+	// htmlHidden is what a page does not show: its head, scripts, styles
+	// and comments.
+	htmlHidden = regexp.MustCompile(`(?is)<(head|script|style)\b.*?</(head|script|style)\s*>|<!--.*?-->`)
+	htmlTag    = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// htmlText returns the text an HTML error page shows, for the one line of
+// its error: express's "Cannot POST /v2/chat/completions" rather than its
+// markup, nginx's "502 Bad Gateway nginx".
+func htmlText(b []byte) []byte {
+	s := htmlHidden.ReplaceAllString(string(b), " ")
+	s = html.UnescapeString(htmlTag.ReplaceAllString(s, " "))
+	return []byte(s)
 }

@@ -170,9 +170,9 @@ func TestFaults(t *testing.T) {
 // with better-sse (Node), whose default serializer JSON-encodes the data of
 // every event, [DONE] included, and gives each event a random id.
 func TestQuotedDone(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("retry:2000\n\n" +
-		"event:message\nid:5e0c2b1a\ndata:{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}]}\n\n" +
-		"event:message\nid:9d41a7c3\ndata:{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n" +
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("retry:2000\n\n"+
+		"event:message\nid:5e0c2b1a\ndata:{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}]}\n\n"+
+		"event:message\nid:9d41a7c3\ndata:{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"+
 		"event:message\nid:77aa0f12\ndata:\"[DONE]\"\n\n")))
 	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
 	if r.Err != nil || !r.Finished || r.Text != "Hello" || r.Reason != "stop" {
