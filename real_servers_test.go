@@ -33,14 +33,18 @@ func TestRealServers(t *testing.T) {
 	}
 	tests := []struct {
 		name, model, ctype, body string
+		replay                   string // the body of a second request, if one is expected
 		stdout                   string
 		stderr                   string // "" for none; else what the one line says
 	}{
 		{name: "better-sse JSON strings, a pair split", model: "sse:m", ctype: "text/event-stream", body: string(betterSSE),
 			stdout: "The answer is\nforty-two 🎉 \"quoted\"."},
+		// Its reconnection ignores Last-Event-ID and sends the answer again,
+		// under new random ids. (retry:10 rather than its default 2000.)
 		{name: "better-sse ends without done", model: "sse:m", ctype: "text/event-stream",
-			body:   "event:message\nid:1a6f0c4e\ndata:\"The answer\"\n\nevent:message\nid:7d0b8e8a\ndata:\" is 42.\"\n\n",
-			stdout: "The answer is 42.", stderr: `connection lost after 2 tokens: sse: stream: server closed the stream before a "done" event`},
+			body:   "retry:10\n\nevent:message\nid:1a6f0c4e\ndata:\"The answer\"\n\nevent:message\nid:7d0b8e8a\ndata:\" is 42.\"\n\n",
+			replay: "retry:10\n\nevent:message\nid:c3d1f00b\ndata:\"The answer\"\n\nevent:message\nid:e9a2b7c4\ndata:\" is 42.\"\n\n",
+			stdout: "The answer is 42.", stderr: `resuming failed: sse: the server sent the answer again from its start (it does not resume from Last-Event-ID)`},
 		{name: "better-sse session.stream", model: "sse:m", ctype: "text/event-stream", body: betterSSEPiped + "event:done\nid:9\ndata:\"\"\n\n",
 			stderr: `sse: the answer has no text (it sent 2 events of type "stream", which are not text`},
 		{name: "openai-mock-api tool call", model: "openai:gpt-4o-mini", ctype: "text/plain; charset=utf-8", body: mockToolCall,
@@ -54,10 +58,13 @@ func TestRealServers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			// One scripted answer: a second request (a retry, a resumption)
+			// The scripted answers: one more request (a retry, a resumption)
 			// fails the test.
-			srv := streamtest.NewServer(t, streamtest.Response{Header: http.Header{"Content-Type": {tt.ctype}},
-				Steps: []streamtest.Step{streamtest.Write(tt.body)}})
+			resps := []streamtest.Response{{Header: http.Header{"Content-Type": {tt.ctype}}, Steps: []streamtest.Step{streamtest.Write(tt.body)}}}
+			if tt.replay != "" {
+				resps = append(resps, streamtest.Response{Header: http.Header{"Content-Type": {tt.ctype}}, Steps: []streamtest.Step{streamtest.Write(tt.replay)}})
+			}
+			srv := streamtest.NewServer(t, resps...)
 			env := []string{"PARLEY_DATA_DIR=" + t.TempDir(), "OPENAI_API_KEY=sk-test-real"}
 			r := parley(t, "", env, "-m", tt.model, "--base-url", srv.URL, "-p", "q")
 			code := 0

@@ -20,12 +20,13 @@
 // some of them (better-sse writes "data:" with no space) can send a leading
 // space or a newline.
 //
-// A connection that breaks (a body cut short, a reset, a silence beyond
-// the idle timeout) is resumed with Last-Event-ID, when the stream gave its
-// events ids, so the answer goes on with no word lost or repeated. A body
-// that the server ends cleanly without "done" is not resumed, since such a
-// server would mostly send the answer again from its start. A stream that
-// is not resumed and ends without "done" is an error.
+// A connection that ends before "done" is resumed with Last-Event-ID,
+// when the stream gave its events ids, so the answer goes on with no word
+// lost or repeated. A server that does not read Last-Event-ID and sends
+// the answer again (under new ids: better-sse makes up a random one for
+// each event) is told by its first event, the answer's first again, and
+// ends the answer there. A stream that cannot be resumed and ends without
+// "done" is an error.
 //
 // A request has one budget of retries, the provider's RetryPolicy.Max,
 // whichever layer spends it: before the first token a lost connection is
@@ -95,6 +96,9 @@ var (
 	errLongWait = errors.New("sse: the server's retry is too long")
 )
 
+// errReplay reports a resumption that started the answer again.
+var errReplay = errors.New("the server sent the answer again from its start (it does not resume from Last-Event-ID)")
+
 // Stream POSTs req to the endpoint and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	cr, err := newChatRequest(c.Name(), req)
@@ -134,6 +138,8 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 		maxWait = stream.DefaultMaxBackoff
 	}
 	d := decoder{name: c.Name()}
+	var first *stream.Event // the answer's first event
+	resumed := false        // the next event is a resumed connection's first
 	opts.OnReconnect = func(r stream.Reconnect) {
 		switch {
 		case e.Deltas() == 0 && d.unread > 0 && errors.Is(r.Err, stream.ErrEnded):
@@ -146,14 +152,6 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 			// Nothing to resume: a retry of the request, which is Run's.
 			dropped = r.Err
 			cancel(errRetry)
-			return
-		case errors.Is(r.Err, stream.ErrEnded):
-			// The server ended the body itself, without "done". Resuming
-			// would mostly start the answer again: servers that give every
-			// event an id (better-sse does, a random one) seldom read
-			// Last-Event-ID. So the answer ends here, incomplete.
-			dropped = r.Err
-			cancel(errNoResume)
 			return
 		case r.Attempt == 1:
 			lost = r.Err
@@ -172,11 +170,21 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 		c.b.Logger().Debug("reconnecting", "provider", c.Name(), "attempt", r.Attempt, "wait", r.Wait, "err", r.Err)
 		e.Notice(fmt.Sprintf("connection lost (%v); resuming in %s (retry %d of %d)",
 			r.Err, r.Wait.Round(time.Millisecond), r.Attempt, left))
+		resumed = true
 	}
 	sc := stream.NewClient(ctx, httpx.StreamClient(c.b.Options), newReq, opts)
 	defer sc.Close()
 	for sc.Next() {
 		ev := sc.Event()
+		switch {
+		case first == nil:
+			first = &ev
+		case resumed && ev.Type == first.Type && ev.Data == first.Data:
+			// A server that does not read Last-Event-ID starts the answer
+			// again, under new ids if it makes them up (better-sse does).
+			return "", c.b.Endpoint.Scrub(c.fault(errReplay, lost, e, model))
+		}
+		resumed = false
 		done, err := d.handle(ev.Type, ev.Data, e)
 		if err != nil {
 			return "", err

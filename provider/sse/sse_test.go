@@ -122,6 +122,29 @@ func TestResumeAfterDrop(t *testing.T) {
 	}
 }
 
+// betterSSE is an answer as better-sse writes it, its events under the
+// given ids, with no "done".
+func betterSSE(id1, id2 string) string {
+	return "event:message\nid:" + id1 + "\ndata:\"The answer\"\n\nevent:message\nid:" + id2 + "\ndata:\" is 42.\"\n\n"
+}
+
+// TestResumeAfterCleanEnd follows a server that ends its body before
+// "done" and goes on from Last-Event-ID when asked again, as a better-sse
+// session that reads its lastId does.
+func TestResumeAfterCleanEnd(t *testing.T) {
+	srv := streamtest.NewServer(t,
+		streamtest.Stream(streamtest.Write(betterSSE("0", "1"))),
+		streamtest.Stream(streamtest.Write("event:message\nid:2\ndata:\" Done.\"\n\nevent:done\nid:3\ndata:\"\"\n\n")),
+	)
+	r := providertest.Stream(t, newClient(srv, provider.Options{Retry: oneRetry}), hello)
+	if r.Err != nil || !r.Finished || r.Text != "The answer is 42. Done." {
+		t.Fatalf("text %q, finished %v, error %v", r.Text, r.Finished, r.Err)
+	}
+	if reqs := srv.Requests(); len(reqs) != 2 || reqs[1].Header.Get("Last-Event-ID") != "1" {
+		t.Errorf("requests %+v", reqs)
+	}
+}
+
 func TestFaults(t *testing.T) {
 	noIDs := "data: The answer\n\ndata:  is\n\n"
 	piped := "retry:2000\n\nevent:stream\nid:177811c2\ndata:\"The\"\n\nevent:stream\nid:f5a7542a\ndata:\" answer\"\n\n"
@@ -131,11 +154,12 @@ func TestFaults(t *testing.T) {
 		{Name: "end without done", Resp: streamtest.Stream(streamtest.Write(noIDs)),
 			Want: []string{"connection lost after 2 tokens", "server closed the stream"}, Is: provider.ErrIncomplete, Partial: "The answer is"},
 		// better-sse gives each event a random id; a server that ends its body
-		// without "done" and ignores Last-Event-ID would send it all again.
-		{Name: "clean end without done, ids", Options: provider.Options{Retry: oneRetry},
-			Resp: streamtest.Stream(streamtest.Write("event:message\nid:1a6f0c4e-9b1e-4c1d-8f55-0d8e0c1f2a3b\ndata:\"The answer\"\n\n" +
-				"event:message\nid:7d0b8e8a-2f44-4f0e-a1d3-5b5f1f3c9e21\ndata:\" is 42.\"\n\n")),
-			Want: []string{`connection lost after 2 tokens: acme: stream: server closed the stream before a "done" event`}, Is: provider.ErrIncomplete, Partial: "The answer is 42."},
+		// without "done" and ignores Last-Event-ID sends it all again.
+		{Name: "resumption replays the answer", Options: provider.Options{Retry: oneRetry},
+			Resp: streamtest.Stream(streamtest.Write(betterSSE("1a6f0c4e", "7d0b8e8a"))),
+			More: []streamtest.Response{streamtest.Stream(streamtest.Write(betterSSE("c3d1f00b", "e9a2b7c4")))},
+			Want: []string{`connection lost after 2 tokens: acme: stream: server closed the stream before a "done" event; resuming failed: acme: the server sent the answer again from its start`},
+			Is:   provider.ErrIncomplete, Partial: "The answer is 42."},
 		// better-sse's session.stream(readable) names its events "stream".
 		{Name: "only unread events", Resp: streamtest.Stream(streamtest.Write(piped + "event:done\nid:9\ndata:\"\"\n\n")),
 			Want: []string{`acme: the answer has no text (it sent 2 events of type "stream", which are not text: text events have no event field, or event: message)`}},
