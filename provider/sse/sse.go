@@ -24,8 +24,8 @@
 // when the stream gave its events ids, so the answer goes on with no word
 // lost or repeated. A server that does not read Last-Event-ID and sends
 // the answer again (under new ids: better-sse makes up a random one for
-// each event) is told by its first event, the answer's first again, and
-// ends the answer there. A stream that cannot be resumed and ends without
+// each event) is told by its first text event, the answer's first again,
+// and ends the answer there. A stream that cannot be resumed and ends without
 // "done" is an error.
 //
 // A request has one budget of retries, the provider's RetryPolicy.Max,
@@ -138,8 +138,8 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 		maxWait = stream.DefaultMaxBackoff
 	}
 	d := decoder{name: c.Name()}
-	var first *stream.Event // the answer's first event
-	resumed := false        // the next event is a resumed connection's first
+	var first *string // the data of the answer's first text event
+	resumed := false  // a resumed connection's first text event is to come
 	opts.OnReconnect = func(r stream.Reconnect) {
 		switch {
 		case e.Deltas() == 0 && d.unread > 0 && errors.Is(r.Err, stream.ErrEnded):
@@ -176,15 +176,19 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	defer sc.Close()
 	for sc.Next() {
 		ev := sc.Event()
-		switch {
-		case first == nil:
-			first = &ev
-		case resumed && ev.Type == first.Type && ev.Data == first.Data:
-			// A server that does not read Last-Event-ID starts the answer
-			// again, under new ids if it makes them up (better-sse does).
-			return "", c.b.Endpoint.Scrub(c.fault(errReplay, lost, e, model))
+		if ev.Type == "message" && ev.Data != "" {
+			switch {
+			case first == nil:
+				first = &ev.Data
+			case resumed && ev.Data == *first:
+				// A server that does not read Last-Event-ID starts the
+				// answer again, under new ids if it makes them up
+				// (better-sse does). Other events (a greeting each
+				// connection opens with, say) tell nothing.
+				return "", c.b.Endpoint.Scrub(c.fault(errReplay, lost, e, model))
+			}
+			resumed = false
 		}
-		resumed = false
 		done, err := d.handle(ev.Type, ev.Data, e)
 		if err != nil {
 			return "", err

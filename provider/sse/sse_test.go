@@ -132,9 +132,10 @@ func betterSSE(id1, id2 string) string {
 // "done" and goes on from Last-Event-ID when asked again, as a better-sse
 // session that reads its lastId does.
 func TestResumeAfterCleanEnd(t *testing.T) {
+	greet := "event:hello\ndata:{\"server\":\"up\"}\n\n" // each connection opens with it
 	srv := streamtest.NewServer(t,
-		streamtest.Stream(streamtest.Write(betterSSE("0", "1"))),
-		streamtest.Stream(streamtest.Write("event:message\nid:2\ndata:\" Done.\"\n\nevent:done\nid:3\ndata:\"\"\n\n")),
+		streamtest.Stream(streamtest.Write(greet+betterSSE("0", "1"))),
+		streamtest.Stream(streamtest.Write(greet+"event:message\nid:2\ndata:\" Done.\"\n\nevent:done\nid:3\ndata:\"\"\n\n")),
 	)
 	r := providertest.Stream(t, newClient(srv, provider.Options{Retry: oneRetry}), hello)
 	if r.Err != nil || !r.Finished || r.Text != "The answer is 42. Done." {
