@@ -46,8 +46,11 @@ func ErrorMessage(body []byte) (typ, msg string) {
 			if typ == "" {
 				typ = obj.Status
 			}
-			if typ == "" && len(obj.Code) > 0 {
-				typ = strings.Trim(string(obj.Code), `"`)
+			code := strings.Trim(string(obj.Code), `"`)
+			if (typ == "" && len(obj.Code) > 0) || temporaryTypes[code] {
+				// OpenAI's rate limits are of type "requests" or "tokens":
+				// the code says what they are.
+				typ = code
 			}
 			return typ, obj.Message
 		}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"io"
+	"strings"
 	"time"
 )
 
@@ -57,4 +58,18 @@ func EndAnswer(s Sink, u *Usage, atLimit bool) error {
 		return ErrStopped
 	}
 	return Stopped(!atLimit || s.Notice(MsgMaxTokens))
+}
+
+// ToolCallError reports an answer in which the model asked to call tools,
+// named in tools (one sent with -o tools, or a server that answers so
+// anyway): Parley runs none, so the answer stops there, unfinished, which
+// is a failure rather than an empty success.
+func ToolCallError(name string, tools []string) error {
+	what := "a tool"
+	if len(tools) > 0 {
+		what = strings.Join(tools, ", ")
+	}
+	return &APIError{Provider: name, Type: "tool_calls",
+		Message: "the model asked to call " + what + " instead of answering",
+		Advice:  "parley runs no tools; leave out -o tools"}
 }

@@ -66,7 +66,9 @@ func New(o Options) *cobra.Command {
 			"A server stops the reconnections with a 204; for endpoints that simply end the body when done\n" +
 			"(most model APIs), pass --no-reconnect, or each reconnection sends the request again. A\n" +
 			"reconnection that brings no event with a new ID counts toward --max-reconnects, so such an\n" +
-			"endpoint is given up on after that many.\n" +
+			"endpoint is given up on after that many. One that gives each event a new random ID (better-sse\n" +
+			"does when it is given none) and sends its events again on each connection is followed as\n" +
+			"long as a browser would follow it: forever; pass --no-reconnect or --timeout.\n" +
 			"On a terminal, control characters in the events are left out of the lines; piped, they are\n" +
 			"written exactly as JSON encodes them.\n" +
 			"Exit status: 0 at a clean end (204, or end of body with --no-reconnect), 1 on failure, 130 on Ctrl+C.",

@@ -92,6 +92,7 @@ type event struct {
 		Type     string `json:"type"`
 		Text     string `json:"text"`
 		Thinking string `json:"thinking"`
+		Name     string `json:"name"` // of a tool_use block
 	} `json:"content_block"`
 	Delta *struct {
 		Type       string `json:"type"`
@@ -118,6 +119,7 @@ type decoder struct {
 	reason  string
 	usage   provider.Usage
 	stopped bool
+	tools   []string // the tools the model asked to call
 }
 
 // Event handles one event for httpx.Backend.ReadEvents. The message_delta
@@ -153,6 +155,9 @@ func (d *decoder) handle(typ string, data []byte, s provider.Sink) (done bool, e
 	case "content_block_start":
 		if b := ev.ContentBlock; b != nil {
 			ok = s.Reasoning(b.Thinking) && s.Text(b.Text)
+			if b.Type == "tool_use" {
+				d.tools = append(d.tools, b.Name)
+			}
 		}
 	case "content_block_delta":
 		if dl := ev.Delta; dl != nil {
@@ -187,7 +192,13 @@ func (d *decoder) handle(typ string, data []byte, s provider.Sink) (done bool, e
 // Finish ends a complete answer with its usage and, when it reached its
 // token limit, a notice saying so.
 func (d *decoder) Finish(s provider.Sink) (string, error) {
-	return d.reason, provider.EndAnswer(s, &d.usage, d.reason == "max_tokens")
+	if err := provider.EndAnswer(s, &d.usage, d.reason == "max_tokens"); err != nil {
+		return "", err
+	}
+	if len(d.tools) > 0 || d.reason == "tool_use" {
+		return "", provider.ToolCallError(d.name, d.tools)
+	}
+	return d.reason, nil
 }
 
 func (d *decoder) addUsage(u usage) {

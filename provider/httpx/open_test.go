@@ -45,6 +45,14 @@ func TestOpenErrors(t *testing.T) {
 		{"no type", streamtest.Response{Header: http.Header{"Content-Type": {""}}, Steps: []streamtest.Step{streamtest.Write("hi")}},
 			[]string{"got no content type: hi"}},
 		{"404", streamtest.Status(404, "text/plain", "no such route"), []string{"404 Not Found: no such route", `"m1"`}},
+		// openai-mock-api 0.4 at a base URL with the wrong path.
+		{"404 route", streamtest.Status(404, "application/json; charset=utf-8", `{"error":"Not found"}`),
+			[]string{`404 Not Found: Not found (check --base-url: the server has nothing at /`, `; or is the model name "m1" wrong?)`}},
+		// express's own page for a route it does not have.
+		{"404 express", streamtest.Status(404, "text/html; charset=utf-8", "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot POST /o/chat/completions</pre>\n</body>\n</html>\n"),
+			[]string{"acme: 404 Not Found: Cannot POST /o/chat/completions (check --base-url"}},
+		{"502 nginx", streamtest.Status(502, "text/html", "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n"),
+			[]string{"acme: 502 Bad Gateway: 502 Bad Gateway nginx/1.25.3 (the provider"}},
 		{"500", streamtest.Status(500, "application/json", `{"detail":"boom"}`), []string{"500", "boom", "try again shortly"}},
 	}
 	for _, tt := range tests {

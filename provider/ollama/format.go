@@ -53,8 +53,13 @@ func newChatRequest(req provider.Request) chatRequest {
 // chatLine is one line of the /api/chat stream.
 type chatLine struct {
 	Message *struct {
-		Content  string `json:"content"`
-		Thinking string `json:"thinking"`
+		Content   string `json:"content"`
+		Thinking  string `json:"thinking"`
+		ToolCalls []struct {
+			Function struct {
+				Name string `json:"name"`
+			} `json:"function"`
+		} `json:"tool_calls"`
 	} `json:"message"`
 	Done            bool            `json:"done"`
 	DoneReason      string          `json:"done_reason"`
@@ -70,6 +75,8 @@ type decoder struct {
 	done   bool
 	reason string
 	usage  provider.Usage
+	tools  []string // the tools the model asked to call
+	called bool
 }
 
 // handle processes one line. An {"error": ...} line ends the stream with
@@ -86,6 +93,12 @@ func (d *decoder) handle(line []byte, s provider.Sink) error {
 	if m := l.Message; m != nil {
 		if !s.Reasoning(m.Thinking) || !s.Text(m.Content) {
 			return provider.ErrStopped
+		}
+		for _, tc := range m.ToolCalls {
+			d.called = true
+			if tc.Function.Name != "" {
+				d.tools = append(d.tools, tc.Function.Name)
+			}
 		}
 	}
 	if l.Done {

@@ -117,7 +117,13 @@ func (c *Client) decode(nd *stream.NDJSONReader, e *provider.Emitter, model stri
 		}
 		return "", e.Lost(nil) // the body ended without a "done" line
 	}
-	return d.reason, provider.EndAnswer(e, &d.usage, d.reason == "length")
+	if err := provider.EndAnswer(e, &d.usage, d.reason == "length"); err != nil {
+		return "", err
+	}
+	if d.called {
+		return "", provider.ToolCallError(c.Name(), d.tools) // done_reason "stop" all the same
+	}
+	return d.reason, nil
 }
 
 var notFound = regexp.MustCompile(`model ['"]?[^'"]*['"]? not found`)

@@ -61,6 +61,11 @@ func TestFaults(t *testing.T) {
 	providertest.Failures(t, backend, []providertest.Fault{
 		{Name: "not pulled", Resp: streamtest.Status(404, "application/json", `{"error":"model \"llama3.2\" not found, try pulling it first"}`),
 			Want: []string{"404", "model llama3.2 is not available here; run: ollama pull llama3.2"}},
+		// Ollama 0.9 with -o tools: the calls in one line, done_reason "stop".
+		{Name: "tool call", Resp: ndStream(streamtest.Write(
+			`{"model":"qwen3","created_at":"2025-06-01T10:00:00Z","message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"get_weather","arguments":{"city":"Toronto"}}}]},"done":false}` + "\n" +
+				`{"model":"qwen3","created_at":"2025-06-01T10:00:01Z","message":{"role":"assistant","content":""},"done_reason":"stop","done":true,"total_duration":1,"prompt_eval_count":30,"eval_count":12}` + "\n")),
+			Want: []string{"ollama: the model asked to call get_weather instead of answering (parley runs no tools; leave out -o tools)"}},
 		{Name: "error line", Resp: ndStream(streamtest.Write(providertest.Transcript(t, "error_line.ndjson"))),
 			Want: []string{"ollama: an error was encountered while running the model: unexpected EOF"}, Partial: "Partial"},
 		{Name: "500", Resp: streamtest.Status(500, "application/json", `{"error":"llama runner process has terminated: signal: killed"}`),

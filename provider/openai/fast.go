@@ -53,7 +53,7 @@ func parseFast(data []byte, ch *chunk) bool {
 var (
 	topKeys    = []string{"choices", "usage", "error", "x_groq"}
 	choiceKeys = []string{"index", "delta", "finish_reason"}
-	deltaKeys  = []string{"content", "reasoning_content", "reasoning"}
+	deltaKeys  = []string{"content", "reasoning_content", "reasoning", "tool_calls"}
 )
 
 // foldsToKnown reports whether key is one of known but for case, which
@@ -214,6 +214,8 @@ func (p *fastParser) delta(c *choice) bool {
 			ok = p.strOrNull(&c.Delta.ReasoningContent)
 		case "reasoning":
 			ok = p.strOrNull(&c.Delta.Reasoning)
+		case "tool_calls":
+			ok = p.null() // calls are rare: encoding/json reads them
 		default:
 			ok = !foldsToKnown(key, deltaKeys) && p.skip()
 		}

@@ -99,9 +99,18 @@ type choice struct {
 // delta is what a chunk adds to the answer; a whole completion's message
 // has the same fields.
 type delta struct {
-	Content          string `json:"content"`
-	ReasoningContent string `json:"reasoning_content"`
-	Reasoning        string `json:"reasoning"`
+	Content          string     `json:"content"`
+	ReasoningContent string     `json:"reasoning_content"`
+	Reasoning        string     `json:"reasoning"`
+	ToolCalls        []toolCall `json:"tool_calls"`
+}
+
+// toolCall is a call of a tool the model asks for; a stream names the
+// function in the first chunk of each call only.
+type toolCall struct {
+	Function struct {
+		Name string `json:"name"`
+	} `json:"function"`
 }
 
 // completion is a whole chat completion, not streamed: what a server that
@@ -141,11 +150,15 @@ type decoder struct {
 	usageAfter bool
 	usage      *provider.Usage
 	think      thinkSplitter
+	tools      []string // the tools the model asked to call
+	toolCalls  bool
 }
 
 // handle processes the data of one event; it reports done at [DONE].
 func (d *decoder) handle(data []byte, s provider.Sink) (done bool, err error) {
-	if string(data) == "[DONE]" {
+	if string(data) == "[DONE]" || string(data) == `"[DONE]"` {
+		// The second as a server writes it whose SSE library JSON-encodes
+		// every event's data (better-sse's default serializer).
 		return true, nil
 	}
 	var ch chunk
@@ -192,6 +205,12 @@ func (d *decoder) apply(ch *chunk, data []byte, s provider.Sink) error {
 		if !s.Reasoning(dl.ReasoningContent) || !s.Reasoning(dl.Reasoning) || !d.think.feed(dl.Content, s) {
 			return provider.ErrStopped
 		}
+		for _, tc := range dl.ToolCalls {
+			d.toolCalls = true
+			if n := tc.Function.Name; n != "" {
+				d.tools = append(d.tools, n)
+			}
+		}
 		if c.FinishReason != nil && *c.FinishReason != "" {
 			d.reason = *c.FinishReason
 		}
@@ -228,6 +247,10 @@ func (d *decoder) Finish(s provider.Sink) (string, error) {
 	}
 	if err := provider.EndAnswer(s, d.usage, d.reason == "length"); err != nil {
 		return "", err
+	}
+	if d.toolCalls || d.reason == "tool_calls" {
+		// Whatever the finish_reason says: openai-mock-api says "stop".
+		return "", provider.ToolCallError(d.name, d.tools)
 	}
 	switch d.reason {
 	case "":

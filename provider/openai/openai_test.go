@@ -138,6 +138,9 @@ func TestFaults(t *testing.T) {
 		{Name: "error object",
 			Resp: streamtest.Stream(streamtest.Write(two + "data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\"}}\n\n")),
 			Want: []string{"The server had an error", "try again shortly"}, Partial: "Hello, world"},
+		{Name: "rate limit in the stream",
+			Resp: streamtest.Stream(streamtest.Write(two + `data: {"error":{"message":"Rate limit reached for gpt-4o-mini","type":"requests","param":null,"code":"rate_limit_exceeded"}}` + "\n\n")),
+			Want: []string{"openai: Rate limit reached for gpt-4o-mini (rate limited; wait a moment and retry)"}, Partial: "Hello, world"},
 		{Name: "drop", Resp: streamtest.Stream(streamtest.Write(two), streamtest.Drop()),
 			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "Hello, world"},
 		{Name: "no finish", Resp: streamtest.Stream(streamtest.Write(two)),
@@ -146,10 +149,38 @@ func TestFaults(t *testing.T) {
 			Want: []string{"connection lost after"}, Is: provider.ErrIncomplete, Reasoning: "\nThe user says hi"},
 		{Name: "malformed", Resp: streamtest.Stream(streamtest.Write(two + "data: {\"choices\":[{\"delta\":\n\n")),
 			Want: []string{"malformed chunk after 2 tokens"}, Partial: "Hello, world"},
+		// openai-mock-api 0.4's answer that is a tool call: finish_reason "stop".
+		{Name: "tool call", Resp: streamtest.Response{Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Steps: []streamtest.Step{streamtest.Write(
+			`data: {"id":"chatcmpl-w8mz","object":"chat.completion.chunk","created":1796182983,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}]}` + "\n\n" +
+				`data: {"id":"chatcmpl-w8mz","object":"chat.completion.chunk","created":1796182983,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"tool_calls":[{"id":"call_abc123","type":"function","function":{"name":"get_weather","arguments":"{\"location\": \"San Francisco\"}"}}]},"finish_reason":null}]}` + "\n\n" +
+				`data: {"id":"chatcmpl-w8mz","object":"chat.completion.chunk","created":1796182983,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}` + "\n\n" +
+				"data: [DONE]\n\n")}},
+			Want: []string{"openai: the model asked to call get_weather instead of answering (parley runs no tools; leave out -o tools)"}},
+		// OpenAI's: text, then calls whose arguments come in pieces, finish_reason "tool_calls".
+		{Name: "text then tool calls", Resp: streamtest.Stream(streamtest.Write(two +
+			`data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]}` + "\n\n" +
+			`data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":\"Paris\"}"}}]},"finish_reason":null}]}` + "\n\n" +
+			`data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","type":"function","function":{"name":"get_time","arguments":"{}"}}]},"finish_reason":null}]}` + "\n\n" +
+			`data: {"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}` + "\n\ndata: [DONE]\n\n")),
+			Want: []string{"asked to call get_weather, get_time instead"}, Partial: "Hello, world"},
 		{Name: "content filter",
 			Resp: streamtest.Stream(streamtest.Write(two + `data: {"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]}` + "\n\ndata: [DONE]\n\n")),
 			Want: []string{"content filter"}, Partial: "Hello, world"},
 	}...)
+}
+
+// TestQuotedDone reads the stream of an OpenAI-compatible server written
+// with better-sse (Node), whose default serializer JSON-encodes the data of
+// every event, [DONE] included, and gives each event a random id.
+func TestQuotedDone(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("retry:2000\n\n"+
+		"event:message\nid:5e0c2b1a\ndata:{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}]}\n\n"+
+		"event:message\nid:9d41a7c3\ndata:{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"+
+		"event:message\nid:77aa0f12\ndata:\"[DONE]\"\n\n")))
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	if r.Err != nil || !r.Finished || r.Text != "Hello" || r.Reason != "stop" {
+		t.Fatalf("text %q, finished %v, reason %q, error %v", r.Text, r.Finished, r.Reason, r.Err)
+	}
 }
 
 func TestFinishWithoutDone(t *testing.T) {

@@ -1,8 +1,10 @@
 package sse
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -30,20 +32,44 @@ func newChatRequest(name string, req provider.Request) (chatRequest, error) {
 	return chatRequest{Model: req.Model, Messages: msgs}, nil
 }
 
+// decoder reads the events of one answer.
+type decoder struct {
+	name string
+	// jsonText says how text events carry their text, once the first one
+	// with data has shown it: each as a JSON string literal (true), as
+	// servers that JSON-encode every event send it (better-sse's default
+	// serializer, json.dumps in Python), or as the text itself (false).
+	jsonText, known bool
+	// unread counts the events with data of a type not read, and other
+	// names the first such type: what an answer with no text says of them.
+	unread int
+	other  string
+}
+
+// unreadHint says, for an answer that brought no text, which events of
+// other types with data the server sent instead, if any: better-sse's
+// session.stream, say, names its events "stream".
+func (d *decoder) unreadHint() string {
+	if d.unread == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (it sent %d events of type %q, which are not text: text events have no event field, or event: message)", d.unread, d.other)
+}
+
 // handle processes one event of the given type. It reports done at a
 // "done" event; an "error" event or a malformed progress event ends the
-// stream with an error. Unknown types are ignored.
-func handle(name, typ, data string, s provider.Sink) (done bool, err error) {
+// stream with an error. Unknown types are ignored, and counted.
+func (d *decoder) handle(typ, data string, s provider.Sink) (done bool, err error) {
 	ok := true
 	switch typ {
 	case "message":
-		ok = s.Text(data)
+		ok = s.Text(d.text(data))
 	case "reasoning", "thinking":
-		ok = s.Reasoning(data)
+		ok = s.Reasoning(d.text(data))
 	case "progress":
 		pct, label, err := parseProgress(data)
 		if err != nil {
-			return false, provider.Malformed(name, "progress event", s, err, []byte(data))
+			return false, provider.Malformed(d.name, "progress event", s, err, []byte(data))
 		}
 		ok = s.Progress(pct, label)
 	case "usage":
@@ -54,12 +80,52 @@ func handle(name, typ, data string, s provider.Sink) (done bool, err error) {
 	case "done":
 		return true, nil
 	case "error":
-		return false, eventError(name, data)
+		if msg, ok := jsonString(data); ok {
+			data = msg
+		}
+		return false, eventError(d.name, data)
+	default:
+		if data != "" {
+			d.unread++
+			d.other = cmp.Or(d.other, typ)
+		}
 	}
 	if !ok {
 		return false, provider.ErrStopped
 	}
 	return false, nil
+}
+
+// text returns the text of a text event. The first one with data decides
+// for the whole answer whether they are JSON string literals, so that a
+// server sending plain text whose delta happens to be a literal ("" in
+// code, say) keeps its quotes.
+func (d *decoder) text(data string) string {
+	if data == "" {
+		return ""
+	}
+	s, ok := jsonString(data)
+	if !d.known {
+		d.jsonText, d.known = ok, true
+	}
+	if d.jsonText && ok {
+		return s
+	}
+	return data
+}
+
+// jsonString decodes data when it is a JSON string literal, keeping the
+// lone halves of a surrogate pair split across two events (as JavaScript
+// servers cut strings) for the Emitter to join.
+func jsonString(data string) (string, bool) {
+	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
+		return "", false
+	}
+	var s string
+	if json.Unmarshal(provider.KeepSurrogates([]byte(data)), &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // parseProgress reads {"percent": 42, "label": "..."} or a bare number.

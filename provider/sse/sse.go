@@ -2,16 +2,31 @@
 // usual shape of a custom AI service: it POSTs {"model", "messages"} as JSON
 // to the configured URL and reads server-sent events back.
 //
-//	(default) event   a delta of the answer; data is the text itself
-//	reasoning event   a delta of the model's reasoning
+//	(default) event   a delta of the answer; data is the text itself, or
+//	                  a JSON string literal of it
+//	reasoning event   a delta of the model's reasoning, the same way
 //	progress event    {"percent": 0-100, "label": "..."} or a bare number
 //	usage event       {"input_tokens": n, "output_tokens": n}
 //	done event        the answer is complete
 //	error event       the answer failed; data is the message (or a JSON error)
 //
-// A connection that drops is resumed with Last-Event-ID, when the stream
-// gave its events ids, so the answer goes on with no word lost or repeated.
-// A stream that cannot be resumed and ends without "done" is an error.
+// Events of other types are ignored; an answer that brings no text, but
+// events of another type with data, fails naming that type (better-sse's
+// session.stream names its events "stream").
+//
+// Text comes either way, decided by the first text event: plain, or each
+// event's data a JSON string, as servers that JSON-encode every event send
+// it (better-sse's default, json.dumps in Python), which is the only way
+// some of them (better-sse writes "data:" with no space) can send a leading
+// space or a newline.
+//
+// A connection that ends before "done" is resumed with Last-Event-ID,
+// when the stream gave its events ids, so the answer goes on with no word
+// lost or repeated. A server that does not read Last-Event-ID and sends
+// the answer again (under new ids: better-sse makes up a random one for
+// each event) is told by its first text event, the answer's first again,
+// and ends the answer there. A stream that cannot be resumed and ends without
+// "done" is an error.
 //
 // A request has one budget of retries, the provider's RetryPolicy.Max,
 // whichever layer spends it: before the first token a lost connection is
@@ -81,6 +96,9 @@ var (
 	errLongWait = errors.New("sse: the server's retry is too long")
 )
 
+// errReplay reports a resumption that started the answer again.
+var errReplay = errors.New("the server sent the answer again from its start (it does not resume from Last-Event-ID)")
+
 // Stream POSTs req to the endpoint and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	cr, err := newChatRequest(c.Name(), req)
@@ -119,8 +137,17 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	if maxWait <= 0 {
 		maxWait = stream.DefaultMaxBackoff
 	}
+	d := decoder{name: c.Name()}
+	var first *string // the data of the answer's first text event
+	resumed := false  // a resumed connection's first text event is to come
 	opts.OnReconnect = func(r stream.Reconnect) {
 		switch {
+		case e.Deltas() == 0 && d.unread > 0 && errors.Is(r.Err, stream.ErrEnded):
+			// Events the server meant as the answer, of a type not read: a
+			// retry would bring the same.
+			dropped = r.Err
+			cancel(errNoResume)
+			return
 		case e.Deltas() == 0:
 			// Nothing to resume: a retry of the request, which is Run's.
 			dropped = r.Err
@@ -143,16 +170,33 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 		c.b.Logger().Debug("reconnecting", "provider", c.Name(), "attempt", r.Attempt, "wait", r.Wait, "err", r.Err)
 		e.Notice(fmt.Sprintf("connection lost (%v); resuming in %s (retry %d of %d)",
 			r.Err, r.Wait.Round(time.Millisecond), r.Attempt, left))
+		resumed = true
 	}
 	sc := stream.NewClient(ctx, httpx.StreamClient(c.b.Options), newReq, opts)
 	defer sc.Close()
 	for sc.Next() {
 		ev := sc.Event()
-		done, err := handle(c.Name(), ev.Type, ev.Data, e)
+		if ev.Type == "message" && ev.Data != "" {
+			switch {
+			case first == nil:
+				first = &ev.Data
+			case resumed && ev.Data == *first:
+				// A server that does not read Last-Event-ID starts the
+				// answer again, under new ids if it makes them up
+				// (better-sse does). Other events (a greeting each
+				// connection opens with, say) tell nothing.
+				return "", c.b.Endpoint.Scrub(c.fault(errReplay, lost, e, model))
+			}
+			resumed = false
+		}
+		done, err := d.handle(ev.Type, ev.Data, e)
 		if err != nil {
 			return "", err
 		}
 		if done {
+			if e.Deltas() == 0 && d.unread > 0 {
+				return "", fmt.Errorf("%s: the answer has no text%s", c.Name(), d.unreadHint())
+			}
 			return "done", nil
 		}
 	}
@@ -166,7 +210,13 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	if err == nil {
 		err = stream.ErrEnded // a 204: the server has nothing (more) to say
 	}
-	return "", c.b.Endpoint.Scrub(c.fault(err, lost, e, model))
+	err = c.fault(err, lost, e, model)
+	if e.Deltas() == 0 {
+		if hint := d.unreadHint(); hint != "" {
+			err = fmt.Errorf("%w%s", err, hint)
+		}
+	}
+	return "", c.b.Endpoint.Scrub(err)
 }
 
 // resumeError reports an answer whose connection was lost and could not
@@ -215,6 +265,9 @@ func (c *Client) cause(err error, model string) error {
 	var idle *stream.IdleError
 	if errors.As(err, &idle) {
 		err = &provider.TimeoutError{Limit: idle.Timeout, Idle: true, Err: err}
+	}
+	if errors.Is(err, stream.ErrEnded) {
+		return fmt.Errorf("%s: %w before a \"done\" event", c.Name(), err) // which a server may not know to send
 	}
 	return fmt.Errorf("%s: %w", c.Name(), err)
 }

@@ -60,6 +60,45 @@ func TestAnswer(t *testing.T) {
 	}
 }
 
+// TestJSONText reads the stream of a better-sse server (Node), which
+// JSON-encodes each event's data: the text of the strings, a surrogate pair
+// split across two events joined, and an error event's message unquoted.
+func TestJSONText(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Chunks(providertest.Transcript(t, "better-sse.sse"), 7)))
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	if r.Err != nil || !r.Finished || r.Text != "The answer is\nforty-two 🎉 \"quoted\"." {
+		t.Fatalf("text %q, finished %v, error %v", r.Text, r.Finished, r.Err)
+	}
+	srv = streamtest.NewServer(t, streamtest.Stream(streamtest.Write(
+		"event:message\nid:1\ndata:\"Partial\"\n\nevent:error\nid:ad8bfdc6\ndata:\"quota exceeded\"\n\n")))
+	r = providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	providertest.Failed(t, r, providertest.Failure{Want: []string{"acme: quota exceeded"}, Partial: "Partial"})
+	if strings.Contains(r.Err.Error(), `"`) {
+		t.Errorf("error %q keeps the quotes of the JSON string", r.Err)
+	}
+}
+
+// TestPlainTextKeepsQuotes checks that a stream whose first text event is
+// plain text keeps a later delta that happens to be a JSON string literal.
+func TestPlainTextKeepsQuotes(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(
+		"data: x = \n\ndata: \"\"\n\ndata: \"a\\u0062\"\n\nevent: done\ndata:\n\n")))
+	r := providertest.Stream(t, newClient(srv, provider.Options{}), hello)
+	if r.Err != nil || r.Text != `x = """a\u0062"` {
+		t.Fatalf("text %q, error %v", r.Text, r.Err)
+	}
+}
+
+func TestSplitSurrogates(t *testing.T) {
+	providertest.Surrogates(t, backend, provider.MediaEventStream, func(lits ...string) string {
+		var b strings.Builder
+		for i, l := range lits {
+			fmt.Fprintf(&b, "event:message\nid:%d\ndata:%s\n\n", i, l)
+		}
+		return b.String() + "event:done\ndata:\"\"\n\n"
+	})
+}
+
 func TestResumeAfterDrop(t *testing.T) {
 	full := providertest.Transcript(t, "answer.sse")
 	cut := strings.Index(full, ": keep-alive") // events 1 and 2 arrived
@@ -83,13 +122,50 @@ func TestResumeAfterDrop(t *testing.T) {
 	}
 }
 
+// betterSSE is an answer as better-sse writes it, its events under the
+// given ids, with no "done".
+func betterSSE(id1, id2 string) string {
+	return "event:message\nid:" + id1 + "\ndata:\"The answer\"\n\nevent:message\nid:" + id2 + "\ndata:\" is 42.\"\n\n"
+}
+
+// TestResumeAfterCleanEnd follows a server that ends its body before
+// "done" and goes on from Last-Event-ID when asked again, as a better-sse
+// session that reads its lastId does.
+func TestResumeAfterCleanEnd(t *testing.T) {
+	greet := "event:hello\ndata:{\"server\":\"up\"}\n\n" // each connection opens with it
+	srv := streamtest.NewServer(t,
+		streamtest.Stream(streamtest.Write(greet+betterSSE("0", "1"))),
+		streamtest.Stream(streamtest.Write(greet+"event:message\nid:2\ndata:\" Done.\"\n\nevent:done\nid:3\ndata:\"\"\n\n")),
+	)
+	r := providertest.Stream(t, newClient(srv, provider.Options{Retry: oneRetry}), hello)
+	if r.Err != nil || !r.Finished || r.Text != "The answer is 42. Done." {
+		t.Fatalf("text %q, finished %v, error %v", r.Text, r.Finished, r.Err)
+	}
+	if reqs := srv.Requests(); len(reqs) != 2 || reqs[1].Header.Get("Last-Event-ID") != "1" {
+		t.Errorf("requests %+v", reqs)
+	}
+}
+
 func TestFaults(t *testing.T) {
 	noIDs := "data: The answer\n\ndata:  is\n\n"
+	piped := "retry:2000\n\nevent:stream\nid:177811c2\ndata:\"The\"\n\nevent:stream\nid:f5a7542a\ndata:\" answer\"\n\n"
 	providertest.Failures(t, backend, []providertest.Fault{
 		{Name: "drop without ids", Resp: streamtest.Stream(streamtest.Write(noIDs), streamtest.Drop()),
 			Want: []string{"connection lost after 2 tokens"}, Is: provider.ErrIncomplete, Partial: "The answer is"},
 		{Name: "end without done", Resp: streamtest.Stream(streamtest.Write(noIDs)),
 			Want: []string{"connection lost after 2 tokens", "server closed the stream"}, Is: provider.ErrIncomplete, Partial: "The answer is"},
+		// better-sse gives each event a random id; a server that ends its body
+		// without "done" and ignores Last-Event-ID sends it all again.
+		{Name: "resumption replays the answer", Options: provider.Options{Retry: oneRetry},
+			Resp: streamtest.Stream(streamtest.Write(betterSSE("1a6f0c4e", "7d0b8e8a"))),
+			More: []streamtest.Response{streamtest.Stream(streamtest.Write(betterSSE("c3d1f00b", "e9a2b7c4")))},
+			Want: []string{`connection lost after 2 tokens: acme: stream: server closed the stream before a "done" event; resuming failed: acme: the server sent the answer again from its start`},
+			Is:   provider.ErrIncomplete, Partial: "The answer is 42."},
+		// better-sse's session.stream(readable) names its events "stream".
+		{Name: "only unread events", Resp: streamtest.Stream(streamtest.Write(piped + "event:done\nid:9\ndata:\"\"\n\n")),
+			Want: []string{`acme: the answer has no text (it sent 2 events of type "stream", which are not text: text events have no event field, or event: message)`}},
+		{Name: "only unread events, no done", Resp: streamtest.Stream(streamtest.Write(piped)), Options: provider.Options{Retry: oneRetry},
+			Want: []string{`acme: stream: server closed the stream before a "done" event (it sent 2 events of type "stream"`}},
 		{Name: "resume refused", Resp: streamtest.Stream(streamtest.Write("id: 7\ndata: Hello\n\n"), streamtest.Drop()),
 			More: []streamtest.Response{streamtest.Status(410, "text/plain", "stream expired")}, Options: provider.Options{Retry: oneRetry},
 			Want: []string{"acme: 410 Gone: stream expired"}, Partial: "Hello"},
@@ -125,7 +201,7 @@ func FuzzParseEvent(f *testing.F) {
 	f.Add("done", "")
 	f.Add("usage", `{"input_tokens": 3}`)
 	f.Fuzz(func(t *testing.T, typ, data string) {
-		done, err := handle("sse", typ, data, &providertest.Sink{})
+		done, err := (&decoder{name: "sse"}).handle(typ, data, &providertest.Sink{})
 		if done && (err != nil || typ != "done") {
 			t.Fatalf("done=%v err=%v for %q", done, err, typ)
 		}
