@@ -58,10 +58,8 @@ func liveCensus(toks []string, every int) (map[string]int, int, int) {
 			reason = "new piece"
 		case was.ok && !strings.HasPrefix(piece, was.base):
 			reason = "not a prefix"
-		case was.ok && !literalText(piece, len(was.base)):
-			reason = "not literal: " + strings.TrimSpace(piece[len(was.base):])
 		case was.ok:
-			reason = "wrap"
+			reason = "not live: " + strings.TrimSpace(piece[len(was.base):])
 		}
 		counts[blockKind(r, piece)+" / "+reasonClass(reason)]++
 	})
@@ -70,7 +68,7 @@ func liveCensus(toks []string, every int) (map[string]int, int, int) {
 
 // reasonClass folds the text of a not-literal delta into a class.
 func reasonClass(reason string) string {
-	add, ok := strings.CutPrefix(reason, "not literal: ")
+	add, ok := strings.CutPrefix(reason, "not live: ")
 	if !ok {
 		return reason
 	}
@@ -84,7 +82,7 @@ func reasonClass(reason string) string {
 	case strings.Contains(add, "\n"):
 		return "newline"
 	}
-	return "not literal"
+	return "not live"
 }
 
 // blockKind names the kind of the last block of the open piece.
