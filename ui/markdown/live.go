@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -67,8 +68,10 @@ type liveSpan struct {
 
 // liveStyle returns the engine's liveStyle for blocks whose first line
 // starts with lead: "" for a paragraph, a list marker ("- ", "3. ") for an
-// item of a top-level list, "> " for a quote.
-func (e *engine) liveStyle(lead string) liveStyle {
+// item of a top-level list. The engine renders with opts: the probes'
+// results are kept for all engines of the same width and style, as a
+// renderer's engine lives no longer than an answer.
+func (e *engine) liveStyle(opts Options, lead string) liveStyle {
 	lead = ones(lead) // one probe for all items numbered with as many digits
 	if st, ok := e.live[lead]; ok {
 		return st
@@ -76,9 +79,33 @@ func (e *engine) liveStyle(lead string) liveStyle {
 	if e.live == nil {
 		e.live = map[string]liveStyle{}
 	}
-	st := e.probeLive(lead)
+	key := liveKey{opts.Width, opts.Style, lead}
+	liveStyles.Lock()
+	st, ok := liveStyles.m[key]
+	liveStyles.Unlock()
+	if !ok {
+		st = e.probeLive(lead)
+		liveStyles.Lock()
+		if liveStyles.m == nil || len(liveStyles.m) >= 256 {
+			liveStyles.m = map[liveKey]liveStyle{} // widths come and go with the terminal's
+		}
+		liveStyles.m[key] = st
+		liveStyles.Unlock()
+	}
 	e.live[lead] = st
 	return st
+}
+
+// liveStyles holds the probes' results of all engines.
+var liveStyles struct {
+	sync.Mutex
+	m map[liveKey]liveStyle
+}
+
+// liveKey is what a liveStyle depends on.
+type liveKey struct {
+	width       int
+	style, lead string
 }
 
 // probeLive renders a block of one word, one of many short words and one
@@ -233,7 +260,7 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 	if !ok {
 		return
 	}
-	st := r.eng.liveStyle(lead)
+	st := r.eng.liveStyle(r.opts, lead)
 	margin := ansi.Strip(st.next)
 	if !st.ok || strings.Trim(margin, " ") != "" || len(ansi.Strip(st.first)) < len(margin) {
 		return
@@ -324,7 +351,19 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 	// Newlines at the end change nothing yet: the block is rendered
 	// the same whether it has ended or not.
 	piece = strings.TrimRight(piece, "\n")
-	if lead, at, ok := lastBlock(piece); !ok || lead != l.lead0 || at != l.at || l.item && strings.IndexByte(piece[at:], '\n') >= 0 {
+	var items string // the lines of the items that follow the block's, in a list of bullets
+	if i := strings.IndexByte(piece[l.at:], '\n'); l.item && i >= 0 {
+		piece, items = piece[:l.at+i], piece[l.at+i+1:]
+		if !strings.Contains("- * + ", l.lead0) {
+			return nil, false // numbered: glamour numbers the items itself
+		}
+		for _, line := range strings.Split(items, "\n") {
+			if n := listMarker(line); n == 0 || line[:n] != l.lead0 || !isParagraphLine(line[n:]) {
+				return nil, false
+			}
+		}
+	}
+	if lead, at, ok := lastBlock(piece); !ok || lead != l.lead0 || at != l.at {
 		return nil, false // not the same block any more, or not one of its lines
 	}
 	src := piece[l.from:]
@@ -342,6 +381,18 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 		return nil, false
 	}
 	out := l.in.render(append(dst, l.lines[:l.k]...), from, l.prefix)
+	if items != "" {
+		// The next items of a tight list of bullets start as the block's
+		// first line does.
+		first := strings.TrimSuffix(l.style.first, l.style.pre)
+		lead := ansi.Strip(first)[len(ansi.Strip(l.style.next)):]
+		for _, line := range strings.Split(items, "\n") {
+			if !l.in.parse(line[len(l.lead0):], &l.style) || !l.in.wrap(0, lead, l.limit, l.breaks) {
+				return nil, false
+			}
+			out = l.in.render(out, 0, first)
+		}
+	}
 	return append(out, l.lines[l.k+1:]...), true
 }
 

@@ -169,7 +169,8 @@ func showsNothing(c *uv.Cell) bool {
 // TestLiveMarks checks that a frame in which a paragraph or a list item
 // grew by a code span or emphasis not yet closed is live (the marks show
 // as themselves until the closer comes), that the closing frame is live
-// too, and that both look as glamour's render does.
+// too (also when it starts the next item of a list of bullets), and that
+// both look as glamour's render does.
 func TestLiveMarks(t *testing.T) {
 	for _, tc := range []struct{ base, open, close string }{
 		{"Of this", " `clear", "ly()` with"},
@@ -178,6 +179,7 @@ func TestLiveMarks(t *testing.T) {
 		{"Two `a` and", " `b", "` code"},
 		{"1. Say", " **No", "te:** this"},
 		{"A", " _wide", " words_ here, `x.y` and"},
+		{"- One item", " **is", "** done.\n- Next `x` item"},
 	} {
 		r := New(Options{Width: 80, Style: "dark", Live: true})
 		r.Append(tc.base + " words")
