@@ -66,20 +66,18 @@ func liveCensus(toks []string, every int) (map[string]int, int, int) {
 	return counts, frames, r.liveFrames
 }
 
-// reasonClass folds the text of a not-literal delta into a class.
+// reasonClass folds the text of a delta that live declined into a class.
 func reasonClass(reason string) string {
 	add, ok := strings.CutPrefix(reason, "not live: ")
 	if !ok {
 		return reason
 	}
-	switch {
-	case strings.Contains(add, "`"):
-		return "closing `"
-	case strings.Contains(add, "**"):
-		return "closing **"
-	case strings.Contains(add, "*"):
-		return "closing *"
-	case strings.Contains(add, "\n"):
+	for _, mark := range []string{"`", "**", "*"} {
+		if strings.Contains(add, mark) {
+			return "closing " + mark
+		}
+	}
+	if strings.Contains(add, "\n") {
 		return "newline"
 	}
 	return "not live"

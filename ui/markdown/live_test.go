@@ -63,12 +63,7 @@ func TestLiveRandomParagraphs(t *testing.T) {
 				b.WriteString(words[rng.IntN(len(words))])
 			}
 		}
-		text := b.String()
-		var toks []string
-		for len(text) > 0 {
-			k := min(len(text), 1+rng.IntN(7))
-			toks, text = append(toks, text[:k]), text[k:]
-		}
+		toks := randomPieces(rng, b.String())
 		width := 20 + rng.IntN(80)
 		lv += checkLive(t, "random "+itoa(doc), toks, width, []string{"dark", "notty", "light"}[doc%3])
 		all += len(toks)
@@ -111,12 +106,7 @@ func TestLiveRandomMarks(t *testing.T) {
 				b.WriteString(words[rng.IntN(len(words))])
 			}
 		}
-		text := b.String()
-		var toks []string
-		for len(text) > 0 {
-			k := min(len(text), 1+rng.IntN(7))
-			toks, text = append(toks, text[:k]), text[k:]
-		}
+		toks := randomPieces(rng, b.String())
 		lv += checkLive(t, "marks "+itoa(doc), toks, 20+rng.IntN(80), styles[doc%len(styles)])
 		all += len(toks)
 	}
@@ -124,6 +114,17 @@ func TestLiveRandomMarks(t *testing.T) {
 		t.Errorf("%d of %d frames made live, want a third or more", lv, all)
 	}
 	t.Logf("%d of %d frames made live", lv, all)
+}
+
+// randomPieces cuts text into pieces of 1 to 7 bytes, as a stream may
+// deliver it.
+func randomPieces(rng *rand.Rand, text string) []string {
+	var toks []string
+	for len(text) > 0 {
+		k := min(len(text), 1+rng.IntN(7))
+		toks, text = append(toks, text[:k]), text[k:]
+	}
+	return toks
 }
 
 // checkLive streams toks to a live and an exact renderer, compares every
