@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"charm.land/glamour/v2"
+	"github.com/parley-chat/parley/internal/chatserver"
 )
 
 // benchAnswer returns the tokens of an answer of at least n tokens: the
@@ -199,18 +200,35 @@ func BenchmarkStream(b *testing.B) {
 // at 20 tokens a second or less (a frame per token), every=2 one at ~100
 // tokens a second (frames at 60 Hz), every=17 one at 1,000 a second. With
 // live, frames inside paragraphs and list items skip glamour (live.go).
+// BenchmarkPacedHarness does the same with the end-to-end harness's
+// answer (chatserver's, 500 tokens). Both report the frames glamour
+// rendered (glamour-frames/op, the final one included) and the process's
+// CPU time (cpu-ns/op: steadier than the wall time on a loaded machine).
 func BenchmarkPaced(b *testing.B) {
-	toks := benchAnswer(b, 1000)[:1000]
+	benchPaced(b, benchAnswer(b, 1000)[:1000])
+}
+
+// BenchmarkPacedHarness is BenchmarkPaced on the harness's answer.
+func BenchmarkPacedHarness(b *testing.B) {
+	benchPaced(b, chatserver.Markdown(500))
+}
+
+func benchPaced(b *testing.B, toks []string) {
 	for _, every := range []int{1, 2, 17} {
 		for _, live := range []bool{false, true} {
 			b.Run(fmt.Sprintf("every=%d/live=%v", every, live), func(b *testing.B) {
 				b.ReportAllocs()
+				glamourFrames, cpu := 0, cpuTime()
 				for b.Loop() {
 					r := New(Options{Width: 120, Style: "dark", Live: live})
-					appendEvery(r, toks, every, func() { r.Lines() })
+					frames := 0
+					appendEvery(r, toks, every, func() { r.Lines(); frames++ })
 					r.Finish()
 					r.Lines()
+					glamourFrames = frames + 1 - r.liveFrames
 				}
+				b.ReportMetric(float64(glamourFrames), "glamour-frames/op")
+				b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 			})
 		}
 	}

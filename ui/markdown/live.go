@@ -2,6 +2,8 @@ package markdown
 
 import (
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -11,19 +13,23 @@ import (
 // While a model streams prose, most frames differ from the one before by a
 // word or two at the end of a paragraph, and re-rendering the paragraph
 // through glamour is most of what such a frame costs. With Options.Live, a
-// frame whose open piece only grew by plain words (ASCII letters, digits,
-// single spaces and , . ; ! ? ' ", and the marks of a code span or of
-// emphasis that no closer has met yet, which show as themselves: see
-// literalText) at the end of a top-level paragraph or
-// of a one-line item of a top-level list is made without glamour: the
-// words go after the last line of the piece's last glamour render, in the
-// block's text style, or onto new lines, where glamour's greedy word wrap
-// puts them. The block's style, line prefixes and wrap limit are read off
-// probe renders, once per engine and kind of block. Whenever the result is
-// not certain (a word that grew past the end of its line and would move,
-// anything that is not a plain word, a block of another kind, a render
-// whose last line is not the shape expected), the frame is rendered by
-// glamour, as always.
+// frame whose open piece only grew at the end of a top-level paragraph or
+// of a one-line item of a top-level list is made without glamour, when the
+// words of the block's last line and after are of a kind whose rendering is
+// certain: plain words (ASCII letters, digits, single spaces and
+// , . ; : ! ? ' " ( )), code spans and emphasis (* ** _ __) around such
+// words, and the marks of a code span or of emphasis that nothing closes
+// yet, which show as themselves (see parseInline for the exact subset of
+// CommonMark). The lines of the piece's last glamour render are kept up to
+// the block's last line; from there the words are laid out again, each in
+// its style, and wrapped where glamour's greedy word wrap puts them. The
+// block's style, line prefixes, wrap limit and the styles and marks of a
+// code span and of emphasis are read off probe renders, once per engine and
+// kind of block. Whenever the result is not certain (a word that glamour
+// would move up to the line above, or cut, a wrap inside a code span or
+// emphasis, anything outside the subset, a block of another kind, a render
+// whose last line is not the shape expected or does not show what the
+// layout makes of its words), the frame is rendered by glamour, as always.
 //
 // A live frame looks the same as glamour's render of the same text (the
 // same characters in the same cells with the same colours:
@@ -41,12 +47,31 @@ type liveStyle struct {
 	pad       int    // lines are padded with plain spaces to this width, or 0
 	limit     int    // the widest line the word wrap makes, all included
 	ok        bool   // the probes have the shape live frames rely on
+	spans     [spanKinds]liveSpan
+}
+
+// Kinds of spans of a block's text.
+const (
+	spanEm     = iota // *emphasis* or _emphasis_
+	spanStrong        // **strong** or __strong__
+	spanCode          // `code`
+	spanKinds
+)
+
+// liveSpan is how an engine shows a span of one kind: what comes before
+// and after its content, styles and marks included.
+type liveSpan struct {
+	a, b   string
+	va, vb string // what a and b show
+	ok     bool   // the probes showed the span as a + content + b
 }
 
 // liveStyle returns the engine's liveStyle for blocks whose first line
 // starts with lead: "" for a paragraph, a list marker ("- ", "3. ") for an
-// item of a top-level list, "> " for a quote.
-func (e *engine) liveStyle(lead string) liveStyle {
+// item of a top-level list. The engine renders with opts: the probes'
+// results are kept for all engines of the same width and style, as a
+// renderer's engine lives no longer than an answer.
+func (e *engine) liveStyle(opts Options, lead string) liveStyle {
 	lead = ones(lead) // one probe for all items numbered with as many digits
 	if st, ok := e.live[lead]; ok {
 		return st
@@ -54,9 +79,33 @@ func (e *engine) liveStyle(lead string) liveStyle {
 	if e.live == nil {
 		e.live = map[string]liveStyle{}
 	}
-	st := e.probeLive(lead)
+	key := liveKey{opts.Width, opts.Style, lead}
+	liveStyles.Lock()
+	st, ok := liveStyles.m[key]
+	liveStyles.Unlock()
+	if !ok {
+		st = e.probeLive(lead)
+		liveStyles.Lock()
+		if liveStyles.m == nil || len(liveStyles.m) >= 256 {
+			liveStyles.m = map[liveKey]liveStyle{} // widths come and go with the terminal's
+		}
+		liveStyles.m[key] = st
+		liveStyles.Unlock()
+	}
 	e.live[lead] = st
 	return st
+}
+
+// liveStyles holds the probes' results of all engines.
+var liveStyles struct {
+	sync.Mutex
+	m map[liveKey]liveStyle
+}
+
+// liveKey is what a liveStyle depends on.
+type liveKey struct {
+	width       int
+	style, lead string
 }
 
 // probeLive renders a block of one word, one of many short words and one
@@ -117,7 +166,41 @@ func (e *engine) probeLive(lead string) liveStyle {
 		}
 	}
 	st.ok = st.limit > ansi.StringWidth(st.first)+2 && st.limit > ansi.StringWidth(st.next)+2
+	for kind, mark := range [spanKinds]string{"*", "**", "`"} {
+		st.spans[kind] = st.probeSpan(lead, mark, textLines)
+	}
 	return st
+}
+
+// probeSpan reads off probes how a span marked with mark is shown: a
+// paragraph with one word in the span, and one with two, must show the
+// span's content between the same a and b, in a line otherwise made of
+// the block's plain text.
+func (st *liveStyle) probeSpan(lead, mark string, textLines func(string) []string) liveSpan {
+	var sp liveSpan
+	shown := func(content string) (string, bool) {
+		lines := textLines(lead + "Probe " + mark + content + mark + " probe")
+		if len(lines) != 1 {
+			return "", false
+		}
+		line := strings.TrimRight(lines[0], " ")
+		before, after := st.first+"Probe "+st.post, st.pre+" probe"+st.post
+		if !strings.HasPrefix(line, before) || !strings.HasSuffix(line, after) || len(line) < len(before)+len(after) {
+			return "", false
+		}
+		return line[len(before) : len(line)-len(after)], true
+	}
+	one, ok1 := shown("Xq")
+	two, ok2 := shown("Xq Zw")
+	i := strings.Index(one, "Xq")
+	if !ok1 || !ok2 || i < 0 {
+		return sp
+	}
+	sp.a, sp.b = one[:i], one[i+2:]
+	sp.va, sp.vb = ansi.Strip(sp.a), ansi.Strip(sp.b)
+	// A space in a or b would be a place to wrap at.
+	sp.ok = two == sp.a+"Xq Zw"+sp.b && !strings.Contains(ansi.Strip(sp.a+sp.b), " ")
+	return sp
 }
 
 // ones returns s with its digits replaced by 1.
@@ -144,67 +227,118 @@ func trailingSGR(s string) string {
 }
 
 // liveState is what live frames of the open piece build on: the piece's
-// last glamour render.
+// last glamour render, and how its last block's last lines were wrapped.
 type liveState struct {
-	ok    bool     // words may be appended to base live
-	start int      // where the piece starts in the text
-	base  string   // the piece's text at that render
-	lines []string // the lines of that render
-	k     int      // lines[k] is the last line with text: the paragraph's last
-	width int      // lines[k]'s width, its padding left out
-	word  string   // base's last word, "" after a space
-	space bool     // base ends with a space
-	style liveStyle
+	ok     bool     // live frames may follow
+	start  int      // where the piece starts in the text
+	base   string   // the piece's text at that render
+	lines  []string // the lines of that render
+	k      int      // lines[k] is the last line with text: the block's last
+	from   int      // where the words wrap lays out start in the piece: those of lines[k-1] or lines[k]
+	keep   int      // how many of them are on lines[k-1], kept as they are
+	lead   string   // what the wrap sees before them: the list marker, on the block's first line
+	prefix string   // what lines[k] shows before its words
+	limit  int      // the wrap's width
+	breaks string   // the wrap's breakpoints
+	item   bool     // the block is a list item: a newline ends it
+	lead0  string   // the block's lead, and where its text starts in the piece
+	at     int
+	style  liveStyle
+	in     inline // scratch space
 }
 
 // set records the glamour render of the open piece, which starts at start
-// and whose lines are lines, and whether live frames can follow it.
+// and whose lines are lines, and whether live frames can follow it: the
+// block's words from those of its line before last on must lay out as
+// glamour laid them out.
 func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 	l.ok = false
 	if !r.opts.Live || r.scan.open != nil || r.scan.poisoned {
 		return
 	}
-	lead, ok := lastBlock(piece)
+	lead, at, ok := lastBlock(piece)
 	if !ok {
 		return
 	}
-	st := r.eng.liveStyle(lead)
-	if !st.ok {
-		return
-	}
-	trimmed := strings.TrimRight(piece, " ")
-	if len(piece)-len(trimmed) > 1 {
-		return // two spaces: goldmark keeps them, or makes a break
-	}
-	word := trimmed[strings.LastIndexAny(trimmed, " \n")+1:]
-	if word == "" || !literalText(trimmed, len(trimmed)-len(word)) || strings.Contains(strings.ToLower(word), "www.") {
+	st := r.eng.liveStyle(r.opts, lead)
+	margin := ansi.Strip(st.next)
+	if !st.ok || strings.Trim(margin, " ") != "" || len(ansi.Strip(st.first)) < len(margin) {
 		return
 	}
 	k := len(lines) - 1
 	for k >= 0 && strings.TrimSpace(ansi.Strip(lines[k])) == "" {
 		k--
 	}
-	if k < 0 {
+	if k < 0 || !l.in.parse(piece[at:], &st) {
 		return
 	}
-	last := lines[k]
-	if st.pad > 0 {
-		last = strings.TrimRight(last, " ")
+	words := l.in.words
+	j := wordsOn(lines[k], words, len(words), &st)
+	from := j
+	if j > 0 && k > 0 {
+		from = wordsOn(lines[k-1], words, j, &st)
 	}
-	plain := ones(ansi.Strip(last))
-	if !strings.HasPrefix(plain, ones(ansi.Strip(st.first))) && !strings.HasPrefix(plain, ones(ansi.Strip(st.next))) {
-		return // not a line of this block
+	if from < 0 || j > 0 && from == j || l.in.open < words[j].at {
+		return // not the shape expected, or an opener a later word may close
 	}
-	if !strings.HasSuffix(strings.TrimRight(plain, " "), ones(word)) {
-		return // not the shape expected: the word was cut, or moved
+	top := k // the first line laid out again
+	if from < j {
+		top = k - 1
+	}
+	wlead := ""
+	if from == 0 {
+		shown, n := ansi.Strip(lines[top]), len(ansi.Strip(st.first))
+		if len(shown) < n {
+			return
+		}
+		wlead = shown[len(margin):n]
+	}
+	limit, breaks := st.limit-len(margin), ""
+	if lead != "" {
+		breaks = listBreaks
+	}
+	if !l.in.wrap(from, wlead, limit, breaks) || len(l.in.lines) != k+1-top {
+		return
+	}
+	pw := ansi.StringWidth(st.next)
+	if from == 0 {
+		pw = ansi.StringWidth(st.first)
+	}
+	first := cutCells(lines[top], pw)
+	for i, line := range l.in.render(nil, 0, first) {
+		if strings.TrimRight(ansi.Strip(line), " ") != strings.TrimRight(ansi.Strip(lines[top+i]), " ") {
+			return // the wrap does not make what glamour made
+		}
 	}
 	l.ok, l.start, l.base, l.style = true, start, piece, st
 	l.lines = append(l.lines[:0], lines...)
-	l.k, l.width = k, ansi.StringWidth(last)
-	l.word, l.space = word, len(trimmed) < len(piece)
-	if l.space {
-		l.word = ""
+	l.k, l.from, l.keep, l.lead = k, at+words[from].at, j-from, wlead
+	l.limit, l.breaks, l.item, l.lead0, l.at = limit, breaks, lead != "", lead, at
+	l.prefix = first
+	if from < j {
+		l.prefix = strings.TrimSuffix(st.next, st.pre)
 	}
+}
+
+// listBreaks are the breakpoints of glamour's wrap of a list's text.
+const listBreaks = " ,.;-+|"
+
+// wordsOn returns the index of the first of words[:end] on line, which
+// shows words[end-1] last, or -1 if the widths do not add up.
+func wordsOn(line string, words []inlineWord, end int, st *liveStyle) int {
+	shown := ansi.StringWidth(strings.TrimRight(ansi.Strip(line), " "))
+	j, w, pw := end, -1, ansi.StringWidth(st.next) // w: the width of words[j:end], with the spaces between
+	for j > 0 && (w < 0 || w+pw < shown) {
+		j--
+		w += words[j].w + 1
+		if j == 0 {
+			pw = ansi.StringWidth(st.first)
+		}
+	}
+	if j == end || w+pw != shown {
+		return -1
+	}
+	return j
 }
 
 // extend appends to dst the lines of the open piece, which starts at
@@ -214,166 +348,141 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 	if !l.ok || start != l.start || len(piece) <= len(l.base) || piece[:len(l.base)] != l.base {
 		return nil, false
 	}
-	add := piece[len(l.base):]
-	if !literalText(piece, len(l.base)) {
-		return nil, false
-	}
-	st := l.style
-	var runs []string // the text added to lines[k], then that of each new line
-	var cur strings.Builder
-	width, space := l.width, l.space
-	word, from := l.word, 0 // the word being written is word + add[from:i+1]
-	for i := 0; i < len(add); i++ {
-		c := add[i]
-		switch {
-		case c == ' ':
-			if space {
+	// Newlines at the end change nothing yet: the block is rendered
+	// the same whether it has ended or not.
+	piece = strings.TrimRight(piece, "\n")
+	var items string // the lines of the items that follow the block's, in a list of bullets
+	if i := strings.IndexByte(piece[l.at:], '\n'); l.item && i >= 0 {
+		piece, items = piece[:l.at+i], piece[l.at+i+1:]
+		if !strings.Contains("- * + ", l.lead0) {
+			return nil, false // numbered: glamour numbers the items itself
+		}
+		for _, line := range strings.Split(items, "\n") {
+			if n := listMarker(line); n == 0 || line[:n] != l.lead0 || !isParagraphLine(line[n:]) {
 				return nil, false
 			}
-			space, word, from = true, "", i+1
-			continue
-		case space && width+2 <= st.limit:
-			cur.WriteByte(' ')
-			width++
-		case space:
-			runs = append(runs, cur.String())
-			cur.Reset()
-			width = ansi.StringWidth(st.next)
-		case width+1 > st.limit:
-			return nil, false // the word grows past the line's end: it moves
-		}
-		cur.WriteByte(c)
-		width++
-		space = false
-		// set refused a word that held "www." already, so it can only
-		// appear here as the end of the word, with a dot.
-		if c == '.' && strings.HasSuffix(strings.ToLower(word+add[from:i+1]), "www.") {
-			return nil, false // linkify may make it a link
 		}
 	}
-	if cur.Len() > 0 || len(runs) > 0 {
-		runs = append(runs, cur.String())
+	if lead, at, ok := lastBlock(piece); !ok || lead != l.lead0 || at != l.at {
+		return nil, false // not the same block any more, or not one of its lines
 	}
-	out := append(dst, l.lines[:l.k]...)
-	for i, run := range runs {
-		line := st.next
-		if run != "" {
-			line = strings.TrimSuffix(line, st.pre)
+	src := piece[l.from:]
+	if !l.in.parse(src, &l.style) || !l.in.wrap(0, l.lead, l.limit, l.breaks) {
+		return nil, false
+	}
+	from := 0
+	if l.keep > 0 {
+		if l.in.lines[0] != [2]int{0, l.keep} {
+			return nil, false // a word moved up to the line before
 		}
-		if i == 0 {
-			line = l.lines[l.k]
-			if st.pad > 0 {
-				line = strings.TrimRight(line, " ")
+		from = 1
+	}
+	if from == len(l.in.lines) {
+		return nil, false
+	}
+	out := l.in.render(append(dst, l.lines[:l.k]...), from, l.prefix)
+	if items != "" {
+		// The next items of a tight list of bullets start as the block's
+		// first line does.
+		first := strings.TrimSuffix(l.style.first, l.style.pre)
+		lead := ansi.Strip(first)[len(ansi.Strip(l.style.next)):]
+		for _, line := range strings.Split(items, "\n") {
+			if !l.in.parse(line[len(l.lead0):], &l.style) || !l.in.wrap(0, lead, l.limit, l.breaks) {
+				return nil, false
 			}
+			out = l.in.render(out, 0, first)
 		}
-		if run != "" {
-			line += st.pre + run + st.post
-		}
-		if st.pad > 0 {
-			line += strings.Repeat(" ", max(st.pad-ansi.StringWidth(line), 0))
-		}
-		out = append(out, line)
-	}
-	if len(runs) == 0 {
-		out = append(out, l.lines[l.k])
 	}
 	return append(out, l.lines[l.k+1:]...), true
 }
 
-// plainText reports whether s holds only characters that are text in any
-// markdown context and cannot change how the text before them renders.
-func plainText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(` ,.;!?'"`, c) >= 0) {
-			return false
+// cutCells returns the part of line that shows its first n cells, with a
+// reset after it if it leaves attributes set.
+func cutCells(line string, n int) string {
+	i, w := 0, 0
+	for i < len(line) && w < n {
+		if line[i] == '\x1b' {
+			j := strings.IndexByte(line[i:], 'm')
+			if j < 0 {
+				return line
+			}
+			i += j + 1
+			continue
 		}
+		_, size := utf8.DecodeRuneInString(line[i:])
+		w += ansi.StringWidth(line[i : i+size])
+		i += size
 	}
-	return true
-}
-
-// literalText reports whether piece[from:] shows as itself, as plain
-// text would, where piece's last block is one that lastBlock accepts: it
-// is plain text (plainText) but for marks that cannot be markup yet. A run
-// of * or _ after a space can only open emphasis, and shows as itself
-// until a closer comes, which is not plain; a backtick shows as itself
-// while no other backtick pairs with it: when its block has no run of two
-// and an even number before it. A closer comes in a delta that is not
-// literal, and that frame is glamour's.
-func literalText(piece string, from int) bool {
-	add := piece[from:]
-	if plainText(add) {
-		return true
+	s := line[:i]
+	if j := strings.LastIndex(s, "\x1b["); j >= 0 && !strings.HasPrefix(s[j:], "\x1b[m") && !strings.HasPrefix(s[j:], "\x1b[0m") {
+		s += "\x1b[m"
 	}
-	block := piece[strings.LastIndexByte(piece, '\n')+1:]
-	if listMarker(block) == 0 {
-		block = piece[strings.LastIndex("\n\n"+piece, "\n\n"):]
-	}
-	if strings.Contains(block, "``") || strings.ContainsAny(block, "\\<") {
-		return false
-	}
-	if ticks := strings.Count(add, "`"); ticks > 1 || ticks == 1 && strings.Count(block, "`")%2 == 0 {
-		return false
-	}
-	for i := from; i < len(piece); i++ {
-		switch c := piece[i]; c {
-		case '*', '_':
-			k := i
-			for k > 0 && piece[k-1] == c {
-				k--
-			}
-			if k == 0 || piece[k-1] != ' ' {
-				return false // it may close, or be a list marker
-			}
-		case '`':
-		default:
-			if !plainText(piece[i : i+1]) {
-				return false
-			}
-		}
-	}
-	return true
+	return s
 }
 
 // lastBlock reports whether the last block of piece, which starts at a
-// top-level block, is one whose words can be appended live: a top-level
+// top-level block, is one whose words can be laid out live: a top-level
 // paragraph (its lines start as only a paragraph's can, after a blank line
-// or the piece's start) or a one-line item of a top-level list; and the
-// lead its first line starts with (see engine.liveStyle). Quotes are left
-// out: glamour wraps their lines in ways a greedy word wrap does not.
-func lastBlock(piece string) (lead string, ok bool) {
-	last := piece[strings.LastIndexByte(piece, '\n')+1:]
+// or the piece's start) or a one-line item of a top-level list; the lead
+// its first line starts with (see engine.liveStyle); and where its text
+// starts, after the lead. Quotes are left out: glamour wraps their lines
+// in ways a greedy word wrap does not.
+func lastBlock(piece string) (lead string, at int, ok bool) {
+	at = strings.LastIndexByte(piece, '\n') + 1
+	last := piece[at:]
 	if n := listMarker(last); n > 0 && last[0] != ' ' && isParagraphLine(last[n:]) {
-		return last[:n], true
+		// An item starts a list after a blank line, or follows an item
+		// of the same list; after a paragraph's line it may continue it.
+		prev := ""
+		if at > 0 {
+			prev = piece[strings.LastIndexByte(piece[:at-1], '\n')+1 : at-1]
+		}
+		m := listMarker(prev)
+		same := m > 0 && prev[0] != ' ' && strings.TrimLeft(prev[:m], "0123456789") == strings.TrimLeft(last[:n], "0123456789")
+		return last[:n], at + n, at == 0 || isBlank(prev) || same
 	}
 	rest := piece
 	for {
 		i := strings.LastIndexByte(rest, '\n')
 		line := rest[i+1:]
 		if i < 0 {
-			return "", isParagraphLine(line)
+			return "", 0, isParagraphLine(line)
 		}
 		if isBlank(line) {
-			return "", rest != piece // the last line is blank: no block is open
+			return "", len(rest) + 1, rest != piece // the last line is blank: no block is open
 		}
 		if !isParagraphLine(line) {
-			return "", false
+			return "", 0, false
 		}
 		rest = rest[:i]
 	}
 }
 
 // isParagraphLine reports whether a line starts as only a paragraph's line
-// can: with a letter, or emphasis or a code span before a letter.
+// can, as its text is now: with a letter, ( " or ', digits that no . or )
+// follows (which would make a list item), or emphasis or a code span
+// before one of those.
 func isParagraphLine(l string) bool {
-	letter := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-	switch {
-	case l == "":
-		return false
-	case letter(l[0]):
-		return true
-	case strings.HasPrefix(l, "**") || strings.HasPrefix(l, "__"):
-		return len(l) > 2 && letter(l[2])
+	starts := func(l string) bool {
+		if l == "" {
+			return false
+		}
+		if c := l[0]; c >= '0' && c <= '9' {
+			i := 1
+			for i < len(l) && l[i] >= '0' && l[i] <= '9' {
+				i++
+			}
+			return i == len(l) || l[i] != '.' && l[i] != ')'
+		}
+		return plainByte(l[0]) && strings.IndexByte(",.;:!?)", l[0]) < 0
 	}
-	return len(l) > 1 && strings.IndexByte("*_`", l[0]) >= 0 && letter(l[1])
+	switch {
+	case strings.HasPrefix(l, "**") || strings.HasPrefix(l, "__"):
+		return starts(l[2:])
+	case strings.HasPrefix(l, "*") || strings.HasPrefix(l, "_"):
+		return starts(l[1:])
+	case strings.HasPrefix(l, "`"):
+		return len(l) > 1 && l[1] != ' ' && l[1] != '`'
+	}
+	return starts(l)
 }

@@ -40,7 +40,9 @@ func TestLiveRandomParagraphs(t *testing.T) {
 	plain := strings.Repeat("stream token wrap width is it; yes! no? \"quoted\" it's a an the x y z 12 3.5 www. www example.com ", 4)
 	words := strings.Fields(plain + "a an the stream token www.example.com example.com wrap width is it; yes! no? \"quoted\" it's " +
 		"**bold** *em* `code()` _under_ snake_case supercalifragilisticexpialidocious-long-word " +
-		"x y z 12 3.5 [link] (paren) 👍 日本語 a\\ b\\")
+		"x y z 12 3.5 [link] (paren) 👍 日本語 a\\ b\\ " +
+		"**two words** `a b` *x y z* __strong__ Note: (`code`) *end*. **Note:** a,b x;y 3.5, _a_b *a*b `x-y` + | " +
+		"`a` `*` *`x`* **a*b** ***c*** (*p*) word's \"*q*\" `tail` x.* _y_, 1) a-b")
 	n := 60
 	if raceEnabled {
 		n = 10
@@ -61,16 +63,68 @@ func TestLiveRandomParagraphs(t *testing.T) {
 				b.WriteString(words[rng.IntN(len(words))])
 			}
 		}
-		text := b.String()
-		var toks []string
-		for len(text) > 0 {
-			k := min(len(text), 1+rng.IntN(7))
-			toks, text = append(toks, text[:k]), text[k:]
-		}
+		toks := randomPieces(rng, b.String())
 		width := 20 + rng.IntN(80)
 		lv += checkLive(t, "random "+itoa(doc), toks, width, []string{"dark", "notty", "light"}[doc%3])
 		all += len(toks)
 	}
+}
+
+// TestLiveRandomMarks does the same for random paragraphs and list items
+// made mostly of what live frames lay out (plain words, code spans and
+// emphasis, punctuation glamour's wrap breaks lists at), in every style,
+// so that most of their frames are live.
+func TestLiveRandomMarks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 3))
+	words := append(strings.Fields("stream token wrap width is it; yes! no? \"quoted\" it's a an the x y z 12 3.5 Note: (see) "+
+		"**bold** *em* `code()` _under_ __strong__ snake_case `x.y()` (`p`) *end*. **Note:** a,b x;y 3.5, done. last, "+
+		"first; `a` `*` _y_, word's \"*q*\" `[i]` `m{}` `a+b` `a|b` `www.x` supercalifragilistic x. y, z; "+
+		"a b c d e f g h i j k l m n o p q r s t u v w"),
+		"**two words**", "`a b`", "*x y z*", "`go test ./...`", "_one two_", "**a, b.**")
+	styles := []string{"dark", "notty", "light", "ascii", "pink", "dracula", "tokyo-night"}
+	n := 70
+	if raceEnabled {
+		n = 10
+	}
+	lv, all := 0, 0
+	for doc := range n {
+		var b strings.Builder
+		for p := range 1 + rng.IntN(3) {
+			if p > 0 {
+				b.WriteString([]string{"\n\n", "\n"}[rng.IntN(2)])
+			}
+			lead := []string{"", "", "- ", "1. ", "12. ", "* "}[rng.IntN(6)]
+			b.WriteString(lead)
+			for w := range 5 + rng.IntN(50) {
+				if w > 0 {
+					if lead == "" && rng.IntN(20) == 0 {
+						b.WriteString("\n")
+					} else {
+						b.WriteString(" ")
+					}
+				}
+				b.WriteString(words[rng.IntN(len(words))])
+			}
+		}
+		toks := randomPieces(rng, b.String())
+		lv += checkLive(t, "marks "+itoa(doc), toks, 20+rng.IntN(80), styles[doc%len(styles)])
+		all += len(toks)
+	}
+	if lv < all/3 {
+		t.Errorf("%d of %d frames made live, want a third or more", lv, all)
+	}
+	t.Logf("%d of %d frames made live", lv, all)
+}
+
+// randomPieces cuts text into pieces of 1 to 7 bytes, as a stream may
+// deliver it.
+func randomPieces(rng *rand.Rand, text string) []string {
+	var toks []string
+	for len(text) > 0 {
+		k := min(len(text), 1+rng.IntN(7))
+		toks, text = append(toks, text[:k]), text[k:]
+	}
+	return toks
 }
 
 // checkLive streams toks to a live and an exact renderer, compares every
@@ -113,27 +167,30 @@ func showsNothing(c *uv.Cell) bool {
 	return c.Equal(&uv.EmptyCell) || blank(c)
 }
 
-// TestLiveOpeningMarks checks that a frame in which a paragraph grew by a
-// code span or emphasis not yet closed is live (the marks show as
-// themselves until the closer comes), and that the closing frame is not.
-func TestLiveOpeningMarks(t *testing.T) {
+// TestLiveMarks checks that a frame in which a paragraph or a list item
+// grew by a code span or emphasis not yet closed is live (the marks show
+// as themselves until the closer comes), that the closing frame is live
+// too (also when it starts the next item of a list of bullets), and that
+// both look as glamour's render does.
+func TestLiveMarks(t *testing.T) {
 	for _, tc := range []struct{ base, open, close string }{
 		{"Of this", " `clear", "ly()` with"},
 		{"- Of this", " *mod", "el* with"},
 		{"Of this", " **che", "ck** more"},
 		{"Two `a` and", " `b", "` code"},
+		{"1. Say", " **No", "te:** this"},
+		{"A", " _wide", " words_ here, `x.y` and"},
+		{"- One item", " **is", "** done.\n- Next `x` item"},
 	} {
 		r := New(Options{Width: 80, Style: "dark", Live: true})
 		r.Append(tc.base + " words")
 		r.Lines()
-		r.Append(tc.open)
-		want := fullRender(t, r.Text(), 80, "dark")
-		if got := r.Render(); r.liveFrames != 1 || got != want && !sameCells(got, want) {
-			t.Errorf("%q: %d live frames, want 1; frame %q, want %q", r.Text(), r.liveFrames, got, want)
-		}
-		r.Append(tc.close)
-		if n := r.liveFrames; r.Lines() != nil && r.liveFrames != n {
-			t.Errorf("%q: the closing frame was live", r.Text())
+		for n, delta := range []string{tc.open, tc.close} {
+			r.Append(delta)
+			want := fullRender(t, r.Text(), 80, "dark")
+			if got := r.Render(); r.liveFrames != n+1 || got != want && !sameCells(got, want) {
+				t.Errorf("%q: %d live frames, want %d; frame %q, want %q", r.Text(), r.liveFrames, n+1, got, want)
+			}
 		}
 	}
 }
