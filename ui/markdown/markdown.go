@@ -8,8 +8,9 @@
 // its lines with and that shows nothing (TrimPadding: nine tenths of the
 // bytes). The property tests check it on a corpus
 // of answers fed token by token, on random documents and under fuzzing.
-// With Options.Live, a frame in which a paragraph or a list item only grew
-// by plain words is made without glamour (live.go): it looks the same
+// With Options.Live, a frame in which a paragraph or an item of a tight
+// list only grew by words, code spans and emphasis is made without glamour
+// (live.go, which has the exact subset): it looks the same
 // (TestLiveLooksTheSame), and the frame after Finish is still glamour's,
 // byte for byte.
 //
@@ -64,8 +65,9 @@ type Options struct {
 	// Style is a glamour standard style: "dark", "light", "notty", "ascii",
 	// "pink", "dracula", "tokyo-night". Empty means "dark".
 	Style string
-	// Live makes the frames in which a paragraph only grew by plain words
-	// without glamour (see live.go): they look the same as glamour's
+	// Live makes the frames in which a paragraph or a list item only grew
+	// by words, code spans and emphasis without glamour (see live.go for
+	// the exact subset): they look the same as glamour's
 	// render, but are not its bytes until the paragraph is committed or
 	// the answer finished.
 	Live bool
