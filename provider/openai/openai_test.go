@@ -27,36 +27,44 @@ var backend = providertest.Backend{New: providertest.For(newClient), Request: he
 
 var hello = provider.Request{Model: "gpt-4o-mini", System: "Be brief.", Messages: []provider.Message{{Role: provider.RoleUser, Content: "hi"}}}
 
+// answers are the answers of the transcripts in testdata, each streamed
+// (.sse) and, for some, sent whole (.json) by a server that ignores
+// "stream": true: the same answer either way.
+var answers = []struct {
+	stream, whole string
+	answer        providertest.Answer
+}{
+	{"basic.sse", "whole.json", providertest.Answer{Text: "Hello, world", Reason: "stop", Usage: provider.Usage{InputTokens: 9, OutputTokens: 3}}},
+	{"reasoning_content.sse", "whole_reasoning.json", providertest.Answer{Text: "9.9 is larger.", Reasoning: "9.11 vs 9.9: 0.90 > 0.11.", Reason: "stop",
+		Usage: provider.Usage{InputTokens: 15, OutputTokens: 120, ReasoningTokens: 100}}},
+	{"reasoning.sse", "", providertest.Answer{Text: "9.9", Reasoning: "Compare tenths.", Reason: "stop",
+		Usage: provider.Usage{InputTokens: 20, OutputTokens: 70, ReasoningTokens: 64}}},
+	{"think_tags.sse", "whole_think.json", providertest.Answer{Text: "Hello! Use <think> tags freely.", Reasoning: "\nThe user says hi. Answer briefly.\n",
+		Reason: "stop", Usage: provider.Usage{InputTokens: 6, OutputTokens: 25}}},
+	{"length.sse", "whole_length.json", providertest.Answer{Text: "Once upon", Reason: "length", Usage: provider.Usage{InputTokens: 5, OutputTokens: 2},
+		Notice: provider.MsgMaxTokens}},
+	{"groq.sse", "", providertest.Answer{Text: "Fast.", Reason: "stop", Usage: provider.Usage{InputTokens: 40, OutputTokens: 3}}},
+}
+
 func TestTranscripts(t *testing.T) {
-	type answer = providertest.Answer
-	type usage = provider.Usage
-	providertest.Transcripts(t, backend, "", []int{1, 7, 1 << 20},
-		providertest.Case{File: "basic.sse", Answer: answer{Text: "Hello, world", Reason: "stop", Usage: usage{InputTokens: 9, OutputTokens: 3}}},
-		providertest.Case{File: "reasoning_content.sse", Answer: answer{Text: "9.9 is larger.", Reasoning: "9.11 vs 9.9: 0.90 > 0.11.", Reason: "stop",
-			Usage: usage{InputTokens: 15, OutputTokens: 120, ReasoningTokens: 100}}},
-		providertest.Case{File: "reasoning.sse", Answer: answer{Text: "9.9", Reasoning: "Compare tenths.", Reason: "stop",
-			Usage: usage{InputTokens: 20, OutputTokens: 70, ReasoningTokens: 64}}},
-		providertest.Case{File: "think_tags.sse", Answer: answer{Text: "Hello! Use <think> tags freely.", Reasoning: "\nThe user says hi. Answer briefly.\n",
-			Reason: "stop", Usage: usage{InputTokens: 6, OutputTokens: 25}}},
-		providertest.Case{File: "length.sse", Answer: answer{Text: "Once upon", Reason: "length", Usage: usage{InputTokens: 5, OutputTokens: 2},
-			Notice: provider.MsgMaxTokens}},
-		providertest.Case{File: "groq.sse", Answer: answer{Text: "Fast.", Reason: "stop", Usage: usage{InputTokens: 40, OutputTokens: 3}}})
+	var cases []providertest.Case
+	for _, a := range answers {
+		cases = append(cases, providertest.Case{File: a.stream, Answer: a.answer})
+	}
+	providertest.Transcripts(t, backend, "", []int{1, 7, 1 << 20}, cases...)
 }
 
 // A server that ignores "stream": true sends the whole completion as one
 // JSON document: it is the answer, with its reasoning, usage and finish
 // reason, as if streamed.
 func TestWholeCompletion(t *testing.T) {
-	type answer = providertest.Answer
-	type usage = provider.Usage
-	providertest.Transcripts(t, backend, "application/json", []int{1, 7, 1 << 20},
-		providertest.Case{File: "whole.json", Answer: answer{Text: "Hello, world", Reason: "stop", Usage: usage{InputTokens: 9, OutputTokens: 3}}},
-		providertest.Case{File: "whole_reasoning.json", Answer: answer{Text: "9.9 is larger.", Reasoning: "9.11 vs 9.9: 0.90 > 0.11.", Reason: "stop",
-			Usage: usage{InputTokens: 15, OutputTokens: 120, ReasoningTokens: 100}}},
-		providertest.Case{File: "whole_think.json", Answer: answer{Text: "Hello!", Reasoning: "\nThe user says hi.\n", Reason: "stop",
-			Usage: usage{InputTokens: 6, OutputTokens: 25}}},
-		providertest.Case{File: "whole_length.json", Answer: answer{Text: "Once upon", Reason: "length", Usage: usage{InputTokens: 5, OutputTokens: 2},
-			Notice: provider.MsgMaxTokens}})
+	var cases []providertest.Case
+	for _, a := range answers {
+		if a.whole != "" {
+			cases = append(cases, providertest.Case{File: a.whole, Answer: a.answer})
+		}
+	}
+	providertest.Transcripts(t, backend, "application/json", []int{1, 7, 1 << 20}, cases...)
 }
 
 // A 200 whose JSON body is an error, or not a completion, fails in the
