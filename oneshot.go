@@ -221,7 +221,7 @@ func readFrames(ch <-chan provider.Chunk, due func() (time.Duration, bool), take
 			// than a wake-up a chunk.
 			wake.Reset(d)
 			<-wake.C
-			batch, closed = drain(ch, buf, oneShotBatch)
+			batch, closed = provider.Drain(ch, buf[:0], oneShotBatch)
 		default:
 			if ok {
 				wake.Reset(d)
@@ -253,23 +253,6 @@ func (p *pacer) drawn() {
 		p.paced = p.n < oneShotBatch/2
 		p.n = 0
 	}
-}
-
-// drain takes what ch holds, up to limit chunks, without waiting.
-func drain(ch <-chan provider.Chunk, buf []provider.Chunk, limit int) (batch []provider.Chunk, closed bool) {
-	buf = buf[:0]
-	for len(buf) < limit {
-		select {
-		case c, ok := <-ch:
-			if !ok {
-				return buf, true
-			}
-			buf = append(buf, c)
-		default:
-			return buf, false
-		}
-	}
-	return buf, false
 }
 
 // oneShotBatch is the most chunks the one-shot writes at once: a fast
