@@ -56,20 +56,7 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 		stopSpinner = startSpinner(env.stderr, "waiting for "+termsafe.Sanitize(w.spec))
 	}
 	defer stopSpinner()
-	buf := make([]provider.Chunk, 0, oneShotBatch)
-	wake := time.NewTimer(time.Hour)
-	defer wake.Stop()
-	for closed := false; !closed; {
-		// A frame the printer held back (text came too soon after the
-		// last one) is drawn when it is due, even if the stream then
-		// pauses: words are never left off the screen while it waits.
-		var due <-chan time.Time
-		if d, ok := a.due(); ok {
-			wake.Reset(d)
-			due = wake.C
-		}
-		var batch []provider.Chunk
-		batch, closed = provider.BatchOr(ch, buf, oneShotBatch, due)
+	readFrames(ch, a.due, func(batch []provider.Chunk) {
 		if len(batch) > 0 {
 			stopSpinner()
 		}
@@ -82,7 +69,7 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 		if a.flush() != nil {
 			cancel()
 		}
-	}
+	})
 	endErr := a.end(parent)
 	saved := false
 	if a.sv != nil {
@@ -210,6 +197,62 @@ func (a *oneShotAnswer) why(parent context.Context) error {
 		return provider.ErrIncomplete
 	}
 	return nil
+}
+
+// readFrames reads ch until it closes and hands take each batch of
+// chunks, which take prints. due says whether the printer holds a frame
+// back (text came too soon after the last one) and when it is due: the
+// frame is drawn then, by a call of take with no chunks if none came,
+// even if the stream pauses, so that words are never left off the screen
+// while it waits.
+func readFrames(ch <-chan provider.Chunk, due func() (time.Duration, bool), take func([]provider.Chunk)) {
+	buf := make([]provider.Chunk, 0, oneShotBatch)
+	wake := time.NewTimer(time.Hour)
+	defer wake.Stop()
+	var pace pacer
+	for closed := false; !closed; {
+		var ready <-chan time.Time
+		var batch []provider.Chunk
+		d, ok := due()
+		switch {
+		case ok && d > 0 && pace.paced:
+			// A paced stream: what comes before the frame is due is
+			// drawn with it, so it is taken then, at one wake-up, rather
+			// than a wake-up a chunk.
+			wake.Reset(d)
+			<-wake.C
+			batch, closed = provider.Drain(ch, buf[:0], oneShotBatch)
+		default:
+			if ok {
+				wake.Reset(d)
+				ready = wake.C
+			}
+			batch, closed = provider.BatchOr(ch, buf, oneShotBatch, ready)
+		}
+		pace.n += len(batch)
+		take(batch)
+		if _, held := due(); !held {
+			pace.drawn()
+		}
+	}
+}
+
+// pacer tells a paced stream from a burst by the chunks that came
+// between two frames: fewer than half a batch is a stream the one-shot
+// may leave in the channel until its frame is due, which then holds all
+// of them (the channel holds a batch). More is a burst, read as it comes,
+// so that it never waits on a full channel while the loop sleeps.
+type pacer struct {
+	paced bool
+	n     int // chunks taken since the last frame
+}
+
+// drawn notes that everything taken so far is on the screen.
+func (p *pacer) drawn() {
+	if p.n > 0 {
+		p.paced = p.n < oneShotBatch/2
+		p.n = 0
+	}
 }
 
 // oneShotBatch is the most chunks the one-shot writes at once: a fast

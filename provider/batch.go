@@ -26,6 +26,12 @@ func BatchOr(ch <-chan Chunk, buf []Chunk, limit int, wake <-chan time.Time) (ba
 	case <-wake:
 		return buf, false
 	}
+	return Drain(ch, buf, limit)
+}
+
+// Drain appends to buf what ch holds already, without waiting, until buf
+// has limit chunks, and reports whether ch was found closed.
+func Drain(ch <-chan Chunk, buf []Chunk, limit int) (batch []Chunk, closed bool) {
 	for len(buf) < limit {
 		select {
 		case c, ok := <-ch:

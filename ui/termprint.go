@@ -97,8 +97,10 @@ func (p *TermPrinter) Close(error) error {
 }
 
 // Draw prints the lines that became stable, then the open tail (all of it
-// when final). The old tail is erased first: on a terminal that re-wrapped
-// it to a new width, it takes the rows it takes at that width. A tail as
+// when final). The old tail is erased first, from its first line that the
+// frame does not show again as it is (a frame in a paragraph mostly
+// changes its last line only): on a terminal that re-wrapped it to a new
+// width, it takes the rows it takes at that width. A tail as
 // tall as the screen is not drawn until it settles, since the cursor
 // cannot move back above the screen.
 //
@@ -128,30 +130,41 @@ func (p *TermPrinter) Draw(final bool) error {
 	}
 	p.endReasoning()
 	width, height := p.opts.Size()
-	var b strings.Builder
-	if rows := Rows(p.tail, width); rows > 0 {
-		b.WriteString(eraseUp(rows))
-	}
-	p.tail = nil
 	p.sb.SetWidth(width)
 	stable, tail := p.sb.Take(final)
-	for _, l := range stable {
-		b.WriteString(l)
+	if Rows(tail, width) >= height-1 {
+		tail = nil
+	}
+	// The rows of the old tail that the frame shows again as they are
+	// stay; the rest is erased and written.
+	old := p.tail
+	keep := 0
+	for keep < len(old) && keep < len(stable)+len(tail) && old[keep] == lineAt(stable, tail, keep) {
+		keep++
+	}
+	var b strings.Builder
+	if rows := Rows(old[keep:], width); rows > 0 {
+		b.WriteString(eraseUp(rows))
+	}
+	for i := keep; i < len(stable)+len(tail); i++ {
+		b.WriteString(lineAt(stable, tail, i))
 		b.WriteByte('\n')
 	}
-	if Rows(tail, width) < height-1 {
-		for _, l := range tail {
-			b.WriteString(l)
-			b.WriteByte('\n')
-		}
-		p.tail = tail
-	}
+	p.tail = tail
 	fed := p.fed
 	if _, err := io.WriteString(p.opts.Out, b.String()); err != nil {
 		return err
 	}
 	p.done = fed
 	return nil
+}
+
+// lineAt is line i of the frame whose lines are stable then tail.
+func lineAt(stable, tail []string, i int) string {
+	if i < len(stable) {
+		return stable[i]
+	}
+	return tail[i-len(stable)]
 }
 
 // Shown is how many bytes of the answer's text, as it arrived, have been

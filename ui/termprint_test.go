@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -219,4 +220,39 @@ func diffAt(want, got string) string {
 		i++
 	}
 	return "want …" + want[max(0, i-40):min(len(want), i+60)] + "\ngot  …" + got[max(0, i-40):min(len(got), i+60)]
+}
+
+// A frame that changes only the last line of the open tail erases and
+// writes that line only: the lines above it stay on the screen as they
+// are.
+func TestTermPrinterRedrawsOnlyChangedLines(t *testing.T) {
+	tm := &reflowTerm{t: t, width: 40, height: 40}
+	var out bytes.Buffer
+	p := NewTermPrinter(TermOptions{Out: io.MultiWriter(tm, &out), Err: &bytes.Buffer{}, Size: tm.size, Style: "dark"})
+	text := "Alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa"
+	p.Chunk(provider.Chunk{Kind: provider.KindText, Text: text})
+	if err := p.Draw(false); err != nil {
+		t.Fatal(err)
+	}
+	if rows := Rows(p.tail, 40); rows < 3 {
+		t.Fatalf("the tail takes %d rows, want a paragraph of 3 or more", rows)
+	}
+	out.Reset()
+	p.Chunk(provider.Chunk{Kind: provider.KindText, Text: " quebec"})
+	if err := p.Draw(false); err != nil {
+		t.Fatal(err)
+	}
+	frame := out.String()
+	if m := erase.FindStringSubmatch(frame); m == nil || m[1] != "1" {
+		t.Errorf("the frame does not erase just the last row: %q", frame)
+	}
+	if strings.Contains(ansi.Strip(frame), "Alpha") {
+		t.Errorf("the frame writes the paragraph's first line again: %q", frame)
+	}
+	if err := p.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := (&reflowTerm{lines: strings.Split(markdown.ExpandTabs(render(t, text+" quebec", 40)), "\n")}).text(); tm.text() != want {
+		t.Fatalf("screen:\n%s\n\nwant:\n%s", tm.text(), want)
+	}
 }
