@@ -107,6 +107,7 @@ type Renderer struct {
 	stale bool     // out must be rebuilt
 
 	live       liveState // the open piece's last glamour render, for live frames
+	liveCode   liveCode  // the same for an open code block
 	liveFrames int       // frames made live, for tests
 
 	// Sealed output (see Seal): text[:base] was rendered and its lines
@@ -211,7 +212,7 @@ func (r *Renderer) uncommit() {
 	}
 	r.lines = r.lines[:0]
 	r.code, r.list, r.chunked = codeCache{}, listCache{}, nil
-	r.live.ok = false
+	r.live.ok, r.liveCode.ok = false, false
 }
 
 // Seal gives away the Stable lines, for a printer that has printed them
@@ -322,7 +323,11 @@ func (r *Renderer) frame() {
 		}
 	}
 	if !r.final {
-		if lines, ok := r.live.extend(r.lines[:r.doneN], r.doneEnd, piece); ok {
+		lines, ok := r.live.extend(r.lines[:r.doneN], r.doneEnd, piece)
+		if !ok {
+			lines, ok = r.liveCode.extend(r, r.lines[:r.doneN], r.doneEnd, piece)
+		}
+		if ok {
 			r.sfx = "\n"
 			r.lines = lines
 			r.liveFrames++
@@ -338,6 +343,7 @@ func (r *Renderer) frame() {
 	r.lines = appendLines(r.lines[:r.doneN], r.doneTail+open)
 	if r.opts.Live && !r.final {
 		r.live.set(r, r.doneEnd, piece, r.lines[r.doneN:])
+		r.liveCode.set(r, r.doneEnd, piece, r.lines[r.doneN:])
 	}
 }
 
