@@ -26,13 +26,14 @@ import (
 // That layout is checked at every glamour frame of the block against
 // glamour's own lines, all of them, byte for byte; live frames follow only
 // a frame where it held. A line glamour's word wrap could break (one near
-// the width), a token style made of more than one SGR sequence (a layout
-// the check may not have seen), a last line that may be the closing fence,
+// the width), a style made of more than one SGR sequence left open at a
+// line's end (a layout the check may not have seen), a last line that may be the closing fence,
 // or anything unexpected sends the frame to glamour.
 
 // liveCode is what live frames of an open fenced code block build on.
 type liveCode struct {
-	ok      bool
+	ok      bool   // live frames of the whole piece may follow
+	learned bool   // margin, indent and limit hold for the block at fenceAt
 	start   int    // where the piece starts in the text
 	base    string // the piece's text at the last glamour render
 	at      int    // where the block's code starts in the piece
@@ -57,7 +58,7 @@ func codeLang(opener string, f *container) string {
 // set records the glamour render of the open piece, whose lines are
 // lines, and whether live frames can follow it.
 func (c *liveCode) set(r *Renderer, start int, piece string, lines []string) {
-	c.ok = false
+	c.ok, c.learned = false, false
 	o := r.scan.open
 	if !r.opts.Live || r.scan.poisoned || o == nil || o.fence == 0 || o.prefix != "" || r.fenceAt < start {
 		return
@@ -97,8 +98,38 @@ func (c *liveCode) set(r *Renderer, start int, piece string, lines []string) {
 			return
 		}
 	}
-	c.ok, c.start, c.base = true, start, piece
+	c.ok, c.learned, c.start, c.base = true, true, start, piece
 	c.head = append(c.head[:0], lines[:top]...)
+}
+
+// tail returns the output of the lines of the open piece src from b on,
+// where the code cache (code.go) cut the block, as codeCache.from has
+// glamour render them: lexed from the context line before b, whose own
+// line it drops. It returns false unless the layout was learned on this
+// block and the block is still open.
+func (c *liveCode) tail(r *Renderer, src string, b int) (string, bool) {
+	if !c.learned || r.scan.open == nil || r.fenceAt != c.fenceAt || b < 2 {
+		return "", false
+	}
+	code := src[strings.LastIndexByte(src[:b-1], '\n')+1:]
+	if fenceClose(code[strings.LastIndexByte(code, '\n')+1:], &c.fence) {
+		return "", false
+	}
+	segs, ok := c.format(code)
+	if !ok || len(segs) < 2 {
+		return "", false
+	}
+	var out strings.Builder
+	for k := 1; k < len(segs); k++ {
+		if !c.fits(segs[k].text) {
+			return "", false
+		}
+		if k > 1 {
+			out.WriteByte('\n')
+		}
+		out.WriteString(c.line(segs, k))
+	}
+	return out.String(), true
 }
 
 // extend appends to dst the lines of the open piece, which starts at
@@ -157,8 +188,8 @@ func (c *liveCode) fits(text string) bool {
 }
 
 // format lexes and formats code as glamour has chroma do it, and cuts the
-// output into lines. It returns false if a token's style is not a single
-// SGR sequence.
+// output into lines. It returns false if a style made of several SGR
+// sequences is left open at the end of a line.
 func (c *liveCode) format(code string) ([]codeSeg, bool) {
 	if !strings.HasSuffix(code, "\n") {
 		code += "\n" // goldmark ends the block's last line
@@ -181,6 +212,7 @@ func (c *liveCode) format(code string) ([]codeSeg, bool) {
 			line = out[:i]
 		}
 		seg := codeSeg{text: line, open: active}
+		joined := false // the last thing read was an SGR sequence
 		for rest := line; ; {
 			j := strings.Index(rest, "\x1b[")
 			if j < 0 {
@@ -190,15 +222,18 @@ func (c *liveCode) format(code string) ([]codeSeg, bool) {
 			if m < 0 {
 				return nil, false
 			}
-			sgr := rest[j : j+m+1]
-			if sgr == "\x1b[0m" || sgr == "\x1b[m" {
+			switch sgr := rest[j : j+m+1]; {
+			case sgr == "\x1b[0m" || sgr == "\x1b[m":
 				active = ""
-			} else if strings.HasPrefix(rest[j+m+1:], "\x1b[") && !strings.HasPrefix(rest[j+m+1:], "\x1b[0m") {
-				return nil, false // a style of several sequences
-			} else {
+			case joined && j == 0 && active != "":
+				active += sgr // a style of several sequences
+			default:
 				active = sgr
 			}
-			rest = rest[j+m+1:]
+			joined, rest = true, rest[j+m+1:]
+		}
+		if i >= 0 && strings.Count(active, "\x1b[") > 1 {
+			return nil, false // carried to the next line: a layout the check may not have seen
 		}
 		seg.end = active
 		segs = append(segs, seg)

@@ -22,8 +22,10 @@ func TestLiveCode(t *testing.T) {
 					inCode++
 				}
 			}
-			live := checkLive(t, name+"/"+style, toks, 100, style)
-			t.Logf("%s/%s: %d of %d frames in code, %d live", name, style, inCode, len(toks), live)
+			// Before live code blocks, no frame in a block was live.
+			if live := checkLive(t, name+"/"+style, toks, 100, style); live < inCode*3/4 {
+				t.Errorf("%s/%s: %d frames live, %d of %d in code: want three quarters of those or more", name, style, live, inCode, len(toks))
+			}
 		}
 	}
 }

@@ -212,7 +212,7 @@ func (r *Renderer) uncommit() {
 	}
 	r.lines = r.lines[:0]
 	r.code, r.list, r.chunked = codeCache{}, listCache{}, nil
-	r.live.ok, r.liveCode.ok = false, false
+	r.live.ok, r.liveCode.ok, r.liveCode.learned = false, false, false
 }
 
 // Seal gives away the Stable lines, for a printer that has printed them
@@ -311,9 +311,12 @@ func (r *Renderer) frame() {
 	}
 	piece := src[r.doneEnd:]
 	if !r.final {
-		if rest, ok := r.code.render(r, piece); ok {
+		if rest, live, ok := r.code.render(r, piece, r.opts.Live); ok {
 			r.sfx = "\n"
 			r.lines = appendLines(append(r.lines[:r.doneN], r.code.lines...), r.code.tail+rest)
+			if live {
+				r.liveFrames++
+			}
 			return
 		}
 		if rest, ok := r.list.render(r, piece); ok {
@@ -447,7 +450,7 @@ func (r *Renderer) fromChunks(src string) (string, bool) {
 		return "", false
 	}
 	if c := &r.code; c.built && c.start == r.doneEnd && len(c.cuts) > 0 {
-		if rest, ok := c.render(r, src); ok {
+		if rest, _, ok := c.render(r, src, false); ok {
 			return string(c.out) + rest, true
 		}
 	}
