@@ -111,7 +111,8 @@ func (c *liveCode) tail(r *Renderer, src string, b int) (string, bool) {
 	if !c.learned || r.scan.open == nil || r.fenceAt != c.fenceAt || b < 2 {
 		return "", false
 	}
-	code := src[strings.LastIndexByte(src[:b-1], '\n')+1:]
+	ctx := strings.LastIndexByte(src[:b-1], '\n') + 1
+	code := src[ctx:]
 	if fenceClose(code[strings.LastIndexByte(code, '\n')+1:], &c.fence) {
 		return "", false
 	}
@@ -128,6 +129,12 @@ func (c *liveCode) tail(r *Renderer, src string, b int) (string, bool) {
 			out.WriteByte('\n')
 		}
 		out.WriteString(c.line(segs, k))
+	}
+	// As codeCache.from checks: the context line must show the same
+	// whether lexed alone or with the lines after it.
+	head := c.line(segs, 0)
+	if segs, ok = c.format(src[ctx:b]); !ok || c.line(segs, 0) != head {
+		return "", false
 	}
 	return out.String(), true
 }

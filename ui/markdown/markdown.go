@@ -10,9 +10,11 @@
 // of answers fed token by token, on random documents and under fuzzing.
 // With Options.Live, a frame in which a paragraph or an item of a tight
 // list only grew by words, code spans and emphasis is made without glamour
-// (live.go, which has the exact subset): it looks the same
-// (TestLiveLooksTheSame), and the frame after Finish is still glamour's,
-// byte for byte.
+// (live.go, which has the exact subset), and so is one in which an open
+// fenced code block grew (live_code.go: chroma lexes it, glamour's layout
+// of its lines is reproduced): it looks the same (TestLiveLooksTheSame,
+// TestLiveCode), and the frame after Finish is still glamour's, byte for
+// byte.
 //
 // How it stays fast however long the answer grows:
 //
@@ -66,10 +68,10 @@ type Options struct {
 	// "pink", "dracula", "tokyo-night". Empty means "dark".
 	Style string
 	// Live makes the frames in which a paragraph or a list item only grew
-	// by words, code spans and emphasis without glamour (see live.go for
-	// the exact subset): they look the same as glamour's
-	// render, but are not its bytes until the paragraph is committed or
-	// the answer finished.
+	// by words, code spans and emphasis (see live.go for the exact
+	// subset), or an open fenced code block grew (live_code.go), without
+	// glamour: they look the same as glamour's render, but are not its
+	// bytes until the block is committed or the answer finished.
 	Live bool
 }
 
