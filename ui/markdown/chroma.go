@@ -43,7 +43,9 @@ func init() {
 	for name, cfg := range styles.DefaultStyles {
 		f := palette256{}
 		if c := cfg.CodeBlock.Chroma; c != nil {
-			f.style = chromaStyleOf(c)
+			if st := chromaStyleOf(c); st != nil {
+				f.theme = sync.OnceValues(func() (map[chroma.TokenType]string, error) { return themeOf(st) })
+			}
 		}
 		formatters.Register(ChromaFormatter(name), f)
 	}
@@ -125,7 +127,9 @@ func entryOf(p ansi.StylePrimitive) string {
 
 // palette256 is a chroma formatter for 256-colour terminals.
 type palette256 struct {
-	style *chroma.Style // the colours to use, or nil for those chroma passes
+	// theme returns the SGR sequences of the colours to use, built once;
+	// nil means those of the style chroma passes, built at each call.
+	theme func() (map[chroma.TokenType]string, error)
 }
 
 // xterm returns the colour of palette entry i, as terminal256 has it.
@@ -205,21 +209,15 @@ func sgr(e chroma.StyleEntry) string {
 
 // Format implements chroma.Formatter.
 func (f palette256) Format(w io.Writer, style *chroma.Style, it chroma.Iterator) error {
-	if f.style != nil {
-		style = f.style
+	var theme map[chroma.TokenType]string
+	var err error
+	if f.theme != nil {
+		theme, err = f.theme()
+	} else {
+		theme, err = themeOf(style)
 	}
-	// Like terminal256, ignore the style's background colour.
-	b := style.Builder()
-	bg := b.Get(chroma.Background)
-	bg.Background, bg.NoInherit = 0, true
-	b.AddEntry(chroma.Background, bg)
-	style, err := b.Build()
 	if err != nil {
 		return err
-	}
-	theme := map[chroma.TokenType]string{}
-	for _, t := range style.Types() {
-		theme[t] = sgr(style.Get(t))
 	}
 	for tok := it(); tok != chroma.EOF; tok = it() {
 		clr, ok := theme[tok.Type]
@@ -245,4 +243,22 @@ func (f palette256) Format(w io.Writer, style *chroma.Style, it chroma.Iterator)
 		}
 	}
 	return nil
+}
+
+// themeOf returns the SGR sequence of each token type of a style, as
+// terminal256 builds them: the style's background colour is ignored.
+func themeOf(style *chroma.Style) (map[chroma.TokenType]string, error) {
+	b := style.Builder()
+	bg := b.Get(chroma.Background)
+	bg.Background, bg.NoInherit = 0, true
+	b.AddEntry(chroma.Background, bg)
+	style, err := b.Build()
+	if err != nil {
+		return nil, err
+	}
+	theme := map[chroma.TokenType]string{}
+	for _, t := range style.Types() {
+		theme[t] = sgr(style.Get(t))
+	}
+	return theme, nil
 }

@@ -98,19 +98,28 @@ func (c *chunks) pop() {
 // cut; the output before it is in c.out (and c.lines, c.tail). It returns
 // false when the piece is not a long fenced code block with a known
 // language, or no cut has been accepted yet.
-func (c *codeCache) render(r *Renderer, src string) (rest string, ok bool) {
+//
+// With live set (a frame of the open piece, not a commit), the output
+// after the last cut is made without glamour when liveCode can (see
+// live_code.go), and live says it was.
+func (c *codeCache) render(r *Renderer, src string, live bool) (rest string, wasLive, ok bool) {
 	if !c.prepare(r, src) {
-		return "", false
+		return "", false, false
 	}
 	for c.extend(r, src) {
 	}
+	if live && len(c.cuts) > 0 && c.closed < 0 {
+		if rest, ok := r.liveCode.tail(r, src, c.cuts[len(c.cuts)-1]); ok {
+			return rest, true, true
+		}
+	}
 	for len(c.cuts) > 0 {
 		if rest, ok := c.from(r, src, c.cuts[len(c.cuts)-1], len(src)); ok {
-			return rest, true
+			return rest, false, true
 		}
 		c.pop() // later text changed how the context line renders
 	}
-	return "", false
+	return "", false, false
 }
 
 // prepare resets the cache when the piece changed, and reports whether the

@@ -10,9 +10,11 @@
 // of answers fed token by token, on random documents and under fuzzing.
 // With Options.Live, a frame in which a paragraph or an item of a tight
 // list only grew by words, code spans and emphasis is made without glamour
-// (live.go, which has the exact subset): it looks the same
-// (TestLiveLooksTheSame), and the frame after Finish is still glamour's,
-// byte for byte.
+// (live.go, which has the exact subset), and so is one in which an open
+// fenced code block grew (live_code.go: chroma lexes it, glamour's layout
+// of its lines is reproduced): it looks the same (TestLiveLooksTheSame,
+// TestLiveCode), and the frame after Finish is still glamour's, byte for
+// byte.
 //
 // How it stays fast however long the answer grows:
 //
@@ -66,10 +68,10 @@ type Options struct {
 	// "pink", "dracula", "tokyo-night". Empty means "dark".
 	Style string
 	// Live makes the frames in which a paragraph or a list item only grew
-	// by words, code spans and emphasis without glamour (see live.go for
-	// the exact subset): they look the same as glamour's
-	// render, but are not its bytes until the paragraph is committed or
-	// the answer finished.
+	// by words, code spans and emphasis (see live.go for the exact
+	// subset), or an open fenced code block grew (live_code.go), without
+	// glamour: they look the same as glamour's render, but are not its
+	// bytes until the block is committed or the answer finished.
 	Live bool
 }
 
@@ -107,6 +109,7 @@ type Renderer struct {
 	stale bool     // out must be rebuilt
 
 	live       liveState // the open piece's last glamour render, for live frames
+	liveCode   liveCode  // the same for an open code block
 	liveFrames int       // frames made live, for tests
 
 	// Sealed output (see Seal): text[:base] was rendered and its lines
@@ -211,7 +214,7 @@ func (r *Renderer) uncommit() {
 	}
 	r.lines = r.lines[:0]
 	r.code, r.list, r.chunked = codeCache{}, listCache{}, nil
-	r.live.ok = false
+	r.live.ok, r.liveCode.ok, r.liveCode.learned = false, false, false
 }
 
 // Seal gives away the Stable lines, for a printer that has printed them
@@ -310,9 +313,12 @@ func (r *Renderer) frame() {
 	}
 	piece := src[r.doneEnd:]
 	if !r.final {
-		if rest, ok := r.code.render(r, piece); ok {
+		if rest, live, ok := r.code.render(r, piece, r.opts.Live); ok {
 			r.sfx = "\n"
 			r.lines = appendLines(append(r.lines[:r.doneN], r.code.lines...), r.code.tail+rest)
+			if live {
+				r.liveFrames++
+			}
 			return
 		}
 		if rest, ok := r.list.render(r, piece); ok {
@@ -322,7 +328,11 @@ func (r *Renderer) frame() {
 		}
 	}
 	if !r.final {
-		if lines, ok := r.live.extend(r.lines[:r.doneN], r.doneEnd, piece); ok {
+		lines, ok := r.live.extend(r.lines[:r.doneN], r.doneEnd, piece)
+		if !ok {
+			lines, ok = r.liveCode.extend(r, r.lines[:r.doneN], r.doneEnd, piece)
+		}
+		if ok {
 			r.sfx = "\n"
 			r.lines = lines
 			r.liveFrames++
@@ -338,6 +348,7 @@ func (r *Renderer) frame() {
 	r.lines = appendLines(r.lines[:r.doneN], r.doneTail+open)
 	if r.opts.Live && !r.final {
 		r.live.set(r, r.doneEnd, piece, r.lines[r.doneN:])
+		r.liveCode.set(r, r.doneEnd, piece, r.lines[r.doneN:])
 	}
 }
 
@@ -441,7 +452,7 @@ func (r *Renderer) fromChunks(src string) (string, bool) {
 		return "", false
 	}
 	if c := &r.code; c.built && c.start == r.doneEnd && len(c.cuts) > 0 {
-		if rest, ok := c.render(r, src); ok {
+		if rest, _, ok := c.render(r, src, false); ok {
 			return string(c.out) + rest, true
 		}
 	}

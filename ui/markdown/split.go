@@ -66,9 +66,14 @@ func (s *scanner) cutBefore(l string) bool {
 	if s.open != nil || !s.prevBlank || s.poisoned || s.refDefs || l == "" {
 		return false
 	}
-	if strings.IndexByte(" \t:-*+0123456789#>`~<|", l[0]) >= 0 {
+	if strings.IndexByte(" \t:-*+#>`~<|", l[0]) >= 0 {
 		return false // may be a list item, a definition, a fence, raw HTML…
 	}
+	if l[0] >= '0' && l[0] <= '9' && s.listOpen {
+		return false // may be the next item of a numbered list
+	}
+	// A line that starts with a digit is a paragraph or starts a numbered
+	// list: either way a block of its own when no list is open.
 	return s.canStart(l)
 }
 

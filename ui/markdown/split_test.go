@@ -74,9 +74,38 @@ func TestScannerCutBefore(t *testing.T) {
 	var s scanner
 	s.line("para")
 	s.line("")
-	for l, want := range map[string]bool{"W": true, "-": false, "1": false, " x": false, ":": false, "`": false, "<": false} {
+	for l, want := range map[string]bool{"W": true, "-": false, "1": true, "12": true, " x": false, ":": false, "`": false, "<": false} {
 		if got := s.cutBefore(l); got != want {
 			t.Errorf("cutBefore(%q) = %v, want %v", l, got, want)
 		}
+	}
+	// After an item of a list, a digit may start the list's next item.
+	var l scanner
+	l.line("1. item")
+	l.line("")
+	if l.cutBefore("2") {
+		t.Error("cutBefore(\"2\") after a list item = true, want false")
+	}
+}
+
+// TestListAfterCode checks that a numbered list right after a code block
+// is a piece of its own from its first byte (it was rendered with the
+// code block until its first line was complete), and that its frames are
+// live and look the same as glamour's.
+func TestListAfterCode(t *testing.T) {
+	code := "```go\nfunc start(r io.Reader) (int, error) {\n\t// Receive *receive* goroutine.\n\treturn 0, nil\n}\n```\n\n"
+	item := "1. Pipe run event each rarely interface with backoff build writer."
+	toks := strings.SplitAfter(code, "\n")
+	toks = append(toks, strings.SplitAfter(item, " ")...)
+	r := New(Options{Width: 120, Style: "dark", Live: true})
+	for _, tok := range toks {
+		r.Append(tok)
+		r.Lines()
+	}
+	if len(r.cuts) == 0 || r.cuts[len(r.cuts)-1] != len(code) {
+		t.Errorf("cuts %v, want the last at %d, before the list", r.cuts, len(code))
+	}
+	if live := checkLive(t, "list after code", toks, 120, "dark"); live < 5 {
+		t.Errorf("%d frames of the list's first line made live, want 5 or more", live)
 	}
 }

@@ -1,0 +1,68 @@
+package markdown
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestLiveCode streams code-heavy answers of the corpus (Go, Python,
+// strings and comments over lines, an answer cut off inside a block) and
+// checks that most frames inside their code blocks are live and that
+// every frame looks the same as glamour's render (checkLive).
+func TestLiveCode(t *testing.T) {
+	answers := corpus(t)
+	for _, name := range []string{"29-code-go.md", "30-code-python.md", "31-code-spans-lines.md", "32-code-open-end.md"} {
+		for _, style := range []string{"dark", "light", "dracula"} {
+			toks := tokens(answers[name])
+			inCode := 0
+			text := ""
+			for _, tok := range toks {
+				text += tok
+				if strings.Count(text, "```")%2 == 1 {
+					inCode++
+				}
+			}
+			// Before live code blocks, no frame in a block was live.
+			if live := checkLive(t, name+"/"+style, toks, 100, style); live < inCode*3/4 {
+				t.Errorf("%s/%s: %d frames live, %d of %d in code: want three quarters of those or more", name, style, live, inCode, len(toks))
+			}
+		}
+	}
+}
+
+// TestLiveRandomCode does the same for random fenced blocks of random
+// lines of code, comments and strings that open and close over lines,
+// and blank lines (so that the code cache cuts them too), streamed in
+// random pieces: every frame must look the same as glamour's.
+func TestLiveRandomCode(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	lines := []string{
+		"func f(x int) (int, error) {", "\treturn x + 1, nil", "}", "", "", "x := \"a string\" // and a comment",
+		"/* a comment", "   over lines */", "s := `raw", "string`", "\"\"\"doc", "string\"\"\"", "def g(a, b=2):",
+		"    return a * b  # times", "let t = `tmpl ${x}", "done`;", "# heading-like comment", "    deeply(nested(call()))",
+		"if (a && b || !c) { y = 'q'; }", "'''", "SELECT 1; -- sql", "<!-- html", "-->", "@decorator", "x = [1, 2.5, 0x1f, 1e9]",
+		"日本語 = \"wide\"", "a_very_long_identifier_name = another_very_long_function_name(with_many, arguments, and_more, still_more)",
+	}
+	langs := []string{"go", "python", "js", "c", "sql", "html", "rust", ""}
+	styles := []string{"dark", "light", "dracula", "tokyo-night", "pink"}
+	n := 40
+	if raceEnabled {
+		n = 8
+	}
+	lv, all := 0, 0
+	for doc := range n {
+		var b strings.Builder
+		b.WriteString("Code:\n\n```" + langs[doc%len(langs)] + "\n")
+		for range 3 + rng.IntN(25) {
+			b.WriteString(lines[rng.IntN(len(lines))] + "\n")
+		}
+		if rng.IntN(2) == 0 {
+			b.WriteString("```\n\nAfter.\n")
+		}
+		toks := randomPieces(rng, b.String())
+		lv += checkLive(t, "code "+itoa(doc), toks, 40+rng.IntN(80), styles[doc%len(styles)])
+		all += len(toks)
+	}
+	t.Logf("%d of %d frames made live", lv, all)
+}
