@@ -46,12 +46,7 @@ func TestLiveRandomCode(t *testing.T) {
 	}
 	langs := []string{"go", "python", "js", "c", "sql", "html", "rust", ""}
 	styles := []string{"dark", "light", "dracula", "tokyo-night", "pink"}
-	n := 40
-	if raceEnabled {
-		n = 8
-	}
-	lv, all := 0, 0
-	for doc := range n {
+	randomLive(t, rng, "code", 40, 8, func(doc int) (string, int, string) {
 		var b strings.Builder
 		b.WriteString("Code:\n\n```" + langs[doc%len(langs)] + "\n")
 		for range 3 + rng.IntN(25) {
@@ -60,9 +55,6 @@ func TestLiveRandomCode(t *testing.T) {
 		if rng.IntN(2) == 0 {
 			b.WriteString("```\n\nAfter.\n")
 		}
-		toks := randomPieces(rng, b.String())
-		lv += checkLive(t, "code "+itoa(doc), toks, 40+rng.IntN(80), styles[doc%len(styles)])
-		all += len(toks)
-	}
-	t.Logf("%d of %d frames made live", lv, all)
+		return b.String(), 40 + rng.IntN(80), styles[doc%len(styles)]
+	})
 }

@@ -43,13 +43,7 @@ func TestLiveRandomParagraphs(t *testing.T) {
 		"x y z 12 3.5 [link] (paren) 👍 日本語 a\\ b\\ " +
 		"**two words** `a b` *x y z* __strong__ Note: (`code`) *end*. **Note:** a,b x;y 3.5, _a_b *a*b `x-y` + | " +
 		"`a` `*` *`x`* **a*b** ***c*** (*p*) word's \"*q*\" `tail` x.* _y_, 1) a-b")
-	n := 60
-	if raceEnabled {
-		n = 10
-	}
-	lv, all := 0, 0
-	defer func() { t.Logf("%d of %d frames made live", lv, all) }()
-	for doc := range n {
+	randomLive(t, rng, "random", 60, 10, func(doc int) (string, int, string) {
 		var b strings.Builder
 		for p := range 1 + rng.IntN(3) {
 			if p > 0 {
@@ -63,11 +57,8 @@ func TestLiveRandomParagraphs(t *testing.T) {
 				b.WriteString(words[rng.IntN(len(words))])
 			}
 		}
-		toks := randomPieces(rng, b.String())
-		width := 20 + rng.IntN(80)
-		lv += checkLive(t, "random "+itoa(doc), toks, width, []string{"dark", "notty", "light"}[doc%3])
-		all += len(toks)
-	}
+		return b.String(), 20 + rng.IntN(80), []string{"dark", "notty", "light"}[doc%3]
+	})
 }
 
 // TestLiveRandomMarks does the same for random paragraphs and list items
@@ -82,12 +73,7 @@ func TestLiveRandomMarks(t *testing.T) {
 		"a b c d e f g h i j k l m n o p q r s t u v w"),
 		"**two words**", "`a b`", "*x y z*", "`go test ./...`", "_one two_", "**a, b.**")
 	styles := []string{"dark", "notty", "light", "ascii", "pink", "dracula", "tokyo-night"}
-	n := 70
-	if raceEnabled {
-		n = 10
-	}
-	lv, all := 0, 0
-	for doc := range n {
+	lv, all := randomLive(t, rng, "marks", 70, 10, func(doc int) (string, int, string) {
 		var b strings.Builder
 		for p := range 1 + rng.IntN(3) {
 			if p > 0 {
@@ -106,14 +92,30 @@ func TestLiveRandomMarks(t *testing.T) {
 				b.WriteString(words[rng.IntN(len(words))])
 			}
 		}
-		toks := randomPieces(rng, b.String())
-		lv += checkLive(t, "marks "+itoa(doc), toks, 20+rng.IntN(80), styles[doc%len(styles)])
-		all += len(toks)
-	}
+		return b.String(), 20 + rng.IntN(80), styles[doc%len(styles)]
+	})
 	if lv < all/3 {
 		t.Errorf("%d of %d frames made live, want a third or more", lv, all)
 	}
-	t.Logf("%d of %d frames made live", lv, all)
+}
+
+// randomLive checks n random documents (nRace under the race detector,
+// which makes them slow) that doc writes, each with the width and style
+// it gives, streamed in random pieces: every frame must look the same
+// as glamour's (checkLive). It returns how many frames were live, of all.
+func randomLive(t *testing.T, rng *rand.Rand, name string, n, nRace int, doc func(i int) (text string, width int, style string)) (live, all int) {
+	t.Helper()
+	if raceEnabled {
+		n = nRace
+	}
+	defer func() { t.Logf("%d of %d frames made live", live, all) }()
+	for i := range n {
+		text, width, style := doc(i)
+		toks := randomPieces(rng, text)
+		live += checkLive(t, name+" "+itoa(i), toks, width, style)
+		all += len(toks)
+	}
+	return live, all
 }
 
 // randomPieces cuts text into pieces of 1 to 7 bytes, as a stream may
