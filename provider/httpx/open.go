@@ -92,7 +92,7 @@ func Open(ctx context.Context, o provider.Options, c Call) (io.ReadCloser, error
 	}
 	if head != nil {
 		log.Debug("mislabelled stream taken for what it is", "provider", ep.Name, "content_type", ct, "as", c.Accept[0])
-		return &sniffedBody{Reader: io.MultiReader(bytes.NewReader(head), body), body: body}, nil
+		return replay(head, body), nil
 	}
 	return body, nil
 }
@@ -107,12 +107,17 @@ func Leading(rc io.ReadCloser) (io.ReadCloser, byte) {
 		n, err := rc.Read(buf)
 		head = append(head, buf[:n]...)
 		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 {
-			return &sniffedBody{Reader: io.MultiReader(bytes.NewReader(head), rc), body: rc}, t[0]
+			return replay(head, rc), t[0]
 		}
 		if err != nil {
-			return &sniffedBody{Reader: io.MultiReader(bytes.NewReader(head), rc), body: rc}, 0
+			return replay(head, rc), 0
 		}
 	}
+}
+
+// replay returns rc as if head, read from it already, had not been.
+func replay(head []byte, rc io.ReadCloser) io.ReadCloser {
+	return &sniffedBody{Reader: io.MultiReader(bytes.NewReader(head), rc), body: rc}
 }
 
 // sniffedBody is a body whose first bytes were read to see what it is.
