@@ -270,6 +270,17 @@ func (im *inlineModel) View() tea.View {
 	if m.quitting && im.pr.quit == nil && !im.pr.busy {
 		return v // nothing left to print: the region goes
 	}
+	if m.c.width <= 0 {
+		// No size yet. Bubble Tea draws the view once before it hands
+		// over the terminal's size, and its ticker may flush that frame
+		// first (often under load): the input at the text area's default
+		// height, six rows, and no status line. The first sized frame is
+		// shorter, so Bubble Tea erases the region from its top row to
+		// redraw it; at the top of the screen tmux takes that erase for a
+		// clear and keeps the screen in its history (scroll-on-clear), so
+		// the six-row input stayed in the scrollback.
+		return v
+	}
 	room := m.inlineRoom()
 	var top []string
 	switch m.mode {
