@@ -59,8 +59,10 @@ func newInlineModel(m *Model) *inlineModel {
 	return &inlineModel{m: m, pr: inlinePrinter{printed: map[*entry]bool{}, answered: map[*entry]bool{}}}
 }
 
-// Init implements tea.Model.
-func (im *inlineModel) Init() tea.Cmd { return im.m.Init() }
+// Init implements tea.Model. It asks the terminal where its cursor is:
+// a region that starts on the screen's first row is moved down one (see
+// Update).
+func (im *inlineModel) Init() tea.Cmd { return tea.Batch(im.m.Init(), tea.RequestCursorPosition) }
 
 // Update lets the chat handle msg, then prints what became final.
 func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -69,6 +71,16 @@ func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		im.pr.busy = false
 	} else {
 		_, cmd = im.m.Update(msg)
+	}
+	// Bubble Tea redraws the whole region (a new height, a resize) by
+	// erasing from its first row down: on the screen's first row, tmux
+	// takes that for a clear and keeps the old region in its history
+	// (scroll-on-clear). Until a print moves it down, a region that starts
+	// there gets a blank line above it (a space: Bubble Tea prints no
+	// empty string). The answer "row 1, column 1" also reads as F3, which
+	// the chat ignores.
+	if pos, ok := msg.(tea.CursorPositionMsg); ok && pos.Y == 0 && !im.pr.any {
+		im.pr.queue = append(im.pr.queue, " ")
 	}
 	m := im.m
 	if m.quitting && cmd != nil {
