@@ -92,7 +92,7 @@ func TestInlineTwoExchangesStayInTheScrollback(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimRight(sb, "\n "), "\n")
 	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "shell$") {
-		t.Errorf("the shell's prompt is not on a line of its own: %q", last)
+		t.Errorf("the shell's prompt is not on a line of its own: %q; the scrollback:\n%s", last, sb)
 	}
 }
 
