@@ -40,8 +40,10 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 	case s.Output == config.OutputRaw:
 		a.out = &rawPrinter{w: env.stdout, sanitize: new(termsafe.Sanitizer)}
 	default:
+		resized, stop := env.resizes()
+		defer stop()
 		a.out = termPrinter{ui.NewTermPrinter(ui.TermOptions{
-			Out: env.stdout, Err: env.stderr, ErrTTY: env.stderrTTY, Size: env.size, Style: env.glamourStyle(s.Theme),
+			Out: env.stdout, Err: env.stderr, ErrTTY: env.stderrTTY, Size: env.size, Resized: resized, Style: env.glamourStyle(s.Theme),
 		})}
 	}
 	// Notices are for the person watching, not for the output: all of them

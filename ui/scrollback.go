@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -114,4 +115,30 @@ func Rows(lines []string, width int) int {
 		rows += (w + width - 1) / width
 	}
 	return rows
+}
+
+// widthSettle follows the width of a terminal, so that a printer draws
+// nothing while a window is being resized (see TermPrinter.Draw): it
+// draws again once the width stayed put for resizeSettle.
+type widthSettle struct {
+	width int       // the width seen last
+	at    time.Time // when it was first seen; zero: the starting width
+}
+
+// hold notes the width seen at now, and returns how long drawing must
+// still wait (0: draw now).
+func (s *widthSettle) hold(width int, now time.Time) time.Duration {
+	if width != s.width {
+		s.width, s.at = width, now
+	}
+	return s.left(now)
+}
+
+// left is how long drawing must still wait at now, for the width seen
+// last.
+func (s *widthSettle) left(now time.Time) time.Duration {
+	if s.at.IsZero() {
+		return 0
+	}
+	return max(resizeSettle-now.Sub(s.at), 0)
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ type TermPrinter struct {
 
 	tail      []string // the open tail on screen, as written
 	last      time.Time
+	settle    widthSettle
 	reasoning bool // a reasoning line is open on the error stream
 	fed, done int  // bytes of the answer's text given, and drawn
 }
@@ -34,6 +36,11 @@ type TermOptions struct {
 	// Size returns the terminal's size in cells now; it is asked at every
 	// frame, so that a resize re-wraps the open tail.
 	Size func() (width, height int)
+	// Resized, when not nil, receives when the terminal was resized
+	// (SIGWINCH): frames are held until its size settles (see Flush). A
+	// resize is also seen by a new width at a frame, but not one undone
+	// between two frames.
+	Resized <-chan os.Signal
 	// Style is the glamour style of the render.
 	Style string
 }
@@ -41,7 +48,7 @@ type TermOptions struct {
 // NewTermPrinter returns a printer for the terminal opts describe.
 func NewTermPrinter(opts TermOptions) *TermPrinter {
 	w, _ := opts.Size()
-	return &TermPrinter{opts: opts, sb: NewScrollback(w, opts.Style)}
+	return &TermPrinter{opts: opts, sb: NewScrollback(w, opts.Style), settle: widthSettle{width: w}}
 }
 
 // Chunk takes one chunk of the stream; text is drawn at the next Flush.
@@ -71,13 +78,20 @@ func (p *TermPrinter) endReasoning() {
 	}
 }
 
-// Flush draws a frame, at most one per frameInterval, as the chat does.
+// Flush draws a frame, at most one per frameInterval, as the chat does,
+// and none while the terminal's width keeps changing (see widthSettle).
 func (p *TermPrinter) Flush() error {
-	if time.Since(p.last) < frameInterval || p.sb.Empty() {
+	now := time.Now()
+	if now.Sub(p.last) < frameInterval || p.sb.Empty() {
 		return nil
 	}
-	p.last = time.Now()
-	return p.Draw(false)
+	p.resized(now)
+	width, height := p.opts.Size()
+	if p.settle.hold(width, now) > 0 {
+		return nil
+	}
+	p.last = now
+	return p.draw(width, height, false)
 }
 
 // Due reports whether text was taken that Flush has not drawn yet, and
@@ -86,7 +100,18 @@ func (p *TermPrinter) Due() (time.Duration, bool) {
 	if p.fed == p.done || p.sb.Empty() {
 		return 0, false
 	}
-	return max(frameInterval-time.Since(p.last), 0), true
+	now := time.Now()
+	p.resized(now)
+	return max(frameInterval-now.Sub(p.last), p.settle.left(now), 0), true
+}
+
+// resized notes a resize signalled since the last call as seen at now.
+func (p *TermPrinter) resized(now time.Time) {
+	select {
+	case <-p.opts.Resized:
+		p.settle.at = now
+	default:
+	}
 }
 
 // Close draws the whole answer for good.
@@ -125,11 +150,16 @@ func (p *TermPrinter) Close(error) error {
 // the terminal's input and races too. A resize between frames, the common
 // case, is handled: TestOneShotResizedMidAnswer.
 func (p *TermPrinter) Draw(final bool) error {
+	width, height := p.opts.Size()
+	return p.draw(width, height, final)
+}
+
+// draw is Draw for a terminal of width×height.
+func (p *TermPrinter) draw(width, height int, final bool) error {
 	if p.sb.Empty() {
 		return nil
 	}
 	p.endReasoning()
-	width, height := p.opts.Size()
 	p.sb.SetWidth(width)
 	stable, tail := p.sb.Take(final)
 	if Rows(tail, width) >= height-1 {
