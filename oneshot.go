@@ -64,6 +64,7 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 		}
 		for _, c := range batch {
 			if c.Kind == provider.KindNotice && (notices || waits && mustSay(c)) {
+				a.aside()
 				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
 			}
 			a.chunk(c, parent.Err() != nil)
@@ -159,6 +160,13 @@ func (a *oneShotAnswer) due() (time.Duration, bool) {
 		return p.Due()
 	}
 	return 0, false
+}
+
+// aside readies a terminal printer for a line written to stderr.
+func (a *oneShotAnswer) aside() {
+	if p, ok := a.out.(termPrinter); ok && a.writeErr == nil {
+		p.Aside()
+	}
 }
 
 // save hands the saver the text that reached the output since last time.

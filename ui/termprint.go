@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/termsafe"
 )
@@ -24,8 +26,10 @@ type TermPrinter struct {
 	tail      []string // the open tail on screen, as written
 	last      time.Time
 	settle    widthSettle
-	reasoning bool // a reasoning line is open on the error stream
-	fed, done int  // bytes of the answer's text given, and drawn
+	reasoning bool   // a reasoning line is open on the error stream
+	open      bool   // the cursor is at the end of the text of the last line written
+	pad       string // the blank padding of that line, not written yet
+	fed, done int    // bytes of the answer's text given, and drawn
 }
 
 // TermOptions configure a TermPrinter.
@@ -60,6 +64,7 @@ func (p *TermPrinter) Chunk(c provider.Chunk) error {
 	case provider.KindReasoning:
 		if p.opts.ErrTTY {
 			if !p.reasoning {
+				p.Aside()
 				io.WriteString(p.opts.Err, "\x1b[2mThinking: ")
 				p.reasoning = true
 			}
@@ -69,6 +74,22 @@ func (p *TermPrinter) Chunk(c provider.Chunk) error {
 		p.endReasoning()
 	}
 	return nil
+}
+
+// Aside readies the terminal for a line that something else writes (a
+// notice or reasoning on the error stream): the open tail is erased, to be
+// drawn again below that line at the next frame, and the cursor goes to
+// the start of a row.
+func (p *TermPrinter) Aside() {
+	switch {
+	case len(p.tail) > 0:
+		width, _ := p.opts.Size()
+		io.WriteString(p.opts.Out, p.erase(p.tail, width))
+		p.tail = nil
+	case p.open:
+		io.WriteString(p.opts.Out, p.pad+"\n")
+		p.open, p.pad = false, ""
+	}
 }
 
 func (p *TermPrinter) endReasoning() {
@@ -109,15 +130,29 @@ func (p *TermPrinter) Due() (time.Duration, bool) {
 func (p *TermPrinter) resized(now time.Time) {
 	select {
 	case <-p.opts.Resized:
-		p.settle.at = now
+		p.settle.saw(now)
 	default:
 	}
 }
 
 // Close draws the whole answer for good.
+//
+// While the window is being resized, it draws right after the next resize,
+// when the next one is the furthest away (see Draw), or once the size
+// settled, whichever comes first.
 func (p *TermPrinter) Close(error) error {
 	p.sb.Finish()
 	p.endReasoning()
+	now := time.Now()
+	p.resized(now)
+	if left := p.settle.left(now); left > 0 && p.opts.Resized != nil && !p.sb.Empty() {
+		wait := time.NewTimer(left)
+		select {
+		case <-p.opts.Resized:
+		case <-wait.C:
+		}
+		wait.Stop()
+	}
 	return p.Draw(true)
 }
 
@@ -165,20 +200,29 @@ func (p *TermPrinter) draw(width, height int, final bool) error {
 	if Rows(tail, width) >= height-1 {
 		tail = nil
 	}
-	// The rows of the old tail that the frame shows again as they are
-	// stay; the rest is erased and written.
-	old := p.tail
+	// The lines of the old tail that the frame shows again as they are
+	// stay; its last line stays too when the frame only adds to it; the
+	// rest is erased and written.
+	old, n := p.tail, len(stable)+len(tail)
 	keep := 0
-	for keep < len(old) && keep < len(stable)+len(tail) && old[keep] == lineAt(stable, tail, keep) {
+	for keep < len(old) && keep < n && old[keep] == lineAt(stable, tail, keep) {
 		keep++
 	}
 	var b strings.Builder
-	if rows := Rows(old[keep:], width); rows > 0 {
-		b.WriteString(eraseUp(rows))
+	switch {
+	case keep == len(old):
+	case keep == len(old)-1 && keep < n && p.grows(lineAt(stable, tail, keep)):
+		keep++
+		p.extend(&b, lineAt(stable, tail, keep-1))
+	default:
+		b.WriteString(p.erase(old[keep:], width))
 	}
-	for i := keep; i < len(stable)+len(tail); i++ {
-		b.WriteString(lineAt(stable, tail, i))
-		b.WriteByte('\n')
+	for i := keep; i < n; i++ {
+		p.line(&b, lineAt(stable, tail, i))
+	}
+	if final && p.open {
+		b.WriteString(p.pad + "\n")
+		p.open, p.pad = false, ""
 	}
 	p.tail = tail
 	fed := p.fed
@@ -187,6 +231,131 @@ func (p *TermPrinter) draw(width, height int, final bool) error {
 	}
 	p.done = fed
 	return nil
+}
+
+// The cursor is left at the end of the text of the last line written, not
+// below it: a frame that adds words to the tail's last line writes them
+// there, and one that adds lines below starts each with a newline, with no
+// cursor movement at all, so that such frames (most of them) come out
+// right at whatever width the terminal has when it reads them. The blank
+// padding at the end of the last line is written with the newline that
+// ends it; the styles are reset after the text, so that nothing written
+// meanwhile (an erase, the error stream) takes them.
+
+// line writes l as a new line.
+func (p *TermPrinter) line(b *strings.Builder, l string) {
+	if p.open {
+		b.WriteString(p.pad + "\n")
+	}
+	end := textEnd(l)
+	b.WriteString(l[:end] + "\x1b[m")
+	p.open, p.pad = true, styleAt(l[:end])+l[end:]
+}
+
+// grows reports whether l is the last line written with more text after
+// it, the same cells in the same styles.
+func (p *TermPrinter) grows(l string) bool {
+	return p.open && extendsAt(p.tail[len(p.tail)-1], l) >= 0
+}
+
+// extend writes what line l, which grows the last line written (see
+// grows), has more, in the styles it has there.
+func (p *TermPrinter) extend(b *strings.Builder, l string) {
+	at := extendsAt(p.tail[len(p.tail)-1], l)
+	end := max(textEnd(l), at)
+	b.WriteString(styleAt(l[:at]) + l[at:end] + "\x1b[m")
+	p.pad = styleAt(l[:end]) + l[end:]
+}
+
+// extendsAt returns where, in line l, the text of line old ends, when l
+// starts with the cells of that text in the same styles (the SGR
+// sequences may be split or joined otherwise); -1 when it does not, or
+// when either has escape sequences other than SGR there.
+func extendsAt(old, l string) int {
+	end := textEnd(old)
+	var i, j int
+	var so, sl string // the styles in force in old and l
+	for {
+		ci, ok := nextCell(old[:end], &i, &so)
+		if !ok {
+			return -1
+		}
+		if ci == "" {
+			return j
+		}
+		cj, ok := nextCell(l, &j, &sl)
+		if !ok || cj != ci || sl != so {
+			return -1
+		}
+	}
+}
+
+// nextCell returns the grapheme of s at or after *i, and moves *i past it,
+// keeping *style the SGR sequences in force since the last reset; "" at
+// the end of s, false at an escape sequence other than SGR.
+func nextCell(s string, i *int, style *string) (string, bool) {
+	var state byte
+	for *i < len(s) {
+		seq, width, n, newState := ansi.DecodeSequence(s[*i:], state, nil)
+		state = newState
+		*i += n
+		switch {
+		case width > 0:
+			return seq, true
+		case seq == "\x1b[m" || seq == "\x1b[0m":
+			*style = ""
+		case strings.HasPrefix(seq, "\x1b[") && strings.HasSuffix(seq, "m"):
+			*style += seq
+		default:
+			return "", false
+		}
+	}
+	return "", true
+}
+
+// styleAt is the SGR sequences in force at the end of s, a line's start,
+// since its last reset.
+func styleAt(s string) string {
+	var style string
+	for i := 0; i < len(s); {
+		if _, ok := nextCell(s, &i, &style); !ok {
+			break
+		}
+	}
+	return style
+}
+
+// erase erases the old lines, the last of which the cursor is on, and
+// leaves the cursor at the start of the first one's first row. Their rows
+// are counted at width: on a terminal that re-wrapped them to a new
+// width, they take the rows they take at that width.
+func (p *TermPrinter) erase(old []string, width int) string {
+	if len(old) == 0 {
+		return ""
+	}
+	last := old[len(old)-1]
+	rows := Rows(old[:len(old)-1], width) + Rows([]string{last[:textEnd(last)]}, width)
+	p.open, p.pad = false, ""
+	if rows == 1 {
+		return "\r\x1b[2K"
+	}
+	return eraseUp(rows - 1)
+}
+
+// textEnd is where the text of line l ends: after its last cell that is
+// not blank, before the blank padding and the escape sequences that follow.
+func textEnd(l string) int {
+	end := 0
+	var state byte
+	for i := 0; i < len(l); {
+		seq, width, n, newState := ansi.DecodeSequence(l[i:], state, nil)
+		state = newState
+		i += n
+		if width > 0 && seq != " " {
+			end = i
+		}
+	}
+	return end
 }
 
 // lineAt is line i of the frame whose lines are stable then tail.
