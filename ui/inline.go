@@ -40,7 +40,9 @@ type inlinePrinter struct {
 	held []string // entries waiting for a pending replacement, drawn below
 	tail []string // the open tail of the answer, drawn below
 
-	width, height int      // of the terminal
+	width, height int // of the terminal
+	settle        widthSettle
+	waking        bool     // an inlineSettledMsg is on its way
 	queue         []string // lines to print, in order
 	busy          bool     // a print is on its way to the terminal
 	quit          tea.Cmd  // the quit to run once everything is printed
@@ -49,6 +51,10 @@ type inlinePrinter struct {
 // inlinePrintedMsg says that the last lines given to Bubble Tea are
 // printed: the next ones may go.
 type inlinePrintedMsg struct{}
+
+// inlineSettledMsg says that the printing held during a resize may be
+// due (see inlinePrinter.sync).
+type inlineSettledMsg struct{}
 
 func newInlineModel(m *Model) *inlineModel {
 	m.in.SetVirtualCursor(true) // the terminal's cursor stays at the region's top: see View
@@ -65,16 +71,23 @@ func (im *inlineModel) Init() tea.Cmd { return im.m.Init() }
 // Update lets the chat handle msg, then prints what became final.
 func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
-	if _, ok := msg.(inlinePrintedMsg); ok {
+	switch msg.(type) {
+	case inlinePrintedMsg:
 		im.pr.busy = false
-	} else {
+	case inlineSettledMsg:
+		im.pr.waking = false
+	default:
 		_, cmd = im.m.Update(msg)
 	}
 	m := im.m
 	if m.quitting && cmd != nil {
 		im.pr.quit, cmd = cmd, nil // after the last lines
 	}
-	im.pr.sync(m)
+	wait := im.pr.sync(m)
+	if wait > 0 && !im.pr.waking {
+		im.pr.waking = true
+		cmd = tea.Batch(cmd, tea.Tick(wait, func(time.Time) tea.Msg { return inlineSettledMsg{} }))
+	}
 	return im, tea.Batch(cmd, im.pr.next())
 }
 
@@ -122,13 +135,19 @@ func (p *inlinePrinter) print(lines ...string) {
 }
 
 // sync prints the entries of the transcript that became final since the
-// last call, and the stable part of the streaming answer.
-func (p *inlinePrinter) sync(m *Model) {
+// last call, and the stable part of the streaming answer. While the
+// terminal's width keeps changing it prints nothing and draws no tail, as
+// the one-shot printer (see widthSettle), and returns how long it holds.
+func (p *inlinePrinter) sync(m *Model) time.Duration {
 	c := m.c
 	if c.width <= 0 {
-		return // no size yet
+		return 0 // no size yet
 	}
 	p.width, p.height = c.width, c.height
+	if wait := p.settle.hold(c.width, time.Now()); wait > 0 && !m.quitting {
+		p.tail = nil
+		return wait
+	}
 	if m.convSeq != p.convSeq {
 		p.convSeq = m.convSeq
 		if p.any {
@@ -159,7 +178,7 @@ func (p *inlinePrinter) sync(m *Model) {
 				p.print(c.styles.Note.Render("  ↻ a new answer: it replaces the one above"))
 			}
 			if !p.stream(m, e, prompt) {
-				return // later entries wait for the answer
+				return 0 // later entries wait for the answer
 			}
 		case entryUser:
 			if was != nil && !was.regen && p.any {
@@ -172,6 +191,7 @@ func (p *inlinePrinter) sync(m *Model) {
 			p.printed[e] = true
 		}
 	}
+	return 0
 }
 
 // stream prints what is stable of answer e, all of it once e ended (or the
