@@ -315,9 +315,11 @@ func (im *inlineModel) View() tea.View {
 	// the erase takes the whole old region and nothing else. (With the
 	// cursor in the input, the rows above it that re-wrapped were left
 	// behind, in the scrollback: partial copies of the answer's tail.)
-	// A resize that the terminal takes in while frames are still on their
-	// way to it is not handled: the scrollback then holds partial copies
-	// of paragraphs' first lines, as with the one-shot printer (see
+	// While the window is being dragged, nothing is printed and no tail
+	// is drawn (see inlinePrinter.sync). A resize that the terminal takes
+	// in while a frame is still on its way to it (the first of a drag) is
+	// not handled: the scrollback may then hold partial copies of the
+	// tail's first lines, as with the one-shot printer (see
 	// TermPrinter.Draw, TestInlineResizedRace). Bubble Tea moves the cursor
 	// by rows counted at the width it last heard of; which of its moves
 	// goes wrong is not traced.

@@ -3,10 +3,12 @@ package ui
 import (
 	"bytes"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/glamour/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -260,6 +262,54 @@ func TestTermPrinterRedrawsOnlyChangedLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	if want := (&reflowTerm{lines: strings.Split(markdown.ExpandTabs(render(t, text+" quebec", 40)), "\n")}).text(); tm.text() != want {
+		t.Fatalf("screen:\n%s\n\nwant:\n%s", tm.text(), want)
+	}
+}
+
+// A window being dragged: Flush draws nothing while the width keeps
+// changing (a new width at a frame, or a resize signalled, even one undone
+// since), Due says when the held frame is due, and it is drawn then, at
+// the last width.
+func TestTermPrinterHoldsWhileResizing(t *testing.T) {
+	tm := &reflowTerm{t: t, width: 80, height: 40}
+	var out bytes.Buffer
+	resized := make(chan os.Signal, 1)
+	p := NewTermPrinter(TermOptions{Out: io.MultiWriter(tm, &out), Err: &bytes.Buffer{}, Size: tm.size, Resized: resized, Style: "dark"})
+	text := "Alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa"
+	words := strings.SplitAfter(text, " ")
+	flush := func(what string, drawn bool) {
+		t.Helper()
+		out.Reset()
+		if err := p.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.Len() > 0; got != drawn {
+			t.Fatalf("%s: drawn %v, want %v", what, got, drawn)
+		}
+	}
+	p.Chunk(provider.Chunk{Kind: provider.KindText, Text: strings.Join(words[:8], "")})
+	flush("the first frame", true)
+	for i, event := range []string{"narrowed", "signalled"} {
+		if event == "narrowed" {
+			tm.width = 50
+		} else {
+			resized <- os.Interrupt // any signal: SIGWINCH is not everywhere
+		}
+		p.Chunk(provider.Chunk{Kind: provider.KindText, Text: words[8+i]})
+		time.Sleep(frameInterval)
+		flush(event, false)
+		d, due := p.Due()
+		if !due || d > maxSettle {
+			t.Fatalf("%s: Due() = %v, %v; want the held frame due within %v", event, d, due, maxSettle)
+		}
+		time.Sleep(d)
+		flush(event+", then settled", true)
+	}
+	p.Chunk(provider.Chunk{Kind: provider.KindText, Text: strings.Join(words[10:], "")})
+	if err := p.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := (&reflowTerm{lines: strings.Split(markdown.ExpandTabs(render(t, text, 50)), "\n")}).text(); tm.text() != want {
 		t.Fatalf("screen:\n%s\n\nwant:\n%s", tm.text(), want)
 	}
 }
