@@ -192,8 +192,10 @@ func (p *TermPrinter) Close(error) error {
 //     whole after a narrowing. Not handled.
 //
 // TestOneShotResizedRace, on demand, resizes a window steadily while an
-// answer streams: it passes about two tries in three (none before the
-// hold and the cursor-less frames).
+// answer streams: on a loaded 2-core machine it passed 15 tries of 15 (5
+// each resizing every 53, 100 and 200ms) and 9 of 10 next to a race test
+// run; it passed none before the hold and the frames with no cursor
+// movement.
 func (p *TermPrinter) Draw(final bool) error {
 	width, height := p.opts.Size()
 	return p.draw(width, height, final)
