@@ -40,8 +40,10 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 	case s.Output == config.OutputRaw:
 		a.out = &rawPrinter{w: env.stdout, sanitize: new(termsafe.Sanitizer)}
 	default:
+		resized, stop := env.resizes()
+		defer stop()
 		a.out = termPrinter{ui.NewTermPrinter(ui.TermOptions{
-			Out: env.stdout, Err: env.stderr, ErrTTY: env.stderrTTY, Size: env.size, Style: env.glamourStyle(s.Theme),
+			Out: env.stdout, Err: env.stderr, ErrTTY: env.stderrTTY, Size: env.size, Resized: resized, Style: env.glamourStyle(s.Theme),
 		})}
 	}
 	// Notices are for the person watching, not for the output: all of them
@@ -62,6 +64,7 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 		}
 		for _, c := range batch {
 			if c.Kind == provider.KindNotice && (notices || waits && mustSay(c)) {
+				a.aside()
 				fmt.Fprintln(env.stderr, "parley: "+noticeLine(c))
 			}
 			a.chunk(c, parent.Err() != nil)
@@ -157,6 +160,13 @@ func (a *oneShotAnswer) due() (time.Duration, bool) {
 		return p.Due()
 	}
 	return 0, false
+}
+
+// aside readies a terminal printer for a line written to stderr.
+func (a *oneShotAnswer) aside() {
+	if p, ok := a.out.(termPrinter); ok && a.writeErr == nil {
+		p.Aside()
+	}
 }
 
 // save hands the saver the text that reached the output since last time.

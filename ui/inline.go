@@ -40,7 +40,9 @@ type inlinePrinter struct {
 	held []string // entries waiting for a pending replacement, drawn below
 	tail []string // the open tail of the answer, drawn below
 
-	width, height int      // of the terminal
+	width, height int // of the terminal
+	settle        widthSettle
+	waking        bool     // an inlineSettledMsg is on its way
 	queue         []string // lines to print, in order
 	busy          bool     // a print is on its way to the terminal
 	quit          tea.Cmd  // the quit to run once everything is printed
@@ -49,6 +51,10 @@ type inlinePrinter struct {
 // inlinePrintedMsg says that the last lines given to Bubble Tea are
 // printed: the next ones may go.
 type inlinePrintedMsg struct{}
+
+// inlineSettledMsg says that the printing held during a resize may be
+// due (see inlinePrinter.sync).
+type inlineSettledMsg struct{}
 
 func newInlineModel(m *Model) *inlineModel {
 	m.in.SetVirtualCursor(true) // the terminal's cursor stays at the region's top: see View
@@ -67,9 +73,12 @@ func (im *inlineModel) Init() tea.Cmd { return tea.Batch(im.m.Init(), tea.Reques
 // Update lets the chat handle msg, then prints what became final.
 func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
-	if _, ok := msg.(inlinePrintedMsg); ok {
+	switch msg.(type) {
+	case inlinePrintedMsg:
 		im.pr.busy = false
-	} else {
+	case inlineSettledMsg:
+		im.pr.waking = false
+	default:
 		_, cmd = im.m.Update(msg)
 	}
 	// Bubble Tea redraws the whole region (a new height, a resize) by
@@ -86,7 +95,11 @@ func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.quitting && cmd != nil {
 		im.pr.quit, cmd = cmd, nil // after the last lines
 	}
-	im.pr.sync(m)
+	wait := im.pr.sync(m)
+	if wait > 0 && !im.pr.waking {
+		im.pr.waking = true
+		cmd = tea.Batch(cmd, tea.Tick(wait, func(time.Time) tea.Msg { return inlineSettledMsg{} }))
+	}
 	return im, tea.Batch(cmd, im.pr.next())
 }
 
@@ -134,13 +147,19 @@ func (p *inlinePrinter) print(lines ...string) {
 }
 
 // sync prints the entries of the transcript that became final since the
-// last call, and the stable part of the streaming answer.
-func (p *inlinePrinter) sync(m *Model) {
+// last call, and the stable part of the streaming answer. While the
+// terminal's width keeps changing it prints nothing and draws no tail, as
+// the one-shot printer (see widthSettle), and returns how long it holds.
+func (p *inlinePrinter) sync(m *Model) time.Duration {
 	c := m.c
 	if c.width <= 0 {
-		return // no size yet
+		return 0 // no size yet
 	}
 	p.width, p.height = c.width, c.height
+	if wait := p.settle.hold(c.width, time.Now()); wait > 0 && !m.quitting {
+		p.tail = nil
+		return wait
+	}
 	if m.convSeq != p.convSeq {
 		p.convSeq = m.convSeq
 		if p.any {
@@ -171,7 +190,7 @@ func (p *inlinePrinter) sync(m *Model) {
 				p.print(c.styles.Note.Render("  ↻ a new answer: it replaces the one above"))
 			}
 			if !p.stream(m, e, prompt) {
-				return // later entries wait for the answer
+				return 0 // later entries wait for the answer
 			}
 		case entryUser:
 			if was != nil && !was.regen && p.any {
@@ -184,6 +203,7 @@ func (p *inlinePrinter) sync(m *Model) {
 			p.printed[e] = true
 		}
 	}
+	return 0
 }
 
 // stream prints what is stable of answer e, all of it once e ended (or the
@@ -318,9 +338,11 @@ func (im *inlineModel) View() tea.View {
 	// the erase takes the whole old region and nothing else. (With the
 	// cursor in the input, the rows above it that re-wrapped were left
 	// behind, in the scrollback: partial copies of the answer's tail.)
-	// A resize that the terminal takes in while frames are still on their
-	// way to it is not handled: the scrollback then holds partial copies
-	// of paragraphs' first lines, as with the one-shot printer (see
+	// While the window is being dragged, nothing is printed and no tail
+	// is drawn (see inlinePrinter.sync). A resize that the terminal takes
+	// in while a frame is still on its way to it (the first of a drag) is
+	// not handled: the scrollback may then hold partial copies of the
+	// tail's first lines, as with the one-shot printer (see
 	// TermPrinter.Draw, TestInlineResizedRace). Bubble Tea moves the cursor
 	// by rows counted at the width it last heard of; which of its moves
 	// goes wrong is not traced.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -114,4 +115,53 @@ func Rows(lines []string, width int) int {
 		rows += (w + width - 1) / width
 	}
 	return rows
+}
+
+// widthSettle follows the width of a terminal, so that a printer draws
+// nothing while a window is being resized (see TermPrinter.Draw): it
+// draws again once the width stayed put for resizeSettle, or, while
+// resizes keep coming, for twice the time between the last two of them
+// (a slow drag), up to maxSettle.
+type widthSettle struct {
+	width int           // the width seen last
+	at    time.Time     // when a resize was seen last; zero: none yet
+	gap   time.Duration // the time between the last two resizes
+}
+
+// maxSettle is the longest a resize holds the drawing.
+const maxSettle = time.Second
+
+// hold notes the width seen at now, and returns how long drawing must
+// still wait (0: draw now).
+func (s *widthSettle) hold(width int, now time.Time) time.Duration {
+	if width != s.width {
+		if s.width != 0 { // not the first width seen
+			s.saw(now)
+		}
+		s.width = width
+	}
+	return s.left(now)
+}
+
+// saw notes a resize seen at now. A resize seen twice (signalled, then
+// seen by its width) makes no gap.
+func (s *widthSettle) saw(now time.Time) {
+	if d := now.Sub(s.at); !s.at.IsZero() && d < 10*time.Millisecond {
+		return
+	} else if !s.at.IsZero() {
+		s.gap = d
+	}
+	s.at = now
+}
+
+// left is how long drawing must still wait at now.
+func (s *widthSettle) left(now time.Time) time.Duration {
+	if s.at.IsZero() {
+		return 0
+	}
+	settle := resizeSettle
+	if s.gap < maxSettle {
+		settle = min(max(settle, 2*s.gap), maxSettle)
+	}
+	return max(settle-now.Sub(s.at), 0)
 }

@@ -3,10 +3,12 @@ package ui
 import (
 	"bytes"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/glamour/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -31,8 +33,9 @@ type reflowTerm struct {
 }
 
 var (
-	seq   = regexp.MustCompile(`^\x1b\[([0-9;]*)([A-Za-z])`)
-	erase = regexp.MustCompile(`^\r\x1b\[([0-9]+)A\x1b\[2K\x1b\[B\x1b\[J\x1b\[A`)
+	seq    = regexp.MustCompile(`^\x1b\[([0-9;]*)([A-Za-z])`)
+	erase  = regexp.MustCompile(`^\r\x1b\[([0-9]+)A\x1b\[2K\x1b\[B\x1b\[J\x1b\[A`)
+	erase1 = regexp.MustCompile(`^\r\x1b\[2K`) // the cursor's row only
 )
 
 func (tm *reflowTerm) size() (int, int) { return tm.width, tm.height }
@@ -48,6 +51,11 @@ func (tm *reflowTerm) Write(p []byte) (int, error) {
 			n, _ := strconv.Atoi(m[1])
 			tm.up(n)
 			out = out[len(m[0]):]
+			continue
+		}
+		if m := erase1.FindString(out); m != "" {
+			tm.up(0)
+			out = out[len(m):]
 			continue
 		}
 		switch {
@@ -83,22 +91,23 @@ func (tm *reflowTerm) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// up moves the cursor up n rows and erases from there: the printer's
+// up moves the cursor up n rows from its row, the last row of the last
+// line, to the start of that row, and erases from there: the printer's
 // erase (see eraseUp).
 func (tm *reflowTerm) up(n int) {
 	tm.t.Helper()
 	if n >= tm.height {
 		tm.t.Fatalf("cursor up %d on a screen of %d rows", n, tm.height)
 	}
-	i := len(tm.lines) - 1 // the cursor's line, empty
-	for n > 0 {
+	i := len(tm.lines) // the rows from line i to the cursor's, counted
+	for n >= 0 {
 		i--
 		if i < 0 {
 			tm.t.Fatalf("cursor up past the first line")
 		}
 		n -= Rows(tm.lines[i:i+1], tm.width)
 	}
-	if n < 0 {
+	if n != -1 {
 		tm.t.Fatalf("cursor up lands inside the wrapped line %q", tm.lines[i])
 	}
 	tm.lines = append(tm.lines[:i], "")
@@ -222,9 +231,9 @@ func diffAt(want, got string) string {
 	return "want …" + want[max(0, i-40):min(len(want), i+60)] + "\ngot  …" + got[max(0, i-40):min(len(got), i+60)]
 }
 
-// A frame that changes only the last line of the open tail erases and
-// writes that line only: the lines above it stay on the screen as they
-// are.
+// A frame that only adds words to the last line of the open tail writes
+// them after it, with no cursor movement (which a resize could make go
+// wrong): the lines above it stay on the screen as they are.
 func TestTermPrinterRedrawsOnlyChangedLines(t *testing.T) {
 	tm := &reflowTerm{t: t, width: 40, height: 40}
 	var out bytes.Buffer
@@ -243,8 +252,8 @@ func TestTermPrinterRedrawsOnlyChangedLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	frame := out.String()
-	if m := erase.FindStringSubmatch(frame); m == nil || m[1] != "1" {
-		t.Errorf("the frame does not erase just the last row: %q", frame)
+	if strings.ContainsAny(frame, "\r\n") || strings.Contains(frame, "A\x1b") {
+		t.Errorf("the frame moves the cursor, instead of writing the new word after the last: %q", frame)
 	}
 	if strings.Contains(ansi.Strip(frame), "Alpha") {
 		t.Errorf("the frame writes the paragraph's first line again: %q", frame)
@@ -253,6 +262,54 @@ func TestTermPrinterRedrawsOnlyChangedLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	if want := (&reflowTerm{lines: strings.Split(markdown.ExpandTabs(render(t, text+" quebec", 40)), "\n")}).text(); tm.text() != want {
+		t.Fatalf("screen:\n%s\n\nwant:\n%s", tm.text(), want)
+	}
+}
+
+// A window being dragged: Flush draws nothing while the width keeps
+// changing (a new width at a frame, or a resize signalled, even one undone
+// since), Due says when the held frame is due, and it is drawn then, at
+// the last width.
+func TestTermPrinterHoldsWhileResizing(t *testing.T) {
+	tm := &reflowTerm{t: t, width: 80, height: 40}
+	var out bytes.Buffer
+	resized := make(chan os.Signal, 1)
+	p := NewTermPrinter(TermOptions{Out: io.MultiWriter(tm, &out), Err: &bytes.Buffer{}, Size: tm.size, Resized: resized, Style: "dark"})
+	text := "Alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa"
+	words := strings.SplitAfter(text, " ")
+	flush := func(what string, drawn bool) {
+		t.Helper()
+		out.Reset()
+		if err := p.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.Len() > 0; got != drawn {
+			t.Fatalf("%s: drawn %v, want %v", what, got, drawn)
+		}
+	}
+	p.Chunk(provider.Chunk{Kind: provider.KindText, Text: strings.Join(words[:8], "")})
+	flush("the first frame", true)
+	for i, event := range []string{"narrowed", "signalled"} {
+		if event == "narrowed" {
+			tm.width = 50
+		} else {
+			resized <- os.Interrupt // any signal: SIGWINCH is not everywhere
+		}
+		p.Chunk(provider.Chunk{Kind: provider.KindText, Text: words[8+i]})
+		time.Sleep(frameInterval)
+		flush(event, false)
+		d, due := p.Due()
+		if !due || d > maxSettle {
+			t.Fatalf("%s: Due() = %v, %v; want the held frame due within %v", event, d, due, maxSettle)
+		}
+		time.Sleep(d)
+		flush(event+", then settled", true)
+	}
+	p.Chunk(provider.Chunk{Kind: provider.KindText, Text: strings.Join(words[10:], "")})
+	if err := p.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := (&reflowTerm{lines: strings.Split(markdown.ExpandTabs(render(t, text, 50)), "\n")}).text(); tm.text() != want {
 		t.Fatalf("screen:\n%s\n\nwant:\n%s", tm.text(), want)
 	}
 }
