@@ -79,7 +79,7 @@ func (e *engine) liveStyle(opts Options, lead string) liveStyle {
 	if e.live == nil {
 		e.live = map[string]liveStyle{}
 	}
-	key := liveKey{opts.Width, opts.Style, lead}
+	key := liveKey{width: opts.Width, style: opts.Style, lead: lead}
 	liveStyles.Lock()
 	st, ok := liveStyles.m[key]
 	liveStyles.Unlock()
@@ -106,6 +106,8 @@ var liveStyles struct {
 type liveKey struct {
 	width       int
 	style, lead string
+	tail        string // for fresh: the partial line the piece follows
+	first       bool   // for fresh: the piece starts the document
 }
 
 // probeLive renders a block of one word, one of many short words and one
@@ -251,26 +253,39 @@ type liveState struct {
 // and whose lines are lines, and whether live frames can follow it: the
 // block's words from those of its line before last on must lay out as
 // glamour laid them out.
+//
+// When they cannot, the state of an earlier render of the same piece is
+// kept, if its text is still where the piece starts: extend makes a frame
+// from any text that only grew after it, so a frame glamour renders for a
+// line live frames cannot make yet (an item's marker alone, "- ") does not
+// end live frames of the block before it.
 func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
-	l.ok = false
 	if !r.opts.Live || r.scan.open != nil || r.scan.poisoned {
+		l.ok = false
 		return
 	}
+	if !l.try(r, start, piece, lines) && (start != l.start || !strings.HasPrefix(piece, l.base)) {
+		l.ok = false
+	}
+}
+
+// try sets the state from a glamour render, if live frames can follow it.
+func (l *liveState) try(r *Renderer, start int, piece string, lines []string) bool {
 	lead, at, ok := lastBlock(piece)
 	if !ok {
-		return
+		return false
 	}
 	st := r.eng.liveStyle(r.opts, lead)
 	margin := ansi.Strip(st.next)
 	if !st.ok || strings.Trim(margin, " ") != "" || len(ansi.Strip(st.first)) < len(margin) {
-		return
+		return false
 	}
 	k := len(lines) - 1
 	for k >= 0 && strings.TrimSpace(ansi.Strip(lines[k])) == "" {
 		k--
 	}
 	if k < 0 || !l.in.parse(piece[at:], &st) {
-		return
+		return false
 	}
 	words := l.in.words
 	j := wordsOn(lines[k], words, len(words), &st)
@@ -279,7 +294,7 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 		from = wordsOn(lines[k-1], words, j, &st)
 	}
 	if from < 0 || j > 0 && from == j || l.in.open < words[j].at {
-		return // not the shape expected, or an opener a later word may close
+		return false // not the shape expected, or an opener a later word may close
 	}
 	top := k // the first line laid out again
 	if from < j {
@@ -289,7 +304,7 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 	if from == 0 {
 		shown, n := ansi.Strip(lines[top]), len(ansi.Strip(st.first))
 		if len(shown) < n {
-			return
+			return false
 		}
 		wlead = shown[len(margin):n]
 	}
@@ -298,7 +313,7 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 		breaks = listBreaks
 	}
 	if !l.in.wrap(from, wlead, limit, breaks) || len(l.in.lines) != k+1-top {
-		return
+		return false
 	}
 	pw := ansi.StringWidth(st.next)
 	if from == 0 {
@@ -307,7 +322,7 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 	first := cutCells(lines[top], pw)
 	for i, line := range l.in.render(nil, 0, first) {
 		if strings.TrimRight(ansi.Strip(line), " ") != strings.TrimRight(ansi.Strip(lines[top+i]), " ") {
-			return // the wrap does not make what glamour made
+			return false // the wrap does not make what glamour made
 		}
 	}
 	l.ok, l.start, l.base, l.style = true, start, piece, st
@@ -318,6 +333,68 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 	if from < j {
 		l.prefix = strings.TrimSuffix(st.next, st.pre)
 	}
+	return true
+}
+
+// fresh sets the state for a piece that starts with the block live frames
+// would lay out, a paragraph or an item of a list, when the state is not
+// for this piece: from a probe rendered in the piece's place (its first
+// line the lead and one word), whose lines before and after the block's
+// text are the piece's. The words are then all laid out by extend, from
+// the block's first line. It reports whether the state is set.
+func (l *liveState) fresh(r *Renderer, start int, piece string) bool {
+	if !r.opts.Live || l.ok && l.start == start || r.scan.open != nil || r.scan.poisoned {
+		return false
+	}
+	line := piece
+	if i := strings.IndexByte(piece, '\n'); i >= 0 {
+		line = piece[:i]
+	}
+	lead := ""
+	if n := listMarker(line); n > 0 && line[0] != ' ' {
+		lead = line[:n]
+	}
+	if !isParagraphLine(line[len(lead):]) {
+		return false
+	}
+	first := start == 0
+	key := liveKey{r.opts.Width, r.opts.Style, lead, r.doneTail, first}
+	liveProbes.Lock()
+	p, ok := liveProbes.m[key]
+	liveProbes.Unlock()
+	if !ok {
+		p.ok = false
+		if out, err := r.eng.piece(first, r.doneTail, lead+liveProbe); err == nil {
+			var t liveState
+			if t.try(r, start, lead+liveProbe, appendLines(nil, r.doneTail+out)) && t.keep == 0 {
+				p = t
+				p.in = inline{}
+			}
+		}
+		liveProbes.Lock()
+		if liveProbes.m == nil || len(liveProbes.m) >= 256 {
+			liveProbes.m = map[liveKey]liveState{}
+		}
+		liveProbes.m[key] = p
+		liveProbes.Unlock()
+	}
+	if !p.ok {
+		return false
+	}
+	in, lines := l.in, l.lines
+	*l = p
+	l.in, l.lines = in, append(lines[:0], p.lines...) // the probe's lines are shared
+	l.start, l.base = start, ""
+	return true
+}
+
+// liveProbe is the word of the probes fresh renders.
+const liveProbe = "Probe"
+
+// liveProbes holds the states fresh made from probes, for all renderers.
+var liveProbes struct {
+	sync.Mutex
+	m map[liveKey]liveState
 }
 
 // listBreaks are the breakpoints of glamour's wrap of a list's text.

@@ -329,6 +329,9 @@ func (r *Renderer) frame() {
 	}
 	if !r.final {
 		lines, ok := r.live.extend(r.lines[:r.doneN], r.doneEnd, piece)
+		if !ok && r.live.fresh(r, r.doneEnd, piece) {
+			lines, ok = r.live.extend(r.lines[:r.doneN], r.doneEnd, piece)
+		}
 		if !ok {
 			lines, ok = r.liveCode.extend(r, r.lines[:r.doneN], r.doneEnd, piece)
 		}
