@@ -79,35 +79,45 @@ func (e *engine) liveStyle(opts Options, lead string) liveStyle {
 	if e.live == nil {
 		e.live = map[string]liveStyle{}
 	}
-	key := liveKey{width: opts.Width, style: opts.Style, lead: lead}
-	liveStyles.Lock()
-	st, ok := liveStyles.m[key]
-	liveStyles.Unlock()
-	if !ok {
-		st = e.probeLive(lead)
-		liveStyles.Lock()
-		if liveStyles.m == nil || len(liveStyles.m) >= 256 {
-			liveStyles.m = map[liveKey]liveStyle{} // widths come and go with the terminal's
-		}
-		liveStyles.m[key] = st
-		liveStyles.Unlock()
-	}
+	st := probeOnce(liveKey{kind: 's', width: opts.Width, style: opts.Style, lead: lead}, func() liveStyle { return e.probeLive(lead) })
 	e.live[lead] = st
 	return st
 }
 
-// liveStyles holds the probes' results of all engines.
-var liveStyles struct {
+// probes holds what probe renders found, for all renderers, by what it
+// depends on: a liveStyle, or the state of a block laid out from a probe.
+var probes struct {
 	sync.Mutex
-	m map[liveKey]liveStyle
+	m map[liveKey]any
 }
 
-// liveKey is what a liveStyle depends on.
+// probeOnce returns what probe found for key, calling it only the first
+// time: a renderer's engine lives no longer than an answer, and the chat
+// makes one per message.
+func probeOnce[T any](key liveKey, probe func() T) T {
+	probes.Lock()
+	v, ok := probes.m[key].(T)
+	probes.Unlock()
+	if ok {
+		return v
+	}
+	v = probe()
+	probes.Lock()
+	if probes.m == nil || len(probes.m) >= 512 {
+		probes.m = map[liveKey]any{} // widths come and go with the terminal's
+	}
+	probes.m[key] = v
+	probes.Unlock()
+	return v
+}
+
+// liveKey is what a probe's result depends on.
 type liveKey struct {
+	kind        byte // what is probed: 's' a liveStyle, 'p' a liveState, 'h' and 'H' a heading's style and state
 	width       int
-	style, lead string
-	tail        string // for fresh: the partial line the piece follows
-	first       bool   // for fresh: the piece starts the document
+	style, lead string // lead: what the block's first line starts with
+	tail        string // the partial line the block follows, for a state
+	first       bool   // the block starts the document, for a state
 }
 
 // probeLive renders a block of one word, one of many short words and one
@@ -246,6 +256,7 @@ type liveState struct {
 	lead0  string   // the block's lead, and where its text starts in the piece
 	at     int
 	style  liveStyle
+	tail   string // the partial line the piece's output ends with
 	in     inline // scratch space
 }
 
@@ -259,18 +270,19 @@ type liveState struct {
 // from any text that only grew after it, so a frame glamour renders for a
 // line live frames cannot make yet (an item's marker alone, "- ") does not
 // end live frames of the block before it.
-func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
+func (l *liveState) set(r *Renderer, start int, piece string, lines []string, tail string) {
 	if !r.opts.Live || r.scan.open != nil || r.scan.poisoned {
 		l.ok = false
 		return
 	}
-	if !l.try(r, start, piece, lines) && (start != l.start || !strings.HasPrefix(piece, l.base)) {
+	if !l.try(r, start, piece, lines, tail) && (start != l.start || !strings.HasPrefix(piece, l.base)) {
 		l.ok = false
 	}
 }
 
-// try sets the state from a glamour render, if live frames can follow it.
-func (l *liveState) try(r *Renderer, start int, piece string, lines []string) bool {
+// try sets the state from a glamour render, whose output ends with the
+// partial line tail, if live frames can follow it.
+func (l *liveState) try(r *Renderer, start int, piece string, lines []string, tail string) bool {
 	lead, at, ok := lastBlock(piece)
 	if !ok {
 		return false
@@ -325,7 +337,7 @@ func (l *liveState) try(r *Renderer, start int, piece string, lines []string) bo
 			return false // the wrap does not make what glamour made
 		}
 	}
-	l.ok, l.start, l.base, l.style = true, start, piece, st
+	l.ok, l.start, l.base, l.style, l.tail = true, start, piece, st, tail
 	l.lines = append(l.lines[:0], lines...)
 	l.k, l.from, l.keep, l.lead = k, at+words[from].at, j-from, wlead
 	l.limit, l.breaks, l.item, l.lead0, l.at = limit, breaks, lead != "", lead, at
@@ -336,19 +348,21 @@ func (l *liveState) try(r *Renderer, start int, piece string, lines []string) bo
 	return true
 }
 
-// fresh sets the state for a piece that starts with the block live frames
-// would lay out, a paragraph or an item of a list, when the state is not
-// for this piece: from a probe rendered in the piece's place (its first
-// line the lead and one word), whose lines before and after the block's
-// text are the piece's. The words are then all laid out by extend, from
-// the block's first line. It reports whether the state is set.
+// fresh sets the state for a block that starts the piece, or its last
+// line after a blank line, and that live frames lay out, a paragraph or an
+// item of a list: from a probe rendered in its place (the block's lead and
+// one word, after the partial line the output before it ends with), whose
+// lines before and after the block's text are the block's (see
+// Renderer.blockAt). extend then lays out all of the block's words, from
+// its first line. It reports whether the state is set.
 func (l *liveState) fresh(r *Renderer, start int, piece string) bool {
-	if !r.opts.Live || l.ok && l.start == start || r.scan.open != nil || r.scan.poisoned {
+	b, head, tail, first, ok := r.blockAt(start, piece)
+	if !ok {
 		return false
 	}
-	line := piece
-	if i := strings.IndexByte(piece, '\n'); i >= 0 {
-		line = piece[:i]
+	line := piece[b:]
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
 	}
 	lead := ""
 	if n := listMarker(line); n > 0 && line[0] != ' ' {
@@ -357,44 +371,24 @@ func (l *liveState) fresh(r *Renderer, start int, piece string) bool {
 	if !isParagraphLine(line[len(lead):]) {
 		return false
 	}
-	first := start == 0
-	key := liveKey{r.opts.Width, r.opts.Style, lead, r.doneTail, first}
-	liveProbes.Lock()
-	p, ok := liveProbes.m[key]
-	liveProbes.Unlock()
-	if !ok {
-		p.ok = false
-		if out, err := r.eng.piece(first, r.doneTail, lead+liveProbe); err == nil {
-			var t liveState
-			if t.try(r, start, lead+liveProbe, appendLines(nil, r.doneTail+out)) && t.keep == 0 {
-				p = t
+	p := probeOnce(liveKey{'p', r.opts.Width, r.opts.Style, lead, tail, first}, func() (p liveState) {
+		if out, err := r.eng.piece(first, tail, lead+liveProbe); err == nil {
+			if p.try(r, 0, lead+liveProbe, appendLines(nil, tail+out), tailOf(tail+out)) && p.keep == 0 {
 				p.in = inline{}
+				return p
 			}
 		}
-		liveProbes.Lock()
-		if liveProbes.m == nil || len(liveProbes.m) >= 256 {
-			liveProbes.m = map[liveKey]liveState{}
-		}
-		liveProbes.m[key] = p
-		liveProbes.Unlock()
-	}
+		return liveState{}
+	})
 	if !p.ok {
 		return false
 	}
 	in, lines := l.in, l.lines
 	*l = p
-	l.in, l.lines = in, append(lines[:0], p.lines...) // the probe's lines are shared
-	l.start, l.base = start, ""
+	l.in, l.lines = in, append(append(lines[:0], head...), p.lines...) // the probe's lines are shared
+	l.start, l.base = start, piece[:b]
+	l.k, l.at, l.from = l.k+len(head), l.at+b, l.from+b
 	return true
-}
-
-// liveProbe is the word of the probes fresh renders.
-const liveProbe = "Probe"
-
-// liveProbes holds the states fresh made from probes, for all renderers.
-var liveProbes struct {
-	sync.Mutex
-	m map[liveKey]liveState
 }
 
 // listBreaks are the breakpoints of glamour's wrap of a list's text.

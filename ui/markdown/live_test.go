@@ -215,10 +215,11 @@ func sameCells(a, b string) bool {
 	return true
 }
 
-// TestLiveFirstFrame checks that the first frame of a piece that starts
-// with a paragraph or an item of a list is live (laid out from a probe
-// rendered in the piece's place), in the document's first block and after
-// other blocks, and looks as glamour's render does.
+// TestLiveFirstFrame checks that the first frame of a paragraph, an item
+// of a list or a heading that starts a piece, or follows a paragraph after
+// a blank line, is live (laid out from a probe rendered in its place), in
+// the document's first block and after other blocks, and looks as
+// glamour's render does.
 func TestLiveFirstFrame(t *testing.T) {
 	for _, tc := range []struct{ before, first string }{
 		{"", "Kestrel here: a"},
@@ -227,6 +228,10 @@ func TestLiveFirstFrame(t *testing.T) {
 		{"Some text.\n\n```go\nx := 1\n```\n\n", "After the *code* block"},
 		{"| a | b |\n| - | - |\n| 1 | 2 |\n\n", "After a table"},
 		{"> quoted\n\n", "3. numbered from three"},
+		{"A paragraph.\n\n", "- item **one** of"},
+		{"", "## A heading"},
+		{"Some text.\n\n", "## Section 1: Simply"},
+		{"- a list\n- of two\n\n", "# The end, (really)"},
 	} {
 		for _, style := range []string{"dark", "notty", "dracula"} {
 			r := New(Options{Width: 60, Style: style, Live: true})
@@ -239,5 +244,47 @@ func TestLiveFirstFrame(t *testing.T) {
 				t.Errorf("%s, %q: %d live frames, want 1; frame %q, want %q", style, r.Text(), r.liveFrames-before, got, want)
 			}
 		}
+	}
+}
+
+// TestLiveRandomHeadings checks random documents of headings (of plain
+// words, some long enough to wrap, some with what live frames leave to
+// glamour), paragraphs and lists, streamed in random pieces: every frame
+// must look as glamour's render does, and most headings' frames are live.
+func TestLiveRandomHeadings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 2))
+	words := strings.Fields("stream token wrap width is it; yes! no? \"quoted\" it's a an the x y z 12 3.5 Note: (see) " +
+		"Section 1: Simply Deadline quickly www.example.com `code` *em* # #tag a-b")
+	styles := []string{"dark", "notty", "light", "ascii", "pink", "dracula", "tokyo-night"}
+	lv, all := randomLive(t, rng, "headings", 60, 8, func(doc int) (string, int, string) {
+		var b strings.Builder
+		for p := range 1 + rng.IntN(4) {
+			if p > 0 {
+				b.WriteString("\n\n")
+			}
+			lead := []string{"# ", "## ", "### ", "###### ", "", "- "}[rng.IntN(6)]
+			b.WriteString(lead)
+			n := 1 + rng.IntN(8)
+			if rng.IntN(5) == 0 {
+				n += 20 // wraps at most widths
+			}
+			for w := range n {
+				if w > 0 {
+					b.WriteString(" ")
+				}
+				word := words[rng.IntN(len(words))]
+				if strings.HasPrefix(lead, "#") && rng.IntN(4) != 0 {
+					word = words[rng.IntN(20)] // mostly what live frames show
+				}
+				b.WriteString(word)
+			}
+			if rng.IntN(6) == 0 {
+				b.WriteString(" ")
+			}
+		}
+		return b.String(), 20 + rng.IntN(80), styles[doc%len(styles)]
+	})
+	if lv < all/3 {
+		t.Errorf("%d of %d frames made live, want a third or more", lv, all)
 	}
 }

@@ -108,9 +108,11 @@ type Renderer struct {
 	dirty bool     // the text or options changed since the last frame
 	stale bool     // out must be rebuilt
 
-	live       liveState // the open piece's last glamour render, for live frames
-	liveCode   liveCode  // the same for an open code block
-	liveFrames int       // frames made live, for tests
+	live       liveState   // the open piece's last glamour render, for live frames
+	liveCode   liveCode    // the same for an open code block
+	heading    liveHeading // the same for a heading
+	prev       liveFrame   // the open piece's last frame, which a block may follow
+	liveFrames int         // frames made live, for tests
 
 	// Sealed output (see Seal): text[:base] was rendered and its lines
 	// given away for good; what follows is rendered after it, as the
@@ -215,6 +217,7 @@ func (r *Renderer) uncommit() {
 	r.lines = r.lines[:0]
 	r.code, r.list, r.chunked = codeCache{}, listCache{}, nil
 	r.live.ok, r.liveCode.ok, r.liveCode.learned = false, false, false
+	r.heading.ok, r.prev.ok = false, false
 }
 
 // Seal gives away the Stable lines, for a printer that has printed them
@@ -328,14 +331,7 @@ func (r *Renderer) frame() {
 		}
 	}
 	if !r.final {
-		lines, ok := r.live.extend(r.lines[:r.doneN], r.doneEnd, piece)
-		if !ok && r.live.fresh(r, r.doneEnd, piece) {
-			lines, ok = r.live.extend(r.lines[:r.doneN], r.doneEnd, piece)
-		}
-		if !ok {
-			lines, ok = r.liveCode.extend(r, r.lines[:r.doneN], r.doneEnd, piece)
-		}
-		if ok {
+		if lines, ok := r.liveFrame(piece); ok {
 			r.sfx = "\n"
 			r.lines = lines
 			r.liveFrames++
@@ -350,8 +346,11 @@ func (r *Renderer) frame() {
 	r.sfx = "\n"
 	r.lines = appendLines(r.lines[:r.doneN], r.doneTail+open)
 	if r.opts.Live && !r.final {
-		r.live.set(r, r.doneEnd, piece, r.lines[r.doneN:])
-		r.liveCode.set(r, r.doneEnd, piece, r.lines[r.doneN:])
+		tail, lines := tailOf(r.doneTail+open), r.lines[r.doneN:]
+		r.live.set(r, r.doneEnd, piece, lines, tail)
+		r.heading.set(r, r.doneEnd, piece, lines, tail)
+		r.liveCode.set(r, r.doneEnd, piece, lines)
+		r.prev.record(r.doneEnd, piece, lines, tail)
 	}
 }
 
