@@ -47,6 +47,7 @@ type liveStyle struct {
 	pad       int    // lines are padded with plain spaces to this width, or 0
 	limit     int    // the widest line the word wrap makes, all included
 	ok        bool   // the probes have the shape live frames rely on
+	one       bool   // the block is shown live only while it is one line (a quote)
 	spans     [spanKinds]liveSpan
 }
 
@@ -125,6 +126,7 @@ type liveKey struct {
 func (e *engine) probeLive(lead string) liveStyle {
 	const word = "Probe"
 	var st liveStyle
+	quote := lead == "> "
 	textLines := func(src string) []string {
 		out, err := e.piece(true, "", src)
 		if err != nil {
@@ -132,7 +134,10 @@ func (e *engine) probeLive(lead string) liveStyle {
 		}
 		var lines []string
 		for _, l := range strings.Split(out, "\n") {
-			if l = trimLine(l); strings.TrimSpace(ansi.Strip(l)) != "" {
+			if l = trimLine(l); quote {
+				l = dropEmptyRuns(l)
+			}
+			if strings.TrimSpace(ansi.Strip(l)) != "" {
 				lines = append(lines, l)
 			}
 		}
@@ -156,6 +161,21 @@ func (e *engine) probeLive(lead string) liveStyle {
 	}
 	many := textLines(lead + strings.Repeat("a ", 200))
 	if len(many) < 3 || !strings.HasPrefix(many[0], st.first+"a") {
+		return st
+	}
+	if quote {
+		// glamour wraps a quote's text, then the lines with the quote's
+		// mark before them again: live frames show only a quote of one
+		// line, narrower than the first of many short words (which
+		// both wraps allowed).
+		shown := ansi.Strip(st.first)
+		st.next = shown[:len(shown)-len(strings.TrimLeft(shown, " "))] + st.pre
+		st.limit = ansi.StringWidth(strings.TrimRight(ansi.Strip(many[0]), " ")) - 1
+		st.one = true
+		st.ok = st.limit > ansi.StringWidth(st.first)+2
+		for kind, mark := range [spanKinds]string{"*", "**", "`"} {
+			st.spans[kind] = st.probeSpan(lead, mark, textLines)
+		}
 		return st
 	}
 	j := strings.Index(many[1], "a")
@@ -213,6 +233,28 @@ func (st *liveStyle) probeSpan(lead, mark string, textLines func(string) []strin
 	// A space in a or b would be a place to wrap at.
 	sp.ok = two == sp.a+"Xq Zw"+sp.b && !strings.Contains(ansi.Strip(sp.a+sp.b), " ")
 	return sp
+}
+
+// dropEmptyRuns drops what a quote's line ends with after its text and
+// that shows nothing, which trimLine keeps: runs of spaces in a glyph-only
+// style after a run of no spaces (an SGR and a reset).
+func dropEmptyRuns(l string) string {
+	for {
+		rest, ok := cutReset(l)
+		if !ok {
+			return l
+		}
+		rest = strings.TrimRight(rest, " ")
+		open := strings.LastIndex(rest, "\x1b[")
+		if open < 0 || strings.IndexByte(rest[open:], 'm') != len(rest)-open-1 || !invisibleOnSpace(rest[open+2:len(rest)-1]) {
+			return l
+		}
+		before := rest[:open]
+		if _, reset := cutReset(before); !reset && strings.Contains(before, "\x1b[") {
+			return l
+		}
+		l = before
+	}
 }
 
 // ones returns s with its digits replaced by 1.
@@ -320,11 +362,11 @@ func (l *liveState) try(r *Renderer, start int, piece string, lines []string, ta
 		}
 		wlead = shown[len(margin):n]
 	}
-	limit, breaks := st.limit-len(margin), ""
-	if lead != "" {
+	limit, breaks, item := st.limit-len(margin), "", listMarker(lead) > 0
+	if item {
 		breaks = listBreaks
 	}
-	if !l.in.wrap(from, wlead, limit, breaks) || len(l.in.lines) != k+1-top {
+	if !l.in.wrap(from, wlead, limit, breaks) || len(l.in.lines) != k+1-top || st.one && k != top {
 		return false
 	}
 	pw := ansi.StringWidth(st.next)
@@ -340,7 +382,7 @@ func (l *liveState) try(r *Renderer, start int, piece string, lines []string, ta
 	l.ok, l.start, l.base, l.style, l.tail = true, start, piece, st, tail
 	l.lines = append(l.lines[:0], lines...)
 	l.k, l.from, l.keep, l.lead = k, at+words[from].at, j-from, wlead
-	l.limit, l.breaks, l.item, l.lead0, l.at = limit, breaks, lead != "", lead, at
+	l.limit, l.breaks, l.item, l.lead0, l.at = limit, breaks, item, lead, at
 	l.prefix = first
 	if from < j {
 		l.prefix = strings.TrimSuffix(st.next, st.pre)
@@ -367,6 +409,8 @@ func (l *liveState) fresh(r *Renderer, start int, piece string) bool {
 	lead := ""
 	if n := listMarker(line); n > 0 && line[0] != ' ' {
 		lead = line[:n]
+	} else if strings.HasPrefix(line, "> ") {
+		lead = "> "
 	}
 	if !isParagraphLine(line[len(lead):]) {
 		return false
@@ -438,7 +482,7 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 		return nil, false // not the same block any more, or not one of its lines
 	}
 	src := piece[l.from:]
-	if !l.in.parse(src, &l.style) || !l.in.wrap(0, l.lead, l.limit, l.breaks) {
+	if !l.in.parse(src, &l.style) || !l.in.wrap(0, l.lead, l.limit, l.breaks) || l.style.one && len(l.in.lines) != 1 {
 		return nil, false
 	}
 	from := 0
@@ -501,6 +545,10 @@ func cutCells(line string, n int) string {
 func lastBlock(piece string) (lead string, at int, ok bool) {
 	at = strings.LastIndexByte(piece, '\n') + 1
 	last := piece[at:]
+	if strings.HasPrefix(last, "> ") && isParagraphLine(last[2:]) {
+		// A quote of one line, after a blank line or at the piece's start.
+		return "> ", at + 2, at == 0 || isBlank(piece[strings.LastIndexByte(piece[:at-1], '\n')+1:at-1])
+	}
 	if n := listMarker(last); n > 0 && last[0] != ' ' && isParagraphLine(last[n:]) {
 		// An item starts a list after a blank line, or follows an item
 		// of the same list; after a paragraph's line it may continue it.
