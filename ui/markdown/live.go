@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -297,6 +298,7 @@ type liveState struct {
 	item   bool     // the block is a list item: a newline ends it
 	lead0  string   // the block's lead, and where its text starts in the piece
 	at     int
+	num    int // the number glamour shows before a numbered item, or -1
 	style  liveStyle
 	tail   string // the partial line the piece's output ends with
 	in     inline // scratch space
@@ -387,7 +389,40 @@ func (l *liveState) try(r *Renderer, start int, piece string, lines []string, ta
 	if from < j {
 		l.prefix = strings.TrimSuffix(st.next, st.pre)
 	}
+	l.num = -1
+	if item && from == 0 && !strings.Contains("- * + ", lead) {
+		// The number shown, if it has as many digits as the probe's.
+		shown := ansi.Strip(first)[len(margin):]
+		n := len(shown) - len(strings.TrimLeft(shown, "0123456789"))
+		if d := strings.IndexAny(lead, ".)"); n == d {
+			l.num, _ = strconv.Atoi(shown[:n])
+		}
+	}
 	return true
+}
+
+// withNumber returns s, a numbered item's first line up to its text as
+// the probe of its digits showed it (ones), with num shown instead of the
+// probe's number, or "" if s does not show len(num) ones there.
+func withNumber(s, num string) string {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\x1b':
+			j := strings.IndexByte(s[i:], 'm')
+			if j < 0 {
+				return ""
+			}
+			i += j
+		case c == '1':
+			if i+len(num) > len(s) || strings.Trim(s[i:i+len(num)], "1") != "" {
+				return ""
+			}
+			return s[:i] + num + s[i+len(num):]
+		case c != ' ':
+			return ""
+		}
+	}
+	return ""
 }
 
 // fresh sets the state for a block that starts the piece, or its last
@@ -466,15 +501,18 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 	// Newlines at the end change nothing yet: the block is rendered
 	// the same whether it has ended or not.
 	piece = strings.TrimRight(piece, "\n")
-	var items string // the lines of the items that follow the block's, in a list of bullets
+	var items string // the lines of the items that follow the block's, in a tight list
+	bullets := strings.Contains("- * + ", l.lead0)
 	if i := strings.IndexByte(piece[l.at:], '\n'); l.item && i >= 0 {
 		piece, items = piece[:l.at+i], piece[l.at+i+1:]
-		if !strings.Contains("- * + ", l.lead0) {
-			return nil, false // numbered: glamour numbers the items itself
+		if !bullets && l.num < 0 {
+			return nil, false
 		}
 		for _, line := range strings.Split(items, "\n") {
-			if n := listMarker(line); n == 0 || line[:n] != l.lead0 || !isParagraphLine(line[n:]) {
-				return nil, false
+			n := listMarker(line)
+			if n == 0 || !isParagraphLine(line[n:]) || bullets && line[:n] != l.lead0 ||
+				!bullets && strings.TrimLeft(line[:n], "0123456789") != strings.TrimLeft(l.lead0, "0123456789") {
+				return nil, false // not the next item of the same list
 			}
 		}
 	}
@@ -499,13 +537,23 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 	if items != "" {
 		// The next items of a tight list of bullets start as the block's
 		// first line does.
+		// glamour numbers a list's items itself, from the first item's
+		// number: the next items' numbers follow the block's as shown.
 		first := strings.TrimSuffix(l.style.first, l.style.pre)
 		lead := ansi.Strip(first)[len(ansi.Strip(l.style.next)):]
-		for _, line := range strings.Split(items, "\n") {
-			if !l.in.parse(line[len(l.lead0):], &l.style) || !l.in.wrap(0, lead, l.limit, l.breaks) {
+		for i, line := range strings.Split(items, "\n") {
+			f, ld := first, lead
+			if !bullets {
+				num := strconv.Itoa(l.num + i + 1)
+				if f = withNumber(first, num); f == "" {
+					return nil, false
+				}
+				ld = num + lead[len(num):]
+			}
+			if !l.in.parse(line[listMarker(line):], &l.style) || !l.in.wrap(0, ld, l.limit, l.breaks) {
 				return nil, false
 			}
-			out = l.in.render(out, 0, first)
+			out = l.in.render(out, 0, f)
 		}
 	}
 	return append(out, l.lines[l.k+1:]...), true

@@ -290,3 +290,38 @@ func TestLiveRandomHeadings(t *testing.T) {
 		t.Errorf("%d of %d frames made live, want a quarter or more", lv, all)
 	}
 }
+
+// TestLiveNumberedItems checks that the frame that starts the next item
+// of a tight numbered list is live, numbered as glamour numbers it (from
+// the first item's number, whatever the next items' markers say), and
+// looks as glamour's render does; and that every frame of such lists does,
+// with numbers of more digits than the first's left to glamour.
+func TestLiveNumberedItems(t *testing.T) {
+	for _, tc := range []struct{ base, next string }{
+		{"Steps:\n\n1. Pipe run event *slowly*.", "\n2. Start `from()`"},
+		{"3. first item here\n4. second `x` item", "\n5. third one"},
+		{"1. one\n1. two words", "\n1. three more"},
+		{"12. twelve", "\n13. thirteen and"},
+	} {
+		for _, style := range []string{"dark", "notty", "pink"} {
+			r := New(Options{Width: 60, Style: style, Live: true})
+			r.Append(tc.base)
+			r.Lines()
+			before := r.liveFrames
+			r.Append(tc.next)
+			want := fullRender(t, r.Text(), 60, style)
+			if got := r.Render(); r.liveFrames != before+1 || got != want && !sameCells(got, want) {
+				t.Errorf("%s, %q: %d live frames, want 1; frame %q, want %q", style, r.Text(), r.liveFrames-before, got, want)
+			}
+		}
+	}
+	for _, text := range []string{
+		"Steps:\n\n1. Pipe run event *slowly*.\n2. Start `from()` **the** test.\n3. Last join trace table.\n",
+		"1. one\n1. two words\n1. three more words here\n",
+		"8. eight\n9. nine is here\n10. ten has more digits\n11. eleven\n",
+	} {
+		for _, style := range []string{"dark", "notty", "pink"} {
+			checkLive(t, style+" "+text, tokens(text), 40, style)
+		}
+	}
+}
