@@ -235,7 +235,7 @@ func TestLiveFirstFrame(t *testing.T) {
 		{"", "> A quote with **bold** and `code`"},
 		{"| a | b |\n| - | - |\n| 1 | 2 |\n\n", "> Quoted after a table"},
 	} {
-		for _, style := range []string{"dark", "notty", "dracula"} {
+		for _, style := range raceStyles("dark", "notty", "dracula") {
 			r := New(Options{Width: 60, Style: style, Live: true})
 			r.Append(tc.before)
 			r.Lines()
@@ -320,8 +320,17 @@ func TestLiveNumberedItems(t *testing.T) {
 		"1. one\n1. two words\n1. three more words here\n",
 		"8. eight\n9. nine is here\n10. ten has more digits\n11. eleven\n",
 	} {
-		for _, style := range []string{"dark", "notty", "pink"} {
+		for _, style := range raceStyles("dark", "notty", "pink") {
 			checkLive(t, style+" "+text, tokens(text), 40, style)
 		}
 	}
+}
+
+// raceStyles returns styles, or only the first under the race detector,
+// which makes glamour ten times slower.
+func raceStyles(styles ...string) []string {
+	if raceEnabled {
+		return styles[:1]
+	}
+	return styles
 }
