@@ -586,10 +586,11 @@ func cutCells(line string, n int) string {
 // lastBlock reports whether the last block of piece, which starts at a
 // top-level block, is one whose words can be laid out live: a top-level
 // paragraph (its lines start as only a paragraph's can, after a blank line
-// or the piece's start) or a one-line item of a top-level list; the lead
-// its first line starts with (see engine.liveStyle); and where its text
-// starts, after the lead. Quotes are left out: glamour wraps their lines
-// in ways a greedy word wrap does not.
+// or the piece's start), a one-line item of a top-level list, or a quote
+// of one line after a blank line or at the piece's start (glamour wraps a
+// quote's lines twice, so only a quote that stays one line is live); the
+// lead its first line starts with (see engine.liveStyle); and where its
+// text starts, after the lead.
 func lastBlock(piece string) (lead string, at int, ok bool) {
 	at = strings.LastIndexByte(piece, '\n') + 1
 	last := piece[at:]

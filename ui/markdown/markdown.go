@@ -8,11 +8,14 @@
 // its lines with and that shows nothing (TrimPadding: nine tenths of the
 // bytes). The property tests check it on a corpus
 // of answers fed token by token, on random documents and under fuzzing.
-// With Options.Live, a frame in which a paragraph or an item of a tight
-// list only grew by words, code spans and emphasis is made without glamour
-// (live.go, which has the exact subset), and so is one in which an open
-// fenced code block grew (live_code.go: chroma lexes it, glamour's layout
-// of its lines is reproduced): it looks the same (TestLiveLooksTheSame,
+// With Options.Live, a frame in which a paragraph, an item of a tight
+// list or a quote of one line only grew by words, code spans and emphasis
+// is made without glamour (live.go, which has the exact subset), and so
+// is one in which a heading of plain words grew (live_block.go), or an
+// open fenced code block (live_code.go: chroma lexes it, glamour's layout
+// of its lines is reproduced); the first frame of such a block, when it
+// starts the piece or follows a blank line, is laid out from a probe
+// (live_block.go). They look the same (TestLiveLooksTheSame,
 // TestLiveCode), and the frame after Finish is still glamour's, byte for
 // byte.
 //
@@ -67,10 +70,10 @@ type Options struct {
 	// Style is a glamour standard style: "dark", "light", "notty", "ascii",
 	// "pink", "dracula", "tokyo-night". Empty means "dark".
 	Style string
-	// Live makes the frames in which a paragraph or a list item only grew
-	// by words, code spans and emphasis (see live.go for the exact
-	// subset), or an open fenced code block grew (live_code.go), without
-	// glamour: they look the same as glamour's render, but are not its
+	// Live makes the frames in which a paragraph, a list item, a quote of
+	// one line or a heading only grew by words, code spans and emphasis
+	// (see live.go and live_block.go for the exact subset), or an open
+	// fenced code block grew (live_code.go), without glamour: they look the same as glamour's render, but are not its
 	// bytes until the block is committed or the answer finished.
 	Live bool
 }
