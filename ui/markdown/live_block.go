@@ -118,8 +118,9 @@ func (e *engine) headingStyle(opts Options, mark string) headingStyle {
 			return h
 		}
 		h.a, h.b = one[:i], one[i+len(liveProbe):]
-		rest, ok := strings.CutPrefix(two, h.a+liveProbe)
-		if rest, ok = strings.CutSuffix(rest, " probe"+h.b); !ok {
+		rest, ok1 := strings.CutPrefix(two, h.a+liveProbe)
+		rest, ok2 := strings.CutSuffix(rest, " probe"+h.b)
+		if !ok1 || !ok2 {
 			return h
 		}
 		h.space = rest

@@ -236,16 +236,23 @@ func TestLiveFirstFrame(t *testing.T) {
 		{"| a | b |\n| - | - |\n| 1 | 2 |\n\n", "> Quoted after a table"},
 	} {
 		for _, style := range raceStyles("dark", "notty", "dracula") {
-			r := New(Options{Width: 60, Style: style, Live: true})
-			r.Append(tc.before)
-			r.Lines()
-			before := r.liveFrames
-			r.Append(tc.first)
-			want := fullRender(t, r.Text(), 60, style)
-			if got := r.Render(); r.liveFrames != before+1 || got != want && !sameCells(got, want) {
-				t.Errorf("%s, %q: %d live frames, want 1; frame %q, want %q", style, r.Text(), r.liveFrames-before, got, want)
-			}
+			checkLiveFrame(t, tc.before, tc.first, style)
 		}
+	}
+}
+
+// checkLiveFrame renders before, then the frame after delta, which must be
+// live and look as glamour's render does.
+func checkLiveFrame(t *testing.T, before, delta, style string) {
+	t.Helper()
+	r := New(Options{Width: 60, Style: style, Live: true})
+	r.Append(before)
+	r.Lines()
+	n := r.liveFrames
+	r.Append(delta)
+	want := fullRender(t, r.Text(), 60, style)
+	if got := r.Render(); r.liveFrames != n+1 || got != want && !sameCells(got, want) {
+		t.Errorf("%s, %q: %d live frames, want 1; frame %q, want %q", style, r.Text(), r.liveFrames-n, got, want)
 	}
 }
 
@@ -303,16 +310,8 @@ func TestLiveNumberedItems(t *testing.T) {
 		{"1. one\n1. two words", "\n1. three more"},
 		{"12. twelve", "\n13. thirteen and"},
 	} {
-		for _, style := range []string{"dark", "notty", "pink"} {
-			r := New(Options{Width: 60, Style: style, Live: true})
-			r.Append(tc.base)
-			r.Lines()
-			before := r.liveFrames
-			r.Append(tc.next)
-			want := fullRender(t, r.Text(), 60, style)
-			if got := r.Render(); r.liveFrames != before+1 || got != want && !sameCells(got, want) {
-				t.Errorf("%s, %q: %d live frames, want 1; frame %q, want %q", style, r.Text(), r.liveFrames-before, got, want)
-			}
+		for _, style := range raceStyles("dark", "notty", "pink") {
+			checkLiveFrame(t, tc.base, tc.next, style)
 		}
 	}
 	for _, text := range []string{
