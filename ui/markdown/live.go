@@ -49,6 +49,7 @@ type liveStyle struct {
 	limit     int    // the widest line the word wrap makes, all included
 	ok        bool   // the probes have the shape live frames rely on
 	one       bool   // the block is shown live only while it is one line (a quote)
+	lazy      string // an item's line of digits (its paragraph's lazy continuation) is shown after this, or ""
 	spans     [spanKinds]liveSpan
 }
 
@@ -201,6 +202,15 @@ func (e *engine) probeLive(lead string) liveStyle {
 	st.ok = st.limit > ansi.StringWidth(st.first)+2 && st.limit > ansi.StringWidth(st.next)+2
 	for kind, mark := range [spanKinds]string{"*", "**", "`"} {
 		st.spans[kind] = st.probeSpan(lead, mark, textLines)
+	}
+	if listMarker(lead) > 0 {
+		// A line of digits after an item continues its paragraph, and
+		// glamour shows it on a line of its own.
+		if two := textLines(lead + word + "\n12"); len(two) == 2 && two[0] == line {
+			if a, ok := strings.CutSuffix(two[1], "12"+st.post); ok && strings.TrimLeft(ansi.Strip(a), " ") == "" {
+				st.lazy = a
+			}
+		}
 	}
 	return st
 }
@@ -501,6 +511,13 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 	// Newlines at the end change nothing yet: the block is rendered
 	// the same whether it has ended or not.
 	piece = strings.TrimRight(piece, "\n")
+	// A line of digits alone after an item (the next item's number, before
+	// its dot comes) continues the item's paragraph as a lazy continuation
+	// line, which glamour shows on a line of its own.
+	var lazy string
+	if j := strings.LastIndexByte(piece, '\n'); l.item && l.style.lazy != "" && j >= l.at && j+1 < len(piece) && strings.Trim(piece[j+1:], "0123456789") == "" {
+		piece, lazy = piece[:j], piece[j+1:]
+	}
 	var items string // the lines of the items that follow the block's, in a tight list
 	bullets := strings.Contains("- * + ", l.lead0)
 	if i := strings.IndexByte(piece[l.at:], '\n'); l.item && i >= 0 {
@@ -555,6 +572,9 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 			}
 			out = l.in.render(out, 0, f)
 		}
+	}
+	if lazy != "" {
+		out = append(out, l.style.lazy+lazy+l.style.post)
 	}
 	return append(out, l.lines[l.k+1:]...), true
 }

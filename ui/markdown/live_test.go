@@ -301,14 +301,18 @@ func TestLiveRandomHeadings(t *testing.T) {
 // TestLiveNumberedItems checks that the frame that starts the next item
 // of a tight numbered list is live, numbered as glamour numbers it (from
 // the first item's number, whatever the next items' markers say), and
-// looks as glamour's render does; and that every frame of such lists does,
-// with numbers of more digits than the first's left to glamour.
+// looks as glamour's render does, as does the frame before it, whose line
+// of digits continues the item before; and that every frame of such lists
+// does, with numbers of more digits than the first's left to glamour.
 func TestLiveNumberedItems(t *testing.T) {
 	for _, tc := range []struct{ base, next string }{
 		{"Steps:\n\n1. Pipe run event *slowly*.", "\n2. Start `from()`"},
 		{"3. first item here\n4. second `x` item", "\n5. third one"},
 		{"1. one\n1. two words", "\n1. three more"},
 		{"12. twelve", "\n13. thirteen and"},
+		{"1. Pipe run event *slowly*.", "\n2"},
+		{"- one\n- two words", "\n3"},
+		{"1. one\n2. two words", "\n3"},
 	} {
 		for _, style := range raceStyles("dark", "notty", "pink") {
 			checkLiveFrame(t, tc.base, tc.next, style)
@@ -318,6 +322,7 @@ func TestLiveNumberedItems(t *testing.T) {
 		"Steps:\n\n1. Pipe run event *slowly*.\n2. Start `from()` **the** test.\n3. Last join trace table.\n",
 		"1. one\n1. two words\n1. three more words here\n",
 		"8. eight\n9. nine is here\n10. ten has more digits\n11. eleven\n",
+		"- one\n2\n- two\n33\n\n1. a\n2\n3. b\n4\n",
 	} {
 		for _, style := range raceStyles("dark", "notty", "pink") {
 			checkLive(t, style+" "+text, tokens(text), 40, style)
