@@ -67,7 +67,8 @@ func (r *Renderer) liveFrame(piece string) ([]string, bool) {
 // blockAt returns where in piece the block starts that a state may be made
 // for from a probe (see liveState.fresh): at its last line if a blank line
 // comes before it, the scanner would cut before that line once complete,
-// and the last frame was of the text before it; else at the piece's start. It also returns the lines before the
+// and the last frame was of the text before it, or a live frame of that
+// text can be made; else at the piece's start. It also returns the lines before the
 // block's (the last frame's, but for the partial line the block's first
 // continues), the partial line the output before it ends with, and
 // whether the block starts the document.
@@ -77,10 +78,15 @@ func (r *Renderer) blockAt(start int, piece string) (at int, head []string, tail
 	}
 	at = strings.LastIndexByte(piece, '\n') + 1
 	s, before, line := &r.scan, piece[:at], piece[at:]
-	f := &r.prev
-	if at > 0 && start+at == r.scanned && line != "" && strings.HasSuffix(before, "\n\n") && s.prevBlank && !s.refDefs && s.canStart(line) &&
-		f.ok && f.start == start && len(f.lines) > 0 && strings.TrimRight(f.text, "\n") == strings.TrimRight(before, "\n") {
-		return at, f.lines[:len(f.lines)-1], f.tail, false, true
+	if at > 0 && start+at == r.scanned && line != "" && strings.HasSuffix(before, "\n\n") && s.prevBlank && !s.refDefs && s.canStart(line) {
+		if f := &r.prev; f.ok && f.start == start && len(f.lines) > 0 && strings.TrimRight(f.text, "\n") == strings.TrimRight(before, "\n") {
+			return at, f.lines[:len(f.lines)-1], f.tail, false, true
+		}
+		// The text before the block grew since the last frame: a live
+		// frame of it, if one can be made.
+		if lines, ok := r.live.extend(nil, start, before); ok && len(lines) > 0 {
+			return at, lines[:len(lines)-1], r.live.tail, false, true
+		}
 	}
 	return 0, nil, r.doneTail, start == 0, true
 }
