@@ -14,8 +14,9 @@ import (
 // While a model streams prose, most frames differ from the one before by a
 // word or two at the end of a paragraph, and re-rendering the paragraph
 // through glamour is most of what such a frame costs. With Options.Live, a
-// frame whose open piece only grew at the end of a top-level paragraph or
-// of a one-line item of a top-level list is made without glamour, when the
+// frame whose open piece only grew at the end of a top-level paragraph, of
+// a one-line item of a top-level list or of a quote of one line is made
+// without glamour (a heading's too: see live_block.go), when the
 // words of the block's last line and after are of a kind whose rendering is
 // certain: plain words (ASCII letters, digits, single spaces and
 // , . ; : ! ? ' " ( )), code spans and emphasis (* ** _ __) around such
@@ -31,6 +32,9 @@ import (
 // emphasis, anything outside the subset, a block of another kind, a render
 // whose last line is not the shape expected or does not show what the
 // layout makes of its words), the frame is rendered by glamour, as always.
+// A block that starts the piece, or its last line after a blank line, is
+// laid out from its first frame on, from a probe rendered in its place
+// (liveState.fresh); its words are then all laid out by the same wrap.
 //
 // A live frame looks the same as glamour's render of the same text (the
 // same characters in the same cells with the same colours:

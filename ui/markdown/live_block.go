@@ -21,8 +21,8 @@ import (
 //
 // A heading (ATX, one line of plain words) is shown as the probes show it:
 // the words between what comes before and after a probe's word, in
-// glamour's bytes, as long as the line is
-// narrower than where glamour wraps a heading.
+// glamour's bytes, as long as the line is narrower than where glamour
+// wraps a heading.
 
 // liveFrame is the open piece's last frame: what a block that starts after
 // it is drawn after.
@@ -68,10 +68,10 @@ func (r *Renderer) liveFrame(piece string) ([]string, bool) {
 // for from a probe (see liveState.fresh): at its last line if a blank line
 // comes before it, the scanner would cut before that line once complete,
 // and the last frame was of the text before it, or a live frame of that
-// text can be made; else at the piece's start. It also returns the lines before the
-// block's (the last frame's, but for the partial line the block's first
-// continues), the partial line the output before it ends with, and
-// whether the block starts the document.
+// text can be made; else at the piece's start. It also returns the lines
+// before the block's (but for the partial line the block's first line
+// continues), the partial line the output before it ends with, and whether
+// the block starts the document.
 func (r *Renderer) blockAt(start int, piece string) (at int, head []string, tail string, first bool, ok bool) {
 	if !r.opts.Live || r.scan.open != nil || r.scan.poisoned {
 		return 0, nil, "", false, false
@@ -203,7 +203,7 @@ type liveHeading struct {
 	a     string // what lines[k] shows before the words: the style's a, after what the block before left
 }
 
-// heading returns the mark and words of the heading that is piece's last
+// lastHeading returns the mark and words of the heading that is piece's last
 // line, and where that line starts, if a live frame can show it: the
 // heading starts the piece or follows a blank line.
 func lastHeading(piece string) (at int, mark, words string, ok bool) {
