@@ -86,7 +86,7 @@ func (e *engine) liveStyle(opts Options, lead string) liveStyle {
 	if e.live == nil {
 		e.live = map[string]liveStyle{}
 	}
-	st := probeOnce(liveKey{kind: 's', width: opts.Width, style: opts.Style, lead: lead}, func() liveStyle { return e.probeLive(lead) })
+	st := probeOnce(liveKey{kind: 's', width: opts.Width, style: opts.Style, lead: lead}, func() liveStyle { return e.probeLive(lead, opts.Width) })
 	e.live[lead] = st
 	return st
 }
@@ -128,8 +128,9 @@ type liveKey struct {
 }
 
 // probeLive renders a block of one word, one of many short words and one
-// of a long word, and reads the block's style off them.
-func (e *engine) probeLive(lead string) liveStyle {
+// of a long word, and reads the block's style off them; width is the
+// engine's.
+func (e *engine) probeLive(lead string, width int) liveStyle {
 	const word = "Probe"
 	var st liveStyle
 	quote := lead == "> "
@@ -165,7 +166,7 @@ func (e *engine) probeLive(lead string) liveStyle {
 	if st.pre == "" && strings.Contains(st.first, "\x1b") || ansi.Strip(st.post) != "" {
 		return st // the text has decorations of its own
 	}
-	many := textLines(lead + strings.Repeat("a ", 200))
+	many := textLines(lead + manyWords(width))
 	if len(many) < 3 || !strings.HasPrefix(many[0], st.first+"a") {
 		return st
 	}
@@ -189,7 +190,7 @@ func (e *engine) probeLive(lead string) liveStyle {
 		return st
 	}
 	st.next = many[1][:j]
-	long := textLines(lead + strings.Repeat("a", 400))
+	long := textLines(lead + strings.Repeat("a", max(400, 2*width+20)))
 	if len(long) < 2 {
 		return st
 	}
@@ -217,6 +218,12 @@ func (e *engine) probeLive(lead string) liveStyle {
 		}
 	}
 	return st
+}
+
+// manyWords returns the text of a probe of one-letter words that wraps
+// into three lines or more at width.
+func manyWords(width int) string {
+	return strings.Repeat("a ", max(200, 2*width))
 }
 
 // probeSpan reads off probes how a span marked with mark is shown: a

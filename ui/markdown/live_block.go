@@ -135,7 +135,7 @@ func (e *engine) headingStyle(opts Options, mark string) headingStyle {
 		}
 		// A heading of many short words wraps: its first line is as wide
 		// as glamour's wrap allows, or a cell less.
-		out, err := e.piece(true, "", mark+strings.Repeat("a ", 200))
+		out, err := e.piece(true, "", mark+manyWords(opts.Width))
 		if err != nil {
 			return h
 		}

@@ -340,3 +340,19 @@ func raceStyles(styles ...string) []string {
 	}
 	return styles
 }
+
+// TestLiveWide checks that live frames are made, and look as glamour's
+// render does, at widths where a probe of a fixed number of words would
+// not wrap into the lines the probes need (a chat on a wide terminal).
+func TestLiveWide(t *testing.T) {
+	answers := corpus(t)
+	for _, name := range []string{"22-long-paragraphs.md", "02-tight-list.md", "01-headings.md"} {
+		if raceEnabled && name != "02-tight-list.md" {
+			continue
+		}
+		toks := tokens(answers[name])
+		if live := checkLive(t, name, toks, 250, "dark"); live < len(toks)/3 {
+			t.Errorf("%s at 250 columns: %d of %d frames live, want a third or more", name, live, len(toks))
+		}
+	}
+}
