@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -13,8 +14,9 @@ import (
 // While a model streams prose, most frames differ from the one before by a
 // word or two at the end of a paragraph, and re-rendering the paragraph
 // through glamour is most of what such a frame costs. With Options.Live, a
-// frame whose open piece only grew at the end of a top-level paragraph or
-// of a one-line item of a top-level list is made without glamour, when the
+// frame whose open piece only grew at the end of a top-level paragraph, of
+// a one-line item of a top-level list or of a quote of one line is made
+// without glamour (a heading's too: see live_block.go), when the
 // words of the block's last line and after are of a kind whose rendering is
 // certain: plain words (ASCII letters, digits, single spaces and
 // , . ; : ! ? ' " ( )), code spans and emphasis (* ** _ __) around such
@@ -30,6 +32,9 @@ import (
 // emphasis, anything outside the subset, a block of another kind, a render
 // whose last line is not the shape expected or does not show what the
 // layout makes of its words), the frame is rendered by glamour, as always.
+// A block that starts the piece, or its last line after a blank line, is
+// laid out from its first frame on, from a probe rendered in its place
+// (liveState.fresh); its words are then all laid out by the same wrap.
 //
 // A live frame looks the same as glamour's render of the same text (the
 // same characters in the same cells with the same colours:
@@ -47,6 +52,8 @@ type liveStyle struct {
 	pad       int    // lines are padded with plain spaces to this width, or 0
 	limit     int    // the widest line the word wrap makes, all included
 	ok        bool   // the probes have the shape live frames rely on
+	one       bool   // the block is shown live only while it is one line (a quote)
+	lazy      string // an item's line of digits (its paragraph's lazy continuation) is shown after this, or ""
 	spans     [spanKinds]liveSpan
 }
 
@@ -79,40 +86,54 @@ func (e *engine) liveStyle(opts Options, lead string) liveStyle {
 	if e.live == nil {
 		e.live = map[string]liveStyle{}
 	}
-	key := liveKey{opts.Width, opts.Style, lead}
-	liveStyles.Lock()
-	st, ok := liveStyles.m[key]
-	liveStyles.Unlock()
-	if !ok {
-		st = e.probeLive(lead)
-		liveStyles.Lock()
-		if liveStyles.m == nil || len(liveStyles.m) >= 256 {
-			liveStyles.m = map[liveKey]liveStyle{} // widths come and go with the terminal's
-		}
-		liveStyles.m[key] = st
-		liveStyles.Unlock()
-	}
+	st := probeOnce(liveKey{kind: 's', width: opts.Width, style: opts.Style, lead: lead}, func() liveStyle { return e.probeLive(lead, opts.Width) })
 	e.live[lead] = st
 	return st
 }
 
-// liveStyles holds the probes' results of all engines.
-var liveStyles struct {
+// probes holds what probe renders found, for all renderers, by what it
+// depends on: a liveStyle, or the state of a block laid out from a probe.
+var probes struct {
 	sync.Mutex
-	m map[liveKey]liveStyle
+	m map[liveKey]any
 }
 
-// liveKey is what a liveStyle depends on.
+// probeOnce returns what probe found for key, calling it only the first
+// time: a renderer's engine lives no longer than an answer, and the chat
+// makes one per message.
+func probeOnce[T any](key liveKey, probe func() T) T {
+	probes.Lock()
+	v, ok := probes.m[key].(T)
+	probes.Unlock()
+	if ok {
+		return v
+	}
+	v = probe()
+	probes.Lock()
+	if probes.m == nil || len(probes.m) >= 512 {
+		probes.m = map[liveKey]any{} // widths come and go with the terminal's
+	}
+	probes.m[key] = v
+	probes.Unlock()
+	return v
+}
+
+// liveKey is what a probe's result depends on.
 type liveKey struct {
+	kind        byte // what is probed: 's' a liveStyle, 'p' a liveState, 'h' and 'H' a heading's style and state
 	width       int
-	style, lead string
+	style, lead string // lead: what the block's first line starts with
+	tail        string // the partial line the block follows, for a state
+	first       bool   // the block starts the document, for a state
 }
 
 // probeLive renders a block of one word, one of many short words and one
-// of a long word, and reads the block's style off them.
-func (e *engine) probeLive(lead string) liveStyle {
+// of a long word, and reads the block's style off them; width is the
+// engine's.
+func (e *engine) probeLive(lead string, width int) liveStyle {
 	const word = "Probe"
 	var st liveStyle
+	quote := lead == "> "
 	textLines := func(src string) []string {
 		out, err := e.piece(true, "", src)
 		if err != nil {
@@ -120,7 +141,10 @@ func (e *engine) probeLive(lead string) liveStyle {
 		}
 		var lines []string
 		for _, l := range strings.Split(out, "\n") {
-			if l = trimLine(l); strings.TrimSpace(ansi.Strip(l)) != "" {
+			if l = trimLine(l); quote {
+				l = dropEmptyRuns(l)
+			}
+			if strings.TrimSpace(ansi.Strip(l)) != "" {
 				lines = append(lines, l)
 			}
 		}
@@ -142,8 +166,23 @@ func (e *engine) probeLive(lead string) liveStyle {
 	if st.pre == "" && strings.Contains(st.first, "\x1b") || ansi.Strip(st.post) != "" {
 		return st // the text has decorations of its own
 	}
-	many := textLines(lead + strings.Repeat("a ", 200))
+	many := textLines(lead + manyWords(width))
 	if len(many) < 3 || !strings.HasPrefix(many[0], st.first+"a") {
+		return st
+	}
+	if quote {
+		// glamour wraps a quote's text, then the lines with the quote's
+		// mark before them again: live frames show only a quote of one
+		// line, narrower than the first of many short words (which
+		// both wraps allowed).
+		shown := ansi.Strip(st.first)
+		st.next = shown[:len(shown)-len(strings.TrimLeft(shown, " "))] + st.pre
+		st.limit = ansi.StringWidth(strings.TrimRight(ansi.Strip(many[0]), " ")) - 1
+		st.one = true
+		st.ok = st.limit > ansi.StringWidth(st.first)+2
+		for kind, mark := range [spanKinds]string{"*", "**", "`"} {
+			st.spans[kind] = st.probeSpan(lead, mark, textLines)
+		}
 		return st
 	}
 	j := strings.Index(many[1], "a")
@@ -151,7 +190,7 @@ func (e *engine) probeLive(lead string) liveStyle {
 		return st
 	}
 	st.next = many[1][:j]
-	long := textLines(lead + strings.Repeat("a", 400))
+	long := textLines(lead + strings.Repeat("a", max(400, 2*width+20)))
 	if len(long) < 2 {
 		return st
 	}
@@ -169,7 +208,22 @@ func (e *engine) probeLive(lead string) liveStyle {
 	for kind, mark := range [spanKinds]string{"*", "**", "`"} {
 		st.spans[kind] = st.probeSpan(lead, mark, textLines)
 	}
+	if listMarker(lead) > 0 {
+		// A line of digits after an item continues its paragraph, and
+		// glamour shows it on a line of its own.
+		if two := textLines(lead + word + "\n12"); len(two) == 2 && two[0] == line {
+			if a, ok := strings.CutSuffix(two[1], "12"+st.post); ok && strings.TrimLeft(ansi.Strip(a), " ") == "" {
+				st.lazy = a
+			}
+		}
+	}
 	return st
+}
+
+// manyWords returns the text of a probe of one-letter words that wraps
+// into three lines or more at width.
+func manyWords(width int) string {
+	return strings.Repeat("a ", max(200, 2*width))
 }
 
 // probeSpan reads off probes how a span marked with mark is shown: a
@@ -201,6 +255,28 @@ func (st *liveStyle) probeSpan(lead, mark string, textLines func(string) []strin
 	// A space in a or b would be a place to wrap at.
 	sp.ok = two == sp.a+"Xq Zw"+sp.b && !strings.Contains(ansi.Strip(sp.a+sp.b), " ")
 	return sp
+}
+
+// dropEmptyRuns drops what a quote's line ends with after its text and
+// that shows nothing, which trimLine keeps: runs of spaces in a glyph-only
+// style after a run of no spaces (an SGR and a reset).
+func dropEmptyRuns(l string) string {
+	for {
+		rest, ok := cutReset(l)
+		if !ok {
+			return l
+		}
+		rest = strings.TrimRight(rest, " ")
+		open := strings.LastIndex(rest, "\x1b[")
+		if open < 0 || strings.IndexByte(rest[open:], 'm') != len(rest)-open-1 || !invisibleOnSpace(rest[open+2:len(rest)-1]) {
+			return l
+		}
+		before := rest[:open]
+		if _, reset := cutReset(before); !reset && strings.Contains(before, "\x1b[") {
+			return l
+		}
+		l = before
+	}
 }
 
 // ones returns s with its digits replaced by 1.
@@ -243,7 +319,9 @@ type liveState struct {
 	item   bool     // the block is a list item: a newline ends it
 	lead0  string   // the block's lead, and where its text starts in the piece
 	at     int
+	num    int // the number glamour shows before a numbered item, or -1
 	style  liveStyle
+	tail   string // the partial line the piece's output ends with
 	in     inline // scratch space
 }
 
@@ -251,26 +329,40 @@ type liveState struct {
 // and whose lines are lines, and whether live frames can follow it: the
 // block's words from those of its line before last on must lay out as
 // glamour laid them out.
-func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
-	l.ok = false
+//
+// When they cannot, the state of an earlier render of the same piece is
+// kept, if its text is still where the piece starts: extend makes a frame
+// from any text that only grew after it, so a frame glamour renders for a
+// line live frames cannot make yet (an item's marker alone, "- ") does not
+// end live frames of the block before it.
+func (l *liveState) set(r *Renderer, start int, piece string, lines []string, tail string) {
 	if !r.opts.Live || r.scan.open != nil || r.scan.poisoned {
+		l.ok = false
 		return
 	}
+	if !l.try(r, start, piece, lines, tail) && (start != l.start || !strings.HasPrefix(piece, l.base)) {
+		l.ok = false
+	}
+}
+
+// try sets the state from a glamour render, whose output ends with the
+// partial line tail, if live frames can follow it.
+func (l *liveState) try(r *Renderer, start int, piece string, lines []string, tail string) bool {
 	lead, at, ok := lastBlock(piece)
 	if !ok {
-		return
+		return false
 	}
 	st := r.eng.liveStyle(r.opts, lead)
 	margin := ansi.Strip(st.next)
 	if !st.ok || strings.Trim(margin, " ") != "" || len(ansi.Strip(st.first)) < len(margin) {
-		return
+		return false
 	}
 	k := len(lines) - 1
 	for k >= 0 && strings.TrimSpace(ansi.Strip(lines[k])) == "" {
 		k--
 	}
 	if k < 0 || !l.in.parse(piece[at:], &st) {
-		return
+		return false
 	}
 	words := l.in.words
 	j := wordsOn(lines[k], words, len(words), &st)
@@ -279,7 +371,7 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 		from = wordsOn(lines[k-1], words, j, &st)
 	}
 	if from < 0 || j > 0 && from == j || l.in.open < words[j].at {
-		return // not the shape expected, or an opener a later word may close
+		return false // not the shape expected, or an opener a later word may close
 	}
 	top := k // the first line laid out again
 	if from < j {
@@ -289,16 +381,16 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 	if from == 0 {
 		shown, n := ansi.Strip(lines[top]), len(ansi.Strip(st.first))
 		if len(shown) < n {
-			return
+			return false
 		}
 		wlead = shown[len(margin):n]
 	}
-	limit, breaks := st.limit-len(margin), ""
-	if lead != "" {
+	limit, breaks, item := st.limit-len(margin), "", listMarker(lead) > 0
+	if item {
 		breaks = listBreaks
 	}
-	if !l.in.wrap(from, wlead, limit, breaks) || len(l.in.lines) != k+1-top {
-		return
+	if !l.in.wrap(from, wlead, limit, breaks) || len(l.in.lines) != k+1-top || st.one && k != top {
+		return false
 	}
 	pw := ansi.StringWidth(st.next)
 	if from == 0 {
@@ -307,17 +399,96 @@ func (l *liveState) set(r *Renderer, start int, piece string, lines []string) {
 	first := cutCells(lines[top], pw)
 	for i, line := range l.in.render(nil, 0, first) {
 		if strings.TrimRight(ansi.Strip(line), " ") != strings.TrimRight(ansi.Strip(lines[top+i]), " ") {
-			return // the wrap does not make what glamour made
+			return false // the wrap does not make what glamour made
 		}
 	}
-	l.ok, l.start, l.base, l.style = true, start, piece, st
+	l.ok, l.start, l.base, l.style, l.tail = true, start, piece, st, tail
 	l.lines = append(l.lines[:0], lines...)
 	l.k, l.from, l.keep, l.lead = k, at+words[from].at, j-from, wlead
-	l.limit, l.breaks, l.item, l.lead0, l.at = limit, breaks, lead != "", lead, at
+	l.limit, l.breaks, l.item, l.lead0, l.at = limit, breaks, item, lead, at
 	l.prefix = first
 	if from < j {
 		l.prefix = strings.TrimSuffix(st.next, st.pre)
 	}
+	l.num = -1
+	if item && from == 0 && !strings.Contains("- * + ", lead) {
+		// The number shown, if it has as many digits as the probe's.
+		shown := ansi.Strip(first)[len(margin):]
+		n := len(shown) - len(strings.TrimLeft(shown, "0123456789"))
+		if d := strings.IndexAny(lead, ".)"); n == d {
+			l.num, _ = strconv.Atoi(shown[:n])
+		}
+	}
+	return true
+}
+
+// withNumber returns s, a numbered item's first line up to its text as
+// the probe of its digits showed it (ones), with num shown instead of the
+// probe's number, or "" if s does not show len(num) ones there.
+func withNumber(s, num string) string {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\x1b':
+			j := strings.IndexByte(s[i:], 'm')
+			if j < 0 {
+				return ""
+			}
+			i += j
+		case c == '1':
+			if i+len(num) > len(s) || strings.Trim(s[i:i+len(num)], "1") != "" {
+				return ""
+			}
+			return s[:i] + num + s[i+len(num):]
+		case c != ' ':
+			return ""
+		}
+	}
+	return ""
+}
+
+// fresh sets the state for a block that starts the piece, or its last
+// line after a blank line, and that live frames lay out, a paragraph or an
+// item of a list: from a probe rendered in its place (the block's lead and
+// one word, after the partial line the output before it ends with), whose
+// lines before and after the block's text are the block's (see
+// Renderer.blockAt). extend then lays out all of the block's words, from
+// its first line. It reports whether the state is set.
+func (l *liveState) fresh(r *Renderer, start int, piece string) bool {
+	b, head, tail, first, ok := r.blockAt(start, piece)
+	if !ok {
+		return false
+	}
+	line := piece[b:]
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	lead := ""
+	if n := listMarker(line); n > 0 && line[0] != ' ' {
+		lead = line[:n]
+	} else if strings.HasPrefix(line, "> ") {
+		lead = "> "
+	}
+	if !isParagraphLine(line[len(lead):]) {
+		return false
+	}
+	p := probeOnce(liveKey{'p', r.opts.Width, r.opts.Style, lead, tail, first}, func() (p liveState) {
+		if out, err := r.eng.piece(first, tail, lead+liveProbe); err == nil {
+			if p.try(r, 0, lead+liveProbe, appendLines(nil, tail+out), tailOf(tail+out)) && p.keep == 0 {
+				p.in = inline{}
+				return p
+			}
+		}
+		return liveState{}
+	})
+	if !p.ok {
+		return false
+	}
+	in, lines := l.in, l.lines
+	*l = p
+	l.in, l.lines = in, append(append(lines[:0], head...), p.lines...) // the probe's lines are shared
+	l.start, l.base = start, piece[:b]
+	l.k, l.at, l.from = l.k+len(head), l.at+b, l.from+b
+	return true
 }
 
 // listBreaks are the breakpoints of glamour's wrap of a list's text.
@@ -351,15 +522,25 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 	// Newlines at the end change nothing yet: the block is rendered
 	// the same whether it has ended or not.
 	piece = strings.TrimRight(piece, "\n")
-	var items string // the lines of the items that follow the block's, in a list of bullets
+	// A line of digits alone after an item (the next item's number, before
+	// its dot comes) continues the item's paragraph as a lazy continuation
+	// line, which glamour shows on a line of its own.
+	var lazy string
+	if j := strings.LastIndexByte(piece, '\n'); l.item && l.style.lazy != "" && j >= l.at && j+1 < len(piece) && strings.Trim(piece[j+1:], "0123456789") == "" {
+		piece, lazy = piece[:j], piece[j+1:]
+	}
+	var items string // the lines of the items that follow the block's, in a tight list
+	bullets := strings.Contains("- * + ", l.lead0)
 	if i := strings.IndexByte(piece[l.at:], '\n'); l.item && i >= 0 {
 		piece, items = piece[:l.at+i], piece[l.at+i+1:]
-		if !strings.Contains("- * + ", l.lead0) {
-			return nil, false // numbered: glamour numbers the items itself
+		if !bullets && l.num < 0 {
+			return nil, false
 		}
 		for _, line := range strings.Split(items, "\n") {
-			if n := listMarker(line); n == 0 || line[:n] != l.lead0 || !isParagraphLine(line[n:]) {
-				return nil, false
+			n := listMarker(line)
+			if n == 0 || !isParagraphLine(line[n:]) || bullets && line[:n] != l.lead0 ||
+				!bullets && strings.TrimLeft(line[:n], "0123456789") != strings.TrimLeft(l.lead0, "0123456789") {
+				return nil, false // not the next item of the same list
 			}
 		}
 	}
@@ -367,7 +548,7 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 		return nil, false // not the same block any more, or not one of its lines
 	}
 	src := piece[l.from:]
-	if !l.in.parse(src, &l.style) || !l.in.wrap(0, l.lead, l.limit, l.breaks) {
+	if !l.in.parse(src, &l.style) || !l.in.wrap(0, l.lead, l.limit, l.breaks) || l.style.one && len(l.in.lines) != 1 {
 		return nil, false
 	}
 	from := 0
@@ -384,14 +565,27 @@ func (l *liveState) extend(dst []string, start int, piece string) ([]string, boo
 	if items != "" {
 		// The next items of a tight list of bullets start as the block's
 		// first line does.
+		// glamour numbers a list's items itself, from the first item's
+		// number: the next items' numbers follow the block's as shown.
 		first := strings.TrimSuffix(l.style.first, l.style.pre)
 		lead := ansi.Strip(first)[len(ansi.Strip(l.style.next)):]
-		for _, line := range strings.Split(items, "\n") {
-			if !l.in.parse(line[len(l.lead0):], &l.style) || !l.in.wrap(0, lead, l.limit, l.breaks) {
+		for i, line := range strings.Split(items, "\n") {
+			f, ld := first, lead
+			if !bullets {
+				num := strconv.Itoa(l.num + i + 1)
+				if f = withNumber(first, num); f == "" {
+					return nil, false
+				}
+				ld = num + lead[len(num):]
+			}
+			if !l.in.parse(line[listMarker(line):], &l.style) || !l.in.wrap(0, ld, l.limit, l.breaks) {
 				return nil, false
 			}
-			out = l.in.render(out, 0, first)
+			out = l.in.render(out, 0, f)
 		}
+	}
+	if lazy != "" {
+		out = append(out, l.style.lazy+lazy+l.style.post)
 	}
 	return append(out, l.lines[l.k+1:]...), true
 }
@@ -423,13 +617,18 @@ func cutCells(line string, n int) string {
 // lastBlock reports whether the last block of piece, which starts at a
 // top-level block, is one whose words can be laid out live: a top-level
 // paragraph (its lines start as only a paragraph's can, after a blank line
-// or the piece's start) or a one-line item of a top-level list; the lead
-// its first line starts with (see engine.liveStyle); and where its text
-// starts, after the lead. Quotes are left out: glamour wraps their lines
-// in ways a greedy word wrap does not.
+// or the piece's start), a one-line item of a top-level list, or a quote
+// of one line after a blank line or at the piece's start (glamour wraps a
+// quote's lines twice, so only a quote that stays one line is live); the
+// lead its first line starts with (see engine.liveStyle); and where its
+// text starts, after the lead.
 func lastBlock(piece string) (lead string, at int, ok bool) {
 	at = strings.LastIndexByte(piece, '\n') + 1
 	last := piece[at:]
+	if strings.HasPrefix(last, "> ") && isParagraphLine(last[2:]) {
+		// A quote of one line, after a blank line or at the piece's start.
+		return "> ", at + 2, at == 0 || isBlank(piece[strings.LastIndexByte(piece[:at-1], '\n')+1:at-1])
+	}
 	if n := listMarker(last); n > 0 && last[0] != ' ' && isParagraphLine(last[n:]) {
 		// An item starts a list after a blank line, or follows an item
 		// of the same list; after a paragraph's line it may continue it.

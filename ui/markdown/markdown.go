@@ -8,11 +8,14 @@
 // its lines with and that shows nothing (TrimPadding: nine tenths of the
 // bytes). The property tests check it on a corpus
 // of answers fed token by token, on random documents and under fuzzing.
-// With Options.Live, a frame in which a paragraph or an item of a tight
-// list only grew by words, code spans and emphasis is made without glamour
-// (live.go, which has the exact subset), and so is one in which an open
-// fenced code block grew (live_code.go: chroma lexes it, glamour's layout
-// of its lines is reproduced): it looks the same (TestLiveLooksTheSame,
+// With Options.Live, a frame in which a paragraph, an item of a tight
+// list or a quote of one line only grew by words, code spans and emphasis
+// is made without glamour (live.go, which has the exact subset), and so
+// is one in which a heading of plain words grew (live_block.go), or an
+// open fenced code block (live_code.go: chroma lexes it, glamour's layout
+// of its lines is reproduced); the first frame of such a block, when it
+// starts the piece or follows a blank line, is laid out from a probe
+// (live_block.go). They look the same (TestLiveLooksTheSame,
 // TestLiveCode), and the frame after Finish is still glamour's, byte for
 // byte.
 //
@@ -67,10 +70,10 @@ type Options struct {
 	// Style is a glamour standard style: "dark", "light", "notty", "ascii",
 	// "pink", "dracula", "tokyo-night". Empty means "dark".
 	Style string
-	// Live makes the frames in which a paragraph or a list item only grew
-	// by words, code spans and emphasis (see live.go for the exact
-	// subset), or an open fenced code block grew (live_code.go), without
-	// glamour: they look the same as glamour's render, but are not its
+	// Live makes the frames in which a paragraph, a list item, a quote of
+	// one line or a heading only grew by words, code spans and emphasis
+	// (see live.go and live_block.go for the exact subset), or an open
+	// fenced code block grew (live_code.go), without glamour: they look the same as glamour's render, but are not its
 	// bytes until the block is committed or the answer finished.
 	Live bool
 }
@@ -108,9 +111,11 @@ type Renderer struct {
 	dirty bool     // the text or options changed since the last frame
 	stale bool     // out must be rebuilt
 
-	live       liveState // the open piece's last glamour render, for live frames
-	liveCode   liveCode  // the same for an open code block
-	liveFrames int       // frames made live, for tests
+	live       liveState   // the open piece's last glamour render, for live frames
+	liveCode   liveCode    // the same for an open code block
+	heading    liveHeading // the same for a heading
+	prev       liveFrame   // the open piece's last frame, which a block may follow
+	liveFrames int         // frames made live, for tests
 
 	// Sealed output (see Seal): text[:base] was rendered and its lines
 	// given away for good; what follows is rendered after it, as the
@@ -215,6 +220,7 @@ func (r *Renderer) uncommit() {
 	r.lines = r.lines[:0]
 	r.code, r.list, r.chunked = codeCache{}, listCache{}, nil
 	r.live.ok, r.liveCode.ok, r.liveCode.learned = false, false, false
+	r.heading.ok, r.prev.ok = false, false
 }
 
 // Seal gives away the Stable lines, for a printer that has printed them
@@ -328,11 +334,7 @@ func (r *Renderer) frame() {
 		}
 	}
 	if !r.final {
-		lines, ok := r.live.extend(r.lines[:r.doneN], r.doneEnd, piece)
-		if !ok {
-			lines, ok = r.liveCode.extend(r, r.lines[:r.doneN], r.doneEnd, piece)
-		}
-		if ok {
+		if lines, ok := r.liveFrame(piece); ok {
 			r.sfx = "\n"
 			r.lines = lines
 			r.liveFrames++
@@ -347,8 +349,11 @@ func (r *Renderer) frame() {
 	r.sfx = "\n"
 	r.lines = appendLines(r.lines[:r.doneN], r.doneTail+open)
 	if r.opts.Live && !r.final {
-		r.live.set(r, r.doneEnd, piece, r.lines[r.doneN:])
-		r.liveCode.set(r, r.doneEnd, piece, r.lines[r.doneN:])
+		tail, lines := tailOf(r.doneTail+open), r.lines[r.doneN:]
+		r.live.set(r, r.doneEnd, piece, lines, tail)
+		r.heading.set(r, r.doneEnd, piece, lines, tail)
+		r.liveCode.set(r, r.doneEnd, piece, lines)
+		r.prev.record(r.doneEnd, piece, lines, tail)
 	}
 }
 
