@@ -27,7 +27,8 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 	defer cancel() // a failed write stops the stream too
 	req := w.request
 	req.Messages = append(conv.history, provider.Message{Role: provider.RoleUser, Content: prompt, Attachments: files})
-	ch, err := w.prov.Stream(ctx, req)
+	gate := provider.NewGate()
+	ch, err := w.prov.Stream(provider.WithGate(ctx, gate), req)
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,8 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 		stopSpinner = startSpinner(env.stderr, "waiting for "+termsafe.Sanitize(w.spec))
 	}
 	defer stopSpinner()
-	readFrames(ch, a.due, env.getenv("GOMAXPROCS") == "", func(batch []provider.Chunk) {
+	pace := framing{due: a.due, gate: gate, threads: env.getenv("GOMAXPROCS") == ""}
+	readFrames(ch, pace, func(batch []provider.Chunk) {
 		if len(batch) > 0 {
 			stopSpinner()
 		}
@@ -200,29 +202,49 @@ func (a *oneShotAnswer) why(parent context.Context) error {
 	return nil
 }
 
+// framing is how readFrames paces its reads.
+type framing struct {
+	// due says whether the printer holds a frame back (text came too
+	// soon after the last one) and when it is due.
+	due func() (time.Duration, bool)
+	// gate, if not nil, is the gate of the stream's body: held while
+	// the loop waits for a frame, so that the provider reads the events
+	// that came meanwhile at once, just before the frame.
+	gate *provider.Gate
+	// threads: a stream at a reading pace runs on one thread at a time
+	// (see threads).
+	threads bool
+}
+
+// gateLead is how long before a frame is due its events are read: the
+// time to read and decode them, with room to spare.
+const gateLead = 2 * time.Millisecond
+
 // readFrames reads ch until it closes and hands take each batch of
-// chunks, which take prints. due says whether the printer holds a frame
-// back (text came too soon after the last one) and when it is due: the
-// frame is drawn then, by a call of take with no chunks if none came,
-// even if the stream pauses, so that words are never left off the screen
-// while it waits. With setProcs, a stream at a reading pace runs on one
-// thread at a time (see threads).
-func readFrames(ch <-chan provider.Chunk, due func() (time.Duration, bool), setProcs bool, take func([]provider.Chunk)) {
+// chunks, which take prints. A frame that the printer holds back is
+// drawn when it is due (f.due), by a call of take with no chunks if none
+// came, even if the stream pauses, so that words are never left off the
+// screen while it waits.
+func readFrames(ch <-chan provider.Chunk, f framing, take func([]provider.Chunk)) {
 	buf := make([]provider.Chunk, 0, oneShotBatch)
 	wake := time.NewTimer(time.Hour)
 	defer wake.Stop()
 	var pace pacer
-	procs := threads{auto: setProcs}
+	procs := threads{auto: f.threads}
 	defer procs.set(false)
 	for closed := false; !closed; {
 		var ready <-chan time.Time
 		var batch []provider.Chunk
-		d, ok := due()
+		d, ok := f.due()
 		switch {
 		case ok && d > 0 && pace.paced:
 			// A paced stream: what comes before the frame is due is
 			// drawn with it, so it is taken then, at one wake-up, rather
-			// than a wake-up a chunk.
+			// than a wake-up a chunk; and the provider reads it then,
+			// at one wake-up too.
+			if f.gate != nil {
+				f.gate.Hold(time.Now().Add(d - gateLead))
+			}
 			wake.Reset(d)
 			<-wake.C
 			batch, closed = provider.Drain(ch, buf[:0], oneShotBatch)
@@ -236,7 +258,7 @@ func readFrames(ch <-chan provider.Chunk, due func() (time.Duration, bool), setP
 		pace.n += len(batch)
 		procs.took(len(batch), time.Now())
 		take(batch)
-		if _, held := due(); !held {
+		if _, held := f.due(); !held {
 			pace.drawn()
 		}
 	}

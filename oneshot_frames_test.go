@@ -71,7 +71,7 @@ func TestOneShotWakesOncePerFrame(t *testing.T) {
 		defer close(ch)
 		send(ch, 400, time.Millisecond, p.sent) // about 1,000 chunks a second
 	}()
-	readFrames(ch, p.due, false, p.take)
+	readFrames(ch, framing{due: p.due}, p.take)
 	slices.Sort(p.waited)
 	if len(p.waited) == 0 {
 		t.Fatal("no frame was drawn")
@@ -99,7 +99,7 @@ func TestOneShotBurstAfterPacedStream(t *testing.T) {
 	}()
 	var p framePrinter
 	start := time.Now()
-	readFrames(ch, p.due, false, p.take)
+	readFrames(ch, framing{due: p.due}, p.take)
 	if p.fed != 10_100 {
 		t.Fatalf("%d chunks taken, want 10100", p.fed)
 	}
@@ -121,7 +121,7 @@ func TestOneShotDrawsAHeldFrame(t *testing.T) {
 		paused = time.Now()
 	}()
 	p := framePrinter{drawn: map[int]time.Time{}}
-	readFrames(ch, p.due, false, p.take)
+	readFrames(ch, framing{due: p.due}, p.take)
 	if at, ok := p.drawn[50]; !ok || !at.Before(paused) {
 		t.Fatalf("the last words were not drawn during the pause (drawn: %v)", p.drawn)
 	}
@@ -144,7 +144,7 @@ func TestOneShotPacedStreamOnOneThread(t *testing.T) {
 	}()
 	var p framePrinter
 	var paced, bursting []int // GOMAXPROCS seen at each take, before and in the burst
-	readFrames(ch, p.due, true, func(batch []provider.Chunk) {
+	readFrames(ch, framing{due: p.due, threads: true}, func(batch []provider.Chunk) {
 		select {
 		case <-burst:
 			bursting = append(bursting, runtime.GOMAXPROCS(0))
@@ -162,5 +162,39 @@ func TestOneShotPacedStreamOnOneThread(t *testing.T) {
 	}
 	if len(bursting) == 0 || bursting[len(bursting)-1] != def {
 		t.Errorf("the burst ended on GOMAXPROCS %v, want the default %d", bursting[max(len(bursting)-1, 0):], def)
+	}
+}
+
+// With a gate, the provider reads what came while a frame was held back
+// all at once, just before the frame is due, rather than a read for each
+// event as it arrives: at 1,000 chunks a second, a few reads a frame.
+func TestOneShotReadsOncePerFrame(t *testing.T) {
+	ch := make(chan provider.Chunk, 64)
+	g := provider.NewGate()
+	reads := 0
+	go func() { // the provider's goroutine, reading a connection
+		defer close(ch)
+		const n, every = 400, time.Millisecond // about 1,000 chunks a second
+		start := time.Now()
+		for sent := 0; sent < n; {
+			g.Wait(t.Context())
+			arrived := min(int(time.Since(start)/every)+1, n) // what a read would get now
+			if arrived == sent {
+				time.Sleep(time.Until(start.Add(time.Duration(sent) * every))) // the poller's wait
+				continue
+			}
+			reads++
+			for ; sent < arrived; sent++ {
+				ch <- provider.Chunk{Kind: provider.KindText, Text: "word "}
+			}
+		}
+	}()
+	var p framePrinter
+	readFrames(ch, framing{due: p.due, gate: g}, p.take)
+	if p.fed != 400 {
+		t.Fatalf("%d chunks taken, want 400", p.fed)
+	}
+	if reads > 200 {
+		t.Errorf("%d reads for 400 chunks in %d frames; want a few a frame", reads, p.draws)
 	}
 }
