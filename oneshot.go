@@ -220,6 +220,13 @@ type framing struct {
 // time to read and decode them, with room to spare.
 const gateLead = 2 * time.Millisecond
 
+// gateChunks is the fewest chunks a frame took for the next one to hold
+// the gate. A held read that finds nothing costs a wake-up more (the
+// read then waits for the next event as it would have); at 100 tokens a
+// second, a frame or two apart, that happens about as often as a held
+// read saves one.
+const gateChunks = 4
+
 // readFrames reads ch until it closes and hands take each batch of
 // chunks, which take prints. A frame that the printer holds back is
 // drawn when it is due (f.due), by a call of take with no chunks if none
@@ -240,9 +247,9 @@ func readFrames(ch <-chan provider.Chunk, f framing, take func([]provider.Chunk)
 		case ok && d > 0 && pace.paced:
 			// A paced stream: what comes before the frame is due is
 			// drawn with it, so it is taken then, at one wake-up, rather
-			// than a wake-up a chunk; and the provider reads it then,
-			// at one wake-up too.
-			if f.gate != nil {
+			// than a wake-up a chunk; and when frames hold a few chunks
+			// each, the provider reads them then, at one wake-up too.
+			if f.gate != nil && pace.last >= gateChunks {
 				f.gate.Hold(time.Now().Add(d - gateLead))
 			}
 			wake.Reset(d)
@@ -272,13 +279,14 @@ func readFrames(ch <-chan provider.Chunk, f framing, take func([]provider.Chunk)
 type pacer struct {
 	paced bool
 	n     int // chunks taken since the last frame
+	last  int // chunks of the last frame that drew any
 }
 
 // drawn notes that everything taken so far is on the screen.
 func (p *pacer) drawn() {
 	if p.n > 0 {
 		p.paced = p.n < oneShotBatch/2
-		p.n = 0
+		p.last, p.n = p.n, 0
 	}
 }
 
