@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -57,7 +58,8 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 		stopSpinner = startSpinner(env.stderr, "waiting for "+termsafe.Sanitize(w.spec))
 	}
 	defer stopSpinner()
-	readFrames(ch, framing{due: a.due, gate: gate}, func(batch []provider.Chunk) {
+	pace := framing{due: a.due, gate: gate, threads: env.getenv("GOMAXPROCS") == ""}
+	readFrames(ch, pace, func(batch []provider.Chunk) {
 		if len(batch) > 0 {
 			stopSpinner()
 		}
@@ -209,6 +211,9 @@ type framing struct {
 	// the loop waits for a frame, so that the provider reads the events
 	// that came meanwhile at once, just before the frame.
 	gate *provider.Gate
+	// threads: a stream at a reading pace runs on one thread at a time
+	// (see threads).
+	threads bool
 }
 
 // gateLead is how long before a frame is due its events are read: the
@@ -232,6 +237,8 @@ func readFrames(ch <-chan provider.Chunk, f framing, take func([]provider.Chunk)
 	wake := time.NewTimer(time.Hour)
 	defer wake.Stop()
 	var pace pacer
+	procs := threads{auto: f.threads}
+	defer procs.set(false)
 	for closed := false; !closed; {
 		var ready <-chan time.Time
 		var batch []provider.Chunk
@@ -256,6 +263,7 @@ func readFrames(ch <-chan provider.Chunk, f framing, take func([]provider.Chunk)
 			batch, closed = provider.BatchOr(ch, buf, oneShotBatch, ready)
 		}
 		pace.n += len(batch)
+		procs.took(len(batch), time.Now())
 		take(batch)
 		if _, held := f.due(); !held {
 			pace.drawn()
@@ -279,6 +287,64 @@ func (p *pacer) drawn() {
 	if p.n > 0 {
 		p.paced = p.n < oneShotBatch/2
 		p.last, p.n = p.n, 0
+	}
+}
+
+// threads runs the Go code of a stream that comes at a reading pace on
+// one thread at a time (GOMAXPROCS 1), and of a burst on the runtime's
+// default. A paced stream is two goroutines that take turns, the
+// provider's decoder and the loop that prints, each waking for a few
+// microseconds per token or frame. With a second P idle, each wake-up
+// also wakes a second thread, which spins looking for work, finds none
+// and sleeps again (futex, epoll and nanosleep calls): that, more than
+// the work, was a paced stream's scheduling cost. A burst keeps both, so
+// that decoding goes on beside the render. The pace is the chunks taken
+// over at least threadWindow, so the setting changes rarely (it stops
+// the world for a moment); a burst is seen sooner, after a window's worth
+// of chunks.
+type threads struct {
+	auto  bool      // GOMAXPROCS may be set: the environment does not
+	one   bool      // it is 1
+	since time.Time // start of the window
+	n     int       // chunks taken in it
+}
+
+const (
+	threadWindow = 100 * time.Millisecond
+	// threadRate is the most chunks a second a stream on one thread
+	// takes: a frame's worth at 60 frames a second is half a batch.
+	threadRate = 60 * oneShotBatch / 2
+)
+
+// took notes n chunks taken at now.
+func (t *threads) took(n int, now time.Time) {
+	if !t.auto {
+		return
+	}
+	if t.since.IsZero() {
+		t.since = now
+	}
+	t.n += n
+	switch d := now.Sub(t.since); {
+	case d >= threadWindow:
+		t.set(float64(t.n) < d.Seconds()*threadRate)
+		t.since, t.n = now, 0
+	case t.one && float64(t.n) >= threadWindow.Seconds()*threadRate:
+		t.set(false) // a burst: no need to wait for the window's end
+		t.since, t.n = now, 0
+	}
+}
+
+// set puts the stream on one thread, or back on the default.
+func (t *threads) set(one bool) {
+	if !t.auto || one == t.one {
+		return
+	}
+	t.one = one
+	if one {
+		runtime.GOMAXPROCS(1)
+	} else {
+		runtime.SetDefaultGOMAXPROCS()
 	}
 }
 

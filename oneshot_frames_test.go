@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -122,6 +124,44 @@ func TestOneShotDrawsAHeldFrame(t *testing.T) {
 	readFrames(ch, framing{due: p.due}, p.take)
 	if at, ok := p.drawn[50]; !ok || !at.Before(paused) {
 		t.Fatalf("the last words were not drawn during the pause (drawn: %v)", p.drawn)
+	}
+}
+
+// A stream at a reading pace runs on one thread at a time, a burst on
+// the runtime's default, which the end of the stream leaves set.
+func TestOneShotPacedStreamOnOneThread(t *testing.T) {
+	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
+		t.Skip("GOMAXPROCS is set, or the default is 1 already")
+	}
+	def := runtime.GOMAXPROCS(0)
+	ch := make(chan provider.Chunk, 64)
+	burst := make(chan struct{})
+	go func() {
+		defer close(ch)
+		send(ch, 150, time.Millisecond) // about 1,000 a second, for 150 ms or more
+		close(burst)
+		send(ch, 20_000, 0)
+	}()
+	var p framePrinter
+	var paced, bursting []int // GOMAXPROCS seen at each take, before and in the burst
+	readFrames(ch, framing{due: p.due, threads: true}, func(batch []provider.Chunk) {
+		select {
+		case <-burst:
+			bursting = append(bursting, runtime.GOMAXPROCS(0))
+		default:
+			paced = append(paced, runtime.GOMAXPROCS(0))
+		}
+		p.take(batch)
+	})
+	if got := runtime.GOMAXPROCS(0); got != def {
+		runtime.SetDefaultGOMAXPROCS()
+		t.Errorf("GOMAXPROCS is %d after the stream, want the default %d", got, def)
+	}
+	if !slices.Contains(paced, 1) {
+		t.Errorf("the paced stream never ran on one thread (GOMAXPROCS at each take: %v)", paced)
+	}
+	if len(bursting) == 0 || bursting[len(bursting)-1] != def {
+		t.Errorf("the burst ended on GOMAXPROCS %v, want the default %d", bursting[max(len(bursting)-1, 0):], def)
 	}
 }
 
