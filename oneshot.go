@@ -212,7 +212,7 @@ type framing struct {
 	// that came meanwhile at once, just before the frame.
 	gate *provider.Gate
 	// threads: a stream at a reading pace runs on one thread at a time
-	// (see threads).
+	// (see threads). The gate is held only then.
 	threads bool
 }
 
@@ -222,9 +222,9 @@ const gateLead = 2 * time.Millisecond
 
 // gateChunks is the fewest chunks a frame took for the next one to hold
 // the gate. A held read that finds nothing costs a wake-up more (the
-// read then waits for the next event as it would have); at 100 tokens a
-// second, a frame or two apart, that happens about as often as a held
-// read saves one.
+// read then waits for the next event as it would have): at 100 tokens a
+// second, holding it at every frame gave no fewer reads and more context
+// switches (BENCHMARKS.md, session 14).
 const gateChunks = 4
 
 // readFrames reads ch until it closes and hands take each batch of
@@ -248,8 +248,11 @@ func readFrames(ch <-chan provider.Chunk, f framing, take func([]provider.Chunk)
 			// A paced stream: what comes before the frame is due is
 			// drawn with it, so it is taken then, at one wake-up, rather
 			// than a wake-up a chunk; and when frames hold a few chunks
-			// each, the provider reads them then, at one wake-up too.
-			if f.gate != nil && pace.last >= gateChunks {
+			// each, the provider reads them then, at one wake-up too. On
+			// one thread the runtime runs the provider's read, due first,
+			// before this loop; on two, under load, the loop could run
+			// first and leave the read's events to the next frame.
+			if f.gate != nil && procs.one && pace.last >= gateChunks {
 				f.gate.Hold(time.Now().Add(d - gateLead))
 			}
 			wake.Reset(d)
@@ -296,9 +299,10 @@ func (p *pacer) drawn() {
 // provider's decoder and the loop that prints, each waking for a few
 // microseconds per token or frame. With a second P idle, each wake-up
 // also wakes a second thread, which spins looking for work, finds none
-// and sleeps again (futex, epoll and nanosleep calls): that, more than
-// the work, was a paced stream's scheduling cost. A burst keeps both, so
-// that decoding goes on beside the render. The pace is the chunks taken
+// and sleeps again (futex calls: 45% fewer on one thread at 100 tokens a
+// second). On one thread, too, the gate's read, due before the frame,
+// runs before the loop that draws it (see readFrames). A burst keeps
+// both Ps, so that decoding goes on beside the render. The pace is the chunks taken
 // over at least threadWindow, so the setting changes rarely (it stops
 // the world for a moment); a burst is seen sooner, after a window's worth
 // of chunks.

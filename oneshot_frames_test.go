@@ -165,9 +165,10 @@ func TestOneShotPacedStreamOnOneThread(t *testing.T) {
 	}
 }
 
-// With a gate, the provider reads what came while a frame was held back
-// all at once, just before the frame is due, rather than a read for each
-// event as it arrives: at 1,000 chunks a second, a few reads a frame.
+// With a gate, on one thread, the provider reads what came while a frame
+// was held back all at once, just before the frame is due, rather than a
+// read for each event as it arrives: at 1,000 chunks a second, a few
+// reads a frame.
 func TestOneShotReadsOncePerFrame(t *testing.T) {
 	ch := make(chan provider.Chunk, 64)
 	g := provider.NewGate()
@@ -190,7 +191,7 @@ func TestOneShotReadsOncePerFrame(t *testing.T) {
 		}
 	}()
 	var p framePrinter
-	readFrames(ch, framing{due: p.due, gate: g}, p.take)
+	readFrames(ch, framing{due: p.due, gate: g, threads: true}, p.take)
 	if p.fed != 400 {
 		t.Fatalf("%d chunks taken, want 400", p.fed)
 	}
