@@ -13,8 +13,9 @@ import (
 // wake-up, rather than each at its own. A reader that draws frames holds
 // the gate until a moment before its next frame; the events are then
 // read and decoded just before it is drawn, and a stream of a thousand
-// tokens a second costs a wake-up a frame instead of one a token. A gate
-// that is not held, or held until a time past, lets every read through.
+// tokens a second costs a few reads a frame instead of one a token. A
+// gate that is not held, or held until a time past, lets every read
+// through.
 //
 // Hold is called by the stream's reader; Wait by the goroutine that
 // reads the body, through a body that GateBody wraps.
