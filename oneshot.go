@@ -302,10 +302,10 @@ func (p *pacer) drawn() {
 // and sleeps again (futex calls: 45% fewer on one thread at 100 tokens a
 // second). On one thread, too, the gate's read, due before the frame,
 // runs before the loop that draws it (see readFrames). A burst keeps
-// both Ps, so that decoding goes on beside the render. The pace is the chunks taken
-// over at least threadWindow, so the setting changes rarely (it stops
-// the world for a moment); a burst is seen sooner, after a window's worth
-// of chunks.
+// both Ps, so that decoding goes on beside the render. The pace is the
+// chunks taken over at least threadWindow, so the setting changes
+// rarely (it stops the world for a moment); a burst is seen sooner,
+// after a window's worth of chunks.
 type threads struct {
 	auto  bool      // GOMAXPROCS may be set: the environment does not
 	one   bool      // it is 1
