@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -69,7 +71,7 @@ func TestOneShotWakesOncePerFrame(t *testing.T) {
 		defer close(ch)
 		send(ch, 400, time.Millisecond, p.sent) // about 1,000 chunks a second
 	}()
-	readFrames(ch, p.due, p.take)
+	readFrames(ch, framing{due: p.due}, p.take)
 	slices.Sort(p.waited)
 	if len(p.waited) == 0 {
 		t.Fatal("no frame was drawn")
@@ -97,7 +99,7 @@ func TestOneShotBurstAfterPacedStream(t *testing.T) {
 	}()
 	var p framePrinter
 	start := time.Now()
-	readFrames(ch, p.due, p.take)
+	readFrames(ch, framing{due: p.due}, p.take)
 	if p.fed != 10_100 {
 		t.Fatalf("%d chunks taken, want 10100", p.fed)
 	}
@@ -119,8 +121,81 @@ func TestOneShotDrawsAHeldFrame(t *testing.T) {
 		paused = time.Now()
 	}()
 	p := framePrinter{drawn: map[int]time.Time{}}
-	readFrames(ch, p.due, p.take)
+	readFrames(ch, framing{due: p.due}, p.take)
 	if at, ok := p.drawn[50]; !ok || !at.Before(paused) {
 		t.Fatalf("the last words were not drawn during the pause (drawn: %v)", p.drawn)
+	}
+}
+
+// A stream at a reading pace runs on one thread at a time, a burst on
+// the runtime's default, which the end of the stream leaves set.
+func TestOneShotPacedStreamOnOneThread(t *testing.T) {
+	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
+		t.Skip("GOMAXPROCS is set, or the default is 1 already")
+	}
+	def := runtime.GOMAXPROCS(0)
+	ch := make(chan provider.Chunk, 64)
+	burst := make(chan struct{})
+	go func() {
+		defer close(ch)
+		send(ch, 150, time.Millisecond) // about 1,000 a second, for 150 ms or more
+		close(burst)
+		send(ch, 20_000, 0)
+	}()
+	var p framePrinter
+	var paced, bursting []int // GOMAXPROCS seen at each take, before and in the burst
+	readFrames(ch, framing{due: p.due, threads: true}, func(batch []provider.Chunk) {
+		select {
+		case <-burst:
+			bursting = append(bursting, runtime.GOMAXPROCS(0))
+		default:
+			paced = append(paced, runtime.GOMAXPROCS(0))
+		}
+		p.take(batch)
+	})
+	if got := runtime.GOMAXPROCS(0); got != def {
+		runtime.SetDefaultGOMAXPROCS()
+		t.Errorf("GOMAXPROCS is %d after the stream, want the default %d", got, def)
+	}
+	if !slices.Contains(paced, 1) {
+		t.Errorf("the paced stream never ran on one thread (GOMAXPROCS at each take: %v)", paced)
+	}
+	if len(bursting) == 0 || bursting[len(bursting)-1] != def {
+		t.Errorf("the burst ended on GOMAXPROCS %v, want the default %d", bursting[max(len(bursting)-1, 0):], def)
+	}
+}
+
+// With a gate, on one thread, the provider reads what came while a frame
+// was held back all at once, just before the frame is due, rather than a
+// read for each event as it arrives: at 1,000 chunks a second, a few
+// reads a frame.
+func TestOneShotReadsOncePerFrame(t *testing.T) {
+	ch := make(chan provider.Chunk, 64)
+	g := provider.NewGate()
+	reads := 0
+	go func() { // the provider's goroutine, reading a connection
+		defer close(ch)
+		const n, every = 400, time.Millisecond // about 1,000 chunks a second
+		start := time.Now()
+		for sent := 0; sent < n; {
+			g.Wait(t.Context())
+			arrived := min(int(time.Since(start)/every)+1, n) // what a read would get now
+			if arrived == sent {
+				time.Sleep(time.Until(start.Add(time.Duration(sent) * every))) // the poller's wait
+				continue
+			}
+			reads++
+			for ; sent < arrived; sent++ {
+				ch <- provider.Chunk{Kind: provider.KindText, Text: "word "}
+			}
+		}
+	}()
+	var p framePrinter
+	readFrames(ch, framing{due: p.due, gate: g, threads: true}, p.take)
+	if p.fed != 400 {
+		t.Fatalf("%d chunks taken, want 400", p.fed)
+	}
+	if reads > 200 {
+		t.Errorf("%d reads for 400 chunks in %d frames; want a few a frame", reads, p.draws)
 	}
 }

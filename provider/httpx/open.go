@@ -76,7 +76,9 @@ func Open(ctx context.Context, o provider.Options, c Call) (io.ReadCloser, error
 		log.Debug("request failed", "provider", ep.Name, "err", ep.ScrubText(err.Error()))
 		return nil, ep.Scrub(fmt.Errorf("%s: %w", ep.Name, unframe(err)))
 	}
-	body := &watchedBody{ctx: ctx, rc: stream.WatchIdle(resp.Body, o.IdleTimeout)}
+	// The gate is outside the idle watchdog: a read held back by it is
+	// not a silent server.
+	body := provider.GateBody(ctx, &watchedBody{ctx: ctx, rc: stream.WatchIdle(resp.Body, o.IdleTimeout)})
 	ct := resp.Header.Get("Content-Type")
 	log.Debug("response", "provider", ep.Name, "status", resp.StatusCode, "content_type", ct, "after", time.Since(start).Round(time.Millisecond))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {

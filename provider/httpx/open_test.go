@@ -280,3 +280,42 @@ func TestOpenTLSFailure(t *testing.T) {
 		t.Error("a TLS failure would be retried")
 	}
 }
+
+// A body opened with a gate is not read while the gate is held, and the
+// time held is not silence: the idle watchdog does not count it.
+func TestOpenGate(t *testing.T) {
+	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("data: x\n\n"), streamtest.Flush(), streamtest.Stall()))
+	o, c := testCall(srv)
+	o.IdleTimeout = 100 * time.Millisecond
+	g := provider.NewGate()
+	rc, err := Open(provider.WithGate(t.Context(), g), o, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	const hold = 250 * time.Millisecond
+	start := time.Now()
+	g.Hold(start.Add(hold))
+	buf := make([]byte, 64)
+	n, err := rc.Read(buf)
+	if waited := time.Since(start); waited < hold {
+		t.Errorf("the body was read %v after the gate was held for %v", waited, hold)
+	}
+	if err != nil || string(buf[:n]) != "data: x\n\n" {
+		t.Fatalf("read %q, %v; want the event", buf[:n], err)
+	}
+}
+
+// A read held by a gate ends when the request's context does.
+func TestGateEndsWithTheContext(t *testing.T) {
+	g := provider.NewGate()
+	g.Hold(time.Now().Add(time.Hour))
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	start := time.Now()
+	rc := provider.GateBody(provider.WithGate(ctx, g), io.NopCloser(strings.NewReader("x")))
+	n, _ := rc.Read(make([]byte, 1))
+	if waited := time.Since(start); n != 1 || waited < 20*time.Millisecond || waited > 10*time.Second {
+		t.Errorf("read %d bytes after %v, want 1 once the context is cancelled (20ms)", n, waited)
+	}
+}
