@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -60,8 +59,8 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 		stopSpinner = startSpinner(env.stderr, "waiting for "+termsafe.Sanitize(w.spec))
 	}
 	defer stopSpinner()
-	pace := framing{due: a.due, gate: gate, threads: env.getenv("GOMAXPROCS") == ""}
-	readFrames(ch, pace, func(batch []provider.Chunk) {
+	pace := provider.Pacing{Due: a.due, Gate: gate, Threads: env.getenv("GOMAXPROCS") == ""}
+	provider.ReadFrames(ch, pace, func(batch []provider.Chunk) {
 		if len(batch) > 0 {
 			stopSpinner()
 		}
@@ -211,160 +210,6 @@ func (a *oneShotAnswer) why(parent context.Context) error {
 	}
 	return nil
 }
-
-// framing is how readFrames paces its reads.
-type framing struct {
-	// due says whether the printer holds a frame back (text came too
-	// soon after the last one) and when it is due.
-	due func() (time.Duration, bool)
-	// gate, if not nil, is the gate of the stream's body: held while
-	// the loop waits for a frame, so that the provider reads the events
-	// that came meanwhile at once, just before the frame.
-	gate *provider.Gate
-	// threads: a stream at a reading pace runs on one thread at a time
-	// (see threads). The gate is held only then.
-	threads bool
-}
-
-// gateLead is how long before a frame is due its events are read: the
-// time to read and decode them, with room to spare.
-const gateLead = 2 * time.Millisecond
-
-// gateChunks is the fewest chunks a frame took for the next one to hold
-// the gate. A held read that finds nothing costs a wake-up more (the
-// read then waits for the next event as it would have): at 100 tokens a
-// second, holding it at every frame gave no fewer reads and more context
-// switches (BENCHMARKS.md, session 14).
-const gateChunks = 4
-
-// readFrames reads ch until it closes and hands take each batch of
-// chunks, which take prints. A frame that the printer holds back is
-// drawn when it is due (f.due), by a call of take with no chunks if none
-// came, even if the stream pauses, so that words are never left off the
-// screen while it waits.
-func readFrames(ch <-chan provider.Chunk, f framing, take func([]provider.Chunk)) {
-	buf := make([]provider.Chunk, 0, oneShotBatch)
-	wake := time.NewTimer(time.Hour)
-	defer wake.Stop()
-	var pace pacer
-	procs := threads{auto: f.threads}
-	defer procs.set(false)
-	for closed := false; !closed; {
-		var ready <-chan time.Time
-		var batch []provider.Chunk
-		d, ok := f.due()
-		switch {
-		case ok && d > 0 && pace.paced:
-			// A paced stream: what comes before the frame is due is
-			// drawn with it, so it is taken then, at one wake-up, rather
-			// than a wake-up a chunk; and when frames hold a few chunks
-			// each, the provider reads them then, at one wake-up too. On
-			// one thread the runtime runs the provider's read, due first,
-			// before this loop; on two, under load, the loop could run
-			// first and leave the read's events to the next frame.
-			if f.gate != nil && procs.one && pace.last >= gateChunks {
-				f.gate.Hold(time.Now().Add(d - gateLead))
-			}
-			wake.Reset(d)
-			<-wake.C
-			batch, closed = provider.Drain(ch, buf[:0], oneShotBatch)
-		default:
-			if ok {
-				wake.Reset(d)
-				ready = wake.C
-			}
-			batch, closed = provider.BatchOr(ch, buf, oneShotBatch, ready)
-		}
-		pace.n += len(batch)
-		procs.took(len(batch), time.Now())
-		take(batch)
-		if _, held := f.due(); !held {
-			pace.drawn()
-		}
-	}
-}
-
-// pacer tells a paced stream from a burst by the chunks that came
-// between two frames: fewer than half a batch is a stream the one-shot
-// may leave in the channel until its frame is due, which then holds all
-// of them (the channel holds a batch). More is a burst, read as it comes,
-// so that it never waits on a full channel while the loop sleeps.
-type pacer struct {
-	paced bool
-	n     int // chunks taken since the last frame
-	last  int // chunks of the last frame that drew any
-}
-
-// drawn notes that everything taken so far is on the screen.
-func (p *pacer) drawn() {
-	if p.n > 0 {
-		p.paced = p.n < oneShotBatch/2
-		p.last, p.n = p.n, 0
-	}
-}
-
-// threads runs the Go code of a stream that comes at a reading pace on
-// one thread at a time (GOMAXPROCS 1), and of a burst on the runtime's
-// default. A paced stream is two goroutines that take turns, the
-// provider's decoder and the loop that prints, each waking for a few
-// microseconds per token or frame. With a second P idle, each wake-up
-// also wakes a second thread, which spins looking for work, finds none
-// and sleeps again (futex calls: 45% fewer on one thread at 100 tokens a
-// second). On one thread, too, the gate's read, due before the frame,
-// runs before the loop that draws it (see readFrames). A burst keeps
-// both Ps, so that decoding goes on beside the render. The pace is the
-// chunks taken over at least threadWindow, so the setting changes
-// rarely (it stops the world for a moment); a burst is seen sooner,
-// after a window's worth of chunks.
-type threads struct {
-	auto  bool      // GOMAXPROCS may be set: the environment does not
-	one   bool      // it is 1
-	since time.Time // start of the window
-	n     int       // chunks taken in it
-}
-
-const (
-	threadWindow = 100 * time.Millisecond
-	// threadRate is the most chunks a second a stream on one thread
-	// takes: a frame's worth at 60 frames a second is half a batch.
-	threadRate = 60 * oneShotBatch / 2
-)
-
-// took notes n chunks taken at now.
-func (t *threads) took(n int, now time.Time) {
-	if !t.auto {
-		return
-	}
-	if t.since.IsZero() {
-		t.since = now
-	}
-	t.n += n
-	switch d := now.Sub(t.since); {
-	case d >= threadWindow:
-		t.set(float64(t.n) < d.Seconds()*threadRate)
-		t.since, t.n = now, 0
-	case t.one && float64(t.n) >= threadWindow.Seconds()*threadRate:
-		t.set(false) // a burst: no need to wait for the window's end
-		t.since, t.n = now, 0
-	}
-}
-
-// set puts the stream on one thread, or back on the default.
-func (t *threads) set(one bool) {
-	if !t.auto || one == t.one {
-		return
-	}
-	t.one = one
-	if one {
-		runtime.GOMAXPROCS(1)
-	} else {
-		runtime.SetDefaultGOMAXPROCS()
-	}
-}
-
-// oneShotBatch is the most chunks the one-shot writes at once: a fast
-// stream is written with few syscalls, a slow one as each chunk arrives.
-const oneShotBatch = 64
 
 // startSpinner shows a spinner and label on w, a terminal, until the
 // returned function is called; calling it again does nothing.

@@ -1,4 +1,4 @@
-package main
+package provider
 
 import (
 	"os"
@@ -6,11 +6,9 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/parley-chat/parley/provider"
 )
 
-// framePrinter stands for the terminal printer in readFrames: it draws
+// framePrinter stands for the terminal printer in ReadFrames: it draws
 // what it took at most once a frame interval and holds the rest back, as
 // ui.TermPrinter does.
 type framePrinter struct {
@@ -31,7 +29,7 @@ func (p *framePrinter) due() (time.Duration, bool) {
 	return max(testFrame-time.Since(p.last), 0), true
 }
 
-func (p *framePrinter) take(batch []provider.Chunk) {
+func (p *framePrinter) take(batch []Chunk) {
 	p.takes++
 	p.fed += len(batch)
 	if p.fed > p.done && time.Since(p.last) >= testFrame {
@@ -48,12 +46,12 @@ func (p *framePrinter) take(batch []provider.Chunk) {
 
 // send sends n chunks on ch, every apart (at once when 0), and notes
 // when in sent, if given.
-func send(ch chan<- provider.Chunk, n int, every time.Duration, sent ...[]time.Time) {
+func send(ch chan<- Chunk, n int, every time.Duration, sent ...[]time.Time) {
 	for i := range n {
 		if len(sent) > 0 {
 			sent[0][i] = time.Now()
 		}
-		ch <- provider.Chunk{Kind: provider.KindText, Text: "word "}
+		ch <- Chunk{Kind: KindText, Text: "word "}
 		if every > 0 {
 			time.Sleep(every)
 		}
@@ -64,14 +62,14 @@ func send(ch chan<- provider.Chunk, n int, every time.Duration, sent ...[]time.T
 // twice a frame, not once a chunk: the chunks that come while a frame is
 // held back wait in the channel and are taken when it is due, and drawn
 // then, not a frame later.
-func TestOneShotWakesOncePerFrame(t *testing.T) {
-	ch := make(chan provider.Chunk, 64)
+func TestReadFramesWakesOncePerFrame(t *testing.T) {
+	ch := make(chan Chunk, 64)
 	p := framePrinter{sent: make([]time.Time, 400)}
 	go func() {
 		defer close(ch)
 		send(ch, 400, time.Millisecond, p.sent) // about 1,000 chunks a second
 	}()
-	readFrames(ch, framing{due: p.due}, p.take)
+	ReadFrames(ch, Pacing{Due: p.due}, p.take)
 	slices.Sort(p.waited)
 	if len(p.waited) == 0 {
 		t.Fatal("no frame was drawn")
@@ -90,8 +88,8 @@ func TestOneShotWakesOncePerFrame(t *testing.T) {
 // A burst that follows a paced stream is read as it comes, not a
 // channel's worth a frame: the loop stops waiting for frames when more
 // than half a batch came between two of them.
-func TestOneShotBurstAfterPacedStream(t *testing.T) {
-	ch := make(chan provider.Chunk, 64)
+func TestReadFramesBurstAfterPacedStream(t *testing.T) {
+	ch := make(chan Chunk, 64)
 	go func() {
 		defer close(ch)
 		send(ch, 100, time.Millisecond)
@@ -99,7 +97,7 @@ func TestOneShotBurstAfterPacedStream(t *testing.T) {
 	}()
 	var p framePrinter
 	start := time.Now()
-	readFrames(ch, framing{due: p.due}, p.take)
+	ReadFrames(ch, Pacing{Due: p.due}, p.take)
 	if p.fed != 10_100 {
 		t.Fatalf("%d chunks taken, want 10100", p.fed)
 	}
@@ -111,8 +109,8 @@ func TestOneShotBurstAfterPacedStream(t *testing.T) {
 
 // A frame held back is drawn when it is due even if nothing more comes
 // for a while.
-func TestOneShotDrawsAHeldFrame(t *testing.T) {
-	ch := make(chan provider.Chunk, 64)
+func TestReadFramesDrawsAHeldFrame(t *testing.T) {
+	ch := make(chan Chunk, 64)
 	var paused time.Time
 	go func() {
 		defer close(ch)
@@ -121,7 +119,7 @@ func TestOneShotDrawsAHeldFrame(t *testing.T) {
 		paused = time.Now()
 	}()
 	p := framePrinter{drawn: map[int]time.Time{}}
-	readFrames(ch, framing{due: p.due}, p.take)
+	ReadFrames(ch, Pacing{Due: p.due}, p.take)
 	if at, ok := p.drawn[50]; !ok || !at.Before(paused) {
 		t.Fatalf("the last words were not drawn during the pause (drawn: %v)", p.drawn)
 	}
@@ -129,12 +127,12 @@ func TestOneShotDrawsAHeldFrame(t *testing.T) {
 
 // A stream at a reading pace runs on one thread at a time, a burst on
 // the runtime's default, which the end of the stream leaves set.
-func TestOneShotPacedStreamOnOneThread(t *testing.T) {
+func TestReadFramesPacedStreamOnOneThread(t *testing.T) {
 	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
 		t.Skip("GOMAXPROCS is set, or the default is 1 already")
 	}
 	def := runtime.GOMAXPROCS(0)
-	ch := make(chan provider.Chunk, 64)
+	ch := make(chan Chunk, 64)
 	burst := make(chan struct{})
 	go func() {
 		defer close(ch)
@@ -144,7 +142,7 @@ func TestOneShotPacedStreamOnOneThread(t *testing.T) {
 	}()
 	var p framePrinter
 	var paced, bursting []int // GOMAXPROCS seen at each take, before and in the burst
-	readFrames(ch, framing{due: p.due, threads: true}, func(batch []provider.Chunk) {
+	ReadFrames(ch, Pacing{Due: p.due, Threads: true}, func(batch []Chunk) {
 		select {
 		case <-burst:
 			bursting = append(bursting, runtime.GOMAXPROCS(0))
@@ -169,9 +167,9 @@ func TestOneShotPacedStreamOnOneThread(t *testing.T) {
 // was held back all at once, just before the frame is due, rather than a
 // read for each event as it arrives: at 1,000 chunks a second, a few
 // reads a frame.
-func TestOneShotReadsOncePerFrame(t *testing.T) {
-	ch := make(chan provider.Chunk, 64)
-	g := provider.NewGate()
+func TestReadFramesReadsOncePerFrame(t *testing.T) {
+	ch := make(chan Chunk, 64)
+	g := NewGate()
 	reads := 0
 	go func() { // the provider's goroutine, reading a connection
 		defer close(ch)
@@ -186,12 +184,12 @@ func TestOneShotReadsOncePerFrame(t *testing.T) {
 			}
 			reads++
 			for ; sent < arrived; sent++ {
-				ch <- provider.Chunk{Kind: provider.KindText, Text: "word "}
+				ch <- Chunk{Kind: KindText, Text: "word "}
 			}
 		}
 	}()
 	var p framePrinter
-	readFrames(ch, framing{due: p.due, gate: g, threads: true}, p.take)
+	ReadFrames(ch, Pacing{Due: p.due, Gate: g, Threads: true}, p.take)
 	if p.fed != 400 {
 		t.Fatalf("%d chunks taken, want 400", p.fed)
 	}
