@@ -216,9 +216,20 @@ func (p *TermPrinter) draw(width, height int, final bool) error {
 	// stay; its last line stays too when the frame only adds to it; the
 	// rest is erased and written.
 	old, n := p.tail, len(stable)+len(tail)
-	keep := 0
-	for keep < len(old) && keep < n && sameCells(old[keep], lineAt(stable, tail, keep)) {
-		keep++
+	keep, grown := 0, -1 // grown: where the old last line's text ends in the line that adds to it
+	for ; keep < len(old) && keep < n; keep++ {
+		l := lineAt(stable, tail, keep)
+		if old[keep] == l {
+			continue
+		}
+		at := extendsAt(old[keep], l)
+		if at >= 0 && textEnd(l) <= at {
+			continue // the same cells, the SGR split otherwise
+		}
+		if at >= 0 && keep == len(old)-1 && p.open {
+			grown = at
+		}
+		break
 	}
 	var b strings.Builder
 	switch {
@@ -228,9 +239,9 @@ func (p *TermPrinter) draw(width, height int, final bool) error {
 			end := textEnd(l)
 			p.pad = styleAt(l[:end]) + l[end:]
 		}
-	case keep == len(old)-1 && keep < n && p.grows(lineAt(stable, tail, keep)):
+	case grown >= 0:
 		keep++
-		p.extend(&b, lineAt(stable, tail, keep-1))
+		p.extend(&b, lineAt(stable, tail, keep-1), grown)
 	default:
 		b.WriteString(p.erase(old[keep:], width))
 	}
@@ -269,30 +280,12 @@ func (p *TermPrinter) line(b *strings.Builder, l string) {
 	p.open, p.pad = true, styleAt(l[:end])+l[end:]
 }
 
-// grows reports whether l is the last line written with more text after
-// it, the same cells in the same styles.
-func (p *TermPrinter) grows(l string) bool {
-	return p.open && extendsAt(p.tail[len(p.tail)-1], l) >= 0
-}
-
-// extend writes what line l, which grows the last line written (see
-// grows), has more, in the styles it has there.
-func (p *TermPrinter) extend(b *strings.Builder, l string) {
-	at := extendsAt(p.tail[len(p.tail)-1], l)
+// extend writes what line l has more than the last line written, whose
+// text ends at byte at of l (see extendsAt), in the styles it has there.
+func (p *TermPrinter) extend(b *strings.Builder, l string, at int) {
 	end := max(textEnd(l), at)
 	b.WriteString(styleAt(l[:at]) + l[at:end] + "\x1b[m")
 	p.pad = styleAt(l[:end]) + l[end:]
-}
-
-// sameCells reports whether lines a and b show the same text in the same
-// styles, however their SGR sequences are split and whatever blank padding
-// ends them.
-func sameCells(a, b string) bool {
-	if a == b {
-		return true
-	}
-	at := extendsAt(a, b)
-	return at >= 0 && textEnd(b) <= at
 }
 
 // extendsAt returns where, in line l, the text of line old ends, when l
