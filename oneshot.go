@@ -26,12 +26,8 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 	defer cancel() // a failed write stops the stream too
 	req := w.request
 	req.Messages = append(conv.history, provider.Message{Role: provider.RoleUser, Content: prompt, Attachments: files})
-	gate := provider.NewGate()
-	ch, err := w.prov.Stream(provider.WithGate(ctx, gate), req)
-	if err != nil {
-		return err
-	}
-	a := &oneShotAnswer{sv: conv.start(ctx, env, w, prompt, files)}
+	a := &oneShotAnswer{}
+	var gate *provider.Gate // only the terminal printer holds frames back
 	asJSON := s.Output == config.OutputJSON
 	switch {
 	case asJSON:
@@ -41,12 +37,18 @@ func runOneShot(ctx context.Context, env *environment, s config.Settings, w *set
 	case s.Output == config.OutputRaw:
 		a.out = &rawPrinter{w: env.stdout, sanitize: new(termsafe.Sanitizer)}
 	default:
+		gate = provider.NewGate()
 		resized, stop := env.resizes()
 		defer stop()
 		a.out = termPrinter{ui.NewTermPrinter(ui.TermOptions{
 			Out: env.stdout, Err: env.stderr, ErrTTY: env.stderrTTY, Size: env.size, Resized: resized, Style: env.glamourStyle(s.Theme),
 		})}
 	}
+	ch, err := w.prov.Stream(provider.WithGate(ctx, gate), req)
+	if err != nil {
+		return err
+	}
+	a.sv = conv.start(ctx, env, w, prompt, files)
 	// Notices are for the person watching, not for the output: all of them
 	// on a terminal; on a pipe, only a wait that the provider asked for (a
 	// rate limit, an overloaded server), so that a script's log says why

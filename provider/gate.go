@@ -57,8 +57,11 @@ func (g *Gate) Wait(ctx context.Context) {
 type gateKey struct{}
 
 // WithGate returns ctx carrying g, for the body of the request made with
-// it (see GateBody).
+// it (see GateBody); ctx itself when g is nil.
 func WithGate(ctx context.Context, g *Gate) context.Context {
+	if g == nil {
+		return ctx
+	}
 	return context.WithValue(ctx, gateKey{}, g)
 }
 
