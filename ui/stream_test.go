@@ -60,6 +60,12 @@ func TestBurstEndsAsAFullRender(t *testing.T) {
 	want := full.render(&c, false)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("the answer after a burst is not a full render of its text: %d lines, want %d", len(got), len(want))
+		for i := range min(len(got), len(want)) { // seen once in CI under -race: say where, for the next time
+			if got[i] != want[i] {
+				t.Logf("first difference, line %d:\n got %q\nwant %q", i, got[i], want[i])
+				break
+			}
+		}
 	}
 	screen := h.screen()
 	if last := strings.TrimSpace(ansi.Strip(want[len(want)-1])); !strings.Contains(screen, last) {
