@@ -1,7 +1,6 @@
 package anthropic
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -155,24 +154,6 @@ func FuzzParseEvent(f *testing.F) {
 			t.Fatal("done without message_stop")
 		}
 	})
-}
-
-func TestCancel(t *testing.T) {
-	text := providertest.Transcript(t, "text.sse")
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write(text[:strings.Index(text, "event: content_block_stop")]), streamtest.Stall()))
-	ctx, cancel := context.WithCancel(t.Context())
-	ch, err := newClient(srv, provider.Options{}).Stream(ctx, hello)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c := <-ch; c.Kind != provider.KindText {
-		t.Fatalf("first chunk %+v", c)
-	}
-	cancel()
-	r := providertest.Collect(t, ch)
-	if !errors.Is(r.Err, context.Canceled) {
-		t.Fatalf("error %v", r.Err)
-	}
 }
 
 func TestHTTPFaults(t *testing.T) {

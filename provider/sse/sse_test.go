@@ -1,7 +1,6 @@
 package sse
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -211,23 +210,6 @@ func FuzzParseEvent(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestCancel(t *testing.T) {
-	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("id: 1\ndata: Hello\n\n"), streamtest.Stall()))
-	ctx, cancel := context.WithCancel(t.Context())
-	ch, err := newClient(srv, provider.Options{}).Stream(ctx, hello)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c := <-ch; c.Kind != provider.KindText {
-		t.Fatalf("first chunk %+v", c)
-	}
-	cancel()
-	r := providertest.Collect(t, ch)
-	if !errors.Is(r.Err, context.Canceled) || len(srv.Requests()) != 1 {
-		t.Fatalf("error %v after %d requests", r.Err, len(srv.Requests()))
-	}
 }
 
 func TestHTTPFaults(t *testing.T) {
