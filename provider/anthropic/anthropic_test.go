@@ -156,10 +156,6 @@ func FuzzParseEvent(f *testing.F) {
 	})
 }
 
-func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, backend)
-}
-
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "text.sse"))
 	providertest.Faults(t, backend, providertest.Wire{

@@ -156,10 +156,6 @@ func TestResendWithoutThinking(t *testing.T) {
 	}
 }
 
-func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, backend)
-}
-
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "text.sse"))
 	providertest.Faults(t, backend, providertest.Wire{

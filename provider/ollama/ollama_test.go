@@ -140,10 +140,6 @@ func FuzzParseLine(f *testing.F) {
 	})
 }
 
-func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, backend)
-}
-
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.LineFrames(providertest.Transcript(t, "chat.ndjson"))
 	providertest.Faults(t, backend, providertest.Wire{

@@ -342,10 +342,6 @@ func TestUnfixable400(t *testing.T) {
 	}
 }
 
-func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, backend)
-}
-
 func TestFaultMatrix(t *testing.T) {
 	frames := providertest.SSEFrames(providertest.Transcript(t, "basic.sse"))
 	providertest.Faults(t, backend, providertest.Wire{

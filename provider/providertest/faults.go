@@ -15,11 +15,10 @@ import (
 // status, the provider's own message and advice.
 var FaultStatuses = []int{400, 401, 403, 404, 413, 429, 500, 503}
 
-// HTTPFaults answers b's request with each of FaultStatuses in turn, and
+// httpFaults answers b's request with each of FaultStatuses in turn, and
 // checks the error: an *APIError naming the status and the message of the
 // body, with advice for all but 400, and b's key nowhere in it.
-func HTTPFaults(t *testing.T, b Backend) {
-	t.Helper()
+func httpFaults(t *testing.T, b Backend) {
 	for _, status := range FaultStatuses {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			msg := "provider says " + http.StatusText(status)

@@ -82,14 +82,14 @@ const (
 	pingEvery = 50 * time.Millisecond
 )
 
-// Faults runs the fault matrix of issue 8 against a backend: the answer
-// byte by byte, trickled and with other line ends; cut cleanly and dropped
-// after every frame and inside one, and reset over HTTP/2; retried before
-// the first token and not after; silent (also after the finish marker),
-// kept alive, and bounded by --timeout; invalid UTF-8, unknown frames,
-// malformed JSON in every frame, a line over the size bound, a 200 that is
-// an HTML page, and cancellation, also of a fast answer whose reader has
-// stopped reading.
+// Faults runs the fault matrix of issue 8 against a backend: each of
+// FaultStatuses (see httpFaults); the answer byte by byte, trickled and
+// with other line ends; cut cleanly and dropped after every frame and
+// inside one, and reset over HTTP/2; retried before the first token and
+// not after; silent (also after the finish marker), kept alive, and
+// bounded by --timeout; invalid UTF-8, unknown frames, malformed JSON in
+// every frame, a line over the size bound, a 200 that is an HTML page, and
+// cancellation, also of a fast answer whose reader has stopped reading.
 // Whatever happens, the stream keeps its contract (see Collect), never
 // reports as finished an answer whose finish marker did not arrive, and
 // shows only a prefix of the true answer.
@@ -100,6 +100,7 @@ func Faults(t *testing.T, b Backend, w Wire) {
 	}
 	body := strings.Join(w.Frames, "")
 	f := &matrix{newProvider: b.New, req: b.Request, w: w}
+	f.sub(t, "status", func(t *testing.T) { httpFaults(t, b) })
 	f.sub(t, "whole", func(t *testing.T) {
 		f.complete(t, f.run(t, provider.Options{}, streamtest.Write(body)))
 	})

@@ -23,7 +23,7 @@ type Case struct {
 }
 
 // Backend is a backend under test, as the shared tests (Transcripts,
-// HTTPFaults, Surrogates, Faults) make and call it.
+// Surrogates, Faults) make and call it.
 type Backend struct {
 	// New builds it for a test server.
 	New NewFunc

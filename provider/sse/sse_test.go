@@ -212,10 +212,6 @@ func FuzzParseEvent(f *testing.F) {
 	})
 }
 
-func TestHTTPFaults(t *testing.T) {
-	providertest.HTTPFaults(t, backend)
-}
-
 func TestTimeout(t *testing.T) {
 	srv := streamtest.NewServer(t, streamtest.Stream(streamtest.Write("id: 1\ndata: Hello\n\n"), streamtest.Stall()))
 	r := providertest.Stream(t, newClient(srv, provider.Options{Timeout: 200 * time.Millisecond}), hello)
