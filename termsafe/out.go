@@ -9,13 +9,18 @@ import (
 // Cell returns s sanitized, with each tab and line break replaced by a
 // space and nothing else changed: the form for a cell of a table or an item
 // of a list, whose width counts. Line is the form for prose.
-func Cell(s string) string {
+func Cell(s string) string { return OneLine(Sanitize(s)) }
+
+// OneLine returns s with each tab and line break replaced by a space and
+// nothing else changed, not sanitized: Cell's form for an output that is
+// not a terminal.
+func OneLine(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r == '\t' || r == '\n' || r == '\r' {
 			return ' '
 		}
 		return r
-	}, Sanitize(s))
+	}, s)
 }
 
 // JSON encodes values as JSON for the reader of an output that may be a

@@ -140,3 +140,15 @@ func TestLine(t *testing.T) {
 		})
 	}
 }
+
+// A cell goes on one line with its width unchanged; only Cell, the form
+// for a terminal, sanitizes it as well.
+func TestCellAndOneLine(t *testing.T) {
+	in := "a\tb\r\nc \x1b[31mred"
+	if got, want := OneLine(in), "a b  c \x1b[31mred"; got != want {
+		t.Errorf("OneLine(%q) = %q, want %q", in, got, want)
+	}
+	if got, want := Cell(in), "a b c red"; got != want { // Sanitize makes CRLF one break
+		t.Errorf("Cell(%q) = %q, want %q", in, got, want)
+	}
+}

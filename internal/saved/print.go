@@ -64,7 +64,7 @@ func transcript(conv *store.Conversation) string {
 		if m.Status != store.StatusComplete && m.Status != "" {
 			note := string(m.Status)
 			if m.Error != "" {
-				note += ": " + oneLine(m.Error)
+				note += ": " + termsafe.OneLine(m.Error)
 			}
 			fmt.Fprintf(&b, "*(%s)*\n\n", note)
 		}
@@ -77,7 +77,7 @@ func transcript(conv *store.Conversation) string {
 func attachedLine(files []store.Attachment) string {
 	parts := make([]string, len(files))
 	for i, f := range files {
-		parts[i] = "`" + oneLine(f.Name) + "` (" + attach.Size(f.Size) + ")"
+		parts[i] = "`" + termsafe.OneLine(f.Name) + "` (" + attach.Size(f.Size) + ")"
 	}
 	return "*Attached:* " + strings.Join(parts, ", ")
 }
@@ -172,15 +172,15 @@ func (c *Cmd) printHit(h store.Hit) error {
 		case c.tty:
 			snip.WriteString(reverse(termsafe.Cell(f.Text)))
 		default:
-			snip.WriteString("«" + oneLine(f.Text) + "»")
+			snip.WriteString("«" + termsafe.OneLine(f.Text) + "»")
 		}
 	}
 	if !c.tty {
 		in := ""
 		if h.Attachment != "" {
-			in = oneLine(h.Attachment) + ": "
+			in = termsafe.OneLine(h.Attachment) + ": "
 		}
-		_, err := fmt.Fprintf(c.w, "%s\t%d\t%s\t%s\t%s%s\n", h.ConversationID, h.Seq, h.Role, oneLine(h.Title), in, snip.String())
+		_, err := fmt.Fprintf(c.w, "%s\t%d\t%s\t%s\t%s%s\n", h.ConversationID, h.Seq, h.Role, termsafe.OneLine(h.Title), in, snip.String())
 		return err
 	}
 	who := "you"

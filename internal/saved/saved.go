@@ -75,7 +75,7 @@ func (c *Cmd) list(ctx context.Context) error {
 		c.table(w, list)
 	} else {
 		for _, conv := range list {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\n", conv.ID, oneLine(conv.Title), modelName(conv),
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\n", conv.ID, termsafe.OneLine(conv.Title), modelName(conv),
 				conv.UpdatedAt.Format(time.RFC3339), conv.MessageCount)
 		}
 	}
@@ -152,17 +152,7 @@ func (c *Cmd) text(s string) string {
 	if c.tty {
 		return termsafe.Cell(s)
 	}
-	return oneLine(s)
-}
-
-// oneLine replaces tabs and line breaks with spaces.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' {
-			return ' '
-		}
-		return r
-	}, s)
+	return termsafe.OneLine(s)
 }
 
 func modelName(c store.Conversation) string {
