@@ -97,8 +97,8 @@ func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		im.pr.queue = append(im.pr.queue, " ")
 	}
 	m := im.m
-	if m.quitting && cmd != nil {
-		im.pr.quit, cmd = cmd, nil // after the last lines
+	if m.quitting && cmd != nil { // the quit, and all after it, once the last lines are out
+		im.pr.quit, cmd = tea.Batch(im.pr.quit, cmd), nil
 	}
 	wait := im.pr.sync(m)
 	if wait > 0 && !im.pr.waking {
