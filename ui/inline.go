@@ -131,15 +131,8 @@ func (p *inlinePrinter) next() tea.Cmd {
 		return q
 	}
 	var b strings.Builder
-	// The region goes: its first row, then (from the next row, so that
-	// tmux does not take an erase from the screen's first row for a clear,
-	// see Update) all below it.
-	b.WriteString("\r" + ansi.EraseEntireLine + ansi.SaveCursor + ansi.CursorDown1 + ansi.EraseScreenBelow + ansi.RestoreCursor)
-	b.WriteString(ansi.SetModeAutoWrap) // long lines wrap, as Println's do
-	for _, l := range p.queue {
-		b.WriteString(l)
-		b.WriteString("\r\n")
-	}
+	b.WriteString(eraseFromRow + ansi.SetModeAutoWrap)
+	printLines(&b, p.queue)
 	b.WriteString(ansi.ResetModeAutoWrap)
 	p.queue, p.busy = nil, true
 	return tea.Sequence(tea.Raw(b.String()), tea.ClearScreen, func() tea.Msg { return inlinePrintedMsg{} })
