@@ -104,7 +104,7 @@ func Fit(l string, width int) string {
 // cursor at the start of that row. It does not erase below from the row's
 // start at once: on the screen's first row that is a clear screen, which
 // tmux (scroll-on-clear) copies into its scrollback first.
-const eraseFromRow = "\r" + ansi.EraseEntireLine + ansi.SaveCursor + ansi.CursorDown1 + ansi.EraseScreenBelow + ansi.RestoreCursor
+const eraseFromRow = "\r" + ansi.EraseEntireLine + ansi.SaveCursor + ansi.CUD1 + ansi.EraseScreenBelow + ansi.RestoreCursor
 
 // printLines writes lines for good at the cursor, at the start of a row,
 // each ended by a new line. Autowrap must be on: a line wider than the
