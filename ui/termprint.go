@@ -24,6 +24,7 @@ type TermPrinter struct {
 	rsn  termsafe.Sanitizer
 
 	tail      []string // the open tail on screen, its first row the cursor's
+	width     int      // the terminal's width it was drawn at
 	last      time.Time
 	settle    widthSettle
 	reasoning bool // a reasoning line is open on the error stream
@@ -195,21 +196,36 @@ func (p *TermPrinter) draw(width, height int, final bool) error {
 		p.done = fed
 		return nil
 	}
+	// The old tail's lines but its last that the frame shows again as they
+	// are stay (most frames only add words to its last line): one row
+	// each, drawn at this width, so the frame erases from the row below
+	// them. Should the terminal have re-wrapped them since, unseen, that
+	// row is off, but only until the next frame that prints for good,
+	// which erases from the tail's first row.
+	keep := 0
+	for len(stable) == 0 && width == p.width && keep < len(tail) && keep < len(p.tail)-1 && tail[keep] == p.tail[keep] {
+		keep++
+	}
 	var b strings.Builder
 	if len(p.tail) > 0 {
+		// Down by new lines, not a cursor move: at the screen's bottom
+		// (the tail's rows fewer than counted, a widening unseen) they
+		// scroll where a move would stop, so that the way back up still
+		// ends on the tail's first row.
+		b.WriteString(strings.Repeat("\r\n", keep))
 		b.WriteString(eraseFromRow)
 	}
 	printLines(&b, stable)
 	if len(tail) > 0 {
 		b.WriteString(ansi.ResetModeAutoWrap)
-		b.WriteString(strings.Join(tail, "\r\n"))
+		b.WriteString(strings.Join(tail[keep:], "\r\n"))
 		b.WriteString("\r")
-		if len(tail) > 1 {
-			b.WriteString(ansi.CursorUp(len(tail) - 1))
+		if up := max(len(tail)-1, keep); up > 0 {
+			b.WriteString(ansi.CursorUp(up))
 		}
 		b.WriteString(ansi.SetModeAutoWrap)
 	}
-	p.tail = tail
+	p.tail, p.width = tail, width
 	if _, err := io.WriteString(p.opts.Out, b.String()); err != nil {
 		return err
 	}
