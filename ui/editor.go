@@ -2,11 +2,13 @@ package ui
 
 import (
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // editorDoneMsg reports that $EDITOR exited; the prompt is in path.
@@ -38,7 +40,27 @@ func (m *Model) openEditor() tea.Cmd {
 		args = []string{"vi"}
 	}
 	cmd := exec.Command(args[0], append(args[1:], path)...)
-	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{path: path, err: err} })
+	done := func(err error) tea.Msg { return editorDoneMsg{path: path, err: err} }
+	if m.opts.Inline {
+		return tea.Exec(&wrapping{cmd}, done)
+	}
+	return tea.ExecProcess(cmd, done)
+}
+
+// wrapping runs an editor with the terminal's autowrap on: the inline chat
+// keeps it off (see inlineModel.Init).
+type wrapping struct{ *exec.Cmd }
+
+func (c *wrapping) SetStdin(r io.Reader)  { c.Stdin = r }
+func (c *wrapping) SetStdout(w io.Writer) { c.Stdout = w }
+func (c *wrapping) SetStderr(w io.Writer) { c.Stderr = w }
+
+func (c *wrapping) Run() error {
+	if c.Stdout != nil {
+		_, _ = io.WriteString(c.Stdout, ansi.SetModeAutoWrap)
+		defer io.WriteString(c.Stdout, ansi.ResetModeAutoWrap)
+	}
+	return c.Cmd.Run()
 }
 
 func (m *Model) editorDone(msg editorDoneMsg) tea.Cmd {

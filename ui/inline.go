@@ -68,7 +68,12 @@ func newInlineModel(m *Model) *inlineModel {
 // Init implements tea.Model. It asks the terminal where its cursor is:
 // a region that starts on the screen's first row is moved down one (see
 // Update).
-func (im *inlineModel) Init() tea.Cmd { return tea.Batch(im.m.Init(), tea.RequestCursorPosition) }
+//
+// Autowrap is off while the region is drawn (see View) and on while lines
+// are printed (see next); Run turns it on again when the chat ends.
+func (im *inlineModel) Init() tea.Cmd {
+	return tea.Batch(im.m.Init(), tea.RequestCursorPosition, tea.Raw(ansi.ResetModeAutoWrap))
+}
 
 // Update lets the chat handle msg, then prints what became final.
 func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -92,8 +97,8 @@ func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		im.pr.queue = append(im.pr.queue, " ")
 	}
 	m := im.m
-	if m.quitting && cmd != nil {
-		im.pr.quit, cmd = cmd, nil // after the last lines
+	if m.quitting && cmd != nil { // the quit, and all after it, once the last lines are out
+		im.pr.quit, cmd = tea.Batch(im.pr.quit, cmd), nil
 	}
 	wait := im.pr.sync(m)
 	if wait > 0 && !im.pr.waking {
@@ -103,9 +108,19 @@ func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return im, tea.Batch(cmd, im.pr.next())
 }
 
-// next returns the command that prints the queued lines, one print at a
-// time so that they reach the terminal in order, or the quit once all are
-// printed.
+// next returns the command that prints the queued lines, or the quit
+// once all are printed.
+//
+// The lines are written at the terminal's cursor, which stays on the
+// region's first row (see View): the region is erased from there down,
+// the lines are written in its place, and Bubble Tea draws the whole
+// region again below them (ClearScreen, which inline goes to the region's
+// first row). So a print takes no count of rows: Bubble Tea's own print
+// (Println) moves down by the rows of the region it drew last, then up
+// again, and when the terminal was resized after that frame (a window
+// being dragged), those counts are off and rows of the old region stay in
+// the scrollback, or the lines printed land on rows the next frame erases.
+// The print goes out with the next frame, just before it (tea.Raw).
 func (p *inlinePrinter) next() tea.Cmd {
 	if p.busy {
 		return nil
@@ -115,26 +130,12 @@ func (p *inlinePrinter) next() tea.Cmd {
 		p.quit = nil
 		return q
 	}
-	// Bubble Tea makes room for printed lines above its region by
-	// scrolling, and writes them from the region's old top: lines that do
-	// not fit above the region (which is at most half the screen, see
-	// View) are lost. So they go in pieces that fit.
-	var cmds []tea.Cmd
-	room := max(p.height-p.height/2-1, 1)
-	for len(p.queue) > 0 {
-		n, rows := 0, 0
-		for n < len(p.queue) {
-			r := Rows(p.queue[n:n+1], p.width)
-			if n > 0 && rows+r > room {
-				break
-			}
-			n, rows = n+1, rows+r
-		}
-		cmds = append(cmds, tea.Println(strings.Join(p.queue[:n], "\n")))
-		p.queue = p.queue[n:]
-	}
+	var b strings.Builder
+	b.WriteString(eraseFromRow + ansi.SetModeAutoWrap)
+	printLines(&b, p.queue)
+	b.WriteString(ansi.ResetModeAutoWrap)
 	p.queue, p.busy = nil, true
-	return tea.Sequence(append(cmds, func() tea.Msg { return inlinePrintedMsg{} })...)
+	return tea.Sequence(tea.Raw(b.String()), tea.ClearScreen, func() tea.Msg { return inlinePrintedMsg{} })
 }
 
 // print queues lines, with a blank line before each entry but the first.
@@ -339,13 +340,12 @@ func (im *inlineModel) View() tea.View {
 	// cursor in the input, the rows above it that re-wrapped were left
 	// behind, in the scrollback: partial copies of the answer's tail.)
 	// While the window is being dragged, nothing is printed and no tail
-	// is drawn (see inlinePrinter.sync). A resize that the terminal takes
-	// in while a frame is still on its way to it (the first of a drag) is
-	// not handled: the scrollback may then hold partial copies of the
-	// tail's first lines, as with the one-shot printer (see
-	// TermPrinter.Draw, TestInlineResizedRace). Bubble Tea moves the cursor
-	// by rows counted at the width it last heard of; which of its moves
-	// goes wrong is not traced.
+	// is drawn (see inlinePrinter.sync). A frame already on its way when
+	// the terminal narrows would wrap its wider rows and leave the cursor
+	// rows below where Bubble Tea counts it: so autowrap is off while the
+	// region is drawn (Bubble Tea cuts the region's rows at the width
+	// itself), and the cursor stays on the region's first row whatever
+	// such a frame draws; prints do not count rows either (see next).
 	screen := "\n"
 	if len(top) > 0 {
 		screen += strings.Join(top, "\n") + "\n"
@@ -357,5 +357,5 @@ func (im *inlineModel) View() tea.View {
 
 // inlineRoom is the most rows the bottom region gives what is above the
 // status line and the input: the region is at most half the screen, so
-// that lines printed above it fit in the other half (see next).
+// that what is printed for good keeps the other half in view.
 func (m *Model) inlineRoom() int { return max(m.c.height/2-m.in.Height()-2, 1) }

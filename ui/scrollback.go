@@ -100,6 +100,22 @@ func Fit(l string, width int) string {
 	return l
 }
 
+// eraseFromRow erases the cursor's row and all below it, and leaves the
+// cursor at the start of that row. It does not erase below from the row's
+// start at once: on the screen's first row that is a clear screen, which
+// tmux (scroll-on-clear) copies into its scrollback first.
+const eraseFromRow = "\r" + ansi.EraseEntireLine + ansi.SaveCursor + ansi.CUD1 + ansi.EraseScreenBelow + ansi.RestoreCursor
+
+// printLines writes lines for good at the cursor, at the start of a row,
+// each ended by a new line. Autowrap must be on: a line wider than the
+// terminal (code) wraps, and a terminal re-wraps it when its width changes.
+func printLines(b *strings.Builder, lines []string) {
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteString("\r\n")
+	}
+}
+
 // Rows is how many rows of a terminal width cells wide the lines take,
 // each ended by a newline: a terminal that re-wraps its lines on a resize
 // (as tmux, VTE, kitty, iTerm2 and Windows Terminal do) shows a line of n

@@ -3,7 +3,7 @@ package ui
 import (
 	"io"
 	"os"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,13 +23,12 @@ type TermPrinter struct {
 	sb   *Scrollback
 	rsn  termsafe.Sanitizer
 
-	tail      []string // the open tail on screen, as written
+	tail      []string // the open tail on screen, its first row the cursor's
+	width     int      // the terminal's width it was drawn at
 	last      time.Time
 	settle    widthSettle
-	reasoning bool   // a reasoning line is open on the error stream
-	open      bool   // the cursor is at the end of the text of the last line written
-	pad       string // the blank padding of that line, not written yet
-	fed, done int    // bytes of the answer's text given, and drawn
+	reasoning bool // a reasoning line is open on the error stream
+	fed, done int  // bytes of the answer's text given, and drawn
 }
 
 // TermOptions configure a TermPrinter.
@@ -78,17 +77,12 @@ func (p *TermPrinter) Chunk(c provider.Chunk) error {
 
 // Aside readies the terminal for a line that something else writes (a
 // notice or reasoning on the error stream): the open tail is erased, to be
-// drawn again below that line at the next frame, and the cursor goes to
-// the start of a row.
+// drawn again below that line at the next frame. The cursor is at the
+// start of a row.
 func (p *TermPrinter) Aside() {
-	switch {
-	case len(p.tail) > 0:
-		width, _ := p.opts.Size()
-		io.WriteString(p.opts.Out, p.erase(p.tail, width))
+	if len(p.tail) > 0 {
+		io.WriteString(p.opts.Out, eraseFromRow)
 		p.tail = nil
-	case p.open:
-		io.WriteString(p.opts.Out, p.pad+"\n")
-		p.open, p.pad = false, ""
 	}
 }
 
@@ -157,45 +151,30 @@ func (p *TermPrinter) Close(error) error {
 }
 
 // Draw prints the lines that became stable, then the open tail (all of it
-// when final). The old tail stays as far as the frame shows it again (the
-// same cells in the same styles); a frame that only adds words to its
-// last line, or lines below it, writes them with no cursor movement (see
-// line). Otherwise the old tail is erased from its first line that
-// changed: on a terminal that re-wrapped it to a new width, it takes the
-// rows it takes at that width. A tail as tall as the screen is not drawn
-// until it settles, since the cursor cannot move back above the screen.
+// when final). The cursor stays on the tail's first row: a frame erases
+// from there down, prints what became stable in its place, and draws the
+// tail again below it, with autowrap off, so that each of its lines takes
+// one row whatever the terminal's width (a line wider is cut, until it is
+// printed for good), and goes back up to its first row by as many rows.
+// So a frame counts no rows at a width: one drawn at a width the terminal
+// has just left comes out right too, and rows that the terminal re-wraps
+// when it narrows are below the cursor, where the next frame erases them.
+// The inline chat prints the same way (see inlinePrinter.next). A tail as
+// tall as the screen is not drawn until it settles, since the cursor
+// could not go back above the screen.
 //
 // What a resize does to this, and what is handled:
-//   - A resize between frames: handled (TestOneShotResizedMidAnswer).
+//   - A resize between frames or during one: handled
+//     (TestOneShotResizedMidAnswer, TestOneShotResizedRaceFullScreen).
 //   - A window being dragged: Flush draws nothing until the width has
 //     stayed put for a while (widthSettle: 100ms, more while resizes keep
 //     coming), then draws once at the final width; Close, if resizes are
 //     still coming, draws right after the next one.
-//   - A resize that the terminal takes in while a frame is on its way to
-//     it (the first resize of a drag, or one that ends a hold): a frame
-//     that moves no cursor comes out right at either width; one that
-//     erases counted the old tail's rows at the width read here, and the
-//     terminal runs it at the width it has when it reads it (tmux reads
-//     the pty and handles resizes in one loop). Narrowed, that erase stops
-//     short and leaves partial copies of the tail's first lines; widened,
-//     with lines wider than the old width (code), it may take lines printed
-//     for good. Not handled: no later frame can tell which width a frame
-//     ran at, and every way back to the tail's start (counting rows,
-//     parking the cursor there, DECSC, which a scroll does not move, DSR,
-//     which needs the terminal's input) depends on the width at an
-//     instant the printer cannot see. About a quarter of the frames of a
-//     markdown answer erase (a code line that its highlighting restyles, a
-//     table, the end of a bold or a code span).
-//   - tmux keeps the cursor's row when it narrows, pushing the rows above
-//     into the scrollback: a tail taller than the rows above the cursor
-//     (an answer started near the top of the screen) cannot be erased
-//     whole after a narrowing. Not handled.
-//
-// TestOneShotResizedRace, on demand, resizes a window steadily while an
-// answer streams: on a loaded 2-core machine it passed 15 tries of 15 (5
-// each resizing every 53, 100 and 200ms) and 9 of 10 next to a race test
-// run; it passed none before the hold and the frames with no cursor
-// movement.
+//   - tmux, narrowed, pushes as many rows above the cursor into the
+//     scrollback as its re-wrapping added: near the top of the screen,
+//     where the rows above the cursor are fewer than that, part of the
+//     tail goes there too, out of reach (TestOneShotResizedRace, which
+//     starts at the top of an empty window). Not handled.
 func (p *TermPrinter) Draw(final bool) error {
 	width, height := p.opts.Size()
 	return p.draw(width, height, final)
@@ -209,51 +188,44 @@ func (p *TermPrinter) draw(width, height int, final bool) error {
 	p.endReasoning()
 	p.sb.SetWidth(width)
 	stable, tail := p.sb.Take(final)
-	if Rows(tail, width) >= height-1 {
+	if len(tail) >= height-1 {
 		tail = nil
 	}
-	// The lines of the old tail that the frame shows again as they are
-	// stay; its last line stays too when the frame only adds to it; the
-	// rest is erased and written.
-	old, n := p.tail, len(stable)+len(tail)
-	keep, grown := 0, -1 // grown: where the old last line's text ends in the line that adds to it
-	for ; keep < len(old) && keep < n; keep++ {
-		l := lineAt(stable, tail, keep)
-		if old[keep] == l {
-			continue
-		}
-		at := extendsAt(old[keep], l)
-		if at >= 0 && textEnd(l) <= at {
-			continue // the same cells, the SGR split otherwise
-		}
-		if at >= 0 && keep == len(old)-1 && p.open {
-			grown = at
-		}
-		break
+	fed := p.fed
+	if len(stable) == 0 && slices.Equal(tail, p.tail) {
+		p.done = fed
+		return nil
+	}
+	// The old tail's lines but its last that the frame shows again as they
+	// are stay (most frames only add words to its last line): one row
+	// each, drawn at this width, so the frame erases from the row below
+	// them. Should the terminal have re-wrapped them since, unseen, that
+	// row is off, but only until the next frame that prints for good,
+	// which erases from the tail's first row.
+	keep := 0
+	for len(stable) == 0 && width == p.width && keep < len(tail) && keep < len(p.tail)-1 && tail[keep] == p.tail[keep] {
+		keep++
 	}
 	var b strings.Builder
-	switch {
-	case keep == len(old):
-		if keep > 0 && p.open { // its padding as the frame has it
-			l := lineAt(stable, tail, keep-1)
-			end := textEnd(l)
-			p.pad = styleAt(l[:end]) + l[end:]
+	if len(p.tail) > 0 {
+		// Down by new lines, not a cursor move: at the screen's bottom
+		// (the tail's rows fewer than counted, a widening unseen) they
+		// scroll where a move would stop, so that the way back up still
+		// ends on the tail's first row.
+		b.WriteString(strings.Repeat("\r\n", keep))
+		b.WriteString(eraseFromRow)
+	}
+	printLines(&b, stable)
+	if len(tail) > 0 {
+		b.WriteString(ansi.ResetModeAutoWrap)
+		b.WriteString(strings.Join(tail[keep:], "\r\n"))
+		b.WriteString("\r")
+		if up := max(len(tail)-1, keep); up > 0 {
+			b.WriteString(ansi.CursorUp(up))
 		}
-	case grown >= 0:
-		keep++
-		p.extend(&b, lineAt(stable, tail, keep-1), grown)
-	default:
-		b.WriteString(p.erase(old[keep:], width))
+		b.WriteString(ansi.SetModeAutoWrap)
 	}
-	for i := keep; i < n; i++ {
-		p.line(&b, lineAt(stable, tail, i))
-	}
-	if final && p.open {
-		b.WriteString(p.pad + "\n")
-		p.open, p.pad = false, ""
-	}
-	p.tail = tail
-	fed := p.fed
+	p.tail, p.width = tail, width
 	if _, err := io.WriteString(p.opts.Out, b.String()); err != nil {
 		return err
 	}
@@ -261,141 +233,6 @@ func (p *TermPrinter) draw(width, height int, final bool) error {
 	return nil
 }
 
-// The cursor is left at the end of the text of the last line written, not
-// below it: a frame that adds words to the tail's last line writes them
-// there, and one that adds lines below starts each with a newline, with no
-// cursor movement at all, so that such frames (most of them) come out
-// right at whatever width the terminal has when it reads them. The blank
-// padding at the end of the last line is written with the newline that
-// ends it; the styles are reset after the text, so that nothing written
-// meanwhile (an erase, the error stream) takes them.
-
-// line writes l as a new line.
-func (p *TermPrinter) line(b *strings.Builder, l string) {
-	if p.open {
-		b.WriteString(p.pad + "\n")
-	}
-	end := textEnd(l)
-	b.WriteString(l[:end] + "\x1b[m")
-	p.open, p.pad = true, styleAt(l[:end])+l[end:]
-}
-
-// extend writes what line l has more than the last line written, whose
-// text ends at byte at of l (see extendsAt), in the styles it has there.
-func (p *TermPrinter) extend(b *strings.Builder, l string, at int) {
-	end := max(textEnd(l), at)
-	b.WriteString(styleAt(l[:at]) + l[at:end] + "\x1b[m")
-	p.pad = styleAt(l[:end]) + l[end:]
-}
-
-// extendsAt returns where, in line l, the text of line old ends, when l
-// starts with the cells of that text in the same styles (the SGR
-// sequences may be split or joined otherwise); -1 when it does not, or
-// when either has escape sequences other than SGR there.
-func extendsAt(old, l string) int {
-	end := textEnd(old)
-	var i, j int
-	var so, sl string // the styles in force in old and l
-	for {
-		ci, ok := nextCell(old[:end], &i, &so)
-		if !ok {
-			return -1
-		}
-		if ci == "" {
-			return j
-		}
-		cj, ok := nextCell(l, &j, &sl)
-		if !ok || cj != ci || sl != so {
-			return -1
-		}
-	}
-}
-
-// nextCell returns the grapheme of s at or after *i, and moves *i past it,
-// keeping *style the SGR sequences in force since the last reset; "" at
-// the end of s, false at an escape sequence other than SGR.
-func nextCell(s string, i *int, style *string) (string, bool) {
-	var state byte
-	for *i < len(s) {
-		seq, width, n, newState := ansi.DecodeSequence(s[*i:], state, nil)
-		state = newState
-		*i += n
-		switch {
-		case width > 0:
-			return seq, true
-		case seq == "\x1b[m" || seq == "\x1b[0m":
-			*style = ""
-		case strings.HasPrefix(seq, "\x1b[") && strings.HasSuffix(seq, "m"):
-			*style += seq
-		default:
-			return "", false
-		}
-	}
-	return "", true
-}
-
-// styleAt is the SGR sequences in force at the end of s, a line's start,
-// since its last reset.
-func styleAt(s string) string {
-	var style string
-	for i := 0; i < len(s); {
-		if _, ok := nextCell(s, &i, &style); !ok {
-			break
-		}
-	}
-	return style
-}
-
-// erase erases the old lines, the last of which the cursor is on, and
-// leaves the cursor at the start of the first one's first row. Their rows
-// are counted at width: on a terminal that re-wrapped them to a new
-// width, they take the rows they take at that width.
-func (p *TermPrinter) erase(old []string, width int) string {
-	if len(old) == 0 {
-		return ""
-	}
-	last := old[len(old)-1]
-	rows := Rows(old[:len(old)-1], width) + Rows([]string{last[:textEnd(last)]}, width)
-	p.open, p.pad = false, ""
-	if rows == 1 {
-		return "\r\x1b[2K"
-	}
-	return eraseUp(rows - 1)
-}
-
-// textEnd is where the text of line l ends: after its last cell that is
-// not blank, before the blank padding and the escape sequences that follow.
-func textEnd(l string) int {
-	end := 0
-	var state byte
-	for i := 0; i < len(l); {
-		seq, width, n, newState := ansi.DecodeSequence(l[i:], state, nil)
-		state = newState
-		i += n
-		if width > 0 && seq != " " {
-			end = i
-		}
-	}
-	return end
-}
-
-// lineAt is line i of the frame whose lines are stable then tail.
-func lineAt(stable, tail []string, i int) string {
-	if i < len(stable) {
-		return stable[i]
-	}
-	return tail[i-len(stable)]
-}
-
 // Shown is how many bytes of the answer's text, as it arrived, have been
 // drawn: in full or as part of the open tail.
 func (p *TermPrinter) Shown() int { return p.done }
-
-// eraseUp moves the cursor from the start of the row below rows rows of
-// text to the first of them, and erases them. It does not erase below
-// from the first row, as "\x1b[J" there would do: on the screen's top
-// row that is a clear screen, which tmux (scroll-on-clear) copies into the
-// scrollback first. It clears that row, and erases below from the next.
-func eraseUp(rows int) string {
-	return "\r\x1b[" + strconv.Itoa(rows) + "A\x1b[2K\x1b[B\x1b[J\x1b[A"
-}

@@ -22,21 +22,20 @@ import (
 // reflowTerm replays what a TermPrinter writes on a terminal that never
 // scrolls and that re-wraps its lines when its width changes, as tmux
 // does. It understands exactly the sequences the printer uses (CR, LF,
-// cursor up, erase below), and fails the test when the cursor moves up
-// into the middle of a wrapped line or past the top of the screen: the
-// erase would then leave part of a line behind, or take a line printed
-// for good.
+// autowrap off and on, cursor up, erase from the cursor's row), and fails
+// the test when the cursor moves up over a line that may take more than
+// one row (written with autowrap on, or at another width), past the top
+// of the screen, or when text is written over text.
 type reflowTerm struct {
 	t             *testing.T
 	width, height int
-	lines         []string // the lines written, each ended by a newline but the last
+	lines         []string // the lines written, each ended by a new line but the last
+	cut           []int    // per line: the width it was written at with autowrap off, or 0
+	cur           int      // the line the cursor is on
+	nowrap        bool     // autowrap is off
 }
 
-var (
-	seq    = regexp.MustCompile(`^\x1b\[([0-9;]*)([A-Za-z])`)
-	erase  = regexp.MustCompile(`^\r\x1b\[([0-9]+)A\x1b\[2K\x1b\[B\x1b\[J\x1b\[A`)
-	erase1 = regexp.MustCompile(`^\r\x1b\[2K`) // the cursor's row only
-)
+var seq = regexp.MustCompile(`^\x1b\[(\??)([0-9;]*)([A-Za-z])`)
 
 func (tm *reflowTerm) size() (int, int) { return tm.width, tm.height }
 
@@ -44,37 +43,53 @@ func (tm *reflowTerm) Write(p []byte) (int, error) {
 	tm.t.Helper()
 	out := string(p)
 	if len(tm.lines) == 0 {
-		tm.lines = []string{""}
+		tm.lines, tm.cut = []string{""}, []int{0}
 	}
 	for len(out) > 0 {
-		if m := erase.FindStringSubmatch(out); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			tm.up(n)
-			out = out[len(m[0]):]
-			continue
-		}
-		if m := erase1.FindString(out); m != "" {
-			tm.up(0)
-			out = out[len(m):]
+		if strings.HasPrefix(out, eraseFromRow) {
+			tm.lines, tm.cut = append(tm.lines[:tm.cur], ""), append(tm.cut[:tm.cur], 0)
+			out = out[len(eraseFromRow):]
 			continue
 		}
 		switch {
-		case out[0] == '\r':
-			if tm.lines[len(tm.lines)-1] != "" {
-				tm.t.Fatalf("carriage return in the middle of a line")
+		case strings.HasPrefix(out, "\r\n") || out[0] == '\n':
+			out = strings.TrimPrefix(strings.TrimPrefix(out, "\r"), "\n")
+			if tm.cur < len(tm.lines)-1 { // down over a line
+				tm.up(-1)
+				continue
 			}
-			out = out[1:]
-		case out[0] == '\n':
-			tm.lines = append(tm.lines, "")
+			tm.lines, tm.cut = append(tm.lines, ""), append(tm.cut, 0)
+			tm.cur++
+			if tm.nowrap {
+				tm.cut[tm.cur] = tm.width
+			}
+		case out[0] == '\r':
 			out = out[1:]
 		case out[0] == '\x1b':
 			m := seq.FindStringSubmatch(out)
 			if m == nil {
 				tm.t.Fatalf("unexpected escape sequence at %q", out[:min(len(out), 10)])
 			}
-			switch m[2] {
+			switch m[1] + m[3] {
 			case "m": // colours: part of the line
-				tm.lines[len(tm.lines)-1] += m[0]
+				tm.lines[tm.cur] += m[0]
+			case "?l", "?h":
+				if m[2] != "7" {
+					tm.t.Fatalf("unexpected sequence %q", m[0])
+				}
+				tm.nowrap = m[3] == "l"
+				if tm.nowrap && tm.lines[tm.cur] == "" {
+					tm.cut[tm.cur] = tm.width
+				}
+			case "A", "B":
+				n, err := strconv.Atoi(m[2])
+				if err != nil {
+					n = 1 // no parameter
+				}
+				if m[3] == "B" {
+					n = -n
+				}
+				tm.up(n)
 			default:
 				tm.t.Fatalf("unexpected sequence %q", m[0])
 			}
@@ -84,33 +99,35 @@ func (tm *reflowTerm) Write(p []byte) (int, error) {
 			if end < 0 {
 				end = len(out)
 			}
-			tm.lines[len(tm.lines)-1] += out[:end]
+			if tm.cur != len(tm.lines)-1 {
+				tm.t.Fatalf("text written over line %d of %d: %q", tm.cur, len(tm.lines), out[:end])
+			}
+			tm.lines[tm.cur] += out[:end]
+			if tm.nowrap {
+				tm.cut[tm.cur] = tm.width
+			}
 			out = out[end:]
 		}
 	}
 	return len(p), nil
 }
 
-// up moves the cursor up n rows from its row, the last row of the last
-// line, to the start of that row, and erases from there: the printer's
-// erase (see eraseUp).
+// up moves the cursor up n rows (down, when n is negative): over lines
+// written with autowrap off, at the terminal's width, each one row.
 func (tm *reflowTerm) up(n int) {
 	tm.t.Helper()
 	if n >= tm.height {
 		tm.t.Fatalf("cursor up %d on a screen of %d rows", n, tm.height)
 	}
-	i := len(tm.lines) // the rows from line i to the cursor's, counted
-	for n >= 0 {
-		i--
-		if i < 0 {
-			tm.t.Fatalf("cursor up past the first line")
+	if tm.cur-n < 0 || tm.cur-n >= len(tm.lines) {
+		tm.t.Fatalf("cursor moved %d rows up from line %d of %d", n, tm.cur, len(tm.lines))
+	}
+	for i := min(tm.cur, tm.cur-n); i < max(tm.cur, tm.cur-n); i++ {
+		if tm.cut[i] != tm.width {
+			tm.t.Fatalf("cursor up over line %q, written with autowrap on or at another width", tm.lines[i])
 		}
-		n -= Rows(tm.lines[i:i+1], tm.width)
 	}
-	if n != -1 {
-		tm.t.Fatalf("cursor up lands inside the wrapped line %q", tm.lines[i])
-	}
-	tm.lines = append(tm.lines[:i], "")
+	tm.cur -= n
 }
 
 // text is what the screen shows, less colours, trailing blank lines and
@@ -231,20 +248,21 @@ func diffAt(want, got string) string {
 	return "want …" + want[max(0, i-40):min(len(want), i+60)] + "\ngot  …" + got[max(0, i-40):min(len(got), i+60)]
 }
 
-// A frame that only adds words to the last line of the open tail writes
-// them after it, with no cursor movement (which a resize could make go
-// wrong): the lines above it stay on the screen as they are.
-func TestTermPrinterRedrawsOnlyChangedLines(t *testing.T) {
+// A frame redraws the open tail from the first of its lines that changed,
+// and leaves the cursor on the tail's first row: nothing printed for good
+// is written again, and the tail is written with autowrap off, one row a
+// line, so that moving in it counts no rows at a width (a resize could
+// make that go wrong).
+func TestTermPrinterRedrawsTheTailFromItsTop(t *testing.T) {
 	tm := &reflowTerm{t: t, width: 40, height: 40}
 	var out bytes.Buffer
 	p := NewTermPrinter(TermOptions{Out: io.MultiWriter(tm, &out), Err: &bytes.Buffer{}, Size: tm.size, Style: "dark"})
-	text := "Alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa"
-	p.Chunk(provider.Chunk{Kind: provider.KindText, Text: text})
+	p.Chunk(provider.Chunk{Kind: provider.KindText, Text: "# Title\n\nAlpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa"})
 	if err := p.Draw(false); err != nil {
 		t.Fatal(err)
 	}
-	if rows := Rows(p.tail, 40); rows < 3 {
-		t.Fatalf("the tail takes %d rows, want a paragraph of 3 or more", rows)
+	if len(p.tail) < 3 {
+		t.Fatalf("the tail is %d lines, want a paragraph of 3 or more", len(p.tail))
 	}
 	out.Reset()
 	p.Chunk(provider.Chunk{Kind: provider.KindText, Text: " quebec"})
@@ -252,16 +270,18 @@ func TestTermPrinterRedrawsOnlyChangedLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	frame := out.String()
-	if strings.ContainsAny(frame, "\r\n") || strings.Contains(frame, "A\x1b") {
-		t.Errorf("the frame moves the cursor, instead of writing the new word after the last: %q", frame)
+	n := len(p.tail) - 1
+	if !strings.HasPrefix(frame, strings.Repeat("\r\n", n)+eraseFromRow+ansi.ResetModeAutoWrap) || !strings.HasSuffix(frame, "\r"+ansi.CursorUp(n)+ansi.SetModeAutoWrap) {
+		t.Errorf("the frame does not redraw the tail's last line from its first row with autowrap off: %q", frame)
 	}
-	if strings.Contains(ansi.Strip(frame), "Alpha") {
-		t.Errorf("the frame writes the paragraph's first line again: %q", frame)
+	if strings.Contains(ansi.Strip(frame), "Title") || strings.Contains(ansi.Strip(frame), "Alpha") {
+		t.Errorf("the frame writes the title or the tail's first line again: %q", frame)
 	}
 	if err := p.Close(nil); err != nil {
 		t.Fatal(err)
 	}
-	if want := (&reflowTerm{lines: strings.Split(markdown.ExpandTabs(render(t, text+" quebec", 40)), "\n")}).text(); tm.text() != want {
+	text := "# Title\n\nAlpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec"
+	if want := (&reflowTerm{lines: strings.Split(markdown.ExpandTabs(render(t, text, 40)), "\n")}).text(); tm.text() != want {
 		t.Fatalf("screen:\n%s\n\nwant:\n%s", tm.text(), want)
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/parley-chat/parley/attach"
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/store"
@@ -132,6 +133,13 @@ func Run(ctx context.Context, opts Options) error {
 	p := tea.NewProgram(model, progOpts...)
 	resetCrashLog(opts.StateHome)
 	_, err := p.Run()
+	if opts.Inline { // turned off while the region is drawn (see inlineModel.Init)
+		out := opts.Output
+		if out == nil {
+			out = os.Stdout
+		}
+		_, _ = io.WriteString(out, ansi.SetModeAutoWrap)
+	}
 	if m.ex.cancel != nil {
 		m.ex.cancel()
 	}
