@@ -32,6 +32,8 @@ type exchange struct {
 
 	framePending bool      // a frame of the answer is scheduled
 	lastFrame    time.Time // when the last frame of the answer was rendered
+
+	threads provider.Threads // one thread while the answer comes at a reading pace
 }
 
 // begin starts an exchange that streams into answer a, at now, and returns
@@ -61,6 +63,7 @@ func (x *exchange) end(s state) {
 	x.gen++
 	x.framePending = false
 	x.stats.state = s
+	x.threads.End()
 }
 
 // clear forgets the measures of the last exchange, for a conversation
@@ -256,6 +259,7 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 	if !m.ex.live(msg.gen) {
 		return nil // a stopped or replaced exchange
 	}
+	m.ex.threads.Took(len(msg.chunks), time.Now())
 	for _, c := range msg.chunks {
 		if cmd, done := m.apply(c); done {
 			return cmd

@@ -2,8 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -47,3 +51,48 @@ func TestBurstIsShownInSteps(t *testing.T) {
 }
 
 func screenOf(m *Model) string { return ansi.Strip(m.View().Content) }
+
+// An answer that comes at a reading pace streams on one thread, a burst
+// on the runtime's default, and the end of the answer leaves the default
+// set (see provider.Threads).
+func TestPacedAnswerOnOneThread(t *testing.T) {
+	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
+		t.Skip("GOMAXPROCS is set, or the default is 1 already")
+	}
+	def := runtime.GOMAXPROCS(0)
+	t.Cleanup(runtime.SetDefaultGOMAXPROCS)
+	p := newPipe()
+	h := start(t, Options{Provider: p, Threads: true}, 80, 20)
+	h.send("hi")
+	var paced []int // GOMAXPROCS every 10 words
+	for i := range 200 {
+		p.text("word ") // about 1,000 a second at most
+		time.Sleep(time.Millisecond)
+		if i%10 == 9 {
+			paced = append(paced, runtime.GOMAXPROCS(0))
+		}
+	}
+	if !slices.Contains(paced, 1) {
+		t.Errorf("the paced answer never ran on one thread (GOMAXPROCS every 10 words: %v)", paced)
+	}
+	for range 2000 {
+		p.text("burst ")
+	}
+	if got := runtime.GOMAXPROCS(0); got != def {
+		t.Errorf("GOMAXPROCS is %d in a burst, want the default %d", got, def)
+	}
+	for range 200 {
+		p.text("word ")
+		time.Sleep(time.Millisecond)
+	}
+	p.out <- provider.Chunk{Kind: provider.KindFinish, Reason: "stop"}
+	h.waitFor("the answer's end", func(string) bool {
+		var running bool
+		h.inspect(func(m *Model) { running = m.ex.running() })
+		return !running
+	})
+	if got := runtime.GOMAXPROCS(0); got != def {
+		t.Errorf("GOMAXPROCS is %d after the answer, want the default %d", got, def)
+	}
+	h.quit()
+}

@@ -84,6 +84,11 @@ type Options struct {
 	// status line and the input are drawn at the bottom.
 	Inline bool
 
+	// Threads lets an answer that comes at a reading pace run on one
+	// thread (GOMAXPROCS 1, see provider.Threads); false when the
+	// environment sets GOMAXPROCS.
+	Threads bool
+
 	// Context bounds the whole session; nil means context.Background.
 	Context context.Context
 	// Input and Output replace the terminal, for tests.
