@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"slices"
@@ -95,4 +96,38 @@ func TestPacedAnswerOnOneThread(t *testing.T) {
 		t.Errorf("GOMAXPROCS is %d after the answer, want the default %d", got, def)
 	}
 	h.quit()
+}
+
+// After a frame that took a few chunks of an answer at a reading pace,
+// on one thread, the answer's body is not read until a moment before the
+// next frame: what the server sends meanwhile is read at one wake-up.
+func TestPacedFramesHoldTheBody(t *testing.T) {
+	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
+		t.Skip("GOMAXPROCS is set, or the default is 1 already")
+	}
+	t.Cleanup(runtime.SetDefaultGOMAXPROCS)
+	m := New(Options{Provider: &fakeProvider{}, Model: "fake:model", Theme: ThemeDark, Now: fixedNow, Threads: true})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.send("go on") // the stream it would open is played below
+	m.Update(streamOpenedMsg{gen: m.ex.gen})
+	body := provider.GateBody(provider.WithGate(t.Context(), m.ex.gate), io.NopCloser(strings.NewReader("data: {}\n\n")))
+	five := slices.Repeat([]provider.Chunk{{Kind: provider.KindText, Text: "word "}}, 5)
+	for range 15 { // 75 chunks over 150 ms or more: a reading pace
+		m.Update(chunksMsg{gen: m.ex.gen, chunks: five})
+		m.Update(frameMsg{gen: m.ex.gen})
+		time.Sleep(10 * time.Millisecond)
+	}
+	m.Update(chunksMsg{gen: m.ex.gen, chunks: five})
+	m.Update(frameMsg{gen: m.ex.gen})
+	start := time.Now()
+	if _, err := body.Read(make([]byte, 64)); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < frameInterval/2 {
+		t.Errorf("the body was read %v after a paced frame, want about %v later", waited, frameInterval-gateLead)
+	}
+	m.stop()
+	if got := runtime.GOMAXPROCS(0); got == 1 {
+		t.Error("GOMAXPROCS is still 1 after the answer was stopped")
+	}
 }
