@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -129,5 +130,35 @@ func TestPacedFramesHoldTheBody(t *testing.T) {
 	m.stop()
 	if got := runtime.GOMAXPROCS(0); got == 1 {
 		t.Error("GOMAXPROCS is still 1 after the answer was stopped")
+	}
+}
+
+// A chat ended from outside in the middle of a paced answer, with nothing
+// saved, leaves the runtime's default number of threads.
+func TestChatEndedMidAnswerLeavesTheDefaultThreads(t *testing.T) {
+	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
+		t.Skip("GOMAXPROCS is set, or the default is 1 already")
+	}
+	def := runtime.GOMAXPROCS(0)
+	t.Cleanup(runtime.SetDefaultGOMAXPROCS)
+	p := newPipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{Provider: p, Model: "pipe:m", Theme: ThemeNone, Threads: true,
+			Input: newScriptedInput("hello\r"), Output: io.Discard})
+	}()
+	for deadline := time.Now().Add(10 * time.Second); runtime.GOMAXPROCS(0) != 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the paced answer never ran on one thread")
+		}
+		p.text("word ")
+		time.Sleep(2 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if got := runtime.GOMAXPROCS(0); got != def {
+		t.Errorf("GOMAXPROCS is %d after the chat ended, want the default %d", got, def)
 	}
 }

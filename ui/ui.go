@@ -140,6 +140,7 @@ func Run(ctx context.Context, opts Options) error {
 	if m.ex.cancel != nil {
 		m.ex.cancel()
 	}
+	m.ex.threads.End() // ended mid-answer by ctx or a panic: the default again
 	// Killed by ctx or a panic mid-answer: keep what arrived.
 	if m.ex.saver != nil {
 		m.finish(stateStopped, nil)
