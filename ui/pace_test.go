@@ -58,11 +58,7 @@ func screenOf(m *Model) string { return ansi.Strip(m.View().Content) }
 // on the runtime's default, and the end of the answer leaves the default
 // set (see provider.Threads).
 func TestPacedAnswerOnOneThread(t *testing.T) {
-	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
-		t.Skip("GOMAXPROCS is set, or the default is 1 already")
-	}
-	def := runtime.GOMAXPROCS(0)
-	t.Cleanup(runtime.SetDefaultGOMAXPROCS)
+	def := defaultThreads(t)
 	p := newPipe()
 	h := start(t, Options{Provider: p, Threads: true}, 80, 20)
 	h.send("hi")
@@ -103,10 +99,7 @@ func TestPacedAnswerOnOneThread(t *testing.T) {
 // on one thread, the answer's body is not read until a moment before the
 // next frame: what the server sends meanwhile is read at one wake-up.
 func TestPacedFramesHoldTheBody(t *testing.T) {
-	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
-		t.Skip("GOMAXPROCS is set, or the default is 1 already")
-	}
-	t.Cleanup(runtime.SetDefaultGOMAXPROCS)
+	defaultThreads(t)
 	m := New(Options{Provider: &fakeProvider{}, Model: "fake:model", Theme: ThemeDark, Now: fixedNow, Threads: true})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.send("go on") // the stream it would open is played below
@@ -136,11 +129,7 @@ func TestPacedFramesHoldTheBody(t *testing.T) {
 // A chat ended from outside in the middle of a paced answer, with nothing
 // saved, leaves the runtime's default number of threads.
 func TestChatEndedMidAnswerLeavesTheDefaultThreads(t *testing.T) {
-	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
-		t.Skip("GOMAXPROCS is set, or the default is 1 already")
-	}
-	def := runtime.GOMAXPROCS(0)
-	t.Cleanup(runtime.SetDefaultGOMAXPROCS)
+	def := defaultThreads(t)
 	p := newPipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -161,4 +150,15 @@ func TestChatEndedMidAnswerLeavesTheDefaultThreads(t *testing.T) {
 	if got := runtime.GOMAXPROCS(0); got != def {
 		t.Errorf("GOMAXPROCS is %d after the chat ended, want the default %d", got, def)
 	}
+}
+
+// defaultThreads skips a test that cannot see the chat change GOMAXPROCS,
+// puts the default back after it, and returns the default.
+func defaultThreads(t *testing.T) int {
+	t.Helper()
+	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
+		t.Skip("GOMAXPROCS is set, or the default is 1 already")
+	}
+	t.Cleanup(runtime.SetDefaultGOMAXPROCS)
+	return runtime.GOMAXPROCS(0)
 }
