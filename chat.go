@@ -31,6 +31,7 @@ func runChat(ctx context.Context, env *environment, s config.Settings, w *setup,
 		AttachLimits:   s.Attach,
 		WorkDir:        env.workDir,
 		Inline:         s.Inline,
+		Threads:        env.getenv("GOMAXPROCS") == "",
 	})
 }
 

@@ -15,7 +15,7 @@ type Pacing struct {
 	// that came meanwhile at once, just before the frame.
 	Gate *Gate
 	// Threads: a stream at a reading pace runs on one thread at a time
-	// (see threads). The gate is held only then.
+	// (see Threads). The gate is held only then.
 	Threads bool
 }
 
@@ -40,8 +40,8 @@ func ReadFrames(ch <-chan Chunk, f Pacing, take func([]Chunk)) {
 	wake := time.NewTimer(time.Hour)
 	defer wake.Stop()
 	var pace pacer
-	procs := threads{auto: f.Threads}
-	defer procs.set(false)
+	procs := Threads{Auto: f.Threads}
+	defer procs.End()
 	for closed := false; !closed; {
 		var ready <-chan time.Time
 		var batch []Chunk
@@ -55,7 +55,7 @@ func ReadFrames(ch <-chan Chunk, f Pacing, take func([]Chunk)) {
 			// one thread the runtime runs the provider's read, due first,
 			// before this loop; on two, under load, the loop could run
 			// first and leave the read's events to the next frame.
-			if f.Gate != nil && procs.one && pace.last >= gateChunks {
+			if f.Gate != nil && procs.One() && pace.last >= gateChunks {
 				f.Gate.Hold(time.Now().Add(d - gateLead))
 			}
 			wake.Reset(d)
@@ -69,7 +69,7 @@ func ReadFrames(ch <-chan Chunk, f Pacing, take func([]Chunk)) {
 			batch, closed = BatchOr(ch, buf, frameBatch, ready)
 		}
 		pace.n += len(batch)
-		procs.took(len(batch), time.Now())
+		procs.Took(len(batch), time.Now())
 		take(batch)
 		if _, held := f.Due(); !held {
 			pace.drawn()
@@ -96,21 +96,21 @@ func (p *pacer) drawn() {
 	}
 }
 
-// threads runs the Go code of a stream that comes at a reading pace on
+// Threads runs the Go code of a stream that comes at a reading pace on
 // one thread at a time (GOMAXPROCS 1), and of a burst on the runtime's
-// default. A paced stream is two goroutines that take turns, the
-// provider's decoder and the loop that prints, each waking for a few
-// microseconds per token or frame. With a second P idle, each wake-up
-// also wakes a second thread, which spins looking for work, finds none
-// and sleeps again (futex calls: 45% fewer on one thread at 100 tokens a
-// second). On one thread, too, the gate's read, due before the frame,
-// runs before the loop that draws it (see ReadFrames). A burst keeps
-// both Ps, so that decoding goes on beside the render. The pace is the
-// chunks taken over at least threadWindow, so the setting changes
-// rarely (it stops the world for a moment); a burst is seen sooner,
-// after a window's worth of chunks.
-type threads struct {
-	auto  bool      // GOMAXPROCS may be set: the environment does not
+// default. A paced stream is goroutines that take turns, the provider's
+// decoder and the reader that prints, each waking for a few microseconds
+// per token or frame. With a second P idle, each wake-up also wakes a
+// second thread, which spins looking for work, finds none and sleeps
+// again (futex calls: 45% fewer on one thread at 100 tokens a second).
+// On one thread, too, the gate's read, due before the frame, runs before
+// the reader that draws it (see ReadFrames). A burst keeps both Ps, so
+// that decoding goes on beside the render. The pace is the chunks taken
+// over at least threadWindow, so the setting changes rarely (it stops the
+// world for a moment); a burst is seen sooner, after a window's worth of
+// chunks. The zero value, with Auto false, never changes GOMAXPROCS.
+type Threads struct {
+	Auto  bool      // GOMAXPROCS may be set: the environment does not
 	one   bool      // it is 1
 	since time.Time // start of the window
 	n     int       // chunks taken in it
@@ -123,9 +123,9 @@ const (
 	threadRate = 60 * frameBatch / 2
 )
 
-// took notes n chunks taken at now.
-func (t *threads) took(n int, now time.Time) {
-	if !t.auto {
+// Took notes n chunks of the stream taken at now.
+func (t *Threads) Took(n int, now time.Time) {
+	if !t.Auto {
 		return
 	}
 	if t.since.IsZero() {
@@ -142,9 +142,19 @@ func (t *threads) took(n int, now time.Time) {
 	}
 }
 
+// One reports whether the stream runs on one thread.
+func (t *Threads) One() bool { return t.one }
+
+// End puts GOMAXPROCS back on the default, at the end of the stream, and
+// starts the next stream's count afresh.
+func (t *Threads) End() {
+	t.set(false)
+	t.since, t.n = time.Time{}, 0
+}
+
 // set puts the stream on one thread, or back on the default.
-func (t *threads) set(one bool) {
-	if !t.auto || one == t.one {
+func (t *Threads) set(one bool) {
+	if !t.Auto || one == t.one {
 		return
 	}
 	t.one = one

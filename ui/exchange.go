@@ -32,7 +32,24 @@ type exchange struct {
 
 	framePending bool      // a frame of the answer is scheduled
 	lastFrame    time.Time // when the last frame of the answer was rendered
+
+	threads provider.Threads // one thread while the answer comes at a reading pace
+	gate    *provider.Gate   // the gate of the answer's body (see hold)
+	taken   int              // chunks taken since the last frame
 }
+
+// gateLead is how long before a frame is due the events held back for it
+// are read (see hold): the time to read, decode and apply them.
+const gateLead = 2 * time.Millisecond
+
+// gateChunks and gateMost bound the chunks of a frame after which the
+// next one holds the gate: fewer, and a held read that finds nothing
+// costs a wake-up more; more, and the answer comes in a burst, read as it
+// comes (the one-shot's bounds, see provider.ReadFrames).
+const (
+	gateChunks = 4
+	gateMost   = 32
+)
 
 // begin starts an exchange that streams into answer a, at now, and returns
 // the context of its request. Messages of the exchange before are ignored
@@ -42,7 +59,22 @@ func (x *exchange) begin(parent context.Context, a *entry, now time.Time) contex
 	ctx, cancel := context.WithCancel(parent)
 	x.cancel, x.answer = cancel, a
 	x.stats = stats{state: stateConnecting, started: now, progress: -1}
-	return ctx
+	x.gate, x.taken = provider.NewGate(), 0
+	return provider.WithGate(ctx, x.gate)
+}
+
+// hold keeps the answer's body unread until a moment before the next
+// frame, after a frame at now that took a few chunks of an answer at a
+// reading pace on one thread: the events that come meanwhile wait in the
+// connection and are read, decoded and handed over at one wake-up, not
+// each at its own. On one thread the runtime runs the held read, due
+// first, before the next frame's tick.
+func (x *exchange) hold(now time.Time) {
+	n := x.taken
+	x.taken = 0
+	if x.gate != nil && x.threads.One() && n >= gateChunks && n < gateMost {
+		x.gate.Hold(now.Add(frameInterval - gateLead))
+	}
 }
 
 // running reports whether an answer is being requested or streamed.
@@ -61,6 +93,7 @@ func (x *exchange) end(s state) {
 	x.gen++
 	x.framePending = false
 	x.stats.state = s
+	x.threads.End()
 }
 
 // clear forgets the measures of the last exchange, for a conversation
@@ -256,6 +289,8 @@ func (m *Model) received(msg chunksMsg) tea.Cmd {
 	if !m.ex.live(msg.gen) {
 		return nil // a stopped or replaced exchange
 	}
+	m.ex.threads.Took(len(msg.chunks), time.Now())
+	m.ex.taken += len(msg.chunks)
 	for _, c := range msg.chunks {
 		if cmd, done := m.apply(c); done {
 			return cmd
@@ -324,7 +359,10 @@ func (m *Model) frame(msg frameMsg) tea.Cmd {
 	if !m.ex.framing(msg.gen) {
 		return nil
 	}
-	defer func() { m.ex.lastFrame = time.Now() }()
+	defer func() {
+		m.ex.lastFrame = time.Now()
+		m.ex.hold(m.ex.lastFrame)
+	}()
 	if a := m.ex.answer; a != nil && (a.dirty || a.md.Behind()) {
 		return m.step(a)
 	}

@@ -118,6 +118,7 @@ func New(opts Options) *Model {
 	m.namePending()
 	m.inputView = m.in.View()
 	m.ex.clear()
+	m.ex.threads.Auto = opts.Threads
 	if opts.Store == nil || opts.ConversationID == "" {
 		for _, msg := range opts.Request.Messages {
 			m.restore(msg)

@@ -1,9 +1,15 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -47,3 +53,112 @@ func TestBurstIsShownInSteps(t *testing.T) {
 }
 
 func screenOf(m *Model) string { return ansi.Strip(m.View().Content) }
+
+// An answer that comes at a reading pace streams on one thread, a burst
+// on the runtime's default, and the end of the answer leaves the default
+// set (see provider.Threads).
+func TestPacedAnswerOnOneThread(t *testing.T) {
+	def := defaultThreads(t)
+	p := newPipe()
+	h := start(t, Options{Provider: p, Threads: true}, 80, 20)
+	h.send("hi")
+	var paced []int // GOMAXPROCS every 10 words
+	for i := range 200 {
+		p.text("word ") // about 1,000 a second at most
+		time.Sleep(time.Millisecond)
+		if i%10 == 9 {
+			paced = append(paced, runtime.GOMAXPROCS(0))
+		}
+	}
+	if !slices.Contains(paced, 1) {
+		t.Errorf("the paced answer never ran on one thread (GOMAXPROCS every 10 words: %v)", paced)
+	}
+	for range 2000 {
+		p.text("burst ")
+	}
+	if got := runtime.GOMAXPROCS(0); got != def {
+		t.Errorf("GOMAXPROCS is %d in a burst, want the default %d", got, def)
+	}
+	for range 200 {
+		p.text("word ")
+		time.Sleep(time.Millisecond)
+	}
+	p.out <- provider.Chunk{Kind: provider.KindFinish, Reason: "stop"}
+	h.waitFor("the answer's end", func(string) bool {
+		var running bool
+		h.inspect(func(m *Model) { running = m.ex.running() })
+		return !running
+	})
+	if got := runtime.GOMAXPROCS(0); got != def {
+		t.Errorf("GOMAXPROCS is %d after the answer, want the default %d", got, def)
+	}
+	h.quit()
+}
+
+// After a frame that took a few chunks of an answer at a reading pace,
+// on one thread, the answer's body is not read until a moment before the
+// next frame: what the server sends meanwhile is read at one wake-up.
+func TestPacedFramesHoldTheBody(t *testing.T) {
+	defaultThreads(t)
+	m := New(Options{Provider: &fakeProvider{}, Model: "fake:model", Theme: ThemeDark, Now: fixedNow, Threads: true})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.send("go on") // the stream it would open is played below
+	m.Update(streamOpenedMsg{gen: m.ex.gen})
+	body := provider.GateBody(provider.WithGate(t.Context(), m.ex.gate), io.NopCloser(strings.NewReader("data: {}\n\n")))
+	five := slices.Repeat([]provider.Chunk{{Kind: provider.KindText, Text: "word "}}, 5)
+	for range 15 { // 75 chunks over 150 ms or more: a reading pace
+		m.Update(chunksMsg{gen: m.ex.gen, chunks: five})
+		m.Update(frameMsg{gen: m.ex.gen})
+		time.Sleep(10 * time.Millisecond)
+	}
+	m.Update(chunksMsg{gen: m.ex.gen, chunks: five})
+	m.Update(frameMsg{gen: m.ex.gen})
+	due := m.ex.lastFrame.Add(frameInterval - gateLead)
+	if _, err := body.Read(make([]byte, 64)); err != nil {
+		t.Fatal(err)
+	}
+	if early := due.Sub(time.Now()); early > 0 {
+		t.Errorf("the body was read %v before the next frame's events are due (%v after the frame)", early, frameInterval-gateLead)
+	}
+	m.stop()
+	if got := runtime.GOMAXPROCS(0); got == 1 {
+		t.Error("GOMAXPROCS is still 1 after the answer was stopped")
+	}
+}
+
+// A chat ended from outside in the middle of a paced answer, with nothing
+// saved, leaves the runtime's default number of threads.
+func TestChatEndedMidAnswerLeavesTheDefaultThreads(t *testing.T) {
+	def := defaultThreads(t)
+	p := newPipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{Provider: p, Model: "pipe:m", Theme: ThemeNone, Threads: true,
+			Input: newScriptedInput("hello\r"), Output: io.Discard})
+	}()
+	for deadline := time.Now().Add(10 * time.Second); runtime.GOMAXPROCS(0) != 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the paced answer never ran on one thread")
+		}
+		p.text("word ")
+		time.Sleep(2 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if got := runtime.GOMAXPROCS(0); got != def {
+		t.Errorf("GOMAXPROCS is %d after the chat ended, want the default %d", got, def)
+	}
+}
+
+// defaultThreads skips a test that cannot see the chat change GOMAXPROCS,
+// puts the default back after it, and returns the default.
+func defaultThreads(t *testing.T) int {
+	t.Helper()
+	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
+		t.Skip("GOMAXPROCS is set, or the default is 1 already")
+	}
+	t.Cleanup(runtime.SetDefaultGOMAXPROCS)
+	return runtime.GOMAXPROCS(0)
+}

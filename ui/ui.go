@@ -85,6 +85,11 @@ type Options struct {
 	// status line and the input are drawn at the bottom.
 	Inline bool
 
+	// Threads lets an answer that comes at a reading pace run on one
+	// thread (GOMAXPROCS 1, see provider.Threads); false when the
+	// environment sets GOMAXPROCS.
+	Threads bool
+
 	// Context bounds the whole session; nil means context.Background.
 	Context context.Context
 	// Input and Output replace the terminal, for tests.
@@ -143,6 +148,7 @@ func Run(ctx context.Context, opts Options) error {
 	if m.ex.cancel != nil {
 		m.ex.cancel()
 	}
+	m.ex.threads.End() // ended mid-answer by ctx or a panic: the default again
 	// Killed by ctx or a panic mid-answer: keep what arrived.
 	if m.ex.saver != nil {
 		m.finish(stateStopped, nil)
