@@ -1,8 +1,10 @@
 package markdown
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,12 +19,16 @@ import (
 // started it again from the time it had stopped: matches begun before its
 // first tick took the pause for their own time, timed out, and chroma lexed
 // their text by another rule (a keyword as a name, a comment as operators),
-// so that two renders of the same code differed. A render of a long answer
-// under -race pauses that long between two code blocks: it showed as
-// TestBurstEndsAsAFullRender failing once in CI with all its lines there,
-// one of them coloured differently. Here the pause is the clock stopped and
-// 300 ms of rest; then a comment long enough that the first tick most
-// likely finds it being matched is lexed until that tick is past.
+// so that two renders of the same code differed, and a piece committed
+// after a pause kept a wrong colour. It is one of the two ways in which
+// TestBurstEndsAsAFullRender ended with all its lines but one coloured
+// differently (the other, a tick that comes late on a busy machine, is
+// kept out of ui's tests by their TestMain). Here the pause is the clock
+// stopped and 270 ms of rest; then a comment long enough that the first
+// tick often finds it being matched is lexed until that tick is past. A
+// busy machine can make a match time out in one round too: a pause shows
+// in two rounds or more (with v1.11.0, 2 to 4 of 6 on a busy machine,
+// with or without -race).
 func TestCodeLexesTheSameAfterAPause(t *testing.T) {
 	n := 3000
 	if raceEnabled {
@@ -30,27 +36,49 @@ func TestCodeLexesTheSameAfterAPause(t *testing.T) {
 	}
 	code := "package p\n\n// " + strings.Repeat("a", n) + "\nvar x = 1\n"
 	l := lexers.Get("go")
-	want := lexTokens(t, l, code)
-	for round := range 4 { // each finds the tick inside a match nine times in ten
+	want := lexTokens(l, code)
+	differ := 0
+	for round := range 6 {
 		regexp2.StopTimeoutClock()
-		time.Sleep(300 * time.Millisecond)
-		for start := time.Now(); time.Since(start) < 150*time.Millisecond; {
-			if got := lexTokens(t, l, code); !slices.Equal(got, want) {
-				i := 0
-				for i < min(len(got), len(want)) && got[i] == want[i] {
-					i++
+		time.Sleep(270 * time.Millisecond)
+		// Two lexers at once, on a machine of two cores or more: the tick
+		// finds one of them inside a match more often than one alone.
+		var mu sync.Mutex
+		seen := ""
+		var wg sync.WaitGroup
+		start := time.Now()
+		for range 2 {
+			wg.Go(func() {
+				for time.Since(start) < 230*time.Millisecond {
+					if got := lexTokens(l, code); !slices.Equal(got, want) {
+						i := 0
+						for i < min(len(got), len(want)) && got[i] == want[i] {
+							i++
+						}
+						mu.Lock()
+						seen = fmt.Sprintf("at token %d:\n got %.60v\nwant %.60v", i, got[i:], want[i:])
+						mu.Unlock()
+						return
+					}
 				}
-				t.Fatalf("round %d: the code lexed after a pause differs at token %d:\n got %.60v\nwant %.60v", round, i, got[i:], want[i:])
-			}
+			})
 		}
+		wg.Wait()
+		if seen != "" {
+			t.Logf("round %d: the code lexed after a pause differs %s", round, seen)
+			differ++
+		}
+	}
+	if differ > 1 {
+		t.Errorf("the code lexed after a pause differs in %d rounds of 6", differ)
 	}
 }
 
-func lexTokens(t *testing.T, l chroma.Lexer, code string) []chroma.Token {
-	t.Helper()
+// lexTokens returns the tokens of code, or nil if l fails.
+func lexTokens(l chroma.Lexer, code string) []chroma.Token {
 	it, err := l.Tokenise(nil, code)
 	if err != nil {
-		t.Fatal(err)
+		return nil
 	}
 	return it.Tokens()
 }
