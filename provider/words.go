@@ -52,7 +52,7 @@ func (e *LostError) lostWhat() string {
 // Title is the start of Error as a headline: what ended the answer and
 // after how many tokens.
 func (e *LostError) Title() string {
-	return capital(e.lostWhat()) + " after " + strconv.Itoa(e.Deltas) + " tokens"
+	return Capital(e.lostWhat()) + " after " + strconv.Itoa(e.Deltas) + " tokens"
 }
 
 // Explain names the cause, unless there is none or it is a cancellation.
@@ -126,7 +126,7 @@ func (e *NetError) Explain() string {
 	if e.Advice == "" {
 		return e.Words
 	}
-	return Sentences(e.Words, capital(e.Advice))
+	return Sentences(e.Words, Capital(e.Advice))
 }
 
 // Line is the one line the command line prints: the fault's own words,
@@ -175,8 +175,8 @@ func Sentences(a, b string) string {
 	return a + " " + b
 }
 
-// capital returns s, a phrase in lower case, as the start of a sentence.
-func capital(s string) string {
+// Capital returns s, a phrase in lower case, as the start of a sentence.
+func Capital(s string) string {
 	if s == "" {
 		return s
 	}

@@ -121,7 +121,7 @@ func (m *Model) attached(msg attachedMsg) {
 		err = m.addPending(msg.path, msg.res.Attachments)
 	}
 	if err != nil {
-		m.notify("✗ " + capitalize(termsafe.Line(err.Error())))
+		m.notify("✗ " + provider.Capital(termsafe.Line(err.Error())))
 		return
 	}
 	if len(msg.res.Skipped) > 0 {

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/parley-chat/parley/provider"
 	"github.com/parley-chat/parley/termsafe"
@@ -41,11 +40,4 @@ func describe(err error) (title, detail string) {
 		detail = err.Error()
 	}
 	return termsafe.Sanitize(title), termsafe.Sanitize(detail)
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -1,5 +1,7 @@
 package ui
 
+import "github.com/parley-chat/parley/provider"
+
 // pending is what a running exchange replaces (a regenerated answer, or
 // the exchanges an edited prompt sent again takes the place of) until the
 // new answer has its first words. Until then the old answer stays on
@@ -69,9 +71,9 @@ func (m *Model) revert(s state, cause error) {
 		m.flash = "stopped early: " + flash
 	case s == stateFailed && cause != nil:
 		why, _ := describe(cause)
-		m.notify("✗ " + what + " failed: " + why + ". " + capitalize(kept) + ".")
+		m.notify("✗ " + what + " failed: " + why + ". " + provider.Capital(kept) + ".")
 	default:
-		m.notify("✗ The new answer was empty. " + capitalize(kept) + ".")
+		m.notify("✗ The new answer was empty. " + provider.Capital(kept) + ".")
 	}
 }
 
