@@ -117,7 +117,7 @@ func TestPacedFramesHoldTheBody(t *testing.T) {
 	if _, err := body.Read(make([]byte, 64)); err != nil {
 		t.Fatal(err)
 	}
-	if early := due.Sub(time.Now()); early > 0 {
+	if early := time.Until(due); early > 0 {
 		t.Errorf("the body was read %v before the next frame's events are due (%v after the frame)", early, frameInterval-gateLead)
 	}
 	m.stop()
