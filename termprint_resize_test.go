@@ -281,41 +281,39 @@ func TestOneShotResizedMidAnswer(t *testing.T) {
 // an empty window 10 of 10. The FullScreen variants start below a full
 // screen, as in a terminal in use; the others at the top of an empty one,
 // where tmux, narrowed, pushes rows above the cursor into the scrollback.
-func TestOneShotResizedRace(t *testing.T) {
-	testOneShotResizedRace(t, 0)
-}
+func TestOneShotResizedRace(t *testing.T)           { testResizedRace(t, false, 0) }
+func TestInlineResizedRace(t *testing.T)            { testResizedRace(t, true, 0) }
+func TestOneShotResizedRaceFullScreen(t *testing.T) { testResizedRace(t, false, 40) }
+func TestInlineResizedRaceFullScreen(t *testing.T)  { testResizedRace(t, true, 40) }
 
-func testOneShotResizedRace(t *testing.T, below int) {
+// testResizedRace asks one question, one-shot or in the inline chat, in a
+// window started below lines of numbers, resizes it until the answer is
+// all there, and checks the scrollback.
+func testResizedRace(t *testing.T, inline bool, below int) {
 	answer := chatserver.Markdown(1500)
-	tt := startTmuxBelow(t, below, 100, 30, []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()},
-		"-m", "openai:m", "--base-url", resizeRaceServer(t, answer).URL, "-p", "the question")
+	args := []string{"-m", "openai:m", "--base-url", resizeRaceServer(t, answer).URL, "-p", "the question"}
+	if inline {
+		args = append([]string{"--inline"}, args[:4]...)
+	}
+	tt := startTmuxBelow(t, below, 100, 30, []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()}, args...)
+	if inline {
+		tt.wait("Ask anything", 15*time.Second)
+		tt.keys("the question", "Enter")
+	}
 	stop := tt.keepResizing()
-	tt.exited(60 * time.Second)
+	if inline {
+		tt.wait("done", 60*time.Second)
+	} else {
+		tt.exited(60 * time.Second)
+	}
 	stop()
+	if inline {
+		checkShownOnce(t, tt.quit(), answer)
+		return
+	}
 	tt.wait("shell$", 5*time.Second)
 	checkShownOnce(t, tt.scrollback(), answer)
 }
-
-func TestInlineResizedRace(t *testing.T) {
-	testInlineResizedRace(t, 0)
-}
-
-func testInlineResizedRace(t *testing.T, below int) {
-	answer := chatserver.Markdown(1500)
-	srv := resizeRaceServer(t, answer)
-	tt := startTmuxBelow(t, below, 100, 30, []string{"OPENAI_API_KEY=sk-test", noRetry(t), "PARLEY_DATA_DIR=" + t.TempDir()},
-		"--inline", "-m", "openai:m", "--base-url", srv.URL)
-	tt.wait("Ask anything", 15*time.Second)
-	tt.keys("the question", "Enter")
-	stop := tt.keepResizing()
-	tt.wait("done", 60*time.Second)
-	stop()
-	checkShownOnce(t, tt.quit(), answer)
-}
-
-// The same on a terminal in use: the screen full when the answer starts.
-func TestOneShotResizedRaceFullScreen(t *testing.T) { testOneShotResizedRace(t, 40) }
-func TestInlineResizedRaceFullScreen(t *testing.T)  { testInlineResizedRace(t, 40) }
 
 func resizeRaceServer(t *testing.T, answer []string) *httptest.Server {
 	t.Helper()
