@@ -1,0 +1,5 @@
+//go:build !race
+
+package chromaclock
+
+const raceEnabled = false
