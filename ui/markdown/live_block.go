@@ -56,6 +56,10 @@ func (r *Renderer) liveFrame(piece string) ([]string, bool) {
 		}
 		tail = r.heading.tail
 	}
+	if !ok {
+		lines, ok = r.table.extend(done, start, piece)
+		tail = r.table.tail
+	}
 	if ok {
 		r.prev.record(start, piece, lines[r.doneN:], tail)
 		return lines, true
@@ -86,6 +90,9 @@ func (r *Renderer) blockAt(start int, piece string) (at int, head []string, tail
 		// frame of it, if one can be made.
 		if lines, ok := r.live.extend(nil, start, before); ok && len(lines) > 0 {
 			return at, lines[:len(lines)-1], r.live.tail, false, true
+		}
+		if lines, ok := r.table.extend(nil, start, before); ok && len(lines) > 0 {
+			return at, lines[:len(lines)-1], r.table.tail, false, true
 		}
 	}
 	return 0, nil, r.doneTail, start == 0, true

@@ -114,6 +114,7 @@ type Renderer struct {
 	live       liveState   // the open piece's last glamour render, for live frames
 	liveCode   liveCode    // the same for an open code block
 	heading    liveHeading // the same for a heading
+	table      liveTable   // the same for a table
 	prev       liveFrame   // the open piece's last frame, which a block may follow
 	liveFrames int         // frames made live, for tests
 
@@ -220,7 +221,7 @@ func (r *Renderer) uncommit() {
 	r.lines = r.lines[:0]
 	r.code, r.list, r.chunked = codeCache{}, listCache{}, nil
 	r.live.ok, r.liveCode.ok, r.liveCode.learned = false, false, false
-	r.heading.ok, r.prev.ok = false, false
+	r.heading.ok, r.table.ok, r.prev.ok = false, false, false
 }
 
 // Seal gives away the Stable lines, for a printer that has printed them
@@ -352,6 +353,7 @@ func (r *Renderer) frame() {
 		tail, lines := tailOf(r.doneTail+open), r.lines[r.doneN:]
 		r.live.set(r, r.doneEnd, piece, lines, tail)
 		r.heading.set(r, r.doneEnd, piece, lines, tail)
+		r.table.set(r, r.doneEnd, piece, lines, tail)
 		r.liveCode.set(r, r.doneEnd, piece, lines)
 		r.prev.record(r.doneEnd, piece, lines, tail)
 	}
