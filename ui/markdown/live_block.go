@@ -65,6 +65,9 @@ func (r *Renderer) liveFrame(piece string) ([]string, bool) {
 		return lines, true
 	}
 	r.prev.ok = false
+	if lines, ok := r.liveCode.extend(r, done, start, piece); ok || !r.liveCode.fresh(r, start, piece) {
+		return lines, ok
+	}
 	return r.liveCode.extend(r, done, start, piece)
 }
 
