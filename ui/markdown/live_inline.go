@@ -181,9 +181,11 @@ func asciiPunct(b byte) bool {
 }
 
 // plainByte reports whether c is text in any markdown context: it cannot
-// start any construct, nor change how the text around it renders.
+// start any construct, nor change how the text around it renders. A | is
+// a table's only where a delimiter row follows, which has a -, and a - is
+// never plain.
 func plainByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(`,.;:!?'"()`, c) >= 0
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(`,.;:!?'"()|`, c) >= 0
 }
 
 // codeText reports whether s is the content of a code span that live

@@ -10,7 +10,8 @@ import (
 // new row started, or a cell widened its column (so that every row is
 // drawn again) is live and looks as glamour's render does, whatever the
 // columns' alignments, in a table at the piece's start or after a blank
-// line.
+// line; and so are the frames of its header line before the delimiter
+// row comes, a paragraph until then.
 func TestLiveTable(t *testing.T) {
 	const head = "| name | tokens | remarks |\n| --- | ---: | :---: |\n"
 	for _, tc := range []struct{ before, delta string }{
@@ -23,6 +24,9 @@ func TestLiveTable(t *testing.T) {
 		{"Some words.\n\n" + head, "| **bold** | 7 |"},
 		{"| a | b |\n|:-|-:|\n| 1 | 2 |\n", "| 10 | 200 | extra cells are dropped |"},
 		{"| a | b |\n|---|---|\n", "|"},
+		// A table's header before its delimiter row is a paragraph.
+		{"Some words.\n\n", "| name | tok"},
+		{"| name", " | tokens | remarks |"},
 	} {
 		for _, style := range raceStyles("dark", "notty", "dracula") {
 			checkLiveFrame(t, tc.before, tc.delta, style)
