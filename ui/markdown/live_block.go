@@ -58,6 +58,9 @@ func (r *Renderer) liveFrame(piece string) ([]string, bool) {
 	}
 	if !ok {
 		lines, ok = r.table.extend(done, start, piece)
+		if !ok && r.table.fresh(r, start, piece) {
+			lines, ok = r.table.extend(done, start, piece)
+		}
 		tail = r.table.tail
 	}
 	if ok {

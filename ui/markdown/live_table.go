@@ -150,7 +150,7 @@ func (l *liveTable) set(r *Renderer, start int, piece string, lines []string, ta
 // start, with the table's rows made live, or returns false if glamour must
 // render it.
 func (l *liveTable) extend(dst []string, start int, piece string) ([]string, bool) {
-	if !l.ok || start != l.start || len(piece) <= len(l.base) || piece[:len(l.base)] != l.base {
+	if !l.ok || start != l.start || !strings.HasPrefix(piece, l.base) {
 		return nil, false
 	}
 	rest := strings.TrimRight(piece[l.from:], "\n")
@@ -182,7 +182,7 @@ func (l *liveTable) extend(dst []string, start int, piece string) ([]string, boo
 	}
 	fixed := len(l.cells) - 1
 	dst = append(dst, l.lines[:l.hdr]...)
-	if slices.Equal(cols, l.cols) {
+	if l.cols != nil && slices.Equal(cols, l.cols) {
 		dst = append(dst, l.lines[l.hdr:l.hdr+2+fixed]...)
 	} else {
 		dst = l.draw(dst, cols)
@@ -212,7 +212,8 @@ func (l *liveTable) layOut(line string) ([]string, bool) {
 
 // splitRow appends to dst the n cells of a table's row, as goldmark cuts
 // them: at each |, the first and the last dropped, spaces around each
-// cell dropped, cells past the n-th dropped and empty ones added up to n.
+// cell dropped, cells past the n-th dropped and empty ones added up to n;
+// with n < 0, all the cells of a header's row.
 func splitRow(dst []string, line string, n int) []string {
 	line = strings.Trim(line, " ")
 	pos, limit := 0, len(line)
@@ -222,7 +223,7 @@ func splitRow(dst []string, line string, n int) []string {
 	if limit > 0 && line[limit-1] == '|' {
 		limit--
 	}
-	for pos < limit && len(dst) < n {
+	for pos < limit && (n < 0 || len(dst) < n) {
 		end := limit
 		if i := strings.IndexByte(line[pos:limit], '|'); i >= 0 {
 			end = pos + i
@@ -511,4 +512,80 @@ func (e *engine) tableStyle(opts Options) liveStyle {
 		st.ok = true
 		return st
 	})
+}
+
+// fresh sets the state for a table that starts the piece, from a probe: a
+// table of two columns rendered once per width, style and partial line
+// before it, in the table's place, whose lines before and after the
+// table's, margin, separators, rule and width are the table's. The
+// header's and the complete rows' cells are laid out from their text, as
+// the rows after them are. It reports whether the state is set.
+func (l *liveTable) fresh(r *Renderer, start int, piece string) bool {
+	if !r.opts.Live || r.scan.open != nil || r.scan.poisoned || l.ok && l.start == start && strings.HasPrefix(piece, l.base) {
+		return false
+	}
+	if at, ok := lastTable(piece); !ok || at != 0 {
+		return false
+	}
+	src := strings.Split(strings.TrimRight(piece, "\n"), "\n")
+	if len(src) < 2 || !strings.Contains(piece[len(src[0])+1:], "\n") {
+		return false
+	}
+	align, ok := tableAlign(src[1])
+	if !ok || len(splitRow(nil, src[0], -1)) != len(align) {
+		return false // not a table: goldmark wants as many cells in the header
+	}
+	first, tail := r.doneEnd == 0, r.doneTail
+	p := probeOnce(liveKey{kind: 'T', width: r.opts.Width, style: r.opts.Style, tail: tail, first: first}, func() *liveTable {
+		out, err := r.eng.piece(first, tail, "| Probe | Probe |\n| --- | --- |\n| Probe | Probe |")
+		if err != nil {
+			return nil
+		}
+		lines := appendLines(nil, tail+out)
+		var t liveTable
+		k := lastText(lines)
+		if k < 2 || !t.geometry(lines[k-1], 2) {
+			return nil
+		}
+		t.sep = visibleAt(lines[k-2], t.margin+t.cols[0])
+		head, ok1 := t.cut(lines[k-2])
+		row, ok2 := t.cut(lines[k])
+		if !ok1 || !ok2 || !slices.Equal(head, row) {
+			return nil // a header's cells are not drawn as a row's
+		}
+		t.align, t.cells = []byte("ll"), [][]string{head, row}
+		for i, line := range t.draw(nil, t.cols) {
+			if line != lines[k-2+i] {
+				return nil
+			}
+		}
+		return &liveTable{margin: t.margin, sep: t.sep, rule: t.rule, cross: t.cross, width: t.width,
+			lines: append(lines[:k-2:k-2], lines[k+1:]...), hdr: k - 2, tail: tailOf(tail + out)}
+	})
+	st := r.eng.tableStyle(r.opts)
+	if p == nil || !st.ok {
+		return false
+	}
+	l.ok, l.style, l.align = false, st, append(l.align[:0], align...)
+	fixed, from := len(src)-2, len(piece)
+	if fixed > 0 && !strings.HasSuffix(piece, "\n") {
+		fixed, from = fixed-1, strings.LastIndexByte(piece, '\n')+1
+	}
+	l.cells = l.cells[:0]
+	l.fixedW = append(l.fixedW[:0], make([]int, len(align))...)
+	for _, line := range append(src[:1:1], src[2:2+fixed]...) {
+		cells, ok := l.layOut(line)
+		if !ok {
+			return false
+		}
+		for j, c := range cells {
+			l.fixedW[j] = max(l.fixedW[j], ansi.StringWidth(c))
+		}
+		l.cells = append(l.cells, slices.Clone(cells))
+	}
+	l.margin, l.sep, l.rule, l.cross, l.width, l.tail = p.margin, p.sep, p.rule, p.cross, p.width, p.tail
+	l.lines = append(l.lines[:0], p.lines...) // the lines before the table's and after them
+	l.hdr, l.end, l.cols = p.hdr, p.hdr, nil
+	l.ok, l.start, l.base, l.from = true, start, piece[:from], from
+	return true
 }

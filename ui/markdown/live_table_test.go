@@ -11,7 +11,8 @@ import (
 // drawn again) is live and looks as glamour's render does, whatever the
 // columns' alignments, in a table at the piece's start or after a blank
 // line; and so are the frames of its header line before the delimiter
-// row comes, a paragraph until then.
+// row comes, a paragraph until then, and the frame in which the table
+// first shows.
 func TestLiveTable(t *testing.T) {
 	const head = "| name | tokens | remarks |\n| --- | ---: | :---: |\n"
 	for _, tc := range []struct{ before, delta string }{
@@ -27,6 +28,10 @@ func TestLiveTable(t *testing.T) {
 		// A table's header before its delimiter row is a paragraph.
 		{"Some words.\n\n", "| name | tok"},
 		{"| name", " | tokens | remarks |"},
+		// The frame in which the table first shows, laid out from a probe.
+		{"", "| name | tokens |\n| --- | :-: |\n| `x` | 1"},
+		{"Some words.\n\n| a | b |\n", "| - | -: |\n| 1"},
+		{"Some words.\n\n| a | b |", "\n| - | -: |\n| 1 | 2 |\n| *three*"},
 	} {
 		for _, style := range raceStyles("dark", "notty", "dracula") {
 			checkLiveFrame(t, tc.before, tc.delta, style)
