@@ -39,7 +39,7 @@ type spanAt struct{ start, end, n, kind int }
 
 // parse reads text, the block's text from a word's start on, and reports
 // whether all of it is in the subset: ASCII letters, digits, single spaces,
-// soft line breaks and , . ; : ! ? ' " ( ); code spans of single backticks
+// soft line breaks and , . ; : ! ? ' " ( ) |; code spans of single backticks
 // around such text and the marks of code (no -, which the wrap breaks at);
 // emphasis with one or two * or _ around plain text, neither nested nor
 // ambiguous (a run that could both open and close, a closer of another
