@@ -97,6 +97,9 @@ func (r *Renderer) blockAt(start int, piece string) (at int, head []string, tail
 		if lines, ok := r.live.extend(nil, start, before); ok && len(lines) > 0 {
 			return at, lines[:len(lines)-1], r.live.tail, false, true
 		}
+		if lines, ok := r.heading.extend(nil, start, before); ok && len(lines) > 0 {
+			return at, lines[:len(lines)-1], r.heading.tail, false, true
+		}
 		if lines, ok := r.table.extend(nil, start, before); ok && len(lines) > 0 {
 			return at, lines[:len(lines)-1], r.table.tail, false, true
 		}

@@ -235,6 +235,7 @@ func TestLiveFirstFrame(t *testing.T) {
 		{"", "> A quote with **bold** and `code`"},
 		{"| a | b |\n| - | - |\n| 1 | 2 |\n\n", "> Quoted after a table"},
 		{"Some text and", " more.\n\n## Section two"}, // the paragraph grew in the same frame
+		{"## Section 2: Profile", " usage\n\n**Note:** then"}, // the heading grew in the same frame
 		{"- item one\n- item", " two\n\n> A quote"},
 	} {
 		for _, style := range raceStyles("dark", "notty", "dracula") {
