@@ -34,6 +34,7 @@ import (
 type liveCode struct {
 	ok      bool   // live frames of the whole piece may follow
 	learned bool   // margin, indent and limit hold for the block at fenceAt
+	probed  int    // 1 + where the fence line starts in the text of the last block laid out from a probe, or 0
 	start   int    // where the piece starts in the text
 	base    string // the piece's text at the last glamour render
 	at      int    // where the block's code starts in the piece
@@ -200,8 +201,8 @@ func (c *liveCode) closedAt(code string) (string, bool) {
 // whether the state is set.
 func (c *liveCode) fresh(r *Renderer, start int, piece string) bool {
 	o := r.scan.open
-	if !r.opts.Live || r.scan.poisoned || o == nil || o.fence == 0 || o.prefix != "" || r.fenceAt != start {
-		return false
+	if !r.opts.Live || r.scan.poisoned || o == nil || o.fence == 0 || o.prefix != "" || r.fenceAt != start || c.probed == start+1 {
+		return false // once a block: a frame live frames cannot make (a line too wide) would only be lexed again
 	}
 	nl := strings.IndexByte(piece, '\n')
 	if nl < 0 || nl+1 == len(piece) {
@@ -212,6 +213,7 @@ func (c *liveCode) fresh(r *Renderer, start int, piece string) bool {
 	if lexer == nil {
 		return false
 	}
+	c.probed = start + 1
 	first, tail := r.doneEnd == 0, r.doneTail
 	p := probeOnce(liveKey{kind: 'c', width: r.opts.Width, style: r.opts.Style, lead: opener, tail: tail, first: first}, func() codeProbe {
 		var t liveCode
