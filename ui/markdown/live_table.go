@@ -375,23 +375,30 @@ func (l *liveTable) geometry(rule string, n int) bool {
 // visibleAt returns the character line shows in cell x, counting every
 // character as one cell, or "".
 func visibleAt(line string, x int) string {
-	for i := 0; i < len(line); {
+	a, b := cellsEnd(line, 0, x), cellsEnd(line, 0, x+1)
+	if a < 0 || b < 0 {
+		return ""
+	}
+	return ansi.Strip(line[a:b])
+}
+
+// cellsEnd returns where in line the x characters from offset i end, each
+// counted as one cell with the SGR sequences before it, or -1 if an escape
+// sequence has no end.
+func cellsEnd(line string, i, x int) int {
+	for x > 0 && i < len(line) {
 		if line[i] == '\x1b' {
 			e := strings.IndexByte(line[i:], 'm')
 			if e < 0 {
-				return ""
+				return -1
 			}
 			i += e + 1
 			continue
 		}
 		_, size := utf8.DecodeRuneInString(line[i:])
-		if x == 0 {
-			return line[i : i+size]
-		}
-		x--
-		i += size
+		i, x = i+size, x-1
 	}
-	return ""
+	return i
 }
 
 // cut returns the cells of a row's line as drawn: what each column shows,
@@ -401,19 +408,10 @@ func visibleAt(line string, x int) string {
 func (l *liveTable) cut(line string) ([]string, bool) {
 	cells := make([]string, 0, len(l.cols))
 	i := 0
-	take := func(x int) string { // the bytes of the next x cells, and the SGR sequences before each
-		j := i
-		for x > 0 && j < len(line) {
-			if line[j] == '\x1b' {
-				e := strings.IndexByte(line[j:], 'm')
-				if e < 0 {
-					return "\x1b"
-				}
-				j += e + 1
-				continue
-			}
-			_, size := utf8.DecodeRuneInString(line[j:])
-			j, x = j+size, x-1
+	take := func(x int) string { // the bytes of the next x cells
+		j := cellsEnd(line, i, x)
+		if j < 0 {
+			return "\x1b"
 		}
 		s := line[i:j]
 		i = j
