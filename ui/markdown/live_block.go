@@ -192,7 +192,7 @@ func headingLine(line string) (mark, words string, ok bool) {
 	if n == 0 || n > 6 || n >= len(line) || line[n] != ' ' {
 		return "", "", false
 	}
-	mark, words = line[:n+1], strings.TrimSuffix(line[n+1:], " ") // goldmark drops a space at the end
+	mark, words = line[:n+1], strings.TrimRight(line[n+1:], " ") // goldmark drops the spaces at the end
 	if words == "" || strings.Contains(words, "  ") || words[0] == ' ' || strings.Contains(strings.ToLower(words), "www.") {
 		return "", "", false
 	}

@@ -237,6 +237,7 @@ func TestLiveFirstFrame(t *testing.T) {
 		{"Some text and", " more.\n\n## Section two"},         // the paragraph grew in the same frame
 		{"## Section 2: Profile", " usage\n\n**Note:** then"}, // the heading grew in the same frame
 		{"- item one\n- item", " two\n\n> A quote"},
+		{"", "# Spaces after  "}, // goldmark drops them all (h1 has a background in dark)
 	} {
 		for _, style := range raceStyles("dark", "notty", "dracula") {
 			checkLiveFrame(t, tc.before, tc.first, style)
