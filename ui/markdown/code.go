@@ -108,8 +108,9 @@ func (c *codeCache) render(r *Renderer, src string, live bool) (rest string, was
 	}
 	for c.extend(r, src) {
 	}
-	if live && len(c.cuts) > 0 && c.closed < 0 {
-		if rest, ok := r.liveCode.tail(r, src, c.cuts[len(c.cuts)-1]); ok {
+	if live && len(c.cuts) > 0 {
+		fenceAt := r.doneEnd + c.body - len(c.opener) - 1
+		if rest, ok := r.liveCode.tail(r, src, fenceAt, c.cuts[len(c.cuts)-1]); ok {
 			return rest, true, true
 		}
 	}

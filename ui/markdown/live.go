@@ -16,10 +16,11 @@ import (
 // through glamour is most of what such a frame costs. With Options.Live, a
 // frame whose open piece only grew at the end of a top-level paragraph, of
 // a one-line item of a top-level list or of a quote of one line is made
-// without glamour (a heading's too: see live_block.go), when the
+// without glamour (a heading's and a table's too: see live_block.go and
+// live_table.go), when the
 // words of the block's last line and after are of a kind whose rendering is
 // certain: plain words (ASCII letters, digits, single spaces and
-// , . ; : ! ? ' " ( )), code spans and emphasis (* ** _ __) around such
+// , . ; : ! ? ' " ( ) |), code spans and emphasis (* ** _ __) around such
 // words, and the marks of a code span or of emphasis that nothing closes
 // yet, which show as themselves (see parseInline for the exact subset of
 // CommonMark). The lines of the piece's last glamour render are kept up to

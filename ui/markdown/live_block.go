@@ -56,11 +56,21 @@ func (r *Renderer) liveFrame(piece string) ([]string, bool) {
 		}
 		tail = r.heading.tail
 	}
+	if !ok {
+		lines, ok = r.table.extend(done, start, piece)
+		if !ok && r.table.fresh(r, start, piece) {
+			lines, ok = r.table.extend(done, start, piece)
+		}
+		tail = r.table.tail
+	}
 	if ok {
 		r.prev.record(start, piece, lines[r.doneN:], tail)
 		return lines, true
 	}
 	r.prev.ok = false
+	if lines, ok := r.liveCode.extend(r, done, start, piece); ok || !r.liveCode.fresh(r, start, piece) {
+		return lines, ok
+	}
 	return r.liveCode.extend(r, done, start, piece)
 }
 
@@ -86,6 +96,12 @@ func (r *Renderer) blockAt(start int, piece string) (at int, head []string, tail
 		// frame of it, if one can be made.
 		if lines, ok := r.live.extend(nil, start, before); ok && len(lines) > 0 {
 			return at, lines[:len(lines)-1], r.live.tail, false, true
+		}
+		if lines, ok := r.heading.extend(nil, start, before); ok && len(lines) > 0 {
+			return at, lines[:len(lines)-1], r.heading.tail, false, true
+		}
+		if lines, ok := r.table.extend(nil, start, before); ok && len(lines) > 0 {
+			return at, lines[:len(lines)-1], r.table.tail, false, true
 		}
 	}
 	return 0, nil, r.doneTail, start == 0, true
@@ -176,7 +192,7 @@ func headingLine(line string) (mark, words string, ok bool) {
 	if n == 0 || n > 6 || n >= len(line) || line[n] != ' ' {
 		return "", "", false
 	}
-	mark, words = line[:n+1], strings.TrimSuffix(line[n+1:], " ") // goldmark drops a space at the end
+	mark, words = line[:n+1], strings.TrimRight(line[n+1:], " ") // goldmark drops the spaces at the end
 	if words == "" || strings.Contains(words, "  ") || words[0] == ' ' || strings.Contains(strings.ToLower(words), "www.") {
 		return "", "", false
 	}

@@ -34,6 +34,7 @@ import (
 type liveCode struct {
 	ok      bool   // live frames of the whole piece may follow
 	learned bool   // margin, indent and limit hold for the block at fenceAt
+	probed  int    // 1 + where the fence line starts in the text of the last block laid out from a probe, or 0
 	start   int    // where the piece starts in the text
 	base    string // the piece's text at the last glamour render
 	at      int    // where the block's code starts in the piece
@@ -106,14 +107,15 @@ func (c *liveCode) set(r *Renderer, start int, piece string, lines []string) {
 // where the code cache (code.go) cut the block, as codeCache.from has
 // glamour render them: lexed from the context line before b, whose own
 // line it drops. It returns false unless the layout was learned on this
-// block and the block is still open.
-func (c *liveCode) tail(r *Renderer, src string, b int) (string, bool) {
-	if !c.learned || r.scan.open == nil || r.fenceAt != c.fenceAt || b < 2 {
+// block, whose fence line starts at fenceAt in the text, and the block is
+// still open, or closed by a fence that only newlines follow.
+func (c *liveCode) tail(r *Renderer, src string, fenceAt, b int) (string, bool) {
+	if !c.learned || c.fenceAt != fenceAt || r.scan.poisoned || r.scan.open != nil && r.fenceAt != c.fenceAt || b < 2 {
 		return "", false
 	}
 	ctx := strings.LastIndexByte(src[:b-1], '\n') + 1
-	code := src[ctx:]
-	if fenceClose(code[strings.LastIndexByte(code, '\n')+1:], &c.fence) {
+	code, closed := c.closedAt(src[ctx:])
+	if r.scan.open == nil && !closed {
 		return "", false
 	}
 	segs, ok := c.format(code)
@@ -140,15 +142,17 @@ func (c *liveCode) tail(r *Renderer, src string, b int) (string, bool) {
 }
 
 // extend appends to dst the lines of the open piece, which starts at
-// start, made live, or returns false if glamour must render it.
+// start, made live, or returns false if glamour must render it. A block
+// closed by a fence that nothing but newlines follows is drawn as the same
+// block open: glamour draws it so.
 func (c *liveCode) extend(r *Renderer, dst []string, start int, piece string) ([]string, bool) {
 	if !c.ok || start != c.start || len(piece) <= len(c.base) || piece[:len(c.base)] != c.base ||
-		r.scan.open == nil || r.fenceAt != c.fenceAt {
+		r.scan.poisoned || r.scan.open != nil && r.fenceAt != c.fenceAt {
 		return nil, false
 	}
-	code := piece[c.at:]
-	if fenceClose(code[strings.LastIndexByte(code, '\n')+1:], &c.fence) {
-		return nil, false // goldmark closes the block at a fence on the last line
+	code, closed := c.closedAt(piece[c.at:])
+	if r.scan.open == nil && !closed {
+		return nil, false
 	}
 	segs, ok := c.format(code)
 	if !ok {
@@ -162,6 +166,83 @@ func (c *liveCode) extend(r *Renderer, dst []string, start int, piece string) ([
 		out = append(out, c.line(segs, k))
 	}
 	return out, true
+}
+
+// closedAt returns code, the block's text, up to the fence that closes
+// it (goldmark closes the block at one on the last line, complete or not),
+// and whether one did. It returns code whole if no fence closes it, or if
+// anything but newlines follows the fence (a frame glamour renders).
+func (c *liveCode) closedAt(code string) (string, bool) {
+	for at := 0; at < len(code); {
+		line := code[at:]
+		end := strings.IndexByte(line, '\n')
+		if end >= 0 {
+			line = line[:end]
+		}
+		if fenceClose(line, &c.fence) {
+			if strings.Trim(code[at+len(line):], "\n") != "" {
+				return code, false
+			}
+			return code[:at], true
+		}
+		if end < 0 {
+			break
+		}
+		at += end + 1
+	}
+	return code, false
+}
+
+// fresh sets the state for a fenced code block that starts the piece and
+// is open, from a probe: the block's fence and one line of code, rendered
+// once per width, style, fence and partial line before it, in the block's
+// place, whose lines before the code are the block's and whose line of
+// code gives the layout of the block's lines (see set). It reports
+// whether the state is set.
+func (c *liveCode) fresh(r *Renderer, start int, piece string) bool {
+	o := r.scan.open
+	if !r.opts.Live || r.scan.poisoned || o == nil || o.fence == 0 || o.prefix != "" || r.fenceAt != start || c.probed == start+1 {
+		return false // once a block: a frame live frames cannot make (a line too wide) would only be lexed again
+	}
+	nl := strings.IndexByte(piece, '\n')
+	if nl < 0 || nl+1 == len(piece) {
+		return false
+	}
+	opener := piece[:nl]
+	lexer := lexers.Get(codeLang(opener, o))
+	if lexer == nil {
+		return false
+	}
+	c.probed = start + 1
+	first, tail := r.doneEnd == 0, r.doneTail
+	p := probeOnce(liveKey{kind: 'c', width: r.opts.Width, style: r.opts.Style, lead: opener, tail: tail, first: first}, func() codeProbe {
+		var t liveCode
+		src := opener + "\n" + liveProbe + "\n"
+		out, err := r.eng.piece(first, tail, src)
+		if err != nil {
+			return codeProbe{}
+		}
+		if t.set(r, start, src, appendLines(nil, tail+out)); !t.learned {
+			return codeProbe{}
+		}
+		return codeProbe{ok: true, margin: t.margin, indent: t.indent, limit: t.limit, head: t.head}
+	})
+	if !p.ok {
+		return false
+	}
+	c.ok, c.learned, c.start, c.base, c.at, c.fenceAt, c.fence = true, true, start, piece[:nl+1], nl+1, r.fenceAt, *o
+	c.lexer, c.form = chroma.Coalesce(lexer), formatters.Get(ChromaFormatter(r.opts.Style))
+	c.margin, c.indent, c.limit = p.margin, p.indent, p.limit
+	c.head = append(c.head[:0], p.head...)
+	return true
+}
+
+// codeProbe is what a probe found of the layout of a code block's lines.
+type codeProbe struct {
+	ok             bool
+	margin, indent string
+	limit          int
+	head           []string
 }
 
 // codeSeg is a line of a code block's formatted output, with the style

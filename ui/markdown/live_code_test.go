@@ -58,3 +58,44 @@ func TestLiveRandomCode(t *testing.T) {
 		return b.String(), 40 + rng.IntN(80), styles[doc%len(styles)]
 	})
 }
+
+// TestLiveCodeEnds checks that the first frame of a fenced code block
+// that starts a piece (laid out from a probe) and the frame in which its
+// closing fence arrives, with a newline or without, in a short block and
+// in a long one that the code cache renders in chunks, are live and look
+// as glamour's render does. The text before the frame is streamed a line
+// a frame.
+func TestLiveCodeEnds(t *testing.T) {
+	var long strings.Builder
+	long.WriteString("```go\n")
+	for i := range 24 {
+		long.WriteString("x := f(" + itoa(i) + ") // step\n")
+		if i%4 == 3 {
+			long.WriteString("\n")
+		}
+	}
+	for _, tc := range []struct{ before, delta string }{
+		{"", "```go\nfunc main() {"},
+		{"Some text.\n\n", "```go\nx := 1"},
+		{"| a | b |\n| - | - |\n| 1 | 2 |\n\n", "```python\ndef f():\n    return 1"},
+		{"```go\nx := 1\n", "```"},
+		{"```go\nx := 1\n", "```\n\n"},
+		{"Text.\n\n```python\ndef f():\n    return 1\n", "```\n"},
+		{long.String(), "```"},
+		{long.String(), "y := 2\n```\n"},
+	} {
+		for _, style := range raceStyles("dark", "light", "dracula") {
+			r := New(Options{Width: 60, Style: style, Live: true})
+			for _, line := range strings.SplitAfter(tc.before, "\n") {
+				r.Append(line)
+				r.Lines()
+			}
+			n := r.liveFrames
+			r.Append(tc.delta)
+			want := fullRender(t, r.Text(), 60, style)
+			if got := r.Render(); r.liveFrames != n+1 || got != want && !sameCells(got, want) {
+				t.Errorf("%s, %q: %d live frames, want 1; frame %q, want %q", style, r.Text(), r.liveFrames-n, got, want)
+			}
+		}
+	}
+}

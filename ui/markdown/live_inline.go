@@ -39,7 +39,7 @@ type spanAt struct{ start, end, n, kind int }
 
 // parse reads text, the block's text from a word's start on, and reports
 // whether all of it is in the subset: ASCII letters, digits, single spaces,
-// soft line breaks and , . ; : ! ? ' " ( ); code spans of single backticks
+// soft line breaks and , . ; : ! ? ' " ( ) |; code spans of single backticks
 // around such text and the marks of code (no -, which the wrap breaks at);
 // emphasis with one or two * or _ around plain text, neither nested nor
 // ambiguous (a run that could both open and close, a closer of another
@@ -181,9 +181,11 @@ func asciiPunct(b byte) bool {
 }
 
 // plainByte reports whether c is text in any markdown context: it cannot
-// start any construct, nor change how the text around it renders.
+// start any construct, nor change how the text around it renders. A | is
+// a table's only where a delimiter row follows, which has a -, and a - is
+// never plain.
 func plainByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(`,.;:!?'"()`, c) >= 0
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(`,.;:!?'"()|`, c) >= 0
 }
 
 // codeText reports whether s is the content of a code span that live

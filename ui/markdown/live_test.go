@@ -234,8 +234,10 @@ func TestLiveFirstFrame(t *testing.T) {
 		{"- a list\n- of two\n\n", "# The end, (really)"},
 		{"", "> A quote with **bold** and `code`"},
 		{"| a | b |\n| - | - |\n| 1 | 2 |\n\n", "> Quoted after a table"},
-		{"Some text and", " more.\n\n## Section two"}, // the paragraph grew in the same frame
+		{"Some text and", " more.\n\n## Section two"},         // the paragraph grew in the same frame
+		{"## Section 2: Profile", " usage\n\n**Note:** then"}, // the heading grew in the same frame
 		{"- item one\n- item", " two\n\n> A quote"},
+		{"", "# Spaces after  "}, // goldmark drops them all (h1 has a background in dark)
 	} {
 		for _, style := range raceStyles("dark", "notty", "dracula") {
 			checkLiveFrame(t, tc.before, tc.first, style)

@@ -11,11 +11,13 @@
 // With Options.Live, a frame in which a paragraph, an item of a tight
 // list or a quote of one line only grew by words, code spans and emphasis
 // is made without glamour (live.go, which has the exact subset), and so
-// is one in which a heading of plain words grew (live_block.go), or an
+// is one in which a heading of plain words grew (live_block.go), an
 // open fenced code block (live_code.go: chroma lexes it, glamour's layout
-// of its lines is reproduced); the first frame of such a block, when it
-// starts the piece or follows a blank line, is laid out from a probe
-// (live_block.go). They look the same (TestLiveLooksTheSame,
+// of its lines is reproduced; the frame of its closing fence too), or a
+// table grew by rows of such words (live_table.go: lipgloss's widths
+// worked out again); the first frame of such a block, when it starts the
+// piece or follows a blank line, is laid out from a probe (live_block.go;
+// a code block's and a table's only at the piece's start). They look the same (TestLiveLooksTheSame,
 // TestLiveCode), and the frame after Finish is still glamour's, byte for
 // byte.
 //
@@ -71,9 +73,10 @@ type Options struct {
 	// "pink", "dracula", "tokyo-night". Empty means "dark".
 	Style string
 	// Live makes the frames in which a paragraph, a list item, a quote of
-	// one line or a heading only grew by words, code spans and emphasis
-	// (see live.go and live_block.go for the exact subset), or an open
-	// fenced code block grew (live_code.go), without glamour: they look the same as glamour's render, but are not its
+	// one line, a heading or a table only grew by words, code spans and
+	// emphasis (see live.go, live_block.go and live_table.go for the exact
+	// subset), or an open fenced code block grew (live_code.go), without
+	// glamour: they look the same as glamour's render, but are not its
 	// bytes until the block is committed or the answer finished.
 	Live bool
 }
@@ -114,6 +117,7 @@ type Renderer struct {
 	live       liveState   // the open piece's last glamour render, for live frames
 	liveCode   liveCode    // the same for an open code block
 	heading    liveHeading // the same for a heading
+	table      liveTable   // the same for a table
 	prev       liveFrame   // the open piece's last frame, which a block may follow
 	liveFrames int         // frames made live, for tests
 
@@ -220,7 +224,7 @@ func (r *Renderer) uncommit() {
 	r.lines = r.lines[:0]
 	r.code, r.list, r.chunked = codeCache{}, listCache{}, nil
 	r.live.ok, r.liveCode.ok, r.liveCode.learned = false, false, false
-	r.heading.ok, r.prev.ok = false, false
+	r.heading.ok, r.table.ok, r.prev.ok = false, false, false
 }
 
 // Seal gives away the Stable lines, for a printer that has printed them
@@ -352,6 +356,7 @@ func (r *Renderer) frame() {
 		tail, lines := tailOf(r.doneTail+open), r.lines[r.doneN:]
 		r.live.set(r, r.doneEnd, piece, lines, tail)
 		r.heading.set(r, r.doneEnd, piece, lines, tail)
+		r.table.set(r, r.doneEnd, piece, lines, tail)
 		r.liveCode.set(r, r.doneEnd, piece, lines)
 		r.prev.record(r.doneEnd, piece, lines, tail)
 	}
