@@ -114,8 +114,8 @@ func (c *liveCode) tail(r *Renderer, src string, fenceAt, b int) (string, bool) 
 		return "", false
 	}
 	ctx := strings.LastIndexByte(src[:b-1], '\n') + 1
-	code, closed := c.closedAt(src[ctx:])
-	if r.scan.open == nil && !closed {
+	code, closed, live := c.closedAt(src[ctx:])
+	if !live || r.scan.open == nil && !closed {
 		return "", false
 	}
 	segs, ok := c.format(code)
@@ -150,8 +150,8 @@ func (c *liveCode) extend(r *Renderer, dst []string, start int, piece string) ([
 		r.scan.poisoned || r.scan.open != nil && r.fenceAt != c.fenceAt {
 		return nil, false
 	}
-	code, closed := c.closedAt(piece[c.at:])
-	if r.scan.open == nil && !closed {
+	code, closed, live := c.closedAt(piece[c.at:])
+	if !live || r.scan.open == nil && !closed {
 		return nil, false
 	}
 	segs, ok := c.format(code)
@@ -170,9 +170,10 @@ func (c *liveCode) extend(r *Renderer, dst []string, start int, piece string) ([
 
 // closedAt returns code, the block's text, up to the fence that closes
 // it (goldmark closes the block at one on the last line, complete or not),
-// and whether one did. It returns code whole if no fence closes it, or if
-// anything but newlines follows the fence (a frame glamour renders).
-func (c *liveCode) closedAt(code string) (string, bool) {
+// and whether one did. live is false for frames glamour renders: anything
+// but newlines after the fence, or a block closed with no code in it
+// (glamour draws it as no lines).
+func (c *liveCode) closedAt(code string) (text string, closed, live bool) {
 	for at := 0; at < len(code); {
 		line := code[at:]
 		end := strings.IndexByte(line, '\n')
@@ -180,17 +181,17 @@ func (c *liveCode) closedAt(code string) (string, bool) {
 			line = line[:end]
 		}
 		if fenceClose(line, &c.fence) {
-			if strings.Trim(code[at+len(line):], "\n") != "" {
-				return code, false
+			if strings.Trim(code[at+len(line):], "\n") != "" || strings.TrimSpace(code[:at]) == "" {
+				return code, false, false
 			}
-			return code[:at], true
+			return code[:at], true, true
 		}
 		if end < 0 {
 			break
 		}
 		at += end + 1
 	}
-	return code, false
+	return code, false, true
 }
 
 // fresh sets the state for a fenced code block that starts the piece and
