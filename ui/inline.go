@@ -40,12 +40,11 @@ type inlinePrinter struct {
 	held []string // entries waiting for a pending replacement, drawn below
 	tail []string // the open tail of the answer, drawn below
 
-	width, height int // of the terminal
-	settle        widthSettle
-	waking        bool     // an inlineSettledMsg is on its way
-	queue         []string // lines to print, in order
-	busy          bool     // a print is on its way to the terminal
-	quit          tea.Cmd  // the quit to run once everything is printed
+	settle widthSettle // the terminal's width: nothing is printed while it changes
+	waking bool        // an inlineSettledMsg is on its way
+	queue  []string    // lines to print, in order
+	busy   bool        // a print is on its way to the terminal
+	quit   tea.Cmd     // the quit to run once everything is printed
 }
 
 // inlinePrintedMsg says that the last lines given to Bubble Tea are
@@ -156,7 +155,6 @@ func (p *inlinePrinter) sync(m *Model) time.Duration {
 	if c.width <= 0 {
 		return 0 // no size yet
 	}
-	p.width, p.height = c.width, c.height
 	if wait := p.settle.hold(c.width, time.Now()); wait > 0 && !m.quitting {
 		p.tail = nil
 		return wait

@@ -116,23 +116,6 @@ func printLines(b *strings.Builder, lines []string) {
 	}
 }
 
-// Rows is how many rows of a terminal width cells wide the lines take,
-// each ended by a newline: a terminal that re-wraps its lines on a resize
-// (as tmux, VTE, kitty, iTerm2 and Windows Terminal do) shows a line of n
-// cells on ceil(n/width) rows, however wide it was when it was written.
-func Rows(lines []string, width int) int {
-	rows := 0
-	for _, l := range lines {
-		w := ansi.StringWidth(l)
-		if width <= 0 || w <= width {
-			rows++
-			continue
-		}
-		rows += (w + width - 1) / width
-	}
-	return rows
-}
-
 // widthSettle follows the width of a terminal, so that a printer draws
 // nothing while a window is being resized (see TermPrinter.Draw): it
 // draws again once the width stayed put for resizeSettle, or, while

@@ -218,23 +218,17 @@ func onlyLetters(s string) string {
 	return b.String()
 }
 
-func TestFitAndRows(t *testing.T) {
-	tests := []struct {
-		line, want string
-		rows       int
-	}{
-		{"short", "short", 1},
-		{"\treturn x" + strings.Repeat(" ", 11), "    return x" + strings.Repeat(" ", 8), 1}, // padding past the width is cut
-		{strings.Repeat("x", 30), strings.Repeat("x", 30), 2},                                // text past it wraps
-		{"\x1b[1mbold\x1b[m" + strings.Repeat(" ", 25), "\x1b[1mbold\x1b[m" + strings.Repeat(" ", 16), 1},
-		{"", "", 1},
+func TestFit(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"short", "short"},
+		{"\treturn x" + strings.Repeat(" ", 11), "    return x" + strings.Repeat(" ", 8)}, // padding past the width is cut
+		{strings.Repeat("x", 30), strings.Repeat("x", 30)},                                // text past it is kept
+		{"\x1b[1mbold\x1b[m" + strings.Repeat(" ", 25), "\x1b[1mbold\x1b[m" + strings.Repeat(" ", 16)},
+		{"", ""},
 	}
 	for _, tt := range tests {
 		if got := Fit(tt.line, 20); got != tt.want {
 			t.Errorf("Fit(%q) = %q, want %q", tt.line, got, tt.want)
-		}
-		if got := Rows([]string{Fit(tt.line, 20)}, 20); got != tt.rows {
-			t.Errorf("Rows(%q) = %d, want %d", tt.line, got, tt.rows)
 		}
 	}
 }
