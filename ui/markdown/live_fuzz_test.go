@@ -19,21 +19,6 @@ func FuzzLiveRenderer(f *testing.F) {
 		if len(text) > 400 {
 			return
 		}
-		n, width := int(step%13)+1, 40
-		r := New(Options{Width: width, Live: true})
-		every := max(n, len(text)/5)
-		for i := 0; i < len(text); i += n {
-			r.Append(text[i:min(i+n, len(text))])
-			if (i+n)%every < n {
-				got, want := r.Render(), fullRender(t, r.Text(), width, "dark")
-				if got != want && !sameCells(got, want) {
-					t.Fatalf("after %d bytes of %q: %s", i+n, text, firstDiff(want, got))
-				}
-			} else {
-				r.Lines()
-			}
-		}
-		r.Finish()
-		checkFrame(t, r, width, "dark", "at the end of "+quote(text))
+		feed(t, text, int(step%13)+1, 40, true)
 	})
 }

@@ -302,20 +302,27 @@ func FuzzRenderer(f *testing.F) {
 		if len(text) > 600 {
 			return
 		}
-		feed(t, text, int(step%23)+1, 40)
+		feed(t, text, int(step%23)+1, 40, false)
 	})
 }
 
 // feed appends text in deltas of n bytes with a frame after each, and checks
-// about five of the frames, and the last, against full renders.
-func feed(t *testing.T, text string, n, width int) {
+// about five of the frames, and the last, against full renders. With live
+// frames, the frames before the last must look as the full renders do (the
+// same cells: the bytes may group the styles otherwise).
+func feed(t *testing.T, text string, n, width int, live bool) {
 	t.Helper()
-	r := New(Options{Width: width})
+	r := New(Options{Width: width, Live: live})
 	every := max(n, len(text)/5)
 	for i := 0; i < len(text); i += n {
 		r.Append(text[i:min(i+n, len(text))])
-		if (i+n)%every < n {
-			checkFrame(t, r, width, "dark", "after "+itoa(i+n)+" bytes of "+quote(text))
+		where := "after " + itoa(i+n) + " bytes of " + quote(text)
+		if (i+n)%every < n && live {
+			if got, want := r.Render(), fullRender(t, r.Text(), width, "dark"); got != want && !sameCells(got, want) {
+				t.Fatalf("%s: %s", where, firstDiff(want, got))
+			}
+		} else if (i+n)%every < n {
+			checkFrame(t, r, width, "dark", where)
 		} else {
 			r.Lines()
 		}
@@ -357,7 +364,7 @@ func feedRandom(t *testing.T, src rand.Source, docs, raceDocs int, gen func(rng 
 		text, step := gen(rng)
 		t.Run(itoa(doc), func(t *testing.T) {
 			t.Parallel()
-			feed(t, text, step, 40)
+			feed(t, text, step, 40, false)
 		})
 	}
 }
