@@ -152,8 +152,9 @@ func (p *TermPrinter) Close(error) error {
 
 // Draw prints the lines that became stable, then the open tail (all of it
 // when final). The cursor stays on the tail's first row: a frame erases
-// from there down, prints what became stable in its place, and draws the
-// tail again below it, with autowrap off, so that each of its lines takes
+// from there down (from the first of the tail's lines that changed, when
+// nothing became stable), prints what became stable in its place, and
+// draws the tail again below it, with autowrap off, so that each of its lines takes
 // one row whatever the terminal's width (a line wider is cut, until it is
 // printed for good), and goes back up to its first row by as many rows.
 // So a frame counts no rows at a width: one drawn at a width the terminal
