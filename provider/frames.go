@@ -19,16 +19,16 @@ type Pacing struct {
 	Threads bool
 }
 
-// gateLead is how long before a frame is due its events are read: the
+// GateLead is how long before a frame is due its events are read: the
 // time to read and decode them, with room to spare.
-const gateLead = 2 * time.Millisecond
+const GateLead = 2 * time.Millisecond
 
-// gateChunks is the fewest chunks a frame took for the next one to hold
+// GateChunks is the fewest chunks a frame took for the next one to hold
 // the gate. A held read that finds nothing costs a wake-up more (the
 // read then waits for the next event as it would have): at 100 tokens a
 // second, holding it at every frame gave no fewer reads and more context
 // switches (BENCHMARKS.md, session 14).
-const gateChunks = 4
+const GateChunks = 4
 
 // ReadFrames reads ch until it closes and hands take each batch of
 // chunks, which take prints. A frame that the printer holds back is
@@ -55,8 +55,8 @@ func ReadFrames(ch <-chan Chunk, f Pacing, take func([]Chunk)) {
 			// one thread the runtime runs the provider's read, due first,
 			// before this loop; on two, under load, the loop could run
 			// first and leave the read's events to the next frame.
-			if f.Gate != nil && procs.One() && pace.last >= gateChunks {
-				f.Gate.Hold(time.Now().Add(d - gateLead))
+			if f.Gate != nil && procs.One() && pace.last >= GateChunks {
+				f.Gate.Hold(time.Now().Add(d - GateLead))
 			}
 			wake.Reset(d)
 			<-wake.C

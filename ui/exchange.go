@@ -38,18 +38,12 @@ type exchange struct {
 	taken   int              // chunks taken since the last frame
 }
 
-// gateLead is how long before a frame is due the events held back for it
-// are read (see hold): the time to read, decode and apply them.
-const gateLead = 2 * time.Millisecond
-
-// gateChunks and gateMost bound the chunks of a frame after which the
-// next one holds the gate: fewer, and a held read that finds nothing
-// costs a wake-up more; more, and the answer comes in a burst, read as it
-// comes (the one-shot's bounds, see provider.ReadFrames).
-const (
-	gateChunks = 4
-	gateMost   = 32
-)
+// gateMost bounds the chunks of a frame after which the next one holds
+// the gate (see hold): more, and the answer comes in a burst, read as it
+// comes (the one-shot's bound, see provider.ReadFrames). The fewest is
+// provider.GateChunks, and the gate opens provider.GateLead before the
+// frame, as the one-shot's does.
+const gateMost = 32
 
 // begin starts an exchange that streams into answer a, at now, and returns
 // the context of its request. Messages of the exchange before are ignored
@@ -72,8 +66,8 @@ func (x *exchange) begin(parent context.Context, a *entry, now time.Time) contex
 func (x *exchange) hold(now time.Time) {
 	n := x.taken
 	x.taken = 0
-	if x.gate != nil && x.threads.One() && n >= gateChunks && n < gateMost {
-		x.gate.Hold(now.Add(frameInterval - gateLead))
+	if x.gate != nil && x.threads.One() && n >= provider.GateChunks && n < gateMost {
+		x.gate.Hold(now.Add(frameInterval - provider.GateLead))
 	}
 }
 

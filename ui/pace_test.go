@@ -113,12 +113,12 @@ func TestPacedFramesHoldTheBody(t *testing.T) {
 	}
 	m.Update(chunksMsg{gen: m.ex.gen, chunks: five})
 	m.Update(frameMsg{gen: m.ex.gen})
-	due := m.ex.lastFrame.Add(frameInterval - gateLead)
+	due := m.ex.lastFrame.Add(frameInterval - provider.GateLead)
 	if _, err := body.Read(make([]byte, 64)); err != nil {
 		t.Fatal(err)
 	}
 	if early := time.Until(due); early > 0 {
-		t.Errorf("the body was read %v before the next frame's events are due (%v after the frame)", early, frameInterval-gateLead)
+		t.Errorf("the body was read %v before the next frame's events are due (%v after the frame)", early, frameInterval-provider.GateLead)
 	}
 	m.stop()
 	if got := runtime.GOMAXPROCS(0); got == 1 {

@@ -358,10 +358,7 @@ func (l *liveState) try(r *Renderer, start int, piece string, lines []string, ta
 	if !st.ok || strings.Trim(margin, " ") != "" || len(ansi.Strip(st.first)) < len(margin) {
 		return false
 	}
-	k := len(lines) - 1
-	for k >= 0 && strings.TrimSpace(ansi.Strip(lines[k])) == "" {
-		k--
-	}
+	k := lastText(lines)
 	if k < 0 || !l.in.parse(piece[at:], &st) {
 		return false
 	}

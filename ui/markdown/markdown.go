@@ -351,9 +351,10 @@ func (r *Renderer) frame() {
 		return
 	}
 	r.sfx = "\n"
-	r.lines = appendLines(r.lines[:r.doneN], r.doneTail+open)
+	out := r.doneTail + open
+	r.lines = appendLines(r.lines[:r.doneN], out)
 	if r.opts.Live && !r.final {
-		tail, lines := tailOf(r.doneTail+open), r.lines[r.doneN:]
+		tail, lines := tailOf(out), r.lines[r.doneN:]
 		r.live.set(r, r.doneEnd, piece, lines, tail)
 		r.heading.set(r, r.doneEnd, piece, lines, tail)
 		r.table.set(r, r.doneEnd, piece, lines, tail)
