@@ -23,7 +23,7 @@ import (
 // after a pause kept a wrong colour. It is one of the two ways in which
 // TestBurstEndsAsAFullRender ended with all its lines but one coloured
 // differently (the other, a tick that comes late on a busy machine, is
-// kept out of the tests of ui and ui/markdown by their TestMain). Here the pause is the clock
+// kept out of the tests of ui and ui/markdown by Main). Here the pause is the clock
 // stopped and 270 ms of rest; then a comment long enough that the first
 // tick often finds it being matched is lexed until that tick is past. A
 // busy machine can make a match time out in one round too: a pause shows

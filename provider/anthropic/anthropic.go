@@ -27,45 +27,40 @@ const (
 func init() { provider.Register(provider.TypeAnthropic, provider.FactoryOf(New)) }
 
 // Client is the Anthropic provider.
-type Client struct{ b httpx.Backend }
+type Client struct{ httpx.Backend }
 
-var (
-	_ provider.Provider    = (*Client)(nil)
-	_ provider.ModelLister = (*Client)(nil)
-)
+// FactoryOf(New) above checks that *Client is a provider.Provider.
+var _ provider.ModelLister = (*Client)(nil)
 
 // New returns a Client for ep; an empty BaseURL means DefaultBaseURL and
 // an empty Name "anthropic". The base URL is the API root; one that already
 // ends in /v1 is taken as well.
 func New(ep provider.Endpoint, o provider.Options) *Client {
-	return &Client{b: httpx.NewBackend(ep, o, "anthropic", DefaultBaseURL, "/v1")}
+	return &Client{httpx.NewBackend(ep, o, "anthropic", DefaultBaseURL, "/v1")}
 }
 
-// Name returns the endpoint's name.
-func (c *Client) Name() string { return c.b.Name() }
-
 func (c *Client) header() http.Header {
-	h := c.b.KeyHeader("x-api-key", "")
+	h := c.KeyHeader("x-api-key", "")
 	h.Set("anthropic-version", Version)
 	return h
 }
 
 // Stream sends req to /v1/messages and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	body, err := c.b.Body(newMessagesRequest(req), req.Extra, provider.Nest{})
+	body, err := c.Body(newMessagesRequest(req), req.Extra, provider.Nest{})
 	if err != nil {
 		return nil, err
 	}
 	call := httpx.Call{
-		Method: http.MethodPost, URL: c.b.Base + "/v1/messages",
+		Method: http.MethodPost, URL: c.Base + "/v1/messages",
 		Header: c.header(), Body: body, Model: req.Model, Accept: []string{provider.MediaEventStream},
 	}
-	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
-		rc, err := c.b.Open(ctx, call)
+	return c.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+		rc, err := c.Open(ctx, call)
 		if err != nil {
 			return "", err
 		}
-		return c.b.ReadEvents(rc, e, &decoder{name: c.Name()})
+		return c.ReadEvents(rc, e, &decoder{name: c.Name()})
 	}), nil
 }
 
@@ -80,8 +75,8 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 			q.Set("after_id", after)
 		}
 		var list modelList
-		call := httpx.Call{URL: c.b.Base + "/v1/models?" + q.Encode(), Header: c.header()}
-		if err := c.b.GetJSON(ctx, call, &list); err != nil {
+		call := httpx.Call{URL: c.Base + "/v1/models?" + q.Encode(), Header: c.header()}
+		if err := c.GetJSON(ctx, call, &list); err != nil {
 			return nil, err
 		}
 		for _, m := range list.Data {

@@ -22,28 +22,23 @@ const DefaultBaseURL = "https://generativelanguage.googleapis.com"
 func init() { provider.Register(provider.TypeGemini, provider.FactoryOf(New)) }
 
 // Client is the Gemini provider.
-type Client struct{ b httpx.Backend }
+type Client struct{ httpx.Backend }
 
-var (
-	_ provider.Provider    = (*Client)(nil)
-	_ provider.ModelLister = (*Client)(nil)
-)
+// FactoryOf(New) above checks that *Client is a provider.Provider.
+var _ provider.ModelLister = (*Client)(nil)
 
 // New returns a Client for ep; an empty BaseURL means DefaultBaseURL and
 // an empty Name "gemini".
 func New(ep provider.Endpoint, o provider.Options) *Client {
-	return &Client{b: httpx.NewBackend(ep, o, "gemini", DefaultBaseURL, "/v1beta")}
+	return &Client{httpx.NewBackend(ep, o, "gemini", DefaultBaseURL, "/v1beta")}
 }
 
-// Name returns the endpoint's name.
-func (c *Client) Name() string { return c.b.Name() }
-
-func (c *Client) header() http.Header { return c.b.KeyHeader("x-goog-api-key", "") }
+func (c *Client) header() http.Header { return c.KeyHeader("x-goog-api-key", "") }
 
 // Stream sends req to streamGenerateContent and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
 	gr := newGenerateRequest(req)
-	body, err := c.b.Body(gr, req.Extra, nest)
+	body, err := c.Body(gr, req.Extra, nest)
 	if err != nil {
 		return nil, err
 	}
@@ -51,21 +46,21 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	model := strings.TrimPrefix(req.Model, "models/")
 	call := httpx.Call{
 		Method: http.MethodPost,
-		URL:    c.b.Base + "/v1beta/models/" + url.PathEscape(model) + ":streamGenerateContent?alt=sse",
+		URL:    c.Base + "/v1beta/models/" + url.PathEscape(model) + ":streamGenerateContent?alt=sse",
 		Header: c.header(), Body: body, Model: model, Accept: []string{provider.MediaEventStream},
 	}
-	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
-		rc, err := c.b.Open(ctx, call)
+	return c.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+		rc, err := c.Open(ctx, call)
 		if rejectsThinking(err) {
-			c.b.Logger().Debug("resending without thinkingConfig", "provider", c.Name())
+			c.Logger().Debug("resending without thinkingConfig", "provider", c.Name())
 			retry := call
 			retry.Body, _ = provider.Body(gr, req.Extra, nest) // it marshalled once already
-			rc, err = c.b.Open(ctx, retry)
+			rc, err = c.Open(ctx, retry)
 		}
 		if err != nil {
 			return "", c.advise(err)
 		}
-		return c.b.ReadEvents(rc, e, &decoder{name: c.Name()})
+		return c.ReadEvents(rc, e, &decoder{name: c.Name()})
 	}), nil
 }
 
@@ -81,7 +76,7 @@ func rejectsThinking(err error) bool {
 func (c *Client) advise(err error) error {
 	var ae *provider.APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusBadRequest && strings.Contains(ae.Message, "API key") {
-		ae.Advice = "check the API key in " + c.b.Endpoint.KeyVar(nil)
+		ae.Advice = "check the API key in " + c.Endpoint.KeyVar(nil)
 	}
 	return err
 }
@@ -97,8 +92,8 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 			q.Set("pageToken", token)
 		}
 		var list modelList
-		call := httpx.Call{URL: c.b.Base + "/v1beta/models?" + q.Encode(), Header: c.header()}
-		if err := c.b.GetJSON(ctx, call, &list); err != nil {
+		call := httpx.Call{URL: c.Base + "/v1beta/models?" + q.Encode(), Header: c.header()}
+		if err := c.GetJSON(ctx, call, &list); err != nil {
 			return nil, c.advise(err)
 		}
 		for _, m := range list.Models {

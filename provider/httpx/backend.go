@@ -15,16 +15,19 @@ import (
 
 // Backend is the part that every HTTP backend shares: the endpoint it
 // talks to, the options it obeys and the root of the API its requests go
-// to. A backend's Client holds one and makes every request through it:
+// to. A backend's Client embeds one, which gives it its Name, and makes
+// every request through it:
+//
+//	type Client struct{ httpx.Backend }
 //
 //	func New(ep provider.Endpoint, o provider.Options) *Client {
-//		return &Client{b: httpx.NewBackend(ep, o, "acme", DefaultBaseURL, "/v1")}
+//		return &Client{httpx.NewBackend(ep, o, "acme", DefaultBaseURL, "/v1")}
 //	}
 //
 //	func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-//		call := httpx.Call{Method: http.MethodPost, URL: c.b.Base + "/v1/chat", ...}
-//		return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
-//			rc, err := c.b.Open(ctx, call)
+//		call := httpx.Call{Method: http.MethodPost, URL: c.Base + "/v1/chat", ...}
+//		return c.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+//			rc, err := c.Open(ctx, call)
 //			...
 //		}), nil
 //	}

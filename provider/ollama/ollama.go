@@ -26,19 +26,17 @@ const DefaultBaseURL = "http://localhost:11434"
 func init() { provider.Register(provider.TypeOllama, provider.FactoryOf(New)) }
 
 // Client is the Ollama provider.
-type Client struct{ b httpx.Backend }
+type Client struct{ httpx.Backend }
 
-var (
-	_ provider.Provider    = (*Client)(nil)
-	_ provider.ModelLister = (*Client)(nil)
-)
+// FactoryOf(New) above checks that *Client is a provider.Provider.
+var _ provider.ModelLister = (*Client)(nil)
 
 // New returns a Client for ep; an empty BaseURL means DefaultBaseURL and
 // an empty Name "ollama". The base URL may be written as OLLAMA_HOST is:
 // without a scheme or port ("0.0.0.0", "gpu-box:11434").
 func New(ep provider.Endpoint, o provider.Options) *Client {
 	ep.BaseURL = BaseURL(ep.BaseURL)
-	return &Client{b: httpx.NewBackend(ep, o, "ollama", DefaultBaseURL, "")}
+	return &Client{httpx.NewBackend(ep, o, "ollama", DefaultBaseURL, "")}
 }
 
 // BaseURL normalises an OLLAMA_HOST-style address to a URL: "http://" when
@@ -73,25 +71,22 @@ func BaseURL(host string) string {
 	return strings.TrimSuffix(strings.TrimRight(u.String(), "/"), "/api")
 }
 
-// Name returns the endpoint's name.
-func (c *Client) Name() string { return c.b.Name() }
-
 // header carries the key that a proxy in front of Ollama may want.
-func (c *Client) header() http.Header { return c.b.KeyHeader("Authorization", "Bearer ") }
+func (c *Client) header() http.Header { return c.KeyHeader("Authorization", "Bearer ") }
 
 // Stream sends req to /api/chat and streams the answer.
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	body, err := c.b.Body(newChatRequest(req), req.Extra, nest)
+	body, err := c.Body(newChatRequest(req), req.Extra, nest)
 	if err != nil {
 		return nil, err
 	}
 	call := httpx.Call{
-		Method: http.MethodPost, URL: c.b.Base + "/api/chat",
+		Method: http.MethodPost, URL: c.Base + "/api/chat",
 		Header: c.header(), Body: body, Model: req.Model,
 		Accept: []string{"application/x-ndjson", "application/json"},
 	}
-	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
-		rc, err := c.b.Open(ctx, call)
+	return c.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+		rc, err := c.Open(ctx, call)
 		if err != nil {
 			return "", c.advise(err, req.Model)
 		}
@@ -158,8 +153,8 @@ func (c *Client) advise(err error, model string) error {
 // ListModels returns the models that GET /api/tags lists, sorted.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 	var tags tagList
-	call := httpx.Call{URL: c.b.Base + "/api/tags", Header: c.header()}
-	if err := c.b.GetJSON(ctx, call, &tags); err != nil {
+	call := httpx.Call{URL: c.Base + "/api/tags", Header: c.header()}
+	if err := c.GetJSON(ctx, call, &tags); err != nil {
 		return nil, c.advise(err, "")
 	}
 	ids := make([]string, 0, len(tags.Models))

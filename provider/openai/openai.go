@@ -29,42 +29,37 @@ const DefaultBaseURL = "https://api.openai.com/v1"
 func init() { provider.Register(provider.TypeOpenAI, provider.FactoryOf(New)) }
 
 // Client is an OpenAI-compatible provider.
-type Client struct{ b httpx.Backend }
+type Client struct{ httpx.Backend }
 
-var (
-	_ provider.Provider    = (*Client)(nil)
-	_ provider.ModelLister = (*Client)(nil)
-)
+// FactoryOf(New) above checks that *Client is a provider.Provider.
+var _ provider.ModelLister = (*Client)(nil)
 
 // New returns a Client for ep; an empty BaseURL means DefaultBaseURL and
 // an empty Name "openai". The base URL is the API root, to which
 // "/chat/completions" is appended.
 func New(ep provider.Endpoint, o provider.Options) *Client {
-	return &Client{b: httpx.NewBackend(ep, o, "openai", DefaultBaseURL, "")}
+	return &Client{httpx.NewBackend(ep, o, "openai", DefaultBaseURL, "")}
 }
 
-// Name returns the provider's name.
-func (c *Client) Name() string { return c.b.Name() }
-
-func (c *Client) header() http.Header { return c.b.KeyHeader("Authorization", "Bearer ") }
+func (c *Client) header() http.Header { return c.KeyHeader("Authorization", "Bearer ") }
 
 // Stream sends req to /chat/completions and streams the answer. A request
 // that the server rejects for a parameter it does not take is adapted and
 // sent again (see fixes).
 func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provider.Chunk, error) {
-	cr := newChatRequest(c.b.Endpoint, req)
-	first, err := c.b.Body(cr, req.Extra, provider.Nest{})
+	cr := newChatRequest(c.Endpoint, req)
+	first, err := c.Body(cr, req.Extra, provider.Nest{})
 	if err != nil {
 		return nil, err
 	}
-	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	return c.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		r, body := cr, first
 		for { // each fix applies once, so this ends
 			reason, err := c.attempt(ctx, e, body, req.Model)
 			if !fix(&r, err) {
 				return reason, err
 			}
-			c.b.Logger().Debug("resending adapted to the server", "provider", c.Name(), "err", err)
+			c.Logger().Debug("resending adapted to the server", "provider", c.Name(), "err", err)
 			body, _ = provider.Body(r, req.Extra, provider.Nest{}) // it marshalled once already
 		}
 	}), nil
@@ -106,8 +101,8 @@ func fix(r *chatRequest, err error) bool {
 }
 
 func (c *Client) attempt(ctx context.Context, e *provider.Emitter, body []byte, model string) (string, error) {
-	rc, err := c.b.Open(ctx, httpx.Call{
-		Method: http.MethodPost, URL: c.b.Base + "/chat/completions",
+	rc, err := c.Open(ctx, httpx.Call{
+		Method: http.MethodPost, URL: c.Base + "/chat/completions",
 		Header: c.header(), Body: body, Model: model, Accept: []string{provider.MediaEventStream, "application/json"},
 	})
 	if err != nil {
@@ -119,7 +114,7 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, body []byte, 
 	if first == '{' {
 		return c.readWhole(rc, e)
 	}
-	return c.b.ReadEvents(rc, e, &decoder{name: c.Name()})
+	return c.ReadEvents(rc, e, &decoder{name: c.Name()})
 }
 
 // maxWhole bounds a completion that comes whole.
@@ -128,7 +123,7 @@ const maxWhole = 16 << 20
 // readWhole reads an answer that came as one JSON document.
 func (c *Client) readWhole(rc io.ReadCloser, e *provider.Emitter) (string, error) {
 	defer rc.Close()
-	c.b.Logger().Debug("the answer came whole, not streamed", "provider", c.Name())
+	c.Logger().Debug("the answer came whole, not streamed", "provider", c.Name())
 	data, err := io.ReadAll(io.LimitReader(rc, maxWhole+1))
 	if err == nil && len(data) > maxWhole {
 		err = stream.ErrTooLarge
@@ -146,8 +141,8 @@ func (c *Client) readWhole(rc io.ReadCloser, e *provider.Emitter) (string, error
 // ListModels returns the IDs that GET /models lists, sorted.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 	var list modelList
-	call := httpx.Call{URL: c.b.Base + "/models", Header: c.header()}
-	if err := c.b.GetJSON(ctx, call, &list); err != nil {
+	call := httpx.Call{URL: c.Base + "/models", Header: c.header()}
+	if err := c.GetJSON(ctx, call, &list); err != nil {
 		return nil, err
 	}
 	ids := make([]string, 0, len(list.Data))

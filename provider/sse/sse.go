@@ -63,7 +63,7 @@ func init() {
 
 // Client is the generic SSE provider.
 type Client struct {
-	b httpx.Backend
+	httpx.Backend
 	// Reconnect tunes reconnection; the zero value is the stream
 	// package's defaults. MaxBackoff caps every wait: a server's retry
 	// field asking for longer ends the answer instead. MaxReconnects and
@@ -77,11 +77,8 @@ var _ provider.Provider = (*Client)(nil)
 func New(ep provider.Endpoint, o provider.Options) *Client {
 	b := httpx.NewBackend(ep, o, "sse", "", "")
 	b.Base = ep.BaseURL // the URL as it is, slashes and all
-	return &Client{b: b}
+	return &Client{Backend: b}
 }
-
-// Name returns the endpoint's name.
-func (c *Client) Name() string { return c.b.Name() }
 
 // Causes that stop the stream client before it reconnects.
 var (
@@ -105,15 +102,15 @@ func (c *Client) Stream(ctx context.Context, req provider.Request) (<-chan provi
 	if err != nil {
 		return nil, err
 	}
-	body, err := c.b.Body(cr, req.Extra, provider.Nest{})
+	body, err := c.Body(cr, req.Extra, provider.Nest{})
 	if err != nil {
 		return nil, err
 	}
-	h := c.b.KeyHeader("Authorization", "Bearer ")
+	h := c.KeyHeader("Authorization", "Bearer ")
 	h.Set("Content-Type", "application/json")
-	newReq := stream.NewRequestFunc(http.MethodPost, c.b.Base, body, h)
-	budget := c.b.Options.RetryPolicy().Max
-	return c.b.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
+	newReq := stream.NewRequestFunc(http.MethodPost, c.Base, body, h)
+	budget := c.Options.RetryPolicy().Max
+	return c.Start(ctx, func(ctx context.Context, e *provider.Emitter) (string, error) {
 		// Run calls again only to retry, which spends one of the budget.
 		defer func() { budget-- }()
 		return c.attempt(ctx, e, newReq, req.Model, budget)
@@ -128,7 +125,7 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 	var dropped error // why the connection ended, when it cannot be resumed
 	var lost error    // why the connection that last delivered events ended
 	opts := c.Reconnect
-	opts.IdleTimeout = c.b.Options.IdleTimeout
+	opts.IdleTimeout = c.Options.IdleTimeout
 	opts.MaxReconnects = left
 	if left <= 0 {
 		opts.MaxReconnects = -1
@@ -167,12 +164,12 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 			cancel(errLongWait)
 			return
 		}
-		c.b.Logger().Debug("reconnecting", "provider", c.Name(), "attempt", r.Attempt, "wait", r.Wait, "err", r.Err)
+		c.Logger().Debug("reconnecting", "provider", c.Name(), "attempt", r.Attempt, "wait", r.Wait, "err", r.Err)
 		e.Notice(fmt.Sprintf("connection lost (%v); resuming in %s (retry %d of %d)",
 			r.Err, r.Wait.Round(time.Millisecond), r.Attempt, left))
 		resumed = true
 	}
-	sc := stream.NewClient(ctx, httpx.StreamClient(c.b.Options), newReq, opts)
+	sc := stream.NewClient(ctx, httpx.StreamClient(c.Options), newReq, opts)
 	defer sc.Close()
 	for sc.Next() {
 		ev := sc.Event()
@@ -185,7 +182,7 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 				// answer again, under new ids if it makes them up
 				// (better-sse does). Other events (a greeting each
 				// connection opens with, say) tell nothing.
-				return "", c.b.Endpoint.Scrub(c.fault(errReplay, lost, e, model))
+				return "", c.Endpoint.Scrub(c.fault(errReplay, lost, e, model))
 			}
 			resumed = false
 		}
@@ -216,7 +213,7 @@ func (c *Client) attempt(ctx context.Context, e *provider.Emitter, newReq stream
 			err = fmt.Errorf("%w%s", err, hint)
 		}
 	}
-	return "", c.b.Endpoint.Scrub(err)
+	return "", c.Endpoint.Scrub(err)
 }
 
 // resumeError reports an answer whose connection was lost and could not
@@ -250,7 +247,7 @@ func (c *Client) cause(err error, model string) error {
 	if errors.As(err, &re) {
 		if re.StatusCode != http.StatusOK {
 			resp := &http.Response{StatusCode: re.StatusCode, Header: re.Header, Body: io.NopCloser(bytes.NewReader(re.Body))}
-			return httpx.ResponseError(c.Name(), resp, c.b.Endpoint.KeyVar(nil), model)
+			return httpx.ResponseError(c.Name(), resp, c.Endpoint.KeyVar(nil), model)
 		}
 		ct := re.ContentType
 		if ct == "" {
