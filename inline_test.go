@@ -196,6 +196,53 @@ func TestInlineResizedMidAnswer(t *testing.T) {
 	}
 }
 
+// A window narrowed to 60 columns while the first answer of an inline chat
+// streams, at the top of an empty window, with a paragraph taller than the
+// rows above the region: tmux re-wraps the region's rows and pushes as
+// many rows as it added into its scrollback, and near the top those were
+// the region's own (and Bubble Tea's erase on the screen's first row a
+// clear, which tmux copies into its scrollback): the paragraph was in the
+// scrollback twice. The region now holds no more wide rows than there are
+// rows above it (see inlinePrinter.wideRoom).
+func TestInlineNarrowedAtTheTop(t *testing.T) {
+	var answer []string
+	for i := range 160 {
+		answer = append(answer, fmt.Sprintf("word%d ", i))
+	}
+	answer = append(answer, "\n\nThe end.")
+	reached, goOn := make(chan struct{}), make(chan struct{})
+	srv := httptest.NewServer(chatserver.NewHandler(chatserver.Options{Key: "sk-test",
+		Answer: chatserver.Answer{Tokens: answer, Pause: time.Millisecond},
+		OnDelta: func(i int) {
+			if i == 140 { // eleven rows of the paragraph at 100 columns
+				reached <- struct{}{}
+				<-goOn
+			}
+		}}))
+	t.Cleanup(srv.Close)
+	tt := inlineChat(t, srv, 100)
+	tt.keys("the question", "Enter")
+	select {
+	case <-reached:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the answer did not reach its stall; screen:\n%s", tt.screen())
+	}
+	time.Sleep(300 * time.Millisecond) // the tail is drawn
+	tt.resize(60)
+	time.Sleep(300 * time.Millisecond) // the terminal re-wrapped it
+	close(goOn)
+	tt.wait("done", 30*time.Second)
+	sb := tt.quit()
+	for _, w := range []string{"word0 ", "word100 ", "word139 ", "word159", "The end."} {
+		if n := strings.Count(sb, w); n != 1 {
+			t.Errorf("%q is in the scrollback %d times, want once", w, n)
+		}
+	}
+	if t.Failed() {
+		t.Logf("the scrollback:\n%s", sb)
+	}
+}
+
 // inlineAfterFirst runs an inline chat of one exchange ("first"), quits
 // it, and starts a second one on the same store with more args.
 func inlineAfterFirst(t *testing.T, more ...string) *tmuxTerm {

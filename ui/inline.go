@@ -45,6 +45,10 @@ type inlinePrinter struct {
 	queue  []string    // lines to print, in order
 	busy   bool        // a print is on its way to the terminal
 	quit   tea.Cmd     // the quit to run once everything is printed
+
+	above  int  // rows of the screen above the region, as far as known (see wideRoom)
+	asked  int  // cursor position reports asked for and not answered yet
+	lifted bool // a blank line was printed on the screen's first row
 }
 
 // inlinePrintedMsg says that the last lines given to Bubble Tea are
@@ -64,14 +68,14 @@ func newInlineModel(m *Model) *inlineModel {
 	return &inlineModel{m: m, pr: inlinePrinter{printed: map[*entry]bool{}, answered: map[*entry]bool{}}}
 }
 
-// Init implements tea.Model. It asks the terminal where its cursor is:
-// a region that starts on the screen's first row is moved down one (see
-// Update).
+// Init implements tea.Model. (Bubble Tea's first WindowSizeMsg asks the
+// terminal where its cursor is: a region that starts on the screen's first
+// row is moved down one; see Update.)
 //
 // Autowrap is off while the region is drawn (see View) and on while lines
 // are printed (see next); Run turns it on again when the chat ends.
 func (im *inlineModel) Init() tea.Cmd {
-	return tea.Batch(im.m.Init(), tea.RequestCursorPosition, tea.Raw(ansi.ResetModeAutoWrap))
+	return tea.Batch(im.m.Init(), tea.Raw(ansi.ResetModeAutoWrap))
 }
 
 // Update lets the chat handle msg, then prints what became final.
@@ -92,8 +96,26 @@ func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// there gets a blank line above it (a space: Bubble Tea prints no
 	// empty string). The answer "row 1, column 1" also reads as F3, which
 	// the chat ignores.
-	if pos, ok := msg.(tea.CursorPositionMsg); ok && pos.Y == 0 && !im.pr.any {
-		im.pr.queue = append(im.pr.queue, " ")
+	switch msg := msg.(type) {
+	case tea.CursorPositionMsg:
+		// The answer to the last question asked tells how many rows are
+		// above the region (the cursor is on its first row); an earlier
+		// one may be from before a resize.
+		if im.pr.asked = max(im.pr.asked-1, 0); im.pr.asked == 0 {
+			im.pr.above = msg.Y
+		}
+		if msg.Y == 0 && !im.pr.any && !im.pr.lifted {
+			im.pr.queue, im.pr.lifted = append(im.pr.queue, " "), true
+		}
+	case tea.WindowSizeMsg:
+		// The terminal may have re-wrapped the screen and moved the
+		// region: no rows above it until the terminal says. And the
+		// region may now start on the screen's first row (see wideRoom),
+		// where Bubble Tea's erase before it draws the region again is a
+		// clear for tmux, which keeps the screen in its scrollback: the
+		// region is erased first, from its first row, which is not.
+		im.pr.above, im.pr.asked = 0, im.pr.asked+1
+		cmd = tea.Batch(cmd, tea.RequestCursorPosition, tea.Sequence(tea.Raw(eraseFromRow), tea.ClearScreen))
 	}
 	m := im.m
 	if m.quitting && cmd != nil { // the quit, and all after it, once the last lines are out
@@ -104,7 +126,7 @@ func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		im.pr.waking = true
 		cmd = tea.Batch(cmd, tea.Tick(wait, func(time.Time) tea.Msg { return inlineSettledMsg{} }))
 	}
-	return im, tea.Batch(cmd, im.pr.next())
+	return im, tea.Batch(cmd, im.pr.next(m.c.width))
 }
 
 // next returns the command that prints the queued lines, or the quit
@@ -120,7 +142,7 @@ func (im *inlineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // being dragged), those counts are off and rows of the old region stay in
 // the scrollback, or the lines printed land on rows the next frame erases.
 // The print goes out with the next frame, just before it (tea.Raw).
-func (p *inlinePrinter) next() tea.Cmd {
+func (p *inlinePrinter) next(width int) tea.Cmd {
 	if p.busy {
 		return nil
 	}
@@ -133,6 +155,9 @@ func (p *inlinePrinter) next() tea.Cmd {
 	b.WriteString(eraseFromRow + ansi.SetModeAutoWrap)
 	printLines(&b, p.queue)
 	b.WriteString(ansi.ResetModeAutoWrap)
+	for _, l := range p.queue { // the region moves down by the rows printed
+		p.above += max((ansi.StringWidth(l)+width-1)/max(width, 1), 1)
+	}
 	p.queue, p.busy = nil, true
 	return tea.Sequence(tea.Raw(b.String()), tea.ClearScreen, func() tea.Msg { return inlinePrintedMsg{} })
 }
@@ -313,6 +338,7 @@ func (im *inlineModel) View() tea.View {
 		return v
 	}
 	room := m.inlineRoom()
+	status := m.st.view()
 	var top []string
 	switch m.mode {
 	case modeHelp: // as tall as it needs, up to room, where it scrolls (helpHeight)
@@ -328,6 +354,9 @@ func (im *inlineModel) View() tea.View {
 		} else {
 			top = top[:room]
 		}
+	}
+	if m.mode == modeChat {
+		top = im.pr.wideRoom(top, m.c.width, append([]string{status}, strings.Split(m.inputView, "\n")...))
 	}
 	// The region starts with a blank row, where the terminal's cursor
 	// stays (the input draws its own). A terminal narrowed while the region
@@ -348,9 +377,46 @@ func (im *inlineModel) View() tea.View {
 	if len(top) > 0 {
 		screen += strings.Join(top, "\n") + "\n"
 	}
-	v.SetContent(screen + m.st.view() + "\n" + m.inputView)
+	v.SetContent(screen + status + "\n" + m.inputView)
 	v.Cursor = tea.NewCursor(0, 0)
 	return v
+}
+
+// wideRoom returns the last rows of top that the region can hold near the
+// top of the screen: a terminal narrowed re-wraps the rows wider than its
+// new width, each into two or more, and keeps its cursor's row where it
+// was from the screen's bottom, so it pushes as many rows into its
+// scrollback as it added. Rows above the region go first, and are
+// printed for good; when the region's wide rows outnumber them, the
+// region's first rows go too, and its first row lands on the screen's
+// first, where Bubble Tea's erase of the region is a clear for tmux
+// (scroll-on-clear): either way a copy of the region stays in the
+// scrollback (Update erases the region first after a resize, so a first
+// row that lands on the screen's first row is no copy). So the region
+// holds no more rows wider than half the width (a window narrowed to half
+// its width) than there are rows above it, the rows under the tail (the
+// status line and the input) counted first. Near the top of an empty
+// screen the open tail then shows its last rows only, until what is
+// printed fills the rows above; a terminal that does not say where its
+// cursor is gets the rows printed counted instead.
+func (p *inlinePrinter) wideRoom(top []string, width int, below []string) []string {
+	n := p.above
+	wide := func(l string) bool { return 2*ansi.StringWidth(strings.TrimRight(ansi.Strip(l), " ")) > width }
+	for _, l := range below {
+		if wide(l) {
+			n--
+		}
+	}
+	i := len(top)
+	for ; i > 0; i-- {
+		if wide(top[i-1]) {
+			if n <= 0 {
+				break
+			}
+			n--
+		}
+	}
+	return top[i:]
 }
 
 // inlineRoom is the most rows the bottom region gives what is above the
