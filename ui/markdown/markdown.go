@@ -31,8 +31,9 @@
 //     one glamour render: each render has a fixed cost (the context block,
 //     the document's margins) besides its text's.
 //   - A long fenced code block is itself rendered in chunks of finished
-//     lines, cut after blank lines where the check in code.go shows chroma's
-//     lexer back in its root state; a long list in chunks of items (list.go).
+//     lines, cut after blank lines (or, in code without them, every 16
+//     lines or more) where the check in code.go shows chroma's lexer back in
+//     its root state; a long list in chunks of items (list.go).
 //     As those checks are strong but not proofs, the pieces that were
 //     committed from chunks are rendered once more, whole, at Finish; should
 //     one differ, the whole text is rendered anew. The final frame is always
@@ -50,8 +51,8 @@
 // follow for sure, it stops cutting; a definition list keeps the following
 // paragraphs in its piece; a fence with no language, or one chroma does not
 // know, is not chunked (chroma then guesses the language from the whole
-// block), nor is a fenced block without blank lines, nor a list nested in a
-// quote or indented: a frame inside one costs a render of all of it.
+// block), nor a list nested in a quote or indented: a frame inside one
+// costs a render of all of it.
 //
 // Terminal safety: every delta passes through a streaming Sanitizer before
 // it is stored, so escape sequences, control characters and bidirectional
