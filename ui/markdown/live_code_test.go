@@ -4,6 +4,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/parley-chat/parley/internal/chatserver"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // TestLiveCode streams code-heavy answers of the corpus (Go, Python,
@@ -95,6 +98,47 @@ func TestLiveCodeEnds(t *testing.T) {
 			want := fullRender(t, r.Text(), 60, style)
 			if got := r.Render(); r.liveFrames != n+1 || got != want && !sameCells(got, want) {
 				t.Errorf("%s, %q: %d live frames, want 1; frame %q, want %q", style, r.Text(), r.liveFrames-n, got, want)
+			}
+		}
+	}
+}
+
+// TestLiveCodeCommitted checks that a closed code block whose frames were
+// live is committed as they lay it out, without a glamour render, and that
+// what is committed is glamour's own lines, byte for byte: code-heavy
+// answers and the harness's are streamed into a live renderer whose
+// stable lines are sealed as the one-shot printer seals them (no check at
+// Finish then), and the sealed lines and the last frame must be the full
+// render. The chat's renderer, which does not seal, checks such pieces at
+// Finish: that must find nothing to render again.
+func TestLiveCodeCommitted(t *testing.T) {
+	answers := corpus(t)
+	answers["harness"] = strings.Join(chatserver.Markdown(1500), "")
+	names := []string{"14-code-many.md", "25-long-code.md", "29-code-go.md", "30-code-python.md", "31-code-spans-lines.md", "harness"}
+	styles := []string{"dark", "light", "dracula"}
+	if raceEnabled {
+		styles = styles[:1]
+	}
+	for _, name := range names {
+		for _, style := range styles {
+			text := answers[name]
+			r := New(Options{Width: 100, Style: style, Live: true})
+			got := strings.Join(sealAll(r, text, 3, nil), "\n") + "\n"
+			if want := fullRender(t, termsafe.Sanitize(text), 100, style); got != want {
+				if want = fullRender(t, termsafe.Sanitize(text), 100, style); got != want { // see checkFrame
+					t.Fatalf("%s/%s: sealed lines and the last frame differ from a full render\n%s", name, style, firstDiff(want, got))
+				}
+			}
+			if r.liveCommit == 0 && !strings.Contains(name, "-go") && !strings.Contains(name, "long") { // long blocks are committed from the code cache's chunks
+				t.Errorf("%s/%s: no code block was committed from its live frames", name, style)
+			}
+			r = New(Options{Width: 100, Style: style, Live: true})
+			appendEvery(r, tokens(text), 3, func() { r.Lines() })
+			committed := r.liveCommit
+			r.Finish()
+			checkFrame(t, r, 100, style, name+"/"+style+" at the end")
+			if r.full {
+				t.Errorf("%s/%s: Finish rendered the whole text again: a code block committed from live frames differed (%d committed so)", name, style, committed)
 			}
 		}
 	}

@@ -121,6 +121,7 @@ type Renderer struct {
 	table      liveTable   // the same for a table
 	prev       liveFrame   // the open piece's last frame, which a block may follow
 	liveFrames int         // frames made live, for tests
+	liveCommit int         // code blocks committed as live frames lay them out, for tests
 
 	// Sealed output (see Seal): text[:base] was rendered and its lines
 	// given away for good; what follows is rendered after it, as the
@@ -446,10 +447,11 @@ func (r *Renderer) keep(end int, out string, chunked bool) bool {
 	if !r.eng.canFollow(tail) {
 		return false
 	}
-	if chunked {
-		r.chunked = append(r.chunked, chunkedPiece{start: r.doneEnd, end: end, tail: r.doneTail, sum: maphash.String(outputSeed, out)})
-	}
 	r.lines = appendComplete(r.lines[:r.doneN], r.doneTail+out)
+	if chunked {
+		sum := outputSum(r.lines[r.doneN:], tail)
+		r.chunked = append(r.chunked, chunkedPiece{start: r.doneEnd, end: end, tail: r.doneTail, sum: sum})
+	}
 	r.doneN, r.doneTail, r.doneEnd = len(r.lines), tail, end
 	r.code, r.list = codeCache{}, listCache{}
 	return true
@@ -458,10 +460,15 @@ func (r *Renderer) keep(end int, out string, chunked bool) bool {
 // fromChunks returns the output of src, the piece that starts at doneEnd and
 // ends at a cut, put together from the chunks it was rendered in while it
 // was the open piece, if it was (a block that arrived whole between two
-// frames is rendered whole: checking cuts in it would cost more).
+// frames is rendered whole: checking cuts in it would cost more), or, for a
+// closed code block, laid out as its live frames were (see liveCode.commit).
 func (r *Renderer) fromChunks(src string) (string, bool) {
 	if r.final {
 		return "", false
+	}
+	if out, ok := r.liveCode.commit(r, src); ok {
+		r.liveCommit++
+		return out, true
 	}
 	if c := &r.code; c.built && c.start == r.doneEnd && len(c.cuts) > 0 {
 		if rest, _, ok := c.render(r, src, false); ok {
@@ -479,14 +486,32 @@ func (r *Renderer) fromChunks(src string) (string, bool) {
 // checkChunked renders whole each committed piece that was put together
 // from chunks, and reports whether all render as they were committed.
 func (r *Renderer) checkChunked(src string) bool {
+	var lines []string
 	for _, p := range r.chunked {
 		out, err := r.eng.piece(p.start == 0, p.tail, src[p.start:p.end])
-		if err != nil || maphash.String(outputSeed, out) != p.sum {
+		if err != nil {
+			return false
+		}
+		lines = appendComplete(lines[:0], p.tail+out)
+		if outputSum(lines, tailOf(p.tail+out)) != p.sum {
 			return false
 		}
 	}
 	r.chunked = nil
 	return true
+}
+
+// outputSum hashes the output of a piece as a Renderer keeps it: its
+// complete lines, and the partial line it ends with.
+func outputSum(lines []string, tail string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(outputSeed)
+	for _, l := range lines {
+		h.WriteString(l)
+		h.WriteByte('\n')
+	}
+	h.WriteString(tail)
+	return h.Sum64()
 }
 
 // appendLines appends the lines of s to dst, without their invisible
