@@ -128,6 +128,7 @@ type Renderer struct {
 	// document goes on after output ending with the partial line baseTail.
 	base     int
 	baseTail string
+	seals    bool // Seal was called: committed lines are given away
 
 	budget   int // bytes each Advance shows, or 0 for all (see pace.go)
 	limit    int // with a budget, the text shown is text[:limit]
@@ -238,6 +239,7 @@ func (r *Renderer) uncommit() {
 // or where a reference definition after the seal would have changed a
 // link before it.
 func (r *Renderer) Seal() {
+	r.seals = true
 	r.frame()
 	if r.doneN == 0 || r.full {
 		return
@@ -461,14 +463,18 @@ func (r *Renderer) keep(end int, out string, chunked bool) bool {
 // ends at a cut, put together from the chunks it was rendered in while it
 // was the open piece, if it was (a block that arrived whole between two
 // frames is rendered whole: checking cuts in it would cost more), or, for a
-// closed code block, laid out as its live frames were (see liveCode.commit).
+// closed code block, laid out as its live frames were (see liveCode.commit)
+// when the renderer seals: the check at Finish would otherwise render the
+// block after all, at the last frame.
 func (r *Renderer) fromChunks(src string) (string, bool) {
 	if r.final {
 		return "", false
 	}
-	if out, ok := r.liveCode.commit(r, src); ok {
-		r.liveCommit++
-		return out, true
+	if r.seals {
+		if out, ok := r.liveCode.commit(r, src); ok {
+			r.liveCommit++
+			return out, true
+		}
 	}
 	if c := &r.code; c.built && c.start == r.doneEnd && len(c.cuts) > 0 {
 		if rest, _, ok := c.render(r, src, false); ok {
