@@ -47,15 +47,7 @@ type liveCode struct {
 	indent  string // the block's indentation, styled
 	limit   int    // the widest line of code that glamour surely does not wrap
 	buf     strings.Builder
-	scratch []codeSeg // the last format's result
-	lexed   lexedKey  // what it was of
-}
-
-// lexedKey is what a format's result depends on: the lexer (a new one at
-// each set or fresh, which set the formatter with it) and the code.
-type lexedKey struct {
-	lexer chroma.Lexer // chroma.Coalesce's: a pointer
-	code  string
+	scratch []codeSeg
 }
 
 // codeLang returns the language of a fence's opening line.
@@ -311,11 +303,6 @@ func (c *liveCode) format(code string) ([]codeSeg, bool) {
 	if !strings.HasSuffix(code, "\n") {
 		code += "\n" // goldmark ends the block's last line
 	}
-	key := lexedKey{c.lexer, code}
-	if key == c.lexed {
-		return c.scratch, true // the same block again: committed after its last frame
-	}
-	c.lexed = lexedKey{}
 	it, err := c.lexer.Tokenise(nil, code)
 	if err != nil {
 		return nil, false
@@ -364,6 +351,6 @@ func (c *liveCode) format(code string) ([]codeSeg, bool) {
 		}
 		out = out[i+1:]
 	}
-	c.scratch, c.lexed = segs, key
+	c.scratch = segs
 	return segs, true
 }
