@@ -233,3 +233,31 @@ func benchPaced(b *testing.B, toks []string) {
 		}
 	}
 }
+
+// BenchmarkPacedOneShot is the harness's answer as the one-shot printer
+// on a terminal shows it (ui.Scrollback): at each frame the lines that
+// became stable are taken and sealed. "100" is terminal-100's answer (500
+// tokens, a frame every 2), "1000" terminal-1000's (5,000 tokens, a frame
+// every 17), at 120 columns.
+func BenchmarkPacedOneShot(b *testing.B) {
+	for _, c := range []struct {
+		name          string
+		tokens, every int
+	}{{"100", 500, 2}, {"1000", 5000, 17}} {
+		toks := chatserver.Markdown(c.tokens)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			glamourFrames, cpu := 0, cpuTime()
+			for b.Loop() {
+				r := New(Options{Width: 120, Style: "dark", Live: true})
+				frames := 0
+				appendEvery(r, toks, c.every, func() { r.Lines(); r.Stable(); r.Seal(); frames++ })
+				r.Finish()
+				r.Lines()
+				glamourFrames = frames + 1 - r.liveFrames
+			}
+			b.ReportMetric(float64(glamourFrames), "glamour-frames/op")
+			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}

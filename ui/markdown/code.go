@@ -21,25 +21,31 @@ import (
 // dropping the output of the opening fence and the context line.
 //
 // That holds only where chroma's lexer is back in its root state, which it
-// does not tell. So cuts go only after a blank line (the context line), whose
-// own tokens later text cannot change, and a cut at b is accepted only after
-// checking it: the output for the codeLookahead lines from b, which must not
+// does not tell. So cuts go after a blank line (the context line), whose
+// own tokens later text cannot change, or, in code that goes on for
+// codeRun lines without one, after any line; and a cut at b is accepted only
+// after checking it: the output for the codeLookahead lines from b, which must not
 // all be blank, must be the same whether the lexer starts at the context line
 // or further back (at the previous cut, whose output is trusted), also after
 // a line that closes the usual multi-line constructs is appended (a comment
 // opened before b but not closed yet is lexed as code until it is). A blank
 // line inside a multi-line string or comment fails the check (the lines after
-// it are coloured as code instead of string) and the next one is tried. The check is strong but not a proof, so once the answer is
-// complete (Finish), a Renderer that used chunks renders the whole text
-// once more: the final frame is always an exact full render.
+// it are coloured as code instead of string) and the next one is tried.
+// Each check costs four glamour renders, more than a live frame of a short
+// block (live_code.go) saves by lexing from a cut: a block of a few lines
+// without blank ones is not cut at all. The check is strong but not a
+// proof, so once the answer is complete (Finish), a Renderer that used
+// chunks renders the whole text once more: the final frame is always an
+// exact full render.
 //
 // A fence whose language chroma does not know (or that has none) is not
 // chunked: glamour then lets chroma guess the language from the whole block,
 // so no part can be rendered without the rest.
 
 const (
-	codeChunk     = 4 // lines in a chunk, at least
-	codeLookahead = 5 // finished lines needed after a cut to check it
+	codeChunk     = 4  // lines in a chunk, at least
+	codeLookahead = 5  // finished lines needed after a cut to check it
+	codeRun       = 16 // lines in a chunk without a blank line, at least
 )
 
 // codeCache holds the finished chunks of the open piece when it is a long
@@ -188,15 +194,17 @@ func (c *codeCache) extend(r *Renderer, src string) bool {
 		return false
 	}
 	b = max(b, n)
+	far := lineAfter(src, from, codeRun)
 	// The cut goes after a blank line: as a context line it carries no
 	// token that later text could change, and chroma lexes it in the root
-	// state.
+	// state. Code without blank lines is cut codeRun lines or more after
+	// the last cut, after any line the check accepts.
 	for ; b > 0; b = lineAfter(src, b, 1) {
 		end := lineAfter(src, b, codeLookahead)
 		if end < 0 || end > limit {
 			return false
 		}
-		if isBlank(lineAt(src, b-1)) && !isBlank(lineAt(src, b)) && !isBlank(src[b:end]) {
+		if (blankBefore(src, b) || far >= 0 && b >= far) && !isBlank(lineAt(src, b)) && !isBlank(src[b:end]) {
 			c.tried = b
 			return c.check(r, src, from, b, end)
 		}
@@ -233,6 +241,12 @@ func (c *codeCache) check(r *Renderer, src string, from, b, end int) bool {
 	}
 	c.push(b, chunk)
 	return true
+}
+
+// blankBefore reports whether the line that ends at off, the start of a
+// line after the first, is blank.
+func blankBefore(src string, off int) bool {
+	return isBlank(src[strings.LastIndexByte(src[:off-1], '\n')+1 : off-1])
 }
 
 // lineAt returns the line that starts at off, without its newline.

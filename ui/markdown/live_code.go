@@ -168,6 +168,26 @@ func (c *liveCode) extend(r *Renderer, dst []string, start int, piece string) ([
 	return out, true
 }
 
+// commit returns the output of piece, to be committed: a fenced code block
+// that starts it, closed by a fence that only newlines follow, laid out as
+// its live frames are, without glamour. The layout gives glamour's own
+// lines, byte for byte, as checked at the block's glamour frame or probe
+// (see set); as that check is strong but not a proof, the piece is checked
+// at Finish as a piece put together from chunks is.
+func (c *liveCode) commit(r *Renderer, piece string) (string, bool) {
+	if !c.ok || c.start != r.doneEnd || c.fenceAt != r.doneEnd {
+		return "", false
+	}
+	if _, closed, _ := c.closedAt(piece[min(c.at, len(piece)):]); !closed {
+		return "", false
+	}
+	lines, ok := c.extend(r, nil, r.doneEnd, piece)
+	if !ok || len(lines) == 0 || !strings.HasPrefix(lines[0], r.doneTail) {
+		return "", false
+	}
+	return strings.Join(lines, "\n")[len(r.doneTail):], true
+}
+
 // closedAt returns code, the block's text, up to the fence that closes
 // it (goldmark closes the block at one on the last line, complete or not),
 // and whether one did. live is false for frames glamour renders: anything

@@ -4,6 +4,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/parley-chat/parley/internal/chatserver"
+	"github.com/parley-chat/parley/termsafe"
 )
 
 // TestLiveCode streams code-heavy answers of the corpus (Go, Python,
@@ -95,6 +98,63 @@ func TestLiveCodeEnds(t *testing.T) {
 			want := fullRender(t, r.Text(), 60, style)
 			if got := r.Render(); r.liveFrames != n+1 || got != want && !sameCells(got, want) {
 				t.Errorf("%s, %q: %d live frames, want 1; frame %q, want %q", style, r.Text(), r.liveFrames-n, got, want)
+			}
+		}
+	}
+}
+
+// TestLiveCodeCommitted checks that a closed code block whose frames were
+// live is committed as they lay it out, without a glamour render, and that
+// what is committed is glamour's own lines, byte for byte: code-heavy
+// answers and the harness's are streamed into a live renderer whose
+// stable lines are sealed as the one-shot printer seals them (no check at
+// Finish then), and the sealed lines and the last frame must be the full
+// render. Pieces committed since the last seal are checked at Finish: a
+// renderer sealed once, at its first frame, must find nothing to render
+// again then. A renderer that never seals (the chat's) commits them as
+// glamour renders them, as the check at Finish would render them anyway.
+func TestLiveCodeCommitted(t *testing.T) {
+	answers := corpus(t)
+	answers["harness"] = strings.Join(chatserver.Markdown(1500), "")
+	every := 3 // tokens a frame
+	names := []string{"14-code-many.md", "25-long-code.md", "29-code-go.md", "30-code-python.md", "31-code-spans-lines.md", "harness"}
+	styles := []string{"dark", "light", "dracula"}
+	if raceEnabled {
+		names, styles, every = []string{"harness"}, styles[:1], 6
+		answers["harness"] = strings.Join(chatserver.Markdown(500), "")
+	}
+	for _, name := range names {
+		for _, style := range styles {
+			text := answers[name]
+			r := New(Options{Width: 100, Style: style, Live: true})
+			got := strings.Join(sealAll(r, text, every, nil), "\n") + "\n"
+			if want := fullRender(t, termsafe.Sanitize(text), 100, style); got != want {
+				if want = fullRender(t, termsafe.Sanitize(text), 100, style); got != want { // see checkFrame
+					t.Fatalf("%s/%s: sealed lines and the last frame differ from a full render\n%s", name, style, firstDiff(want, got))
+				}
+			}
+			short := !strings.Contains(name, "-go") && !strings.Contains(name, "long") // long blocks are committed from the code cache's chunks
+			if r.liveCommit == 0 && short {
+				t.Errorf("%s/%s: no code block was committed from its live frames", name, style)
+			}
+			r = New(Options{Width: 100, Style: style, Live: true})
+			sealed := false
+			appendEvery(r, tokens(text), every, func() {
+				if r.Lines(); !sealed {
+					r.Seal()
+					sealed = true
+				}
+			})
+			committed := r.liveCommit
+			r.Finish()
+			checkFrame(t, r, 100, style, name+"/"+style+" at the end")
+			if r.full || committed == 0 && name == "harness" {
+				t.Errorf("%s/%s: %d code blocks committed from live frames since the seal; Finish rendered the whole text again: %v", name, style, committed, r.full)
+			}
+			r = New(Options{Width: 100, Style: style, Live: true})
+			appendEvery(r, tokens(text), every, func() { r.Lines() })
+			if r.liveCommit != 0 {
+				t.Errorf("%s/%s: a renderer that does not seal committed %d code blocks from live frames", name, style, r.liveCommit)
 			}
 		}
 	}

@@ -31,8 +31,9 @@
 //     one glamour render: each render has a fixed cost (the context block,
 //     the document's margins) besides its text's.
 //   - A long fenced code block is itself rendered in chunks of finished
-//     lines, cut after blank lines where the check in code.go shows chroma's
-//     lexer back in its root state; a long list in chunks of items (list.go).
+//     lines, cut after blank lines (or, in code without them, every 16
+//     lines or more) where the check in code.go shows chroma's lexer back in
+//     its root state; a long list in chunks of items (list.go).
 //     As those checks are strong but not proofs, the pieces that were
 //     committed from chunks are rendered once more, whole, at Finish; should
 //     one differ, the whole text is rendered anew. The final frame is always
@@ -50,8 +51,8 @@
 // follow for sure, it stops cutting; a definition list keeps the following
 // paragraphs in its piece; a fence with no language, or one chroma does not
 // know, is not chunked (chroma then guesses the language from the whole
-// block), nor is a fenced block without blank lines, nor a list nested in a
-// quote or indented: a frame inside one costs a render of all of it.
+// block), nor a list nested in a quote or indented: a frame inside one
+// costs a render of all of it.
 //
 // Terminal safety: every delta passes through a streaming Sanitizer before
 // it is stored, so escape sequences, control characters and bidirectional
@@ -120,12 +121,14 @@ type Renderer struct {
 	table      liveTable   // the same for a table
 	prev       liveFrame   // the open piece's last frame, which a block may follow
 	liveFrames int         // frames made live, for tests
+	liveCommit int         // code blocks committed as live frames lay them out, for tests
 
 	// Sealed output (see Seal): text[:base] was rendered and its lines
 	// given away for good; what follows is rendered after it, as the
 	// document goes on after output ending with the partial line baseTail.
 	base     int
 	baseTail string
+	seals    bool // Seal was called: committed lines are given away
 
 	budget   int // bytes each Advance shows, or 0 for all (see pace.go)
 	limit    int // with a budget, the text shown is text[:limit]
@@ -236,6 +239,7 @@ func (r *Renderer) uncommit() {
 // or where a reference definition after the seal would have changed a
 // link before it.
 func (r *Renderer) Seal() {
+	r.seals = true
 	r.frame()
 	if r.doneN == 0 || r.full {
 		return
@@ -445,10 +449,11 @@ func (r *Renderer) keep(end int, out string, chunked bool) bool {
 	if !r.eng.canFollow(tail) {
 		return false
 	}
-	if chunked {
-		r.chunked = append(r.chunked, chunkedPiece{start: r.doneEnd, end: end, tail: r.doneTail, sum: maphash.String(outputSeed, out)})
-	}
 	r.lines = appendComplete(r.lines[:r.doneN], r.doneTail+out)
+	if chunked {
+		sum := outputSum(r.lines[r.doneN:], tail)
+		r.chunked = append(r.chunked, chunkedPiece{start: r.doneEnd, end: end, tail: r.doneTail, sum: sum})
+	}
 	r.doneN, r.doneTail, r.doneEnd = len(r.lines), tail, end
 	r.code, r.list = codeCache{}, listCache{}
 	return true
@@ -457,10 +462,19 @@ func (r *Renderer) keep(end int, out string, chunked bool) bool {
 // fromChunks returns the output of src, the piece that starts at doneEnd and
 // ends at a cut, put together from the chunks it was rendered in while it
 // was the open piece, if it was (a block that arrived whole between two
-// frames is rendered whole: checking cuts in it would cost more).
+// frames is rendered whole: checking cuts in it would cost more), or, for a
+// closed code block, laid out as its live frames were (see liveCode.commit)
+// when the renderer seals: the check at Finish would otherwise render the
+// block after all, at the last frame.
 func (r *Renderer) fromChunks(src string) (string, bool) {
 	if r.final {
 		return "", false
+	}
+	if r.seals {
+		if out, ok := r.liveCode.commit(r, src); ok {
+			r.liveCommit++
+			return out, true
+		}
 	}
 	if c := &r.code; c.built && c.start == r.doneEnd && len(c.cuts) > 0 {
 		if rest, _, ok := c.render(r, src, false); ok {
@@ -478,14 +492,32 @@ func (r *Renderer) fromChunks(src string) (string, bool) {
 // checkChunked renders whole each committed piece that was put together
 // from chunks, and reports whether all render as they were committed.
 func (r *Renderer) checkChunked(src string) bool {
+	var lines []string
 	for _, p := range r.chunked {
 		out, err := r.eng.piece(p.start == 0, p.tail, src[p.start:p.end])
-		if err != nil || maphash.String(outputSeed, out) != p.sum {
+		if err != nil {
+			return false
+		}
+		lines = appendComplete(lines[:0], p.tail+out)
+		if outputSum(lines, tailOf(p.tail+out)) != p.sum {
 			return false
 		}
 	}
 	r.chunked = nil
 	return true
+}
+
+// outputSum hashes the output of a piece as a Renderer keeps it: its
+// complete lines, and the partial line it ends with.
+func outputSum(lines []string, tail string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(outputSeed)
+	for _, l := range lines {
+		h.WriteString(l)
+		h.WriteByte('\n')
+	}
+	h.WriteString(tail)
+	return h.Sum64()
 }
 
 // appendLines appends the lines of s to dst, without their invisible

@@ -178,7 +178,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 
 // TestLongCodeIsChunked checks, frame by frame, that a long fenced code block
 // is rendered in chunks while it streams, and that every frame still equals
-// a full render.
+// a full render. It also checks where code is cut (checkCodeCuts).
 func TestLongCodeIsChunked(t *testing.T) {
 	for _, name := range []string{"25-long-code.md", "26-long-open-code.md", "27-fence-after-paragraph.md", "28-long-lists.md"} {
 		t.Run(name, func(t *testing.T) {
@@ -208,6 +208,7 @@ func TestLongCodeIsChunked(t *testing.T) {
 				if len(r.code.cuts) > 0 || len(r.list.cuts) > 0 {
 					chunked++
 				}
+				checkCodeCuts(t, r)
 			}
 			if chunked == 0 {
 				t.Fatal("the long block was never chunked")
@@ -220,6 +221,24 @@ func TestLongCodeIsChunked(t *testing.T) {
 			}
 			t.Logf("%d frames used chunks; %d pieces committed from chunks", chunked, committed)
 		})
+	}
+}
+
+// checkCodeCuts checks where the code cache cut the open piece: after a
+// blank line, or, in code without one, codeRun lines or more after the
+// last cut, so that a block of a dozen lines without blank ones is never
+// cut (each cut tried costs four glamour renders).
+func checkCodeCuts(t *testing.T, r *Renderer) {
+	t.Helper()
+	c, src := &r.code, r.Text()[r.doneEnd:]
+	for k, b := range c.cuts {
+		from := c.body
+		if k > 0 {
+			from = c.cuts[k-1]
+		}
+		if n := strings.Count(src[from:b], "\n"); !blankBefore(src, b) && n < codeRun {
+			t.Fatalf("cut after %q, %d lines after the last cut and not after a blank line", lineAt(src, strings.LastIndexByte(src[:b-1], '\n')+1), n)
+		}
 	}
 }
 
