@@ -31,8 +31,17 @@ const maxWrap = 120
 // the glamour style given.
 func NewScrollback(width int, style string) *Scrollback {
 	width = max(width, 1)
-	return &Scrollback{width: width, md: markdown.New(markdown.Options{Width: min(width, maxWrap), Style: style, Live: true})}
+	md := markdown.New(markdown.Options{Width: min(width, maxWrap), Style: style, Live: true})
+	md.SetBudget(renderStep) // see Take
+	return &Scrollback{width: width, md: md}
 }
+
+// renderStep is the most text Take renders in one step (the full-screen
+// chat's frameBudget). glamour takes longer per byte for a long text than
+// for a short one: a burst that arrived between two calls (tens of KB of
+// a fast local server's answer) rendered in steps costs 10–17% less CPU
+// than rendered at once (BENCHMARKS.md, "The burst (session 16)").
+const renderStep = frameBudget
 
 // Append adds a delta of the answer; it is sanitized.
 func (s *Scrollback) Append(delta string) { s.md.Append(delta) }
@@ -61,6 +70,9 @@ func (s *Scrollback) SetWidth(width int) {
 // Lines are fitted to the terminal (see Fit). Blank lines at the end of
 // the render are left out until more follows them.
 func (s *Scrollback) Take(final bool) (stable, tail []string) {
+	for s.md.Advance() { // all that arrived, renderStep at a time
+		s.md.Stable()
+	}
 	lines := s.md.Lines()
 	n := len(lines)
 	for n > 0 && lines[n-1] == "" {
