@@ -1,6 +1,9 @@
 package markdown
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // FuzzLiveRenderer is FuzzRenderer with live frames: every frame checked
 // must look as glamour's render does (the same cells, the bytes may group
@@ -20,5 +23,38 @@ func FuzzLiveRenderer(f *testing.F) {
 			return
 		}
 		feed(t, text, int(step%13)+1, 40, true)
+	})
+}
+
+// FuzzLiveSealed streams a text into a live renderer sealed at every
+// frame, as the one-shot printer seals it, where closed code blocks and
+// paragraphs are committed as live frames laid them out (liveCode.commit,
+// liveState.commit): the sealed lines and the last frame must be the full
+// render, byte for byte.
+func FuzzLiveSealed(f *testing.F) {
+	for _, s := range []string{
+		"Some words, and *more* words (with `code`) that wrap! And **strong** ones.\nA second line.\n\nNext paragraph here.\n\n- item\n",
+		"One *two* three\nfour `five` six\n\n```go\nx := 1\n```\n\nlast words of it all (really)!",
+		"A line that ends in emphasis *like this*\nand goes on __strongly__ after it\n\n# Head\n\ntext",
+	} {
+		f.Add(s, uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, text string, step uint8) {
+		if len(text) > 400 || strings.Contains(text, "]:") {
+			return // a reference defined after a seal cannot change what was sealed
+		}
+		n := int(step%13) + 1
+		r := New(Options{Width: 40, Live: true})
+		var got []string
+		for i := 0; i < len(text); i += n {
+			r.Append(text[i:min(i+n, len(text))])
+			got = append(got, r.Lines()[:r.Stable()]...)
+			r.Seal()
+		}
+		r.Finish()
+		got = append(got, r.Lines()...)
+		if want := fullRender(t, r.Text(), 40, "dark"); strings.Join(got, "\n")+"\n" != want {
+			t.Fatalf("%q sealed every %d bytes: %s", text, n, firstDiff(want, strings.Join(got, "\n")+"\n"))
+		}
 	})
 }

@@ -122,6 +122,7 @@ type Renderer struct {
 	prev       liveFrame   // the open piece's last frame, which a block may follow
 	liveFrames int         // frames made live, for tests
 	liveCommit int         // code blocks committed as live frames lay them out, for tests
+	liveParas  int         // paragraphs committed so (see liveState.commit), for tests
 
 	// Sealed output (see Seal): text[:base] was rendered and its lines
 	// given away for good; what follows is rendered after it, as the
@@ -473,6 +474,10 @@ func (r *Renderer) fromChunks(src string) (string, bool) {
 	if r.seals {
 		if out, ok := r.liveCode.commit(r, src); ok {
 			r.liveCommit++
+			return out, true
+		}
+		if out, ok := r.live.commit(r, src); ok {
+			r.liveParas++
 			return out, true
 		}
 	}

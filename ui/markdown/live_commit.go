@@ -1,0 +1,148 @@
+package markdown
+
+import (
+	"strings"
+	"sync"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// Committing a paragraph without glamour
+//
+// A live frame's bytes are not glamour's (see live.go): glamour styles
+// each of goldmark's text nodes on its own, and goldmark cuts a line's
+// text where its inline parsers were tried last (at the last space, *, _,
+// `, ! or ( of the line), so a line of glamour's output has more SGR runs
+// than the live layout makes, and runs that show nothing where its word
+// wrap drops a space. To commit a closed paragraph whose frames were live
+// without a glamour render, commit parses its text with goldmark, set up
+// as glamour sets it up, writes each node as glamour does (the styles and
+// marks of its text and spans read off the probes), and wraps that with
+// glamour's word wrap (lipgloss.Wrap), after the block's margin: glamour's
+// own bytes, built the way glamour builds them. The lines around the
+// block, and which words are on which line, come from the live layout,
+// which must agree with what the wrap made. As for a code block (see
+// liveCode.commit), such a piece is checked at Finish when it was not
+// sealed by then.
+
+// inlineParser parses a block's text as glamour's goldmark does.
+var inlineParser = sync.OnceValue(func() parser.Parser {
+	return goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList), goldmark.WithParserOptions(parser.WithAutoHeadingID())).Parser()
+})
+
+// commit returns the output of piece, to be committed: a paragraph that
+// starts it and that only newlines follow, which live frames laid out,
+// written as glamour writes it without a glamour render.
+func (l *liveState) commit(r *Renderer, piece string) (string, bool) {
+	if !l.ok || l.start != r.doneEnd || l.lead0 != "" || l.style.one {
+		return "", false
+	}
+	lines, ok := l.extend(nil, r.doneEnd, piece)
+	if !ok || len(lines) == 0 || !strings.HasPrefix(lines[0], r.doneTail) {
+		return "", false
+	}
+	src := strings.TrimRight(piece[l.at:], "\n")
+	if strings.Contains(src, "\n\n") {
+		return "", false
+	}
+	st := &l.style
+	if !l.in.parse(src, st) || l.in.open < len(src) {
+		return "", false // glamour would unescape or style what the layout does not know
+	}
+	indent, ok := strings.CutSuffix(st.first, st.pre)
+	if !ok || strings.Trim(ansi.Strip(indent), " ") != "" {
+		return "", false
+	}
+	blk, ok := glamourInline([]byte(src), st)
+	if !ok {
+		return "", false
+	}
+	body := strings.Split(lipgloss.Wrap(blk, l.limit, ""), "\n")
+	after := len(l.lines) - l.k - 1
+	top := len(lines) - after - len(body)
+	if top < 0 {
+		return "", false
+	}
+	for i, b := range body {
+		b = trimLine(indent + b)
+		if strings.TrimRight(ansi.Strip(b), " ") != strings.TrimRight(ansi.Strip(lines[top+i]), " ") {
+			return "", false // the wrap did not make the live layout's lines
+		}
+		lines[top+i] = b
+	}
+	if top > 0 && strings.TrimSpace(ansi.Strip(lines[top-1])) != "" {
+		return "", false // a line of the block before those
+	}
+	return strings.Join(lines, "\n")[len(r.doneTail):], true
+}
+
+// glamourInline returns the text of a paragraph, src, as glamour writes it
+// into the block it wraps: each of goldmark's text nodes styled on its own,
+// emphasis and code spans with the marks and styles st read off probes,
+// soft line breaks as spaces. It reports false for anything else.
+func glamourInline(src []byte, st *liveStyle) (string, bool) {
+	doc := inlineParser().Parse(text.NewReader(src))
+	p := doc.FirstChild()
+	if p == nil || p.Kind() != ast.KindParagraph || p.NextSibling() != nil {
+		return "", false
+	}
+	var b strings.Builder
+	texts := func(n ast.Node, a, z string, breaks bool) bool {
+		t, ok := n.(*ast.Text)
+		if !ok || !breaks && (t.SoftLineBreak() || t.HardLineBreak()) || t.HardLineBreak() {
+			return false
+		}
+		s := t.Segment.Value(src)
+		if t.SoftLineBreak() {
+			s = append(s[:len(s):len(s)], ' ')
+		}
+		if len(s) > 0 {
+			b.WriteString(a)
+			b.Write(s)
+			b.WriteString(z)
+		}
+		return true
+	}
+	for n := p.FirstChild(); n != nil; n = n.NextSibling() {
+		switch n.Kind() {
+		case ast.KindText:
+			if !texts(n, st.pre, st.post, true) {
+				return "", false
+			}
+		case ast.KindEmphasis:
+			level := n.(*ast.Emphasis).Level
+			if level < 1 || level > 2 || !st.spans[spanEm+level-1].ok {
+				return "", false
+			}
+			sp := &st.spans[spanEm+level-1]
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				if !texts(c, sp.a, sp.b, false) {
+					return "", false
+				}
+			}
+		case ast.KindCodeSpan:
+			sp := &st.spans[spanCode]
+			if !sp.ok {
+				return "", false
+			}
+			b.WriteString(sp.a)
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				t, ok := c.(*ast.Text)
+				if !ok {
+					return "", false
+				}
+				b.Write(t.Segment.Value(src))
+			}
+			b.WriteString(sp.b)
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
