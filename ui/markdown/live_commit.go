@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 
@@ -37,33 +38,38 @@ var inlineParser = sync.OnceValue(func() parser.Parser {
 })
 
 // commit returns the output of piece, to be committed: a paragraph that
-// starts it and that only newlines follow, which live frames laid out,
-// written as glamour writes it without a glamour render.
+// starts it, or a tight list of one-line items, that only newlines follow
+// and that live frames laid out, written as glamour writes it without a
+// glamour render.
 func (l *liveState) commit(r *Renderer, piece string) (string, bool) {
-	if !l.ok || l.start != r.doneEnd || l.lead0 != "" || l.style.one {
+	if !l.ok || l.start != r.doneEnd || l.style.one || l.lead0 != "" && !l.item {
 		return "", false
 	}
 	lines, ok := l.extend(nil, r.doneEnd, piece)
 	if !ok || len(lines) == 0 || !strings.HasPrefix(lines[0], r.doneTail) {
 		return "", false
 	}
-	src := strings.TrimRight(piece[l.at:], "\n")
-	if strings.Contains(src, "\n\n") {
-		return "", false
-	}
 	st := &l.style
-	if !l.in.parse(src, st) || l.in.open < len(src) {
-		return "", false // glamour would unescape or style what the layout does not know
-	}
-	indent, ok := strings.CutSuffix(st.first, st.pre)
-	if !ok || strings.Trim(ansi.Strip(indent), " ") != "" {
+	indent, ok := strings.CutSuffix(st.next, st.pre)
+	if !ok || strings.Trim(indent, " ") != "" || !strings.HasPrefix(st.first, indent) {
 		return "", false
 	}
-	blk, ok := glamourInline([]byte(src), st)
+	var blk string
+	breaks := ""
+	if l.item {
+		blk, ok = l.glamourList(strings.TrimRight(piece, "\n"), indent)
+		breaks = listBreaks
+	} else {
+		src := strings.TrimRight(piece[l.at:], "\n")
+		if !l.in.parse(src, st) || l.in.open < len(src) || strings.Contains(src, "\n\n") || st.first != indent+st.pre {
+			return "", false // glamour would unescape or style what the layout does not know
+		}
+		blk, ok = glamourInline([]byte(src), st)
+	}
 	if !ok {
 		return "", false
 	}
-	body := strings.Split(lipgloss.Wrap(blk, l.limit, ""), "\n")
+	body := strings.Split(lipgloss.Wrap(blk, l.limit, breaks), "\n")
 	after := len(l.lines) - l.k - 1
 	top := len(lines) - after - len(body)
 	if top < 0 {
@@ -80,6 +86,49 @@ func (l *liveState) commit(r *Renderer, piece string) (string, bool) {
 		return "", false // a line of the block before those
 	}
 	return strings.Join(lines, "\n")[len(r.doneTail):], true
+}
+
+// glamourList returns a tight list of one-line items, src, the whole of a
+// piece, as glamour writes it into the block it wraps: each item's marker
+// as the probe of its lead showed it (its number in its place), its text
+// as glamourInline writes it, a newline between items. indent is what the
+// lines start with before the marker.
+func (l *liveState) glamourList(src, indent string) (string, bool) {
+	st := &l.style
+	marker := strings.TrimSuffix(st.first, st.pre)[len(indent):]
+	bullets := strings.Contains("- * + ", l.lead0)
+	items := strings.Split(src, "\n")
+	var b strings.Builder
+	first := 0
+	for i, line := range items {
+		n := listMarker(line)
+		if n == 0 || line[0] == ' ' || strings.TrimLeft(line[:n], "0123456789") != strings.TrimLeft(l.lead0, "0123456789") {
+			return "", false
+		}
+		if text := line[n:]; !l.in.parse(text, st) || l.in.open < len(text) {
+			return "", false
+		}
+		m := marker
+		if !bullets {
+			// glamour numbers the items on from the first's number.
+			if i == 0 {
+				first, _ = strconv.Atoi(strings.TrimRight(line[:n], ".) "))
+			}
+			if m = withNumber(marker, strconv.Itoa(first+i)); m == "" {
+				return "", false
+			}
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(m)
+		out, ok := glamourInline([]byte(line[n:]), st)
+		if !ok {
+			return "", false
+		}
+		b.WriteString(out)
+	}
+	return b.String(), true
 }
 
 // glamourInline returns the text of a paragraph, src, as glamour writes it

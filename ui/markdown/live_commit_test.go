@@ -19,6 +19,9 @@ import (
 func TestLiveParagraphCommitted(t *testing.T) {
 	answers := corpus(t)
 	answers["harness"] = strings.Join(chatserver.Markdown(1500), "")
+	answers["lists"] = "Intro words here.\n\n- one *a* item\n- two `b` items, here; and more words than fit on one line of the width\n- three (c)!\n\n" +
+		"Middle words, *wrapped* at a `line`: of prose (that goes on) for long enough to wrap, with **strong** ones too!\n\n" +
+		"1. first thing\n2. second **thing**\n3. third\n\nSome more.\n\n7. seven\n8. eight and a longer text that wraps onto the next line at sixty\n9. nine\n\nEnd of it.\n"
 	names := slices.Sorted(maps.Keys(answers))
 	styles := []string{"dark", "light", "dracula", "notty", "tokyo-night"}
 	every := 3
@@ -30,7 +33,7 @@ func TestLiveParagraphCommitted(t *testing.T) {
 	for k, name := range names {
 		text := answers[name]
 		for i, style := range styles {
-			if name != "harness" && i != k%len(styles) || strings.Contains(text, "]:") {
+			if name != "harness" && name != "lists" && i != k%len(styles) || strings.Contains(text, "]:") {
 				continue // one style an answer of the corpus, all for the harness's; see TestSealedLinesAndTheRestAreTheFullRender
 			}
 			width := []int{100, 60, 80}[(i+k)%3]
@@ -41,11 +44,11 @@ func TestLiveParagraphCommitted(t *testing.T) {
 					t.Fatalf("%s/%s: sealed lines and the last frame differ from a full render\n%s", name, style, firstDiff(want, got))
 				}
 			}
-			total += r.liveParas
-			if r.liveParas == 0 && name == "harness" {
-				t.Errorf("%s/%s: no paragraph was committed from its live frames", name, style)
+			total += r.liveParas + r.liveLists
+			if r.liveParas == 0 && name == "harness" || r.liveLists < 2 && name == "lists" {
+				t.Errorf("%s/%s: %d paragraphs and %d lists committed from their live frames", name, style, r.liveParas, r.liveLists)
 			}
 		}
 	}
-	t.Logf("%d paragraphs committed from live frames", total)
+	t.Logf("%d paragraphs and lists committed from live frames", total)
 }

@@ -123,6 +123,7 @@ type Renderer struct {
 	liveFrames int         // frames made live, for tests
 	liveCommit int         // code blocks committed as live frames lay them out, for tests
 	liveParas  int         // paragraphs committed so (see liveState.commit), for tests
+	liveLists  int         // lists committed so, for tests
 
 	// Sealed output (see Seal): text[:base] was rendered and its lines
 	// given away for good; what follows is rendered after it, as the
@@ -464,7 +465,8 @@ func (r *Renderer) keep(end int, out string, chunked bool) bool {
 // ends at a cut, put together from the chunks it was rendered in while it
 // was the open piece, if it was (a block that arrived whole between two
 // frames is rendered whole: checking cuts in it would cost more), or, for a
-// closed code block, laid out as its live frames were (see liveCode.commit)
+// closed code block, laid out as its live frames were (see liveCode.commit),
+// or a closed paragraph, written as glamour writes it (liveState.commit),
 // when the renderer seals: the check at Finish would otherwise render the
 // block after all, at the last frame.
 func (r *Renderer) fromChunks(src string) (string, bool) {
@@ -477,7 +479,11 @@ func (r *Renderer) fromChunks(src string) (string, bool) {
 			return out, true
 		}
 		if out, ok := r.live.commit(r, src); ok {
-			r.liveParas++
+			if r.live.item {
+				r.liveLists++
+			} else {
+				r.liveParas++
+			}
 			return out, true
 		}
 	}
