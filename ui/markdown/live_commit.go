@@ -3,7 +3,6 @@ package markdown
 import (
 	"strconv"
 	"strings"
-	"sync"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -14,28 +13,34 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-// Committing a paragraph without glamour
+// Committing a paragraph or a list without glamour
 //
 // A live frame's bytes are not glamour's (see live.go): glamour styles
 // each of goldmark's text nodes on its own, and goldmark cuts a line's
 // text where its inline parsers were tried last (at the last space, *, _,
 // `, ! or ( of the line), so a line of glamour's output has more SGR runs
 // than the live layout makes, and runs that show nothing where its word
-// wrap drops a space. To commit a closed paragraph whose frames were live
-// without a glamour render, commit parses its text with goldmark, set up
-// as glamour sets it up, writes each node as glamour does (the styles and
-// marks of its text and spans read off the probes), and wraps that with
-// glamour's word wrap (lipgloss.Wrap), after the block's margin: glamour's
-// own bytes, built the way glamour builds them. The lines around the
+// wrap drops a space. To commit a closed paragraph, or a tight list of
+// one-line items, whose frames were live without a glamour render, commit
+// parses its text with goldmark, set up as glamour sets it up, writes each
+// node as glamour does (the styles and marks of its text and spans read
+// off the probes, an item's marker and number too), and wraps that with
+// glamour's word wrap (lipgloss.Wrap, with a list's breakpoints for a
+// list), after the block's margin: glamour's own bytes, built the way
+// glamour builds them. The lines around the
 // block, and which words are on which line, come from the live layout,
 // which must agree with what the wrap made. As for a code block (see
 // liveCode.commit), such a piece is checked at Finish when it was not
 // sealed by then.
 
-// inlineParser parses a block's text as glamour's goldmark does.
-var inlineParser = sync.OnceValue(func() parser.Parser {
-	return goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList), goldmark.WithParserOptions(parser.WithAutoHeadingID())).Parser()
-})
+// parser returns a goldmark parser set up as glamour's, for the engine's
+// goroutine alone.
+func (e *engine) parser() parser.Parser {
+	if e.md == nil {
+		e.md = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList), goldmark.WithParserOptions(parser.WithAutoHeadingID())).Parser()
+	}
+	return e.md
+}
 
 // commit returns the output of piece, to be committed: a paragraph that
 // starts it, or a tight list of one-line items, that only newlines follow
@@ -57,14 +62,14 @@ func (l *liveState) commit(r *Renderer, piece string) (string, bool) {
 	var blk string
 	breaks := ""
 	if l.item {
-		blk, ok = l.glamourList(strings.TrimRight(piece, "\n"), indent)
+		blk, ok = l.glamourList(r.eng.parser(), strings.TrimRight(piece, "\n"), indent)
 		breaks = listBreaks
 	} else {
 		src := strings.TrimRight(piece[l.at:], "\n")
 		if !l.in.parse(src, st) || l.in.open < len(src) || strings.Contains(src, "\n\n") || st.first != indent+st.pre {
 			return "", false // glamour would unescape or style what the layout does not know
 		}
-		blk, ok = glamourInline([]byte(src), st)
+		blk, ok = glamourInline(r.eng.parser(), []byte(src), st)
 	}
 	if !ok {
 		return "", false
@@ -93,7 +98,7 @@ func (l *liveState) commit(r *Renderer, piece string) (string, bool) {
 // as the probe of its lead showed it (its number in its place), its text
 // as glamourInline writes it, a newline between items. indent is what the
 // lines start with before the marker.
-func (l *liveState) glamourList(src, indent string) (string, bool) {
+func (l *liveState) glamourList(md parser.Parser, src, indent string) (string, bool) {
 	st := &l.style
 	marker := strings.TrimSuffix(st.first, st.pre)[len(indent):]
 	bullets := strings.Contains("- * + ", l.lead0)
@@ -122,7 +127,7 @@ func (l *liveState) glamourList(src, indent string) (string, bool) {
 			b.WriteByte('\n')
 		}
 		b.WriteString(m)
-		out, ok := glamourInline([]byte(line[n:]), st)
+		out, ok := glamourInline(md, []byte(line[n:]), st)
 		if !ok {
 			return "", false
 		}
@@ -135,8 +140,8 @@ func (l *liveState) glamourList(src, indent string) (string, bool) {
 // into the block it wraps: each of goldmark's text nodes styled on its own,
 // emphasis and code spans with the marks and styles st read off probes,
 // soft line breaks as spaces. It reports false for anything else.
-func glamourInline(src []byte, st *liveStyle) (string, bool) {
-	doc := inlineParser().Parse(text.NewReader(src))
+func glamourInline(md parser.Parser, src []byte, st *liveStyle) (string, bool) {
+	doc := md.Parse(text.NewReader(src))
 	p := doc.FirstChild()
 	if p == nil || p.Kind() != ast.KindParagraph || p.NextSibling() != nil {
 		return "", false
