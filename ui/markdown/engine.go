@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/glamour/v2"
+	"github.com/yuin/goldmark/parser"
 )
 
 // How pieces are joined
@@ -48,6 +49,7 @@ type engine struct {
 	prefix map[string]string // context block -> its render without the suffix
 
 	live map[string]liveStyle // by lead: how a block's plain text is shown (see live.go)
+	md   parser.Parser        // nil until a block is committed without glamour (see live_commit.go)
 }
 
 // newEngine returns an engine for opts, or an error if glamour has none.

@@ -42,7 +42,9 @@ import (
 // TestLiveLooksTheSame checks every frame of the corpus cell by cell), but
 // its bytes may differ: glamour cuts a line into more SGR runs. Committed
 // pieces (Stable lines) and the frame after Finish are always glamour's
-// own, so the final frame equals a full render byte for byte.
+// own, so the final frame equals a full render byte for byte (a closed
+// paragraph is committed with glamour's bytes built without glamour: see
+// live_commit.go).
 
 // liveStyle is how an engine shows the plain text of a block of one
 // kind, found by rendering probes of that kind.

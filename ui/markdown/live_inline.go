@@ -60,8 +60,8 @@ func (in *inline) parse(text string, st *liveStyle) bool {
 				i++
 				continue
 			}
-			if em >= 0 || !st.spans[spanCode].ok || !codeText(text[i+1:i+1+j]) {
-				return false
+			if em >= 0 || !st.spans[spanCode].ok || !codeText(text[i+1:i+1+j]) || strings.HasPrefix(text[i+j+2:], "`") {
+				return false // a run of two backticks does not close a span of one
 			}
 			in.spans = append(in.spans, spanAt{i, i + j + 2, 1, spanCode})
 			i += j + 2

@@ -122,6 +122,8 @@ type Renderer struct {
 	prev       liveFrame   // the open piece's last frame, which a block may follow
 	liveFrames int         // frames made live, for tests
 	liveCommit int         // code blocks committed as live frames lay them out, for tests
+	liveParas  int         // paragraphs committed so (see liveState.commit), for tests
+	liveLists  int         // lists committed so, for tests
 
 	// Sealed output (see Seal): text[:base] was rendered and its lines
 	// given away for good; what follows is rendered after it, as the
@@ -463,7 +465,8 @@ func (r *Renderer) keep(end int, out string, chunked bool) bool {
 // ends at a cut, put together from the chunks it was rendered in while it
 // was the open piece, if it was (a block that arrived whole between two
 // frames is rendered whole: checking cuts in it would cost more), or, for a
-// closed code block, laid out as its live frames were (see liveCode.commit)
+// closed code block, laid out as its live frames were (see liveCode.commit),
+// or a closed paragraph, written as glamour writes it (liveState.commit),
 // when the renderer seals: the check at Finish would otherwise render the
 // block after all, at the last frame.
 func (r *Renderer) fromChunks(src string) (string, bool) {
@@ -473,6 +476,14 @@ func (r *Renderer) fromChunks(src string) (string, bool) {
 	if r.seals {
 		if out, ok := r.liveCode.commit(r, src); ok {
 			r.liveCommit++
+			return out, true
+		}
+		if out, ok := r.live.commit(r, src); ok {
+			if r.live.item {
+				r.liveLists++
+			} else {
+				r.liveParas++
+			}
 			return out, true
 		}
 	}
