@@ -23,12 +23,25 @@ type Pacing struct {
 // time to read and decode them, with room to spare.
 const GateLead = 2 * time.Millisecond
 
-// GateChunks is the fewest chunks a frame took for the next one to hold
+// gateChunks is the fewest chunks a frame took for the next one to hold
 // the gate. A held read that finds nothing costs a wake-up more (the
 // read then waits for the next event as it would have): at 100 tokens a
 // second, holding it at every frame gave no fewer reads and more context
 // switches (BENCHMARKS.md, session 14).
-const GateChunks = 4
+const gateChunks = 4
+
+// HoldForFrame holds g, when there is one, until GateLead before the next
+// frame, due at due, after a frame that took n chunks of a stream run by
+// t: only a stream at a reading pace on one thread, whose frames take
+// gateChunks or more but fewer than a burst's (half a batch), so that the
+// events of the next frame are read, decoded and handed over at one
+// wake-up. On one thread the runtime runs the held read, due first,
+// before the frame. ReadFrames and the chat's exchange both hold so.
+func HoldForFrame(g *Gate, t *Threads, n int, due time.Time) {
+	if g != nil && t.One() && n >= gateChunks && n < frameBatch/2 {
+		g.Hold(due.Add(-GateLead))
+	}
+}
 
 // ReadFrames reads ch until it closes and hands take each batch of
 // chunks, which take prints. A frame that the printer holds back is
@@ -55,9 +68,7 @@ func ReadFrames(ch <-chan Chunk, f Pacing, take func([]Chunk)) {
 			// one thread the runtime runs the provider's read, due first,
 			// before this loop; on two, under load, the loop could run
 			// first and leave the read's events to the next frame.
-			if f.Gate != nil && procs.One() && pace.last >= GateChunks {
-				f.Gate.Hold(time.Now().Add(d - GateLead))
-			}
+			HoldForFrame(f.Gate, &procs, pace.last, time.Now().Add(d))
 			wake.Reset(d)
 			<-wake.C
 			batch, closed = Drain(ch, buf[:0], frameBatch)

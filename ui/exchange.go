@@ -38,13 +38,6 @@ type exchange struct {
 	taken   int              // chunks taken since the last frame
 }
 
-// gateMost bounds the chunks of a frame after which the next one holds
-// the gate (see hold): more, and the answer comes in a burst, read as it
-// comes (the one-shot's bound, see provider.ReadFrames). The fewest is
-// provider.GateChunks, and the gate opens provider.GateLead before the
-// frame, as the one-shot's does.
-const gateMost = 32
-
 // begin starts an exchange that streams into answer a, at now, and returns
 // the context of its request. Messages of the exchange before are ignored
 // from now on.
@@ -66,9 +59,7 @@ func (x *exchange) begin(parent context.Context, a *entry, now time.Time) contex
 func (x *exchange) hold(now time.Time) {
 	n := x.taken
 	x.taken = 0
-	if x.gate != nil && x.threads.One() && n >= provider.GateChunks && n < gateMost {
-		x.gate.Hold(now.Add(frameInterval - provider.GateLead))
-	}
+	provider.HoldForFrame(x.gate, &x.threads, n, now.Add(frameInterval))
 }
 
 // running reports whether an answer is being requested or streamed.
