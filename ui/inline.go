@@ -155,9 +155,7 @@ func (p *inlinePrinter) next(width int) tea.Cmd {
 	b.WriteString(eraseFromRow + ansi.SetModeAutoWrap)
 	printLines(&b, p.queue)
 	b.WriteString(ansi.ResetModeAutoWrap)
-	for _, l := range p.queue { // the region moves down by the rows printed
-		p.above += max((ansi.StringWidth(l)+width-1)/max(width, 1), 1)
-	}
+	p.above += rows(p.queue, width) // the region moves down by as many
 	p.queue, p.busy = nil, true
 	return tea.Sequence(tea.Raw(b.String()), tea.ClearScreen, func() tea.Msg { return inlinePrintedMsg{} })
 }

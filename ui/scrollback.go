@@ -112,6 +112,16 @@ func Fit(l string, width int) string {
 	return l
 }
 
+// rows is how many rows of a terminal width cells wide lines take, each
+// ended by a new line and written with autowrap on.
+func rows(lines []string, width int) int {
+	n := 0
+	for _, l := range lines {
+		n += max((ansi.StringWidth(l)+width-1)/max(width, 1), 1)
+	}
+	return n
+}
+
 // eraseFromRow erases the cursor's row and all below it, and leaves the
 // cursor at the start of that row. It does not erase below from the row's
 // start at once: on the screen's first row that is a clear screen, which
